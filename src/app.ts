@@ -1,0 +1,60 @@
+/**
+ * createApp(deps): global middleware, then every module's routes in one mount block, then the
+ * error envelope. Nothing here knows about a particular page.
+ * @module
+ */
+import { Hono } from 'hono'
+import { csrf } from 'hono/csrf'
+import { secureHeaders } from 'hono/secure-headers'
+import type { Deps } from './deps.js'
+import type { AppEnv } from './http/env.js'
+import { handleError, handleNotFound } from './http/error-handler.js'
+import { requestId } from './http/request-id.js'
+import { loadSession } from './http/session.js'
+import { checkoutRoutes } from './modules/checkout/routes.js'
+import { customerRoutes } from './modules/customers/routes.js'
+import { findSessionCustomer } from './modules/customers/sessions.js'
+import { catalogRoutes } from './modules/catalog/routes.js'
+import { deliveryRoutes } from './modules/delivery/routes.js'
+import { mailRoutes } from './modules/mail/routes.js'
+import { webhookRoutes } from './modules/webhooks/routes.js'
+import { webRoutes } from './web/routes.js'
+import { accountRoutes } from './modules/accounts/routes.js'
+import { apiAccessRoutes } from './modules/api-access/routes.js'
+import { billingRoutes } from './modules/billing/routes.js'
+import { memberRoutes } from './modules/members/routes.js'
+
+export type { AppEnv } from './http/env.js'
+
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  const publicOrigin = new URL(deps.config.publicUrl).origin
+
+  app.use(requestId())
+  app.use(async function injectDeps(c, next) {
+    c.set('deps', deps)
+    await next()
+  })
+  // CORP 'cross-origin': /tollgate.js and the JSON API are meant to be used from other sites.
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', referrerPolicy: 'same-origin' }))
+  // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.
+  app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }))
+  app.use(loadSession(findSessionCustomer))
+
+  // ── Module routes: one line each ───────────────────────────────────────────────────────────
+  app.route('/', webRoutes)
+  app.route('/', catalogRoutes)
+  app.route('/', mailRoutes)
+  app.route('/', customerRoutes)
+  app.route('/', checkoutRoutes)
+  app.route('/', webhookRoutes)
+  app.route('/', deliveryRoutes)
+  app.route('/', accountRoutes)
+  app.route('/', billingRoutes)
+  app.route('/', apiAccessRoutes)
+  app.route('/', memberRoutes) // last: catalog pages such as /premium, gated by feature
+
+  app.onError(handleError)
+  app.notFound(handleNotFound)
+  return app
+}

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import Stripe from 'stripe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stripeOptions } from '../../test/harness.js'
+
+const run = promisify(execFile)
+const BIN = resolve('bin/tollgate.js')
+
+type Emulator = ReturnType<typeof import('../emulator/index.js').createEmulator>
+
+/** Runs `node bin/tollgate.js …` exactly as `npx tollgate …` would, with a clean environment. */
+async function tollgate(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      timeout: 60_000,
+    })
+    return { code: 0, out: stdout + stderr }
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string }
+    return { code: e.code ?? 1, out: (e.stdout ?? '') + (e.stderr ?? '') }
+  }
+}
+
+describe('npx tollgate sync', () => {
+  let emulator: Emulator
+  let url: string
+  let env: Record<string, string>
+  beforeAll(async () => {
+    const { createEmulator } = await import('../emulator/index.js')
+    emulator = createEmulator({ port: 0 })
+    url = (await emulator.start()).url
+    const dir = mkdtempSync(join(tmpdir(), 'tg-cli-'))
+    env = {
+      STRIPE_SECRET_KEY: 'sk_test_tollgate_local',
+      STRIPE_API_URL: url,
+      STRIPE_WEBHOOK_SECRET: 'whsec_cli_test',
+      SESSION_SECRET: 'cli-test-session-secret-0123456789',
+      DATA_DIR: dir,
+      DATABASE_URL: join(dir, 'cli.db'),
+      CATALOG: resolve('catalog.yaml'),
+    }
+  })
+  afterAll(() => emulator.stop())
+
+  it('prints a plan on --dry-run and changes nothing, then syncs, then a rerun changes nothing', async () => {
+    const stripe = new Stripe('sk_test_tollgate_local', stripeOptions(url))
+    const dry = await tollgate(['sync', '--dry-run'], env)
+    expect(dry.code).toBe(0)
+    expect(dry.out).toMatch(/Plan \(dry run\): \d+ change\(s\)/)
+    // Four products and five prices (features too, where the Entitlements API is offered).
+    expect(dry.out.match(/^ {2}create-product /gm)).toHaveLength(4)
+    expect(dry.out.match(/^ {2}create-price /gm)).toHaveLength(5)
+    expect(dry.out).toMatch(/create-product\s+field-guide/)
+    expect(dry.out).toMatch(/create-price\s+tokyo-edition-jpy\s+¥1,500\n/)
+    expect(dry.out).toMatch(/create-price\s+membership-yearly\s+\$80\.00\/year\n/)
+    expect((await stripe.products.list()).data).toEqual([])
+
+    const first = await tollgate(['sync'], env)
+    expect(first.code).toBe(0)
+    expect(first.out.match(/^ {2}create-(product|price) /gm)).toHaveLength(9)
+    expect((await stripe.prices.list({ lookup_keys: ['membership-yearly'] })).data[0]?.unit_amount).toBe(8000)
+
+    const again = await tollgate(['sync'], env)
+    expect(again.out).toContain('Synced: 0 change(s)')
+  }, 120_000)
+
+  it('reports configuration problems and unknown commands with exit code 1', async () => {
+    const bad = await tollgate(['sync'], { ...env, PORT: 'x', STRIPE_WEBHOOK_SECRET: '' })
+    expect(bad.code).toBe(1)
+    expect(bad.out).toContain('PORT: must be a port number')
+    expect(bad.out).toContain('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set')
+    const unknown = await tollgate(['frobnicate'], env)
+    expect(unknown.code).toBe(1)
+    expect(unknown.out).toContain('Unknown command "frobnicate"')
+  }, 120_000)
+})
+
+describe('npx tollgate migrate and help', () => {
+  it('migrates a fresh SQLite database once, and lists the commands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-cli-migrate-'))
+    const env = { DATA_DIR: dir, DATABASE_URL: join(dir, 'm.db'), CATALOG: resolve('catalog.yaml') }
+    const first = await tollgate(['migrate'], env)
+    expect(first.code).toBe(0)
+    expect(first.out).toContain('2026_11_22_2330_create_foundation')
+    const again = await tollgate(['migrate'], env)
+    expect(again.out).toContain('Database is up to date.')
+    const help = await tollgate(['help'], env)
+    expect(help.out).toMatch(/sync \[--dry-run\]\s+Create or update Stripe products/)
+  }, 120_000)
+})

@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig, parseEnvFile } from './config.js'
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env)
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('lists every bad value in one error', () => {
+    const problems = problemsOf({
+      STRIPE_SECRET_KEY: 'not-a-key',
+      STRIPE_WEBHOOK_SECRET: 'nope',
+      PORT: 'eighty',
+      PUBLIC_URL: 'ftp://example.com',
+      SMTP_URL: 'http://mail',
+      ADMIN_EMAILS: 'ann@example.com, not-an-email',
+      CORS_ORIGINS: 'https://ok.example,bad origin',
+      LOG_LEVEL: 'loud',
+      SESSION_SECRET: 'short',
+    })
+    const names = problems.map((p) => p.split(':')[0])
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'STRIPE_SECRET_KEY',
+        'STRIPE_WEBHOOK_SECRET',
+        'PORT',
+        'PUBLIC_URL',
+        'SMTP_URL',
+        'ADMIN_EMAILS',
+        'CORS_ORIGINS',
+        'LOG_LEVEL',
+        'SESSION_SECRET',
+      ]),
+    )
+    expect(problems.find((p) => p.startsWith('ADMIN_EMAILS'))).toContain('item 2')
+  })
+
+  it('requires the webhook and session secrets when a real key is set', () => {
+    const problems = problemsOf({ STRIPE_SECRET_KEY: 'sk_live_abcdefghijkl' })
+    expect(problems).toEqual([
+      'STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set',
+      'SESSION_SECRET: required when STRIPE_SECRET_KEY is set',
+    ])
+  })
+
+  it('derives test mode from a missing key and generates a session secret once', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tg-config-'))
+    const first = loadConfig({ DATA_DIR: dataDir })
+    const second = loadConfig({ DATA_DIR: dataDir })
+    expect(first.testMode).toBe(true)
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32)
+    expect(second.sessionSecret).toBe(first.sessionSecret)
+    expect(readFileSync(join(dataDir, 'session-secret'), 'utf8').trim()).toBe(first.sessionSecret)
+    expect(first.databaseUrl).toBe(join(dataDir, 'tollgate.db'))
+    expect(first.publicUrl).toBe('http://localhost:3000')
+    expect(Object.isFrozen(first)).toBe(true)
+  })
+
+  it('parses a live configuration', () => {
+    const config = loadConfig({
+      STRIPE_SECRET_KEY: 'sk_live_abcdefghijkl',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATABASE_URL: 'postgres://u@db/tollgate',
+      PUBLIC_URL: 'https://shop.example.com/',
+      PORT: '8080',
+      ADMIN_EMAILS: 'Ann@Example.com, bob@example.com',
+      CORS_ORIGINS: 'https://a.example/path',
+    })
+    expect(config.testMode).toBe(false)
+    expect(config.publicUrl).toBe('https://shop.example.com')
+    expect(config.port).toBe(8080)
+    expect(config.adminEmails).toEqual(['ann@example.com', 'bob@example.com'])
+    expect(config.corsOrigins).toEqual(['https://a.example'])
+    expect(config.databaseUrl).toBe('postgres://u@db/tollgate')
+  })
+})
+
+describe('parseEnvFile', () => {
+  it('reads KEY=value lines with quotes and comments', () => {
+    const env = parseEnvFile(
+      '# comment\nA=1\nexport B="two words"\nC=\'x#y\'\nD=plain # trailing\n\nbad line\n',
+    )
+    expect(env).toEqual({ A: '1', B: 'two words', C: 'x#y', D: 'plain' })
+  })
+})

@@ -1,0 +1,168 @@
+/**
+ * Configuration: one Zod schema over the environment (plus an optional `.env` file), parsed once
+ * into a frozen `Config` that is passed to `createDeps`. Nothing else reads `process.env`.
+ * @module
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import * as z from 'zod'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional()
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+
+const EnvSchema = z.object({
+  STRIPE_SECRET_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w{8,}$/, 'must look like sk_test_… or sk_live_…')
+      .optional(),
+  ),
+  STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().startsWith('whsec_').optional()),
+  STRIPE_PUBLISHABLE_KEY: optionalText.pipe(z.string().startsWith('pk_').optional()),
+  STRIPE_API_URL: optionalText.pipe(httpUrl.optional()),
+  DATA_DIR: z.string().trim().default('./data'),
+  DATABASE_URL: optionalText,
+  PUBLIC_URL: optionalText.pipe(httpUrl.optional()),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  SMTP_URL: optionalText.pipe(
+    z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  ),
+  MAIL_FROM: z.string().trim().default('Tollgate <store@tollgate.localhost>'),
+  ADMIN_EMAILS: list.pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
+  CATALOG: z.string().trim().default('./catalog.yaml'),
+  CORS_ORIGINS: list.pipe(z.array(httpUrl)),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+})
+
+export type Config = Readonly<{
+  /** True when no STRIPE_SECRET_KEY is set: the app runs against the in-process emulator. */
+  testMode: boolean
+  stripeSecretKey: string
+  stripeWebhookSecret?: string
+  stripePublishableKey?: string
+  /** Where the Stripe SDK points (emulator URL in test mode); undefined means api.stripe.com. */
+  stripeApiUrl?: string
+  dataDir: string
+  databaseUrl: string
+  publicUrl: string
+  port: number
+  sessionSecret: string
+  smtpUrl?: string
+  mailFrom: string
+  adminEmails: readonly string[]
+  catalogPath: string
+  corsOrigins: readonly string[]
+  logLevel: (typeof LOG_LEVELS)[number]
+}>
+
+/** The key the SDK uses against the emulator; any `sk_test_…` of 12+ characters is accepted there. */
+export const EMULATOR_SECRET_KEY = 'sk_test_tollgate_local'
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[]
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/**
+ * Parses the environment into a frozen Config, or throws a ConfigError listing every bad value.
+ * In test mode a missing SESSION_SECRET is generated once and kept in `<DATA_DIR>/session-secret`.
+ */
+export function loadConfig(env: Env): Config {
+  const parsed = EnvSchema.safeParse(env)
+  const problems = parsed.success ? [] : parsed.error.issues.map(describeIssue)
+  problems.push(...liveModeProblems(env))
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
+  const e = parsed.data
+  const testMode = e.STRIPE_SECRET_KEY === undefined
+  const dataDir = resolve(e.DATA_DIR)
+  return Object.freeze({
+    testMode,
+    stripeSecretKey: e.STRIPE_SECRET_KEY ?? EMULATOR_SECRET_KEY,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    stripePublishableKey: e.STRIPE_PUBLISHABLE_KEY,
+    stripeApiUrl: e.STRIPE_API_URL,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? join(dataDir, 'tollgate.db'),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    port: e.PORT,
+    sessionSecret: e.SESSION_SECRET ?? readOrCreateSecret(join(dataDir, 'session-secret')),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    adminEmails: Object.freeze(e.ADMIN_EMAILS.map((a) => a.toLowerCase())),
+    catalogPath: resolve(e.CATALOG),
+    corsOrigins: Object.freeze(e.CORS_ORIGINS.map((o) => new URL(o).origin)),
+    logLevel: e.LOG_LEVEL,
+  })
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const [name, item] = issue.path
+  const where = typeof item === 'number' ? ` (item ${item + 1})` : ''
+  return `${String(name ?? 'environment')}: ${issue.message}${where}`
+}
+
+/** With a real key there is no emulator to hand out a webhook secret or keep a session secret. */
+function liveModeProblems(env: Env): string[] {
+  const set = (name: string): boolean => (env[name] ?? '').trim() !== ''
+  if (!set('STRIPE_SECRET_KEY')) return []
+  const problems: string[] = []
+  if (!set('STRIPE_WEBHOOK_SECRET'))
+    problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set')
+  if (!set('SESSION_SECRET')) problems.push('SESSION_SECRET: required when STRIPE_SECRET_KEY is set')
+  return problems
+}
+
+/** The environment as the process sees it, with `.env` values filling the gaps (real env wins). */
+export function readEnvironment(envFile = '.env'): Env {
+  if (!existsSync(envFile)) return { ...process.env }
+  return { ...parseEnvFile(readFileSync(envFile, 'utf8')), ...process.env }
+}
+
+/** A tiny `.env` parser: `KEY=value`, optional quotes, `#` comments, no interpolation. */
+export function parseEnvFile(text: string): Env {
+  const out: Env = {}
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) continue
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line)
+    if (!match) continue
+    let value = match[2] ?? ''
+    const quoted = /^(['"])(.*)\1$/.exec(value)
+    value = quoted ? (quoted[2] ?? '') : value.replace(/\s+#.*$/, '')
+    out[match[1] as string] = value
+  }
+  return out
+}
+
+function readOrCreateSecret(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim()
+  const secret = randomBytes(32).toString('base64url')
+  mkdirSync(resolve(path, '..'), { recursive: true })
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 })
+  return secret
+}

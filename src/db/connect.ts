@@ -1,0 +1,58 @@
+/**
+ * Opens the database named by DATABASE_URL: PostgreSQL (pg Pool) for `postgres://…`, otherwise a
+ * SQLite file (better-sqlite3, WAL) or `:memory:`.
+ * @module
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './database.js'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+export type ConnectOptions = {
+  /** PostgreSQL only: every pooled connection gets this `search_path` (tests use a schema each). */
+  schema?: string
+}
+
+export function dialectOf(databaseUrl: string): DialectName {
+  return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite'
+}
+
+export function connectDatabase(databaseUrl: string, options: ConnectOptions = {}): Kysely<Database> {
+  if (dialectOf(databaseUrl) === 'postgres') return connectPostgres(databaseUrl, options)
+  return connectSqlite(databaseUrl)
+}
+
+function connectSqlite(databaseUrl: string): Kysely<Database> {
+  const path = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '')
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new SQLite(path)
+  if (path !== ':memory:') sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  // Let a second process (the CLI next to a running server) wait for the writer instead of failing.
+  sqlite.pragma('busy_timeout = 5000')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+}
+
+// COUNT(*) and BIGINT come back as strings by default; our counts and epoch values fit a number.
+const INT8_OID = 20
+function typeParser(oid: number, format?: string): (value: string) => unknown {
+  if (oid === INT8_OID) return (v: string) => Number(v)
+  return pg.types.getTypeParser(oid, format as 'text')
+}
+
+function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<Database> {
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
+    throw new Error(`Bad schema name ${options.schema}`)
+  }
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  })
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}

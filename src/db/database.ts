@@ -1,0 +1,49 @@
+/**
+ * The whole schema as Kysely sees it: each module declares its tables in its own `table.ts`, and
+ * this interface merges them (one import + one line per table).
+ * @module
+ */
+import type { Kysely, Transaction } from 'kysely'
+import type { RateLimitTable } from '../lib/rate-limit.js'
+import type { CatalogPriceTable } from '../modules/catalog/table.js'
+import type { MailOutboxTable } from '../modules/mail/table.js'
+import type { PendingCheckoutTable } from '../modules/checkout/table.js'
+import type {
+  AccessTokenTable,
+  CustomerTable,
+  SessionTable,
+  SignInLinkTable,
+} from '../modules/customers/table.js'
+import type { DownloadTable } from '../modules/delivery/table.js'
+import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
+import type { OrderTable } from '../modules/orders/table.js'
+import type { StripeEventTable } from '../modules/webhooks/table.js'
+import type { InvoiceTable, SubscriptionTable } from '../modules/billing/table.js'
+import type { PasswordLinkTable } from '../modules/accounts/table.js'
+import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
+
+export interface Database {
+  catalog_prices: CatalogPriceTable
+  mail_outbox: MailOutboxTable
+  rate_limits: RateLimitTable
+  // Purchases (APP-PURCHASE)
+  customers: CustomerTable
+  sessions: SessionTable
+  access_tokens: AccessTokenTable
+  sign_in_links: SignInLinkTable
+  pending_checkouts: PendingCheckoutTable
+  orders: OrderTable
+  entitlement_grants: EntitlementGrantTable
+  downloads: DownloadTable
+  stripe_events: StripeEventTable
+  // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)
+  subscriptions: SubscriptionTable
+  invoices: InvoiceTable
+  password_links: PasswordLinkTable
+  api_keys: ApiKeyTable
+  signing_keys: SigningKeyTable
+}
+
+export type DB = Kysely<Database>
+/** A handle that is either the database or an open transaction on it. */
+export type Executor = Kysely<Database> | Transaction<Database>

@@ -1,0 +1,164 @@
+// One-time purchases: customers and their sessions, access tokens and sign-in links, pending
+// checkouts, orders, entitlement grants, downloads and the Stripe webhook inbox.
+// Frozen: never import app code here.
+import type { Kysely } from 'kysely'
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('customers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('email', 'text', (c) => c.notNull().unique())
+    .addColumn('stripe_customer_id', 'text', (c) => c.unique())
+    .addColumn('password_hash', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id').onDelete('cascade'))
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('sessions_customer').on('sessions').column('customer_id').execute()
+
+  await db.schema
+    .createTable('access_tokens')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id').onDelete('cascade'))
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('order_id', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('revoked_at', 'text')
+    .execute()
+  await db.schema.createIndex('access_tokens_customer').on('access_tokens').column('customer_id').execute()
+
+  await db.schema
+    .createTable('sign_in_links')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id').onDelete('cascade'))
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('used_at', 'text')
+    .execute()
+
+  await db.schema
+    .createTable('pending_checkouts')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('stripe_checkout_session_id', 'text', (c) => c.notNull().unique())
+    .addColumn('email', 'text')
+    .addColumn('customer_id', 'text')
+    .addColumn('price_lookup_key', 'text', (c) => c.notNull())
+    .addColumn('quantity', 'integer', (c) => c.notNull())
+    .addColumn('mode', 'text', (c) => c.notNull())
+    .addColumn('url', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('pending_checkouts_lookup')
+    .on('pending_checkouts')
+    .columns(['email', 'price_lookup_key', 'status'])
+    .execute()
+
+  await db.schema
+    .createTable('orders')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+    .addColumn('stripe_checkout_session_id', 'text', (c) => c.notNull().unique())
+    .addColumn('stripe_payment_intent_id', 'text')
+    .addColumn('product_id', 'text', (c) => c.notNull())
+    .addColumn('price_lookup_key', 'text', (c) => c.notNull())
+    .addColumn('quantity', 'integer', (c) => c.notNull())
+    .addColumn('amount', 'integer', (c) => c.notNull())
+    .addColumn('amount_refunded', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('sealed_access_token', 'text')
+    .addColumn('revealed_at', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('refunded_at', 'text')
+    .execute()
+  await db.schema.createIndex('orders_customer').on('orders').column('customer_id').execute()
+  await db.schema
+    .createIndex('orders_payment_intent')
+    .on('orders')
+    .column('stripe_payment_intent_id')
+    .execute()
+
+  await db.schema
+    .createTable('entitlement_grants')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+    .addColumn('feature', 'text', (c) => c.notNull())
+    .addColumn('source_type', 'text', (c) => c.notNull())
+    .addColumn('source_id', 'text', (c) => c.notNull())
+    .addColumn('starts_at', 'text', (c) => c.notNull())
+    .addColumn('ends_at', 'text')
+    .addColumn('revoked_at', 'text')
+    .addColumn('reason', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('entitlement_grants_customer_feature')
+    .on('entitlement_grants')
+    .columns(['customer_id', 'feature'])
+    .execute()
+  await db.schema
+    .createIndex('entitlement_grants_source')
+    .on('entitlement_grants')
+    .columns(['source_type', 'source_id'])
+    .execute()
+
+  await db.schema
+    .createTable('downloads')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+    .addColumn('file_id', 'text', (c) => c.notNull())
+    .addColumn('grant_id', 'text')
+    .addColumn('range', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('downloads_customer').on('downloads').column('customer_id').execute()
+
+  await db.schema
+    .createTable('stripe_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('stripe_event_id', 'text', (c) => c.notNull().unique())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('event_created', 'integer', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('received_at', 'text', (c) => c.notNull())
+    .addColumn('handled_at', 'text')
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('last_error', 'text')
+    .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema
+    .createIndex('stripe_events_due')
+    .on('stripe_events')
+    .columns(['handled_at', 'next_attempt_at'])
+    .execute()
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: see up()
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of [
+    'stripe_events',
+    'downloads',
+    'entitlement_grants',
+    'orders',
+    'pending_checkouts',
+    'sign_in_links',
+    'access_tokens',
+    'sessions',
+    'customers',
+  ]) {
+    await db.schema.dropTable(table).execute()
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The one dependencies object, built once at start and put on every request's context.
+ * @module
+ */
+import type { Kysely } from 'kysely'
+import pino, { type Logger } from 'pino'
+import Stripe from 'stripe'
+import type { Config } from './config.js'
+import { connectDatabase } from './db/connect.js'
+import type { Database } from './db/database.js'
+import { type Clock, systemClock } from './lib/clock.js'
+import { loadCatalog } from './modules/catalog/load.js'
+import type { Catalog } from './modules/catalog/types.js'
+import { createMailer, type Mailer } from './modules/mail/mailer.js'
+
+export type Deps = {
+  config: Config
+  db: Kysely<Database>
+  stripe: Stripe
+  catalog: Catalog
+  mail: Mailer
+  clock: Clock
+  log: Logger
+}
+
+/** Builds every dependency from the config; tests pass overrides (a database, a clock, a logger). */
+export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
+  const log = overrides.log ?? createLogger(config)
+  return {
+    config,
+    log,
+    db: overrides.db ?? connectDatabase(config.databaseUrl),
+    stripe: overrides.stripe ?? createStripeClient(config),
+    catalog: overrides.catalog ?? loadCatalog(config.catalogPath),
+    mail: overrides.mail ?? createMailer(config, log),
+    clock: overrides.clock ?? systemClock,
+  }
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    // Belt and braces: secrets must never reach a log line even if someone logs a whole object.
+    redact: {
+      paths: [
+        '*.stripeSecretKey',
+        '*.stripeWebhookSecret',
+        '*.sessionSecret',
+        '*.smtpUrl',
+        '*.password',
+        '*.token',
+      ],
+      censor: '[redacted]',
+    },
+  })
+}
+
+/** The real SDK; pointed at STRIPE_API_URL (the emulator) when set. */
+export function createStripeClient(config: Pick<Config, 'stripeSecretKey' | 'stripeApiUrl'>): Stripe {
+  if (config.stripeApiUrl === undefined) return new Stripe(config.stripeSecretKey)
+  const url = new URL(config.stripeApiUrl)
+  const protocol = url.protocol === 'https:' ? 'https' : 'http'
+  const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port)
+  return new Stripe(config.stripeSecretKey, { host: url.hostname, port, protocol })
+}

@@ -1,0 +1,67 @@
+import type Stripe from 'stripe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { assertStripeShape } from '../shapes.js'
+import {
+  type Receiver,
+  startReceiver,
+  startTestEmulator,
+  stripeTrigger,
+  type TestEmulator,
+} from '../testing.js'
+
+let t: TestEmulator
+let receiver: Receiver
+
+beforeAll(async () => {
+  t = await startTestEmulator()
+  receiver = await startReceiver(t.stripe)
+})
+
+afterAll(async () => {
+  await receiver?.close()
+  await t?.close()
+})
+
+/** Runs `stripe trigger`; execFile rejects on a non-zero exit. Returns the CLI's output. */
+async function trigger(event: string): Promise<string> {
+  return stripeTrigger(t.url, event)
+}
+
+async function eventsOfType(type: string): Promise<Stripe.Event[]> {
+  return (await t.stripe.events.list({ type, limit: 100 })).data
+}
+
+describe('stripe trigger (the official CLI) against the emulator: subscriptions and invoices', () => {
+  const events = [
+    'customer.subscription.created',
+    'customer.subscription.updated',
+    'customer.subscription.deleted',
+    'customer.subscription.trial_will_end',
+    'invoice.paid',
+    'invoice.payment_failed',
+  ]
+  for (const event of events) {
+    it(`completes ${event}: exit 0, the event is in /v1/events and was delivered`, async () => {
+      const before = (await eventsOfType(event)).length
+      const output = await trigger(event)
+      expect(output).toContain('Trigger succeeded')
+      await t.emulator.idle()
+      const after = await eventsOfType(event)
+      expect(after.length).toBeGreaterThan(before)
+      expect(receiver.received.some((r) => r.event.id === after[0]?.id)).toBe(true)
+      assertStripeShape(after[0])
+    }, 90_000)
+  }
+
+  it('paid the CLI invoice from its pending item, and failed the 0341 one', async () => {
+    const [paid] = await eventsOfType('invoice.paid')
+    expect(paid?.data.object).toMatchObject({
+      status: 'paid',
+      amount_paid: 2000,
+      billing_reason: 'manual',
+      parent: null,
+    })
+    const [failed] = await eventsOfType('invoice.payment_failed')
+    expect(failed?.data.object).toMatchObject({ status: 'open', amount_remaining: 2000, attempt_count: 1 })
+  })
+})

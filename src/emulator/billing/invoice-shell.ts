@@ -1,0 +1,108 @@
+/**
+ * The fields every invoice starts with (a draft with no lines and zero amounts), shared by
+ * subscription invoices and manual ones (`POST /v1/invoices`). Callers fill in lines, amounts and
+ * `parent`.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Ctx } from '../context.js'
+
+export type ShellInput = {
+  id: string
+  customer: string
+  currency: string
+  now: number
+  reason: Stripe.Invoice.BillingReason
+  clock: string | null
+}
+
+export function invoiceShell(ctx: Ctx, input: ShellInput): Stripe.Invoice {
+  const { id, now } = input
+  const customer = ctx.state.objects[input.customer] as Stripe.Customer | undefined
+  return {
+    id,
+    object: 'invoice',
+    account_country: 'US',
+    account_name: 'Tollgate test account',
+    account_tax_ids: null,
+    amount_due: 0,
+    amount_overpaid: 0,
+    amount_paid: 0,
+    amount_remaining: 0,
+    amount_shipping: 0,
+    application: null,
+    attempt_count: 0,
+    attempted: false,
+    auto_advance: true,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: now + 3600,
+    billing_reason: input.reason,
+    collection_method: 'charge_automatically',
+    created: now,
+    currency: input.currency,
+    custom_fields: null,
+    customer: input.customer,
+    customer_account: null,
+    customer_address: null,
+    customer_email: customer?.email ?? null,
+    customer_name: customer?.name ?? null,
+    customer_phone: null,
+    customer_shipping: null,
+    customer_tax_exempt: 'none',
+    default_payment_method: null,
+    default_source: null,
+    default_tax_rates: [],
+    description: null,
+    discounts: [],
+    due_date: null,
+    effective_at: null,
+    ending_balance: null,
+    footer: null,
+    from_invoice: null,
+    hosted_invoice_url: `${ctx.baseUrl}/i/${id}`,
+    invoice_pdf: null,
+    issuer: { type: 'self' },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: { object: 'list', url: `/v1/invoices/${id}/lines`, has_more: false, data: [] },
+    livemode: false,
+    metadata: {},
+    next_payment_attempt: null,
+    number: null,
+    on_behalf_of: null,
+    parent: null,
+    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    period_end: now,
+    period_start: now,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: 0,
+    statement_descriptor: null,
+    status: 'draft',
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    subtotal: 0,
+    subtotal_excluding_tax: 0,
+    test_clock: input.clock,
+    total: 0,
+    total_discount_amounts: [],
+    total_excluding_tax: 0,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+    webhooks_delivered_at: null,
+  } as unknown as Stripe.Invoice
+}
+
+/** Sets subtotal/total and what is due from the lines and a discount amount. */
+export function setAmounts(invoice: Stripe.Invoice, subtotal: number, discount: number): void {
+  const total = subtotal - discount
+  invoice.subtotal = subtotal
+  invoice.subtotal_excluding_tax = subtotal
+  invoice.total = total
+  invoice.total_excluding_tax = total
+  invoice.amount_due = Math.max(0, total)
+  invoice.amount_remaining = Math.max(0, total)
+}

@@ -1,0 +1,263 @@
+/**
+ * A subscription's life on its clock (a test clock, or the emulator-wide clock): first invoice,
+ * trial_will_end three days before a trial ends, renewal at each period end (draft invoice, then
+ * finalized and charged an hour later), dunning retries on `options.dunning.retryDays` ending in
+ * cancellation or `unpaid`, and cancellation at period end or at `cancel_at`.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Ctx } from '../context.js'
+import { snapshotOf } from '../diff.js'
+import { registerAction } from '../registry.js'
+import { findObject } from '../state.js'
+import { createInvoice, finalizeInvoice, type InvoiceLineInput, type PayOutcome, payInvoice, recordFailure, voidInvoice } from './invoices.js'
+import { clockOfSubscription, currentPeriodEnd, periodEnd, subHidden } from './model.js'
+
+const HOUR = 3600
+const DAY = 86_400
+const THREE_DAYS = 3 * DAY
+
+type Data = Record<string, unknown>
+
+function sub(ctx: Ctx, data: Data): Stripe.Subscription | undefined {
+  return findObject<Stripe.Subscription>(ctx.state, String(data.subscription), 'subscription')
+}
+
+/** Emits customer.subscription.updated with `previous_attributes` for what `mutate` changed. */
+export function changeSubscription(ctx: Ctx, s: Stripe.Subscription, mutate: (s: Stripe.Subscription) => void): void {
+  const before = snapshotOf(s) as unknown as Record<string, unknown>
+  mutate(s)
+  const after = s as unknown as Record<string, unknown>
+  const prev: Record<string, unknown> = {}
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) prev[key] = before[key] ?? null
+  }
+  if (Object.keys(prev).length > 0) ctx.emit('customer.subscription.updated', s, prev)
+}
+
+export function scheduleFor(ctx: Ctx, s: Stripe.Subscription, at: number, action: string, data: Data = {}): void {
+  ctx.schedule(at, clockOfSubscription(ctx, s), action, { subscription: s.id, ...data })
+}
+
+export function unscheduleAll(ctx: Ctx, subId: string, actions?: string[]): void {
+  ctx.unschedule((job) => job.data.subscription === subId && (!actions || actions.includes(job.action)))
+}
+
+function trialWillEnd(ctx: Ctx, s: Stripe.Subscription): void {
+  const hidden = subHidden(ctx, s.id)
+  if (s.status !== 'trialing' || s.trial_end === null || hidden.trialWillEndFor === s.trial_end) return
+  hidden.trialWillEndFor = s.trial_end
+  ctx.emit('customer.subscription.trial_will_end', s)
+}
+
+/** Jobs for the current period: trial_will_end, the period-end renewal and a scheduled cancel_at. */
+export function scheduleCycle(ctx: Ctx, s: Stripe.Subscription): void {
+  unscheduleAll(ctx, s.id, ['billing.renew', 'billing.trial_will_end', 'billing.cancel_at'])
+  const now = ctx.now(clockOfSubscription(ctx, s))
+  if (s.status === 'trialing' && s.trial_end) {
+    // With three days or less left Stripe sends it at once (the CLI's trigger relies on that).
+    if (s.trial_end - THREE_DAYS <= now) trialWillEnd(ctx, s)
+    else scheduleFor(ctx, s, s.trial_end - THREE_DAYS, 'billing.trial_will_end', { trialEnd: s.trial_end })
+  }
+  scheduleFor(ctx, s, currentPeriodEnd(s), 'billing.renew', { periodEnd: currentPeriodEnd(s) })
+  if (s.cancel_at !== null && s.cancel_at < currentPeriodEnd(s)) {
+    scheduleFor(ctx, s, Math.max(now, s.cancel_at), 'billing.cancel_at', { at: s.cancel_at })
+  }
+}
+
+function planLines(s: Stripe.Subscription, start: number, end: number): InvoiceLineInput[] {
+  return s.items.data.map((item) => ({
+    amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1),
+    description: `${item.quantity ?? 1} × ${item.price.nickname ?? 'Subscription'} (at ${item.price.unit_amount ?? 0} ${item.price.currency} / ${item.price.recurring?.interval})`,
+    price: item.price,
+    quantity: item.quantity ?? 1,
+    period: { start, end },
+    subscriptionItem: item.id,
+  }))
+}
+
+/** Pending proration lines, removed from the subscription as they go on an invoice. */
+export function takePendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineInput[] {
+  const hidden = subHidden(ctx, s.id)
+  const lines = hidden.pendingLines ?? []
+  hidden.pendingLines = []
+  return lines.map((l) => ({
+    amount: l.amount,
+    description: l.description,
+    price: ctx.state.objects[l.price] as unknown as Stripe.Price,
+    quantity: l.quantity,
+    period: { start: l.start, end: l.end },
+    subscriptionItem: l.item,
+    proration: true,
+  }))
+}
+
+/** Pays the first invoice of a new subscription; `created` is emitted before the invoice's events. */
+export function startSubscription(ctx: Ctx, s: Stripe.Subscription, collect = true): Stripe.Invoice {
+  const trialing = s.trial_end !== null
+  if (trialing) s.status = 'trialing'
+  ctx.emit('customer.subscription.created', s)
+  const start = s.items.data[0]!.current_period_start
+  const lines = planLines(s, start, currentPeriodEnd(s)).map((l) => (trialing ? { ...l, amount: 0, description: `Trial period for ${l.price.nickname ?? 'subscription'}` } : l))
+  const invoice = createInvoice(ctx, s, 'subscription_create', lines)
+  // `payment_behavior=default_incomplete` finalizes the first invoice but leaves paying it to the caller.
+  let outcome: PayOutcome = 'requires_action'
+  if (collect || trialing) outcome = payInvoice(ctx, invoice, s)
+  else finalizeInvoice(ctx, invoice)
+  if (trialing) {
+    scheduleCycle(ctx, s)
+    return invoice
+  }
+  if (outcome === 'paid') {
+    changeSubscription(ctx, s, (x) => {
+      x.status = 'active'
+    })
+    scheduleCycle(ctx, s)
+  } else {
+    if (outcome === 'failed') recordFailure(ctx, invoice, null)
+    // Stripe gives the customer 23 hours to complete the first payment.
+    scheduleFor(ctx, s, ctx.now(clockOfSubscription(ctx, s)) + 23 * HOUR, 'billing.incomplete_expire')
+  }
+  return invoice
+}
+
+/**
+ * `trial_end=now`: the trial (if any) ends at once, a new period starts now, and it is invoiced and
+ * charged within the request, as Stripe does, rather than through the hour-later renewal job.
+ */
+export function endTrialNow(ctx: Ctx, s: Stripe.Subscription): void {
+  const now = ctx.now(clockOfSubscription(ctx, s))
+  unscheduleAll(ctx, s.id, ['billing.renew', 'billing.trial_will_end'])
+  changeSubscription(ctx, s, (x) => {
+    x.status = 'active'
+    x.trial_end = now
+    x.billing_cycle_anchor = now
+    for (const item of x.items.data) {
+      item.current_period_start = now
+      item.current_period_end = periodEnd(item.price, now, now)
+    }
+  })
+  const lines = [...planLines(s, now, currentPeriodEnd(s)), ...takePendingLines(ctx, s)]
+  settleInvoice(ctx, s, createInvoice(ctx, s, 'subscription_update', lines))
+  scheduleCycle(ctx, s)
+}
+
+export function endSubscription(ctx: Ctx, s: Stripe.Subscription, reason: Stripe.Subscription.CancellationDetails.Reason): void {
+  const now = ctx.now(clockOfSubscription(ctx, s))
+  unscheduleAll(ctx, s.id)
+  s.status = 'canceled'
+  s.ended_at = now
+  s.canceled_at ??= now
+  s.cancellation_details = { ...s.cancellation_details, reason: s.cancellation_details?.reason ?? reason } as Stripe.Subscription.CancellationDetails
+  ctx.emit('customer.subscription.deleted', s)
+}
+
+function renew(ctx: Ctx, data: Data): void {
+  const s = sub(ctx, data)
+  if (!s || s.status === 'canceled' || s.status === 'incomplete_expired' || s.status === 'incomplete') return
+  if (currentPeriodEnd(s) !== data.periodEnd) return // superseded by a plan change or trial change
+  const now = ctx.now(clockOfSubscription(ctx, s))
+  if (s.cancel_at_period_end || (s.cancel_at !== null && s.cancel_at <= now)) {
+    endSubscription(ctx, s, 'cancellation_requested')
+    return
+  }
+  const start = currentPeriodEnd(s)
+  const anchor = s.billing_cycle_anchor
+  const end = periodEnd(s.items.data[0]!.price, start, anchor)
+  // Stripe's order: the draft invoice for the new period first, then the subscription update.
+  const invoice = createInvoice(ctx, s, 'subscription_cycle', [...planLines(s, start, end), ...takePendingLines(ctx, s)])
+  changeSubscription(ctx, s, (x) => {
+    for (const item of x.items.data) {
+      item.current_period_start = start
+      item.current_period_end = periodEnd(item.price, start, anchor)
+    }
+    if (x.status === 'trialing') x.status = 'active'
+  })
+  scheduleCycle(ctx, s)
+  if (s.status === 'unpaid') return // Stripe keeps invoicing an unpaid subscription but stops collecting
+  scheduleFor(ctx, s, now + HOUR, 'billing.collect', { invoice: invoice.id })
+}
+
+function collect(ctx: Ctx, data: Data): void {
+  const s = sub(ctx, data)
+  const invoice = findObject<Stripe.Invoice>(ctx.state, String(data.invoice), 'invoice')
+  if (!s || !invoice || invoice.status === 'paid' || invoice.status === 'void' || s.status === 'canceled') return
+  settleInvoice(ctx, s, invoice)
+}
+
+/**
+ * Charges an invoice and moves its subscription: paid → active (from incomplete, past_due or
+ * unpaid); declined → the dunning schedule, or for a manual attempt (`/pay`) only
+ * invoice.payment_failed, because manual attempts do not move Stripe's retry schedule.
+ */
+export function settleInvoice(ctx: Ctx, s: Stripe.Subscription, invoice: Stripe.Invoice, manual = false): PayOutcome {
+  const outcome = payInvoice(ctx, invoice, s)
+  if (outcome === 'paid') recovered(ctx, s)
+  else if (outcome === 'requires_action') return outcome // not retried automatically, as on Stripe
+  else if (s.status === 'incomplete' || manual) recordFailure(ctx, invoice, invoice.next_payment_attempt)
+  else failed(ctx, s, invoice)
+  return outcome
+}
+
+function recovered(ctx: Ctx, s: Stripe.Subscription): void {
+  delete subHidden(ctx, s.id).firstFailureAt
+  const wasIncomplete = s.status === 'incomplete'
+  if (wasIncomplete || s.status === 'past_due' || s.status === 'unpaid') {
+    changeSubscription(ctx, s, (x) => {
+      x.status = 'active'
+    })
+  }
+  if (wasIncomplete) {
+    unscheduleAll(ctx, s.id, ['billing.incomplete_expire'])
+    scheduleCycle(ctx, s)
+  }
+}
+
+export function failed(ctx: Ctx, s: Stripe.Subscription, invoice: Stripe.Invoice): void {
+  const now = ctx.now(clockOfSubscription(ctx, s))
+  const hidden = subHidden(ctx, s.id)
+  hidden.firstFailureAt ??= now
+  const retryDays = ctx.options.dunning.retryDays
+  const next = retryDays[invoice.attempt_count - 1]
+  const nextAt = next === undefined ? null : hidden.firstFailureAt + next * DAY
+  recordFailure(ctx, invoice, nextAt)
+  if (s.status === 'active' || s.status === 'trialing') {
+    changeSubscription(ctx, s, (x) => {
+      x.status = 'past_due'
+    })
+  }
+  if (nextAt !== null) {
+    scheduleFor(ctx, s, nextAt, 'billing.collect', { invoice: invoice.id })
+    return
+  }
+  delete hidden.firstFailureAt
+  if (ctx.options.dunning.finalAction === 'unpaid') {
+    changeSubscription(ctx, s, (x) => {
+      x.status = 'unpaid'
+    })
+    return
+  }
+  endSubscription(ctx, s, 'payment_failed')
+}
+
+registerAction('billing.renew', renew)
+registerAction('billing.collect', collect)
+registerAction('billing.trial_will_end', (ctx, data) => {
+  const s = sub(ctx, data)
+  if (s && s.trial_end === data.trialEnd) trialWillEnd(ctx, s)
+})
+registerAction('billing.cancel_at', (ctx, data) => {
+  const s = sub(ctx, data)
+  if (!s || s.status === 'canceled' || s.cancel_at !== data.at) return
+  endSubscription(ctx, s, 'cancellation_requested')
+})
+registerAction('billing.incomplete_expire', (ctx, data) => {
+  const s = sub(ctx, data)
+  if (s?.status !== 'incomplete') return
+  changeSubscription(ctx, s, (x) => {
+    x.status = 'incomplete_expired'
+    x.ended_at = ctx.now()
+  })
+  const invoice = s.latest_invoice ? findObject<Stripe.Invoice>(ctx.state, String(s.latest_invoice), 'invoice') : undefined
+  if (invoice?.status === 'open') voidInvoice(ctx, invoice)
+})

@@ -1,0 +1,349 @@
+import type Stripe from 'stripe'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { assertStripeShape } from './shapes.js'
+import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from './testing.js'
+
+let t: TestEmulator
+let stripe: Stripe
+let receiver: Receiver
+let price: Stripe.Price
+
+const SUCCESS = 'http://shop.test/ok?session_id={CHECKOUT_SESSION_ID}'
+
+type Form = Partial<
+  Record<'email' | 'cardNumber' | 'cardExpiry' | 'cardCvc' | 'cardName' | 'promotionCode', string>
+>
+
+const CARD: Form = {
+  email: 'payer@example.com',
+  cardNumber: '4242 4242 4242 4242',
+  cardExpiry: '12 / 34',
+  cardCvc: '123',
+  cardName: 'Pat Payer',
+}
+
+/** Posts the hosted page's form exactly as a browser without JavaScript would. */
+async function post(
+  url: string,
+  form: Form,
+): Promise<{ status: number; location: string | null; html: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form as Record<string, string>).toString(),
+  })
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() }
+}
+
+async function newSession(
+  extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
+): Promise<Stripe.Checkout.Session> {
+  return stripe.checkout.sessions.create({
+    mode: 'payment',
+    line_items: [{ price: price.id, quantity: 2 }],
+    success_url: SUCCESS,
+    cancel_url: 'http://shop.test/cancel',
+    ...extra,
+  })
+}
+
+function eventsFor(ids: string[]): string[] {
+  return receiver.received
+    .filter((r) => {
+      const o = r.event.data.object as { id?: string; payment_intent?: string; customer?: string }
+      return ids.includes(o.id ?? '') || ids.includes(o.payment_intent ?? '')
+    })
+    .map((r) => r.event.type)
+}
+
+beforeAll(async () => {
+  t = await startTestEmulator()
+  stripe = t.stripe
+  receiver = await startReceiver(stripe)
+  price = await stripe.prices.create({
+    currency: 'usd',
+    unit_amount: 1500,
+    product_data: { name: 'Field guide' },
+  })
+})
+
+afterAll(async () => {
+  await receiver?.close()
+  await t?.close()
+})
+
+beforeEach(async () => {
+  await t.emulator.idle()
+  receiver.received.length = 0
+})
+
+describe('hosted Checkout page', () => {
+  it('renders the session in test mode with the fixed field names and one submit button', async () => {
+    const session = await newSession({ allow_promotion_codes: true })
+    const res = await fetch(session.url ?? '')
+    const html = await res.text()
+    expect(res.status).toBe(200)
+    expect(html).toContain('Test mode — local Stripe emulator')
+    expect(html).toContain('Field guide')
+    expect(html).toContain('$30.00')
+    expect(html).toContain('Qty 2 × $15.00')
+    expect(html).toContain('href="http://shop.test/cancel"')
+    for (const name of ['email', 'cardNumber', 'cardExpiry', 'cardCvc', 'cardName', 'promotionCode']) {
+      expect(html).toContain(`name="${name}"`)
+    }
+    expect(html.match(/type="submit"/g)).toHaveLength(1)
+  })
+
+  it('pays with 4242: 303 to the success URL, events in Stripe order, each verified by signature', async () => {
+    const session = await newSession({ customer_creation: 'always' })
+    const res = await post(session.url ?? '', CARD)
+    expect(res.status).toBe(303)
+    expect(res.location).toBe(`http://shop.test/ok?session_id=${session.id}`)
+    await t.emulator.idle()
+
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    assertStripeShape(done)
+    expect(done.status).toBe('complete')
+    expect(done.payment_status).toBe('paid')
+    expect(done.url).toBeNull()
+    expect(done.success_url).toBe(SUCCESS)
+    expect(done.customer_details?.email).toBe('payer@example.com')
+    expect(done.customer).toMatch(/^cus_/)
+    const pi = done.payment_intent as Stripe.PaymentIntent
+    assertStripeShape(pi)
+    expect(pi.status).toBe('succeeded')
+    expect(pi.amount_received).toBe(3000)
+    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    assertStripeShape(charge)
+    expect(charge.status).toBe('succeeded')
+    expect(charge.payment_method_details?.card?.last4).toBe('4242')
+
+    // The receiver accepted only deliveries that passed stripe.webhooks.constructEvent.
+    const types = receiver.types()
+    expect(types).toEqual([
+      'customer.created',
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ])
+    const completed = receiver.received.at(-1)?.event.data.object as Stripe.Checkout.Session
+    expect(completed.payment_intent).toBe(pi.id)
+    for (const r of receiver.received) assertStripeShape(r.event)
+    const page = await fetch(session.url ?? '')
+    expect(await page.text()).toContain('Payment complete')
+  })
+
+  it('answers a double submit with the success redirect twice but pays once', async () => {
+    const session = await newSession()
+    const [a, b] = await Promise.all([post(session.url ?? '', CARD), post(session.url ?? '', CARD)])
+    expect([a.status, b.status]).toEqual([303, 303])
+    expect(b.location).toBe(a.location)
+    await t.emulator.idle()
+    expect(receiver.types().filter((x) => x === 'checkout.session.completed')).toHaveLength(1)
+    expect(receiver.types().filter((x) => x === 'charge.succeeded')).toHaveLength(1)
+  })
+
+  it('keeps a guest payment without a customer (customer_creation if_required)', async () => {
+    const session = await newSession()
+    expect((await post(session.url ?? '', CARD)).status).toBe(303)
+    const done = await stripe.checkout.sessions.retrieve(session.id)
+    expect(done.customer).toBeNull()
+    expect(done.customer_details?.email).toBe('payer@example.com')
+    expect(done.customer_details?.name).toBe('Pat Payer')
+    const byEmail = await stripe.checkout.sessions.list({
+      customer_details: { email: 'payer@example.com' },
+      status: 'complete',
+      limit: 100,
+    })
+    expect(byEmail.data.map((s) => s.id)).toContain(session.id)
+    const other = await stripe.checkout.sessions.list({ customer_details: { email: 'nobody@example.com' } })
+    expect(other.data).toEqual([])
+  })
+
+  it('copies payment_intent_data onto the PaymentIntent and saves the card with setup_future_usage', async () => {
+    const session = await newSession({
+      payment_intent_data: {
+        metadata: { order: 'o-42' },
+        description: 'Order 42',
+        setup_future_usage: 'off_session',
+      },
+    })
+    expect((await post(session.url ?? '', CARD)).status).toBe(303)
+    await t.emulator.idle()
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    const pi = done.payment_intent as Stripe.PaymentIntent
+    expect(pi.metadata).toEqual({ order: 'o-42' })
+    expect(pi.description).toBe('Order 42')
+    expect(done.customer).toMatch(/^cus_/)
+    const saved = await stripe.customers.listPaymentMethods(String(done.customer))
+    expect(saved.data.map((p) => p.id)).toEqual([pi.payment_method])
+    expect(receiver.types()).toEqual([
+      'customer.created',
+      'payment_intent.created',
+      'payment_method.attached',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ])
+  })
+
+  for (const [card, message, declineCode] of [
+    ['4000 0000 0000 0002', 'Your card was declined.', 'generic_decline'],
+    ['4000 0000 0000 9995', 'Your card has insufficient funds.', 'insufficient_funds'],
+  ] as const) {
+    it(`shows the decline for ${card}, leaves the session open and completes nothing`, async () => {
+      const session = await newSession()
+      const res = await post(session.url ?? '', { ...CARD, cardNumber: card })
+      expect(res.status).toBe(402)
+      expect(res.html).toContain(message)
+      await t.emulator.idle()
+      const still = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+      expect(still.status).toBe('open')
+      expect(still.payment_status).toBe('unpaid')
+      expect(still.url).not.toBeNull()
+      const pi = still.payment_intent as Stripe.PaymentIntent
+      expect(pi.status).toBe('requires_payment_method')
+      expect(pi.last_payment_error?.decline_code).toBe(declineCode)
+      const types = receiver.types()
+      expect(types).toEqual(['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed'])
+      expect(types).not.toContain('checkout.session.completed')
+
+      // A retry with a good card reuses the PaymentIntent and completes the session.
+      const retry = await post(session.url ?? '', CARD)
+      expect(retry.status).toBe(303)
+      const done = await stripe.checkout.sessions.retrieve(session.id)
+      expect(done.payment_intent).toBe(pi.id)
+      expect(done.status).toBe('complete')
+    })
+  }
+
+  it("cancels the failed attempt's PaymentIntent when the session expires", async () => {
+    const session = await newSession()
+    expect((await post(session.url ?? '', { ...CARD, cardNumber: '4000000000000002' })).status).toBe(402)
+    await t.emulator.idle()
+    receiver.received.length = 0
+    const expired = await stripe.checkout.sessions.expire(session.id)
+    await t.emulator.idle()
+    expect(receiver.types()).toEqual(['payment_intent.canceled', 'checkout.session.expired'])
+    const pi = await stripe.paymentIntents.retrieve(String(expired.payment_intent))
+    expect(pi.status).toBe('canceled')
+    expect(pi.cancellation_reason).toBe('abandoned')
+  })
+
+  it('validates expiry, CVC, card number and email on the page', async () => {
+    const session = await newSession()
+    const cases: [Form, string][] = [
+      [{ ...CARD, cardExpiry: '01 / 20' }, 'expiration date is in the past'],
+      [{ ...CARD, cardExpiry: '13/40' }, 'expiration month is invalid'],
+      [{ ...CARD, cardCvc: '12' }, 'security code is incomplete'],
+      [{ ...CARD, cardNumber: '4242 4242 4242 4241' }, 'card number is invalid'],
+      [{ ...CARD, email: 'not-an-email' }, 'valid email'],
+    ]
+    for (const [form, text] of cases) {
+      const res = await post(session.url ?? '', form)
+      expect(res.status).toBe(400)
+      expect(res.html).toContain(text)
+    }
+    const still = await stripe.checkout.sessions.retrieve(session.id)
+    expect(still.status).toBe('open')
+    expect(still.payment_intent).toBeNull()
+  })
+
+  it('runs the 3DS page for 4000 0025 0000 3155: Complete pays, Fail leaves the session open', async () => {
+    const failing = await newSession()
+    const first = await post(failing.url ?? '', { ...CARD, cardNumber: '4000 0025 0000 3155' })
+    expect(first.status).toBe(303)
+    expect(first.location).toBe(`/c/pay/${failing.id}/3ds`)
+    const challenge = await (await fetch(new URL(first.location ?? '', t.url))).text()
+    expect(challenge).toContain('Complete')
+    expect(challenge).toContain('Fail')
+    const failed = await fetch(new URL(first.location ?? '', t.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'result=fail',
+    })
+    expect(failed.status).toBe(402)
+    expect(await failed.text()).toContain('unable to authenticate')
+    const open = await stripe.checkout.sessions.retrieve(failing.id, { expand: ['payment_intent'] })
+    expect(open.status).toBe('open')
+    expect((open.payment_intent as Stripe.PaymentIntent).last_payment_error?.code).toBe(
+      'payment_intent_authentication_failure',
+    )
+
+    const passing = await newSession()
+    const again = await post(passing.url ?? '', { ...CARD, cardNumber: '4000002500003155' })
+    expect(again.location).toBe(`/c/pay/${passing.id}/3ds`)
+    const completed = await fetch(new URL(again.location ?? '', t.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'result=complete',
+    })
+    expect(completed.status).toBe(303)
+    expect(completed.headers.get('location')).toBe(`http://shop.test/ok?session_id=${passing.id}`)
+    const done = await stripe.checkout.sessions.retrieve(passing.id, { expand: ['payment_intent'] })
+    expect(done.status).toBe('complete')
+    await t.emulator.idle()
+    const pi = done.payment_intent as Stripe.PaymentIntent
+    expect(eventsFor([pi.id, passing.id])).toEqual([
+      'payment_intent.created',
+      'payment_intent.requires_action',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ])
+  })
+
+  it('applies a promotion code on the page, rejects unknown and inactive codes, and charges the discounted total', async () => {
+    const coupon = await stripe.coupons.create({ percent_off: 50, duration: 'once' })
+    await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'HALF' })
+    const off = await stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'OLD',
+    })
+    await stripe.promotionCodes.update(off.id, { active: false })
+    const session = await newSession({ allow_promotion_codes: true })
+
+    const unknown = await post(session.url ?? '', { promotionCode: 'NOPE' })
+    expect(unknown.status).toBe(400)
+    expect(unknown.html).toContain('This code is invalid.')
+    const inactive = await post(session.url ?? '', { promotionCode: 'OLD' })
+    expect(inactive.status).toBe(400)
+    expect(inactive.html).toContain('not active')
+
+    const applied = await post(session.url ?? '', { promotionCode: 'half' })
+    expect(applied.status).toBe(200)
+    expect(applied.html).toContain('Promotion code applied.')
+    expect(applied.html).toContain('Discount (HALF)')
+    expect(applied.html).toContain('$15.00')
+
+    const paid = await post(session.url ?? '', { ...CARD, promotionCode: 'HALF' })
+    expect(paid.status).toBe(303)
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    expect(done.amount_total).toBe(1500)
+    expect(done.total_details?.amount_discount).toBe(1500)
+    expect((done.payment_intent as Stripe.PaymentIntent).amount).toBe(1500)
+    expect((await stripe.coupons.retrieve(coupon.id)).times_redeemed).toBe(1)
+  })
+
+  it('refuses a promotion code when the session does not allow codes', async () => {
+    const session = await newSession()
+    const res = await post(session.url ?? '', { ...CARD, promotionCode: 'HALF' })
+    expect(res.status).toBe(400)
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open')
+  })
+
+  it('expires after 24 h of emulator time with checkout.session.expired, and the page says so', async () => {
+    const session = await newSession()
+    await t.emulator.clock.advance(86_400 + 60)
+    const expired = await stripe.checkout.sessions.retrieve(session.id)
+    expect(expired.status).toBe('expired')
+    expect(receiver.types()).toContain('checkout.session.expired')
+    const res = await post(session.url ?? '', CARD)
+    expect(res.status).toBe(410)
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('expired')
+  })
+})

@@ -1,0 +1,69 @@
+/**
+ * `npx tollgate emulator [--port 12111] [--state file] [--start-time unix]` runs the emulator on its
+ * own; `npx tollgate emulator advance <duration> [--url …]` moves a running emulator's clock.
+ * @module
+ */
+import { parseArgs } from 'node:util'
+import { parseDuration } from './control.js'
+import { createEmulator } from './index.js'
+
+const HELP = `Usage:
+  tollgate emulator [--port 12111] [--host 127.0.0.1] [--state ./data/emulator.json] [--start-time <unix>]
+  tollgate emulator advance <duration: 90s | 15m | 2h | 30d> [--url http://127.0.0.1:12111]
+  tollgate emulator reset [--url http://127.0.0.1:12111]
+
+Point any Stripe SDK at it: host 127.0.0.1, port 12111, protocol http, any sk_test_… key.`
+
+export async function runEmulatorCli(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '12111' },
+      host: { type: 'string', default: '127.0.0.1' },
+      state: { type: 'string' },
+      'start-time': { type: 'string' },
+      url: { type: 'string', default: 'http://127.0.0.1:12111' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  })
+  if (values.help) return void console.log(HELP)
+  const [command, arg] = positionals
+  if (command === 'advance') return advance(values.url, arg)
+  if (command === 'reset') return post(values.url, '/_emulator/reset', {})
+  if (command !== undefined) throw new Error(`Unknown emulator command: ${command}\n\n${HELP}`)
+  const emulator = createEmulator({
+    port: Number(values.port),
+    host: values.host,
+    ...(values.state ? { statePath: values.state } : {}),
+    ...(values['start-time'] ? { startTime: Number(values['start-time']) } : {}),
+    ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
+  })
+  const { url } = await emulator.start()
+  console.log(`Stripe emulator (test mode) listening at ${url}`)
+  console.log(`  new Stripe('sk_test_…', { host: '${values.host}', port: ${new URL(url).port}, protocol: 'http' })`)
+  const shutdown = async (): Promise<void> => {
+    await emulator.stop()
+    process.exit(0)
+  }
+  process.once('SIGINT', shutdown)
+  process.once('SIGTERM', shutdown)
+}
+
+async function advance(url: string, duration: string | undefined): Promise<void> {
+  const seconds = duration === undefined ? undefined : parseDuration(duration)
+  if (seconds === undefined) throw new Error(`Give a duration such as 90s, 15m, 2h or 30d.\n\n${HELP}`)
+  await post(url, '/_emulator/clock/advance', { seconds })
+}
+
+async function post(url: string, path: string, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(new URL(path, url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`Emulator answered ${res.status}: ${text}`)
+  console.log(text)
+}

@@ -1,0 +1,282 @@
+/**
+ * The hosted Checkout page's markup: a plain form (works without JavaScript) with the fixed field
+ * names `email`, `cardNumber`, `cardExpiry`, `cardCvc`, `cardName`, `promotionCode` and one submit
+ * button, under a "Test mode — local Stripe emulator" banner.
+ * @module
+ */
+import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
+import type { JSX } from 'hono/jsx/jsx-runtime'
+import type Stripe from 'stripe'
+
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+])
+
+/** Formats integer minor units for display without going through floating point. */
+export function formatMoney(amount: number, currency: string): string {
+  const code = currency.toUpperCase()
+  const zero = ZERO_DECIMAL.has(currency.toLowerCase())
+  const sign = amount < 0 ? '-' : ''
+  const abs = Math.abs(amount)
+  const major = zero ? String(abs) : `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code })
+  // `format` takes a decimal string exactly (Intl.NumberFormat v3), so no float rounding creeps in.
+  return sign + format.format(major as unknown as number)
+}
+
+export function intervalLabel(recurring: Stripe.Price.Recurring | null): string {
+  if (!recurring) return ''
+  const n = recurring.interval_count
+  return n === 1 ? ` / ${recurring.interval}` : ` every ${n} ${recurring.interval}s`
+}
+
+const STYLE = `
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1a1f36;background:#f6f8fa}
+.banner{background:#ffd966;color:#5c4400;text-align:center;padding:6px;font-size:13px;font-weight:600}
+main{max-width:920px;margin:32px auto;padding:0 16px;display:grid;grid-template-columns:1fr 1fr;gap:40px}
+@media(max-width:720px){main{grid-template-columns:1fr}}
+h1{font-size:20px;margin:0 0 16px}.back{color:#635bff;text-decoration:none;font-size:14px}
+.summary .total{font-size:32px;font-weight:700;margin:4px 0 16px}
+table{width:100%;border-collapse:collapse}td{padding:8px 0;border-bottom:1px solid #e3e8ee;vertical-align:top}td.amt{text-align:right;white-space:nowrap}
+.muted{color:#697386;font-size:13px}.trial{background:#eef9f1;color:#1c6b3a;padding:8px 12px;border-radius:6px;margin:12px 0}
+form{background:#fff;border:1px solid #e3e8ee;border-radius:8px;padding:24px}
+label{display:block;font-size:13px;font-weight:600;margin:12px 0 4px}input{width:100%;padding:10px;border:1px solid #cfd7df;border-radius:6px;font:inherit}
+input[readonly]{background:#f6f8fa}.row{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+button{margin-top:20px;width:100%;padding:12px;border:0;border-radius:6px;background:#635bff;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer}
+.error{background:#fdecea;color:#a4151b;padding:10px 12px;border-radius:6px;margin-bottom:8px}.notice{background:#eef9f1;color:#1c6b3a;padding:10px 12px;border-radius:6px;margin-bottom:8px}
+.center{max-width:480px;margin:64px auto;text-align:center;display:block}.center form{text-align:left}
+`
+
+export function Layout(props: { title: string; children?: Child }): JSX.Element {
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{props.title}</title>
+          <style>{raw(STYLE)}</style>
+        </head>
+        <body>
+          <div class="banner" role="note">
+            Test mode — local Stripe emulator. No real payment is made.
+          </div>
+          {props.children}
+        </body>
+      </html>
+    </>
+  )
+}
+
+export type FormValues = Partial<
+  Record<'email' | 'cardNumber' | 'cardExpiry' | 'cardCvc' | 'cardName' | 'promotionCode', string>
+>
+
+export type CheckoutView = {
+  session: Stripe.Checkout.Session
+  items: Stripe.LineItem[]
+  trialNote: string | null
+  /** Text of the applied promotion code, if any. */
+  appliedCode: string | null
+  lockedEmail: string | null
+  cardRequired: boolean
+  error?: string | undefined
+  notice?: string | undefined
+  values?: FormValues | undefined
+}
+
+function Summary(props: { view: CheckoutView }): JSX.Element {
+  const { session, items, trialNote, appliedCode } = props.view
+  const currency = session.currency ?? 'usd'
+  const discount = session.total_details?.amount_discount ?? 0
+  return (
+    <section class="summary">
+      {session.cancel_url ? (
+        <a class="back" href={session.cancel_url}>
+          ← Back
+        </a>
+      ) : null}
+      <p class="muted">{session.mode === 'subscription' ? 'Subscribe' : 'Pay'}</p>
+      <div class="total" data-amount-total={String(session.amount_total ?? 0)}>
+        {formatMoney(session.amount_total ?? 0, currency)}
+        {session.mode === 'subscription' && !trialNote ? <span class="muted"> due today</span> : null}
+      </div>
+      {trialNote ? (
+        <p class="trial" data-trial>
+          {trialNote}
+        </p>
+      ) : null}
+      <table>
+        <tbody>
+          {items.map((li) => (
+            <tr data-line-item={li.id}>
+              <td>
+                {li.description ?? 'Item'}
+                <div class="muted">
+                  Qty {li.quantity}
+                  {(li.quantity ?? 1) > 1 && li.price?.unit_amount != null
+                    ? ` × ${formatMoney(li.price.unit_amount, li.currency)}`
+                    : ''}
+                </div>
+              </td>
+              <td class="amt">
+                {formatMoney(li.amount_subtotal, li.currency)}
+                {intervalLabel(li.price?.recurring ?? null)}
+              </td>
+            </tr>
+          ))}
+          {discount > 0 ? (
+            <tr data-discount>
+              <td>Discount{appliedCode ? ` (${appliedCode})` : ''}</td>
+              <td class="amt">−{formatMoney(discount, currency)}</td>
+            </tr>
+          ) : null}
+          <tr>
+            <td>
+              <strong>Total due today</strong>
+            </td>
+            <td class="amt">
+              <strong>{formatMoney(session.amount_total ?? 0, currency)}</strong>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </section>
+  )
+}
+
+function submitLabel(view: CheckoutView): string {
+  const { session } = view
+  if (session.mode === 'subscription') return view.trialNote ? 'Start trial' : 'Subscribe'
+  return `Pay ${formatMoney(session.amount_total ?? 0, session.currency ?? 'usd')}`
+}
+
+export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
+  const view = props.view
+  const v = view.values ?? {}
+  const allowCodes = view.session.allow_promotion_codes === true
+  return (
+    <Layout title="Checkout (test mode)">
+      <main>
+        <Summary view={view} />
+        {/* novalidate: the same button also applies a promotion code with the card fields empty;
+            the server checks every field and answers with a message. */}
+        <form method="post" action={`/c/pay/${view.session.id}`} novalidate>
+          <h1>Pay with card</h1>
+          {view.error ? (
+            <p class="error" role="alert" data-error>
+              {view.error}
+            </p>
+          ) : null}
+          {view.notice ? (
+            <p class="notice" role="status">
+              {view.notice}
+            </p>
+          ) : null}
+          <label for="email">Email</label>
+          {view.lockedEmail ? (
+            <input id="email" name="email" type="email" value={view.lockedEmail} readonly />
+          ) : (
+            <input id="email" name="email" type="email" autocomplete="email" required value={v.email ?? ''} />
+          )}
+          <label for="cardNumber">Card number</label>
+          <input
+            id="cardNumber"
+            name="cardNumber"
+            inputmode="numeric"
+            autocomplete="cc-number"
+            placeholder="4242 4242 4242 4242"
+            required={view.cardRequired}
+            value={v.cardNumber ?? ''}
+          />
+          <div class="row">
+            <div>
+              <label for="cardExpiry">Expiry (MM / YY)</label>
+              <input
+                id="cardExpiry"
+                name="cardExpiry"
+                autocomplete="cc-exp"
+                placeholder="MM / YY"
+                required={view.cardRequired}
+                value={v.cardExpiry ?? ''}
+              />
+            </div>
+            <div>
+              <label for="cardCvc">CVC</label>
+              <input
+                id="cardCvc"
+                name="cardCvc"
+                inputmode="numeric"
+                autocomplete="cc-csc"
+                placeholder="123"
+                required={view.cardRequired}
+                value={v.cardCvc ?? ''}
+              />
+            </div>
+          </div>
+          <label for="cardName">Name on card</label>
+          <input
+            id="cardName"
+            name="cardName"
+            autocomplete="cc-name"
+            required={view.cardRequired}
+            value={v.cardName ?? ''}
+          />
+          {allowCodes ? (
+            <>
+              <label for="promotionCode">Promotion code</label>
+              <input
+                id="promotionCode"
+                name="promotionCode"
+                value={v.promotionCode ?? view.appliedCode ?? ''}
+              />
+              <p class="muted">Submit with the card fields empty to apply a code first.</p>
+            </>
+          ) : null}
+          <button type="submit">{submitLabel(view)}</button>
+          <p class="muted">
+            Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0025 0000 3155
+            asks for 3D Secure.
+          </p>
+        </form>
+      </main>
+    </Layout>
+  )
+}
+
+export function MessagePage(props: {
+  title: string
+  message: string
+  link?: { href: string; text: string } | null
+}): JSX.Element {
+  return (
+    <Layout title={props.title}>
+      <section class="center">
+        <h1>{props.title}</h1>
+        <p>{props.message}</p>
+        {props.link ? (
+          <a class="back" href={props.link.href}>
+            {props.link.text}
+          </a>
+        ) : null}
+      </section>
+    </Layout>
+  )
+}

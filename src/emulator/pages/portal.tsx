@@ -1,0 +1,145 @@
+/**
+ * The hosted Billing Portal at a session's `url` (`/p/session/:id`). GET shows the customer's
+ * subscriptions, card and invoices as the session's configuration allows; POST takes one plain
+ * form `action` (cancel, renew, switch, card), applies it with the API path's events and answers
+ * 303 back to the page (or to `flow.after_completion.redirect.return_url`).
+ * @module
+ */
+import type { Context } from 'hono'
+import type Stripe from 'stripe'
+import {
+  cancelFromPortal,
+  portalSubscriptions,
+  readFeedback,
+  renewFromPortal,
+  replaceCard,
+  switchablePrices,
+  switchFromPortal,
+} from '../billing/portal-actions.js'
+import type { Ctx } from '../context.js'
+import { page } from '../registry.js'
+import { findPortalSession, flowSubscription } from '../resources/billing-portal.js'
+import { createCardPaymentMethod } from '../resources/payment-methods.js'
+import { findObject, listObjects } from '../state.js'
+import { validateCard } from './checkout.js'
+import { formatMoney, intervalLabel } from './checkout-view.js'
+import { PortalMessage, PortalPage, type PortalSub } from './portal-view.js'
+
+type Session = Stripe.BillingPortal.Session
+type Config = Stripe.BillingPortal.Configuration
+
+function configOf(ctx: Ctx, session: Session): Config {
+  return findObject<Config>(ctx.state, String(session.configuration), 'billing_portal.configuration')!
+}
+
+function productName(ctx: Ctx, price: Stripe.Price): string {
+  return (
+    findObject<Stripe.Product>(ctx.state, String(price.product), 'product')?.name ??
+    price.nickname ??
+    price.id
+  )
+}
+
+/** A subscription flow's session only shows (and acts on) that subscription. */
+function sessionSubscriptions(ctx: Ctx, session: Session): Stripe.Subscription[] {
+  const only = flowSubscription(session.flow)
+  return portalSubscriptions(ctx, String(session.customer)).filter((s) => !only || s.id === only)
+}
+
+function viewSubs(ctx: Ctx, session: Session, config: Config): PortalSub[] {
+  const prices = switchablePrices(ctx, config)
+  return sessionSubscriptions(ctx, session).map((sub) => {
+    const current = sub.items.data[0]?.price
+    const switchTo = prices
+      .filter((p) => p.id !== current?.id && p.currency === sub.currency)
+      .map((price) => ({
+        price,
+        label: `${productName(ctx, price)} (${formatMoney(price.unit_amount ?? 0, price.currency)}${intervalLabel(price.recurring)})`,
+      }))
+    return { sub, productName: current ? productName(ctx, current) : 'Subscription', switchTo }
+  })
+}
+
+function render(
+  c: Context,
+  ctx: Ctx,
+  session: Session,
+  extras: { notice?: string; error?: string },
+  status = 200,
+) {
+  const config = configOf(ctx, session)
+  const customer = findObject<Stripe.Customer>(ctx.state, String(session.customer), 'customer')!
+  const pmId = customer.invoice_settings.default_payment_method
+  const card =
+    typeof pmId === 'string'
+      ? (findObject<Stripe.PaymentMethod>(ctx.state, pmId, 'payment_method') ?? null)
+      : null
+  const invoices = listObjects<Stripe.Invoice>(
+    ctx.state,
+    'invoice',
+    (i) => i.customer === customer.id && i.status !== 'draft',
+  )
+  const view = { session, config, customer, subs: viewSubs(ctx, session, config), card, invoices, ...extras }
+  return c.html(<PortalPage view={view} />, status as 200)
+}
+
+type Form = Record<string, string>
+
+/** Applies one action; returns the notice to show, or an error text prefixed with `!`. */
+function apply(ctx: Ctx, session: Session, form: Form): string {
+  const config = configOf(ctx, session)
+  const customer = findObject<Stripe.Customer>(ctx.state, String(session.customer), 'customer')!
+  if (form.action === 'card') {
+    if (!config.features.payment_method_update.enabled) return '!Updating the card is not enabled.'
+    const card = validateCard(ctx, form)
+    if (typeof card === 'string') return `!${card}`
+    replaceCard(ctx, customer, createCardPaymentMethod(ctx, { ...card, email: customer.email }))
+    return 'Your card was updated.'
+  }
+  const sub = sessionSubscriptions(ctx, session).find((s) => s.id === form.subscription)
+  if (!sub) return '!This subscription cannot be changed here.'
+  if (form.action === 'cancel' && config.features.subscription_cancel.enabled) {
+    cancelFromPortal(ctx, sub, config, readFeedback(config, form.feedback, form.comment))
+    return 'Your plan was canceled.'
+  }
+  if (form.action === 'renew') {
+    renewFromPortal(ctx, sub)
+    return 'Your plan will renew.'
+  }
+  const price = switchablePrices(ctx, config).find((p) => p.id === form.price)
+  if (form.action === 'switch' && price) {
+    switchFromPortal(ctx, sub, price, config)
+    return `Your plan was changed to ${productName(ctx, price)}.`
+  }
+  return '!This action is not available.'
+}
+
+function done(c: Context, session: Session, notice: string): Response {
+  const redirect = session.flow?.after_completion.redirect?.return_url
+  if (redirect) return c.redirect(redirect, 303)
+  return c.redirect(`/p/session/${session.id}?notice=${encodeURIComponent(notice)}`, 303)
+}
+
+function missing(c: Context) {
+  return c.html(
+    <PortalMessage title="Session not found" message="There is no portal session with this id." />,
+    404,
+  )
+}
+
+page('get', '/p/session/:id', (c, ctx) => {
+  const session = findPortalSession(ctx, c.req.param('id') ?? '')
+  if (!session) return missing(c)
+  return render(c, ctx, session, { notice: c.req.query('notice') })
+})
+
+page('post', '/p/session/:id', async (c, ctx) => {
+  const session = findPortalSession(ctx, c.req.param('id') ?? '')
+  if (!session) return missing(c)
+  const body = await c.req.parseBody()
+  const form: Form = {}
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string') form[k] = v.trim()
+  const result = apply(ctx, session, form)
+  if (result.startsWith('!')) return render(c, ctx, session, { error: result.slice(1) }, 400)
+  return done(c, session, result)
+})

@@ -1,0 +1,268 @@
+/**
+ * Charging a card: one PaymentIntent confirmation → a Charge that succeeds or fails according to
+ * the test card's behaviour, or a 3DS step (`requires_action`). Used by the hosted Checkout page,
+ * the PaymentIntents API and (through `attemptPayment`) by billing for invoices.
+ *
+ * Events, in Stripe's order: `payment_intent.created`, then `charge.succeeded` +
+ * `payment_intent.succeeded`, or `charge.failed` + `payment_intent.payment_failed`, or
+ * `payment_intent.requires_action`.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Ctx } from './context.js'
+import { type Decline, insertCharge } from './resources/charges.js'
+import { insertPaymentIntent } from './resources/payment-intents.js'
+import { type CardBehaviour, cardHidden, resolvePaymentMethod } from './resources/payment-methods.js'
+import { getObject } from './state.js'
+
+export type PaymentOutcome = 'succeeded' | 'declined' | 'requires_action'
+
+export type PaymentError = {
+  type: 'card_error'
+  code: string
+  decline_code?: string
+  message: string
+  param?: string
+}
+
+export type PaymentAttempt = {
+  paymentIntent: Stripe.PaymentIntent
+  charge?: Stripe.Charge
+  outcome: PaymentOutcome
+  error?: PaymentError
+}
+
+export type PaymentInput = {
+  customer: string | null
+  amount: number
+  currency: string
+  /** A stored `pm_…` or a magic id (`pm_card_visa`, `tok_visa`, …). */
+  paymentMethod: string
+  description?: string | null
+  /** Billing's invoice id; kept in metadata-free hidden data only (PaymentIntent.invoice was removed in basil). */
+  invoice?: string | null
+  metadata?: Record<string, string>
+  /** Renewals are off-session; the hosted page is on-session. */
+  offSession?: boolean
+}
+
+const DECLINES: Partial<Record<CardBehaviour, Decline>> = {
+  generic_decline: {
+    code: 'card_declined',
+    declineCode: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  customer_fail: {
+    code: 'card_declined',
+    declineCode: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  insufficient_funds: {
+    code: 'card_declined',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  lost_card: { code: 'card_declined', declineCode: 'lost_card', message: 'Your card was declined.' },
+  stolen_card: { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
+  fraudulent: { code: 'card_declined', declineCode: 'fraudulent', message: 'Your card was declined.' },
+  expired_card: {
+    code: 'expired_card',
+    declineCode: 'expired_card',
+    message: 'Your card has expired.',
+    param: 'exp_month',
+  },
+  incorrect_cvc: {
+    code: 'incorrect_cvc',
+    declineCode: 'incorrect_cvc',
+    message: "Your card's security code is incorrect.",
+    param: 'cvc',
+  },
+  processing_error: {
+    code: 'processing_error',
+    declineCode: 'processing_error',
+    message: 'An error occurred while processing your card. Try again in a little bit.',
+  },
+}
+
+const AUTHENTICATION_REQUIRED: Decline = {
+  code: 'authentication_required',
+  declineCode: 'authentication_required',
+  message: 'Your card was declined. This transaction requires authentication.',
+}
+
+/** The decline a charge on this card would get, or undefined when it would succeed. */
+export function declineFor(behaviour: CardBehaviour): Decline | undefined {
+  return DECLINES[behaviour]
+}
+
+/** Whether confirming with this card needs a 3DS step first. */
+export function needsAuthentication(ctx: Ctx, paymentMethodId: string): boolean {
+  const hidden = cardHidden(ctx, paymentMethodId)
+  if (hidden.behaviour === 'auth_on_setup') return hidden.authenticated !== true
+  if (hidden.behaviour === 'auth_always') return hidden.authenticated !== true
+  return false
+}
+
+/** Records a passed 3DS challenge: `auth_on_setup` cards stay set up; `auth_always` passes once. */
+export function markAuthenticated(ctx: Ctx, paymentMethodId: string): void {
+  cardHidden(ctx, paymentMethodId).authenticated = true
+}
+
+function consumeAuthentication(ctx: Ctx, paymentMethodId: string): void {
+  const hidden = cardHidden(ctx, paymentMethodId)
+  if (hidden.behaviour === 'auth_always') hidden.authenticated = false
+}
+
+/**
+ * Creates and confirms a PaymentIntent for `amount` on the payment method. Emits the PaymentIntent
+ * and Charge events; never throws for a decline (the outcome says what happened).
+ */
+export function attemptPayment(ctx: Ctx, input: PaymentInput): PaymentAttempt {
+  const pm = resolvePaymentMethod(ctx, input.paymentMethod, 'payment_method')
+  const pi = insertPaymentIntent(ctx, {
+    amount: input.amount,
+    currency: input.currency,
+    customer: input.customer,
+    description: input.description ?? null,
+    metadata: input.metadata ?? {},
+  })
+  if (input.invoice) ctx.state.hidden[pi.id] = { ...ctx.state.hidden[pi.id], invoice: input.invoice }
+  return confirmPaymentIntent(ctx, pi, pm, { offSession: input.offSession ?? false })
+}
+
+/** Confirms `pi` with `pm`: a 3DS step when the card needs one, else a charge. */
+export function confirmPaymentIntent(
+  ctx: Ctx,
+  pi: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
+  options: { offSession: boolean },
+): PaymentAttempt {
+  pi.payment_method = pm.id
+  const behaviour = cardHidden(ctx, pm.id).behaviour
+  if (needsAuthentication(ctx, pm.id) && options.offSession && behaviour === 'auth_on_setup') {
+    // Never set up for off-session use: the issuer declines instead of asking for 3DS.
+    return chargePaymentIntent(ctx, pi, pm, AUTHENTICATION_REQUIRED)
+  }
+  if (needsAuthentication(ctx, pm.id)) {
+    pi.status = 'requires_action'
+    pi.next_action = {
+      type: 'use_stripe_sdk',
+      use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: `${ctx.baseUrl}/3ds/${pi.id}` },
+    } as Stripe.PaymentIntent.NextAction
+    ctx.emit('payment_intent.requires_action', pi)
+    return {
+      paymentIntent: pi,
+      outcome: 'requires_action',
+      error: {
+        type: 'card_error',
+        code: 'authentication_required',
+        decline_code: 'authentication_required',
+        message: 'Your card was declined. This transaction requires authentication.',
+      },
+    }
+  }
+  consumeAuthentication(ctx, pm.id)
+  return chargePaymentIntent(ctx, pi, pm)
+}
+
+/** Charges the card for `pi` now (after 3DS, or when none was needed). */
+export function chargePaymentIntent(
+  ctx: Ctx,
+  pi: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
+  forced?: Decline,
+): PaymentAttempt {
+  const decline = forced ?? declineFor(cardHidden(ctx, pm.id).behaviour)
+  const charge = insertCharge(ctx, { paymentIntent: pi, paymentMethod: pm, ...(decline ? { decline } : {}) })
+  pi.latest_charge = charge.id
+  pi.next_action = null
+  if (decline) {
+    const error = paymentError(decline)
+    pi.status = 'requires_payment_method'
+    pi.payment_method = null
+    pi.last_payment_error = lastPaymentError(error, charge.id, pm)
+    ctx.emit('charge.failed', charge)
+    ctx.emit('payment_intent.payment_failed', pi)
+    return { paymentIntent: pi, charge, outcome: 'declined', error }
+  }
+  pi.last_payment_error = null
+  if (pi.capture_method === 'manual') {
+    // Authorized only: the funds wait for POST /v1/payment_intents/:id/capture.
+    pi.status = 'requires_capture'
+    pi.amount_capturable = pi.amount
+    ctx.emit('charge.succeeded', charge)
+    ctx.emit('payment_intent.amount_capturable_updated', pi)
+    return { paymentIntent: pi, charge, outcome: 'succeeded' }
+  }
+  pi.status = 'succeeded'
+  pi.amount_received = pi.amount
+  ctx.emit('charge.succeeded', charge)
+  ctx.emit('payment_intent.succeeded', pi)
+  return { paymentIntent: pi, charge, outcome: 'succeeded' }
+}
+
+/** Captures an authorized PaymentIntent: `charge.captured`, then `payment_intent.succeeded`. */
+export function capturePaymentIntent(ctx: Ctx, pi: Stripe.PaymentIntent, amount: number): void {
+  const charge = getObject<Stripe.Charge>(ctx.state, 'charge', String(pi.latest_charge))
+  charge.captured = true
+  charge.amount_captured = amount
+  pi.amount_capturable = 0
+  pi.amount_received = amount
+  pi.status = 'succeeded'
+  ctx.emit('charge.captured', charge)
+  ctx.emit('payment_intent.succeeded', pi)
+}
+
+/** The 3DS page's "Complete": charge the card. */
+export function completeAuthentication(ctx: Ctx, paymentIntentId: string): PaymentAttempt {
+  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', paymentIntentId)
+  const pm = getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', String(pi.payment_method))
+  markAuthenticated(ctx, pm.id)
+  consumeAuthentication(ctx, pm.id)
+  return chargePaymentIntent(ctx, pi, pm)
+}
+
+/** The 3DS page's "Fail": the PaymentIntent goes back to `requires_payment_method`. */
+export function failAuthentication(ctx: Ctx, paymentIntentId: string): PaymentAttempt {
+  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', paymentIntentId)
+  const pm = getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', String(pi.payment_method))
+  const error: PaymentError = {
+    type: 'card_error',
+    code: 'payment_intent_authentication_failure',
+    message:
+      'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+  }
+  pi.status = 'requires_payment_method'
+  pi.next_action = null
+  pi.payment_method = null
+  pi.last_payment_error = lastPaymentError(error, null, pm)
+  ctx.emit('payment_intent.payment_failed', pi)
+  return { paymentIntent: pi, outcome: 'declined', error }
+}
+
+function paymentError(decline: Decline): PaymentError {
+  return {
+    type: 'card_error',
+    code: decline.code,
+    message: decline.message,
+    ...(decline.declineCode ? { decline_code: decline.declineCode } : {}),
+    ...(decline.param ? { param: decline.param } : {}),
+  }
+}
+
+function lastPaymentError(
+  error: PaymentError,
+  chargeId: string | null,
+  pm: Stripe.PaymentMethod,
+): Stripe.PaymentIntent.LastPaymentError {
+  return {
+    type: 'card_error',
+    code: error.code,
+    message: error.message,
+    ...(error.decline_code ? { decline_code: error.decline_code } : {}),
+    ...(error.param ? { param: error.param } : {}),
+    ...(chargeId ? { charge: chargeId } : {}),
+    doc_url: `https://docs.stripe.com/error-codes/${error.code.replaceAll('_', '-')}`,
+    payment_method: JSON.parse(JSON.stringify(pm)) as Stripe.PaymentMethod,
+  } as Stripe.PaymentIntent.LastPaymentError
+}

@@ -1,0 +1,194 @@
+/**
+ * Customers: create, retrieve, update, list (with the `email` filter), delete. `test_clock` ties a
+ * customer (and everything billed to it) to a test clock.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Ctx } from '../context.js'
+import { updateWithEvent } from '../diff.js'
+import { missingParam } from '../errors.js'
+import { newId } from '../ids.js'
+import { LIST_PARAMS, paginate } from '../list.js'
+import {
+  allowOnly,
+  applyMetadata,
+  inRange,
+  nullableString,
+  optEnum,
+  optInt,
+  optObject,
+  optRange,
+  optString,
+  optStringArray,
+  type Params,
+  reqString,
+} from '../params.js'
+import { includable, route } from '../registry.js'
+import { deleteObject, getObject, insertObject, listObjects } from '../state.js'
+
+// The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since clover).
+const COMMON = ['address', 'balance', 'cash_balance', 'description', 'email', 'invoice_prefix', 'invoice_settings',
+  'metadata', 'name', 'next_invoice_sequence', 'phone', 'preferred_locales', 'shipping', 'source', 'tax',
+  'tax_exempt', 'business_name', 'individual_name', 'validate'] as const
+const CREATE = [...COMMON, 'payment_method', 'tax_id_data', 'test_clock'] as const
+const UPDATE = [...COMMON, 'default_source'] as const
+const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const
+const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const
+
+function readAddress(params: Params, name: string): Stripe.Address {
+  allowOnly(params, ADDRESS_KEYS, name)
+  const address: Stripe.Address = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }
+  for (const key of ADDRESS_KEYS) address[key] = nullableString(params, key, `${name}[${key}]`) ?? null
+  return address
+}
+
+function readShipping(params: Params): Stripe.Customer.Shipping {
+  allowOnly(params, ['address', 'name', 'phone'], 'shipping')
+  const address = optObject(params, 'address', 'shipping[address]')
+  if (!address) throw missingParam('shipping[address]')
+  return {
+    address: readAddress(address, 'shipping[address]'),
+    name: reqString(params, 'name', 'shipping[name]'),
+    phone: nullableString(params, 'phone', 'shipping[phone]') ?? null,
+  }
+}
+
+/** Fields create and update set alike; `''` unsets the nullable ones, as Stripe does. */
+function applyContactFields(c: Stripe.Customer, params: Params): void {
+  if (params.address !== undefined) {
+    const address = optObject(params, 'address')
+    c.address = address ? readAddress(address, 'address') : null
+  }
+  if (params.shipping !== undefined) {
+    const shipping = optObject(params, 'shipping')
+    c.shipping = shipping ? readShipping(shipping) : null
+  }
+  const balance = optInt(params, 'balance')
+  if (balance !== undefined) c.balance = balance
+  const locales = optStringArray(params, 'preferred_locales')
+  if (params.preferred_locales !== undefined) c.preferred_locales = locales ?? []
+  const exempt = optEnum(params, 'tax_exempt', TAX_EXEMPT)
+  if (exempt !== undefined) c.tax_exempt = exempt
+}
+
+/** Hook for payment-method resources: validates and attaches a PaymentMethod id to a customer. */
+export type AttachPaymentMethod = (ctx: Ctx, customerId: string, paymentMethodId: string, param: string) => string
+let attachPaymentMethod: AttachPaymentMethod = (_ctx, _customer, pm) => pm
+
+export function setPaymentMethodAttacher(fn: AttachPaymentMethod): void {
+  attachPaymentMethod = fn
+}
+
+function invoiceSettings(
+  ctx: Ctx,
+  customerId: string,
+  current: Stripe.Customer.InvoiceSettings,
+  params: Params,
+): Stripe.Customer.InvoiceSettings {
+  const s = optObject(params, 'invoice_settings')
+  if (!s) return current
+  allowOnly(s, ['custom_fields', 'default_payment_method', 'footer', 'rendering_options'], 'invoice_settings')
+  const next = { ...current }
+  const pm = nullableString(s, 'default_payment_method', 'invoice_settings[default_payment_method]')
+  if (pm !== undefined) {
+    next.default_payment_method = pm === null ? null : attachPaymentMethod(ctx, customerId, pm, 'invoice_settings[default_payment_method]')
+  }
+  const footer = nullableString(s, 'footer', 'invoice_settings[footer]')
+  if (footer !== undefined) next.footer = footer
+  return next
+}
+
+export function createCustomer(ctx: Ctx, params: Params): Stripe.Customer {
+  allowOnly(params, CREATE)
+  const clockId = optString(params, 'test_clock')
+  if (clockId) getObject(ctx.state, 'test_helpers.test_clock', clockId, 'test_clock', 'test clock')
+  const id = newId('cus', 14)
+  const customer: Stripe.Customer = {
+    id,
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created: ctx.now(clockId ?? null),
+    default_source: null,
+    delinquent: false,
+    description: nullableString(params, 'description') ?? null,
+    discount: null,
+    email: nullableString(params, 'email') ?? null,
+    invoice_prefix: id.slice(4, 12).toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    livemode: false,
+    metadata: applyMetadata({}, params),
+    name: nullableString(params, 'name') ?? null,
+    next_invoice_sequence: 1,
+    phone: nullableString(params, 'phone') ?? null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: clockId ?? null,
+  }
+  applyContactFields(customer, params)
+  insertObject(ctx.state, customer)
+  const pm = optString(params, 'payment_method')
+  if (pm) attachPaymentMethod(ctx, id, pm, 'payment_method')
+  customer.invoice_settings = invoiceSettings(ctx, id, customer.invoice_settings, params)
+  ctx.emit('customer.created', customer)
+  return customer
+}
+
+function updateCustomer(ctx: Ctx, id: string, params: Params): Stripe.Customer {
+  allowOnly(params, UPDATE)
+  const customer = getObject<Stripe.Customer>(ctx.state, 'customer', id)
+  const settings = invoiceSettings(ctx, id, customer.invoice_settings, params)
+  return updateWithEvent(ctx, customer, 'customer.updated', (c) => {
+    const email = nullableString(params, 'email')
+    if (email !== undefined) c.email = email
+    const name = nullableString(params, 'name')
+    if (name !== undefined) c.name = name
+    const description = nullableString(params, 'description')
+    if (description !== undefined) c.description = description
+    const phone = nullableString(params, 'phone')
+    if (phone !== undefined) c.phone = phone
+    c.metadata = applyMetadata(c.metadata, params)
+    c.invoice_settings = settings
+    applyContactFields(c, params)
+  })
+}
+
+/** The customer's test clock id, if any: everything billed to the customer runs on it. */
+export function clockOfCustomer(ctx: Ctx, customerId: string | null | undefined): string | null {
+  if (!customerId) return null
+  const customer = ctx.state.objects[customerId] as Stripe.Customer | undefined
+  const clock = customer?.test_clock
+  return typeof clock === 'string' ? clock : null
+}
+
+route('post', '/v1/customers', (ctx, params) => createCustomer(ctx, params))
+route('get', '/v1/customers/:id', (ctx, _params, path) => getObject(ctx.state, 'customer', path.id!))
+route('post', '/v1/customers/:id', (ctx, params, path) => updateCustomer(ctx, path.id!, params))
+route('delete', '/v1/customers/:id', (ctx, _params, path) => {
+  const customer = getObject<Stripe.Customer>(ctx.state, 'customer', path.id!)
+  deleteObject(ctx.state, customer.id)
+  ctx.emit('customer.deleted', customer)
+  return { id: customer.id, object: 'customer', deleted: true }
+})
+route('get', '/v1/customers', (ctx, params) => {
+  allowOnly(params, [...LIST_PARAMS, 'created', 'email', 'test_clock'])
+  const email = optString(params, 'email')
+  const clock = optString(params, 'test_clock')
+  const created = optRange(params, 'created')
+  const items = listObjects<Stripe.Customer>(ctx.state, 'customer', (c) =>
+    (email === undefined || c.email === email) &&
+    // As on Stripe: customers on a test clock are listed only when that clock is asked for.
+    (clock === undefined ? !c.test_clock : c.test_clock === clock) &&
+    inRange(c.created, created),
+  )
+  return paginate(items, params, '/v1/customers')
+})
+includable('customer', 'subscriptions', (ctx, customer) => {
+  const subs = listObjects<{ id: string; customer: string; status: string }>(
+    ctx.state,
+    'subscription',
+    (s) => s.customer === customer.id && s.status !== 'canceled' && s.status !== 'incomplete_expired',
+  )
+  return { object: 'list', url: `/v1/customers/${String(customer.id)}/subscriptions`, has_more: false, data: subs }
+})

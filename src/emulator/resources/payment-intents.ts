@@ -1,0 +1,308 @@
+/**
+ * PaymentIntents: create (with `confirm=true` as the Stripe CLI sends it, legacy
+ * `payment_method_types[]` accepted), confirm, cancel, retrieve, list (`customer`, `created`).
+ * The charging itself lives in `payments.ts`.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Ctx } from '../context.js'
+import { cardError, invalidParam, invalidRequest } from '../errors.js'
+import { newId, randomString } from '../ids.js'
+import { LIST_PARAMS, paginate } from '../list.js'
+import {
+  allowOnly,
+  applyMetadata,
+  inRange,
+  nullableString,
+  optBool,
+  optEnum,
+  optInt,
+  optRange,
+  optString,
+  optStringArray,
+  type Params,
+  reqInt,
+  reqString,
+} from '../params.js'
+import { capturePaymentIntent, confirmPaymentIntent, type PaymentAttempt } from '../payments.js'
+import { route } from '../registry.js'
+import { getObject, insertObject, listObjects } from '../state.js'
+import { resolvePaymentMethod } from './payment-methods.js'
+
+export type PaymentIntentInput = {
+  amount: number
+  currency: string
+  customer: string | null
+  description?: string | null
+  metadata?: Record<string, string>
+  receiptEmail?: string | null
+  paymentMethodTypes?: string[]
+  setupFutureUsage?: Stripe.PaymentIntent.SetupFutureUsage | null
+  /** `manual` holds the funds (`requires_capture`) until POST …/capture. */
+  captureMethod?: 'automatic' | 'manual'
+}
+
+/** Stores a new PaymentIntent in `requires_payment_method` and emits `payment_intent.created`. */
+export function insertPaymentIntent(ctx: Ctx, input: PaymentIntentInput): Stripe.PaymentIntent {
+  const id = newId('pi', 24)
+  const pi: Stripe.PaymentIntent = {
+    id,
+    object: 'payment_intent',
+    allowed_payment_method_types: null,
+    amount: input.amount,
+    amount_capturable: 0,
+    amount_received: 0,
+    application: null,
+    application_fee_amount: null,
+    automatic_payment_methods: input.paymentMethodTypes ? null : { allow_redirects: 'always', enabled: true },
+    canceled_at: null,
+    cancellation_reason: null,
+    capture_method: input.captureMethod ?? 'automatic',
+    client_secret: `${id}_secret_${randomString(24)}`,
+    confirmation_method: 'automatic',
+    created: ctx.now(),
+    currency: input.currency,
+    customer: input.customer,
+    customer_account: null,
+    description: input.description ?? null,
+    excluded_payment_method_types: null,
+    last_payment_error: null,
+    latest_charge: null,
+    livemode: false,
+    managed_payments: null,
+    metadata: input.metadata ?? {},
+    next_action: null,
+    on_behalf_of: null,
+    payment_method: null,
+    payment_method_configuration_details: null,
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    } as Stripe.PaymentIntent.PaymentMethodOptions,
+    payment_method_types: input.paymentMethodTypes ?? ['card'],
+    payment_record: null,
+    processing: null,
+    receipt_email: input.receiptEmail ?? null,
+    review: null,
+    setup_future_usage: input.setupFutureUsage ?? null,
+    shipping: null,
+    source: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: 'requires_payment_method',
+    transfer_data: null,
+    transfer_group: null,
+  }
+  insertObject(ctx.state, pi)
+  ctx.emit('payment_intent.created', pi)
+  return pi
+}
+
+const CREATE = [
+  'amount',
+  'currency',
+  'customer',
+  'description',
+  'metadata',
+  'payment_method',
+  'payment_method_types',
+  'confirm',
+  'off_session',
+  'automatic_payment_methods',
+  'receipt_email',
+  'setup_future_usage',
+  'statement_descriptor',
+  'statement_descriptor_suffix',
+  'return_url',
+  'capture_method',
+  'confirmation_method',
+  'payment_method_options',
+  'shipping',
+  'mandate_data',
+  'error_on_requires_action',
+  'use_stripe_sdk',
+  'transfer_group',
+  'excluded_payment_method_types',
+  'payment_method_configuration',
+] as const
+
+function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
+  allowOnly(params, CREATE)
+  const amount = reqInt(params, 'amount')
+  if (amount < 1)
+    throw invalidParam('amount', 'Amount must be at least 1 in minor units.', 'amount_too_small')
+  const customer = optString(params, 'customer')
+  if (customer) getObject(ctx.state, 'customer', customer, 'customer')
+  const types = optStringArray(params, 'payment_method_types')
+  const pi = insertPaymentIntent(ctx, {
+    amount,
+    currency: reqString(params, 'currency').toLowerCase(),
+    customer: customer ?? null,
+    description: nullableString(params, 'description') ?? null,
+    metadata: applyMetadata({}, params),
+    receiptEmail: nullableString(params, 'receipt_email') ?? null,
+    setupFutureUsage: optEnum(params, 'setup_future_usage', ['off_session', 'on_session'] as const) ?? null,
+    captureMethod:
+      optEnum(params, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const) === 'manual'
+        ? 'manual'
+        : 'automatic',
+    ...(types ? { paymentMethodTypes: types } : {}),
+  })
+  const pmId = optString(params, 'payment_method')
+  if (pmId) {
+    pi.payment_method = resolvePaymentMethod(ctx, pmId, 'payment_method').id
+    pi.status = 'requires_confirmation'
+  }
+  if (optBool(params, 'confirm')) {
+    return confirmFromParams(
+      ctx,
+      pi,
+      params.off_session !== undefined ? { off_session: params.off_session } : {},
+    )
+  }
+  return pi
+}
+
+function confirmFromParams(ctx: Ctx, pi: Stripe.PaymentIntent, params: Params): Stripe.PaymentIntent {
+  allowOnly(params, [
+    'payment_method',
+    'off_session',
+    'return_url',
+    'mandate_data',
+    'payment_method_types',
+    'receipt_email',
+    'setup_future_usage',
+    'use_stripe_sdk',
+    'error_on_requires_action',
+    'payment_method_options',
+  ])
+  if (pi.status === 'succeeded' || pi.status === 'canceled') {
+    throw invalidRequest(
+      `This PaymentIntent's status is ${pi.status}, so it cannot be confirmed.`,
+      'payment_intent_unexpected_state',
+    )
+  }
+  const pmId =
+    optString(params, 'payment_method') ?? (typeof pi.payment_method === 'string' ? pi.payment_method : null)
+  if (!pmId) {
+    throw invalidRequest(
+      "You cannot confirm this PaymentIntent because it's missing a payment method. Update the PaymentIntent with a payment method and then confirm it again.",
+      'payment_intent_unexpected_state',
+    )
+  }
+  const pm = resolvePaymentMethod(ctx, pmId, 'payment_method')
+  const attempt = confirmPaymentIntent(ctx, pi, pm, { offSession: optBool(params, 'off_session') ?? false })
+  if (attempt.outcome === 'declined') throw declineError(attempt)
+  return pi
+}
+
+/** The 402 a declined API confirmation answers with, carrying the PaymentIntent as Stripe does. */
+function declineError(attempt: PaymentAttempt): Error {
+  const e = attempt.error
+  return cardError(e?.message ?? 'Your card was declined.', e?.code ?? 'card_declined', {
+    ...(e?.decline_code ? { decline_code: e.decline_code } : {}),
+    charge: attempt.charge?.id,
+    payment_intent: JSON.parse(JSON.stringify(attempt.paymentIntent)),
+    doc_url: 'https://docs.stripe.com/error-codes/card-declined',
+  })
+}
+
+route('post', '/v1/payment_intents', (ctx, params) => createFromParams(ctx, params))
+route('get', '/v1/payment_intents/:id', (ctx, _params, path) =>
+  getObject(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent'),
+)
+route('post', '/v1/payment_intents/:id', (ctx, params, path) => {
+  allowOnly(params, [
+    'description',
+    'metadata',
+    'receipt_email',
+    'customer',
+    'payment_method',
+    'amount',
+    'currency',
+    'setup_future_usage',
+    'shipping',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+    'payment_method_types',
+  ])
+  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent')
+  const before = JSON.parse(JSON.stringify(pi)) as Stripe.PaymentIntent
+  pi.metadata = applyMetadata(pi.metadata, params)
+  const description = nullableString(params, 'description')
+  if (description !== undefined) pi.description = description
+  if (JSON.stringify(before) !== JSON.stringify(pi)) ctx.emit('payment_intent.updated', pi)
+  return pi
+})
+route('post', '/v1/payment_intents/:id/confirm', (ctx, params, path) => {
+  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent')
+  return confirmFromParams(ctx, pi, params)
+})
+route('post', '/v1/payment_intents/:id/cancel', (ctx, params, path) => {
+  allowOnly(params, ['cancellation_reason'])
+  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent')
+  if (pi.status === 'succeeded' || pi.status === 'canceled') {
+    throw invalidRequest(
+      `You cannot cancel this PaymentIntent because it has a status of ${pi.status}.`,
+      'payment_intent_unexpected_state',
+    )
+  }
+  cancelPaymentIntent(
+    ctx,
+    pi,
+    optEnum(params, 'cancellation_reason', [
+      'abandoned',
+      'duplicate',
+      'fraudulent',
+      'requested_by_customer',
+    ] as const) ?? null,
+  )
+  return pi
+})
+route('post', '/v1/payment_intents/:id/capture', (ctx, params, path) => {
+  allowOnly(params, [
+    'amount_to_capture',
+    'metadata',
+    'final_capture',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+  ])
+  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent')
+  if (pi.status !== 'requires_capture') {
+    throw invalidRequest(
+      `This PaymentIntent could not be captured because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+      'payment_intent_unexpected_state',
+    )
+  }
+  const amount = optInt(params, 'amount_to_capture') ?? pi.amount_capturable
+  if (amount < 1 || amount > pi.amount_capturable) {
+    throw invalidParam(
+      'amount_to_capture',
+      'The amount to capture must be positive and at most the amount capturable.',
+    )
+  }
+  capturePaymentIntent(ctx, pi, amount)
+  return pi
+})
+route('get', '/v1/payment_intents', (ctx, params) => {
+  allowOnly(params, [...LIST_PARAMS, 'customer', 'created'])
+  const customer = optString(params, 'customer')
+  const created = optRange(params, 'created')
+  const items = listObjects<Stripe.PaymentIntent>(
+    ctx.state,
+    'payment_intent',
+    (p) => (customer === undefined || p.customer === customer) && inRange(p.created, created),
+  )
+  return paginate(items, params, '/v1/payment_intents')
+})
+
+export function cancelPaymentIntent(
+  ctx: Ctx,
+  pi: Stripe.PaymentIntent,
+  reason: Stripe.PaymentIntent.CancellationReason | null,
+): void {
+  pi.status = 'canceled'
+  pi.canceled_at = ctx.now()
+  pi.cancellation_reason = reason
+  pi.next_action = null
+  ctx.emit('payment_intent.canceled', pi)
+}

@@ -1,0 +1,319 @@
+/**
+ * Card PaymentMethods and Stripe's test cards: the card numbers the hosted Checkout page accepts,
+ * the magic ids (`pm_card_visa`, `tok_chargeDeclined`, …) the API accepts, and the behaviour each
+ * one carries (succeeds, declines, needs 3DS, attaches but fails every charge). Routes: create
+ * (`card[token]`, `card[number]`), retrieve, attach, detach, list by customer.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Ctx } from '../context.js'
+import { invalidRequest, missingParam } from '../errors.js'
+import { newId } from '../ids.js'
+import { LIST_PARAMS, paginate } from '../list.js'
+import { allowOnly, applyMetadata, optObject, optString, type Params, reqString } from '../params.js'
+import { route } from '../registry.js'
+import { getObject, hiddenOf, insertObject, listObjects } from '../state.js'
+import { setPaymentMethodAttacher } from './customers.js'
+
+/** What happens when a card is charged. */
+export type CardBehaviour =
+  | 'succeed'
+  | 'generic_decline'
+  | 'insufficient_funds'
+  | 'lost_card'
+  | 'stolen_card'
+  | 'expired_card'
+  | 'incorrect_cvc'
+  | 'processing_error'
+  | 'fraudulent'
+  /** 4000 0000 0000 0341: attaching works, every charge is declined. */
+  | 'customer_fail'
+  /** 4000 0025 0000 3155: 3DS for on-session payments until authenticated once. */
+  | 'auth_on_setup'
+  /** 4000 0027 6000 3184: 3DS for every payment, off-session too. */
+  | 'auth_always'
+
+type TestCard = { number: string; brand: string; funding: string; behaviour: CardBehaviour; names: string[] }
+
+const TEST_CARDS: TestCard[] = [
+  { number: '4242424242424242', brand: 'visa', funding: 'credit', behaviour: 'succeed', names: ['visa'] },
+  {
+    number: '4000056655665556',
+    brand: 'visa',
+    funding: 'debit',
+    behaviour: 'succeed',
+    names: ['visa_debit'],
+  },
+  {
+    number: '5555555555554444',
+    brand: 'mastercard',
+    funding: 'credit',
+    behaviour: 'succeed',
+    names: ['mastercard'],
+  },
+  { number: '378282246310005', brand: 'amex', funding: 'credit', behaviour: 'succeed', names: ['amex'] },
+  card('0002', 'generic_decline', ['chargeDeclined', 'visa_chargeDeclined']),
+  card('9995', 'insufficient_funds', [
+    'chargeDeclinedInsufficientFunds',
+    'visa_chargeDeclinedInsufficientFunds',
+  ]),
+  card('9987', 'lost_card', ['chargeDeclinedLostCard', 'visa_chargeDeclinedLostCard']),
+  card('9979', 'stolen_card', ['chargeDeclinedStolenCard', 'visa_chargeDeclinedStolenCard']),
+  card('0069', 'expired_card', ['chargeDeclinedExpiredCard', 'visa_chargeDeclinedExpiredCard']),
+  card('0127', 'incorrect_cvc', ['chargeDeclinedIncorrectCvc', 'visa_chargeDeclinedIncorrectCvc']),
+  card('0119', 'processing_error', ['chargeDeclinedProcessingError', 'visa_chargeDeclinedProcessingError']),
+  {
+    number: '4100000000000019',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'fraudulent',
+    names: ['chargeDeclinedFraudulent'],
+  },
+  card('0341', 'customer_fail', ['chargeCustomerFail']),
+  {
+    number: '4000002500003155',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_on_setup',
+    names: ['authenticationRequiredOnSetup', 'threeDSecure2Required'],
+  },
+  {
+    number: '4000002760003184',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_always',
+    names: ['authenticationRequired'],
+  },
+]
+
+function card(last4: string, behaviour: CardBehaviour, names: string[]): TestCard {
+  return { number: `400000000000${last4}`, brand: 'visa', funding: 'credit', behaviour, names }
+}
+
+/** Hidden per-PaymentMethod data: how charges behave, and whether 3DS was already passed. */
+export type CardHidden = { behaviour: CardBehaviour; authenticated?: boolean }
+
+export function cardHidden(ctx: Ctx, paymentMethodId: string): CardHidden {
+  const hidden = hiddenOf<Partial<CardHidden>>(ctx.state, paymentMethodId)
+  hidden.behaviour ??= 'succeed'
+  return hidden as CardHidden
+}
+
+export function findTestCard(number: string): TestCard | undefined {
+  const digits = number.replace(/[\s-]/g, '')
+  return TEST_CARDS.find((c) => c.number === digits)
+}
+
+/** The test card behind `pm_card_<name>` / `tok_<name>`, or undefined for other ids. */
+function magicCard(id: string): TestCard | undefined {
+  const name = id.replace(/^(pm_card_|tok_)/, '')
+  if (name === id) return undefined
+  return TEST_CARDS.find((c) => c.names.includes(name))
+}
+
+/** Luhn check, so a mistyped number is refused like Stripe's page refuses it. */
+export function passesLuhn(number: string): boolean {
+  const digits = number.replace(/[\s-]/g, '')
+  if (!/^\d{12,19}$/.test(digits)) return false
+  let sum = 0
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i])
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2
+    sum += d
+  }
+  return sum % 10 === 0
+}
+
+function brandOf(digits: string): string {
+  if (digits.startsWith('4')) return 'visa'
+  if (/^5[1-5]/.test(digits) || /^2[2-7]/.test(digits)) return 'mastercard'
+  if (/^3[47]/.test(digits)) return 'amex'
+  return 'unknown'
+}
+
+export type CardInput = {
+  number: string
+  expMonth: number
+  expYear: number
+  name?: string | null
+  email?: string | null
+}
+
+/** Creates a card PaymentMethod from a number typed on the hosted page (or sent as card[number]). */
+export function createCardPaymentMethod(ctx: Ctx, input: CardInput): Stripe.PaymentMethod {
+  const digits = input.number.replace(/[\s-]/g, '')
+  const test = findTestCard(digits)
+  const brand = test?.brand ?? brandOf(digits)
+  const pm: Stripe.PaymentMethod = {
+    id: newId('pm', 24),
+    object: 'payment_method',
+    allow_redisplay: 'unspecified',
+    billing_details: {
+      address: null,
+      email: input.email ?? null,
+      name: input.name ?? null,
+      phone: null,
+      tax_id: null,
+    },
+    card: {
+      brand,
+      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+      country: 'US',
+      display_brand: brand,
+      exp_month: input.expMonth,
+      exp_year: input.expYear,
+      fingerprint: digits.slice(-8),
+      funding: test?.funding ?? 'credit',
+      generated_from: null,
+      last4: digits.slice(-4),
+      networks: { available: [brand], preferred: null },
+      regulated_status: 'unregulated',
+      three_d_secure_usage: { supported: true },
+      wallet: null,
+    },
+    created: ctx.now(),
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata: {},
+    type: 'card',
+  }
+  insertObject(ctx.state, pm)
+  cardHidden(ctx, pm.id).behaviour = test?.behaviour ?? 'succeed'
+  return pm
+}
+
+function fromMagic(ctx: Ctx, test: TestCard): Stripe.PaymentMethod {
+  const year = new Date(ctx.now() * 1000).getUTCFullYear() + 1
+  return createCardPaymentMethod(ctx, { number: test.number, expMonth: 12, expYear: year })
+}
+
+/**
+ * A PaymentMethod id as the API accepts it: a stored `pm_…`, or a magic `pm_card_*` / `tok_*`
+ * id, which (as on Stripe) creates a fresh PaymentMethod every time it is used.
+ */
+export function resolvePaymentMethod(ctx: Ctx, id: string, param: string): Stripe.PaymentMethod {
+  const test = magicCard(id)
+  if (test) return fromMagic(ctx, test)
+  return getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', id, param, 'PaymentMethod')
+}
+
+export function attachPaymentMethod(
+  ctx: Ctx,
+  pm: Stripe.PaymentMethod,
+  customerId: string,
+): Stripe.PaymentMethod {
+  if (pm.customer === customerId) return pm
+  if (pm.customer) {
+    throw invalidRequest(
+      `The payment method you provided has already been attached to a customer.`,
+      'payment_method_unexpected_state',
+    )
+  }
+  pm.customer = customerId
+  ctx.emit('payment_method.attached', pm)
+  return pm
+}
+
+function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentMethod {
+  allowOnly(params, [
+    'type',
+    'card',
+    'billing_details',
+    'metadata',
+    'customer',
+    'payment_method',
+    'allow_redisplay',
+  ])
+  const type = optString(params, 'type') ?? 'card'
+  if (type !== 'card')
+    throw invalidRequest(`The emulator supports only card PaymentMethods, not ${type}.`, undefined, 'type')
+  const cardParams = optObject(params, 'card')
+  if (!cardParams) throw missingParam('card')
+  allowOnly(cardParams, ['token', 'number', 'exp_month', 'exp_year', 'cvc', 'networks'], 'card')
+  const token = optString(cardParams, 'token', 'card[token]')
+  const pm = token
+    ? resolveToken(ctx, token)
+    : createCardPaymentMethod(ctx, {
+        number: reqString(cardParams, 'number', 'card[number]'),
+        expMonth: Number(reqString(cardParams, 'exp_month', 'card[exp_month]')),
+        expYear: Number(reqString(cardParams, 'exp_year', 'card[exp_year]')),
+      })
+  pm.metadata = applyMetadata({}, params)
+  const billing = optObject(params, 'billing_details')
+  if (billing) {
+    pm.billing_details.name = optString(billing, 'name') ?? null
+    pm.billing_details.email = optString(billing, 'email') ?? null
+  }
+  return pm
+}
+
+function resolveToken(ctx: Ctx, token: string): Stripe.PaymentMethod {
+  const test = magicCard(token)
+  if (!test) throw invalidRequest(`No such token: '${token}'`, 'resource_missing', 'card[token]', 404)
+  return fromMagic(ctx, test)
+}
+
+// Customers' `payment_method` and `invoice_settings[default_payment_method]` resolve through here,
+// so magic ids there create and attach a real PaymentMethod.
+setPaymentMethodAttacher((ctx, customerId, id, param) => {
+  const pm = resolvePaymentMethod(ctx, id, param)
+  return attachPaymentMethod(ctx, pm, customerId).id
+})
+
+route('post', '/v1/payment_methods', (ctx, params) => createFromParams(ctx, params))
+route('get', '/v1/payment_methods/:id', (ctx, _params, path) =>
+  getObject(ctx.state, 'payment_method', path.id!, 'id', 'PaymentMethod'),
+)
+route('post', '/v1/payment_methods/:id', (ctx, params, path) => {
+  allowOnly(params, ['metadata', 'billing_details', 'allow_redisplay', 'card'])
+  const pm = getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', path.id!, 'id', 'PaymentMethod')
+  pm.metadata = applyMetadata(pm.metadata ?? {}, params)
+  ctx.emit('payment_method.updated', pm)
+  return pm
+})
+route('post', '/v1/payment_methods/:id/attach', (ctx, params, path) => {
+  allowOnly(params, ['customer'])
+  const customer = getObject<Stripe.Customer>(
+    ctx.state,
+    'customer',
+    reqString(params, 'customer'),
+    'customer',
+  )
+  return attachPaymentMethod(ctx, resolvePaymentMethod(ctx, path.id!, 'payment_method'), customer.id)
+})
+route('post', '/v1/payment_methods/:id/detach', (ctx, params, path) => {
+  allowOnly(params, [])
+  const pm = getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', path.id!, 'id', 'PaymentMethod')
+  if (!pm.customer) {
+    throw invalidRequest(
+      'The payment method you provided is not attached to a customer so detachment is impossible.',
+      'payment_method_unexpected_state',
+    )
+  }
+  const previous = pm.customer
+  pm.customer = null
+  ctx.emit('payment_method.detached', pm, { customer: previous })
+  return pm
+})
+function listPaymentMethods(ctx: Ctx, params: Params, customerId: string | undefined, url: string): unknown {
+  const type = optString(params, 'type')
+  const items = listObjects<Stripe.PaymentMethod>(
+    ctx.state,
+    'payment_method',
+    (pm) =>
+      (customerId === undefined || pm.customer === customerId) && (type === undefined || pm.type === type),
+  )
+  return paginate(items, params, url)
+}
+route('get', '/v1/payment_methods', (ctx, params) => {
+  allowOnly(params, [...LIST_PARAMS, 'customer', 'type', 'allow_redisplay'])
+  const customer = optString(params, 'customer')
+  if (customer) getObject(ctx.state, 'customer', customer, 'customer')
+  return listPaymentMethods(ctx, params, customer, '/v1/payment_methods')
+})
+route('get', '/v1/customers/:id/payment_methods', (ctx, params, path) => {
+  allowOnly(params, [...LIST_PARAMS, 'type', 'allow_redisplay'])
+  const customer = getObject<Stripe.Customer>(ctx.state, 'customer', path.id!)
+  return listPaymentMethods(ctx, params, customer.id, `/v1/customers/${customer.id}/payment_methods`)
+})

@@ -1,0 +1,137 @@
+/**
+ * Refunds of card charges: create (`charge` or `payment_intent`, optional partial `amount`,
+ * `reason`, `metadata`), retrieve, list (`charge`, `payment_intent`, `created`). Card refunds
+ * succeed at once; events `refund.created` then `charge.refunded` (its `amount_refunded` grows,
+ * `refunded` turns true only when fully refunded).
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Ctx } from '../context.js'
+import { invalidParam, invalidRequest, missingParam } from '../errors.js'
+import { newId, randomString } from '../ids.js'
+import { LIST_PARAMS, paginate } from '../list.js'
+import {
+  allowOnly,
+  applyMetadata,
+  inRange,
+  optEnum,
+  optInt,
+  optRange,
+  optString,
+  type Params,
+} from '../params.js'
+import { route } from '../registry.js'
+import { getObject, insertObject, listObjects } from '../state.js'
+
+const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const
+
+function chargeToRefund(ctx: Ctx, params: Params): Stripe.Charge {
+  const chargeId = optString(params, 'charge')
+  const piId = optString(params, 'payment_intent')
+  if (chargeId && piId) {
+    throw invalidRequest(
+      'You can only specify one of these parameters: charge, payment_intent.',
+      undefined,
+      'charge',
+    )
+  }
+  if (chargeId) return getObject<Stripe.Charge>(ctx.state, 'charge', chargeId, 'charge')
+  if (!piId) throw missingParam('charge')
+  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', piId, 'payment_intent')
+  if (pi.status !== 'succeeded' || typeof pi.latest_charge !== 'string') {
+    throw invalidRequest(
+      `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
+      'charge_not_refundable',
+      'payment_intent',
+    )
+  }
+  return getObject<Stripe.Charge>(ctx.state, 'charge', pi.latest_charge, 'payment_intent')
+}
+
+function createRefund(ctx: Ctx, params: Params): Stripe.Refund {
+  allowOnly(params, [
+    'charge',
+    'payment_intent',
+    'amount',
+    'reason',
+    'metadata',
+    'instructions_email',
+    'origin',
+    'refund_application_fee',
+    'reverse_transfer',
+    'currency',
+    'customer',
+  ])
+  const charge = chargeToRefund(ctx, params)
+  const remaining = charge.amount_captured - charge.amount_refunded
+  if (charge.status !== 'succeeded' || !charge.captured) {
+    throw invalidRequest(
+      `Charge ${charge.id} has not been captured, so it cannot be refunded.`,
+      'charge_not_refundable',
+    )
+  }
+  if (remaining <= 0) {
+    throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded')
+  }
+  const amount = optInt(params, 'amount') ?? remaining
+  if (amount < 1) throw invalidParam('amount', 'Refund amount must be positive.')
+  if (amount > remaining) {
+    throw invalidParam(
+      'amount',
+      `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining})`,
+      'amount_too_large',
+    )
+  }
+  const refund: Stripe.Refund = {
+    id: newId('re', 24),
+    object: 'refund',
+    amount,
+    balance_transaction: `txn_${randomString(24)}`,
+    charge: charge.id,
+    created: ctx.now(),
+    currency: charge.currency,
+    customer: typeof charge.customer === 'string' ? charge.customer : null,
+    customer_account: null,
+    destination_details: {
+      card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+      type: 'card',
+    } as Stripe.Refund.DestinationDetails,
+    metadata: applyMetadata({}, params),
+    payment_intent: typeof charge.payment_intent === 'string' ? charge.payment_intent : null,
+    payment_method: charge.payment_method,
+    reason: optEnum(params, 'reason', REASONS) ?? null,
+    receipt_number: null,
+    source_transfer_reversal: null,
+    status: 'succeeded',
+    transfer_reversal: null,
+  }
+  insertObject(ctx.state, refund)
+  ctx.emit('refund.created', refund)
+  const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded }
+  charge.amount_refunded += amount
+  charge.refunded = charge.amount_refunded >= charge.amount_captured
+  ctx.emit(
+    'charge.refunded',
+    charge,
+    charge.refunded ? previous : { amount_refunded: previous.amount_refunded },
+  )
+  return refund
+}
+
+route('post', '/v1/refunds', (ctx, params) => createRefund(ctx, params))
+route('get', '/v1/refunds/:id', (ctx, _params, path) => getObject(ctx.state, 'refund', path.id!))
+route('get', '/v1/refunds', (ctx, params) => {
+  allowOnly(params, [...LIST_PARAMS, 'charge', 'payment_intent', 'created'])
+  const charge = optString(params, 'charge')
+  const pi = optString(params, 'payment_intent')
+  const created = optRange(params, 'created')
+  const items = listObjects<Stripe.Refund>(
+    ctx.state,
+    'refund',
+    (r) =>
+      (charge === undefined || r.charge === charge) &&
+      (pi === undefined || r.payment_intent === pi) &&
+      inRange(r.created, created),
+  )
+  return paginate(items, params, '/v1/refunds')
+})

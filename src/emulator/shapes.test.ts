@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { assertStripeShape, knownShapes, shapeProblems } from './shapes.js'
+
+describe('shape oracle', () => {
+  it('knows every kind the issue names, read from the SDK types', () => {
+    for (const kind of ['checkout.session', 'subscription', 'subscription_item', 'invoice', 'price', 'product',
+      'customer', 'event', 'payment_intent', 'charge', 'refund', 'billing_portal.session', 'test_helpers.test_clock']) {
+      expect(knownShapes()).toContain(kind)
+    }
+  })
+
+  it('names each missing required key and each unknown key', () => {
+    const problems = shapeProblems({ id: 'prod_1', object: 'product', name: 'x', colour: 'red' })
+    expect(problems).toContain("product: missing required key 'active'")
+    expect(problems).toContain("product: unknown key 'colour'")
+    expect(() => assertStripeShape({ object: 'nothing' })).toThrow(/no shape known/)
+  })
+
+  it('checks an event and the object inside it', () => {
+    const event = {
+      id: 'evt_1', object: 'event', api_version: '2026-10-28.endive', created: 1, livemode: false,
+      pending_webhooks: 0, request: { id: null, idempotency_key: null }, type: 'product.created',
+      data: { object: { id: 'prod_1', object: 'product' } },
+    }
+    expect(shapeProblems(event).some((p) => p.startsWith('product: missing'))).toBe(true)
+  })
+})

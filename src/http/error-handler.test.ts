@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as z from 'zod'
+import { createTestDeps, type TestDeps } from '../../test/harness.js'
+import { createApp } from '../app.js'
+import { AppError } from '../lib/errors.js'
+import { validate } from './validate.js'
+
+describe('error envelope', () => {
+  let t: TestDeps
+  let app: ReturnType<typeof createApp>
+  beforeAll(async () => {
+    t = await createTestDeps('sqlite')
+    app = createApp(t.deps)
+    app.get('/api/price', () => {
+      throw new AppError('PRICE_NOT_FOUND', { details: { price: 'nope' } })
+    })
+    app.get('/page', () => {
+      throw new AppError('PRICE_NOT_FOUND')
+    })
+    app.get('/boom', () => {
+      throw new Error('secret internals')
+    })
+    app.post('/api/items', validate('json', z.object({ price: z.string().min(1) })), (c) =>
+      c.json(c.req.valid('json')),
+    )
+    app.post('/form', (c) => c.text('ok'))
+  })
+  afterAll(() => t.close())
+
+  it('answers API paths with the JSON envelope and the request id', async () => {
+    const res = await app.request('/api/price')
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { error: { code: string; message: string; requestId: string } }
+    expect(body.error).toEqual({
+      code: 'PRICE_NOT_FOUND',
+      message: 'Unknown price.',
+      requestId: res.headers.get('x-request-id'),
+      details: { price: 'nope' },
+    })
+  })
+
+  it('renders the same error as a page for browsers', async () => {
+    const res = await app.request('/page', { headers: { accept: 'text/html' } })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toContain('text/html')
+    const html = await res.text()
+    expect(html).toMatch(/^<!doctype html>/)
+    expect(html).toContain('data-error-code="PRICE_NOT_FOUND"')
+    expect(html).toContain('Unknown price.')
+    expect(html).toContain(res.headers.get('x-request-id') as string)
+  })
+
+  it('hides unexpected errors behind a 500 with the request id', async () => {
+    const res = await app.request('/boom', {
+      headers: { accept: 'application/json', 'x-request-id': 'trace-12345678' },
+    })
+    expect(res.status).toBe(500)
+    const text = await res.text()
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'INTERNAL', message: 'Something went wrong on our side.', requestId: 'trace-12345678' },
+    })
+    expect(text).not.toContain('secret internals')
+  })
+
+  it('turns validation failures into INVALID_REQUEST (422) with the issues', async () => {
+    const res = await app.request('/api/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ price: '' }),
+    })
+    expect(res.status).toBe(422)
+    const body = (await res.json()) as {
+      error: { code: string; details: { fieldErrors: Record<string, string[]> } }
+    }
+    expect(body.error.code).toBe('INVALID_REQUEST')
+    expect(Object.keys(body.error.details.fieldErrors)).toEqual(['price'])
+  })
+
+  it('answers unknown paths with 404 in both forms', async () => {
+    expect((await app.request('/nope', { headers: { accept: 'application/json' } })).status).toBe(404)
+    const page = await app.request('/nope', { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(404)
+    expect(await page.text()).toContain('Not found')
+  })
+
+  it('refuses cross-site form posts (CSRF) and accepts same-origin ones', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' }
+    const evil = await app.request('http://localhost:3000/form', {
+      method: 'POST',
+      headers: { ...form, origin: 'https://evil.example' },
+      body: 'a=1',
+    })
+    expect(evil.status).toBe(403)
+    const ok = await app.request('http://localhost:3000/form', {
+      method: 'POST',
+      headers: { ...form, origin: 'http://localhost:3000' },
+      body: 'a=1',
+    })
+    expect(ok.status).toBe(200)
+  })
+
+  it('sets security headers and shows the test-mode banner only in test mode', async () => {
+    const res = await app.request('/nope', { headers: { accept: 'text/html' } })
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(await res.text()).toContain('Test mode')
+    const live = createApp({ ...t.deps, config: { ...t.deps.config, testMode: false } })
+    expect(await (await live.request('/nope', { headers: { accept: 'text/html' } })).text()).not.toContain(
+      'Test mode',
+    )
+  })
+})

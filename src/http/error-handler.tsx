@@ -1,0 +1,49 @@
+/**
+ * Three tiers, one envelope: our AppError (logged only when ≥ 500), then Hono's HTTPException,
+ * then anything else (logged with stack and request id, answered 500). JSON clients get
+ * `{ error: { code, message, requestId, details? } }`; browsers get the same data as a page.
+ * @module
+ */
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { AppError } from '../lib/errors.js'
+import { ErrorPage } from '../web/error-page.js'
+import type { AppEnv } from './env.js'
+
+export type ErrorBody = { code: string; message: string; requestId: string; details?: unknown }
+
+export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  const requestId = c.get('requestId') ?? 'unknown'
+  const log = c.get('deps')?.log
+  if (err instanceof AppError) {
+    if (err.status >= 500) log?.error({ err, requestId }, err.message)
+    return respond(c, err.status, { code: err.code, message: err.message, requestId, details: err.details })
+  }
+  if (err instanceof HTTPException) {
+    if (err.res) return err.res
+    const code = err.status === 403 ? 'FORBIDDEN' : `HTTP_${err.status}`
+    return respond(c, err.status, { code, message: err.message || 'Request refused.', requestId })
+  }
+  log?.error({ err, requestId }, 'unhandled error')
+  return respond(c, 500, { code: 'INTERNAL', message: 'Something went wrong on our side.', requestId })
+}
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  respond(c, 404, { code: 'NOT_FOUND', message: 'Not found.', requestId: c.get('requestId') ?? 'unknown' })
+
+/** JSON for API paths and clients that ask for JSON; HTML for everything else. */
+export function wantsJSON(c: Context): boolean {
+  if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/')) return true
+  const accept = c.req.header('accept') ?? ''
+  if (accept.includes('text/html')) return false
+  return (
+    accept.includes('application/json') || (c.req.header('content-type') ?? '').includes('application/json')
+  )
+}
+
+function respond(c: Context<AppEnv>, status: number, body: ErrorBody): Response | Promise<Response> {
+  const code = status as ContentfulStatusCode
+  if (wantsJSON(c)) return c.json({ error: body }, code)
+  return c.html(<ErrorPage c={c} status={status} error={body} />, code)
+}

@@ -1,0 +1,16 @@
+import type { MiddlewareHandler } from 'hono'
+import { newId } from '../lib/ids.js'
+import type { AppEnv } from './env.js'
+
+const INCOMING = /^[\w.-]{8,80}$/
+
+/** Gives each request an id (a sane incoming X-Request-Id is kept), echoed in the response. */
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async function requestIdMiddleware(c, next) {
+    const incoming = c.req.header('x-request-id')
+    const id = incoming && INCOMING.test(incoming) ? incoming : newId('req')
+    c.set('requestId', id)
+    c.header('X-Request-Id', id)
+    await next()
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Loads the signed-in customer from the session cookie onto `c.var.customer`. The lookup itself
+ * belongs to the customers module, which passes its function to `loadSession` in app.ts.
+ * @module
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { AppError } from '../lib/errors.js'
+import type { AppEnv, SessionCustomer } from './env.js'
+
+export const SESSION_COOKIE = 'tollgate_session'
+
+/** Resolves a session cookie value to its customer (or undefined when unknown or expired). */
+export type SessionLookup = (c: Context<AppEnv>, token: string) => Promise<SessionCustomer | undefined>
+
+export function loadSession(lookup?: SessionLookup): MiddlewareHandler<AppEnv> {
+  return async function loadSessionMiddleware(c, next) {
+    const token = getCookie(c, SESSION_COOKIE)
+    if (lookup && token) {
+      const customer = await lookup(c, token)
+      if (customer) c.set('customer', customer)
+    }
+    await next()
+  }
+}
+
+/** For routes that need a signed-in customer: throws UNAUTHORIZED (the HTML view offers sign-in). */
+export function requireCustomer(c: Context<AppEnv>): SessionCustomer {
+  const customer = c.get('customer')
+  if (!customer) throw new AppError('UNAUTHORIZED')
+  return customer
+}

@@ -1,0 +1,61 @@
+/**
+ * Time is a dependency: domain code asks `deps.clock.now()`, never `Date.now()`, so tests and the
+ * emulator's clock can move it. Stored times are ISO-8601 UTC text (see src/db/README.md).
+ * @module
+ */
+
+export type Clock = { now(): Date }
+
+export const systemClock: Clock = { now: () => new Date() }
+
+/** A clock that only moves when told to, for unit tests. */
+export type ManualClock = Clock & { set(date: Date): void; advance(ms: number): void }
+
+export function createManualClock(start: Date = new Date('2026-01-01T00:00:00.000Z')): ManualClock {
+  let current = start.getTime()
+  return {
+    now: () => new Date(current),
+    set: (date) => {
+      current = date.getTime()
+    },
+    advance: (ms) => {
+      current += ms
+    },
+  }
+}
+
+/** A clock that follows a source of unix seconds (the emulator's clock) at millisecond resolution. */
+export function offsetClock(sourceSeconds: () => number): Clock {
+  return {
+    now: () => {
+      // The source is whole seconds (the floor of its own now); comparing it with the floor of ours
+      // keeps the offset constant, so this clock never steps backwards inside a second. Re-read if a
+      // second boundary passed while asking the source.
+      for (;;) {
+        const before = Date.now()
+        const source = sourceSeconds()
+        const real = Date.now()
+        if (Math.floor(before / 1000) !== Math.floor(real / 1000)) continue
+        return new Date(real + (source - Math.floor(real / 1000)) * 1000)
+      }
+    },
+  }
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`: the one text form times take in the database. */
+export function toDbTime(date: Date): string {
+  return date.toISOString()
+}
+
+export function fromDbTime(text: string): Date {
+  return new Date(text)
+}
+
+export function addDays(date: Date, days: number): Date {
+  return new Date(date.getTime() + days * 86_400_000)
+}
+
+/** Stripe sends unix seconds. */
+export function fromUnixSeconds(seconds: number): Date {
+  return new Date(seconds * 1000)
+}

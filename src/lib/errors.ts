@@ -1,0 +1,80 @@
+/**
+ * One error class for every expected failure, with its codes in one table. Modules add their
+ * codes to `ERROR_CODES` (one line each); `app.onError` turns an AppError into the JSON envelope
+ * or the HTML error page.
+ * @module
+ */
+
+type CodeEntry = {
+  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 422 | 429 | 500 | 502 | 503
+  readonly message: string
+}
+
+function defineErrorCodes<const T extends Record<Uppercase<string>, CodeEntry>>(codes: T): T {
+  for (const key of Object.keys(codes)) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(key)) throw new Error(`Error code ${key} must be UPPER_SNAKE`)
+  }
+  return codes
+}
+
+export const ERROR_CODES = defineErrorCodes({
+  // Foundation
+  INVALID_REQUEST: { status: 422, message: 'The request is invalid.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  UNAUTHORIZED: { status: 401, message: 'Please sign in.' },
+  FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts. Please wait a moment and try again.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+  STRIPE_UNAVAILABLE: {
+    status: 502,
+    message: 'The payment provider could not be reached. Please try again.',
+  },
+  // Catalog
+  PRICE_NOT_FOUND: { status: 400, message: 'Unknown price.' },
+  PRODUCT_NOT_FOUND: { status: 404, message: 'Unknown product.' },
+  // Purchases: customers, checkout, webhooks, delivery (APP-PURCHASE)
+  INVALID_LOGIN: { status: 401, message: 'That email and access token do not match.' },
+  SIGN_IN_LINK_INVALID: { status: 410, message: 'This sign-in link has expired or was already used.' },
+  ALREADY_OWNED: { status: 409, message: 'You already own this. It is in your library.' },
+  PRICE_NOT_ONE_TIME: { status: 400, message: 'This price is a subscription plan; subscribe from the pricing page.' },
+  CHECKOUT_SESSION_NOT_FOUND: { status: 404, message: 'Unknown checkout.' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature could not be verified.' },
+  WEBHOOK_SECRET_MISSING: { status: 500, message: 'No webhook signing secret is configured.' },
+  FILE_NOT_FOUND: { status: 404, message: 'Unknown file.' },
+  // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)
+  PRICE_NOT_RECURRING: { status: 400, message: 'This price is not a subscription plan.' },
+  ALREADY_SUBSCRIBED: {
+    status: 409,
+    message: 'You already have a plan in this family. Change plans from Manage billing instead.',
+  },
+  NO_BILLING_ACCOUNT: { status: 409, message: 'There is no billing account to manage yet.' },
+  INVALID_CREDENTIALS: { status: 401, message: 'That email and password do not match.' },
+  PASSWORD_TOO_SHORT: { status: 422, message: 'Choose a password of at least 10 characters.' },
+  PASSWORD_LINK_INVALID: { status: 410, message: 'This link has expired or was already used.' },
+  API_KEY_INVALID: { status: 401, message: 'A valid API key is required (Authorization: Bearer …).' },
+  CUSTOMER_NOT_FOUND: { status: 404, message: 'Unknown customer.' },
+  // Mail
+  MAIL_TEMPLATE_NOT_FOUND: { status: 500, message: 'Unknown mail template.' },
+})
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export type AppErrorOptions = { message?: string; details?: unknown; cause?: unknown }
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly details?: unknown
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? ERROR_CODES[code].message, { cause: options.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.status = ERROR_CODES[code].status
+    this.details = options.details
+  }
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code)
+}

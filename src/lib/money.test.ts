@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { currencyExponent, formatMoney, minorToDecimal, parseMoney } from './money.js'
+
+describe('money', () => {
+  it('converts decimal strings exactly by currency exponent', () => {
+    expect(parseMoney('19.00', 'usd')).toBe(1900)
+    expect(parseMoney('0.29', 'usd')).toBe(29) // 0.29 * 100 is 28.999… in floats
+    expect(parseMoney('1.005', 'kwd')).toBe(1005)
+    expect(parseMoney('19.5', 'eur')).toBe(1950)
+    expect(parseMoney('1500', 'jpy')).toBe(1500)
+    expect(parseMoney('1500.00', 'jpy')).toBe(1500)
+    expect(parseMoney('9900', 'KRW')).toBe(9900)
+  })
+
+  it('refuses amounts the currency cannot hold', () => {
+    expect(() => parseMoney('1500.5', 'jpy')).toThrow(/JPY allows \(0\)/)
+    expect(() => parseMoney('1.999', 'usd')).toThrow(/USD allows \(2\)/)
+    expect(() => parseMoney('-1', 'usd')).toThrow(/not a decimal/)
+    expect(() => parseMoney('1e3', 'usd')).toThrow(/not a decimal/)
+  })
+
+  it('knows zero-decimal currencies', () => {
+    expect(currencyExponent('jpy')).toBe(0)
+    expect(currencyExponent('KRW')).toBe(0)
+    expect(currencyExponent('usd')).toBe(2)
+  })
+
+  it('formats without float arithmetic', () => {
+    expect(minorToDecimal(1900, 'usd')).toBe('19.00')
+    expect(minorToDecimal(5, 'usd')).toBe('0.05')
+    expect(minorToDecimal(1500, 'jpy')).toBe('1500')
+    expect(formatMoney(1900, 'usd')).toBe('$19.00')
+    expect(formatMoney(1500, 'jpy')).toBe('¥1,500')
+    expect(formatMoney(900719925474099, 'usd')).toBe('$9,007,199,254,740.99')
+  })
+})

@@ -1,0 +1,27 @@
+/**
+ * Secret tokens (sessions, access tokens, sign-in links): 256 random bits, base64url; only their
+ * SHA-256 is stored, and comparisons are constant-time.
+ * @module
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+
+export function generateToken(bytes = 32): string {
+  if (bytes < 16) throw new Error('Tokens need at least 128 bits')
+  return randomBytes(bytes).toString('base64url')
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** Constant-time string equality; hashing first makes the time independent of the lengths too. */
+export function safeEqual(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a).digest()
+  const db = createHash('sha256').update(b).digest()
+  return timingSafeEqual(da, db)
+}
+
+/** HMAC-SHA256 (hex) with the session secret, for values we sign rather than store. */
+export function signValue(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(value).digest('hex')
+}

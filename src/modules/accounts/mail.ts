@@ -1,0 +1,44 @@
+import { escapeHtml, mailFrame, registerMailTemplate } from '../mail/templates.js'
+
+export const ACCOUNT_MAIL = {
+  confirm: 'account-confirm',
+  exists: 'account-exists',
+  reset: 'password-reset',
+} as const
+
+export type AccountLinkMail = { url: string; minutes: number; resetUrl?: string }
+
+function linkMail(subject: string, intro: string, label: string) {
+  return (d: AccountLinkMail) => ({
+    subject,
+    text: `${intro}\n\n${label}: ${d.url}\n\nThe link works once, for ${d.minutes} minutes. If you did not ask for it, ignore this email.`,
+    html: mailFrame(
+      `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(d.url)}">${escapeHtml(label)}</a></p><p>The link works once, for ${d.minutes} minutes. If you did not ask for it, ignore this email.</p>`,
+    ),
+  })
+}
+
+registerMailTemplate<AccountLinkMail>(
+  ACCOUNT_MAIL.confirm,
+  linkMail(
+    'Confirm your Tollgate account',
+    'Confirm your email address to finish creating your account.',
+    'Confirm my account',
+  ),
+)
+registerMailTemplate<AccountLinkMail>(
+  ACCOUNT_MAIL.exists,
+  linkMail(
+    'You already have a Tollgate account',
+    'Someone (hopefully you) tried to register with this email, but you already have an account. Sign in, or choose a new password with this link.',
+    'Choose a new password',
+  ),
+)
+registerMailTemplate<AccountLinkMail>(
+  ACCOUNT_MAIL.reset,
+  linkMail(
+    'Reset your Tollgate password',
+    'Choose a new password for your Tollgate account.',
+    'Choose a new password',
+  ),
+)

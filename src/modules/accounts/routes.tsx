@@ -1,0 +1,169 @@
+/**
+ * Accounts: `GET/POST /register`, `GET/POST /signin` (email + password), `GET/POST
+ * /account/confirm`, `GET/POST /password/forgot`, `GET/POST /password/reset`. Registration always
+ * answers "check your email": the password takes effect only once the email is proven, so nobody
+ * can squat an address (or a guest buyer's purchases), and the answer does not reveal whether an
+ * address is known. Every secret-checking route is rate-limited per IP and per email; the CSRF
+ * origin check in app.ts covers every form post.
+ * @module
+ */
+import { type Context, Hono } from 'hono'
+import * as z from 'zod'
+import type { AppEnv } from '../../http/env.js'
+import { validate } from '../../http/validate.js'
+import { AppError } from '../../lib/errors.js'
+import { clearRateLimit, enforceRateLimit } from '../../lib/rate-limit.js'
+import { renderPage } from '../../web/layout.js'
+import { findCustomerForEmail, findOrCreateCustomerByEmail, normalizeEmail } from '../customers/customers.js'
+import { clientIp, safeNext } from '../customers/routes.js'
+import { signIn } from '../customers/sessions.js'
+import { isPasswordLinkLive, redeemPasswordLink, sendPasswordLink } from './password-links.js'
+import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.js'
+import { deleteSessionsOfCustomer, findPasswordHash, setPasswordHash } from './repo.js'
+import { CheckEmailPage, ForgotPage, RegisterPage, SignInPage, TokenFormPage } from './views.js'
+
+export const ACCOUNT_LIMITS = {
+  perIp: { limit: 30, windowSeconds: 900 },
+  perEmail: { limit: 8, windowSeconds: 900 },
+  perToken: { limit: 10, windowSeconds: 900 },
+}
+
+const email = z.email().max(320)
+const password = z.string().max(PASSWORD_MAX_LENGTH)
+const next = z.string().max(500).optional()
+const CredentialsForm = z.object({ email, password, next })
+const EmailForm = z.object({ email })
+const TokenForm = z.object({ token: z.string().min(16).max(200), password: password.optional() })
+
+async function limit(
+  c: Context<AppEnv>,
+  action: string,
+  key: string,
+  rule = ACCOUNT_LIMITS.perEmail,
+): Promise<void> {
+  const deps = c.get('deps')
+  await enforceRateLimit(deps.db, deps.clock, `${action}:ip:${clientIp(c)}`, ACCOUNT_LIMITS.perIp)
+  await enforceRateLimit(deps.db, deps.clock, `${action}:key:${key}`, rule)
+}
+
+export const accountRoutes = new Hono<AppEnv>()
+  .get('/register', (c) =>
+    renderPage(c, { title: 'Create account' }, <RegisterPage next={safeNext(c.req.query('next'))} />),
+  )
+  .post('/register', validate('form', CredentialsForm), async (c) => {
+    const deps = c.get('deps')
+    const form = c.req.valid('form')
+    const address = normalizeEmail(form.email)
+    await limit(c, 'register', address)
+    let pendingPasswordHash: string
+    try {
+      pendingPasswordHash = await hashPassword(form.password)
+    } catch (err) {
+      const message = err instanceof AppError ? err.message : 'Invalid password.'
+      return renderPage(
+        c,
+        { title: 'Create account', status: 422 },
+        <RegisterPage email={address} error={message} />,
+      )
+    }
+    await deps.db.transaction().execute(async (trx) => {
+      const customer = await findOrCreateCustomerByEmail(trx, address, deps.clock.now())
+      const taken = (await findPasswordHash(trx, customer.id)) !== null
+      if (taken) await sendPasswordLink(deps, trx, { customer, kind: 'exists' })
+      else await sendPasswordLink(deps, trx, { customer, kind: 'confirm', pendingPasswordHash })
+    })
+    const message = `We sent a link to ${address}. Open it to finish: it works once, for 30 minutes.`
+    return renderPage(c, { title: 'Check your email' }, <CheckEmailPage message={message} />)
+  })
+  .get('/account/confirm', (c) =>
+    renderPage(
+      c,
+      { title: 'Confirm account' },
+      <TokenFormPage
+        action="/account/confirm"
+        token={c.req.query('token') ?? ''}
+        title="Confirm your account"
+        askPassword={false}
+      />,
+    ),
+  )
+  .post('/account/confirm', validate('form', TokenForm), async (c) => {
+    const deps = c.get('deps')
+    const { token } = c.req.valid('form')
+    await limit(c, 'confirm', 'all', { limit: 60, windowSeconds: 900 })
+    const ok = await deps.db.transaction().execute(async (trx) => {
+      const link = await redeemPasswordLink(trx, token, deps.clock.now())
+      if (!link || link.purpose !== 'claim') return false
+      if (link.pending_password_hash) await setPasswordHash(trx, link.customer_id, link.pending_password_hash)
+      await signIn(c, trx, link.customer_id)
+      return true
+    })
+    if (!ok) throw new AppError('PASSWORD_LINK_INVALID')
+    return c.redirect('/account', 303)
+  })
+  .get('/signin', (c) => {
+    const target = safeNext(c.req.query('next'))
+    if (c.get('customer')) return c.redirect(target ?? '/account', 303)
+    return renderPage(c, { title: 'Sign in' }, <SignInPage next={target} />)
+  })
+  .post('/signin', validate('form', CredentialsForm), async (c) => {
+    const deps = c.get('deps')
+    const form = c.req.valid('form')
+    const address = normalizeEmail(form.email)
+    await limit(c, 'signin', address)
+    const customer = await findCustomerForEmail(deps.db, address)
+    const stored = customer ? await findPasswordHash(deps.db, customer.id) : null
+    // Same argon2 work whether or not the address is known or has a password.
+    if (!(await verifyPassword(stored, form.password)) || !customer) {
+      const page = (
+        <SignInPage
+          email={address}
+          next={safeNext(form.next)}
+          error={new AppError('INVALID_CREDENTIALS').message}
+        />
+      )
+      return renderPage(c, { title: 'Sign in', status: 401 }, page)
+    }
+    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id))
+    await clearRateLimit(deps.db, `signin:key:${address}`)
+    return c.redirect(safeNext(form.next) ?? '/account', 303)
+  })
+  .get('/password/forgot', (c) => renderPage(c, { title: 'Forgot password' }, <ForgotPage />))
+  .post('/password/forgot', validate('form', EmailForm), async (c) => {
+    const deps = c.get('deps')
+    const address = normalizeEmail(c.req.valid('form').email)
+    await limit(c, 'forgot', address)
+    const customer = await findCustomerForEmail(deps.db, address)
+    if (customer)
+      await deps.db.transaction().execute((trx) => sendPasswordLink(deps, trx, { customer, kind: 'reset' }))
+    const message =
+      'If we know that address, a link to choose a new password is on its way. It works once, for 30 minutes.'
+    return renderPage(c, { title: 'Check your email' }, <CheckEmailPage message={message} />)
+  })
+  .get('/password/reset', async (c) => {
+    const deps = c.get('deps')
+    const token = c.req.query('token') ?? ''
+    const live = token.length >= 16 && (await isPasswordLinkLive(deps.db, token, deps.clock.now()))
+    if (!live) throw new AppError('PASSWORD_LINK_INVALID')
+    return renderPage(
+      c,
+      { title: 'New password' },
+      <TokenFormPage action="/password/reset" token={token} title="Choose a new password" askPassword />,
+    )
+  })
+  .post('/password/reset', validate('form', TokenForm), async (c) => {
+    const deps = c.get('deps')
+    const form = c.req.valid('form')
+    await limit(c, 'reset', 'all', { limit: 60, windowSeconds: 900 })
+    const newHash = await hashPassword(form.password ?? '')
+    const ok = await deps.db.transaction().execute(async (trx) => {
+      const link = await redeemPasswordLink(trx, form.token, deps.clock.now())
+      if (!link || link.purpose !== 'reset') return false
+      await setPasswordHash(trx, link.customer_id, newHash)
+      await deleteSessionsOfCustomer(trx, link.customer_id)
+      await signIn(c, trx, link.customer_id)
+      return true
+    })
+    if (!ok) throw new AppError('PASSWORD_LINK_INVALID')
+    return c.redirect('/account', 303)
+  })

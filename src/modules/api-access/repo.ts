@@ -1,0 +1,36 @@
+import type { Executor } from '../../db/database.js'
+import type { ApiKeyRow, SigningKeyRow } from './table.js'
+
+export async function findNewestSigningKey(db: Executor): Promise<SigningKeyRow | undefined> {
+  return db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('kid', 'desc')
+    .executeTakeFirst()
+}
+
+export async function listSigningKeys(db: Executor): Promise<SigningKeyRow[]> {
+  return db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute()
+}
+
+export async function insertSigningKey(db: Executor, row: SigningKeyRow): Promise<void> {
+  await db.insertInto('signing_keys').values(row).execute()
+}
+
+export async function insertApiKey(db: Executor, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute()
+}
+
+export async function findLiveApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
+  return db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function touchApiKey(db: Executor, id: string, nowIso: string): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: nowIso }).where('id', '=', id).execute()
+}

@@ -1,0 +1,72 @@
+/**
+ * For other apps: `GET /api/me/entitlements` (session), `POST /api/token` (session → short-lived
+ * signed JWT), `GET /.well-known/jwks.json`, `GET /api/customers/:email/entitlements` (API key as
+ * `Authorization: Bearer`). Everything answers from local state; all are rate-limited.
+ * @module
+ */
+import { type Context, Hono } from 'hono'
+import type { AppEnv } from '../../http/env.js'
+import { requireCustomer } from '../../http/session.js'
+import { AppError } from '../../lib/errors.js'
+import { enforceRateLimit, type RateLimit } from '../../lib/rate-limit.js'
+import { findCustomerForEmail } from '../customers/customers.js'
+import { clientIp } from '../customers/routes.js'
+import { issueEntitlementToken } from './access-tokens.js'
+import { verifyApiKey } from './api-keys.js'
+import { listEntitlements } from './entitlements.js'
+import { publicJwks } from './signing-keys.js'
+
+export const API_LIMITS = {
+  session: { limit: 120, windowSeconds: 60 },
+  apiKey: { limit: 600, windowSeconds: 60 },
+  badKey: { limit: 20, windowSeconds: 900 },
+} satisfies Record<string, RateLimit>
+
+async function limit(c: Context<AppEnv>, key: string, rule: RateLimit): Promise<void> {
+  const deps = c.get('deps')
+  await enforceRateLimit(deps.db, deps.clock, `api:${key}`, rule)
+}
+
+export const apiAccessRoutes = new Hono<AppEnv>()
+  .get('/api/me/entitlements', async (c) => {
+    const customer = requireCustomer(c)
+    await limit(c, `me:${customer.id}`, API_LIMITS.session)
+    const deps = c.get('deps')
+    const entitlements = await listEntitlements(deps.db, customer.id, deps.clock.now())
+    c.header('Cache-Control', 'private, no-store')
+    return c.json({ customer: { id: customer.id, email: customer.email }, entitlements })
+  })
+  .post('/api/token', async (c) => {
+    const customer = requireCustomer(c)
+    await limit(c, `token:${customer.id}`, API_LIMITS.session)
+    const deps = c.get('deps')
+    const entitlements = await listEntitlements(deps.db, customer.id, deps.clock.now())
+    const issued = await issueEntitlementToken(deps, customer, entitlements)
+    c.header('Cache-Control', 'no-store')
+    return c.json(
+      {
+        token: issued.token,
+        expiresAt: issued.expiresAt.toISOString(),
+        jwks: `${deps.config.publicUrl}/.well-known/jwks.json`,
+      },
+      201,
+    )
+  })
+  .get('/.well-known/jwks.json', async (c) => {
+    c.header('Cache-Control', 'public, max-age=300')
+    return c.json(await publicJwks(c.get('deps')))
+  })
+  .get('/api/customers/:email/entitlements', async (c) => {
+    const deps = c.get('deps')
+    const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
+    const key = presented ? await verifyApiKey(deps.db, presented, deps.clock.now()) : undefined
+    if (!key) {
+      await limit(c, `badkey:${clientIp(c)}`, API_LIMITS.badKey)
+      throw new AppError('API_KEY_INVALID')
+    }
+    await limit(c, `key:${key.id}`, API_LIMITS.apiKey)
+    const customer = await findCustomerForEmail(deps.db, c.req.param('email'))
+    if (!customer) throw new AppError('CUSTOMER_NOT_FOUND')
+    const entitlements = await listEntitlements(deps.db, customer.id, deps.clock.now())
+    return c.json({ customer: { id: customer.id, email: customer.email }, entitlements })
+  })

@@ -1,0 +1,25 @@
+import type { Selectable } from 'kysely'
+
+/** API keys for other backends: shown once at creation, stored as SHA-256 only. */
+export interface ApiKeyTable {
+  id: string
+  name: string
+  key_hash: string
+  /** The first characters of the key, to tell keys apart in listings. */
+  prefix: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+/** The Ed25519 key pair that signs access tokens (JWK JSON), generated on first use. */
+export interface SigningKeyTable {
+  kid: string
+  algorithm: string
+  public_jwk: string
+  private_jwk: string
+  created_at: string
+}
+
+export type ApiKeyRow = Selectable<ApiKeyTable>
+export type SigningKeyRow = Selectable<SigningKeyTable>

@@ -1,0 +1,60 @@
+/**
+ * Mail that follows state changes of a subscription row (welcome when it first appears, canceled
+ * when cancellation is first scheduled or happens). Runs in the sync transaction, after the row
+ * was locked, so each transition is announced once however many syncs see it.
+ * Mail tied to one event (receipt, payment failed, trial ending) is queued by its event handler.
+ * @module
+ */
+import type { Executor } from '../../db/database.js'
+import type { Deps } from '../../deps.js'
+import { findCustomerById } from '../customers/repo.js'
+import { enqueueMail } from '../mail/outbox.js'
+import { BILLING_MAIL, type CanceledMail, type WelcomeMail } from './mail.js'
+import { planName } from './plans.js'
+import type { SubscriptionRow } from './table.js'
+
+const LIVE = new Set(['trialing', 'active', 'past_due'])
+
+export async function queueLifecycleMail(
+  deps: Deps,
+  trx: Executor,
+  change: { previous?: SubscriptionRow; current: SubscriptionRow },
+): Promise<void> {
+  const { previous, current } = change
+  const mail = pickMail(previous, current)
+  if (!mail) return
+  const customer = await findCustomerById(trx, current.customer_id)
+  if (!customer) return
+  const accountUrl = `${deps.config.publicUrl}/account`
+  const name = planName(deps.catalog, current)
+  if (mail === 'welcome') {
+    const data: WelcomeMail = { planName: name, accountUrl, trialEnd: current.trial_end }
+    await enqueueMail(trx, { to: customer.email, template: BILLING_MAIL.welcome, data }, deps.clock)
+    return
+  }
+  const data: CanceledMail = { planName: name, accessUntil: accessUntil(current), accountUrl }
+  await enqueueMail(trx, { to: customer.email, template: BILLING_MAIL.canceled, data }, deps.clock)
+}
+
+function pickMail(
+  previous: SubscriptionRow | undefined,
+  current: SubscriptionRow,
+): 'welcome' | 'canceled' | undefined {
+  if (!previous) {
+    if (LIVE.has(current.status)) return 'welcome'
+    return current.status === 'canceled' ? 'canceled' : undefined
+  }
+  if (!LIVE.has(previous.status) && previous.status !== 'canceled' && LIVE.has(current.status))
+    return 'welcome'
+  const wasEnding = isEnding(previous) || previous.status === 'canceled'
+  return !wasEnding && (isEnding(current) || current.status === 'canceled') ? 'canceled' : undefined
+}
+
+export function isEnding(row: SubscriptionRow): boolean {
+  return row.cancel_at_period_end === 1 || row.cancel_at !== null
+}
+
+function accessUntil(row: SubscriptionRow): string | null {
+  if (row.status === 'canceled') return row.latest_invoice_status === 'paid' ? row.current_period_end : null
+  return row.cancel_at ?? row.current_period_end
+}

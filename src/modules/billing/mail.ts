@@ -1,0 +1,80 @@
+/** The subscription emails, registered with the outbox's template registry at import time. */
+import { escapeHtml, mailFrame, registerMailTemplate } from '../mail/templates.js'
+
+export const BILLING_MAIL = {
+  welcome: 'subscription-welcome',
+  receipt: 'subscription-receipt',
+  paymentFailed: 'subscription-payment-failed',
+  trialEnding: 'subscription-trial-ending',
+  canceled: 'subscription-canceled',
+} as const
+
+export type WelcomeMail = { planName: string; accountUrl: string; trialEnd: string | null }
+export type ReceiptMail = { planName: string; amount: string; invoiceUrl: string | null; accountUrl: string }
+export type PaymentFailedMail = { planName: string; amount: string; accountUrl: string }
+export type TrialEndingMail = { planName: string; trialEnd: string; accountUrl: string }
+export type CanceledMail = { planName: string; accessUntil: string | null; accountUrl: string }
+
+function simple(subject: string, lines: string[], link: { url: string; label: string }) {
+  return {
+    subject,
+    text: [...lines, '', `${link.label}: ${link.url}`].join('\n'),
+    html: mailFrame(
+      `${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`,
+    ),
+  }
+}
+
+const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '')
+
+registerMailTemplate<WelcomeMail>(BILLING_MAIL.welcome, (d) =>
+  simple(
+    `Welcome to ${d.planName}`,
+    [
+      `Your ${d.planName} membership has started.`,
+      ...(d.trialEnd ? [`Your free trial runs until ${day(d.trialEnd)}.`] : []),
+    ],
+    { url: d.accountUrl, label: 'Your account' },
+  ),
+)
+
+registerMailTemplate<ReceiptMail>(BILLING_MAIL.receipt, (d) =>
+  simple(
+    `Receipt: ${d.planName}`,
+    [`Thank you. We received your payment of ${d.amount} for ${d.planName}.`],
+    {
+      url: d.invoiceUrl ?? d.accountUrl,
+      label: d.invoiceUrl ? 'View the invoice' : 'Your account',
+    },
+  ),
+)
+
+registerMailTemplate<PaymentFailedMail>(BILLING_MAIL.paymentFailed, (d) =>
+  simple(
+    `Payment failed: ${d.planName}`,
+    [
+      `We could not charge ${d.amount} for ${d.planName}.`,
+      'Please update your card; we will retry the payment automatically.',
+    ],
+    { url: d.accountUrl, label: 'Update your card' },
+  ),
+)
+
+registerMailTemplate<TrialEndingMail>(BILLING_MAIL.trialEnding, (d) =>
+  simple(
+    `Your ${d.planName} trial ends on ${day(d.trialEnd)}`,
+    [`Your free trial of ${d.planName} ends on ${day(d.trialEnd)}. After that, your card will be charged.`],
+    { url: d.accountUrl, label: 'Manage your membership' },
+  ),
+)
+
+registerMailTemplate<CanceledMail>(BILLING_MAIL.canceled, (d) =>
+  simple(
+    `${d.planName} canceled`,
+    [
+      `Your ${d.planName} membership is canceled.`,
+      d.accessUntil ? `You keep access until ${day(d.accessUntil)}.` : 'Your access has ended.',
+    ],
+    { url: d.accountUrl, label: 'Your account' },
+  ),
+)

@@ -1,0 +1,126 @@
+import type { Executor } from '../../db/database.js'
+import type { InvoiceRow, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
+
+/** Inserts the row unless the Stripe subscription is known; true when this call inserted it. */
+export async function insertSubscriptionIfAbsent(db: Executor, row: NewSubscriptionRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('subscriptions')
+    .values(row)
+    .onConflict((oc) => oc.column('stripe_subscription_id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted !== undefined
+}
+
+/**
+ * Reads the row after a no-op update, so that on PostgreSQL the row is locked until the
+ * transaction ends (SQLite has one writer anyway). Portable stand-in for SELECT … FOR UPDATE.
+ */
+export async function lockSubscriptionByStripeId(
+  trx: Executor,
+  stripeSubscriptionId: string,
+): Promise<SubscriptionRow | undefined> {
+  await trx
+    .updateTable('subscriptions')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('stripe_subscription_id', '=', stripeSubscriptionId)
+    .execute()
+  return findSubscriptionByStripeId(trx, stripeSubscriptionId)
+}
+
+export async function findSubscriptionByStripeId(
+  db: Executor,
+  stripeSubscriptionId: string,
+): Promise<SubscriptionRow | undefined> {
+  return db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('stripe_subscription_id', '=', stripeSubscriptionId)
+    .executeTakeFirst()
+}
+
+export async function updateSubscription(
+  db: Executor,
+  id: string,
+  values: Omit<NewSubscriptionRow, 'id' | 'created_at' | 'stripe_subscription_id'>,
+): Promise<void> {
+  await db.updateTable('subscriptions').set(values).where('id', '=', id).execute()
+}
+
+export async function listSubscriptionsOfCustomer(
+  db: Executor,
+  customerId: string,
+): Promise<SubscriptionRow[]> {
+  return db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .execute()
+}
+
+/** Subscriptions in a plan family that still hold (or may regain) the plan. */
+export async function listLiveSubscriptionsInFamily(
+  db: Executor,
+  customerId: string,
+  family: string,
+): Promise<SubscriptionRow[]> {
+  return db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('plan_family', '=', family)
+    .where('status', 'in', ['trialing', 'active', 'past_due', 'unpaid', 'paused'])
+    .execute()
+}
+
+export async function upsertInvoice(db: Executor, row: NewInvoiceRow): Promise<void> {
+  await db
+    .insertInto('invoices')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('stripe_invoice_id').doUpdateSet({
+        status: row.status,
+        subtotal: row.subtotal,
+        total: row.total,
+        amount_due: row.amount_due,
+        amount_paid: row.amount_paid,
+        attempt_count: row.attempt_count,
+        hosted_invoice_url: row.hosted_invoice_url,
+        period_start: row.period_start,
+        period_end: row.period_end,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute()
+}
+
+export async function listInvoicesOfCustomer(
+  db: Executor,
+  customerId: string,
+  limit = 24,
+): Promise<InvoiceRow[]> {
+  return db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('stripe_created', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** Subscription-mode Checkout Sessions we created for a customer and that may still be open. */
+export async function findOpenSubscriptionCheckouts(
+  db: Executor,
+  customerId: string,
+  nowIso: string,
+): Promise<{ stripe_checkout_session_id: string; price_lookup_key: string }[]> {
+  return db
+    .selectFrom('pending_checkouts')
+    .select(['stripe_checkout_session_id', 'price_lookup_key'])
+    .where('customer_id', '=', customerId)
+    .where('mode', '=', 'subscription')
+    .where('status', '=', 'open')
+    .where('expires_at', '>', nowIso)
+    .execute()
+}

@@ -1,0 +1,105 @@
+/**
+ * Reading a subscription from Stripe: the subscription (latest invoice expanded), its invoices and
+ * the catalog price it is on. Everything here talks to Stripe, so it runs outside transactions.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Deps } from '../../deps.js'
+import { findPrice } from '../catalog/find.js'
+import { findCatalogPriceForStripeId } from '../catalog/prices.js'
+import type { CatalogPrice } from '../catalog/types.js'
+import { findCustomerByStripeId } from '../customers/repo.js'
+
+export type SubscriptionSnapshot = {
+  subscription: Stripe.Subscription
+  latestInvoice?: Stripe.Invoice
+  invoices: Stripe.Invoice[]
+  price?: CatalogPrice
+  /** Our customer, when already linked to the Stripe customer. */
+  customerId?: string
+  /** The Stripe customer's email, fetched only when no local customer is linked yet. */
+  stripeCustomerEmail?: string
+  /** When the read started (see readStamp); an older read never overwrites a newer one. */
+  fetchedAt: Date
+}
+
+export function idOf(value: string | { id?: string } | null | undefined): string | undefined {
+  if (!value) return undefined
+  return typeof value === 'string' ? value : value.id
+}
+
+let lastReadMs = 0
+
+/**
+ * When a read starts, for ordering reads only (not domain time): the wall clock, forced strictly
+ * increasing within the process, so a later read always compares newer even when the app clock
+ * is offset, moved by tests, or coarse.
+ */
+function readStamp(): Date {
+  lastReadMs = Math.max(Date.now(), lastReadMs + 1)
+  return new Date(lastReadMs)
+}
+
+export async function fetchSubscriptionSnapshot(
+  deps: Deps,
+  stripeSubscriptionId: string,
+): Promise<SubscriptionSnapshot> {
+  const fetchedAt = readStamp()
+  const subscription = await deps.stripe.subscriptions.retrieve(stripeSubscriptionId, {
+    expand: ['latest_invoice'],
+  })
+  const latest = subscription.latest_invoice
+  const latestInvoice = latest && typeof latest !== 'string' ? latest : undefined
+  const invoices = await listSubscriptionInvoices(deps, subscription)
+  const stripeCustomerId = idOf(subscription.customer) as string
+  const local = await findCustomerByStripeId(deps.db, stripeCustomerId)
+  const stripeCustomerEmail = local ? undefined : await fetchCustomerEmail(deps, stripeCustomerId)
+  return {
+    subscription,
+    invoices,
+    fetchedAt,
+    ...(latestInvoice ? { latestInvoice } : {}),
+    ...(local ? { customerId: local.id } : {}),
+    ...(stripeCustomerEmail ? { stripeCustomerEmail } : {}),
+    ...(await resolvePrice(deps, subscription).then((price) => (price ? { price } : {}))),
+  }
+}
+
+async function listSubscriptionInvoices(
+  deps: Deps,
+  subscription: Stripe.Subscription,
+): Promise<Stripe.Invoice[]> {
+  const listed = await deps.stripe.invoices.list({ subscription: subscription.id, limit: 24 })
+  return listed.data.filter((inv) => invoiceSubscriptionId(inv) === subscription.id)
+}
+
+/** API 2025+: an invoice names its subscription only through `parent.subscription_details`. */
+export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | undefined {
+  return idOf(invoice.parent?.subscription_details?.subscription)
+}
+
+async function fetchCustomerEmail(deps: Deps, stripeCustomerId: string): Promise<string | undefined> {
+  const customer = await deps.stripe.customers.retrieve(stripeCustomerId)
+  if ('deleted' in customer && customer.deleted) return undefined
+  return (customer as Stripe.Customer).email ?? undefined
+}
+
+async function resolvePrice(
+  deps: Deps,
+  subscription: Stripe.Subscription,
+): Promise<CatalogPrice | undefined> {
+  const item = subscription.items.data[0]
+  if (!item) return undefined
+  const byKey = item.price.lookup_key ? findPrice(deps.catalog, item.price.lookup_key) : undefined
+  return byKey ?? (await findCatalogPriceForStripeId(deps, item.price.id))
+}
+
+/** Period dates live on the items since API 2025-03-31: the earliest end, the latest start. */
+export function periodOf(subscription: Stripe.Subscription): { start?: number; end?: number } {
+  const items = subscription.items.data
+  if (items.length === 0) return {}
+  return {
+    start: Math.max(...items.map((i) => i.current_period_start)),
+    end: Math.min(...items.map((i) => i.current_period_end)),
+  }
+}

@@ -1,0 +1,60 @@
+import type { Insertable, Selectable } from 'kysely'
+
+/**
+ * One row per Stripe subscription, as last fetched from Stripe. Period dates come from the
+ * subscription items (API 2025+). `fetched_at` is when the Stripe read started: an older read never
+ * overwrites a newer one.
+ */
+export interface SubscriptionTable {
+  id: string
+  stripe_subscription_id: string
+  customer_id: string
+  stripe_customer_id: string
+  status: string
+  price_lookup_key: string | null
+  stripe_price_id: string | null
+  product_id: string | null
+  plan_family: string | null
+  start_date: string
+  current_period_start: string | null
+  current_period_end: string | null
+  cancel_at_period_end: number
+  cancel_at: string | null
+  canceled_at: string | null
+  ended_at: string | null
+  trial_start: string | null
+  trial_end: string | null
+  latest_invoice_id: string | null
+  latest_invoice_status: string | null
+  latest_invoice_created: string | null
+  cancellation_reason: string | null
+  fetched_at: string
+  created_at: string
+  updated_at: string
+}
+
+/** Invoices of subscriptions (mapped through `invoice.parent.subscription_details`). */
+export interface InvoiceTable {
+  id: string
+  stripe_invoice_id: string
+  stripe_subscription_id: string | null
+  customer_id: string
+  status: string
+  billing_reason: string | null
+  currency: string
+  subtotal: number
+  total: number
+  amount_due: number
+  amount_paid: number
+  attempt_count: number
+  hosted_invoice_url: string | null
+  period_start: string | null
+  period_end: string | null
+  stripe_created: string
+  updated_at: string
+}
+
+export type SubscriptionRow = Selectable<SubscriptionTable>
+export type NewSubscriptionRow = Insertable<SubscriptionTable>
+export type InvoiceRow = Selectable<InvoiceTable>
+export type NewInvoiceRow = Insertable<InvoiceTable>

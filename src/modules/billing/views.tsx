@@ -1,0 +1,200 @@
+/** Pricing, account and subscription-success pages. Server-rendered; no JavaScript needed. */
+import { formatMoney } from '../../lib/money.js'
+import type { EntitlementView } from '../api-access/entitlements.js'
+import type { Plan } from './plans.js'
+import { intervalLabel } from './plans.js'
+import type { InvoiceRow, SubscriptionRow } from './table.js'
+
+const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—')
+
+export function PricingPage(props: { interval: 'month' | 'year'; plans: Plan[]; signedIn: boolean }) {
+  return (
+    <section data-pricing={props.interval}>
+      <h1>Plans</h1>
+      <nav class="tabs" aria-label="Billing interval">
+        <a href="/pricing?interval=month" aria-current={props.interval === 'month' ? 'page' : undefined}>
+          Monthly
+        </a>{' '}
+        <a href="/pricing?interval=year" aria-current={props.interval === 'year' ? 'page' : undefined}>
+          Yearly
+        </a>
+      </nav>
+      <div class="grid">
+        {props.plans.map((plan) => (
+          <PlanCard plan={plan} signedIn={props.signedIn} />
+        ))}
+      </div>
+      {props.plans.length === 0 ? <p class="muted">No plans with this interval.</p> : null}
+    </section>
+  )
+}
+
+function PlanCard({ plan, signedIn }: { plan: Plan; signedIn: boolean }) {
+  const { product, price } = plan
+  return (
+    <article class="card product" data-plan={price.lookupKey}>
+      <h2>{price.nickname ? `${product.name} · ${price.nickname}` : product.name}</h2>
+      {product.description ? <p>{product.description}</p> : null}
+      <p class="price">
+        {formatMoney(price.unitAmount, price.currency)} {intervalLabel(price)}
+      </p>
+      {price.trialDays ? <p class="muted small">{`${price.trialDays}-day free trial`}</p> : null}
+      {signedIn ? (
+        <form method="post" action="/subscribe">
+          <input type="hidden" name="price" value={price.lookupKey} />
+          <button type="submit" class="button">
+            Subscribe
+          </button>
+        </form>
+      ) : (
+        <p>
+          <a class="button" href={`/register?next=${encodeURIComponent('/pricing')}`}>
+            Create an account to subscribe
+          </a>{' '}
+          <a href={`/signin?next=${encodeURIComponent('/pricing')}`}>or sign in</a>
+        </p>
+      )}
+    </article>
+  )
+}
+
+export type AccountView = {
+  email: string
+  subscriptions: (SubscriptionRow & { planName: string })[]
+  invoices: InvoiceRow[]
+  entitlements: EntitlementView[]
+}
+
+export function AccountPage({ view }: { view: AccountView }) {
+  const failing = view.subscriptions.some((s) => s.status === 'past_due' || s.status === 'unpaid')
+  const hasBilling = view.subscriptions.length > 0
+  return (
+    <section class="card">
+      <h1>Your account</h1>
+      <p class="muted">{view.email}</p>
+      {failing ? (
+        <div class="notice danger" role="alert" data-payment-failed>
+          <p>Your last payment failed. Please update your card to keep your membership.</p>
+          <PortalButton label="Update your card" />
+        </div>
+      ) : null}
+      {view.subscriptions.length === 0 ? (
+        <p>
+          No membership yet. <a href="/pricing">See plans</a>
+        </p>
+      ) : (
+        view.subscriptions.map((s) => <SubscriptionSummary sub={s} />)
+      )}
+      {hasBilling ? <PortalButton label="Manage billing" /> : null}
+      <AccessList entitlements={view.entitlements} />
+      <InvoiceList invoices={view.invoices} />
+      <p>
+        <a href="/library">Your library</a> · <a href="/password/forgot">Change password</a>
+      </p>
+    </section>
+  )
+}
+
+function SubscriptionSummary({ sub }: { sub: SubscriptionRow & { planName: string } }) {
+  const ending = sub.cancel_at_period_end === 1 || sub.cancel_at !== null
+  return (
+    <div class="subscription" data-subscription={sub.stripe_subscription_id} data-status={sub.status}>
+      <h2>{sub.planName}</h2>
+      <p>
+        Status: <strong data-subscription-status>{sub.status}</strong>
+      </p>
+      {sub.status === 'trialing' ? <p data-trial-end>{`Trial ends ${day(sub.trial_end)}`}</p> : null}
+      {sub.status === 'canceled' ? (
+        <p>{`Ended ${day(sub.ended_at)}`}</p>
+      ) : ending ? (
+        <p data-ends>{`Ends ${day(sub.cancel_at ?? sub.current_period_end)} (renewal is off)`}</p>
+      ) : (
+        <p data-renews>{`Renews ${day(sub.current_period_end)}`}</p>
+      )}
+    </div>
+  )
+}
+
+const VIA: Record<string, string> = {
+  order: 'purchase',
+  subscription: 'membership',
+  trial: 'free trial',
+  manual: 'granted by the store',
+}
+
+function AccessList({ entitlements }: { entitlements: EntitlementView[] }) {
+  const live = entitlements.filter((e) => e.allowed)
+  if (live.length === 0) return null
+  return (
+    <>
+      <h2>Your access</h2>
+      <ul data-access-list>
+        {live.map((e) => (
+          <li data-feature={e.feature}>
+            {`${e.feature} — ${VIA[e.via ?? ''] ?? e.via}, ${e.until ? `until ${day(e.until)}` : 'forever'}`}
+          </li>
+        ))}
+      </ul>
+    </>
+  )
+}
+
+function InvoiceList({ invoices }: { invoices: InvoiceRow[] }) {
+  if (invoices.length === 0) return null
+  return (
+    <>
+      <h2>Invoices</h2>
+      <table data-invoices>
+        <thead>
+          <tr>
+            <th>Date</th>
+            <th>Amount</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {invoices.map((inv) => (
+            <tr data-invoice={inv.stripe_invoice_id}>
+              <td>{day(inv.stripe_created)}</td>
+              <td>{formatMoney(inv.total, inv.currency)}</td>
+              <td>{inv.status}</td>
+              <td>{inv.hosted_invoice_url ? <a href={inv.hosted_invoice_url}>View</a> : null}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
+
+function PortalButton({ label }: { label: string }) {
+  return (
+    <form method="post" action="/billing/portal" class="inline">
+      <button type="submit" class="button secondary">
+        {label}
+      </button>
+    </form>
+  )
+}
+
+export function SubscribedPage({ sub }: { sub?: SubscriptionRow & { planName: string } }) {
+  return (
+    <section class="card narrow" data-subscribed={sub?.status ?? 'unknown'}>
+      <h1>{sub ? 'Welcome aboard' : 'Thank you'}</h1>
+      {sub ? (
+        <p>
+          Your plan <strong>{sub.planName}</strong> is <strong data-subscription-status>{sub.status}</strong>
+          {sub.status === 'trialing' ? ` (trial until ${day(sub.trial_end)})` : ''}.
+        </p>
+      ) : (
+        <p>Your subscription is being set up. It will appear in your account shortly.</p>
+      )}
+      <p>
+        <a class="button" href="/account">
+          Your account
+        </a>
+      </p>
+    </section>
+  )
+}

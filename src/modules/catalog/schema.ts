@@ -1,0 +1,96 @@
+/**
+ * The catalog file's shape (Zod), before cross-checks and conversion. Keys are camelCase as
+ * written in catalog.yaml; amounts may be integers of minor units or exact decimal strings.
+ * @module
+ */
+import * as z from 'zod'
+import { parseMoney } from '../../lib/money.js'
+
+const key = z.string().regex(/^[a-z0-9][a-z0-9_.:-]*$/, 'use lower-case letters, digits, - _ . :')
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - _')
+
+export const FeatureInput = z.strictObject({
+  key,
+  name: z.string().min(1),
+  pastDueGraceDays: z.number().int().min(0).max(365).default(0),
+  accessUntilPeriodEnd: z.boolean().default(true),
+  trialing: z.boolean().default(true),
+})
+
+export const FileInput = z.strictObject({
+  id: slug,
+  title: z.string().min(1),
+  path: z.string().min(1),
+  contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as application/pdf'),
+})
+
+export const AccessInput = z.union([
+  z.literal('forever'),
+  z.strictObject({ days: z.number().int().min(1).max(36_500) }),
+])
+
+export const ProductInput = z.strictObject({
+  id: slug,
+  name: z.string().min(1),
+  description: z.string().default(''),
+  features: z.array(key).default([]),
+  files: z.array(FileInput).default([]),
+  access: AccessInput.default('forever'),
+})
+
+export const PriceInput = z
+  .strictObject({
+    lookupKey: key,
+    product: slug,
+    currency: z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO currency code such as usd'),
+    amount: z.union([
+      z.number().int('must be an integer of minor units, or a decimal string such as "19.00"').min(0),
+      z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "19.00"'),
+    ]),
+    nickname: z.string().optional(),
+    recurring: z
+      .strictObject({
+        interval: z.enum(['month', 'year']),
+        intervalCount: z.number().int().min(1).max(12).default(1),
+      })
+      .optional(),
+    trialDays: z.number().int().min(1).max(730).optional(),
+    allowPromotionCodes: z.boolean().default(false),
+    family: slug.optional(),
+  })
+  // Checked per price, so these are reported together with every other shape problem.
+  .superRefine((p, ctx) => {
+    if (!p.recurring && p.trialDays !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['trialDays'], message: 'only recurring prices can have a trial' })
+    }
+    if (!p.recurring && p.family !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['family'],
+        message: 'only recurring prices belong to a plan family',
+      })
+    }
+    if (typeof p.amount === 'string') {
+      try {
+        parseMoney(p.amount, p.currency)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: ['amount'], message: (err as Error).message })
+      }
+    }
+  })
+
+export const PageInput = z.strictObject({
+  path: z.string().regex(/^\/[a-z0-9/_-]*$/, 'must be a path such as /premium'),
+  title: z.string().min(1),
+  feature: key,
+  markdown: z.string(),
+})
+
+export const CatalogInput = z.strictObject({
+  features: z.array(FeatureInput).default([]),
+  products: z.array(ProductInput).default([]),
+  prices: z.array(PriceInput).default([]),
+  pages: z.array(PageInput).default([]),
+})
+
+export type CatalogInput = z.infer<typeof CatalogInput>

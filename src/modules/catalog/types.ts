@@ -1,0 +1,63 @@
+/** The validated catalog, as app code sees it. Amounts are integer minor units. */
+
+export type LapsePolicy = {
+  /** Days a `past_due` subscription keeps access. */
+  pastDueGraceDays: number
+  /** After cancellation, access lasts to the end of the paid period. */
+  accessUntilPeriodEnd: boolean
+  /** A `trialing` subscription grants the feature. */
+  trialing: boolean
+}
+
+export type CatalogFeature = LapsePolicy & { key: string; name: string }
+
+export type CatalogFile = {
+  id: string
+  title: string
+  /** Absolute path (the catalog's relative paths are resolved against the catalog file's folder). */
+  path: string
+  contentType: string
+  /** The entitlement feature that unlocks this file: `file:<id>`. */
+  feature: string
+}
+
+export type Recurring = { interval: 'month' | 'year'; intervalCount: number }
+
+export type CatalogPrice = {
+  lookupKey: string
+  productId: string
+  currency: string
+  unitAmount: number
+  nickname?: string
+  recurring?: Recurring
+  trialDays?: number
+  allowPromotionCodes: boolean
+  /** Plans in one family are mutually exclusive: a customer holds at most one subscription per family. */
+  family?: string
+}
+
+export type Access = { days: number } | 'forever'
+
+export type CatalogProduct = {
+  id: string
+  name: string
+  description: string
+  /** Feature keys granted by buying this product (its files' `file:<id>` features come on top). */
+  features: string[]
+  files: CatalogFile[]
+  /** For one-time prices: how long a purchase grants access. */
+  access: Access
+  prices: CatalogPrice[]
+}
+
+export type CatalogPage = { path: string; title: string; markdown: string; feature: string }
+
+export type Catalog = {
+  /** Absolute path of the file this was loaded from. */
+  source: string
+  features: CatalogFeature[]
+  products: CatalogProduct[]
+  /** Every price of every product, in file order. */
+  prices: CatalogPrice[]
+  pages: CatalogPage[]
+}

@@ -1,0 +1,66 @@
+import type { Executor } from '../../db/database.js'
+import type { NewPendingCheckoutRow, PendingCheckoutRow, PendingCheckoutTable } from './table.js'
+
+export async function insertPendingCheckout(db: Executor, row: NewPendingCheckoutRow): Promise<void> {
+  await db
+    .insertInto('pending_checkouts')
+    .values(row)
+    .onConflict((oc) => oc.column('stripe_checkout_session_id').doNothing())
+    .execute()
+}
+
+/** The newest open checkout for an email and price that is still good for a while. */
+export async function findOpenCheckout(
+  db: Executor,
+  input: { email: string; priceLookupKey: string; quantity: number; validAfterIso: string },
+): Promise<PendingCheckoutRow | undefined> {
+  return db
+    .selectFrom('pending_checkouts')
+    .selectAll()
+    .where('email', '=', input.email)
+    .where('price_lookup_key', '=', input.priceLookupKey)
+    .where('quantity', '=', input.quantity)
+    .where('status', '=', 'open')
+    .where('expires_at', '>', input.validAfterIso)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst()
+}
+
+export async function updatePendingCheckoutStatus(
+  db: Executor,
+  stripeCheckoutSessionId: string,
+  status: PendingCheckoutTable['status'],
+): Promise<void> {
+  await db
+    .updateTable('pending_checkouts')
+    .set({ status })
+    .where('stripe_checkout_session_id', '=', stripeCheckoutSessionId)
+    .execute()
+}
+
+export async function findPendingCheckout(
+  db: Executor,
+  stripeCheckoutSessionId: string,
+): Promise<PendingCheckoutRow | undefined> {
+  return db
+    .selectFrom('pending_checkouts')
+    .selectAll()
+    .where('stripe_checkout_session_id', '=', stripeCheckoutSessionId)
+    .executeTakeFirst()
+}
+
+/** The newest checkout (any status) for an email and price: part of the next attempt's idempotency key. */
+export async function findLatestCheckout(
+  db: Executor,
+  input: { email: string; priceLookupKey: string; quantity: number },
+): Promise<PendingCheckoutRow | undefined> {
+  return db
+    .selectFrom('pending_checkouts')
+    .selectAll()
+    .where('email', '=', input.email)
+    .where('price_lookup_key', '=', input.priceLookupKey)
+    .where('quantity', '=', input.quantity)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+}

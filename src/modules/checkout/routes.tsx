@@ -1,0 +1,102 @@
+/**
+ * `POST /checkout` (form), `POST /api/checkout-sessions` (JSON, CORS for CORS_ORIGINS),
+ * `GET /tollgate.js`, `GET /checkout/success`, `GET /checkout/cancel`.
+ * @module
+ */
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import * as z from 'zod'
+import type { AppEnv } from '../../http/env.js'
+import { validate } from '../../http/validate.js'
+import { isAppError } from '../../lib/errors.js'
+import { renderPage } from '../../web/layout.js'
+import { findProduct } from '../catalog/find.js'
+import { BUY_BUTTON_SCRIPT } from './buy-button.js'
+import { startOneTimeCheckout } from './service.js'
+import { handleCheckoutReturn } from './success.js'
+import { AlreadyOwnedPage, CancelPage, NotPaidPage, ProcessingPage, SuccessPage } from './views.js'
+
+const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+
+const CheckoutForm = z.object({
+  price: z.string().min(1).max(200),
+  email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
+  quantity: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).optional()),
+})
+
+const CheckoutJSON = z.object({
+  price: z.string().min(1).max(200),
+  quantity: z.number().int().min(1).max(100).optional(),
+  email: z.email().max(320).optional(),
+})
+
+const apiCors = cors({
+  origin: (origin, c) => (c.get('deps').config.corsOrigins.includes(origin) ? origin : null),
+  allowMethods: ['POST', 'OPTIONS'],
+  allowHeaders: ['Content-Type', 'Accept'],
+  maxAge: 600,
+})
+
+export const checkoutRoutes = new Hono<AppEnv>()
+  .post('/checkout', validate('form', CheckoutForm), async (c) => {
+    const form = c.req.valid('form')
+    const customer = c.get('customer')
+    try {
+      const started = await startOneTimeCheckout(c.get('deps'), {
+        priceLookupKey: form.price,
+        quantity: form.quantity ?? 1,
+        ...(form.email ? { email: form.email } : {}),
+        ...(customer ? { customer } : {}),
+      })
+      return c.redirect(started.url, 303)
+    } catch (err) {
+      if (!isAppError(err, 'ALREADY_OWNED')) throw err
+      return renderPage(c, { title: 'Already yours', status: 409 }, <AlreadyOwnedPage />)
+    }
+  })
+  .use('/api/checkout-sessions', apiCors)
+  .post('/api/checkout-sessions', validate('json', CheckoutJSON), async (c) => {
+    const body = c.req.valid('json')
+    const customer = c.get('customer')
+    const started = await startOneTimeCheckout(c.get('deps'), {
+      priceLookupKey: body.price,
+      quantity: body.quantity ?? 1,
+      ...(body.email ? { email: body.email } : {}),
+      ...(customer ? { customer } : {}),
+    })
+    return c.json({ id: started.id, url: started.url }, 201)
+  })
+  .get('/tollgate.js', (c) => {
+    c.header('Cache-Control', 'public, max-age=300')
+    return c.body(BUY_BUTTON_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' })
+  })
+  .get('/checkout/success', async (c) => {
+    const sessionId = c.req.query('session_id') ?? ''
+    if (!/^cs_[A-Za-z0-9_]{4,200}$/.test(sessionId)) return c.redirect('/', 303)
+    const result = await handleCheckoutReturn(c, sessionId)
+    if (result.kind === 'processing') {
+      c.header('Refresh', '3')
+      return renderPage(c, { title: 'Payment processing' }, <ProcessingPage />)
+    }
+    if (result.kind === 'unpaid') {
+      return renderPage(
+        c,
+        { title: 'Payment not completed' },
+        <NotPaidPage checkoutUrl={result.checkoutUrl} />,
+      )
+    }
+    if (result.kind === 'other') return c.redirect('/account', 303)
+    const product = findProduct(c.get('deps').catalog, result.order.product_id)
+    const signedIn = result.token !== undefined || c.get('customer')?.id === result.order.customer_id
+    c.header('Cache-Control', 'no-store')
+    return renderPage(
+      c,
+      { title: 'Thank you' },
+      <SuccessPage
+        productName={product?.name ?? result.order.product_id}
+        token={result.token}
+        signedIn={signedIn}
+      />,
+    )
+  })
+  .get('/checkout/cancel', (c) => renderPage(c, { title: 'Checkout canceled' }, <CancelPage />))

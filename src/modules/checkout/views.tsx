@@ -1,0 +1,122 @@
+/** Checkout pages: success (token shown once), processing, cancel, already owned. */
+import { raw } from 'hono/html'
+
+export function TokenReveal({ token }: { token: string }) {
+  return (
+    <div data-access-token-box>
+      <p>
+        <strong>Your access token</strong> — shown only this once (it is also in your confirmation email). Use
+        it with your email to sign in on any device.
+      </p>
+      <div class="token">
+        <code id="access-token" data-access-token>
+          {token}
+        </code>
+        <button type="button" class="button secondary" id="copy-token">
+          Copy
+        </button>
+      </div>
+      {raw(`<script>
+document.getElementById('copy-token').addEventListener('click', function () {
+  var text = document.getElementById('access-token').textContent.trim();
+  var button = this;
+  navigator.clipboard.writeText(text).then(function () { button.textContent = 'Copied'; });
+});
+</script>`)}
+    </div>
+  )
+}
+
+export function SuccessPage({
+  productName,
+  token,
+  signedIn,
+}: {
+  productName: string
+  token?: string
+  signedIn: boolean
+}) {
+  return (
+    <section class="card" data-checkout="paid">
+      <h1>Thank you!</h1>
+      <p>
+        Your payment for <strong>{productName}</strong> went through.
+      </p>
+      {token ? <TokenReveal token={token} /> : <AlreadyShown signedIn={signedIn} />}
+      <p>
+        <a class="button" href="/library">
+          Go to your library
+        </a>
+      </p>
+    </section>
+  )
+}
+
+function AlreadyShown({ signedIn }: { signedIn: boolean }) {
+  return (
+    <p class="notice" data-token-already-shown>
+      {signedIn
+        ? 'Your access token was shown when you first opened this page; it is also in your confirmation email.'
+        : 'This confirmation was already opened. Sign in with your email and the access token from your confirmation email.'}
+    </p>
+  )
+}
+
+export function ProcessingPage() {
+  return (
+    <section class="card" data-checkout="processing">
+      <h1>Payment processing</h1>
+      <p>Your payment is still being processed. This page refreshes by itself; you will also get an email.</p>
+      {raw('<script>setTimeout(function () { window.location.reload(); }, 3000);</script>')}
+    </section>
+  )
+}
+
+export function NotPaidPage({ checkoutUrl }: { checkoutUrl: string | null }) {
+  return (
+    <section class="card" data-checkout="unpaid">
+      <h1>Payment not completed</h1>
+      <p>We have not received a payment for this checkout.</p>
+      <p>
+        {checkoutUrl ? (
+          <a class="button" href={checkoutUrl}>
+            Return to checkout
+          </a>
+        ) : (
+          <a class="button" href="/">
+            Back to the store
+          </a>
+        )}
+      </p>
+    </section>
+  )
+}
+
+export function CancelPage() {
+  return (
+    <section class="card" data-checkout="canceled">
+      <h1>Checkout canceled</h1>
+      <p>No payment was taken. Your cart is waiting whenever you are ready.</p>
+      <p>
+        <a class="button" href="/">
+          Back to the store
+        </a>
+      </p>
+    </section>
+  )
+}
+
+export function AlreadyOwnedPage() {
+  return (
+    <section class="card" data-checkout="already-owned">
+      <h1>You already own this</h1>
+      <p>It is in your library, no need to buy it again.</p>
+      <p>
+        <a class="button" href="/library">
+          Open your library
+        </a>{' '}
+        <a href="/login">Sign in</a>
+      </p>
+    </section>
+  )
+}

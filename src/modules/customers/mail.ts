@@ -1,0 +1,13 @@
+import { escapeHtml, mailFrame, registerMailTemplate } from '../mail/templates.js'
+
+export type LoginLinkMail = { url: string; minutes: number }
+
+export const LOGIN_LINK_TEMPLATE = 'login-link'
+
+registerMailTemplate<LoginLinkMail>(LOGIN_LINK_TEMPLATE, (data) => ({
+  subject: 'Your Tollgate sign-in link',
+  text: `Sign in to Tollgate with this link (valid for ${data.minutes} minutes, once):\n\n${data.url}\n\nIf you did not ask for it, ignore this email.`,
+  html: mailFrame(
+    `<p>Sign in to Tollgate with this link (valid for ${data.minutes} minutes, once):</p><p><a href="${escapeHtml(data.url)}">Sign in</a></p><p>If you did not ask for it, ignore this email.</p>`,
+  ),
+}))

@@ -1,0 +1,126 @@
+import type { Executor } from '../../db/database.js'
+import type { AccessTokenRow, CustomerRow, NewCustomerRow, SessionRow } from './table.js'
+
+export async function findCustomerById(db: Executor, id: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findCustomerByEmail(db: Executor, email: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('email', '=', email).executeTakeFirst()
+}
+
+export async function findCustomerByStripeId(
+  db: Executor,
+  stripeCustomerId: string,
+): Promise<CustomerRow | undefined> {
+  return db
+    .selectFrom('customers')
+    .selectAll()
+    .where('stripe_customer_id', '=', stripeCustomerId)
+    .executeTakeFirst()
+}
+
+/** Inserts unless the email exists; concurrent callers both end up with the one row. */
+export async function insertCustomerIfAbsent(db: Executor, row: NewCustomerRow): Promise<void> {
+  await db
+    .insertInto('customers')
+    .values(row)
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute()
+}
+
+/** Sets the Stripe id only if none was set yet; returns the id that is now stored. */
+export async function setStripeCustomerIdIfAbsent(
+  db: Executor,
+  id: string,
+  stripeCustomerId: string,
+): Promise<string | null> {
+  await db
+    .updateTable('customers')
+    .set({ stripe_customer_id: stripeCustomerId })
+    .where('id', '=', id)
+    .where('stripe_customer_id', 'is', null)
+    .execute()
+  const row = await findCustomerById(db, id)
+  return row?.stripe_customer_id ?? null
+}
+
+export async function insertSession(db: Executor, row: SessionRow): Promise<void> {
+  await db.insertInto('sessions').values(row).execute()
+}
+
+export async function findLiveSessionByHash(
+  db: Executor,
+  tokenHash: string,
+  nowIso: string,
+): Promise<(SessionRow & { email: string }) | undefined> {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('customers', 'customers.id', 'sessions.customer_id')
+    .selectAll('sessions')
+    .select('customers.email')
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', nowIso)
+    .executeTakeFirst()
+}
+
+export async function extendSession(db: Executor, id: string, expiresAt: string): Promise<void> {
+  await db.updateTable('sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute()
+}
+
+export async function deleteSessionByHash(db: Executor, tokenHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
+}
+
+export async function insertAccessToken(db: Executor, row: AccessTokenRow): Promise<void> {
+  await db.insertInto('access_tokens').values(row).execute()
+}
+
+export async function listLiveAccessTokenHashes(db: Executor, customerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('access_tokens')
+    .select('token_hash')
+    .where('customer_id', '=', customerId)
+    .where('revoked_at', 'is', null)
+    .execute()
+  return rows.map((r) => r.token_hash)
+}
+
+export async function insertSignInLink(
+  db: Executor,
+  row: { id: string; customer_id: string; token_hash: string; created_at: string; expires_at: string },
+): Promise<void> {
+  await db
+    .insertInto('sign_in_links')
+    .values({ ...row, used_at: null })
+    .execute()
+}
+
+/**
+ * Consumes a sign-in link in one statement: only the caller whose update matched an unused,
+ * unexpired row gets the customer id back, so a link works exactly once.
+ */
+export async function consumeSignInLink(
+  db: Executor,
+  tokenHash: string,
+  nowIso: string,
+): Promise<string | undefined> {
+  const row = await db
+    .updateTable('sign_in_links')
+    .set({ used_at: nowIso })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .returning('customer_id')
+    .executeTakeFirst()
+  return row?.customer_id
+}
+
+/** Deletes expired sessions and used or expired sign-in links; housekeeping. */
+export async function pruneExpiredAuth(db: Executor, nowIso: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute()
+  await db
+    .deleteFrom('sign_in_links')
+    .where((eb) => eb.or([eb('expires_at', '<=', nowIso), eb('used_at', 'is not', null)]))
+    .execute()
+}

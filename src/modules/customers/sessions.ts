@@ -1,0 +1,72 @@
+/**
+ * Browser sessions: a random token in an HttpOnly, SameSite=Lax cookie (Secure behind https);
+ * the database keeps only its SHA-256. Sessions last 30 days and roll forward when used, bumped
+ * at most once a day so a busy page does not write on every request.
+ * @module
+ */
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { Executor } from '../../db/database.js'
+import type { AppEnv, SessionCustomer } from '../../http/env.js'
+import { SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
+import { newId } from '../../lib/ids.js'
+import { generateToken, hashToken } from '../../lib/tokens.js'
+import { deleteSessionByHash, extendSession, findLiveSessionByHash, insertSession } from './repo.js'
+
+const SESSION_DAYS = 30
+const DAY_MS = 86_400_000
+
+/** Starts a session for the customer in the caller's transaction and sets the cookie. */
+export async function signIn(c: Context<AppEnv>, trx: Executor, customerId: string): Promise<void> {
+  const deps = c.get('deps')
+  const now = deps.clock.now()
+  // A new session on every sign-in (and the old one gone) rules out session fixation.
+  const previous = getCookie(c, SESSION_COOKIE)
+  if (previous) await deleteSessionByHash(trx, hashToken(previous))
+  const token = generateToken()
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)
+  await insertSession(trx, {
+    id: newId('ses', now.getTime()),
+    customer_id: customerId,
+    token_hash: hashToken(token),
+    created_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+  })
+  writeSessionCookie(c, token, expiresAt)
+}
+
+export async function signOut(c: Context<AppEnv>): Promise<void> {
+  const token = getCookie(c, SESSION_COOKIE)
+  if (token) await deleteSessionByHash(c.get('deps').db, hashToken(token))
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecure(c) })
+}
+
+/** The lookup `loadSession` uses: cookie token → signed-in customer, rolling the expiry forward. */
+export const findSessionCustomer: SessionLookup = async (c, token) => {
+  const deps = c.get('deps')
+  const now = deps.clock.now()
+  const session = await findLiveSessionByHash(deps.db, hashToken(token), now.toISOString())
+  if (!session) return undefined
+  const remaining = new Date(session.expires_at).getTime() - now.getTime()
+  if (remaining < (SESSION_DAYS - 1) * DAY_MS) {
+    const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)
+    await extendSession(deps.db, session.id, expiresAt.toISOString())
+    writeSessionCookie(c, token, expiresAt)
+  }
+  const customer: SessionCustomer = { id: session.customer_id, email: session.email, sessionId: session.id }
+  return customer
+}
+
+function writeSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isSecure(c),
+    expires: expiresAt,
+  })
+}
+
+function isSecure(c: Context<AppEnv>): boolean {
+  return c.get('deps').config.publicUrl.startsWith('https:')
+}

@@ -1,0 +1,46 @@
+import type { Insertable, Selectable, Updateable } from 'kysely'
+
+/** One row per person, keyed by lower-cased email whatever the path in (purchase, register, link). */
+export interface CustomerTable {
+  id: string
+  email: string
+  stripe_customer_id: string | null
+  /** Set by the accounts module when a customer chooses a password. */
+  password_hash: string | null
+  created_at: string
+}
+
+/** A signed-in browser: only the SHA-256 of the cookie's token is stored. */
+export interface SessionTable {
+  id: string
+  customer_id: string
+  token_hash: string
+  created_at: string
+  expires_at: string
+}
+
+/** Long-lived access tokens shown once after a purchase (email + token signs in). */
+export interface AccessTokenTable {
+  id: string
+  customer_id: string
+  token_hash: string
+  order_id: string | null
+  created_at: string
+  revoked_at: string | null
+}
+
+/** Single-use, 15-minute sign-in links sent by email. */
+export interface SignInLinkTable {
+  id: string
+  customer_id: string
+  token_hash: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+export type CustomerRow = Selectable<CustomerTable>
+export type NewCustomerRow = Insertable<CustomerTable>
+export type CustomerUpdate = Updateable<CustomerTable>
+export type SessionRow = Selectable<SessionTable>
+export type AccessTokenRow = Selectable<AccessTokenTable>

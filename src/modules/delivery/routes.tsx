@@ -1,0 +1,75 @@
+/**
+ * `GET /library` and `GET /download/:id`. Downloads are addressed by catalog file id, served only
+ * with a live grant of `file:<id>`, streamed with Range support, and each one is recorded.
+ * @module
+ */
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { Readable } from 'node:stream'
+import { Hono } from 'hono'
+import type { AppEnv } from '../../http/env.js'
+import { AppError } from '../../lib/errors.js'
+import { newId } from '../../lib/ids.js'
+import { renderPage } from '../../web/layout.js'
+import { checkAccess } from '../entitlements/access.js'
+import { loginPath, renderNoAccess } from '../entitlements/require-feature.js'
+import { findCatalogFile } from './files.js'
+import { listLibrary } from './library.js'
+import { parseRange } from './range.js'
+import { insertDownload } from './repo.js'
+import { LibraryPage } from './views.js'
+
+export const deliveryRoutes = new Hono<AppEnv>()
+  .get('/library', async (c) => {
+    const customer = c.get('customer')
+    if (!customer) return c.redirect(loginPath('/library'), 303)
+    const items = await listLibrary(c.get('deps'), customer.id)
+    c.header('Cache-Control', 'private, no-store')
+    return renderPage(c, { title: 'Your library' }, <LibraryPage items={items} email={customer.email} />)
+  })
+  .get('/download/:id', async (c) => {
+    const deps = c.get('deps')
+    const id = c.req.param('id')
+    const entry = findCatalogFile(deps.catalog, id)
+    if (!entry) throw new AppError('FILE_NOT_FOUND')
+    const customer = c.get('customer')
+    if (!customer) return c.redirect(loginPath(`/download/${encodeURIComponent(id)}`), 303)
+    const now = deps.clock.now()
+    const decision = await checkAccess(deps.db, customer.id, entry.file.feature, now)
+    if (!decision.allowed) return renderNoAccess(c, entry.file.feature, decision.lapsed === true)
+    const size = await fileSize(entry.file.path)
+    if (size === undefined) {
+      deps.log.error({ fileId: id }, 'catalog file missing on disk')
+      throw new AppError('FILE_NOT_FOUND')
+    }
+    const range = parseRange(c.req.header('range'), size)
+    if (range === 'unsatisfiable') return c.body(null, 416, { 'Content-Range': `bytes */${size}` })
+    await insertDownload(deps.db, {
+      id: newId('dl', now.getTime()),
+      customer_id: customer.id,
+      file_id: id,
+      grant_id: decision.source?.grantId ?? null,
+      range: range ? `${range.start}-${range.end}` : null,
+      created_at: now.toISOString(),
+    })
+    const name = basename(entry.file.path)
+    const headers: Record<string, string> = {
+      'Content-Type': entry.file.contentType,
+      'Content-Disposition': `attachment; filename="${name.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'Accept-Ranges': 'bytes',
+      'Cache-Control': 'private, no-store',
+      'Content-Length': String(range ? range.end - range.start + 1 : size),
+    }
+    if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
+    const stream = createReadStream(entry.file.path, range ?? {})
+    return c.body(Readable.toWeb(stream) as ReadableStream<Uint8Array>, range ? 206 : 200, headers)
+  })
+
+async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size
+  } catch {
+    return undefined
+  }
+}

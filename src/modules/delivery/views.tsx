@@ -1,0 +1,56 @@
+import { BuyForm } from '../checkout/buy-form.js'
+import type { LibraryItem } from './library.js'
+
+function formatDate(date: Date): string {
+  return date.toISOString().slice(0, 10)
+}
+
+export function LibraryPage({ items, email }: { items: LibraryItem[]; email: string }) {
+  return (
+    <section>
+      <h1>Your library</h1>
+      <p class="muted">Signed in as {email}.</p>
+      {items.length === 0 ? (
+        <p data-library-empty>
+          Nothing here yet. <a href="/">Visit the store</a>.
+        </p>
+      ) : (
+        <table data-library>
+          <tbody>
+            {items.map((item) => (
+              <LibraryRow item={item} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+function LibraryRow({ item }: { item: LibraryItem }) {
+  const price = item.product.prices.find((p) => !p.recurring)
+  return (
+    <tr data-file-id={item.file.id} data-access={item.allowed ? 'live' : 'expired'}>
+      <td>
+        <strong>{item.file.title}</strong>
+        <div class="muted small">{item.product.name}</div>
+      </td>
+      <td>
+        {item.allowed
+          ? item.until
+            ? `Access until ${formatDate(item.until)}`
+            : 'Access forever'
+          : `Access expired${item.until ? ` on ${formatDate(item.until)}` : ''}`}
+      </td>
+      <td>
+        {item.allowed ? (
+          <a class="button" href={`/download/${encodeURIComponent(item.file.id)}`} download>
+            Download
+          </a>
+        ) : price ? (
+          <BuyForm price={price} label="Buy again" />
+        ) : null}
+      </td>
+    </tr>
+  )
+}

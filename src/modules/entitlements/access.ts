@@ -1,0 +1,49 @@
+/**
+ * "May customer X use feature F now?", answered from the local grants table only: no request path
+ * asks Stripe. Webhooks, the success page and reconciliation keep the table current.
+ * @module
+ */
+import type { Executor } from '../../db/database.js'
+import { listGrantsOfFeature } from './repo.js'
+import type { GrantRow } from './table.js'
+import type { GrantSource } from './grants.js'
+
+export type AccessDecision = {
+  allowed: boolean
+  /** The grant that allows it (the longest-lasting one when several do). */
+  source?: GrantSource & { grantId: string }
+  /** When access ends; null = forever. Absent when not allowed. */
+  until?: Date | null
+  /** Not allowed, but a grant for the feature existed and ran out (or was revoked). */
+  lapsed?: boolean
+}
+
+export async function checkAccess(
+  db: Executor,
+  customerId: string,
+  feature: string,
+  now: Date,
+): Promise<AccessDecision> {
+  return decideAccess(await listGrantsOfFeature(db, customerId, feature), now)
+}
+
+/** Pure decision over a customer's grants of one feature. */
+export function decideAccess(grants: GrantRow[], now: Date): AccessDecision {
+  const at = now.toISOString()
+  const live = grants.filter(
+    (g) => g.revoked_at === null && g.starts_at <= at && (g.ends_at === null || g.ends_at > at),
+  )
+  if (live.length === 0) return { allowed: false, lapsed: grants.some((g) => g.starts_at <= at) }
+  const best = live.reduce((a, b) => (outlasts(b, a) ? b : a))
+  return {
+    allowed: true,
+    source: { type: best.source_type, id: best.source_id, grantId: best.id },
+    until: best.ends_at === null ? null : new Date(best.ends_at),
+  }
+}
+
+function outlasts(a: GrantRow, b: GrantRow): boolean {
+  if (a.ends_at === null) return b.ends_at !== null
+  if (b.ends_at === null) return false
+  return a.ends_at > b.ends_at
+}

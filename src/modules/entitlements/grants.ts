@@ -1,0 +1,64 @@
+/**
+ * Granting and revoking features. Every source (an order, a subscription, a manual grant) keeps at
+ * most one live grant per feature: granting again moves that grant's window instead of stacking
+ * rows, so re-running a fulfilment or a subscription sync converges on the same state.
+ * @module
+ */
+import type { Executor } from '../../db/database.js'
+import { newId } from '../../lib/ids.js'
+import { findLiveGrantFromSource, insertGrant, revokeGrantsOfSource, updateGrantWindow } from './repo.js'
+import type { GrantSourceType } from './table.js'
+
+export type GrantSource = { type: GrantSourceType; id: string }
+
+export type GrantInput = {
+  customerId: string
+  feature: string
+  source: GrantSource
+  startsAt: Date
+  /** null = forever */
+  endsAt: Date | null
+  reason?: string
+  /** Creation time of a new row (`deps.clock.now()`). */
+  now: Date
+}
+
+/** Grants (or re-windows) one feature from one source; returns the grant id. Pass the open `trx`. */
+export async function grantFeature(trx: Executor, input: GrantInput): Promise<string> {
+  const startsAt = input.startsAt.toISOString()
+  const endsAt = input.endsAt ? input.endsAt.toISOString() : null
+  const live = await findLiveGrantFromSource(trx, input.source, input.feature)
+  if (live) {
+    if (live.starts_at !== startsAt || live.ends_at !== endsAt) {
+      await updateGrantWindow(trx, live.id, { startsAt, endsAt })
+    }
+    return live.id
+  }
+  const id = newId('grt', input.now.getTime())
+  await insertGrant(trx, {
+    id,
+    customer_id: input.customerId,
+    feature: input.feature,
+    source_type: input.source.type,
+    source_id: input.source.id,
+    starts_at: startsAt,
+    ends_at: endsAt,
+    revoked_at: null,
+    reason: input.reason ?? null,
+    created_at: input.now.toISOString(),
+  })
+  return id
+}
+
+/** Revokes every live grant of a source (optionally one feature); returns how many were revoked. */
+export async function revokeGrantsBySource(
+  trx: Executor,
+  source: GrantSource,
+  options: { now: Date; reason: string; feature?: string },
+): Promise<number> {
+  return revokeGrantsOfSource(trx, source, {
+    revokedAt: options.now.toISOString(),
+    reason: options.reason,
+    ...(options.feature !== undefined ? { feature: options.feature } : {}),
+  })
+}

@@ -1,0 +1,75 @@
+/**
+ * Reconciles the grants a subscription gives with its synced row: each feature of the plan's
+ * product gets the window its lapse policy allows; features no longer in the plan are revoked.
+ * Called inside the sync transaction, so grants and the row always change together.
+ * @module
+ */
+import type { Executor } from '../../db/database.js'
+import type { Deps } from '../../deps.js'
+import type { SubscriptionRow } from '../billing/table.js'
+import { featuresOfProduct, findFeature, findProduct } from '../catalog/find.js'
+import { grantFeature, revokeGrantsBySource } from './grants.js'
+import { listGrantsOfSource } from './repo.js'
+import { listManuallyRevokedFeatures, setGrantReason } from './subscription-repo.js'
+import { DEFAULT_LAPSE_POLICY, type SubscriptionState, subscriptionWindow } from './subscription-window.js'
+
+export async function reconcileSubscriptionGrants(
+  deps: Deps,
+  trx: Executor,
+  row: SubscriptionRow,
+): Promise<void> {
+  const source = { type: 'subscription' as const, id: row.id }
+  const now = deps.clock.now()
+  const product = row.product_id ? findProduct(deps.catalog, row.product_id) : undefined
+  const features = product ? featuresOfProduct(product) : []
+  const manuallyRevoked = new Set(await listManuallyRevokedFeatures(trx, source))
+  const state = toState(row)
+  for (const feature of features) {
+    if (manuallyRevoked.has(feature)) continue
+    const policy = findFeature(deps.catalog, feature) ?? DEFAULT_LAPSE_POLICY
+    const window = subscriptionWindow(state, policy)
+    if (window.kind === 'revoke') {
+      await revokeGrantsBySource(trx, source, { now, reason: window.reason, feature })
+      continue
+    }
+    const grantId = await grantFeature(trx, {
+      customerId: row.customer_id,
+      feature,
+      source,
+      startsAt: window.startsAt,
+      endsAt: window.endsAt,
+      reason: window.reason,
+      now,
+    })
+    await setGrantReason(trx, grantId, window.reason)
+  }
+  await revokeDroppedFeatures(trx, source, new Set(features), now)
+}
+
+async function revokeDroppedFeatures(
+  trx: Executor,
+  source: { type: 'subscription'; id: string },
+  keep: Set<string>,
+  now: Date,
+): Promise<void> {
+  const grants = await listGrantsOfSource(trx, source)
+  const dropped = new Set(
+    grants.filter((g) => g.revoked_at === null && !keep.has(g.feature)).map((g) => g.feature),
+  )
+  for (const feature of dropped) {
+    await revokeGrantsBySource(trx, source, { now, reason: 'no longer in the plan', feature })
+  }
+}
+
+function toState(row: SubscriptionRow): SubscriptionState {
+  const date = (v: string | null): Date | null => (v ? new Date(v) : null)
+  return {
+    status: row.status,
+    startDate: new Date(row.start_date),
+    currentPeriodEnd: date(row.current_period_end),
+    trialEnd: date(row.trial_end),
+    endedAt: date(row.ended_at) ?? date(row.canceled_at),
+    latestInvoiceStatus: row.latest_invoice_status,
+    latestInvoiceCreated: date(row.latest_invoice_created),
+  }
+}

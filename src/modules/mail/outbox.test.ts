@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../../app.js'
+import { createManualClock } from '../../lib/clock.js'
+import { createTestDeps, type TestDeps } from '../../../test/harness.js'
+import { DIALECTS } from '../../../test/dialects.js'
+import type { Mailer, OutgoingMail } from './mailer.js'
+import { enqueueMail, listDevMail } from './outbox.js'
+import { escapeHtml, mailFrame, registerMailTemplate } from './templates.js'
+import { MAX_ATTEMPTS, retryDelayMs, sendDueMail } from './worker.js'
+
+registerMailTemplate('test-hello', (data: { name: string }) => ({
+  subject: `Hello ${data.name}`,
+  text: `Hi ${data.name}, your library: https://shop.example/library`,
+  html: mailFrame(`<p>Hi ${escapeHtml(data.name)}</p>`),
+}))
+
+/** An SMTP stand-in that fails the first `failures` sends; records what it delivered. */
+function flakyMailer(failures: number): Mailer & { sent: OutgoingMail[] } {
+  let left = failures
+  const sent: OutgoingMail[] = []
+  return {
+    transport: 'smtp',
+    sent,
+    async send(mail) {
+      if (left-- > 0) throw new Error('connection refused')
+      sent.push(mail)
+    },
+  }
+}
+
+describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
+  let t: TestDeps
+  const clock = createManualClock(new Date('2026-11-22T10:00:00.000Z'))
+  beforeAll(async () => {
+    t = await createTestDeps(dialect, { clock })
+  })
+  afterAll(() => t.close())
+
+  it('writes mail only when the caller’s transaction commits', async () => {
+    const { db } = t.deps
+    await db
+      .transaction()
+      .execute((trx) =>
+        enqueueMail(trx, { to: 'Ann@Example.com', template: 'test-hello', data: { name: 'Ann' } }),
+      )
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await enqueueMail(trx, { to: 'bob@example.com', template: 'test-hello', data: { name: 'Bob' } })
+        throw new Error('business rule failed')
+      }),
+    ).rejects.toThrow('business rule failed')
+    const ann = await listDevMail(db, 'ann@example.com')
+    expect(ann).toHaveLength(1)
+    expect(ann[0]).toMatchObject({
+      subject: 'Hello Ann',
+      text: 'Hi Ann, your library: https://shop.example/library',
+      status: 'pending',
+      data: { name: 'Ann' },
+    })
+    expect(await listDevMail(db, 'bob@example.com')).toEqual([])
+  })
+
+  it('refuses an unknown template inside the transaction', async () => {
+    await expect(
+      t.deps.db
+        .transaction()
+        .execute((trx) => enqueueMail(trx, { to: 'x@example.com', template: 'nope', data: {} })),
+    ).rejects.toMatchObject({ code: 'MAIL_TEMPLATE_NOT_FOUND' })
+  })
+
+  it('sends through the dev mailbox and marks rows sent', async () => {
+    expect(await sendDueMail(t.deps)).toBe(1)
+    const [mail] = await listDevMail(t.deps.db, 'ann@example.com')
+    expect(mail?.status).toBe('sent')
+    expect(await sendDueMail(t.deps)).toBe(0)
+  })
+
+  it('retries a failed send with back-off, then delivers once', async () => {
+    const mailer = flakyMailer(2)
+    const deps = { ...t.deps, mail: mailer }
+    await enqueueMail(deps.db, { to: 'cy@example.com', template: 'test-hello', data: { name: 'Cy' } }, clock)
+    await sendDueMail(deps)
+    const row = () =>
+      deps.db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('to_address', '=', 'cy@example.com')
+        .executeTakeFirstOrThrow()
+    expect(await row()).toMatchObject({ status: 'pending', attempts: 1, last_error: 'connection refused' })
+    expect(await sendDueMail(deps)).toBe(0) // not due before the back-off
+    clock.advance(retryDelayMs(1))
+    await sendDueMail(deps)
+    expect(await row()).toMatchObject({ status: 'pending', attempts: 2 })
+    clock.advance(retryDelayMs(2))
+    // Two senders racing for the same row deliver it once.
+    await Promise.all([sendDueMail(deps), sendDueMail(deps)])
+    expect(await row()).toMatchObject({ status: 'sent', attempts: 3, transport: 'smtp' })
+    expect(mailer.sent.map((m) => m.subject)).toEqual(['Hello Cy'])
+  })
+
+  it('gives up after MAX_ATTEMPTS', async () => {
+    const deps = { ...t.deps, mail: flakyMailer(Number.POSITIVE_INFINITY) }
+    await enqueueMail(
+      deps.db,
+      { to: 'dee@example.com', template: 'test-hello', data: { name: 'Dee' } },
+      clock,
+    )
+    for (let i = 0; i < MAX_ATTEMPTS + 2; i++) {
+      await sendDueMail(deps)
+      clock.advance(retryDelayMs(MAX_ATTEMPTS))
+    }
+    const [mail] = await listDevMail(deps.db, 'dee@example.com')
+    expect(mail?.status).toBe('failed')
+  })
+
+  it('shows the dev mailbox at /dev/mail in test mode only', async () => {
+    const res = await createApp(t.deps).request('/dev/mail?to=ann@example.com')
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('Hello Ann')
+    expect(html).toContain('<a href="https://shop.example/library">https://shop.example/library</a>')
+    expect(html).not.toContain('Hello Cy')
+    const live = createApp({ ...t.deps, config: { ...t.deps.config, testMode: false } })
+    expect((await live.request('/dev/mail')).status).toBe(404)
+  })
+
+  it('keeps no body or template data once SMTP has taken a mail (it may hold a one-time secret)', async () => {
+    const smtp = flakyMailer(0)
+    const deps = { ...t.deps, mail: smtp }
+    await deps.db
+      .transaction()
+      .execute((trx) => enqueueMail(trx, { to: 'secret@example.com', template: 'test-hello', data: { name: 'tok_SECRET' } }))
+    await sendDueMail(deps)
+    expect(smtp.sent.map((m) => m.text)).toEqual(['Hi tok_SECRET, your library: https://shop.example/library'])
+    const [row] = await listDevMail(deps.db, 'secret@example.com')
+    expect(row).toMatchObject({ status: 'sent', subject: 'Hello tok_SECRET', data: {} })
+    expect(JSON.stringify({ text: row!.text, html: row!.html })).not.toContain('tok_SECRET')
+  })
+})

@@ -1,0 +1,45 @@
+import { Hono } from 'hono'
+import { AppError } from '../../lib/errors.js'
+import type { AppEnv } from '../../http/env.js'
+import { renderPage } from '../../web/layout.js'
+import { type DevMail, listDevMail } from './outbox.js'
+
+/** `GET /dev/mail`: the dev mailbox, in test mode only (404 otherwise). */
+export const mailRoutes = new Hono<AppEnv>().get('/dev/mail', async (c) => {
+  const deps = c.get('deps')
+  if (!deps.config.testMode) throw new AppError('NOT_FOUND')
+  const to = c.req.query('to') || undefined
+  const mails = await listDevMail(deps.db, to)
+  return renderPage(
+    c,
+    { title: 'Dev mailbox' },
+    <section>
+      <h1>Dev mailbox</h1>
+      <p class="muted">
+        Every email Tollgate queued, newest first. Nothing leaves this machine in test mode.
+      </p>
+      {mails.length === 0 ? <p>No mail yet.</p> : mails.map((m) => <MailCard mail={m} />)}
+    </section>,
+  )
+})
+
+function MailCard({ mail }: { mail: DevMail }) {
+  return (
+    <article class="card mail" data-mail-id={mail.id} style="margin-bottom:16px">
+      <h2>{mail.subject}</h2>
+      <p class="muted small">
+        To <strong>{mail.to}</strong> · {mail.createdAt} · {mail.template} · {mail.status}
+      </p>
+      <pre style="white-space:pre-wrap">
+        <Linked text={mail.text} />
+      </pre>
+    </article>
+  )
+}
+
+const URL_PATTERN = /(https?:\/\/[^\s<>"]+)/g
+
+/** The text body with its URLs clickable, so sign-in and library links work from the dev mailbox. */
+function Linked({ text }: { text: string }) {
+  return <>{text.split(URL_PATTERN).map((part, i) => (i % 2 === 1 ? <a href={part}>{part}</a> : part))}</>
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DIALECTS } from '../../../test/dialects.js'
+import { type Agent, createAgent, createTestDeps, type TestDeps } from '../../../test/harness.js'
+import { createApp } from '../../app.js'
+import { hashPassword } from '../accounts/passwords.js'
+import { setPasswordHash } from '../accounts/repo.js'
+import { findOrCreateCustomerByEmail } from '../customers/customers.js'
+import { grantManually, revokeManually } from './manual-grants.js'
+
+describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
+  let t: TestDeps
+  let app: ReturnType<typeof createApp>
+  let origin: string
+  let reader: Agent
+
+  beforeAll(async () => {
+    // deps.stripe points at a closed port: these pages must never need Stripe.
+    t = await createTestDeps(dialect)
+    app = createApp(t.deps)
+    origin = t.deps.config.publicUrl
+    const customer = await findOrCreateCustomerByEmail(t.deps.db, 'reader@example.com')
+    await setPasswordHash(t.deps.db, customer.id, await hashPassword('reader password'))
+    reader = createAgent(async (path, init) => app.request(new URL(path, origin).href, init), origin)
+    await reader.postForm('/signin', { email: 'reader@example.com', password: 'reader password' })
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  it('sends signed-out visitors to sign in', async () => {
+    const res = await app.request(new URL('/premium', origin).href, { headers: { accept: 'text/html' } })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toContain('next=%2Fpremium')
+  })
+
+  it('refuses without the feature, renders the Markdown with it, refuses again after a revoke', async () => {
+    expect((await reader.request('/premium')).status).toBe(403)
+    await grantManually(t.deps, { email: 'reader@example.com', feature: 'premium', reason: 'test' })
+    const open = await reader.request('/premium')
+    expect(open.status).toBe(200)
+    const html = await open.text()
+    expect(html).toContain('<h1>Premium articles</h1>')
+    expect(html).toContain('<strong>premium</strong>')
+    await revokeManually(t.deps, { email: 'reader@example.com', feature: 'premium', reason: 'test' })
+    const closed = await reader.request('/premium')
+    expect(closed.status).toBe(403)
+    expect(await closed.text()).toContain('data-access="expired"')
+  })
+
+  it('a grant with an end date stops at that date', async () => {
+    const until = new Date(Date.now() - 1000)
+    await grantManually(t.deps, { email: 'reader@example.com', feature: 'premium', until, reason: 'ended' })
+    expect((await reader.request('/premium')).status).toBe(403)
+  })
+
+  it('leaves other paths alone', async () => {
+    expect((await reader.request('/no-such-page')).status).toBe(404)
+  })
+})

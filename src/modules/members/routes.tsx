@@ -1,0 +1,42 @@
+/**
+ * Members-only pages from the catalog (`pages:`), e.g. `/premium`, each gated by a feature through
+ * `requireFeature`, which answers from local grants only. The Markdown is written by the store
+ * owner in catalog.yaml, the same trust as code, so it is rendered as-is (raw HTML in it passes
+ * through); do not put visitor-supplied text into catalog pages.
+ * Mounted last: paths that are not catalog pages fall through to the other routes / 404.
+ * @module
+ */
+import { Hono } from 'hono'
+import { raw } from 'hono/html'
+import { marked } from 'marked'
+import type { AppEnv } from '../../http/env.js'
+import { renderPage } from '../../web/layout.js'
+import type { CatalogPage } from '../catalog/types.js'
+import { requireFeature } from '../entitlements/require-feature.js'
+
+const rendered = new WeakMap<CatalogPage, string>()
+
+function pageHtml(page: CatalogPage): string {
+  let html = rendered.get(page)
+  if (html === undefined) {
+    html = marked.parse(page.markdown, { async: false }) as string
+    rendered.set(page, html)
+  }
+  return html
+}
+
+export const memberRoutes = new Hono<AppEnv>().use('*', async function memberPage(c, next) {
+  if (c.req.method !== 'GET') return next()
+  const page = c.get('deps').catalog.pages.find((p) => p.path === c.req.path)
+  if (!page) return next()
+  return requireFeature(page.feature)(c, async () => {
+    c.header('Cache-Control', 'private, no-store')
+    c.res = await renderPage(
+      c,
+      { title: page.title },
+      <article class="card member-page" data-member-page={page.path}>
+        {raw(pageHtml(page))}
+      </article>,
+    )
+  })
+})

@@ -1,0 +1,70 @@
+/**
+ * Webhook handlers for one-time purchases. Each re-fetches the object from Stripe (the event's
+ * snapshot may be stale or out of order) and returns the change the inbox applies in one
+ * transaction.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Deps } from '../../deps.js'
+import { updatePendingCheckoutStatus } from '../checkout/repo.js'
+import type { ApplyEvent, EventOf } from '../webhooks/handlers.js'
+import { fulfilCheckoutSession, idOf } from './fulfil.js'
+import { applyChargeRefund } from './refund.js'
+
+type SessionEvent = EventOf<
+  | 'checkout.session.completed'
+  | 'checkout.session.async_payment_succeeded'
+  | 'checkout.session.async_payment_failed'
+  | 'checkout.session.expired'
+>
+
+async function retrieveSession(deps: Deps, event: SessionEvent): Promise<Stripe.Checkout.Session> {
+  return deps.stripe.checkout.sessions.retrieve(event.data.object.id)
+}
+
+/** completed and async_payment_succeeded: fulfil when (and only when) the session is paid. */
+export async function onCheckoutSessionPaid(
+  deps: Deps,
+  event: SessionEvent,
+): Promise<ApplyEvent | undefined> {
+  const session = await retrieveSession(deps, event)
+  if (session.mode !== 'payment') return undefined
+  return async (trx) => {
+    await fulfilCheckoutSession(deps, trx, session)
+  }
+}
+
+export async function onAsyncPaymentFailed(deps: Deps, event: SessionEvent): Promise<ApplyEvent | undefined> {
+  const session = await retrieveSession(deps, event)
+  if (session.mode !== 'payment' || session.payment_status === 'paid') return undefined
+  return (trx) => updatePendingCheckoutStatus(trx, session.id, 'failed')
+}
+
+export async function onCheckoutSessionExpired(
+  deps: Deps,
+  event: SessionEvent,
+): Promise<ApplyEvent | undefined> {
+  const session = await retrieveSession(deps, event)
+  if (session.status !== 'expired') return undefined
+  return (trx) => updatePendingCheckoutStatus(trx, session.id, 'expired')
+}
+
+/**
+ * charge.refunded: revokes the order's access on a full refund. When the order is not known yet
+ * (the refund's event overtook the purchase's), the session is looked up by payment intent and
+ * fulfilled first in the same transaction, so the end state does not depend on arrival order.
+ */
+export async function onChargeRefunded(
+  deps: Deps,
+  event: EventOf<'charge.refunded'>,
+): Promise<ApplyEvent | undefined> {
+  const charge = await deps.stripe.charges.retrieve(event.data.object.id)
+  const paymentIntentId = idOf(charge.payment_intent)
+  if (!paymentIntentId) return undefined
+  const listed = await deps.stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 })
+  const session = listed.data.find((s) => idOf(s.payment_intent) === paymentIntentId)
+  return async (trx) => {
+    if (session) await fulfilCheckoutSession(deps, trx, session)
+    await applyChargeRefund(deps, trx, charge)
+  }
+}

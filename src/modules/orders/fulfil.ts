@@ -1,0 +1,128 @@
+/**
+ * Fulfilment of a paid one-time Checkout Session: the one path shared by the webhook inbox and
+ * the success page. Idempotent by the session id (unique on orders): whoever inserts the order
+ * grants, issues the access token and queues the email; everyone else finds the order done.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Executor } from '../../db/database.js'
+import type { Deps } from '../../deps.js'
+import { addDays } from '../../lib/clock.js'
+import { newId } from '../../lib/ids.js'
+import { featuresOfProduct, findPrice, productOfPrice } from '../catalog/find.js'
+import type { CatalogProduct } from '../catalog/types.js'
+import { readCheckoutMetadata } from '../checkout/metadata.js'
+import { updatePendingCheckoutStatus } from '../checkout/repo.js'
+import { issueAccessToken } from '../customers/access-tokens.js'
+import { type Customer, findCustomer, findOrCreateCustomerByEmail } from '../customers/customers.js'
+import { grantFeature } from '../entitlements/grants.js'
+import { enqueueMail } from '../mail/outbox.js'
+import { PURCHASE_CONFIRMATION_TEMPLATE, type PurchaseConfirmationMail } from './mail.js'
+import { findOrderBySessionId, insertOrderIfAbsent, setSealedAccessToken } from './repo.js'
+import { sealToken } from './seal.js'
+import type { OrderRow } from './table.js'
+
+export type FulfilResult =
+  | { status: 'created' | 'existing'; order: OrderRow }
+  | { status: 'unpaid' | 'not-ours' }
+
+export async function fulfilCheckoutSession(
+  deps: Deps,
+  trx: Executor,
+  session: Stripe.Checkout.Session,
+): Promise<FulfilResult> {
+  const meta = readCheckoutMetadata(session.metadata)
+  const price = meta ? findPrice(deps.catalog, meta.price) : undefined
+  if (session.mode !== 'payment' || !meta || !price || price.recurring) return { status: 'not-ours' }
+  if (session.status !== 'complete' || session.payment_status !== 'paid') return { status: 'unpaid' }
+  const existing = await findOrderBySessionId(trx, session.id)
+  if (existing) return { status: 'existing', order: existing }
+  const now = deps.clock.now()
+  const customer = await customerOf(trx, session, meta.customerId, now)
+  const product = productOfPrice(deps.catalog, price)
+  const orderId = newId('ord', now.getTime())
+  const created = await insertOrderIfAbsent(trx, {
+    id: orderId,
+    customer_id: customer.id,
+    stripe_checkout_session_id: session.id,
+    stripe_payment_intent_id: idOf(session.payment_intent),
+    product_id: product.id,
+    price_lookup_key: price.lookupKey,
+    quantity: meta.quantity,
+    amount: session.amount_total ?? price.unitAmount * meta.quantity,
+    amount_refunded: 0,
+    currency: session.currency ?? price.currency,
+    status: 'paid',
+    sealed_access_token: null,
+    revealed_at: null,
+    created_at: now.toISOString(),
+    refunded_at: null,
+  })
+  const order = await findOrderBySessionId(trx, session.id)
+  if (!order) throw new Error(`Order for ${session.id} missing after insert`)
+  if (!created) return { status: 'existing', order }
+  await grantProduct(trx, { customerId: customer.id, orderId, product, now })
+  const token = await issueAccessToken(trx, { customerId: customer.id, orderId, now })
+  await setSealedAccessToken(trx, orderId, sealToken(deps.config.sessionSecret, token))
+  await queueConfirmation(deps, trx, { email: customer.email, product, token, now })
+  await updatePendingCheckoutStatus(trx, session.id, 'complete')
+  return { status: 'created', order: { ...order, sealed_access_token: null } }
+}
+
+/** The signed-in buyer (client_reference_id), else the customer for the email paid with. */
+async function customerOf(
+  trx: Executor,
+  session: Stripe.Checkout.Session,
+  customerId: string | undefined,
+  now: Date,
+): Promise<Customer> {
+  const referenced = customerId ?? session.client_reference_id ?? undefined
+  const known = referenced ? await findCustomer(trx, referenced) : undefined
+  if (known) return known
+  const email = session.customer_details?.email ?? session.customer_email
+  if (!email) throw new Error(`Checkout Session ${session.id} has no email`)
+  return findOrCreateCustomerByEmail(trx, email, now)
+}
+
+/** Access window of a one-time product: from now, for its days or forever. */
+export function accessEnd(product: CatalogProduct, from: Date): Date | null {
+  return product.access === 'forever' ? null : addDays(from, product.access.days)
+}
+
+async function grantProduct(
+  trx: Executor,
+  input: { customerId: string; orderId: string; product: CatalogProduct; now: Date },
+): Promise<void> {
+  const endsAt = accessEnd(input.product, input.now)
+  for (const feature of featuresOfProduct(input.product)) {
+    await grantFeature(trx, {
+      customerId: input.customerId,
+      feature,
+      source: { type: 'order', id: input.orderId },
+      startsAt: input.now,
+      endsAt,
+      reason: 'purchase',
+      now: input.now,
+    })
+  }
+}
+
+async function queueConfirmation(
+  deps: Deps,
+  trx: Executor,
+  input: { email: string; product: CatalogProduct; token: string; now: Date },
+): Promise<void> {
+  const data: PurchaseConfirmationMail = {
+    productName: input.product.name,
+    libraryUrl: `${deps.config.publicUrl}/library`,
+    loginUrl: `${deps.config.publicUrl}/login`,
+    accessToken: input.token,
+    accessUntil: accessEnd(input.product, input.now)?.toISOString() ?? null,
+  }
+  await enqueueMail(trx, { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data }, deps.clock)
+}
+
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null
+  return typeof value === 'string' ? value : value.id
+}

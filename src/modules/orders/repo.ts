@@ -1,0 +1,98 @@
+import type { Executor } from '../../db/database.js'
+import type { NewOrderRow, OrderRow, OrderStatus } from './table.js'
+
+/**
+ * Inserts the order unless its Checkout Session already has one. The unique session id makes this
+ * the idempotency point: a concurrent second caller waits (PostgreSQL) or runs after (SQLite) and
+ * inserts nothing. Returns whether this call created the order.
+ */
+export async function insertOrderIfAbsent(db: Executor, row: NewOrderRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('orders')
+    .values(row)
+    .onConflict((oc) => oc.column('stripe_checkout_session_id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted !== undefined
+}
+
+export async function findOrderBySessionId(db: Executor, sessionId: string): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('stripe_checkout_session_id', '=', sessionId)
+    .executeTakeFirst()
+}
+
+export async function findOrderByPaymentIntent(
+  db: Executor,
+  paymentIntentId: string,
+): Promise<OrderRow | undefined> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('stripe_payment_intent_id', '=', paymentIntentId)
+    .executeTakeFirst()
+}
+
+export async function listOrdersOfCustomer(db: Executor, customerId: string): Promise<OrderRow[]> {
+  return db
+    .selectFrom('orders')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .execute()
+}
+
+export async function setSealedAccessToken(db: Executor, orderId: string, sealed: string): Promise<void> {
+  await db.updateTable('orders').set({ sealed_access_token: sealed }).where('id', '=', orderId).execute()
+}
+
+/**
+ * Takes the sealed token off the order, only if nobody has yet and the order is recent enough.
+ * The update is conditional on the value read, so exactly one concurrent caller gets it.
+ */
+export async function takeSealedAccessToken(
+  db: Executor,
+  orderId: string,
+  input: { nowIso: string; createdAfterIso: string },
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('orders')
+    .select(['sealed_access_token', 'created_at'])
+    .where('id', '=', orderId)
+    .where('revealed_at', 'is', null)
+    .executeTakeFirst()
+  const sealed = row?.sealed_access_token
+  if (!row || !sealed || row.created_at <= input.createdAfterIso) return undefined
+  const result = await db
+    .updateTable('orders')
+    .set({ sealed_access_token: null, revealed_at: input.nowIso })
+    .where('id', '=', orderId)
+    .where('revealed_at', 'is', null)
+    .where('sealed_access_token', '=', sealed)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1 ? sealed : undefined
+}
+
+export async function updateOrderRefund(
+  db: Executor,
+  orderId: string,
+  input: { status: OrderStatus; amountRefunded: number; refundedAt: string | null },
+): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set({ status: input.status, amount_refunded: input.amountRefunded, refunded_at: input.refundedAt })
+    .where('id', '=', orderId)
+    .execute()
+}
+
+/** Forgets seals nobody revealed in time (housekeeping). */
+export async function clearStaleSeals(db: Executor, createdBeforeIso: string): Promise<void> {
+  await db
+    .updateTable('orders')
+    .set({ sealed_access_token: null })
+    .where('sealed_access_token', 'is not', null)
+    .where('created_at', '<=', createdBeforeIso)
+    .execute()
+}

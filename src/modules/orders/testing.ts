@@ -1,0 +1,98 @@
+/**
+ * Test helpers for the purchase flow: buy through our real routes, then pay on the emulator's
+ * hosted Checkout page over HTTP with its fixed field names, as a browser would.
+ * Used only by tests.
+ * @module
+ */
+import type { Agent, TestApp } from '../../../test/harness.js'
+
+export const CARDS = { visa: '4242424242424242', declined: '4000000000000002' } as const
+
+/** POST /checkout as a form; returns the hosted page URL and the session id. */
+export async function startCheckout(
+  agent: Agent,
+  fields: { price: string; email?: string },
+): Promise<{ url: string; sessionId: string }> {
+  const res = await agent.postForm('/checkout', { price: fields.price, email: fields.email ?? '' })
+  if (res.status !== 303) throw new Error(`POST /checkout answered ${res.status}: ${await res.text()}`)
+  const url = res.headers.get('location') ?? ''
+  const sessionId = /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1]
+  if (!sessionId) throw new Error(`No session id in ${url}`)
+  return { url, sessionId }
+}
+
+export type PayResult = { status: number; location: string | null; html: string }
+
+/** Fills and submits the hosted Checkout page; a paid session redirects (303) to the success URL. */
+export async function payHostedCheckout(
+  pageUrl: string,
+  input: { email: string; card?: string; name?: string },
+): Promise<PayResult> {
+  const page = await fetch(pageUrl)
+  const html = await page.text()
+  const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1]?.replaceAll('&amp;', '&')
+  const target = action ? new URL(action, pageUrl).href : pageUrl
+  const res = await fetch(target, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(pageUrl).origin },
+    body: new URLSearchParams({
+      email: input.email,
+      cardNumber: input.card ?? CARDS.visa,
+      cardExpiry: '12 / 34',
+      cardCvc: '123',
+      cardName: input.name ?? 'Test Buyer',
+    }).toString(),
+  })
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() }
+}
+
+/** Buys and pays; returns the session id and our success path (relative). */
+export async function buyAndPay(
+  agent: Agent,
+  input: { price: string; email: string; card?: string },
+): Promise<{ sessionId: string; successPath: string }> {
+  const { url, sessionId } = await startCheckout(agent, input)
+  const paid = await payHostedCheckout(url, {
+    email: input.email,
+    ...(input.card ? { card: input.card } : {}),
+  })
+  if (!paid.location) throw new Error(`Payment did not redirect (${paid.status}): ${paid.html.slice(0, 500)}`)
+  const success = new URL(paid.location)
+  return { sessionId, successPath: `${success.pathname}${success.search}` }
+}
+
+/**
+ * Lets the emulator deliver every webhook, then waits until the inbox has taken every event
+ * (the background worker may hold some under its lease), and runs the workers dry.
+ */
+export async function settle(t: TestApp): Promise<void> {
+  await t.emulator.idle()
+  await t.drain()
+  await eventually(async () => {
+    const open = await t.deps.db
+      .selectFrom('stripe_events')
+      .select('id')
+      .where('handled_at', 'is', null)
+      .where('last_error', 'is', null)
+      .execute()
+    return open.length === 0 ? true : undefined
+  })
+  await t.drain()
+}
+
+/** Polls until `probe` returns something other than undefined (or fails after `timeoutMs`). */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('Condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** Pulls the revealed access token out of the success page. */
+export function tokenFrom(html: string): string | undefined {
+  return /data-access-token[^>]*>\s*([A-Za-z0-9_-]{20,})\s*</.exec(html)?.[1]
+}

@@ -1,0 +1,96 @@
+/**
+ * The inbox worker: claims due events, runs their handlers (Stripe re-fetch outside any
+ * transaction), then applies the changes and stamps `handled_at` in one transaction. A failure
+ * rolls back, records `attempts` and `last_error`, and schedules a retry with back-off. Unknown
+ * types are logged and marked handled.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Deps } from '../../deps.js'
+import { type ApplyEvent, handlersFor } from './handlers.js'
+import { claimDueEvents, markEventHandled, resetEvent, updateEvent } from './repo.js'
+import type { StripeEventRow } from './table.js'
+
+export const MAX_ATTEMPTS = 12
+const BATCH = 20
+/** How long a claimed event is hidden from other workers while its handlers talk to Stripe. */
+const LEASE_MS = 2 * 60_000
+
+/** 2 s, 4 s, 8 s, … capped at one hour. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(2000 * 2 ** (attempts - 1), 3_600_000)
+}
+
+/** Handles one batch of due events; returns how many it took. The worker registry calls this. */
+export async function processInbox(deps: Deps): Promise<number> {
+  const now = deps.clock.now()
+  const rows = await claimDueEvents(deps.db, {
+    nowIso: now.toISOString(),
+    leaseUntilIso: new Date(now.getTime() + LEASE_MS).toISOString(),
+    maxAttempts: MAX_ATTEMPTS,
+    limit: BATCH,
+  })
+  for (const row of rows) await handleEvent(deps, row)
+  return rows.length
+}
+
+/** Runs the inbox until nothing is due; for tests and the CLI. Returns how many events it took. */
+export async function processInboxNow(deps: Deps, maxRounds = 50): Promise<number> {
+  let total = 0
+  for (let round = 0; round < maxRounds; round++) {
+    const handled = await processInbox(deps)
+    total += handled
+    if (handled === 0) break
+  }
+  return total
+}
+
+/**
+ * Replays one event (for an operator, e.g. after fixing a handler that gave up): it is made due
+ * again and handled at once. Handlers are idempotent, so replaying a handled event changes nothing.
+ */
+export async function replayEvent(deps: Deps, stripeEventId: string): Promise<boolean> {
+  if (!(await resetEvent(deps.db, stripeEventId, deps.clock.now().toISOString()))) return false
+  await processInboxNow(deps)
+  return true
+}
+
+export type HandleOutcome = 'handled' | 'ignored' | 'already-handled' | 'failed'
+
+export async function handleEvent(deps: Deps, row: StripeEventRow): Promise<HandleOutcome> {
+  const event = JSON.parse(row.payload) as Stripe.Event
+  const handlers = handlersFor(row.type)
+  try {
+    const applies: ApplyEvent[] = []
+    for (const handler of handlers) {
+      const apply = await handler(deps, event as never)
+      if (apply) applies.push(apply)
+    }
+    const stamped = await deps.db.transaction().execute(async (trx) => {
+      // Stamp first: on PostgreSQL this row lock makes a second worker on the same event wait, then skip.
+      if (!(await markEventHandled(trx, row.id, deps.clock.now().toISOString()))) return false
+      for (const apply of applies) await apply(trx)
+      return true
+    })
+    if (handlers.length === 0)
+      deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
+    if (!stamped) return 'already-handled'
+    return handlers.length === 0 ? 'ignored' : 'handled'
+  } catch (err) {
+    await recordFailure(deps, row, err)
+    return 'failed'
+  }
+}
+
+async function recordFailure(deps: Deps, row: StripeEventRow, err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err)
+  const next = new Date(deps.clock.now().getTime() + retryDelayMs(row.attempts))
+  const context = { eventId: row.stripe_event_id, type: row.type, attempts: row.attempts, err: message }
+  // After MAX_ATTEMPTS the row stays unhandled with its last error, for someone to look at and replay.
+  if (row.attempts >= MAX_ATTEMPTS) deps.log.error(context, 'event gave up after the last retry')
+  else deps.log.warn(context, 'event failed; will retry')
+  await updateEvent(deps.db, row.id, {
+    last_error: message.slice(0, 2000),
+    next_attempt_at: next.toISOString(),
+  })
+}

@@ -1,0 +1,113 @@
+import Stripe from 'stripe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDeps, testConfig, type TestDeps } from '../../../test/harness.js'
+import { DIALECTS } from '../../../test/dialects.js'
+import { createApp } from '../../app.js'
+import type { Deps } from '../../deps.js'
+import { createManualClock } from '../../lib/clock.js'
+import { registerHandler } from './handlers.js'
+import { processInboxNow, replayEvent, retryDelayMs } from './inbox.js'
+import { findEventByStripeId, listEvents } from './repo.js'
+
+const SECRET = 'whsec_intake_test_secret'
+const sdk = new Stripe('sk_test_tollgate_local')
+
+function eventPayload(id: string, type: string): string {
+  return JSON.stringify(
+    {
+      id,
+      object: 'event',
+      type,
+      created: 1_790_000_000,
+      api_version: '2026-10-28.endive',
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      data: { object: { id: 'obj_1', object: 'coupon' } },
+    },
+    null,
+    2,
+  )
+}
+
+describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
+  let t: TestDeps
+  let deps: Deps
+  let app: ReturnType<typeof createApp>
+  const clock = createManualClock(new Date('2026-11-22T12:00:00.000Z'))
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect, { clock })
+    deps = { ...t.deps, config: testConfig({ stripeWebhookSecret: SECRET }) }
+    app = createApp(deps)
+  })
+  afterAll(async () => {
+    await t.close()
+  })
+
+  async function post(payload: string, signature: string): Promise<Response> {
+    return app.request('http://localhost/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
+      body: payload,
+    })
+  }
+
+  function sign(payload: string, secret = SECRET): string {
+    return sdk.webhooks.generateTestHeaderString({ payload, secret })
+  }
+
+  it('answers 400 and stores nothing when the signature is bad', async () => {
+    const payload = eventPayload('evt_badsig', 'checkout.session.completed')
+    for (const signature of [sign(payload, 'whsec_someone_else'), '', 't=1,v1=deadbeef']) {
+      const res = await post(payload, signature)
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WEBHOOK_SIGNATURE_INVALID')
+    }
+    const tampered = await post(payload.replace('evt_badsig', 'evt_badsi2'), sign(payload))
+    expect(tampered.status).toBe(400)
+    expect(await findEventByStripeId(deps.db, 'evt_badsig')).toBeUndefined()
+    expect(await listEvents(deps.db)).toHaveLength(0)
+  })
+
+  it('acknowledges an unknown type, stores a duplicate once, and marks it handled', async () => {
+    const payload = eventPayload('evt_unknown', 'tax_rate.created')
+    const responses = await Promise.all([1, 2, 3].map(() => post(payload, sign(payload))))
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200])
+    expect((await listEvents(deps.db)).filter((e) => e.stripe_event_id === 'evt_unknown')).toHaveLength(1)
+    expect(await processInboxNow(deps)).toBe(1)
+    const row = await findEventByStripeId(deps.db, 'evt_unknown')
+    expect(row?.handled_at).not.toBeNull()
+    expect(row?.attempts).toBe(1)
+  })
+
+  it('records a failure, retries with back-off, and marks handled only once it succeeds', async () => {
+    let calls = 0
+    let applied = 0
+    registerHandler('coupon.created', async () => {
+      calls++
+      if (calls === 1) throw new Error('Stripe hiccup')
+      return async () => {
+        applied++
+      }
+    })
+    const payload = eventPayload('evt_retry', 'coupon.created')
+    expect((await post(payload, sign(payload))).status).toBe(200)
+    await processInboxNow(deps)
+    let row = await findEventByStripeId(deps.db, 'evt_retry')
+    expect(row).toMatchObject({ handled_at: null, attempts: 1, last_error: 'Stripe hiccup' })
+    await processInboxNow(deps)
+    expect(calls).toBe(1) // not due yet
+    clock.advance(retryDelayMs(1) + 1)
+    await processInboxNow(deps)
+    row = await findEventByStripeId(deps.db, 'evt_retry')
+    expect(row?.handled_at).not.toBeNull()
+    expect(row?.attempts).toBe(2)
+    expect(applied).toBe(1)
+    await Promise.all([processInboxNow(deps), processInboxNow(deps)])
+    expect(applied).toBe(1)
+    expect(await replayEvent(deps, 'evt_retry')).toBe(true)
+    expect(applied).toBe(2)
+    expect(await replayEvent(deps, 'evt_never_seen')).toBe(false)
+  })
+})

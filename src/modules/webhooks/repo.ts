@@ -1,0 +1,109 @@
+import { PostgresAdapter } from 'kysely'
+import type { DB, Executor } from '../../db/database.js'
+import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
+
+/** Stores an event once; returns false when its Stripe id was already in the inbox. */
+export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('stripe_events')
+    .values(row)
+    .onConflict((oc) => oc.column('stripe_event_id').doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted !== undefined
+}
+
+/**
+ * Claims up to `limit` due events by pushing their next attempt out by a lease and counting the
+ * attempt. PostgreSQL skips rows another worker has locked; SQLite has a single writer anyway.
+ */
+export async function claimDueEvents(
+  db: DB,
+  input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
+): Promise<StripeEventRow[]> {
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom('stripe_events')
+      .selectAll()
+      .where('handled_at', 'is', null)
+      .where('attempts', '<', input.maxAttempts)
+      // A first attempt is always due, whichever clock stamped the row; retries wait their turn.
+      .where((eb) => eb.or([eb('attempts', '=', 0), eb('next_attempt_at', '<=', input.nowIso)]))
+      .orderBy('event_created')
+      .orderBy('id')
+      .limit(input.limit)
+    if (isPostgres(db)) query = query.forUpdate().skipLocked()
+    const rows = await query.execute()
+    for (const row of rows) {
+      await trx
+        .updateTable('stripe_events')
+        .set({ attempts: row.attempts + 1, next_attempt_at: input.leaseUntilIso })
+        .where('id', '=', row.id)
+        .execute()
+    }
+    return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }))
+  })
+}
+
+/** Stamps an event handled inside the applying transaction; false if someone else already did. */
+export async function markEventHandled(db: Executor, id: string, nowIso: string): Promise<boolean> {
+  const result = await db
+    .updateTable('stripe_events')
+    .set({ handled_at: nowIso, last_error: null })
+    .where('id', '=', id)
+    .where('handled_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+export async function updateEvent(db: Executor, id: string, update: StripeEventUpdate): Promise<void> {
+  await db.updateTable('stripe_events').set(update).where('id', '=', id).execute()
+}
+
+export async function findEventByStripeId(
+  db: Executor,
+  stripeEventId: string,
+): Promise<StripeEventRow | undefined> {
+  return db
+    .selectFrom('stripe_events')
+    .selectAll()
+    .where('stripe_event_id', '=', stripeEventId)
+    .executeTakeFirst()
+}
+
+export async function listEvents(db: Executor, limit = 200): Promise<StripeEventRow[]> {
+  return db.selectFrom('stripe_events').selectAll().orderBy('event_created', 'desc').limit(limit).execute()
+}
+
+/** The newest Stripe `created` seen, where recovery resumes. */
+export async function findNewestEventCreated(db: Executor): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('stripe_events')
+    .select((eb) => eb.fn.max('event_created').as('newest'))
+    .executeTakeFirst()
+  return row?.newest === null || row?.newest === undefined ? undefined : Number(row.newest)
+}
+
+/** Deletes handled events older than the cut-off; the inbox keeps failures for inspection. */
+export async function pruneHandledEvents(db: Executor, beforeIso: string): Promise<number> {
+  const result = await db
+    .deleteFrom('stripe_events')
+    .where('handled_at', 'is not', null)
+    .where('handled_at', '<', beforeIso)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export function isPostgres(db: DB): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+}
+
+/** Makes an event due again from scratch (attempts, error and handled stamp cleared); false if unknown. */
+export async function resetEvent(db: Executor, stripeEventId: string, nowIso: string): Promise<boolean> {
+  const result = await db
+    .updateTable('stripe_events')
+    .set({ handled_at: null, attempts: 0, last_error: null, next_attempt_at: nowIso })
+    .where('stripe_event_id', '=', stripeEventId)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}

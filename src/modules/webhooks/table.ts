@@ -1,0 +1,22 @@
+import type { Insertable, Selectable, Updateable } from 'kysely'
+
+/** The webhook inbox: every verified (or recovered) Stripe event, once, until handled. */
+export interface StripeEventTable {
+  id: string
+  stripe_event_id: string
+  type: string
+  /** The event JSON as received; handlers re-fetch the object it names rather than trust it. */
+  payload: string
+  /** Stripe's `created` (unix seconds): the recovery job resumes from the newest one. */
+  event_created: number
+  source: 'webhook' | 'recovery'
+  received_at: string
+  handled_at: string | null
+  attempts: number
+  last_error: string | null
+  next_attempt_at: string
+}
+
+export type StripeEventRow = Selectable<StripeEventTable>
+export type NewStripeEventRow = Insertable<StripeEventTable>
+export type StripeEventUpdate = Updateable<StripeEventTable>

@@ -1,0 +1,52 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config.js'
+import { findFreePort } from './lib/ports.js'
+import { startTollgate } from './start.js'
+
+describe('startTollgate in test mode', () => {
+  it('starts the emulator, registers the webhook, generates demo PDFs, syncs, serves; a restart reuses it all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-start-'))
+    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
+    const config = loadConfig({
+      DATA_DIR: join(dir, 'data'),
+      CATALOG: join(dir, 'catalog.yaml'),
+      PORT: String(port),
+      LOG_LEVEL: 'silent',
+    })
+    const emulatorPort = await findFreePort(port + 1)
+
+    const first = await startTollgate(config, { emulatorPort })
+    let endpointId: string | undefined
+    try {
+      expect(first.deps.config.testMode).toBe(true)
+      const pdf = join(dir, 'data/files/field-guide.pdf')
+      expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-')
+      const css = await fetch(`${first.url}/static/style.css`)
+      expect(css.status).toBe(200)
+      const endpoints = await first.deps.stripe.webhookEndpoints.list()
+      const ours = endpoints.data.filter((e) => e.url === `${config.publicUrl}/webhooks/stripe`)
+      expect(ours).toHaveLength(1)
+      endpointId = ours[0]?.id
+      expect(first.deps.config.stripeWebhookSecret).toMatch(/^whsec_/)
+      const prices = await first.deps.stripe.prices.list({ lookup_keys: ['field-guide'] })
+      expect(prices.data[0]?.unit_amount).toBe(1900)
+      expect(existsSync(join(dir, 'data/emulator.url'))).toBe(true)
+    } finally {
+      await first.stop()
+    }
+
+    const second = await startTollgate(config, { emulatorPort })
+    try {
+      const endpoints = await second.deps.stripe.webhookEndpoints.list()
+      expect(endpoints.data.map((e) => e.id)).toEqual([endpointId])
+      expect(second.deps.config.stripeWebhookSecret).toBe(first.deps.config.stripeWebhookSecret)
+      expect((await second.deps.stripe.products.list({ limit: 100 })).data).toHaveLength(4)
+    } finally {
+      await second.stop()
+    }
+  })
+})

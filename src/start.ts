@@ -1,0 +1,118 @@
+/**
+ * Starts Tollgate: config → (test mode: in-process emulator) → deps → migrate → (test mode:
+ * webhook endpoint, demo PDFs) → catalog sync → HTTP server + workers. `stop()` shuts down in
+ * reverse order. Used by main.ts, `npx tollgate start` and the start-up test.
+ * @module
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { type ServerType, serve } from '@hono/node-server'
+import { createApp } from './app.js'
+import type { Config } from './config.js'
+import { createDeps, createLogger, type Deps } from './deps.js'
+import { migrateToLatest } from './db/migrate.js'
+import { offsetClock } from './lib/clock.js'
+import { findFreePort } from './lib/ports.js'
+import { ensureDemoFiles } from './modules/catalog/demo.js'
+import { formatPlan, syncCatalog } from './modules/catalog/sync.js'
+import { ensureWebhookEndpoint } from './modules/catalog/webhook-endpoint.js'
+import { startWorkers } from './workers.js'
+
+export type RunningTollgate = { url: string; deps: Deps; emulatorUrl?: string; stop(): Promise<void> }
+
+export const EMULATOR_PORT = 12111
+type Emulator = ReturnType<typeof import('./emulator/index.js').createEmulator>
+
+export async function startTollgate(
+  initial: Config,
+  options: { emulatorPort?: number } = {},
+): Promise<RunningTollgate> {
+  const log = createLogger(initial)
+  mkdirSync(initial.dataDir, { recursive: true })
+  const emulator = initial.testMode ? await startEmbeddedEmulator(initial, options.emulatorPort) : undefined
+  const config: Config = emulator ? Object.freeze({ ...initial, stripeApiUrl: emulator.url }) : initial
+  const base = createDeps(config, {
+    log,
+    ...(emulator ? { clock: offsetClock(() => emulator.emulator.clock.now()) } : {}),
+  })
+  let deps: Deps
+  let server: ServerType
+  try {
+    deps = await prepare(base, emulator !== undefined)
+    server = await listen(deps)
+  } catch (err) {
+    // Leave nothing half-started behind (the emulator holds a port and the state file).
+    await emulator?.stop()
+    await base.db.destroy()
+    throw err
+  }
+  const workers = startWorkers(deps)
+  const port = (server.address() as AddressInfo).port
+  log.info(
+    { url: config.publicUrl, port, testMode: config.testMode, emulator: emulator?.url },
+    'Tollgate is listening',
+  )
+  return {
+    url: `http://localhost:${port}`,
+    deps,
+    emulatorUrl: emulator?.url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await workers.stop()
+      await emulator?.stop()
+      await deps.db.destroy()
+    },
+  }
+}
+
+/** Migrations; in test mode also the webhook endpoint (its secret joins the config), demo PDFs, sync. */
+async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
+  const migrated = await migrateToLatest(deps.db)
+  if (migrated.length > 0) deps.log.info({ migrations: migrated }, 'database migrated')
+  if (!testMode) return deps
+  const { config } = deps
+  const secret = await ensureWebhookEndpoint(
+    deps.stripe,
+    `${config.publicUrl}/webhooks/stripe`,
+    config.dataDir,
+  )
+  const ready = { ...deps, config: Object.freeze({ ...config, stripeWebhookSecret: secret }) }
+  const written = await ensureDemoFiles(ready.catalog)
+  if (written.length > 0) deps.log.info({ files: written }, 'demo files generated')
+  deps.log.info(formatPlan(await syncCatalog(ready)))
+  return ready
+}
+
+function listen(deps: Deps): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: createApp(deps).fetch, port: deps.config.port })
+    server.once('error', reject)
+    server.once('listening', () => resolve(server))
+  })
+}
+
+/** The emulator in this process, its state kept in `<dataDir>/emulator.json` between runs. */
+async function startEmbeddedEmulator(
+  config: Config,
+  port?: number,
+): Promise<{ emulator: Emulator; url: string; stop(): Promise<void> }> {
+  // Loaded only in test mode: a live deployment never carries the emulator in memory.
+  const { createEmulator } = await import('./emulator/index.js')
+  const emulator = createEmulator({
+    port: port ?? (await findFreePort(EMULATOR_PORT)),
+    statePath: join(config.dataDir, 'emulator.json'),
+  })
+  const { url } = await emulator.start()
+  // The CLI finds the running emulator here instead of starting a second one on the same state.
+  const urlFile = join(config.dataDir, 'emulator.url')
+  writeFileSync(urlFile, `${url}\n`)
+  return {
+    emulator,
+    url,
+    async stop() {
+      rmSync(urlFile, { force: true })
+      await emulator.stop()
+    },
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The page frame every server-rendered page shares: header and nav, the test-mode banner, and
+ * one stylesheet. Pages call `renderPage(c, { title }, <Body/>)`.
+ * @module
+ */
+import type { Context } from 'hono'
+import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
+import type { AppEnv, SessionCustomer } from '../http/env.js'
+
+export type LayoutProps = {
+  title: string
+  testMode: boolean
+  customer?: SessionCustomer
+  children?: Child
+}
+
+export function Layout(props: LayoutProps): ReturnType<typeof Frame> {
+  return <Frame {...props} />
+}
+
+function Frame({ title, testMode, customer, children }: LayoutProps) {
+  return (
+    <>
+      {raw('<!doctype html>')}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${title} · Tollgate`}</title>
+          <link rel="stylesheet" href="/static/style.css" />
+        </head>
+        <body>
+          {testMode ? <TestModeBanner /> : null}
+          <header class="site-header">
+            <a class="brand" href="/">
+              Tollgate
+            </a>
+            <nav>
+              <a href="/">Store</a>
+              <a href="/pricing">Pricing</a>
+              <a href="/library">Library</a>
+              {customer ? <SignedIn customer={customer} /> : <a href="/login">Sign in</a>}
+            </nav>
+          </header>
+          <main>{children}</main>
+          <footer class="site-footer">Powered by Tollgate</footer>
+        </body>
+      </html>
+    </>
+  )
+}
+
+function SignedIn({ customer }: { customer: SessionCustomer }) {
+  return (
+    <>
+      <a href="/account">Account</a>
+      <form method="post" action="/logout" class="inline">
+        <button type="submit" class="link" title={customer.email}>
+          Sign out
+        </button>
+      </form>
+    </>
+  )
+}
+
+function TestModeBanner() {
+  return (
+    <div class="test-banner" role="note">
+      <strong>Test mode</strong> — no real money moves. Pay with <code>4242 4242 4242 4242</code>, any future
+      date, any CVC. Declined: <code>4000 0000 0000 0002</code>. Renewals fail:{' '}
+      <code>4000 0000 0000 0341</code>. Emails land in the <a href="/dev/mail">dev mailbox</a>.
+    </div>
+  )
+}
+
+/** Renders a full page with the layout, taking test mode and the customer from the context. */
+export function renderPage(c: Context<AppEnv>, options: { title: string; status?: number }, body: Child) {
+  const html = (
+    <Layout title={options.title} testMode={c.get('deps').config.testMode} customer={c.get('customer')}>
+      {body}
+    </Layout>
+  )
+  return c.html(html, (options.status ?? 200) as 200)
+}
