@@ -4,7 +4,11 @@
  *
  * PostgreSQL comes from TEST_DATABASE_URL (CI: postgres://postgres@127.0.0.1:5432/test). Each test
  * database is a fresh schema `tg_<random>` (search_path set on every pooled connection), dropped on
- * close. Without TEST_DATABASE_URL, PostgreSQL is skipped locally with a message, but under CI=true
+ * close, inside a database of its own per vitest worker (`tgt_<run pid>_<worker>`, created on first
+ * use, dropped by test/global-setup.ts). The per-worker database is not tidiness: Kysely's migrator
+ * introspects every table of the database by name (`has_schema_privilege`, `pg_get_serial_sequence`),
+ * so a schema dropped by a test file running in parallel mid-scan failed it with "schema tg_… does
+ * not exist". Within one worker, files run one at a time. Without TEST_DATABASE_URL, PostgreSQL is skipped locally with a message, but under CI=true
  * it is always included, so an unreachable server fails the run instead of skipping.
  * `TEST_DIALECT=sqlite|postgres` narrows the loop to one dialect.
  */
@@ -55,7 +59,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     return { db, dialect, databaseUrl: ':memory:', close: () => db.destroy() }
   }
   if (!POSTGRES_URL) throw new Error('PostgreSQL tests need TEST_DATABASE_URL')
-  const url = POSTGRES_URL
+  const url = await workerDatabaseUrl(POSTGRES_URL)
   const schema = `tg_${randomBytes(6).toString('hex')}`
   await adminQuery(url, `CREATE SCHEMA ${schema}`)
   const db = connectDatabase(url, { schema })
@@ -71,11 +75,34 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   }
 }
 
-async function adminQuery(url: string, statement: string): Promise<void> {
+/** Prefix of the per-worker databases; the run's pid follows, so a later run can spot dead runs' leftovers. */
+export const WORKER_DATABASE_PREFIX = 'tgt_'
+
+let workerDatabase: Promise<string> | undefined
+
+/** The URL of this worker's own database, created on first use. */
+function workerDatabaseUrl(baseUrl: string): Promise<string> {
+  workerDatabase ??= (async () => {
+    // Forks are children of the vitest process, so ppid names the run; VITEST_POOL_ID the worker slot.
+    const name = `${WORKER_DATABASE_PREFIX}${process.ppid}_${process.env.VITEST_POOL_ID ?? process.pid}`
+    try {
+      await adminQuery(baseUrl, `CREATE DATABASE ${name} TEMPLATE template0`)
+    } catch (err) {
+      // 42P04: left by an earlier file of this worker; schemas inside are per test, so reuse it.
+      if ((err as { cause?: { code?: string } }).cause?.code !== '42P04') throw err
+    }
+    const url = new URL(baseUrl)
+    url.pathname = `/${name}`
+    return url.href
+  })()
+  return workerDatabase
+}
+
+export async function adminQuery<Row = unknown>(url: string, statement: string, values?: unknown[]): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
   try {
     await client.connect()
-    await client.query(statement)
+    return (await client.query(statement, values)).rows as Row[]
   } catch (err) {
     throw new Error(`PostgreSQL at ${url.replace(/:[^:@/]*@/, ':***@')} failed: ${(err as Error).message}`, {
       cause: err,
