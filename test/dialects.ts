@@ -98,7 +98,11 @@ function workerDatabaseUrl(baseUrl: string): Promise<string> {
   return workerDatabase
 }
 
-export async function adminQuery<Row = unknown>(url: string, statement: string, values?: unknown[]): Promise<Row[]> {
+export async function adminQuery<Row = unknown>(
+  url: string,
+  statement: string,
+  values?: unknown[],
+): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 })
   try {
     await client.connect()
