@@ -21,17 +21,30 @@ async function raw(path: string, init: RequestInit & { key?: string | null } = {
 
 describe('wire format', () => {
   it('decodes indexed, non-indexed and %-encoded brackets alike', () => {
-    expect(decodeParams(new URLSearchParams('line_items[0][price]=p1&line_items[1][price]=p2&line_items[1][quantity]=2'))).toEqual({
+    expect(
+      decodeParams(
+        new URLSearchParams('line_items[0][price]=p1&line_items[1][price]=p2&line_items[1][quantity]=2'),
+      ),
+    ).toEqual({
       line_items: [{ price: 'p1' }, { price: 'p2', quantity: '2' }],
     })
-    expect(decodeParams(new URLSearchParams('items[][price]=a&items[][quantity]=1&items[][price]=b'))).toEqual({
+    expect(
+      decodeParams(new URLSearchParams('items[][price]=a&items[][quantity]=1&items[][price]=b')),
+    ).toEqual({
       items: [{ price: 'a', quantity: '1' }, { price: 'b' }],
     })
-    expect(decodeParams(new URLSearchParams('metadata%5Ba%5D=1&expand%5B0%5D=x'))).toEqual({ metadata: { a: '1' }, expand: ['x'] })
+    expect(decodeParams(new URLSearchParams('metadata%5Ba%5D=1&expand%5B0%5D=x'))).toEqual({
+      metadata: { a: '1' },
+      expand: ['x'],
+    })
   })
 
   it('treats an empty string as unset (metadata keys, nullable fields)', async () => {
-    const c = await stripe.customers.create({ email: 'a@example.com', name: 'Ann', metadata: { a: '1', b: '2' } })
+    const c = await stripe.customers.create({
+      email: 'a@example.com',
+      name: 'Ann',
+      metadata: { a: '1', b: '2' },
+    })
     const u = await stripe.customers.update(c.id, { name: '', metadata: { a: '' } })
     expect(u.name).toBeNull()
     expect(u.metadata).toEqual({ b: '2' })
@@ -53,34 +66,51 @@ describe('wire format', () => {
 })
 
 describe('authentication and errors', () => {
-  it('401s without a key and with a malformed one, in Stripe\'s envelope', async () => {
+  it("401s without a key and with a malformed one, in Stripe's envelope", async () => {
     const none = await raw('/v1/customers', { key: null })
     expect(none.status).toBe(401)
-    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/did not provide an API key/)
-    const bad = new Stripe('pk_live_whatever_1234', { host: '127.0.0.1', port: Number(new URL(t.url).port), protocol: 'http' })
+    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(
+      /did not provide an API key/,
+    )
+    const bad = new Stripe('pk_live_whatever_1234', {
+      host: '127.0.0.1',
+      port: Number(new URL(t.url).port),
+      protocol: 'http',
+    })
     await expect(bad.customers.list()).rejects.toBeInstanceOf(Stripe.errors.StripeAuthenticationError)
   })
 
   it('404s an unknown id with resource_missing and param id', async () => {
     const err = await stripe.customers.retrieve('cus_missing').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError)
-    expect(err).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'id', message: "No such customer: 'cus_missing'" })
+    expect(err).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+      param: 'id',
+      message: "No such customer: 'cus_missing'",
+    })
     expect((err as Stripe.errors.StripeError).requestId).toMatch(/^req_/)
   })
 
   it('names the referring param when a referenced object is missing', async () => {
-    const err = await stripe.prices.create({ currency: 'usd', unit_amount: 100, product: 'prod_nope' }).catch((e: unknown) => e)
+    const err = await stripe.prices
+      .create({ currency: 'usd', unit_amount: 100, product: 'prod_nope' })
+      .catch((e: unknown) => e)
     expect(err).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'product' })
   })
 
   it('404s an unknown route with Unrecognized request URL', async () => {
     const res = await raw('/v1/nothing_here')
     expect(res.status).toBe(404)
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/nothing_here\)/)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Unrecognized request URL \(GET: \/v1\/nothing_here\)/,
+    )
   })
 
-  it('rejects unknown and missing params with Stripe\'s codes, never a 500', async () => {
-    await expect(stripe.products.create({ name: 'x', colour: 'red' } as Stripe.ProductCreateParams)).rejects.toMatchObject({
+  it("rejects unknown and missing params with Stripe's codes, never a 500", async () => {
+    await expect(
+      stripe.products.create({ name: 'x', colour: 'red' } as Stripe.ProductCreateParams),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'parameter_unknown',
       param: 'colour',
@@ -90,10 +120,18 @@ describe('authentication and errors', () => {
       param: 'name',
     })
     await expect(
-      stripe.prices.create({ currency: 'usd', unit_amount: 'ten' as unknown as number, product_data: { name: 'x' } }),
+      stripe.prices.create({
+        currency: 'usd',
+        unit_amount: 'ten' as unknown as number,
+        product_data: { name: 'x' },
+      }),
     ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_invalid_integer' })
     await expect(stripe.customers.list({ limit: 1000 })).rejects.toMatchObject({ statusCode: 400 })
-    const garbage = await raw('/v1/customers', { method: 'POST', body: 'metadata[[[=1&&&=' , headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const garbage = await raw('/v1/customers', {
+      method: 'POST',
+      body: 'metadata[[[=1&&&=',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect(garbage.status).toBeLessThan(500)
   })
 })
@@ -109,7 +147,9 @@ describe('idempotency', () => {
 
   it('refuses the same key on another endpoint as an idempotency_error', async () => {
     await stripe.customers.create({ email: 'ep@example.com' }, { idempotencyKey: 'endpoint-key' })
-    await expect(stripe.products.create({ name: 'x' }, { idempotencyKey: 'endpoint-key' })).rejects.toMatchObject({
+    await expect(
+      stripe.products.create({ name: 'x' }, { idempotencyKey: 'endpoint-key' }),
+    ).rejects.toMatchObject({
       type: 'StripeIdempotencyError',
       statusCode: 400,
     })
@@ -117,16 +157,24 @@ describe('idempotency', () => {
 
   it('refuses the same key with other params as an idempotency_error', async () => {
     await stripe.customers.create({ email: 'one@example.com' }, { idempotencyKey: 'idem-2' })
-    const err = await stripe.customers.create({ email: 'two@example.com' }, { idempotencyKey: 'idem-2' }).catch((e: unknown) => e)
+    const err = await stripe.customers
+      .create({ email: 'two@example.com' }, { idempotencyKey: 'idem-2' })
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(Stripe.errors.StripeIdempotencyError)
-    expect((err as Error).message).toMatch(/Keys for idempotent requests can only be used with the same parameters/)
+    expect((err as Error).message).toMatch(
+      /Keys for idempotent requests can only be used with the same parameters/,
+    )
   })
 
   it('replays failures too, but not parameter validation errors', async () => {
     const first = await stripe.customers.retrieve('cus_x').catch((e: unknown) => e)
     expect(first).toMatchObject({ statusCode: 404 })
-    await expect(stripe.products.create({} as Stripe.ProductCreateParams, { idempotencyKey: 'idem-3' })).rejects.toMatchObject({ code: 'parameter_missing' })
-    const ok = await stripe.products.create({ name: 'Now valid' }, { idempotencyKey: 'idem-3' }).catch((e: unknown) => e)
+    await expect(
+      stripe.products.create({} as Stripe.ProductCreateParams, { idempotencyKey: 'idem-3' }),
+    ).rejects.toMatchObject({ code: 'parameter_missing' })
+    const ok = await stripe.products
+      .create({ name: 'Now valid' }, { idempotencyKey: 'idem-3' })
+      .catch((e: unknown) => e)
     // Different params from the failed validation attempt: still accepted, because that failure was not saved.
     expect(ok).toMatchObject({ object: 'product', name: 'Now valid' })
   })
@@ -135,7 +183,8 @@ describe('idempotency', () => {
 describe('lists and expand', () => {
   it('paginates newest first with has_more, cursors both ways, and SDK auto-pagination', async () => {
     const ids: string[] = []
-    for (let i = 0; i < 7; i++) ids.push((await stripe.products.create({ name: `P${i}`, metadata: { batch: 'page' } })).id)
+    for (let i = 0; i < 7; i++)
+      ids.push((await stripe.products.create({ name: `P${i}`, metadata: { batch: 'page' } })).id)
     const newestFirst = [...ids].reverse()
     const page1 = await stripe.products.list({ limit: 3, ids })
     expect(page1.data.map((p) => p.id)).toEqual(newestFirst.slice(0, 3))
@@ -152,21 +201,31 @@ describe('lists and expand', () => {
   })
 
   it('expands ids, list data and nested paths', async () => {
-    const product = await stripe.products.create({ name: 'Expandable', default_price_data: { currency: 'eur', unit_amount: 500 } })
+    const product = await stripe.products.create({
+      name: 'Expandable',
+      default_price_data: { currency: 'eur', unit_amount: 500 },
+    })
     const withPrice = await stripe.products.retrieve(product.id, { expand: ['default_price.product'] })
     const price = withPrice.default_price as Stripe.Price
     expect(price.unit_amount).toBe(500)
     expect((price.product as Stripe.Product).name).toBe('Expandable')
     const list = await stripe.prices.list({ product: product.id, expand: ['data.product'] })
     expect((list.data[0]!.product as Stripe.Product).id).toBe(product.id)
-    await expect(stripe.products.retrieve(product.id, { expand: ['nothing'] })).rejects.toMatchObject({ statusCode: 400 })
+    await expect(stripe.products.retrieve(product.id, { expand: ['nothing'] })).rejects.toMatchObject({
+      statusCode: 400,
+    })
   })
 })
 
 describe('products, prices, customers', () => {
   it('filters prices by lookup_keys and moves a key with transfer_lookup_key', async () => {
     const product = await stripe.products.create({ name: 'Guide' })
-    const old = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1900, lookup_key: 'guide' })
+    const old = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 1900,
+      lookup_key: 'guide',
+    })
     await expect(
       stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2500, lookup_key: 'guide' }),
     ).rejects.toMatchObject({ statusCode: 400 })
@@ -190,18 +249,35 @@ describe('products, prices, customers', () => {
       recurring: { interval: 'year' },
       product_data: { name: 'Yearly' },
     })
-    expect(price).toMatchObject({ type: 'recurring', unit_amount: 1500, recurring: { interval: 'year', interval_count: 1 } })
-    await expect(stripe.prices.create({ currency: 'usd', unit_amount: 1, recurring: { interval_count: 2 } as Stripe.PriceCreateParams.Recurring, product_data: { name: 'x' } })).rejects.toMatchObject({
+    expect(price).toMatchObject({
+      type: 'recurring',
+      unit_amount: 1500,
+      recurring: { interval: 'year', interval_count: 1 },
+    })
+    await expect(
+      stripe.prices.create({
+        currency: 'usd',
+        unit_amount: 1,
+        recurring: { interval_count: 2 } as Stripe.PriceCreateParams.Recurring,
+        product_data: { name: 'x' },
+      }),
+    ).rejects.toMatchObject({
       code: 'parameter_missing',
       param: 'recurring[interval]',
     })
   })
 
-  it('serves objects with exactly the SDK types\' keys', async () => {
-    const product = await stripe.products.create({ name: 'Shape', default_price_data: { currency: 'usd', unit_amount: 100 } })
+  it("serves objects with exactly the SDK types' keys", async () => {
+    const product = await stripe.products.create({
+      name: 'Shape',
+      default_price_data: { currency: 'usd', unit_amount: 100 },
+    })
     const price = await stripe.prices.retrieve(String(product.default_price))
     const customer = await stripe.customers.create({ email: 'shape@example.com' })
-    const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/x', enabled_events: ['*'] })
+    const endpoint = await stripe.webhookEndpoints.create({
+      url: 'http://127.0.0.1:9/x',
+      enabled_events: ['*'],
+    })
     const { lastResponse: _a, ...p } = product
     const { lastResponse: _b, ...pr } = price
     const { lastResponse: _c, ...cu } = customer
@@ -224,13 +300,24 @@ describe('test-clock objects in lists', () => {
       payment_method: 'pm_card_visa',
       invoice_settings: { default_payment_method: 'pm_card_visa' },
     })
-    const price = await stripe.prices.create({ currency: 'usd', unit_amount: 500, recurring: { interval: 'month' }, product_data: { name: 'Clocked' } })
+    const price = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 500,
+      recurring: { interval: 'month' },
+      product_data: { name: 'Clocked' },
+    })
     const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] })
     expect((await stripe.customers.list({ email: 'clocked@example.com' })).data).toEqual([])
-    expect((await stripe.customers.list({ test_clock: clock.id })).data.map((c) => c.id)).toEqual([customer.id])
+    expect((await stripe.customers.list({ test_clock: clock.id })).data.map((c) => c.id)).toEqual([
+      customer.id,
+    ])
     expect((await stripe.subscriptions.list({ limit: 100 })).data.map((s) => s.id)).not.toContain(sub.id)
-    expect((await stripe.subscriptions.list({ customer: customer.id })).data.map((s) => s.id)).toEqual([sub.id])
-    expect((await stripe.subscriptions.list({ test_clock: clock.id })).data.map((s) => s.id)).toEqual([sub.id])
+    expect((await stripe.subscriptions.list({ customer: customer.id })).data.map((s) => s.id)).toEqual([
+      sub.id,
+    ])
+    expect((await stripe.subscriptions.list({ test_clock: clock.id })).data.map((s) => s.id)).toEqual([
+      sub.id,
+    ])
   })
 })
 
@@ -262,7 +349,10 @@ describe('events', () => {
       expect(event).toBeDefined()
       await own.emulator.clock.advance(31 * 86_400)
       expect((await own.stripe.events.list()).data).toHaveLength(0)
-      await expect(own.stripe.events.retrieve(event!.id)).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' })
+      await expect(own.stripe.events.retrieve(event!.id)).rejects.toMatchObject({
+        statusCode: 404,
+        code: 'resource_missing',
+      })
     } finally {
       await own.close()
     }

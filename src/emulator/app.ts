@@ -94,7 +94,9 @@ async function handleApi(c: Context, rt: Runtime, handler: Handler): Promise<Res
           ? { method: c.req.method, path: new URL(c.req.url).pathname, fingerprint: raw }
           : undefined
       outcome.release(
-        saved && response ? { ...saved, status: response.status, body, requestId: reqId, savedAt: Date.now() } : undefined,
+        saved && response
+          ? { ...saved, status: response.status, body, requestId: reqId, savedAt: Date.now() }
+          : undefined,
       )
     }
   } catch (err) {
@@ -110,7 +112,8 @@ function refuseIfRateLimited(rt: Runtime): void {
   throw new StripeError(429, {
     type: 'invalid_request_error',
     code: 'rate_limit',
-    message: 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+    message:
+      'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
   })
 }
 
@@ -130,10 +133,14 @@ async function execute(
   key: string | null,
 ): Promise<Response> {
   try {
-    const result = await runWork(rt, async (ctx) => {
-      const value = await handler(ctx, params, c.req.param() as Record<string, string>)
-      return applyExpand(ctx, value, expandPaths(params), params)
-    }, { requestId: reqId, idempotencyKey: key })
+    const result = await runWork(
+      rt,
+      async (ctx) => {
+        const value = await handler(ctx, params, c.req.param() as Record<string, string>)
+        return applyExpand(ctx, value, expandPaths(params), params)
+      },
+      { requestId: reqId, idempotencyKey: key },
+    )
     return c.json(result as object)
   } catch (err) {
     return errorResponse(c, toStripeError(err, rt))

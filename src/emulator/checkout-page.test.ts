@@ -1,7 +1,13 @@
 import type Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { assertStripeShape } from './shapes.js'
-import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from './testing.js'
+import {
+  postPageForm,
+  type Receiver,
+  startReceiver,
+  startTestEmulator,
+  type TestEmulator,
+} from './testing.js'
 
 let t: TestEmulator
 let stripe: Stripe
@@ -22,19 +28,7 @@ const CARD: Form = {
   cardName: 'Pat Payer',
 }
 
-/** Posts the hosted page's form exactly as a browser without JavaScript would. */
-async function post(
-  url: string,
-  form: Form,
-): Promise<{ status: number; location: string | null; html: string }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form as Record<string, string>).toString(),
-  })
-  return { status: res.status, location: res.headers.get('location'), html: await res.text() }
-}
+const post = (url: string, form: Form) => postPageForm(url, form)
 
 async function newSession(
   extra: Partial<Stripe.Checkout.SessionCreateParams> = {},

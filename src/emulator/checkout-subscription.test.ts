@@ -1,7 +1,13 @@
 import type Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { assertStripeShape } from './shapes.js'
-import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from './testing.js'
+import {
+  postPageForm as post,
+  type Receiver,
+  startReceiver,
+  startTestEmulator,
+  type TestEmulator,
+} from './testing.js'
 
 let t: TestEmulator
 let stripe: Stripe
@@ -15,19 +21,6 @@ const CARD = {
   cardExpiry: '12/34',
   cardCvc: '123',
   cardName: 'Mem Ber',
-}
-
-async function post(
-  url: string,
-  form: Record<string, string>,
-): Promise<{ status: number; location: string | null; html: string }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-  })
-  return { status: res.status, location: res.headers.get('location'), html: await res.text() }
 }
 
 async function newSession(

@@ -42,7 +42,9 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   })
   const { url } = await emulator.start()
   console.log(`Stripe emulator (test mode) listening at ${url}`)
-  console.log(`  new Stripe('sk_test_…', { host: '${values.host}', port: ${new URL(url).port}, protocol: 'http' })`)
+  console.log(
+    `  new Stripe('sk_test_…', { host: '${values.host}', port: ${new URL(url).port}, protocol: 'http' })`,
+  )
   const shutdown = async (): Promise<void> => {
     await emulator.stop()
     process.exit(0)

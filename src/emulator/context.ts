@@ -29,11 +29,15 @@ export type EmulatorOptions = {
   /** Per-attempt timeout for webhook POSTs, in milliseconds. */
   webhookTimeoutMs?: number
   dunning?: Partial<DunningOptions>
+  /** Emulator-clock seconds a SEPA Direct Debit stays `processing` before the bank answers (default 10). */
+  asyncPaymentSeconds?: number
   /** Called with one line per notable thing (deliveries, jobs); silent by default. */
   log?: (line: string) => void
 }
 
-export type ResolvedOptions = Required<Omit<EmulatorOptions, 'statePath' | 'startTime' | 'dunning' | 'log'>> & {
+export type ResolvedOptions = Required<
+  Omit<EmulatorOptions, 'statePath' | 'startTime' | 'dunning' | 'log'>
+> & {
   statePath?: string
   startTime?: number
   dunning: DunningOptions

@@ -18,14 +18,18 @@ export type Control = {
 export function parseDuration(text: string): number | undefined {
   const m = /^(\d+)\s*([smhdw]?)$/.exec(text.trim())
   if (!m) return undefined
-  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[m[2] as '' | 's' | 'm' | 'h' | 'd' | 'w']
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[
+    m[2] as '' | 's' | 'm' | 'h' | 'd' | 'w'
+  ]
   return Number(m[1]) * unit
 }
 
 /** A control request's body that is neither an object in JSON nor a form: a 400, never a 500. */
 class BadControlBody extends Error {}
 
-async function body(c: { req: { header(n: string): string | undefined; text(): Promise<string> } }): Promise<Record<string, string>> {
+async function body(c: {
+  req: { header(n: string): string | undefined; text(): Promise<string> }
+}): Promise<Record<string, string>> {
   const raw = await c.req.text()
   if (raw.trim() === '') return {}
   if ((c.req.header('content-type') ?? '').includes('json')) {
@@ -46,7 +50,8 @@ async function body(c: { req: { header(n: string): string | undefined; text(): P
 export function controlRoutes(control: Control): Hono {
   const app = new Hono()
   app.onError((err, c) => {
-    if (err instanceof BadControlBody) return c.json({ error: { type: 'invalid_request_error', message: err.message } }, 400)
+    if (err instanceof BadControlBody)
+      return c.json({ error: { type: 'invalid_request_error', message: err.message } }, 400)
     throw err
   })
   app.get('/clock', (c) => c.json({ now: control.now(), iso: new Date(control.now() * 1000).toISOString() }))
@@ -55,7 +60,10 @@ export function controlRoutes(control: Control): Hono {
     const to = b.to !== undefined ? Number(b.to) : undefined
     const seconds = to !== undefined ? to - control.now() : parseDuration(b.seconds ?? b.by ?? '')
     if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
-      return c.json({ error: { message: 'Give `seconds` (e.g. 3600 or 30d) or a future `to` (unix seconds).' } }, 400)
+      return c.json(
+        { error: { message: 'Give `seconds` (e.g. 3600 or 30d) or a future `to` (unix seconds).' } },
+        400,
+      )
     }
     const ran = await control.advance(seconds)
     return c.json({ now: control.now(), iso: new Date(control.now() * 1000).toISOString(), jobs_run: ran })

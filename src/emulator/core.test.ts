@@ -47,7 +47,11 @@ function post(path: string, body: string, headers: Record<string, string> = {}):
   return fetch(`${t.url}${path}`, {
     method: 'POST',
     body,
-    headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    headers: {
+      authorization: `Bearer ${TEST_KEY}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      ...headers,
+    },
   })
 }
 
@@ -78,7 +82,9 @@ describe('scheduler and clock', () => {
         receiver.received.length = 0
         await post('/v1/test_jobs', 'offset_a=10&offset_b=20&offset_c=30')
         await t.emulator.clock.advance(60)
-        const order = receiver.received.map((r) => (r.event.data.object as { id: string }).id.slice(-1)).join('')
+        const order = receiver.received
+          .map((r) => (r.event.data.object as { id: string }).id.slice(-1))
+          .join('')
         if (round === 0) expect(order).toBe('abc')
         else orders.push(order)
       }
@@ -94,7 +100,11 @@ describe('scheduler and clock', () => {
     expect(clock.now).toBeGreaterThanOrEqual(1_900_000_000)
     expect(clock.now).toBeLessThan(1_900_000_000 + 86_400)
     const to = clock.now + 7200
-    const res = await fetch(`${t.url}/_emulator/clock/advance`, { method: 'POST', body: `to=${to}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const res = await fetch(`${t.url}/_emulator/clock/advance`, {
+      method: 'POST',
+      body: `to=${to}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect(res.status).toBe(200)
     expect(t.emulator.clock.now()).toBeGreaterThanOrEqual(to)
     const before = t.emulator.clock.now()
@@ -110,9 +120,17 @@ describe('scheduler and clock', () => {
   })
 
   it('answers malformed control requests with 400, not 500', async () => {
-    const bad = await fetch(`${t.url}/_emulator/clock/advance`, { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } })
+    const bad = await fetch(`${t.url}/_emulator/clock/advance`, {
+      method: 'POST',
+      body: '{nope',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(bad.status).toBe(400)
-    const past = await fetch(`${t.url}/_emulator/clock/advance`, { method: 'POST', body: JSON.stringify({ to: 5 }), headers: { 'content-type': 'application/json' } })
+    const past = await fetch(`${t.url}/_emulator/clock/advance`, {
+      method: 'POST',
+      body: JSON.stringify({ to: 5 }),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(past.status).toBe(400)
   })
 })
@@ -120,11 +138,16 @@ describe('scheduler and clock', () => {
 describe('headers and auth', () => {
   it('accepts Basic auth with the key as username and echoes Stripe-Version', async () => {
     const res = await fetch(`${t.url}/v1/customers?limit=1`, {
-      headers: { authorization: `Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`, 'stripe-version': '2026-10-28.endive' },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${TEST_KEY}:`).toString('base64')}`,
+        'stripe-version': '2026-10-28.endive',
+      },
     })
     expect(res.status).toBe(200)
     expect(res.headers.get('stripe-version')).toBe('2026-10-28.endive')
-    const live = await fetch(`${t.url}/v1/customers`, { headers: { authorization: 'Bearer sk_live_tollgate_12345' } })
+    const live = await fetch(`${t.url}/v1/customers`, {
+      headers: { authorization: 'Bearer sk_live_tollgate_12345' },
+    })
     expect(live.status).toBe(401)
     expect(((await live.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error')
   })
@@ -141,7 +164,7 @@ describe('headers and auth', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true')
   })
 
-  it('records the request id and idempotency key on a request\'s events', async () => {
+  it("records the request id and idempotency key on a request's events", async () => {
     const c = await stripe.customers.create({ email: 'req@example.com' }, { idempotencyKey: 'evt-req-key' })
     const events = await stripe.events.list({ type: 'customer.created', limit: 100 })
     const mine = events.data.find((e) => (e.data.object as Stripe.Customer).id === c.id)
@@ -151,9 +174,17 @@ describe('headers and auth', () => {
 
 describe('rate limiting fault', () => {
   it('answers the next n requests with 429 rate_limit, which the SDK raises as StripeRateLimitError', async () => {
-    const res = await fetch(`${t.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ rateLimit: 2 }), headers: { 'content-type': 'application/json' } })
+    const res = await fetch(`${t.url}/_emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ rateLimit: 2 }),
+      headers: { 'content-type': 'application/json' },
+    })
     expect(((await res.json()) as { rateLimit: number }).rateLimit).toBe(2)
-    await expect(stripe.customers.list()).rejects.toMatchObject({ type: 'StripeRateLimitError', statusCode: 429, code: 'rate_limit' })
+    await expect(stripe.customers.list()).rejects.toMatchObject({
+      type: 'StripeRateLimitError',
+      statusCode: 429,
+      code: 'rate_limit',
+    })
     const second = await post('/v1/customers', 'email=limited@example.com', { 'idempotency-key': 'limited' })
     expect(second.status).toBe(429)
     // A 429 is not saved under its idempotency key: the retry executes.
@@ -183,14 +214,17 @@ describe('bad input never reaches a 500', () => {
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe('invalid_request_error')
   })
 
-  it.each(['/v1/customers?limit=0', '/v1/customers?limit=101', '/v1/customers?limit=x', '/v1/events?created[gte]=soon', '/v1/customers?starting_after=cus_missing'])(
-    'GET %s → 4xx',
-    async (path) => {
-      const res = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${TEST_KEY}` } })
-      expect(res.status).toBeGreaterThanOrEqual(400)
-      expect(res.status).toBeLessThan(500)
-    },
-  )
+  it.each([
+    '/v1/customers?limit=0',
+    '/v1/customers?limit=101',
+    '/v1/customers?limit=x',
+    '/v1/events?created[gte]=soon',
+    '/v1/customers?starting_after=cus_missing',
+  ])('GET %s → 4xx', async (path) => {
+    const res = await fetch(`${t.url}${path}`, { headers: { authorization: `Bearer ${TEST_KEY}` } })
+    expect(res.status).toBeGreaterThanOrEqual(400)
+    expect(res.status).toBeLessThan(500)
+  })
 })
 
 describe('events and expand', () => {
@@ -215,8 +249,14 @@ describe('events and expand', () => {
   })
 
   it('expands four levels deep behind data. on a list', async () => {
-    const product = await stripe.products.create({ name: 'Deep', default_price_data: { currency: 'usd', unit_amount: 300 } })
-    const list = await stripe.products.list({ ids: [product.id], expand: ['data.default_price.product.default_price'] })
+    const product = await stripe.products.create({
+      name: 'Deep',
+      default_price_data: { currency: 'usd', unit_amount: 300 },
+    })
+    const list = await stripe.products.list({
+      ids: [product.id],
+      expand: ['data.default_price.product.default_price'],
+    })
     const price = list.data[0]!.default_price as Stripe.Price
     const inner = (price.product as Stripe.Product).default_price as Stripe.Price
     expect(inner.unit_amount).toBe(300)

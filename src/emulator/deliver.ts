@@ -66,7 +66,8 @@ export function endpointsFor(state: State, type: string): WebhookEndpoint[] {
     (o): o is WebhookEndpoint =>
       o.object === 'webhook_endpoint' &&
       (o as WebhookEndpoint).status === 'enabled' &&
-      ((o as WebhookEndpoint).enabled_events.includes('*') || (o as WebhookEndpoint).enabled_events.includes(type)),
+      ((o as WebhookEndpoint).enabled_events.includes('*') ||
+        (o as WebhookEndpoint).enabled_events.includes(type)),
   )
 }
 
@@ -193,7 +194,9 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       record.error = err instanceof Error ? err.message : String(err)
     }
     deliverer.records.push(record)
-    options.log(`webhook ${record.type} ${record.eventId} → ${record.endpointUrl}: ${record.status ?? record.error}`)
+    options.log(
+      `webhook ${record.type} ${record.eventId} → ${record.endpointUrl}: ${record.status ?? record.error}`,
+    )
     if (record.ok) {
       const pendingWebhooks = Number(event.pending_webhooks ?? 0)
       event.pending_webhooks = Math.max(0, pendingWebhooks - 1)

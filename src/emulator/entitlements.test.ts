@@ -19,16 +19,23 @@ function plain<T extends object>(o: T): Omit<T, 'lastResponse'> {
 
 describe('entitlement features', () => {
   it('creates, lists by lookup key, updates and archives features', async () => {
-    const feature = await stripe.entitlements.features.create({ name: 'Premium articles', lookup_key: 'premium' })
+    const feature = await stripe.entitlements.features.create({
+      name: 'Premium articles',
+      lookup_key: 'premium',
+    })
     assertStripeShape(plain(feature))
     expect(feature.id).toMatch(/^feat_/)
-    await expect(stripe.entitlements.features.create({ name: 'Again', lookup_key: 'premium' })).rejects.toMatchObject({
+    await expect(
+      stripe.entitlements.features.create({ name: 'Again', lookup_key: 'premium' }),
+    ).rejects.toMatchObject({
       statusCode: 400,
     })
     const found = await stripe.entitlements.features.list({ lookup_key: 'premium' })
     expect(found.data.map((f) => f.id)).toEqual([feature.id])
     await stripe.entitlements.features.update(feature.id, { active: false })
-    expect((await stripe.entitlements.features.list({ archived: true })).data.map((f) => f.id)).toEqual([feature.id])
+    expect((await stripe.entitlements.features.list({ archived: true })).data.map((f) => f.id)).toEqual([
+      feature.id,
+    ])
     expect((await stripe.entitlements.features.list({ archived: false })).data).toEqual([])
   })
 
@@ -41,7 +48,9 @@ describe('entitlement features', () => {
     expect(again.id).toBe(attached.id)
     const list = await stripe.products.listFeatures(product.id)
     expect(list.data.map((pf) => pf.entitlement_feature.lookup_key)).toEqual(['downloads'])
-    await expect(stripe.products.createFeature(product.id, { entitlement_feature: 'feat_nope' })).rejects.toMatchObject({
+    await expect(
+      stripe.products.createFeature(product.id, { entitlement_feature: 'feat_nope' }),
+    ).rejects.toMatchObject({
       statusCode: 404,
       param: 'entitlement_feature',
     })
@@ -52,8 +61,10 @@ describe('entitlement features', () => {
   it('lists no active entitlements for a customer without subscriptions, and 404s unknown customers', async () => {
     const customer = await stripe.customers.create({ email: 'nobody@example.com' })
     expect((await stripe.entitlements.activeEntitlements.list({ customer: customer.id })).data).toEqual([])
-    await expect(stripe.entitlements.activeEntitlements.list({ customer: 'cus_nope' })).rejects.toMatchObject({
-      statusCode: 404,
-    })
+    await expect(stripe.entitlements.activeEntitlements.list({ customer: 'cus_nope' })).rejects.toMatchObject(
+      {
+        statusCode: 404,
+      },
+    )
   })
 })

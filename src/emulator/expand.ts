@@ -24,7 +24,11 @@ export function applyExpand(ctx: Ctx, value: unknown, paths: string[], params: P
   for (const path of paths) {
     const segments = path.split('.')
     if (segments.length > 4) {
-      throw invalidRequest(`You cannot expand more than 4 levels of a property. Property: ${path}`, undefined, 'expand')
+      throw invalidRequest(
+        `You cannot expand more than 4 levels of a property. Property: ${path}`,
+        undefined,
+        'expand',
+      )
     }
     expandAt(ctx, copy, segments, path, params)
   }

@@ -11,7 +11,9 @@ import type { IdempotencyRecord, State } from './state.js'
 const KEY_TTL_MS = 24 * 3600 * 1000
 const inFlight = new Set<string>()
 
-export type IdempotentOutcome = { replay: IdempotencyRecord } | { release: (record?: IdempotencyRecord) => void }
+export type IdempotentOutcome =
+  | { replay: IdempotencyRecord }
+  | { release: (record?: IdempotencyRecord) => void }
 
 export function beginIdempotent(
   state: State,
@@ -57,5 +59,6 @@ export function beginIdempotent(
 
 function prune(state: State): void {
   const cutoff = Date.now() - KEY_TTL_MS
-  for (const [key, rec] of Object.entries(state.idempotency)) if (rec.savedAt < cutoff) delete state.idempotency[key]
+  for (const [key, rec] of Object.entries(state.idempotency))
+    if (rec.savedAt < cutoff) delete state.idempotency[key]
 }

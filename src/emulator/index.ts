@@ -42,6 +42,7 @@ function resolve(options: EmulatorOptions): ResolvedOptions {
     webhookRetrySchedule: options.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     dunning: { retryDays: [3, 5, 7], finalAction: 'cancel', ...options.dunning },
+    asyncPaymentSeconds: options.asyncPaymentSeconds ?? 10,
     log: options.log ?? (() => {}),
     ...(options.statePath !== undefined ? { statePath: options.statePath } : {}),
     ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),

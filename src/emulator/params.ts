@@ -52,7 +52,9 @@ function normalize(value: unknown): ParamValue {
   if (typeof value === 'string') return value
   const node = value as Node & { __append?: Node[] }
   if (node.__append) {
-    const appended = node.__append.map((item) => ('__value' in item ? (item.__value as string) : normalize(item)))
+    const appended = node.__append.map((item) =>
+      '__value' in item ? (item.__value as string) : normalize(item),
+    )
     const indexed = Object.entries(node).filter(([k]) => k !== '__append')
     return [...indexed.map(([, v]) => normalize(v)), ...appended]
   }
@@ -69,7 +71,11 @@ function normalize(value: unknown): ParamValue {
 export function decodeParams(pairs: Iterable<[string, string]>): Params {
   const root: Node = {}
   for (const [rawKey, value] of pairs) {
-    const key = rawKey.replaceAll('%5B', '[').replaceAll('%5D', ']').replaceAll('%5b', '[').replaceAll('%5d', ']')
+    const key = rawKey
+      .replaceAll('%5B', '[')
+      .replaceAll('%5D', ']')
+      .replaceAll('%5b', '[')
+      .replaceAll('%5d', ']')
     assign(root, keySegments(key), value)
   }
   return normalize(root) as Params
@@ -162,7 +168,8 @@ export function optStringArray(params: Params, key: string, name = key): string[
   const v = params[key]
   if (v === undefined || v === '') return undefined
   if (typeof v === 'string') return [v]
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw invalidParam(name, `Invalid array: ${name}`)
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw invalidParam(name, `Invalid array: ${name}`)
   return v as string[]
 }
 

@@ -10,12 +10,15 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from './context.js'
+import { invalidRequest } from './errors.js'
 import { type Decline, insertCharge } from './resources/charges.js'
 import { insertPaymentIntent } from './resources/payment-intents.js'
 import { type CardBehaviour, cardHidden, resolvePaymentMethod } from './resources/payment-methods.js'
+import { startProcessing } from './resources/sepa-debit.js'
 import { getObject } from './state.js'
 
-export type PaymentOutcome = 'succeeded' | 'declined' | 'requires_action'
+/** `processing`: a bank debit waits for the bank's answer (see resources/sepa-debit.ts). */
+export type PaymentOutcome = 'succeeded' | 'declined' | 'requires_action' | 'processing'
 
 export type PaymentError = {
   type: 'card_error'
@@ -127,6 +130,13 @@ export function attemptPayment(ctx: Ctx, input: PaymentInput): PaymentAttempt {
     metadata: input.metadata ?? {},
   })
   if (input.invoice) ctx.state.hidden[pi.id] = { ...ctx.state.hidden[pi.id], invoice: input.invoice }
+  if (pm.type !== 'card') {
+    // Invoices would need the delayed-payment states on the invoice too; not modelled.
+    return chargePaymentIntent(ctx, pi, pm, {
+      code: 'payment_method_unsupported_type',
+      message: 'The emulator charges invoices and subscriptions by card only.',
+    })
+  }
   return confirmPaymentIntent(ctx, pi, pm, { offSession: input.offSession ?? false })
 }
 
@@ -138,6 +148,7 @@ export function confirmPaymentIntent(
   options: { offSession: boolean },
 ): PaymentAttempt {
   pi.payment_method = pm.id
+  if (pm.type === 'sepa_debit') return debitBankAccount(ctx, pi, pm)
   const behaviour = cardHidden(ctx, pm.id).behaviour
   if (needsAuthentication(ctx, pm.id) && options.offSession && behaviour === 'auth_on_setup') {
     // Never set up for off-session use: the issuer declines instead of asking for 3DS.
@@ -163,6 +174,23 @@ export function confirmPaymentIntent(
   }
   consumeAuthentication(ctx, pm.id)
   return chargePaymentIntent(ctx, pi, pm)
+}
+
+/** A SEPA debit: the charge is pending and the PaymentIntent `processing` until the bank answers. */
+function debitBankAccount(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): PaymentAttempt {
+  if (pi.currency !== 'eur') {
+    throw invalidRequest(
+      `The currency provided (${pi.currency}) is invalid. Payments with sepa_debit support the following currencies: eur.`,
+      'payment_intent_invalid_currency',
+      'currency',
+    )
+  }
+  if (!pi.payment_method_types.includes('sepa_debit'))
+    pi.payment_method_types = [...pi.payment_method_types, 'sepa_debit']
+  const charge = insertCharge(ctx, { paymentIntent: pi, paymentMethod: pm, pending: true })
+  pi.latest_charge = charge.id
+  startProcessing(ctx, pi, charge)
+  return { paymentIntent: pi, charge, outcome: 'processing' }
 }
 
 /** Charges the card for `pi` now (after 3DS, or when none was needed). */

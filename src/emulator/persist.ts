@@ -15,7 +15,9 @@ export function loadState(path: string | undefined, clockOffset: number): State 
   } catch (err) {
     // Refuse rather than start empty: the next save would overwrite the user's data.
     const reason = err instanceof Error ? err.message : String(err)
-    throw new Error(`The emulator state file ${path} is not valid JSON (${reason}); move it away to start fresh.`)
+    throw new Error(
+      `The emulator state file ${path} is not valid JSON (${reason}); move it away to start fresh.`,
+    )
   }
   return { ...emptyState(clockOffset), ...parsed }
 }

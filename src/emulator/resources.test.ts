@@ -46,7 +46,10 @@ describe('products', () => {
     const bare = await stripe.products.create({ name: 'Deletable' })
     const deleted = await stripe.products.del(bare.id)
     expect(deleted).toMatchObject({ id: bare.id, deleted: true })
-    await expect(stripe.products.retrieve(bare.id)).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' })
+    await expect(stripe.products.retrieve(bare.id)).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    })
     expect((await eventsFor(bare.id)).map((e) => e.type)).toEqual(['product.created', 'product.deleted'])
   })
 
@@ -56,7 +59,10 @@ describe('products', () => {
       param: 'name',
     })
     await expect(
-      stripe.products.create({ name: 'x', default_price_data: { currency: 'usd', unit_amount: 1, bogus: 1 } as never }),
+      stripe.products.create({
+        name: 'x',
+        default_price_data: { currency: 'usd', unit_amount: 1, bogus: 1 } as never,
+      }),
     ).rejects.toMatchObject({ code: 'parameter_unknown', param: 'default_price_data[bogus]' })
   })
 })
@@ -70,14 +76,27 @@ describe('product fields', () => {
       shippable: false,
     })
     assertStripeShape(wire(p))
-    expect(p).toMatchObject({ marketing_features: [{ name: 'Video' }, { name: 'Forum' }], unit_label: 'seat', shippable: false })
+    expect(p).toMatchObject({
+      marketing_features: [{ name: 'Video' }, { name: 'Forum' }],
+      unit_label: 'seat',
+      shippable: false,
+    })
     const u = await stripe.products.update(p.id, { unit_label: '', marketing_features: [{ name: 'Video' }] })
     expect(u).toMatchObject({ unit_label: null, marketing_features: [{ name: 'Video' }] })
     const unshippable = await stripe.products.list({ shippable: false, limit: 100 })
     expect(unshippable.data.map((x) => x.id)).toContain(p.id)
-    const foreign = await stripe.prices.create({ currency: 'usd', unit_amount: 5, product_data: { name: 'Other' } })
-    await expect(stripe.products.update(p.id, { default_price: foreign.id })).rejects.toMatchObject({ param: 'default_price' })
-    await expect(stripe.products.update(p.id, { name: '' })).rejects.toMatchObject({ statusCode: 400, param: 'name' })
+    const foreign = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 5,
+      product_data: { name: 'Other' },
+    })
+    await expect(stripe.products.update(p.id, { default_price: foreign.id })).rejects.toMatchObject({
+      param: 'default_price',
+    })
+    await expect(stripe.products.update(p.id, { name: '' })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'name',
+    })
     expect((await stripe.products.retrieve(p.id)).name).toBe('Course')
   })
 })
@@ -85,8 +104,18 @@ describe('product fields', () => {
 describe('prices', () => {
   it('lists by recurring interval and refuses what the emulator does not model', async () => {
     const product = await stripe.products.create({ name: 'Intervals' })
-    const yearly = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 9900, recurring: { interval: 'year' } })
-    await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 990, recurring: { interval: 'month' } })
+    const yearly = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 9900,
+      recurring: { interval: 'year' },
+    })
+    await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 990,
+      recurring: { interval: 'month' },
+    })
     const list = await stripe.prices.list({ product: product.id, recurring: { interval: 'year' } })
     expect(list.data.map((x) => x.id)).toEqual([yearly.id])
     await expect(
@@ -99,13 +128,20 @@ describe('prices', () => {
       }),
     ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_unsupported' })
     const eleven = Array.from({ length: 11 }, (_, i) => `key-${i}`)
-    await expect(stripe.prices.list({ lookup_keys: eleven })).rejects.toMatchObject({ statusCode: 400, param: 'lookup_keys' })
+    await expect(stripe.prices.list({ lookup_keys: eleven })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'lookup_keys',
+    })
     expect((await stripe.prices.list({ lookup_keys: eleven.slice(0, 10) })).data).toEqual([])
   })
 
   it('keeps unit_amount_decimal as a string, filters by active/type/product and deactivates', async () => {
     const product = await stripe.products.create({ name: 'Decimal' })
-    const decimal = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount_decimal: Stripe.Decimal.from('250') })
+    const decimal = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount_decimal: Stripe.Decimal.from('250'),
+    })
     assertStripeShape(wire(decimal))
     expect(decimal.unit_amount).toBe(250)
     // stripe-node turns the wire's decimal string into its Decimal type.
@@ -146,21 +182,31 @@ describe('prices', () => {
 
 describe('customers', () => {
   it('lists by email, updates invoice settings with a magic payment method, deletes', async () => {
-    const c = await stripe.customers.create({ email: 'list@example.com', name: 'Lee', payment_method: 'pm_card_visa' })
+    const c = await stripe.customers.create({
+      email: 'list@example.com',
+      name: 'Lee',
+      payment_method: 'pm_card_visa',
+    })
     assertStripeShape(wire(c))
     const other = await stripe.customers.create({ email: 'other@example.com' })
     const byEmail = await stripe.customers.list({ email: 'list@example.com' })
     expect(byEmail.data.map((x) => x.id)).toEqual([c.id])
     const pms = await stripe.paymentMethods.list({ customer: c.id, type: 'card' })
     expect(pms.data).toHaveLength(1)
-    const u = await stripe.customers.update(c.id, { invoice_settings: { default_payment_method: pms.data[0]!.id } })
+    const u = await stripe.customers.update(c.id, {
+      invoice_settings: { default_payment_method: pms.data[0]!.id },
+    })
     expect(u.invoice_settings.default_payment_method).toBe(pms.data[0]!.id)
-    const expanded = await stripe.customers.retrieve(c.id, { expand: ['invoice_settings.default_payment_method'] })
-    expect(((expanded as Stripe.Customer).invoice_settings.default_payment_method as Stripe.PaymentMethod).id).toBe(
-      pms.data[0]!.id,
-    )
+    const expanded = await stripe.customers.retrieve(c.id, {
+      expand: ['invoice_settings.default_payment_method'],
+    })
+    expect(
+      ((expanded as Stripe.Customer).invoice_settings.default_payment_method as Stripe.PaymentMethod).id,
+    ).toBe(pms.data[0]!.id)
     const updates = (await eventsFor(c.id)).filter((e) => e.type === 'customer.updated')
-    expect(updates.at(-1)?.data.previous_attributes).toEqual({ invoice_settings: { default_payment_method: null } })
+    expect(updates.at(-1)?.data.previous_attributes).toEqual({
+      invoice_settings: { default_payment_method: null },
+    })
     await stripe.customers.update(c.id, { metadata: { plan: 'gold' } })
     const metaUpdate = (await eventsFor(c.id)).filter((e) => e.type === 'customer.updated').at(-1)
     expect(metaUpdate?.data.previous_attributes).toEqual({ metadata: { plan: null } })
@@ -180,7 +226,14 @@ describe('customers', () => {
       tax_exempt: 'reverse',
     })
     assertStripeShape(wire(c))
-    expect(c.address).toEqual({ line1: '1 Main St', line2: null, city: 'Berlin', country: 'DE', postal_code: null, state: null })
+    expect(c.address).toEqual({
+      line1: '1 Main St',
+      line2: null,
+      city: 'Berlin',
+      country: 'DE',
+      postal_code: null,
+      state: null,
+    })
     expect(c.shipping).toMatchObject({ name: 'Ann', phone: null, address: { line1: '2 Side St' } })
     expect(c).toMatchObject({ balance: -500, preferred_locales: ['de', 'en'], tax_exempt: 'reverse' })
     const u = await stripe.customers.update(c.id, { address: '', shipping: '' })
@@ -188,11 +241,15 @@ describe('customers', () => {
     await expect(
       stripe.customers.create({ shipping: { address: { line1: 'x' } } } as Stripe.CustomerCreateParams),
     ).rejects.toMatchObject({ code: 'parameter_missing', param: 'shipping[name]' })
-    await expect(stripe.customers.create({ coupon: 'x' } as Stripe.CustomerCreateParams)).rejects.toMatchObject({
+    await expect(
+      stripe.customers.create({ coupon: 'x' } as Stripe.CustomerCreateParams),
+    ).rejects.toMatchObject({
       code: 'parameter_unknown',
       param: 'coupon',
     })
-    await expect(stripe.customers.create({ tax_exempt: 'maybe' as 'none' })).rejects.toMatchObject({ statusCode: 400 })
+    await expect(stripe.customers.create({ tax_exempt: 'maybe' as 'none' })).rejects.toMatchObject({
+      statusCode: 400,
+    })
   })
 
   it('refuses an unknown test clock and an unknown customer', async () => {
@@ -200,7 +257,9 @@ describe('customers', () => {
       statusCode: 404,
       param: 'test_clock',
     })
-    await expect(stripe.customers.update('cus_missing', { name: 'x' })).rejects.toMatchObject({ statusCode: 404 })
+    await expect(stripe.customers.update('cus_missing', { name: 'x' })).rejects.toMatchObject({
+      statusCode: 404,
+    })
   })
 })
 
@@ -213,7 +272,10 @@ describe('webhook endpoints', () => {
     })
     assertStripeShape(wire(endpoint))
     expect(endpoint.secret).toMatch(/^whsec_/)
-    const updated = await stripe.webhookEndpoints.update(endpoint.id, { enabled_events: ['*'], disabled: true })
+    const updated = await stripe.webhookEndpoints.update(endpoint.id, {
+      enabled_events: ['*'],
+      disabled: true,
+    })
     expect(updated).toMatchObject({ enabled_events: ['*'], status: 'disabled' })
     expect(updated.secret).toBeUndefined()
     const list = await stripe.webhookEndpoints.list()

@@ -3,8 +3,21 @@ import { assertStripeShape, knownShapes, shapeProblems } from './shapes.js'
 
 describe('shape oracle', () => {
   it('knows every kind the issue names, read from the SDK types', () => {
-    for (const kind of ['checkout.session', 'subscription', 'subscription_item', 'invoice', 'price', 'product',
-      'customer', 'event', 'payment_intent', 'charge', 'refund', 'billing_portal.session', 'test_helpers.test_clock']) {
+    for (const kind of [
+      'checkout.session',
+      'subscription',
+      'subscription_item',
+      'invoice',
+      'price',
+      'product',
+      'customer',
+      'event',
+      'payment_intent',
+      'charge',
+      'refund',
+      'billing_portal.session',
+      'test_helpers.test_clock',
+    ]) {
       expect(knownShapes()).toContain(kind)
     }
   })
@@ -18,8 +31,14 @@ describe('shape oracle', () => {
 
   it('checks an event and the object inside it', () => {
     const event = {
-      id: 'evt_1', object: 'event', api_version: '2026-10-28.endive', created: 1, livemode: false,
-      pending_webhooks: 0, request: { id: null, idempotency_key: null }, type: 'product.created',
+      id: 'evt_1',
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      created: 1,
+      livemode: false,
+      pending_webhooks: 0,
+      request: { id: null, idempotency_key: null },
+      type: 'product.created',
       data: { object: { id: 'prod_1', object: 'product' } },
     }
     expect(shapeProblems(event).some((p) => p.startsWith('product: missing'))).toBe(true)

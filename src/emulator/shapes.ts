@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs'
 
 type Shape = { required: string[]; optional: string[] }
 
-const SHAPES = JSON.parse(
-  readFileSync(new URL('./stripe-shapes.json', import.meta.url), 'utf8'),
-) as Record<string, Shape>
+const SHAPES = JSON.parse(readFileSync(new URL('./stripe-shapes.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Shape
+>
 
 export function knownShapes(): string[] {
   return Object.keys(SHAPES)
@@ -27,7 +28,8 @@ export function shapeProblems(value: unknown, kind?: string): string[] {
   const problems: string[] = []
   for (const key of shape.required) if (!(key in obj)) problems.push(`${type}: missing required key '${key}'`)
   for (const key of Object.keys(obj)) {
-    if (!shape.required.includes(key) && !shape.optional.includes(key)) problems.push(`${type}: unknown key '${key}'`)
+    if (!shape.required.includes(key) && !shape.optional.includes(key))
+      problems.push(`${type}: unknown key '${key}'`)
   }
   if (type === 'event') {
     const inner = (obj.data as { object?: { object?: string } } | undefined)?.object

@@ -86,7 +86,8 @@ export function listObjects<T = StripeObject>(
   filter: (o: T) => boolean = () => true,
 ): T[] {
   const out: StripeObject[] = []
-  for (const o of Object.values(state.objects)) if (o.object === kind && filter(o as unknown as T)) out.push(o)
+  for (const o of Object.values(state.objects))
+    if (o.object === kind && filter(o as unknown as T)) out.push(o)
   out.sort((a, b) => {
     const dc = Number(b.created ?? 0) - Number(a.created ?? 0)
     return dc !== 0 ? dc : (state.order[b.id] ?? 0) - (state.order[a.id] ?? 0)

@@ -85,6 +85,21 @@ export async function startReceiver(stripe: Stripe, events: string[] = ['*']): P
   })
 }
 
+/** Posts a hosted page's form exactly as a browser without JavaScript would; redirects not followed. */
+export async function postPageForm(
+  url: string,
+  form: Record<string, string | undefined>,
+): Promise<{ status: number; location: string | null; html: string }> {
+  const fields = Object.entries(form).filter((e): e is [string, string] => e[1] !== undefined)
+  const res = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  })
+  return { status: res.status, location: res.headers.get('location'), html: await res.text() }
+}
+
 /** The official Stripe CLI binary, from the `@stripe/cli-linux-x64` dev dependency. */
 export const STRIPE_CLI = resolve('node_modules/@stripe/cli-linux-x64/bin/stripe')
 

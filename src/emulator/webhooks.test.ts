@@ -46,7 +46,9 @@ describe('signed delivery', () => {
       Stripe.errors.StripeSignatureVerificationError,
     )
     const stale = signatureHeader(raw, receiver.secret, Math.floor(Date.now() / 1000) - 600)
-    expect(() => t.stripe.webhooks.constructEvent(raw, stale, receiver.secret)).toThrow(/Timestamp outside the tolerance zone/)
+    expect(() => t.stripe.webhooks.constructEvent(raw, stale, receiver.secret)).toThrow(
+      /Timestamp outside the tolerance zone/,
+    )
     expect(t.stripe.webhooks.constructEvent(raw, signature, receiver.secret).type).toBe('customer.created')
   })
 
@@ -64,12 +66,18 @@ describe('signed delivery', () => {
     const c = await t.stripe.customers.create({ email: 'retry@example.com' })
     await t.emulator.idle()
     const attempts = t.emulator.deliveries().filter((d) => d.type === 'customer.created')
-    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([[1, 500], [2, 500], [3, 200]])
+    expect(attempts.map((d) => [d.attempt, d.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 200],
+    ])
     expect(receiver.types()).toEqual(['customer.created'])
     const [event] = (await t.stripe.events.list({ type: 'customer.created' })).data
     expect((event!.data.object as Stripe.Customer).id).toBe(c.id)
     expect(event!.pending_webhooks).toBe(0)
-    expect((await t.stripe.events.list({ delivery_success: true })).data.map((e) => e.id)).toContain(event!.id)
+    expect((await t.stripe.events.list({ delivery_success: true })).data.map((e) => e.id)).toContain(
+      event!.id,
+    )
   })
 
   it('gives up after the retry schedule and keeps the event pending', async () => {
@@ -86,13 +94,19 @@ describe('signed delivery', () => {
 describe('failed requests', () => {
   it('emit nothing, except a card decline whose failed charge stands', async () => {
     await setup()
-    await expect(t.stripe.customers.create({ email: 'x@example.com', bogus: 1 } as Stripe.CustomerCreateParams)).rejects.toMatchObject({ statusCode: 400 })
+    await expect(
+      t.stripe.customers.create({ email: 'x@example.com', bogus: 1 } as Stripe.CustomerCreateParams),
+    ).rejects.toMatchObject({ statusCode: 400 })
     const err = await t.stripe.paymentIntents
       .create({ amount: 500, currency: 'usd', payment_method: 'pm_card_chargeDeclined', confirm: true })
       .catch((e: unknown) => e)
     expect(err).toMatchObject({ statusCode: 402, code: 'card_declined' })
     await t.emulator.idle()
-    expect(receiver.types()).toEqual(['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed'])
+    expect(receiver.types()).toEqual([
+      'payment_intent.created',
+      'charge.failed',
+      'payment_intent.payment_failed',
+    ])
   })
 })
 
@@ -122,7 +136,10 @@ describe('fault injection', () => {
     for (let i = 0; i < 12 && orders.size < 2; i++) {
       receiver.received.length = 0
       // One request emits product.created then price.created: one burst.
-      await t.stripe.products.create({ name: `Burst ${i}`, default_price_data: { currency: 'usd', unit_amount: 100 } })
+      await t.stripe.products.create({
+        name: `Burst ${i}`,
+        default_price_data: { currency: 'usd', unit_amount: 100 },
+      })
       await t.emulator.idle()
       orders.add(receiver.types().join(','))
     }
@@ -164,7 +181,11 @@ describe('clock and persistence', () => {
     expect(t.emulator.clock.now() - before).toBeGreaterThanOrEqual(2 * 86_400)
     const c = await t.stripe.customers.create({ email: 'later@example.com' })
     expect(c.created).toBeGreaterThanOrEqual(before + 2 * 86_400)
-    const bad = await fetch(`${t.url}/_emulator/clock/advance`, { method: 'POST', body: 'seconds=soon' , headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    const bad = await fetch(`${t.url}/_emulator/clock/advance`, {
+      method: 'POST',
+      body: 'seconds=soon',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
     expect(bad.status).toBe(400)
   })
 
@@ -180,7 +201,11 @@ describe('clock and persistence', () => {
     const second = createEmulator({ port: 0, statePath })
     const { url: url2 } = await second.start()
     try {
-      const s2 = new Stripe('sk_test_tollgate_local', { host: '127.0.0.1', port: Number(new URL(url2).port), protocol: 'http' })
+      const s2 = new Stripe('sk_test_tollgate_local', {
+        host: '127.0.0.1',
+        port: Number(new URL(url2).port),
+        protocol: 'http',
+      })
       expect((await s2.customers.retrieve(customer.id)).id).toBe(customer.id)
       expect(second.clock.now()).toBeGreaterThanOrEqual(1_800_003_600)
       expect(second.clock.now()).toBeLessThan(1_800_003_600 + 60)

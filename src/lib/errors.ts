@@ -36,7 +36,10 @@ export const ERROR_CODES = defineErrorCodes({
   INVALID_LOGIN: { status: 401, message: 'That email and access token do not match.' },
   SIGN_IN_LINK_INVALID: { status: 410, message: 'This sign-in link has expired or was already used.' },
   ALREADY_OWNED: { status: 409, message: 'You already own this. It is in your library.' },
-  PRICE_NOT_ONE_TIME: { status: 400, message: 'This price is a subscription plan; subscribe from the pricing page.' },
+  PRICE_NOT_ONE_TIME: {
+    status: 400,
+    message: 'This price is a subscription plan; subscribe from the pricing page.',
+  },
   CHECKOUT_SESSION_NOT_FOUND: { status: 404, message: 'Unknown checkout.' },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature could not be verified.' },
   WEBHOOK_SECRET_MISSING: { status: 500, message: 'No webhook signing secret is configured.' },

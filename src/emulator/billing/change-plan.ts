@@ -9,7 +9,14 @@ import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { createInvoice, type InvoiceLineInput, payInvoice } from './invoices.js'
 import { changeSubscription, scheduleCycle, takePendingLines } from './lifecycle.js'
-import { clockOfSubscription, currentPeriodEnd, currentPeriodStart, periodEnd, planOf, subHidden } from './model.js'
+import {
+  clockOfSubscription,
+  currentPeriodEnd,
+  currentPeriodStart,
+  periodEnd,
+  planOf,
+  subHidden,
+} from './model.js'
 import { prorate } from './periods.js'
 
 export type Proration = 'create_prorations' | 'none' | 'always_invoice'
@@ -84,7 +91,15 @@ export function changePlan(ctx: Ctx, sub: Stripe.Subscription, swap: Swap, behav
     const hidden = subHidden(ctx, sub.id)
     hidden.pendingLines = [
       ...(hidden.pendingLines ?? []),
-      ...lines.map((l) => ({ amount: l.amount, description: l.description, price: l.price.id, quantity: l.quantity, start: l.period.start, end: l.period.end, item: l.subscriptionItem })),
+      ...lines.map((l) => ({
+        amount: l.amount,
+        description: l.description,
+        price: l.price.id,
+        quantity: l.quantity,
+        start: l.period.start,
+        end: l.period.end,
+        item: l.subscriptionItem,
+      })),
     ]
   }
   scheduleCycle(ctx, sub)

@@ -8,7 +8,13 @@ let stripe: Stripe
 let receiver: Receiver
 let price: Stripe.Price
 
-const CARD = { email: 'member@example.com', cardNumber: '4242424242424242', cardExpiry: '12/34', cardCvc: '123', cardName: 'Mem Ber' }
+const CARD = {
+  email: 'member@example.com',
+  cardNumber: '4242424242424242',
+  cardExpiry: '12/34',
+  cardCvc: '123',
+  cardName: 'Mem Ber',
+}
 
 beforeAll(async () => {
   t = await startTestEmulator()
@@ -65,7 +71,9 @@ describe('subscriptions started by Checkout', () => {
     expect(afterTrial).toMatchObject({ subtotal: 1000, total: 750, amount_paid: 750, status: 'paid' })
     const later = periodOf(await stripe.subscriptions.retrieve(sub.id)).end
     await t.emulator.clock.advance(later - t.emulator.clock.now() + 2 * 3600)
-    expect((await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]).toMatchObject({ total: 1000 })
+    expect((await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]).toMatchObject({
+      total: 1000,
+    })
   })
 
   it('emits the subscription and first-invoice events before checkout.session.completed', async () => {
@@ -78,7 +86,9 @@ describe('subscriptions started by Checkout', () => {
     const sub = done.subscription as Stripe.Subscription
     expect(sub.status).toBe('active')
     expect(sub.items.data[0]?.quantity).toBe(2)
-    const order = receiver.types().filter((x) => /^(customer\.subscription|invoice\.|checkout\.session)/.test(x))
+    const order = receiver
+      .types()
+      .filter((x) => /^(customer\.subscription|invoice\.|checkout\.session)/.test(x))
     expect(order).toEqual([
       'customer.subscription.created',
       'invoice.created',
@@ -88,6 +98,8 @@ describe('subscriptions started by Checkout', () => {
       'customer.subscription.updated',
       'checkout.session.completed',
     ])
-    expect((eventsFor(receiver, 'invoice.paid', sub.id)[0]!.data.object as Stripe.Invoice).amount_paid).toBe(2000)
+    expect((eventsFor(receiver, 'invoice.paid', sub.id)[0]!.data.object as Stripe.Invoice).amount_paid).toBe(
+      2000,
+    )
   })
 })

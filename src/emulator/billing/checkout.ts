@@ -11,7 +11,10 @@ import { clockOfCustomer } from '../resources/customers.js'
 import { startSubscription } from './lifecycle.js'
 import { buildSubscription } from './model.js'
 
-function sessionCoupon(ctx: Ctx, session: Stripe.Checkout.Session): { coupon: Stripe.Coupon | null; promotionCode: string | null } {
+function sessionCoupon(
+  ctx: Ctx,
+  session: Stripe.Checkout.Session,
+): { coupon: Stripe.Coupon | null; promotionCode: string | null } {
   const d = session.discounts?.[0]
   if (!d) return { coupon: null, promotionCode: null }
   const promoId = typeof d.promotion_code === 'string' ? d.promotion_code : (d.promotion_code?.id ?? null)

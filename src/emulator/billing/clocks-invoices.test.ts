@@ -2,7 +2,16 @@ import Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from '../testing.js'
-import { advanceClock, billingTypes, customerWithCard, drain, DAY, eventsFor, monthlyPrice, T0 } from './test-helpers.js'
+import {
+  advanceClock,
+  billingTypes,
+  customerWithCard,
+  drain,
+  DAY,
+  eventsFor,
+  monthlyPrice,
+  T0,
+} from './test-helpers.js'
 
 let t: TestEmulator
 let stripe: Stripe
@@ -32,7 +41,9 @@ describe('test clocks', () => {
     expect(clock).toMatchObject({ status: 'ready', frozen_time: T0, name: 'crud' })
     expect(clock.id).toMatch(/^clock_/)
     expect((await stripe.testHelpers.testClocks.list()).data.map((c) => c.id)).toContain(clock.id)
-    await expect(stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 - 1 })).rejects.toMatchObject({
+    await expect(
+      stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 - 1 }),
+    ).rejects.toMatchObject({
       type: 'StripeInvalidRequestError',
       param: 'frozen_time',
     })
@@ -41,7 +52,9 @@ describe('test clocks', () => {
     expect(advanced.frozen_time).toBe(T0 + DAY)
     const deleted = await stripe.testHelpers.testClocks.del(clock.id)
     expect(deleted).toMatchObject({ id: clock.id, deleted: true })
-    await expect(stripe.testHelpers.testClocks.retrieve(clock.id)).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError)
+    await expect(stripe.testHelpers.testClocks.retrieve(clock.id)).rejects.toBeInstanceOf(
+      Stripe.errors.StripeInvalidRequestError,
+    )
     await t.emulator.idle()
     expect(billingTypes(receiver)).toEqual([
       'test_helpers.test_clock.created',
@@ -83,7 +96,11 @@ describe('a first payment that fails', () => {
   it('payment_behavior=error_if_incomplete answers 402', async () => {
     const { customer } = await customerWithCard(stripe, 'pm_card_chargeCustomerFail')
     await expect(
-      stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], payment_behavior: 'error_if_incomplete' }),
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        payment_behavior: 'error_if_incomplete',
+      }),
     ).rejects.toMatchObject({ statusCode: 402, type: 'StripeCardError' })
     expect((await stripe.subscriptions.list({ customer: customer.id, status: 'all' })).data).toHaveLength(0)
   })
@@ -96,7 +113,11 @@ describe('a first payment that fails', () => {
       payment_behavior: 'default_incomplete',
     })
     expect(sub.status).toBe('incomplete')
-    expect(await stripe.invoices.retrieve(String(sub.latest_invoice))).toMatchObject({ status: 'open', attempt_count: 0, amount_remaining: 900 })
+    expect(await stripe.invoices.retrieve(String(sub.latest_invoice))).toMatchObject({
+      status: 'open',
+      attempt_count: 0,
+      amount_remaining: 900,
+    })
     await stripe.invoices.pay(String(sub.latest_invoice))
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active')
   })
@@ -105,7 +126,10 @@ describe('a first payment that fails', () => {
 describe('invoices API', () => {
   it('lists by customer, subscription and status, pages lines, and refuses to void a paid invoice', async () => {
     const { customer } = await customerWithCard(stripe)
-    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id, quantity: 2 }] })
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 2 }],
+    })
     const byCustomer = await stripe.invoices.list({ customer: customer.id })
     expect(byCustomer.data).toHaveLength(1)
     expect(byCustomer.data[0]).toMatchObject({ amount_due: 1800, customer: customer.id })

@@ -1,7 +1,16 @@
 import type Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from '../testing.js'
-import { advanceClock, customerWithCard, DAY, drain, eventsFor, monthlyPrice, periodOf, T0 } from './test-helpers.js'
+import {
+  advanceClock,
+  customerWithCard,
+  DAY,
+  drain,
+  eventsFor,
+  monthlyPrice,
+  periodOf,
+  T0,
+} from './test-helpers.js'
 
 // A shorter schedule that ends in `unpaid`, as an operator may configure it.
 let t: TestEmulator
@@ -45,7 +54,9 @@ describe('dunning with options { retryDays: [1, 2], finalAction: unpaid }', () =
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due')
     await advanceClock(stripe, clock.id, renewal + 5 * DAY)
     await t.emulator.idle()
-    const failures = eventsFor(receiver, 'invoice.payment_failed', sub.id).map((e) => e.data.object as Stripe.Invoice)
+    const failures = eventsFor(receiver, 'invoice.payment_failed', sub.id).map(
+      (e) => e.data.object as Stripe.Invoice,
+    )
     expect(failures.map((i) => [i.attempt_count, i.next_payment_attempt])).toEqual([
       [1, renewal + 3600 + DAY],
       [2, renewal + 3600 + 2 * DAY],
@@ -72,6 +83,10 @@ describe('dunning with options { retryDays: [1, 2], finalAction: unpaid }', () =
     expect((updated.data.object as Stripe.Subscription).status).toBe('active')
     expect(updated.data.previous_attributes).toMatchObject({ status: 'past_due' })
     const invoices = await stripe.invoices.list({ subscription: sub.id })
-    expect(invoices.data[0]).toMatchObject({ status: 'paid', attempt_count: 2, billing_reason: 'subscription_cycle' })
+    expect(invoices.data[0]).toMatchObject({
+      status: 'paid',
+      attempt_count: 2,
+      billing_reason: 'subscription_cycle',
+    })
   })
 })

@@ -40,7 +40,11 @@ async function lookupKeys(customer: string): Promise<string[]> {
 function summaries(): string[][] {
   return receiver.received
     .filter((r) => r.event.type === SUMMARY)
-    .map((r) => (r.event.data.object as Stripe.Entitlements.ActiveEntitlementSummary).entitlements.data.map((e) => e.lookup_key))
+    .map((r) =>
+      (r.event.data.object as Stripe.Entitlements.ActiveEntitlementSummary).entitlements.data.map(
+        (e) => e.lookup_key,
+      ),
+    )
 }
 
 describe('active entitlements follow the subscription lifecycle', () => {
@@ -50,7 +54,10 @@ describe('active entitlements follow the subscription lifecycle', () => {
     const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: basic.id }] })
     expect(await lookupKeys(customer.id)).toEqual([])
 
-    await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, price: premium.id }], proration_behavior: 'none' })
+    await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]!.id, price: premium.id }],
+      proration_behavior: 'none',
+    })
     expect(await lookupKeys(customer.id)).toEqual(['premium-pages'])
     await t.emulator.idle()
     expect(summaries()).toEqual([['premium-pages']])

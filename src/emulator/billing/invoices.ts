@@ -27,7 +27,11 @@ export type InvoiceHidden = { couponApplied?: string }
 
 type Reason = Stripe.Invoice.BillingReason
 
-function buildLine(invoiceId: string, sub: Stripe.Subscription, line: InvoiceLineInput): Stripe.InvoiceLineItem {
+function buildLine(
+  invoiceId: string,
+  sub: Stripe.Subscription,
+  line: InvoiceLineInput,
+): Stripe.InvoiceLineItem {
   return {
     id: newId('il', 24),
     object: 'line_item',
@@ -99,7 +103,14 @@ export function createInvoice(
   }
   const periods = lines.filter((l) => !l.proration).map((l) => l.period)
   const clock = typeof sub.test_clock === 'string' ? sub.test_clock : null
-  const invoice = invoiceShell(ctx, { id, customer: String(sub.customer), currency: sub.currency, now, reason, clock })
+  const invoice = invoiceShell(ctx, {
+    id,
+    customer: String(sub.customer),
+    currency: sub.currency,
+    now,
+    reason,
+    clock,
+  })
   setAmounts(invoice, subtotal, discount)
   invoice.lines.data = built
   invoice.period_start = periods[0]?.start ?? now
@@ -167,7 +178,11 @@ export function invoicePaymentOf(ctx: Ctx, invoice: { id: string }): Record<stri
 }
 
 /** The payment method an invoice is charged with: the subscription's, else the customer's default. */
-export function paymentMethodFor(ctx: Ctx, sub: Stripe.Subscription | null, customerId = String(sub?.customer)): string | null {
+export function paymentMethodFor(
+  ctx: Ctx,
+  sub: Stripe.Subscription | null,
+  customerId = String(sub?.customer),
+): string | null {
   if (typeof sub?.default_payment_method === 'string') return sub.default_payment_method
   const customer = ctx.state.objects[customerId] as Stripe.Customer | undefined
   const pm = customer?.invoice_settings.default_payment_method
@@ -192,7 +207,10 @@ export function payInvoice(ctx: Ctx, invoice: Stripe.Invoice, sub: Stripe.Subscr
   }
   invoice.attempt_count += 1
   invoice.attempted = true
-  const pm = typeof invoice.default_payment_method === 'string' ? invoice.default_payment_method : paymentMethodFor(ctx, sub, String(invoice.customer))
+  const pm =
+    typeof invoice.default_payment_method === 'string'
+      ? invoice.default_payment_method
+      : paymentMethodFor(ctx, sub, String(invoice.customer))
   const attempt: PaymentAttempt | undefined = pm
     ? attemptPayment(ctx, {
         customer: String(invoice.customer),

@@ -10,7 +10,15 @@ import type { Ctx } from '../context.js'
 import { snapshotOf } from '../diff.js'
 import { registerAction } from '../registry.js'
 import { findObject } from '../state.js'
-import { createInvoice, finalizeInvoice, type InvoiceLineInput, type PayOutcome, payInvoice, recordFailure, voidInvoice } from './invoices.js'
+import {
+  createInvoice,
+  finalizeInvoice,
+  type InvoiceLineInput,
+  type PayOutcome,
+  payInvoice,
+  recordFailure,
+  voidInvoice,
+} from './invoices.js'
 import { clockOfSubscription, currentPeriodEnd, periodEnd, subHidden } from './model.js'
 
 const HOUR = 3600
@@ -24,7 +32,11 @@ function sub(ctx: Ctx, data: Data): Stripe.Subscription | undefined {
 }
 
 /** Emits customer.subscription.updated with `previous_attributes` for what `mutate` changed. */
-export function changeSubscription(ctx: Ctx, s: Stripe.Subscription, mutate: (s: Stripe.Subscription) => void): void {
+export function changeSubscription(
+  ctx: Ctx,
+  s: Stripe.Subscription,
+  mutate: (s: Stripe.Subscription) => void,
+): void {
   const before = snapshotOf(s) as unknown as Record<string, unknown>
   mutate(s)
   const after = s as unknown as Record<string, unknown>
@@ -35,7 +47,13 @@ export function changeSubscription(ctx: Ctx, s: Stripe.Subscription, mutate: (s:
   if (Object.keys(prev).length > 0) ctx.emit('customer.subscription.updated', s, prev)
 }
 
-export function scheduleFor(ctx: Ctx, s: Stripe.Subscription, at: number, action: string, data: Data = {}): void {
+export function scheduleFor(
+  ctx: Ctx,
+  s: Stripe.Subscription,
+  at: number,
+  action: string,
+  data: Data = {},
+): void {
   ctx.schedule(at, clockOfSubscription(ctx, s), action, { subscription: s.id, ...data })
 }
 
@@ -98,7 +116,9 @@ export function startSubscription(ctx: Ctx, s: Stripe.Subscription, collect = tr
   if (trialing) s.status = 'trialing'
   ctx.emit('customer.subscription.created', s)
   const start = s.items.data[0]!.current_period_start
-  const lines = planLines(s, start, currentPeriodEnd(s)).map((l) => (trialing ? { ...l, amount: 0, description: `Trial period for ${l.price.nickname ?? 'subscription'}` } : l))
+  const lines = planLines(s, start, currentPeriodEnd(s)).map((l) =>
+    trialing ? { ...l, amount: 0, description: `Trial period for ${l.price.nickname ?? 'subscription'}` } : l,
+  )
   const invoice = createInvoice(ctx, s, 'subscription_create', lines)
   // `payment_behavior=default_incomplete` finalizes the first invoice but leaves paying it to the caller.
   let outcome: PayOutcome = 'requires_action'
@@ -142,13 +162,20 @@ export function endTrialNow(ctx: Ctx, s: Stripe.Subscription): void {
   scheduleCycle(ctx, s)
 }
 
-export function endSubscription(ctx: Ctx, s: Stripe.Subscription, reason: Stripe.Subscription.CancellationDetails.Reason): void {
+export function endSubscription(
+  ctx: Ctx,
+  s: Stripe.Subscription,
+  reason: Stripe.Subscription.CancellationDetails.Reason,
+): void {
   const now = ctx.now(clockOfSubscription(ctx, s))
   unscheduleAll(ctx, s.id)
   s.status = 'canceled'
   s.ended_at = now
   s.canceled_at ??= now
-  s.cancellation_details = { ...s.cancellation_details, reason: s.cancellation_details?.reason ?? reason } as Stripe.Subscription.CancellationDetails
+  s.cancellation_details = {
+    ...s.cancellation_details,
+    reason: s.cancellation_details?.reason ?? reason,
+  } as Stripe.Subscription.CancellationDetails
   ctx.emit('customer.subscription.deleted', s)
 }
 
@@ -165,7 +192,10 @@ function renew(ctx: Ctx, data: Data): void {
   const anchor = s.billing_cycle_anchor
   const end = periodEnd(s.items.data[0]!.price, start, anchor)
   // Stripe's order: the draft invoice for the new period first, then the subscription update.
-  const invoice = createInvoice(ctx, s, 'subscription_cycle', [...planLines(s, start, end), ...takePendingLines(ctx, s)])
+  const invoice = createInvoice(ctx, s, 'subscription_cycle', [
+    ...planLines(s, start, end),
+    ...takePendingLines(ctx, s),
+  ])
   changeSubscription(ctx, s, (x) => {
     for (const item of x.items.data) {
       item.current_period_start = start
@@ -181,7 +211,8 @@ function renew(ctx: Ctx, data: Data): void {
 function collect(ctx: Ctx, data: Data): void {
   const s = sub(ctx, data)
   const invoice = findObject<Stripe.Invoice>(ctx.state, String(data.invoice), 'invoice')
-  if (!s || !invoice || invoice.status === 'paid' || invoice.status === 'void' || s.status === 'canceled') return
+  if (!s || !invoice || invoice.status === 'paid' || invoice.status === 'void' || s.status === 'canceled')
+    return
   settleInvoice(ctx, s, invoice)
 }
 
@@ -190,10 +221,16 @@ function collect(ctx: Ctx, data: Data): void {
  * unpaid); declined → the dunning schedule, or for a manual attempt (`/pay`) only
  * invoice.payment_failed, because manual attempts do not move Stripe's retry schedule.
  */
-export function settleInvoice(ctx: Ctx, s: Stripe.Subscription, invoice: Stripe.Invoice, manual = false): PayOutcome {
+export function settleInvoice(
+  ctx: Ctx,
+  s: Stripe.Subscription,
+  invoice: Stripe.Invoice,
+  manual = false,
+): PayOutcome {
   const outcome = payInvoice(ctx, invoice, s)
   if (outcome === 'paid') recovered(ctx, s)
-  else if (outcome === 'requires_action') return outcome // not retried automatically, as on Stripe
+  else if (outcome === 'requires_action')
+    return outcome // not retried automatically, as on Stripe
   else if (s.status === 'incomplete' || manual) recordFailure(ctx, invoice, invoice.next_payment_attempt)
   else failed(ctx, s, invoice)
   return outcome
@@ -258,6 +295,8 @@ registerAction('billing.incomplete_expire', (ctx, data) => {
     x.status = 'incomplete_expired'
     x.ended_at = ctx.now()
   })
-  const invoice = s.latest_invoice ? findObject<Stripe.Invoice>(ctx.state, String(s.latest_invoice), 'invoice') : undefined
+  const invoice = s.latest_invoice
+    ? findObject<Stripe.Invoice>(ctx.state, String(s.latest_invoice), 'invoice')
+    : undefined
   if (invoice?.status === 'open') voidInvoice(ctx, invoice)
 })

@@ -27,7 +27,15 @@ export type SubscriptionHidden = {
   coupon?: string
   couponInvoices?: number
   /** Proration lines waiting for the next invoice. */
-  pendingLines?: Array<{ amount: number; description: string; price: string; quantity: number; start: number; end: number; item: string }>
+  pendingLines?: Array<{
+    amount: number
+    description: string
+    price: string
+    quantity: number
+    start: number
+    end: number
+    item: string
+  }>
   firstFailureAt?: number
   /** The trial end a trial_will_end was already sent for (sent once per trial end). */
   trialWillEndFor?: number
@@ -43,7 +51,13 @@ export function periodEnd(price: Stripe.Price, start: number, anchor: number): n
   return addInterval(start, r.interval as Interval, r.interval_count, anchor)
 }
 
-export function buildItem(ctx: Ctx, subId: string, input: ItemInput, start: number, end: number): Stripe.SubscriptionItem {
+export function buildItem(
+  ctx: Ctx,
+  subId: string,
+  input: ItemInput,
+  start: number,
+  end: number,
+): Stripe.SubscriptionItem {
   return {
     id: newId('si', 14),
     object: 'subscription_item',
@@ -132,7 +146,11 @@ export function buildSubscription(ctx: Ctx, input: SubscriptionInput): Stripe.Su
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
     pause_collection: null,
-    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method: 'off',
+    },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
@@ -156,7 +174,12 @@ export function buildSubscription(ctx: Ctx, input: SubscriptionInput): Stripe.Su
 }
 
 /** The subscription's Discount (clover shape: the coupon sits in `source`). */
-function buildDiscount(sub: Stripe.Subscription, coupon: Stripe.Coupon, promotionCode: string | null, now: number): Stripe.Discount {
+function buildDiscount(
+  sub: Stripe.Subscription,
+  coupon: Stripe.Coupon,
+  promotionCode: string | null,
+  now: number,
+): Stripe.Discount {
   return {
     id: `di_${sub.id.slice(4)}`,
     object: 'discount',

@@ -21,9 +21,7 @@ export function addInterval(start: number, interval: Interval, count: number, an
   const year = d.getUTCFullYear() + Math.floor(total / 12)
   const month = ((total % 12) + 12) % 12
   const day = Math.min(anchorDay, daysInMonth(year, month))
-  return Math.floor(
-    Date.UTC(year, month, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()) / 1000,
-  )
+  return Math.floor(Date.UTC(year, month, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()) / 1000)
 }
 
 /**

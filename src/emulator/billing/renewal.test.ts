@@ -2,7 +2,17 @@ import type Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from '../testing.js'
-import { advanceClock, billingTypes, customerWithCard, drain, DAY, eventsFor, monthlyPrice, periodOf, T0 } from './test-helpers.js'
+import {
+  advanceClock,
+  billingTypes,
+  customerWithCard,
+  drain,
+  DAY,
+  eventsFor,
+  monthlyPrice,
+  periodOf,
+  T0,
+} from './test-helpers.js'
 
 let t: TestEmulator
 let stripe: Stripe
@@ -35,19 +45,34 @@ describe('subscription renewal and dunning on a test clock', () => {
     const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0, name: 'renewals' })
     assertStripeShape(clock)
     const { customer } = await customerWithCard(stripe, 'pm_card_visa', clock.id)
-    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], metadata: { plan: 'basic' } })
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+      metadata: { plan: 'basic' },
+    })
     assertStripeShape(sub)
     expect(sub.status).toBe('active')
     expect(sub.test_clock).toBe(clock.id)
     expect(periodOf(sub)).toEqual({ start: T0, end: T0 + 31 * DAY })
     const first = await stripe.invoices.retrieve(String(sub.latest_invoice), { expand: ['payments'] })
     assertStripeShape(first)
-    expect(first).toMatchObject({ status: 'paid', billing_reason: 'subscription_create', amount_due: 900, amount_paid: 900, amount_remaining: 0 })
+    expect(first).toMatchObject({
+      status: 'paid',
+      billing_reason: 'subscription_create',
+      amount_due: 900,
+      amount_paid: 900,
+      amount_remaining: 0,
+    })
     expect(first.parent?.subscription_details?.subscription).toBe(sub.id)
     expect(first.parent?.subscription_details?.metadata).toEqual({ plan: 'basic' })
     expect('subscription' in first).toBe(false)
     expect(first.payments?.data[0]?.payment.payment_intent).toMatch(/^pi_/)
-    expect(first.payments?.data[0]).toMatchObject({ object: 'invoice_payment', invoice: first.id, amount_paid: 900, status: 'paid' })
+    expect(first.payments?.data[0]).toMatchObject({
+      object: 'invoice_payment',
+      invoice: first.id,
+      amount_paid: 900,
+      status: 'paid',
+    })
     assertStripeShape(first.lines.data[0])
     expect(first.lines.data[0]?.id).toMatch(/^il_/)
     await t.emulator.idle()
@@ -62,7 +87,9 @@ describe('subscription renewal and dunning on a test clock', () => {
     ])
     const payments = receiver.received.filter((r) => r.event.type === 'invoice_payment.paid')
     expect(payments.map((r) => (r.event.data.object as { invoice: string }).invoice)).toEqual([first.id])
-    expect(receiver.types().indexOf('invoice_payment.paid')).toBe(receiver.types().indexOf('invoice.payment_succeeded') + 1)
+    expect(receiver.types().indexOf('invoice_payment.paid')).toBe(
+      receiver.types().indexOf('invoice.payment_succeeded') + 1,
+    )
 
     // First renewal: the draft appears at period end, is charged an hour later.
     drain(receiver)
@@ -95,7 +122,9 @@ describe('subscription renewal and dunning on a test clock', () => {
     ])
 
     // The card starts failing: the third renewal fails and is retried on days 3, 5 and 7.
-    const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id })
+    const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+      customer: customer.id,
+    })
     await stripe.subscriptions.update(sub.id, { default_payment_method: failing.id })
     await t.emulator.idle()
     drain(receiver)
@@ -123,7 +152,11 @@ describe('subscription renewal and dunning on a test clock', () => {
     drain(receiver)
     await advanceClock(stripe, clock.id, renewal + 8 * DAY)
     await t.emulator.idle()
-    expect(eventsFor(receiver, 'invoice.payment_failed', sub.id).map((e) => (e.data.object as Stripe.Invoice).attempt_count)).toEqual([2, 3, 4])
+    expect(
+      eventsFor(receiver, 'invoice.payment_failed', sub.id).map(
+        (e) => (e.data.object as Stripe.Invoice).attempt_count,
+      ),
+    ).toEqual([2, 3, 4])
     const deleted = eventsFor(receiver, 'customer.subscription.deleted', sub.id)
     expect(deleted).toHaveLength(1)
     const ended = deleted[0]!.data.object as Stripe.Subscription

@@ -2,7 +2,17 @@ import type Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from '../testing.js'
-import { advanceClock, billingTypes, customerWithCard, drain, DAY, eventsFor, monthlyPrice, periodOf, T0 } from './test-helpers.js'
+import {
+  advanceClock,
+  billingTypes,
+  customerWithCard,
+  drain,
+  DAY,
+  eventsFor,
+  monthlyPrice,
+  periodOf,
+  T0,
+} from './test-helpers.js'
 
 let t: TestEmulator
 let stripe: Stripe
@@ -32,7 +42,11 @@ beforeEach(async () => {
 async function subscribed(price: Stripe.Price, extra: Partial<Stripe.SubscriptionCreateParams> = {}) {
   const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 })
   const { customer } = await customerWithCard(stripe, 'pm_card_visa', clock.id)
-  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], ...extra })
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: price.id }],
+    ...extra,
+  })
   await t.emulator.idle()
   drain(receiver)
   return { clock, customer, sub }
@@ -104,7 +118,11 @@ describe('cancel at period end', () => {
     await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })
     await t.emulator.idle()
     const updates = eventsFor(receiver, 'customer.subscription.updated', sub.id)
-    expect(updates.map((e) => (e.data.object as Stripe.Subscription).cancel_at_period_end)).toEqual([true, false, true])
+    expect(updates.map((e) => (e.data.object as Stripe.Subscription).cancel_at_period_end)).toEqual([
+      true,
+      false,
+      true,
+    ])
     expect(updates[0]!.data.previous_attributes).toMatchObject({ cancel_at_period_end: false })
 
     drain(receiver)
@@ -150,7 +168,13 @@ describe('plan switch', () => {
 
     await advanceClock(stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
     const renewal = await latestInvoice(sub.id)
-    expect(prorationFlags(renewal).sort()).toEqual([[-465, true], [1800, false], [929, true]].sort())
+    expect(prorationFlags(renewal).sort()).toEqual(
+      [
+        [-465, true],
+        [1800, false],
+        [929, true],
+      ].sort(),
+    )
     expect(renewal).toMatchObject({ total: 2264, amount_paid: 2264, status: 'paid' })
   })
 
@@ -163,7 +187,12 @@ describe('plan switch', () => {
     })
     const invoice = await latestInvoice(sub.id)
     expect(invoice.billing_reason).toBe('subscription_update')
-    expect(prorationFlags(invoice).sort()).toEqual([[-465, true], [929, true]].sort())
+    expect(prorationFlags(invoice).sort()).toEqual(
+      [
+        [-465, true],
+        [929, true],
+      ].sort(),
+    )
     expect(invoice).toMatchObject({ status: 'paid', amount_paid: 464 })
 
     await stripe.subscriptions.update(sub.id, {
@@ -182,12 +211,19 @@ describe('interval change', () => {
     const { clock, sub } = await subscribed(basic)
     const switchAt = T0 + 15 * DAY
     await advanceClock(stripe, clock.id, switchAt)
-    const switched = await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]!.id, price: yearly.id }] })
+    const switched = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]!.id, price: yearly.id }],
+    })
     expect(switched.billing_cycle_anchor).toBe(switchAt)
     expect(periodOf(switched)).toEqual({ start: switchAt, end: switchAt + 365 * DAY })
     const invoice = await latestInvoice(sub.id)
     expect(invoice.billing_reason).toBe('subscription_update')
-    expect(prorationFlags(invoice).sort()).toEqual([[-465, true], [9000, false]].sort())
+    expect(prorationFlags(invoice).sort()).toEqual(
+      [
+        [-465, true],
+        [9000, false],
+      ].sort(),
+    )
     expect(invoice).toMatchObject({ status: 'paid', amount_paid: 8535 })
   })
 })
@@ -205,9 +241,15 @@ describe('discounts', () => {
 
   it('a promotion code applies its coupon and counts a redemption', async () => {
     const coupon = await stripe.coupons.create({ amount_off: 300, currency: 'usd', duration: 'once' })
-    const promo = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'WELCOME3' })
+    const promo = await stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'WELCOME3',
+    })
     const { sub } = await subscribed(basic, { discounts: [{ promotion_code: promo.id }] })
-    expect(await stripe.invoices.retrieve(String(sub.latest_invoice))).toMatchObject({ total: 600, amount_paid: 600 })
+    expect(await stripe.invoices.retrieve(String(sub.latest_invoice))).toMatchObject({
+      total: 600,
+      amount_paid: 600,
+    })
     expect((await stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1)
   })
 })

@@ -12,7 +12,11 @@ export const DAY = 86_400
 /** 2026-01-15T00:00:00Z: mid-month, so monthly periods are plain calendar months. */
 export const T0 = 1_768_435_200
 
-export async function monthlyPrice(stripe: Stripe, unitAmount = 900, interval: 'month' | 'year' = 'month'): Promise<Stripe.Price> {
+export async function monthlyPrice(
+  stripe: Stripe,
+  unitAmount = 900,
+  interval: 'month' | 'year' = 'month',
+): Promise<Stripe.Price> {
   return stripe.prices.create({
     currency: 'usd',
     unit_amount: unitAmount,
@@ -27,7 +31,10 @@ export async function customerWithCard(
   card = 'pm_card_visa',
   clock?: string,
 ): Promise<{ customer: Stripe.Customer; paymentMethod: Stripe.PaymentMethod }> {
-  const customer = await stripe.customers.create({ email: 'member@example.com', ...(clock ? { test_clock: clock } : {}) })
+  const customer = await stripe.customers.create({
+    email: 'member@example.com',
+    ...(clock ? { test_clock: clock } : {}),
+  })
   const paymentMethod = await stripe.paymentMethods.attach(card, { customer: customer.id })
   const updated = await stripe.customers.update(customer.id, {
     invoice_settings: { default_payment_method: paymentMethod.id },
@@ -36,7 +43,11 @@ export async function customerWithCard(
 }
 
 /** Advances a test clock through the API and waits until it is `ready` again. */
-export async function advanceClock(stripe: Stripe, clockId: string, frozenTime: number): Promise<Stripe.TestHelpers.TestClock> {
+export async function advanceClock(
+  stripe: Stripe,
+  clockId: string,
+  frozenTime: number,
+): Promise<Stripe.TestHelpers.TestClock> {
   await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: frozenTime })
   for (let i = 0; i < 200; i++) {
     const clock = await stripe.testHelpers.testClocks.retrieve(clockId)
@@ -60,7 +71,10 @@ export function eventsFor(receiver: Receiver, type: string, objectId?: string): 
     .filter((e) => e.type === type)
     .filter((e) => {
       if (!objectId) return true
-      const o = e.data.object as { id?: string; parent?: { subscription_details?: { subscription?: string } } }
+      const o = e.data.object as {
+        id?: string
+        parent?: { subscription_details?: { subscription?: string } }
+      }
       return o.id === objectId || o.parent?.subscription_details?.subscription === objectId
     })
 }

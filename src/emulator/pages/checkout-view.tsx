@@ -60,6 +60,9 @@ label{display:block;font-size:13px;font-weight:600;margin:12px 0 4px}input{width
 input[readonly]{background:#f6f8fa}.row{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 button{margin-top:20px;width:100%;padding:12px;border:0;border-radius:6px;background:#635bff;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer}
 .error{background:#fdecea;color:#a4151b;padding:10px 12px;border-radius:6px;margin-bottom:8px}.notice{background:#eef9f1;color:#1c6b3a;padding:10px 12px;border-radius:6px;margin-bottom:8px}
+fieldset{border:0;padding:0;margin:12px 0 0;display:flex;gap:8px}fieldset label{flex:1;margin:0;font-weight:600;border:1px solid #cfd7df;border-radius:6px;padding:10px;cursor:pointer}
+fieldset input{width:auto;margin-right:6px}
+form:has(#methodSepa:checked) .card-fields,form:has(#methodCard:checked) .sepa-fields{display:none}
 .center{max-width:480px;margin:64px auto;text-align:center;display:block}.center form{text-align:left}
 `
 
@@ -86,7 +89,18 @@ export function Layout(props: { title: string; children?: Child }): JSX.Element 
 }
 
 export type FormValues = Partial<
-  Record<'email' | 'cardNumber' | 'cardExpiry' | 'cardCvc' | 'cardName' | 'promotionCode', string>
+  Record<
+    | 'email'
+    | 'cardNumber'
+    | 'cardExpiry'
+    | 'cardCvc'
+    | 'cardName'
+    | 'promotionCode'
+    | 'paymentMethodType'
+    | 'iban'
+    | 'ibanName',
+    string
+  >
 >
 
 export type CheckoutView = {
@@ -97,6 +111,8 @@ export type CheckoutView = {
   appliedCode: string | null
   lockedEmail: string | null
   cardRequired: boolean
+  /** Show the card / SEPA Direct Debit choice (`paymentMethodType`, `iban`, `ibanName`). */
+  offersSepa: boolean
   error?: string | undefined
   notice?: string | undefined
   values?: FormValues | undefined
@@ -179,7 +195,7 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
         {/* novalidate: the same button also applies a promotion code with the card fields empty;
             the server checks every field and answers with a message. */}
         <form method="post" action={`/c/pay/${view.session.id}`} novalidate>
-          <h1>Pay with card</h1>
+          <h1>{view.offersSepa ? 'Payment method' : 'Pay with card'}</h1>
           {view.error ? (
             <p class="error" role="alert" data-error>
               {view.error}
@@ -196,49 +212,53 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
           ) : (
             <input id="email" name="email" type="email" autocomplete="email" required value={v.email ?? ''} />
           )}
-          <label for="cardNumber">Card number</label>
-          <input
-            id="cardNumber"
-            name="cardNumber"
-            inputmode="numeric"
-            autocomplete="cc-number"
-            placeholder="4242 4242 4242 4242"
-            required={view.cardRequired}
-            value={v.cardNumber ?? ''}
-          />
-          <div class="row">
-            <div>
-              <label for="cardExpiry">Expiry (MM / YY)</label>
-              <input
-                id="cardExpiry"
-                name="cardExpiry"
-                autocomplete="cc-exp"
-                placeholder="MM / YY"
-                required={view.cardRequired}
-                value={v.cardExpiry ?? ''}
-              />
+          {view.offersSepa ? <MethodChoice sepa={v.paymentMethodType === 'sepa_debit'} /> : null}
+          <div class="card-fields">
+            <label for="cardNumber">Card number</label>
+            <input
+              id="cardNumber"
+              name="cardNumber"
+              inputmode="numeric"
+              autocomplete="cc-number"
+              placeholder="4242 4242 4242 4242"
+              required={view.cardRequired}
+              value={v.cardNumber ?? ''}
+            />
+            <div class="row">
+              <div>
+                <label for="cardExpiry">Expiry (MM / YY)</label>
+                <input
+                  id="cardExpiry"
+                  name="cardExpiry"
+                  autocomplete="cc-exp"
+                  placeholder="MM / YY"
+                  required={view.cardRequired}
+                  value={v.cardExpiry ?? ''}
+                />
+              </div>
+              <div>
+                <label for="cardCvc">CVC</label>
+                <input
+                  id="cardCvc"
+                  name="cardCvc"
+                  inputmode="numeric"
+                  autocomplete="cc-csc"
+                  placeholder="123"
+                  required={view.cardRequired}
+                  value={v.cardCvc ?? ''}
+                />
+              </div>
             </div>
-            <div>
-              <label for="cardCvc">CVC</label>
-              <input
-                id="cardCvc"
-                name="cardCvc"
-                inputmode="numeric"
-                autocomplete="cc-csc"
-                placeholder="123"
-                required={view.cardRequired}
-                value={v.cardCvc ?? ''}
-              />
-            </div>
+            <label for="cardName">Name on card</label>
+            <input
+              id="cardName"
+              name="cardName"
+              autocomplete="cc-name"
+              required={view.cardRequired}
+              value={v.cardName ?? ''}
+            />
           </div>
-          <label for="cardName">Name on card</label>
-          <input
-            id="cardName"
-            name="cardName"
-            autocomplete="cc-name"
-            required={view.cardRequired}
-            value={v.cardName ?? ''}
-          />
+          {view.offersSepa ? <SepaFields values={v} /> : null}
           {allowCodes ? (
             <>
               <label for="promotionCode">Promotion code</label>
@@ -254,10 +274,55 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
           <p class="muted">
             Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0025 0000 3155
             asks for 3D Secure.
+            {view.offersSepa
+              ? ' SEPA: AT61 1904 3002 3457 3201 succeeds after processing; AT86 1904 3002 3547 3202 fails.'
+              : ''}
           </p>
         </form>
       </main>
     </Layout>
+  )
+}
+
+function MethodChoice(props: { sepa: boolean }): JSX.Element {
+  return (
+    <fieldset>
+      <legend class="muted">Pay with</legend>
+      <label>
+        <input type="radio" id="methodCard" name="paymentMethodType" value="card" checked={!props.sepa} />
+        Card
+      </label>
+      <label>
+        <input
+          type="radio"
+          id="methodSepa"
+          name="paymentMethodType"
+          value="sepa_debit"
+          checked={props.sepa}
+        />
+        SEPA Direct Debit
+      </label>
+    </fieldset>
+  )
+}
+
+function SepaFields(props: { values: FormValues }): JSX.Element {
+  return (
+    <div class="sepa-fields">
+      <label for="iban">IBAN</label>
+      <input
+        id="iban"
+        name="iban"
+        placeholder="DE00 0000 0000 0000 0000 00"
+        value={props.values.iban ?? ''}
+      />
+      <label for="ibanName">Account holder name</label>
+      <input id="ibanName" name="ibanName" autocomplete="name" value={props.values.ibanName ?? ''} />
+      <p class="muted">
+        By paying, you authorise this merchant and Stripe to debit your account. The payment is confirmed once
+        your bank accepts it, which can take a few days.
+      </p>
+    </div>
   )
 }
 

@@ -17,6 +17,7 @@ import {
   hasTrial,
 } from '../resources/checkout-sessions.js'
 import { createCardPaymentMethod, passesLuhn } from '../resources/payment-methods.js'
+import { createSepaDebitPaymentMethod, isValidIban } from '../resources/sepa-debit.js'
 import { type Payer, payCheckoutSession } from '../resources/payment-pages.js'
 import { findPromotionCodeByCode, redeemablePromotion } from '../resources/promotion-codes.js'
 import { findObject } from '../state.js'
@@ -79,6 +80,11 @@ export function cardRequired(ctx: Ctx, session: Stripe.Checkout.Session): boolea
   return (session.amount_total ?? 0) > 0
 }
 
+/** SEPA Direct Debit is offered when the session lists it (one-time EUR payments by default). */
+function offersSepa(session: Stripe.Checkout.Session): boolean {
+  return session.mode === 'payment' && session.payment_method_types.includes('sepa_debit')
+}
+
 export function renderCheckout(
   c: Context,
   ctx: Ctx,
@@ -94,6 +100,7 @@ export function renderCheckout(
     appliedCode: appliedCode(ctx, session),
     lockedEmail: lockedEmail(ctx, session),
     cardRequired: cardRequired(ctx, session),
+    offersSepa: offersSepa(session),
     error: extras.error,
     notice: extras.notice,
     values: extras.values,
@@ -121,7 +128,17 @@ function renderClosed(
   )
 }
 
-const FIELDS = ['email', 'cardNumber', 'cardExpiry', 'cardCvc', 'cardName', 'promotionCode'] as const
+const FIELDS = [
+  'email',
+  'cardNumber',
+  'cardExpiry',
+  'cardCvc',
+  'cardName',
+  'promotionCode',
+  'paymentMethodType',
+  'iban',
+  'ibanName',
+] as const
 
 async function readForm(c: Context): Promise<FormValues> {
   const body = await c.req.parseBody()
@@ -200,6 +217,16 @@ async function submit(c: Context, ctx: Ctx): Promise<Response> {
   if (!validEmail(email))
     return renderCheckout(c, ctx, session, { error: 'Enter a valid email address.', values }, 400)
   let paymentMethod: Stripe.PaymentMethod | null = null
+  if (values.paymentMethodType === 'sepa_debit' && offersSepa(session)) {
+    const iban = values.iban ?? ''
+    if (!iban) return renderCheckout(c, ctx, session, { error: 'Your IBAN is incomplete.', values }, 400)
+    if (!isValidIban(iban))
+      return renderCheckout(c, ctx, session, { error: 'Your IBAN is invalid.', values }, 400)
+    if (!values.ibanName)
+      return renderCheckout(c, ctx, session, { error: "Enter the account holder's name.", values }, 400)
+    paymentMethod = createSepaDebitPaymentMethod(ctx, { iban, name: values.ibanName, email })
+    return pay(c, ctx, session, { email, name: values.ibanName, paymentMethod }, values)
+  }
   if (!(noCard && !cardRequired(ctx, session))) {
     const card = validateCard(ctx, values)
     if (typeof card === 'string') return renderCheckout(c, ctx, session, { error: card, values }, 400)

@@ -10,6 +10,7 @@ import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, inRange, optRange, optString } from '../params.js'
 import { includable, route } from '../registry.js'
 import { getObject, insertObject, listObjects } from '../state.js'
+import { sepaChargeDetails } from './sepa-debit.js'
 
 export type Decline = { code: string; declineCode?: string; message: string; param?: string }
 
@@ -65,14 +66,17 @@ export type ChargeInput = {
   paymentIntent: Stripe.PaymentIntent
   paymentMethod: Stripe.PaymentMethod
   decline?: Decline
+  /** A bank debit waiting for the bank's answer (`sepa-debit.ts` settles it). */
+  pending?: boolean
 }
 
-/** Stores a charge for one confirmation attempt: `succeeded`, or `failed` with the decline. */
+/** Stores a charge for one confirmation attempt: `succeeded`, `pending`, or `failed` with the decline. */
 export function insertCharge(ctx: Ctx, input: ChargeInput): Stripe.Charge {
   const { paymentIntent: pi, paymentMethod: pm, decline } = input
-  const ok = decline === undefined
+  const pending = input.pending === true
+  const ok = decline === undefined && !pending
   // A manual-capture PaymentIntent only authorizes; capture happens later.
-  const captured = ok && pi.capture_method !== 'manual'
+  const captured = (ok || pending) && pi.capture_method !== 'manual'
   const id = newId('ch', 24)
   const charge: Stripe.Charge = {
     id,
@@ -109,7 +113,7 @@ export function insertCharge(ctx: Ctx, input: ChargeInput): Stripe.Charge {
     paid: ok,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: cardDetails(pm),
+    payment_method_details: pm.type === 'sepa_debit' ? sepaChargeDetails(pm) : cardDetails(pm),
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: `https://pay.stripe.com/receipts/emulated/${id}`,
@@ -120,7 +124,7 @@ export function insertCharge(ctx: Ctx, input: ChargeInput): Stripe.Charge {
     source_transfer: null,
     statement_descriptor: null,
     statement_descriptor_suffix: null,
-    status: ok ? 'succeeded' : 'failed',
+    status: pending ? 'pending' : ok ? 'succeeded' : 'failed',
     transfer_data: null,
     transfer_group: null,
   }

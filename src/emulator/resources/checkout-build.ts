@@ -81,10 +81,19 @@ export type BuildInput = {
   lineItems: Stripe.LineItem[]
 }
 
+/**
+ * Without `payment_method_types`, Stripe offers what the account enables that suits the session;
+ * the emulator's account has cards everywhere and SEPA Direct Debit for one-time EUR payments.
+ */
+function defaultMethodTypes(input: BuildInput): string[] {
+  const eur = input.lineItems.length > 0 && input.lineItems.every((li) => li.currency === 'eur')
+  return input.mode === 'payment' && eur ? ['card', 'sepa_debit'] : ['card']
+}
+
 export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Stripe.Checkout.Session {
   const { id, mode, customer } = input
   const automaticTax = optBool((params.automatic_tax as Params | undefined) ?? {}, 'enabled') ?? false
-  const methodTypes = (params.payment_method_types as string[] | undefined) ?? ['card']
+  const methodTypes = (params.payment_method_types as string[] | undefined) ?? defaultMethodTypes(input)
   return {
     id,
     object: 'checkout.session',

@@ -27,9 +27,27 @@ import { includable, route } from '../registry.js'
 import { deleteObject, getObject, insertObject, listObjects } from '../state.js'
 
 // The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since clover).
-const COMMON = ['address', 'balance', 'cash_balance', 'description', 'email', 'invoice_prefix', 'invoice_settings',
-  'metadata', 'name', 'next_invoice_sequence', 'phone', 'preferred_locales', 'shipping', 'source', 'tax',
-  'tax_exempt', 'business_name', 'individual_name', 'validate'] as const
+const COMMON = [
+  'address',
+  'balance',
+  'cash_balance',
+  'description',
+  'email',
+  'invoice_prefix',
+  'invoice_settings',
+  'metadata',
+  'name',
+  'next_invoice_sequence',
+  'phone',
+  'preferred_locales',
+  'shipping',
+  'source',
+  'tax',
+  'tax_exempt',
+  'business_name',
+  'individual_name',
+  'validate',
+] as const
 const CREATE = [...COMMON, 'payment_method', 'tax_id_data', 'test_clock'] as const
 const UPDATE = [...COMMON, 'default_source'] as const
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const
@@ -37,7 +55,14 @@ const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const
 
 function readAddress(params: Params, name: string): Stripe.Address {
   allowOnly(params, ADDRESS_KEYS, name)
-  const address: Stripe.Address = { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }
+  const address: Stripe.Address = {
+    city: null,
+    country: null,
+    line1: null,
+    line2: null,
+    postal_code: null,
+    state: null,
+  }
   for (const key of ADDRESS_KEYS) address[key] = nullableString(params, key, `${name}[${key}]`) ?? null
   return address
 }
@@ -72,7 +97,12 @@ function applyContactFields(c: Stripe.Customer, params: Params): void {
 }
 
 /** Hook for payment-method resources: validates and attaches a PaymentMethod id to a customer. */
-export type AttachPaymentMethod = (ctx: Ctx, customerId: string, paymentMethodId: string, param: string) => string
+export type AttachPaymentMethod = (
+  ctx: Ctx,
+  customerId: string,
+  paymentMethodId: string,
+  param: string,
+) => string
 let attachPaymentMethod: AttachPaymentMethod = (_ctx, _customer, pm) => pm
 
 export function setPaymentMethodAttacher(fn: AttachPaymentMethod): void {
@@ -91,7 +121,10 @@ function invoiceSettings(
   const next = { ...current }
   const pm = nullableString(s, 'default_payment_method', 'invoice_settings[default_payment_method]')
   if (pm !== undefined) {
-    next.default_payment_method = pm === null ? null : attachPaymentMethod(ctx, customerId, pm, 'invoice_settings[default_payment_method]')
+    next.default_payment_method =
+      pm === null
+        ? null
+        : attachPaymentMethod(ctx, customerId, pm, 'invoice_settings[default_payment_method]')
   }
   const footer = nullableString(s, 'footer', 'invoice_settings[footer]')
   if (footer !== undefined) next.footer = footer
@@ -115,7 +148,12 @@ export function createCustomer(ctx: Ctx, params: Params): Stripe.Customer {
     discount: null,
     email: nullableString(params, 'email') ?? null,
     invoice_prefix: id.slice(4, 12).toUpperCase(),
-    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
     livemode: false,
     metadata: applyMetadata({}, params),
     name: nullableString(params, 'name') ?? null,
@@ -176,11 +214,14 @@ route('get', '/v1/customers', (ctx, params) => {
   const email = optString(params, 'email')
   const clock = optString(params, 'test_clock')
   const created = optRange(params, 'created')
-  const items = listObjects<Stripe.Customer>(ctx.state, 'customer', (c) =>
-    (email === undefined || c.email === email) &&
-    // As on Stripe: customers on a test clock are listed only when that clock is asked for.
-    (clock === undefined ? !c.test_clock : c.test_clock === clock) &&
-    inRange(c.created, created),
+  const items = listObjects<Stripe.Customer>(
+    ctx.state,
+    'customer',
+    (c) =>
+      (email === undefined || c.email === email) &&
+      // As on Stripe: customers on a test clock are listed only when that clock is asked for.
+      (clock === undefined ? !c.test_clock : c.test_clock === clock) &&
+      inRange(c.created, created),
   )
   return paginate(items, params, '/v1/customers')
 })
@@ -190,5 +231,10 @@ includable('customer', 'subscriptions', (ctx, customer) => {
     'subscription',
     (s) => s.customer === customer.id && s.status !== 'canceled' && s.status !== 'incomplete_expired',
   )
-  return { object: 'list', url: `/v1/customers/${String(customer.id)}/subscriptions`, has_more: false, data: subs }
+  return {
+    object: 'list',
+    url: `/v1/customers/${String(customer.id)}/subscriptions`,
+    has_more: false,
+    data: subs,
+  }
 })

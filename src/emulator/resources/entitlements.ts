@@ -20,8 +20,18 @@ const GRANTING = new Set(['active', 'trialing', 'past_due'])
 function createFeature(ctx: Ctx, params: Params): Stripe.Entitlements.Feature {
   allowOnly(params, ['name', 'lookup_key', 'metadata'])
   const lookupKey = reqString(params, 'lookup_key')
-  if (listObjects<Stripe.Entitlements.Feature>(ctx.state, 'entitlements.feature', (f) => f.lookup_key === lookupKey).length > 0) {
-    throw invalidRequest(`A feature with lookup_key ${lookupKey} already exists.`, 'resource_already_exists', 'lookup_key')
+  if (
+    listObjects<Stripe.Entitlements.Feature>(
+      ctx.state,
+      'entitlements.feature',
+      (f) => f.lookup_key === lookupKey,
+    ).length > 0
+  ) {
+    throw invalidRequest(
+      `A feature with lookup_key ${lookupKey} already exists.`,
+      'resource_already_exists',
+      'lookup_key',
+    )
   }
   const feature: Stripe.Entitlements.Feature = {
     id: newId('feat_test', 24),
@@ -39,7 +49,13 @@ function attachFeature(ctx: Ctx, productId: string, params: Params): Stripe.Prod
   allowOnly(params, ['entitlement_feature'])
   getObject(ctx.state, 'product', productId)
   const featureId = reqString(params, 'entitlement_feature')
-  const feature = getObject<Stripe.Entitlements.Feature>(ctx.state, 'entitlements.feature', featureId, 'entitlement_feature', 'feature')
+  const feature = getObject<Stripe.Entitlements.Feature>(
+    ctx.state,
+    'entitlements.feature',
+    featureId,
+    'entitlement_feature',
+    'feature',
+  )
   const existing = productFeatures(ctx, productId).find((pf) => pf.entitlement_feature.id === feature.id)
   if (existing) return existing
   const pf: Stripe.ProductFeature = {
@@ -54,21 +70,35 @@ function attachFeature(ctx: Ctx, productId: string, params: Params): Stripe.Prod
 }
 
 function productFeatures(ctx: Ctx, productId: string): Stripe.ProductFeature[] {
-  return listObjects<Stripe.ProductFeature>(ctx.state, 'product_feature', (pf) => ctx.state.hidden[pf.id]?.product === productId)
+  return listObjects<Stripe.ProductFeature>(
+    ctx.state,
+    'product_feature',
+    (pf) => ctx.state.hidden[pf.id]?.product === productId,
+  )
 }
 
-type Sub = { customer: string; status: string; items: { data: Array<{ price: { product: string } | string }> } }
+type Sub = {
+  customer: string
+  status: string
+  items: { data: Array<{ price: { product: string } | string }> }
+}
 
 /** Features the customer holds now, keyed by feature id, with stable `ent_` ids per customer and feature. */
 export function activeEntitlements(ctx: Ctx, customerId: string): Stripe.Entitlements.ActiveEntitlement[] {
   const featureIds = new Set<string>()
-  for (const sub of listObjects<Sub>(ctx.state, 'subscription', (s) => s.customer === customerId && GRANTING.has(s.status))) {
+  for (const sub of listObjects<Sub>(
+    ctx.state,
+    'subscription',
+    (s) => s.customer === customerId && GRANTING.has(s.status),
+  )) {
     for (const item of sub.items?.data ?? []) {
-      const priceId = typeof item.price === 'string' ? item.price : (item.price as unknown as { id: string }).id
+      const priceId =
+        typeof item.price === 'string' ? item.price : (item.price as unknown as { id: string }).id
       const price = ctx.state.objects[priceId] as Stripe.Price | undefined
       const productId = typeof item.price === 'object' ? item.price.product : price?.product
       if (typeof productId !== 'string') continue
-      for (const pf of productFeatures(ctx, productId)) if (pf.entitlement_feature.active) featureIds.add(pf.entitlement_feature.id)
+      for (const pf of productFeatures(ctx, productId))
+        if (pf.entitlement_feature.active) featureIds.add(pf.entitlement_feature.id)
     }
   }
   const ids = hiddenOf<{ entitlementIds?: Record<string, string> }>(ctx.state, customerId)
@@ -120,7 +150,13 @@ route('get', '/v1/entitlements/features/:id', (ctx, _p, path) =>
 )
 route('post', '/v1/entitlements/features/:id', (ctx, params, path) => {
   allowOnly(params, ['active', 'metadata', 'name'])
-  const feature = getObject<Stripe.Entitlements.Feature>(ctx.state, 'entitlements.feature', path.id!, 'id', 'feature')
+  const feature = getObject<Stripe.Entitlements.Feature>(
+    ctx.state,
+    'entitlements.feature',
+    path.id!,
+    'id',
+    'feature',
+  )
   return updateWithEvent(ctx, feature, 'entitlements.feature.updated', (f) => {
     const active = optBool(params, 'active')
     if (active !== undefined) f.active = active
@@ -133,8 +169,10 @@ route('get', '/v1/entitlements/features', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'archived', 'lookup_key'])
   const archived = optBool(params, 'archived')
   const lookupKey = optString(params, 'lookup_key')
-  const items = listObjects<Stripe.Entitlements.Feature>(ctx.state, 'entitlements.feature', (f) =>
-    (archived === undefined || f.active === !archived) && (!lookupKey || f.lookup_key === lookupKey),
+  const items = listObjects<Stripe.Entitlements.Feature>(
+    ctx.state,
+    'entitlements.feature',
+    (f) => (archived === undefined || f.active === !archived) && (!lookupKey || f.lookup_key === lookupKey),
   )
   return paginate(items, params, '/v1/entitlements/features')
 })

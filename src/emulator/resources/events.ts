@@ -14,7 +14,12 @@ const THIRTY_DAYS = 30 * 86_400
 
 function typeMatches(pattern: string, type: string): boolean {
   if (!pattern.includes('*')) return pattern === type
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  )
   return re.test(type)
 }
 
@@ -32,12 +37,15 @@ route('get', '/v1/events', (ctx, params) => {
   const created = optRange(params, 'created')
   const delivered = optBool(params, 'delivery_success')
   const since = ctx.now(null) - THIRTY_DAYS
-  const items = listObjects<Stripe.Event>(ctx.state, 'event', (e) =>
-    e.created >= since &&
-    inRange(e.created, created) &&
-    (!type || typeMatches(type, e.type)) &&
-    (!types || types.includes(e.type)) &&
-    (delivered === undefined || (e.pending_webhooks === 0) === delivered),
+  const items = listObjects<Stripe.Event>(
+    ctx.state,
+    'event',
+    (e) =>
+      e.created >= since &&
+      inRange(e.created, created) &&
+      (!type || typeMatches(type, e.type)) &&
+      (!types || types.includes(e.type)) &&
+      (delivered === undefined || (e.pending_webhooks === 0) === delivered),
   )
   return paginate(items, params, '/v1/events')
 })

@@ -4,7 +4,15 @@
  * @module
  */
 import type Stripe from 'stripe'
-import { finalizeInvoice, invoicePaymentOf, markUncollectible, type PayOutcome, payInvoice, recordFailure, voidInvoice } from '../billing/invoices.js'
+import {
+  finalizeInvoice,
+  invoicePaymentOf,
+  markUncollectible,
+  type PayOutcome,
+  payInvoice,
+  recordFailure,
+  voidInvoice,
+} from '../billing/invoices.js'
 import { settleInvoice } from '../billing/lifecycle.js'
 import '../billing/manual-invoices.js'
 import { cardError, invalidRequest } from '../errors.js'
@@ -26,31 +34,51 @@ route('get', '/v1/invoices/:id/lines', (ctx, params, path) => {
   return paginate(invoice.lines.data, params, `/v1/invoices/${invoice.id}/lines`)
 })
 route('get', '/v1/invoices', (ctx, params) => {
-  allowOnly(params, [...LIST_PARAMS, 'customer', 'subscription', 'status', 'created', 'collection_method', 'due_date'])
+  allowOnly(params, [
+    ...LIST_PARAMS,
+    'customer',
+    'subscription',
+    'status',
+    'created',
+    'collection_method',
+    'due_date',
+  ])
   const customer = optString(params, 'customer')
   const subscription = optString(params, 'subscription')
   const status = optString(params, 'status')
   const created = optRange(params, 'created')
-  const items = listObjects<Stripe.Invoice>(ctx.state, 'invoice', (i) =>
-    (!customer || i.customer === customer) &&
-    (!subscription || subscriptionOf(i) === subscription) &&
-    (!status || i.status === status) &&
-    inRange(i.created, created),
+  const items = listObjects<Stripe.Invoice>(
+    ctx.state,
+    'invoice',
+    (i) =>
+      (!customer || i.customer === customer) &&
+      (!subscription || subscriptionOf(i) === subscription) &&
+      (!status || i.status === status) &&
+      inRange(i.created, created),
   )
   return paginate(items, params, '/v1/invoices')
 })
 route('post', '/v1/invoices/:id/finalize', (ctx, params, path) => {
   allowOnly(params, ['auto_advance'])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status !== 'draft') throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, 'invoice_unexpected_state' as string)
+  if (invoice.status !== 'draft')
+    throw invalidRequest(
+      `This invoice is already finalized, you can't re-finalize a non-draft invoice.`,
+      'invoice_unexpected_state' as string,
+    )
   finalizeInvoice(ctx, invoice)
   return invoice
 })
 route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
   allowOnly(params, ['payment_method', 'off_session', 'paid_out_of_band', 'forgive', 'source', 'mandate'])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid.', 'invoice_already_paid' as string)
-  if (invoice.status === 'void') throw invalidRequest('This invoice has been voided and cannot be paid.', 'invoice_unexpected_state' as string)
+  if (invoice.status === 'paid')
+    throw invalidRequest('Invoice is already paid.', 'invoice_already_paid' as string)
+  if (invoice.status === 'void')
+    throw invalidRequest(
+      'This invoice has been voided and cannot be paid.',
+      'invoice_unexpected_state' as string,
+    )
   const subId = subscriptionOf(invoice)
   const sub = subId ? (findObject<Stripe.Subscription>(ctx.state, subId, 'subscription') ?? null) : null
   const pm = optString(params, 'payment_method')
@@ -62,22 +90,33 @@ route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
     outcome = sub ? settleInvoice(c, sub, invoice, true) : payInvoice(c, invoice, null)
     if (!sub && outcome === 'failed') recordFailure(c, invoice, null)
   })
-  if (outcome !== 'paid') throw cardError('Your card was declined.', 'card_declined', { decline_code: 'generic_decline' })
+  if (outcome !== 'paid')
+    throw cardError('Your card was declined.', 'card_declined', { decline_code: 'generic_decline' })
   return invoice
 })
 route('post', '/v1/invoices/:id/void', (ctx, _params, path) => {
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status !== 'open') throw invalidRequest('You can only void an open invoice.', 'invoice_unexpected_state' as string)
+  if (invoice.status !== 'open')
+    throw invalidRequest('You can only void an open invoice.', 'invoice_unexpected_state' as string)
   voidInvoice(ctx, invoice)
   return invoice
 })
 route('post', '/v1/invoices/:id/mark_uncollectible', (ctx, _params, path) => {
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status !== 'open') throw invalidRequest('You can only mark an open invoice uncollectible.', 'invoice_unexpected_state' as string)
+  if (invoice.status !== 'open')
+    throw invalidRequest(
+      'You can only mark an open invoice uncollectible.',
+      'invoice_unexpected_state' as string,
+    )
   markUncollectible(ctx, invoice)
   return invoice
 })
 includable('invoice', 'payments', (ctx, invoice) => {
   const payment = invoicePaymentOf(ctx, invoice as { id: string })
-  return { object: 'list', url: `/v1/invoice_payments?invoice=${String(invoice.id)}`, has_more: false, data: payment ? [payment] : [] }
+  return {
+    object: 'list',
+    url: `/v1/invoice_payments?invoice=${String(invoice.id)}`,
+    has_more: false,
+    data: payment ? [payment] : [],
+  }
 })

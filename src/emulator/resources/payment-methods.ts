@@ -14,6 +14,7 @@ import { allowOnly, applyMetadata, optObject, optString, type Params, reqString 
 import { route } from '../registry.js'
 import { getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 import { setPaymentMethodAttacher } from './customers.js'
+import { createSepaDebitPaymentMethod } from './sepa-debit.js'
 
 /** What happens when a card is charged. */
 export type CardBehaviour =
@@ -224,10 +225,16 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentMethod {
     'customer',
     'payment_method',
     'allow_redisplay',
+    'sepa_debit',
   ])
   const type = optString(params, 'type') ?? 'card'
+  if (type === 'sepa_debit') return createSepaFromParams(ctx, params)
   if (type !== 'card')
-    throw invalidRequest(`The emulator supports only card PaymentMethods, not ${type}.`, undefined, 'type')
+    throw invalidRequest(
+      `The emulator supports card and sepa_debit PaymentMethods, not ${type}.`,
+      undefined,
+      'type',
+    )
   const cardParams = optObject(params, 'card')
   if (!cardParams) throw missingParam('card')
   allowOnly(cardParams, ['token', 'number', 'exp_month', 'exp_year', 'cvc', 'networks'], 'card')
@@ -245,6 +252,25 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentMethod {
     pm.billing_details.name = optString(billing, 'name') ?? null
     pm.billing_details.email = optString(billing, 'email') ?? null
   }
+  return pm
+}
+
+/** `type=sepa_debit`: Stripe requires the account holder's name and email for the mandate. */
+function createSepaFromParams(ctx: Ctx, params: Params): Stripe.PaymentMethod {
+  const sepa = optObject(params, 'sepa_debit')
+  if (!sepa) throw missingParam('sepa_debit')
+  allowOnly(sepa, ['iban'], 'sepa_debit')
+  const billing = optObject(params, 'billing_details') ?? {}
+  const name = optString(billing, 'name')
+  const email = optString(billing, 'email')
+  if (!name) throw missingParam('billing_details[name]')
+  if (!email) throw missingParam('billing_details[email]')
+  const pm = createSepaDebitPaymentMethod(ctx, {
+    iban: reqString(sepa, 'iban', 'sepa_debit[iban]'),
+    name,
+    email,
+  })
+  pm.metadata = applyMetadata({}, params)
   return pm
 }
 

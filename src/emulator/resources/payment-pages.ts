@@ -3,7 +3,9 @@
  * `GET /v1/payment_pages/:cs_id` + `POST /v1/payment_pages/:cs_id/confirm` routes.
  *
  * Payment mode: (customer.created) → payment_intent.created → charge.succeeded →
- * payment_intent.succeeded → checkout.session.completed. A decline leaves the session open (the
+ * payment_intent.succeeded → checkout.session.completed. With SEPA Direct Debit: … →
+ * charge.pending → payment_intent.processing → checkout.session.completed (`payment_status:
+ * 'unpaid'`), and the bank's answer later (resources/sepa-debit.ts). A decline leaves the session open (the
  * failed PaymentIntent and Charge are recorded, and a retry reuses the PaymentIntent).
  * Subscription mode: customer.created → payment_method.attached → billing's subscription and
  * first-invoice events → checkout.session.completed. A card that would be declined (including
@@ -103,7 +105,8 @@ async function payOnce(ctx: Ctx, session: Stripe.Checkout.Session, payer: Payer)
     return { outcome: 'requires_action' }
   }
   if (attempt.outcome === 'declined') return declined(attempt)
-  finishSession(ctx, session, payer, 'paid')
+  // A bank debit completes the session unpaid; `async_payment_succeeded`/`failed` follow.
+  finishSession(ctx, session, payer, attempt.outcome === 'processing' ? 'unpaid' : 'paid')
   return { outcome: 'complete' }
 }
 
@@ -127,6 +130,7 @@ function sessionPaymentIntent(
     description: data?.description ?? null,
     metadata: { ...(data?.metadata ?? {}) },
     setupFutureUsage: data?.setup_future_usage ?? null,
+    paymentMethodTypes: [...session.payment_method_types],
   })
   session.payment_intent = pi.id
   return pi

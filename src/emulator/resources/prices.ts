@@ -28,17 +28,45 @@ import { route } from '../registry.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { createProduct } from './products.js'
 
-const CREATE = ['currency', 'active', 'billing_scheme', 'currency_options', 'custom_unit_amount', 'lookup_key',
-  'metadata', 'nickname', 'product', 'product_data', 'recurring', 'tax_behavior', 'tiers', 'tiers_mode',
-  'transfer_lookup_key', 'transform_quantity', 'unit_amount', 'unit_amount_decimal'] as const
-const UPDATE = ['active', 'currency_options', 'lookup_key', 'metadata', 'nickname', 'tax_behavior',
-  'transfer_lookup_key'] as const
+const CREATE = [
+  'currency',
+  'active',
+  'billing_scheme',
+  'currency_options',
+  'custom_unit_amount',
+  'lookup_key',
+  'metadata',
+  'nickname',
+  'product',
+  'product_data',
+  'recurring',
+  'tax_behavior',
+  'tiers',
+  'tiers_mode',
+  'transfer_lookup_key',
+  'transform_quantity',
+  'unit_amount',
+  'unit_amount_decimal',
+] as const
+const UPDATE = [
+  'active',
+  'currency_options',
+  'lookup_key',
+  'metadata',
+  'nickname',
+  'tax_behavior',
+  'transfer_lookup_key',
+] as const
 const INTERVALS = ['day', 'week', 'month', 'year'] as const
 
 function readRecurring(params: Params, param: string): Stripe.Price.Recurring | null {
   const r = optObject(params, 'recurring', param)
   if (!r) return null
-  allowOnly(r, ['interval', 'interval_count', 'meter', 'usage_type', 'trial_period_days', 'aggregate_usage'], param)
+  allowOnly(
+    r,
+    ['interval', 'interval_count', 'meter', 'usage_type', 'trial_period_days', 'aggregate_usage'],
+    param,
+  )
   const interval = optEnum(r, 'interval', INTERVALS, `${param}[interval]`)
   if (!interval) throw missingParam(`${param}[interval]`)
   const count = optInt(r, 'interval_count', `${param}[interval_count]`) ?? 1
@@ -54,7 +82,11 @@ function readRecurring(params: Params, param: string): Stripe.Price.Recurring | 
 
 /** Moves a lookup key to a new price, as Stripe does with `transfer_lookup_key=true`. */
 function claimLookupKey(ctx: Ctx, key: string, transfer: boolean, selfId?: string): void {
-  const holder = listObjects<Stripe.Price>(ctx.state, 'price', (p) => p.lookup_key === key && p.id !== selfId)[0]
+  const holder = listObjects<Stripe.Price>(
+    ctx.state,
+    'price',
+    (p) => p.lookup_key === key && p.id !== selfId,
+  )[0]
   if (!holder) return
   if (!transfer) {
     throw invalidRequest(
@@ -69,12 +101,22 @@ function claimLookupKey(ctx: Ctx, key: string, transfer: boolean, selfId?: strin
 }
 
 /** Stripe accepts these, but the emulator does not model them: refuse plainly rather than ignore. */
-const UNSUPPORTED = ['currency_options', 'custom_unit_amount', 'tiers', 'tiers_mode', 'transform_quantity'] as const
+const UNSUPPORTED = [
+  'currency_options',
+  'custom_unit_amount',
+  'tiers',
+  'tiers_mode',
+  'transform_quantity',
+] as const
 
 function refuseUnsupported(params: Params, name: (k: string) => string): void {
   for (const key of UNSUPPORTED) {
     if (params[key] !== undefined && params[key] !== '') {
-      throw invalidRequest(`The Tollgate emulator does not support ${name(key)}.`, 'parameter_unsupported', name(key))
+      throw invalidRequest(
+        `The Tollgate emulator does not support ${name(key)}.`,
+        'parameter_unsupported',
+        name(key),
+      )
     }
   }
   optEnum(params, 'billing_scheme', ['per_unit'] as const, name('billing_scheme'))
@@ -90,7 +132,8 @@ export function createPrice(ctx: Ctx, params: Params, prefix = ''): Stripe.Price
   if (unitAmount === undefined && decimal === undefined) {
     throw missingParam(name('unit_amount'))
   }
-  if (unitAmount !== undefined && unitAmount < 0) throw invalidParam(name('unit_amount'), 'Invalid unit_amount')
+  if (unitAmount !== undefined && unitAmount < 0)
+    throw invalidParam(name('unit_amount'), 'Invalid unit_amount')
   const recurring = readRecurring(params, name('recurring'))
   const productId = resolveProduct(ctx, params, name)
   const lookupKey = nullableString(params, 'lookup_key', name('lookup_key')) ?? null
@@ -110,13 +153,16 @@ export function createPrice(ctx: Ctx, params: Params, prefix = ''): Stripe.Price
     nickname: nullableString(params, 'nickname') ?? null,
     product: productId,
     recurring,
-    tax_behavior: optEnum(params, 'tax_behavior', ['exclusive', 'inclusive', 'unspecified'] as const) ?? 'unspecified',
+    tax_behavior:
+      optEnum(params, 'tax_behavior', ['exclusive', 'inclusive', 'unspecified'] as const) ?? 'unspecified',
     tiers_mode: null,
     transform_quantity: null,
     type: recurring ? 'recurring' : 'one_time',
     unit_amount: amount,
     // A decimal string on the wire; the SDK's type is its parsed form.
-    unit_amount_decimal: (amount !== null ? String(amount) : (decimal ?? null)) as Stripe.Price['unit_amount_decimal'],
+    unit_amount_decimal: (amount !== null
+      ? String(amount)
+      : (decimal ?? null)) as Stripe.Price['unit_amount_decimal'],
   }
   insertObject(ctx.state, price)
   ctx.emit('price.created', price)
@@ -151,7 +197,16 @@ route('post', '/v1/prices', (ctx, params) => createPrice(ctx, params))
 route('get', '/v1/prices/:id', (ctx, _params, path) => getObject(ctx.state, 'price', path.id!))
 route('post', '/v1/prices/:id', (ctx, params, path) => updatePrice(ctx, path.id!, params))
 route('get', '/v1/prices', (ctx, params) => {
-  allowOnly(params, [...LIST_PARAMS, 'active', 'created', 'currency', 'lookup_keys', 'product', 'recurring', 'type'])
+  allowOnly(params, [
+    ...LIST_PARAMS,
+    'active',
+    'created',
+    'currency',
+    'lookup_keys',
+    'product',
+    'recurring',
+    'type',
+  ])
   const active = optBool(params, 'active')
   const currency = optString(params, 'currency')?.toLowerCase()
   const lookupKeys = optStringArray(params, 'lookup_keys')
@@ -165,16 +220,20 @@ route('get', '/v1/prices', (ctx, params) => {
   const recurring = optObject(params, 'recurring')
   if (recurring) allowOnly(recurring, ['interval', 'meter', 'usage_type'], 'recurring')
   const interval = recurring && optEnum(recurring, 'interval', INTERVALS, 'recurring[interval]')
-  const usage = recurring && optEnum(recurring, 'usage_type', ['licensed', 'metered'] as const, 'recurring[usage_type]')
-  const items = listObjects<Stripe.Price>(ctx.state, 'price', (p) =>
-    (!interval || p.recurring?.interval === interval) &&
-    (!usage || p.recurring?.usage_type === usage) &&
-    (active === undefined || p.active === active) &&
-    (!currency || p.currency === currency) &&
-    (!lookupKeys || (p.lookup_key !== null && lookupKeys.includes(p.lookup_key))) &&
-    (!product || p.product === product) &&
-    (!type || p.type === type) &&
-    inRange(p.created, created),
+  const usage =
+    recurring && optEnum(recurring, 'usage_type', ['licensed', 'metered'] as const, 'recurring[usage_type]')
+  const items = listObjects<Stripe.Price>(
+    ctx.state,
+    'price',
+    (p) =>
+      (!interval || p.recurring?.interval === interval) &&
+      (!usage || p.recurring?.usage_type === usage) &&
+      (active === undefined || p.active === active) &&
+      (!currency || p.currency === currency) &&
+      (!lookupKeys || (p.lookup_key !== null && lookupKeys.includes(p.lookup_key))) &&
+      (!product || p.product === product) &&
+      (!type || p.type === type) &&
+      inRange(p.created, created),
   )
   return paginate(items, params, '/v1/prices')
 })

@@ -26,11 +26,39 @@ import { route } from '../registry.js'
 import { deleteObject, getObject, insertObject, listObjects } from '../state.js'
 import { createPrice } from './prices.js'
 
-const CREATE = ['name', 'active', 'default_price_data', 'description', 'id', 'images', 'marketing_features',
-  'metadata', 'package_dimensions', 'shippable', 'statement_descriptor', 'tax_code', 'tax_details', 'type',
-  'unit_label', 'url'] as const
-const UPDATE = ['active', 'default_price', 'description', 'images', 'marketing_features', 'metadata', 'name',
-  'package_dimensions', 'shippable', 'statement_descriptor', 'tax_code', 'unit_label', 'url'] as const
+const CREATE = [
+  'name',
+  'active',
+  'default_price_data',
+  'description',
+  'id',
+  'images',
+  'marketing_features',
+  'metadata',
+  'package_dimensions',
+  'shippable',
+  'statement_descriptor',
+  'tax_code',
+  'tax_details',
+  'type',
+  'unit_label',
+  'url',
+] as const
+const UPDATE = [
+  'active',
+  'default_price',
+  'description',
+  'images',
+  'marketing_features',
+  'metadata',
+  'name',
+  'package_dimensions',
+  'shippable',
+  'statement_descriptor',
+  'tax_code',
+  'unit_label',
+  'url',
+] as const
 
 /** `marketing_features[][name]`: display-only bullet points (entitlement features are separate). */
 function readMarketingFeatures(params: Params): Stripe.Product.MarketingFeature[] | undefined {
@@ -38,7 +66,8 @@ function readMarketingFeatures(params: Params): Stripe.Product.MarketingFeature[
   if (list === undefined) return params.marketing_features === '' ? [] : undefined
   return list.map((entry, i) => {
     const name = `marketing_features[${i}]`
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalidParam(name, `Invalid object: ${name}`)
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw invalidParam(name, `Invalid object: ${name}`)
     allowOnly(entry, ['name'], name)
     return { name: reqString(entry, 'name', `${name}[name]`) }
   })
@@ -55,7 +84,11 @@ function applyOptionalFields(p: Stripe.Product, params: Params): void {
     if (value !== undefined) p[key] = value
   }
   if (params.package_dimensions !== undefined) {
-    throw invalidRequest('The Tollgate emulator does not support package_dimensions.', 'parameter_unsupported', 'package_dimensions')
+    throw invalidRequest(
+      'The Tollgate emulator does not support package_dimensions.',
+      'parameter_unsupported',
+      'package_dimensions',
+    )
   }
 }
 
@@ -104,7 +137,10 @@ function updateProduct(ctx: Ctx, id: string, params: Params): Stripe.Product {
   if (defaultPrice) {
     const price = getObject<Stripe.Price>(ctx.state, 'price', defaultPrice, 'default_price')
     if (price.product !== product.id) {
-      throw invalidParam('default_price', `The price \`${price.id}\` does not belong to product \`${product.id}\`.`)
+      throw invalidParam(
+        'default_price',
+        `The price \`${price.id}\` does not belong to product \`${product.id}\`.`,
+      )
     }
   }
   const name = optString(params, 'name')
@@ -141,12 +177,15 @@ route('get', '/v1/products', (ctx, params) => {
   const created = optRange(params, 'created')
   const shippable = optBool(params, 'shippable')
   const url = optString(params, 'url')
-  const items = listObjects<Stripe.Product>(ctx.state, 'product', (p) =>
-    (active === undefined || p.active === active) &&
-    (!ids || ids.includes(p.id)) &&
-    (shippable === undefined || p.shippable === shippable) &&
-    (url === undefined || p.url === url) &&
-    inRange(p.created, created),
+  const items = listObjects<Stripe.Product>(
+    ctx.state,
+    'product',
+    (p) =>
+      (active === undefined || p.active === active) &&
+      (!ids || ids.includes(p.id)) &&
+      (shippable === undefined || p.shippable === shippable) &&
+      (url === undefined || p.url === url) &&
+      inRange(p.created, created),
   )
   return paginate(items, params, '/v1/products')
 })

@@ -17,9 +17,16 @@ export function resolveDiscount(ctx: Ctx, params: Params): ResolvedDiscount {
   const first = optArray(params, 'discounts')?.[0]
   const entry = first && typeof first === 'object' && !Array.isArray(first) ? first : {}
   const couponId = optString(entry, 'coupon', 'discounts[0][coupon]') ?? optString(params, 'coupon')
-  const promoId = optString(entry, 'promotion_code', 'discounts[0][promotion_code]') ?? optString(params, 'promotion_code')
+  const promoId =
+    optString(entry, 'promotion_code', 'discounts[0][promotion_code]') ?? optString(params, 'promotion_code')
   if (promoId) {
-    const promo = getObject<Stripe.PromotionCode>(ctx.state, 'promotion_code', promoId, 'promotion_code', 'promotion code')
+    const promo = getObject<Stripe.PromotionCode>(
+      ctx.state,
+      'promotion_code',
+      promoId,
+      'promotion_code',
+      'promotion code',
+    )
     const ok = redeemablePromotion(ctx, promo)
     if ('reason' in ok) throw invalidParam('promotion_code', ok.reason)
     promo.times_redeemed++
@@ -27,7 +34,8 @@ export function resolveDiscount(ctx: Ctx, params: Params): ResolvedDiscount {
   }
   if (couponId) {
     const coupon = getObject<Stripe.Coupon>(ctx.state, 'coupon', couponId, 'coupon')
-    if (!couponIsRedeemable(ctx, coupon)) throw invalidParam('coupon', 'This coupon can no longer be redeemed.')
+    if (!couponIsRedeemable(ctx, coupon))
+      throw invalidParam('coupon', 'This coupon can no longer be redeemed.')
     return { coupon, promotionCode: null }
   }
   return { coupon: null, promotionCode: null }

@@ -6,7 +6,14 @@
  */
 import type Stripe from 'stripe'
 import { changePlan, type Proration } from '../billing/change-plan.js'
-import { changeSubscription, endSubscription, endTrialNow, scheduleCycle, startSubscription, unscheduleAll } from '../billing/lifecycle.js'
+import {
+  changeSubscription,
+  endSubscription,
+  endTrialNow,
+  scheduleCycle,
+  startSubscription,
+  unscheduleAll,
+} from '../billing/lifecycle.js'
 import { buildSubscription, clockOfSubscription, currentPeriodEnd, type ItemInput } from '../billing/model.js'
 import type { Ctx } from '../context.js'
 import { cardError, invalidParam, invalidRequest, missingParam } from '../errors.js'
@@ -29,27 +36,80 @@ import { route } from '../registry.js'
 import { deleteObject, getObject, listObjects } from '../state.js'
 import { resolveDiscount } from './subscription-discounts.js'
 
-const CREATE = ['customer', 'items', 'default_payment_method', 'trial_period_days', 'trial_end', 'trial_from_plan',
-  'metadata', 'discounts', 'coupon', 'promotion_code', 'payment_behavior', 'cancel_at_period_end', 'cancel_at',
-  'description', 'off_session', 'proration_behavior', 'collection_method', 'payment_settings', 'billing_cycle_anchor',
-  'automatic_tax', 'add_invoice_items', 'default_tax_rates', 'currency', 'trial_settings', 'days_until_due',
-  'default_source', 'billing_mode', 'expand'] as const
-const UPDATE = ['items', 'cancel_at_period_end', 'cancel_at', 'proration_behavior', 'trial_end', 'metadata',
-  'default_payment_method', 'description', 'payment_behavior', 'off_session', 'proration_date', 'discounts', 'coupon',
-  'promotion_code', 'cancellation_details', 'billing_cycle_anchor', 'pause_collection', 'collection_method',
-  'default_source', 'trial_from_plan', 'payment_settings', 'automatic_tax'] as const
+const CREATE = [
+  'customer',
+  'items',
+  'default_payment_method',
+  'trial_period_days',
+  'trial_end',
+  'trial_from_plan',
+  'metadata',
+  'discounts',
+  'coupon',
+  'promotion_code',
+  'payment_behavior',
+  'cancel_at_period_end',
+  'cancel_at',
+  'description',
+  'off_session',
+  'proration_behavior',
+  'collection_method',
+  'payment_settings',
+  'billing_cycle_anchor',
+  'automatic_tax',
+  'add_invoice_items',
+  'default_tax_rates',
+  'currency',
+  'trial_settings',
+  'days_until_due',
+  'default_source',
+  'billing_mode',
+  'expand',
+] as const
+const UPDATE = [
+  'items',
+  'cancel_at_period_end',
+  'cancel_at',
+  'proration_behavior',
+  'trial_end',
+  'metadata',
+  'default_payment_method',
+  'description',
+  'payment_behavior',
+  'off_session',
+  'proration_date',
+  'discounts',
+  'coupon',
+  'promotion_code',
+  'cancellation_details',
+  'billing_cycle_anchor',
+  'pause_collection',
+  'collection_method',
+  'default_source',
+  'trial_from_plan',
+  'payment_settings',
+  'automatic_tax',
+] as const
 
 function readItems(ctx: Ctx, params: Params): ItemInput[] {
   const raw = optArray(params, 'items')
   if (!raw || raw.length === 0) throw missingParam('items')
   return raw.map((entry, i) => {
     if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
-    allowOnly(entry, ['price', 'quantity', 'metadata', 'tax_rates', 'discounts', 'price_data', 'plan'], `items[${i}]`)
-    const priceId = optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan', `items[${i}][plan]`)
+    allowOnly(
+      entry,
+      ['price', 'quantity', 'metadata', 'tax_rates', 'discounts', 'price_data', 'plan'],
+      `items[${i}]`,
+    )
+    const priceId =
+      optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan', `items[${i}][plan]`)
     if (!priceId) throw missingParam(`items[${i}][price]`)
     const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)
     if (price.type !== 'recurring') {
-      throw invalidParam(`items[${i}][price]`, `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`)
+      throw invalidParam(
+        `items[${i}][price]`,
+        `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
+      )
     }
     const quantity = optInt(entry, 'quantity', `items[${i}][quantity]`) ?? 1
     if (quantity < 1) throw invalidParam(`items[${i}][quantity]`, 'Invalid quantity')
@@ -75,14 +135,23 @@ function readTrialEnd(params: Params, now: number, items: ItemInput[]): number |
 
 function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
   allowOnly(params, CREATE)
-  const customer = getObject<Stripe.Customer>(ctx.state, 'customer', reqString(params, 'customer'), 'customer')
+  const customer = getObject<Stripe.Customer>(
+    ctx.state,
+    'customer',
+    reqString(params, 'customer'),
+    'customer',
+  )
   const items = readItems(ctx, params)
   const now = ctx.now(typeof customer.test_clock === 'string' ? customer.test_clock : null)
   const pm = optString(params, 'default_payment_method')
   if (pm) getObject(ctx.state, 'payment_method', pm, 'default_payment_method', 'PaymentMethod')
   const behaviour =
-    optEnum(params, 'payment_behavior', ['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'] as const) ??
-    'allow_incomplete'
+    optEnum(params, 'payment_behavior', [
+      'allow_incomplete',
+      'default_incomplete',
+      'error_if_incomplete',
+      'pending_if_incomplete',
+    ] as const) ?? 'allow_incomplete'
   const discount = resolveDiscount(ctx, params)
   const sub = buildSubscription(ctx, {
     customer: customer.id,
@@ -98,14 +167,20 @@ function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
   if (sub.status === 'incomplete' && behaviour === 'error_if_incomplete') {
     // Stripe creates no subscription when it refuses one.
     unscheduleAll(ctx, sub.id)
-    for (const id of [sub.id, String(sub.latest_invoice), ...(sub.discounts as unknown as string[])]) deleteObject(ctx.state, id)
+    for (const id of [sub.id, String(sub.latest_invoice), ...(sub.discounts as unknown as string[])])
+      deleteObject(ctx.state, id)
     throw cardError('Your card was declined.', 'card_declined', { decline_code: 'generic_decline' })
   }
   if (optBool(params, 'cancel_at_period_end')) scheduleCancel(ctx, sub, true)
   return sub
 }
 
-function scheduleCancel(ctx: Ctx, sub: Stripe.Subscription, atPeriodEnd: boolean, cancelAt?: number | null): void {
+function scheduleCancel(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  atPeriodEnd: boolean,
+  cancelAt?: number | null,
+): void {
   const now = ctx.now(clockOfSubscription(ctx, sub))
   changeSubscription(ctx, sub, (s) => {
     if (atPeriodEnd) {
@@ -120,7 +195,12 @@ function scheduleCancel(ctx: Ctx, sub: Stripe.Subscription, atPeriodEnd: boolean
     }
     const scheduled = s.cancel_at !== null
     s.canceled_at = scheduled ? now : null
-    s.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: scheduled ? 'cancellation_requested' : null } as Stripe.Subscription.CancellationDetails
+    s.cancellation_details = {
+      comment: null,
+      feedback: null,
+      feedback_option: null,
+      reason: scheduled ? 'cancellation_requested' : null,
+    } as Stripe.Subscription.CancellationDetails
   })
   scheduleCycle(ctx, sub)
 }
@@ -131,7 +211,9 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.')
   }
-  const behaviour = optEnum(params, 'proration_behavior', ['create_prorations', 'none', 'always_invoice'] as const) ?? 'create_prorations'
+  const behaviour =
+    optEnum(params, 'proration_behavior', ['create_prorations', 'none', 'always_invoice'] as const) ??
+    'create_prorations'
   const swaps = readSwaps(ctx, sub, params)
   for (const swap of swaps) changePlan(ctx, sub, swap, behaviour as Proration)
   const atPeriodEnd = optBool(params, 'cancel_at_period_end')
@@ -152,17 +234,33 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
   return sub
 }
 
-function readSwaps(ctx: Ctx, sub: Stripe.Subscription, params: Params): Array<{ item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }> {
+function readSwaps(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  params: Params,
+): Array<{ item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }> {
   const raw = optArray(params, 'items') ?? []
   return raw.map((entry, i) => {
     if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
-    allowOnly(entry, ['id', 'price', 'quantity', 'metadata', 'deleted', 'tax_rates', 'discounts', 'plan'], `items[${i}]`)
+    allowOnly(
+      entry,
+      ['id', 'price', 'quantity', 'metadata', 'deleted', 'tax_rates', 'discounts', 'plan'],
+      `items[${i}]`,
+    )
     const itemId = optString(entry, 'id', `items[${i}][id]`) ?? sub.items.data[0]?.id
     const item = sub.items.data.find((it) => it.id === itemId)
-    if (!item) throw invalidRequest(`No such subscription item: '${itemId}'`, 'resource_missing', `items[${i}][id]`, 404)
-    const priceId = optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan') ?? item.price.id
+    if (!item)
+      throw invalidRequest(
+        `No such subscription item: '${itemId}'`,
+        'resource_missing',
+        `items[${i}][id]`,
+        404,
+      )
+    const priceId =
+      optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan') ?? item.price.id
     const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)
-    if (price.currency !== sub.currency) throw invalidParam(`items[${i}][price]`, 'The price currency must match the subscription currency.')
+    if (price.currency !== sub.currency)
+      throw invalidParam(`items[${i}][price]`, 'The price currency must match the subscription currency.')
     return { item, price, quantity: optInt(entry, 'quantity', `items[${i}][quantity]`) ?? item.quantity ?? 1 }
   })
 }
@@ -189,9 +287,15 @@ function changeTrialEnd(ctx: Ctx, sub: Stripe.Subscription, params: Params): voi
 function cancelSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscription {
   allowOnly(params, ['invoice_now', 'prorate', 'cancellation_details'])
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', id)
-  if (sub.status === 'canceled') throw invalidRequest(`No such subscription: '${id}'`, 'resource_missing', 'id', 404)
+  if (sub.status === 'canceled')
+    throw invalidRequest(`No such subscription: '${id}'`, 'resource_missing', 'id', 404)
   sub.canceled_at = ctx.now(clockOfSubscription(ctx, sub))
-  sub.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' } as Stripe.Subscription.CancellationDetails
+  sub.cancellation_details = {
+    comment: null,
+    feedback: null,
+    feedback_option: null,
+    reason: 'cancellation_requested',
+  } as Stripe.Subscription.CancellationDetails
   endSubscription(ctx, sub, 'cancellation_requested')
   return sub
 }
@@ -211,26 +315,48 @@ route('post', '/v1/subscriptions/:id/resume', (ctx, params, path) => {
   return sub
 })
 route('get', '/v1/subscriptions', (ctx, params) => {
-  allowOnly(params, [...LIST_PARAMS, 'customer', 'status', 'price', 'test_clock', 'created', 'collection_method',
-    'current_period_end', 'current_period_start', 'automatic_tax'])
+  allowOnly(params, [
+    ...LIST_PARAMS,
+    'customer',
+    'status',
+    'price',
+    'test_clock',
+    'created',
+    'collection_method',
+    'current_period_end',
+    'current_period_start',
+    'automatic_tax',
+  ])
   const customer = optString(params, 'customer')
   const status = optString(params, 'status')
   const price = optString(params, 'price')
   const clock = optString(params, 'test_clock')
   const created = optRange(params, 'created')
-  const items = listObjects<Stripe.Subscription>(ctx.state, 'subscription', (s) =>
-    (!customer || s.customer === customer) &&
-    (status === 'all' ? true : status ? s.status === status : s.status !== 'canceled' && s.status !== 'incomplete_expired') &&
-    (!price || s.items.data.some((i) => i.price.id === price)) &&
-    // As on Stripe: test-clock subscriptions are listed only for their clock or their customer.
-    (clock ? s.test_clock === clock : customer !== undefined || !s.test_clock) &&
-    inRange(s.created, created),
+  const items = listObjects<Stripe.Subscription>(
+    ctx.state,
+    'subscription',
+    (s) =>
+      (!customer || s.customer === customer) &&
+      (status === 'all'
+        ? true
+        : status
+          ? s.status === status
+          : s.status !== 'canceled' && s.status !== 'incomplete_expired') &&
+      (!price || s.items.data.some((i) => i.price.id === price)) &&
+      // As on Stripe: test-clock subscriptions are listed only for their clock or their customer.
+      (clock ? s.test_clock === clock : customer !== undefined || !s.test_clock) &&
+      inRange(s.created, created),
   )
   return paginate(items, params, '/v1/subscriptions')
 })
 route('get', '/v1/subscription_items', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'subscription'])
-  const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', reqString(params, 'subscription'), 'subscription')
+  const sub = getObject<Stripe.Subscription>(
+    ctx.state,
+    'subscription',
+    reqString(params, 'subscription'),
+    'subscription',
+  )
   return paginate(sub.items.data, params, '/v1/subscription_items')
 })
 route('get', '/v1/subscription_items/:id', (ctx, _p, path) => {

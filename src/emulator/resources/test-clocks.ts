@@ -45,9 +45,10 @@ async function advanceClock(ctx: Ctx, id: string, params: Params): Promise<Strip
   const clock = clockOf(ctx, id)
   const target = reqInt(params, 'frozen_time')
   if (target <= clock.frozen_time) {
-    throw invalidParam('frozen_time', 'The frozen_time must be after the test clock\'s current frozen_time.')
+    throw invalidParam('frozen_time', "The frozen_time must be after the test clock's current frozen_time.")
   }
-  if (clock.status === 'advancing') throw invalidRequest('The test clock is already advancing.', 'test_clock_advancing' as string)
+  if (clock.status === 'advancing')
+    throw invalidRequest('The test clock is already advancing.', 'test_clock_advancing' as string)
   clock.status = 'advancing'
   clock.status_details = { advancing: { target_frozen_time: target } }
   await ctx.runSeparately((c) => {
@@ -65,7 +66,9 @@ async function advanceClock(ctx: Ctx, id: string, params: Params): Promise<Strip
 
 route('post', '/v1/test_helpers/test_clocks', (ctx, params) => createClock(ctx, params))
 route('get', '/v1/test_helpers/test_clocks/:id', (ctx, _p, path) => clockOf(ctx, path.id!))
-route('post', '/v1/test_helpers/test_clocks/:id/advance', (ctx, params, path) => advanceClock(ctx, path.id!, params))
+route('post', '/v1/test_helpers/test_clocks/:id/advance', (ctx, params, path) =>
+  advanceClock(ctx, path.id!, params),
+)
 route('delete', '/v1/test_helpers/test_clocks/:id', (ctx, _p, path) => {
   const clock = clockOf(ctx, path.id!)
   ctx.state.jobs = ctx.state.jobs.filter((j) => j.clockId !== clock.id)

@@ -42,7 +42,11 @@ function readEnabledEvents(params: Params): string[] | undefined {
   if (events.length === 0) throw missingParam('enabled_events')
   events.forEach((type, i) => {
     const valid = type === '*' ? events.length === 1 : /^[a-z_]+(\.[a-z0-9_]+)+$/.test(type)
-    if (!valid) throw invalidParam(`enabled_events[${i}]`, `Invalid enabled_events[${i}]: '${type}' is not an event type.`)
+    if (!valid)
+      throw invalidParam(
+        `enabled_events[${i}]`,
+        `Invalid enabled_events[${i}]: '${type}' is not an event type.`,
+      )
   })
   return events
 }
@@ -74,7 +78,13 @@ function createEndpoint(ctx: Ctx, params: Params): Stripe.WebhookEndpoint {
 
 function updateEndpoint(ctx: Ctx, id: string, params: Params): Stripe.WebhookEndpoint {
   allowOnly(params, ['url', 'enabled_events', 'description', 'disabled', 'metadata'])
-  const endpoint = getObject<Stripe.WebhookEndpoint>(ctx.state, 'webhook_endpoint', id, 'id', 'webhook endpoint')
+  const endpoint = getObject<Stripe.WebhookEndpoint>(
+    ctx.state,
+    'webhook_endpoint',
+    id,
+    'id',
+    'webhook endpoint',
+  )
   const url = readUrl(params)
   if (url) endpoint.url = url
   const events = readEnabledEvents(params)
@@ -93,7 +103,13 @@ route('get', '/v1/webhook_endpoints/:id', (ctx, _p, path) =>
 )
 route('post', '/v1/webhook_endpoints/:id', (ctx, params, path) => updateEndpoint(ctx, path.id!, params))
 route('delete', '/v1/webhook_endpoints/:id', (ctx, _p, path) => {
-  const endpoint = getObject<Stripe.WebhookEndpoint>(ctx.state, 'webhook_endpoint', path.id!, 'id', 'webhook endpoint')
+  const endpoint = getObject<Stripe.WebhookEndpoint>(
+    ctx.state,
+    'webhook_endpoint',
+    path.id!,
+    'id',
+    'webhook endpoint',
+  )
   deleteObject(ctx.state, endpoint.id)
   return { id: endpoint.id, object: 'webhook_endpoint', deleted: true }
 })

@@ -129,9 +129,13 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
     const deps = { ...t.deps, mail: smtp }
     await deps.db
       .transaction()
-      .execute((trx) => enqueueMail(trx, { to: 'secret@example.com', template: 'test-hello', data: { name: 'tok_SECRET' } }))
+      .execute((trx) =>
+        enqueueMail(trx, { to: 'secret@example.com', template: 'test-hello', data: { name: 'tok_SECRET' } }),
+      )
     await sendDueMail(deps)
-    expect(smtp.sent.map((m) => m.text)).toEqual(['Hi tok_SECRET, your library: https://shop.example/library'])
+    expect(smtp.sent.map((m) => m.text)).toEqual([
+      'Hi tok_SECRET, your library: https://shop.example/library',
+    ])
     const [row] = await listDevMail(deps.db, 'secret@example.com')
     expect(row).toMatchObject({ status: 'sent', subject: 'Hello tok_SECRET', data: {} })
     expect(JSON.stringify({ text: row!.text, html: row!.html })).not.toContain('tok_SECRET')

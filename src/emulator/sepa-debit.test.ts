@@ -1,0 +1,222 @@
+import type Stripe from 'stripe'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { FAILING_TEST_IBAN, isValidIban, SUCCEEDING_TEST_IBAN } from './resources/sepa-debit.js'
+import { assertStripeShape } from './shapes.js'
+import {
+  postPageForm,
+  type Receiver,
+  startReceiver,
+  startTestEmulator,
+  type TestEmulator,
+} from './testing.js'
+
+const SETTLE_SECONDS = 120
+
+let t: TestEmulator
+let stripe: Stripe
+let receiver: Receiver
+let eurPrice: Stripe.Price
+let usdPrice: Stripe.Price
+
+beforeAll(async () => {
+  t = await startTestEmulator({ asyncPaymentSeconds: SETTLE_SECONDS })
+  stripe = t.stripe
+  receiver = await startReceiver(stripe)
+  eurPrice = await stripe.prices.create({
+    currency: 'eur',
+    unit_amount: 1900,
+    product_data: { name: 'Atlas (PDF)' },
+  })
+  usdPrice = await stripe.prices.create({ currency: 'usd', unit_amount: 900, product_data: { name: 'Zine' } })
+})
+
+afterAll(async () => {
+  await receiver?.close()
+  await t?.close()
+})
+
+beforeEach(async () => {
+  await t.emulator.idle()
+  receiver.received.length = 0
+})
+
+function newSession(price: Stripe.Price): Promise<Stripe.Checkout.Session> {
+  return stripe.checkout.sessions.create({
+    mode: 'payment',
+    line_items: [{ price: price.id, quantity: 1 }],
+    success_url: 'http://shop.test/ok?session_id={CHECKOUT_SESSION_ID}',
+  })
+}
+
+function paySepa(session: Stripe.Checkout.Session, iban: string, ibanName = 'Ada Lovelace') {
+  return postPageForm(session.url ?? '', {
+    email: 'ada@example.com',
+    paymentMethodType: 'sepa_debit',
+    iban,
+    ibanName,
+  })
+}
+
+async function settle(): Promise<void> {
+  await t.emulator.clock.advance(SETTLE_SECONDS)
+  await t.emulator.idle()
+}
+
+describe('IBAN check', () => {
+  it("accepts Stripe's test IBANs and refuses a mistyped one", () => {
+    expect(isValidIban(SUCCEEDING_TEST_IBAN)).toBe(true)
+    expect(isValidIban(FAILING_TEST_IBAN)).toBe(true)
+    expect(isValidIban('de89 3704 0044 0532 0130 00')).toBe(true)
+    expect(isValidIban('AT611904300234573202')).toBe(false)
+    expect(isValidIban('AT61')).toBe(false)
+  })
+})
+
+describe('SEPA Direct Debit on the hosted Checkout page', () => {
+  it('is offered for a one-time EUR payment and not for USD', async () => {
+    const eur = await newSession(eurPrice)
+    expect(eur.payment_method_types).toEqual(['card', 'sepa_debit'])
+    const eurHtml = await (await fetch(eur.url ?? '')).text()
+    expect(eurHtml).toContain('name="iban"')
+    expect(eurHtml).toContain('value="sepa_debit"')
+    const usd = await newSession(usdPrice)
+    expect(usd.payment_method_types).toEqual(['card'])
+    expect(await (await fetch(usd.url ?? '')).text()).not.toContain('name="iban"')
+    // Choosing SEPA on a session that does not offer it falls back to the card form's checks.
+    const res = await paySepa(usd, SUCCEEDING_TEST_IBAN)
+    expect(res.status).toBe(400)
+    expect(res.html).toContain('Your card number is incomplete.')
+  })
+
+  it('completes the session unpaid while processing, then paid with async_payment_succeeded', async () => {
+    const session = await newSession(eurPrice)
+    const res = await paySepa(session, 'AT61 1904 3002 3457 3201')
+    expect(res.status).toBe(303)
+    expect(res.location).toBe(`http://shop.test/ok?session_id=${session.id}`)
+    await t.emulator.idle()
+
+    const completed = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    assertStripeShape(completed)
+    expect(completed.status).toBe('complete')
+    expect(completed.payment_status).toBe('unpaid')
+    const pi = completed.payment_intent as Stripe.PaymentIntent
+    expect(pi.status).toBe('processing')
+    expect(pi.payment_method_types).toEqual(['card', 'sepa_debit'])
+    const pending = await stripe.charges.retrieve(String(pi.latest_charge))
+    assertStripeShape(pending)
+    expect(pending.status).toBe('pending')
+    expect(pending.paid).toBe(false)
+    expect(pending.payment_method_details?.type).toBe('sepa_debit')
+    expect(pending.payment_method_details?.sepa_debit?.last4).toBe('3201')
+    const pm = await stripe.paymentMethods.retrieve(String(pi.payment_method))
+    assertStripeShape(pm)
+    expect(pm.type).toBe('sepa_debit')
+    expect(pm.billing_details).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' })
+    expect(receiver.types()).toEqual([
+      'payment_intent.created',
+      'charge.pending',
+      'payment_intent.processing',
+      'checkout.session.completed',
+    ])
+    const completedEvent = receiver.received.at(-1)?.event.data.object as Stripe.Checkout.Session
+    expect(completedEvent.payment_status).toBe('unpaid')
+
+    // Nothing happens before the bank answers.
+    await t.emulator.clock.advance(SETTLE_SECONDS - 5)
+    await t.emulator.idle()
+    expect(receiver.received).toHaveLength(4)
+
+    await t.emulator.clock.advance(5)
+    await t.emulator.idle()
+    expect(receiver.types().slice(4)).toEqual([
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.async_payment_succeeded',
+    ])
+    for (const r of receiver.received) assertStripeShape(r.event)
+    const paid = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    expect(paid.payment_status).toBe('paid')
+    expect((paid.payment_intent as Stripe.PaymentIntent).status).toBe('succeeded')
+    expect((paid.payment_intent as Stripe.PaymentIntent).amount_received).toBe(1900)
+    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    expect(charge).toMatchObject({ status: 'succeeded', paid: true })
+  })
+
+  it('fails the debit of the failing test IBAN with async_payment_failed', async () => {
+    const session = await newSession(eurPrice)
+    expect((await paySepa(session, FAILING_TEST_IBAN)).status).toBe(303)
+    await settle()
+    expect(receiver.types()).toEqual([
+      'payment_intent.created',
+      'charge.pending',
+      'payment_intent.processing',
+      'checkout.session.completed',
+      'charge.failed',
+      'payment_intent.payment_failed',
+      'checkout.session.async_payment_failed',
+    ])
+    const failed = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    expect(failed.status).toBe('complete')
+    expect(failed.payment_status).toBe('unpaid')
+    const pi = failed.payment_intent as Stripe.PaymentIntent
+    assertStripeShape(pi)
+    expect(pi.status).toBe('requires_payment_method')
+    expect(pi.last_payment_error?.code).toBe('insufficient_funds')
+    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    expect(charge).toMatchObject({ status: 'failed', paid: false, failure_code: 'insufficient_funds' })
+  })
+
+  it('shows an error for a bad IBAN or a missing name and creates nothing', async () => {
+    const session = await newSession(eurPrice)
+    const bad = await paySepa(session, 'AT611904300234573202')
+    expect(bad.status).toBe(400)
+    expect(bad.html).toContain('Your IBAN is invalid.')
+    const noName = await paySepa(session, SUCCEEDING_TEST_IBAN, '')
+    expect(noName.status).toBe(400)
+    expect(noName.html).toContain('Enter the account holder&#39;s name.')
+    await t.emulator.idle()
+    expect(receiver.received).toEqual([])
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open')
+  })
+})
+
+describe('SEPA Direct Debit through the API', () => {
+  it('creates the PaymentMethod and confirms a EUR PaymentIntent into processing, then succeeded', async () => {
+    const pm = await stripe.paymentMethods.create({
+      type: 'sepa_debit',
+      sepa_debit: { iban: SUCCEEDING_TEST_IBAN },
+      billing_details: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    })
+    expect(pm.sepa_debit).toMatchObject({ country: 'AT', last4: '3201' })
+    const pi = await stripe.paymentIntents.create({
+      amount: 2500,
+      currency: 'eur',
+      payment_method: pm.id,
+      confirm: true,
+    })
+    expect(pi.status).toBe('processing')
+    await settle()
+    expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded')
+  })
+
+  it("answers bad input with Stripe's errors", async () => {
+    await expect(
+      stripe.paymentMethods.create({
+        type: 'sepa_debit',
+        sepa_debit: { iban: 'AT611904300234573202' },
+        billing_details: { name: 'A', email: 'a@example.com' },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'invalid_iban', param: 'sepa_debit[iban]' })
+    await expect(
+      stripe.paymentMethods.create({ type: 'sepa_debit', sepa_debit: { iban: SUCCEEDING_TEST_IBAN } }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'billing_details[name]' })
+    const pm = await stripe.paymentMethods.create({
+      type: 'sepa_debit',
+      sepa_debit: { iban: SUCCEEDING_TEST_IBAN },
+      billing_details: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    })
+    await expect(
+      stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: pm.id, confirm: true }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'currency' })
+  })
+})
