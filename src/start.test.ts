@@ -44,7 +44,7 @@ describe('startTollgate in test mode', () => {
       const endpoints = await second.deps.stripe.webhookEndpoints.list()
       expect(endpoints.data.map((e) => e.id)).toEqual([endpointId])
       expect(second.deps.config.stripeWebhookSecret).toBe(first.deps.config.stripeWebhookSecret)
-      expect((await second.deps.stripe.products.list({ limit: 100 })).data).toHaveLength(4)
+      expect((await second.deps.stripe.products.list({ limit: 100 })).data).toHaveLength(5)
     } finally {
       await second.stop()
     }

@@ -52,9 +52,9 @@ describe('npx tollgate sync', () => {
     const dry = await tollgate(['sync', '--dry-run'], env)
     expect(dry.code).toBe(0)
     expect(dry.out).toMatch(/Plan \(dry run\): \d+ change\(s\)/)
-    // Four products and five prices (features too, where the Entitlements API is offered).
-    expect(dry.out.match(/^ {2}create-product /gm)).toHaveLength(4)
-    expect(dry.out.match(/^ {2}create-price /gm)).toHaveLength(5)
+    // Five products and six prices (features too, where the Entitlements API is offered).
+    expect(dry.out.match(/^ {2}create-product /gm)).toHaveLength(5)
+    expect(dry.out.match(/^ {2}create-price /gm)).toHaveLength(6)
     expect(dry.out).toMatch(/create-product\s+field-guide/)
     expect(dry.out).toMatch(/create-price\s+tokyo-edition-jpy\s+¥1,500\n/)
     expect(dry.out).toMatch(/create-price\s+membership-yearly\s+\$80\.00\/year\n/)
@@ -62,7 +62,7 @@ describe('npx tollgate sync', () => {
 
     const first = await tollgate(['sync'], env)
     expect(first.code).toBe(0)
-    expect(first.out.match(/^ {2}create-(product|price) /gm)).toHaveLength(9)
+    expect(first.out.match(/^ {2}create-(product|price) /gm)).toHaveLength(11)
     expect((await stripe.prices.list({ lookup_keys: ['membership-yearly'] })).data[0]?.unit_amount).toBe(8000)
 
     const again = await tollgate(['sync'], env)

@@ -73,4 +73,36 @@ describe('hosted Checkout page in a real browser', () => {
     expect(done.amount_total).toBe(2000)
     await page.close()
   }, 90_000)
+
+  it('switches to SEPA Direct Debit for a EUR payment and completes it unpaid while processing', async () => {
+    const stripe = t.stripe
+    const price = await stripe.prices.create({
+      currency: 'eur',
+      unit_amount: 1200,
+      product_data: { name: 'Berlin print' },
+    })
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: `${t.url}/?session_id={CHECKOUT_SESSION_ID}`,
+    })
+    const page = await browser.newPage()
+    page.setDefaultTimeout(20_000)
+    await page.goto(session.url ?? '')
+    // Card is chosen first; the IBAN fields appear only once SEPA is picked.
+    await expect(page.locator('input[name="cardNumber"]').isVisible()).resolves.toBe(true)
+    await expect(page.locator('input[name="iban"]').isVisible()).resolves.toBe(false)
+    await page.check('#methodSepa')
+    await expect(page.locator('input[name="cardNumber"]').isVisible()).resolves.toBe(false)
+    await page.fill('input[name="email"]', 'sepa@example.com')
+    await page.fill('input[name="iban"]', 'AT61 1904 3002 3457 3201')
+    await page.fill('input[name="ibanName"]', 'Ada Lovelace')
+    await page.click('button[type="submit"]')
+    await page.waitForURL(/session_id=cs_test_/)
+    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    expect(done.status).toBe('complete')
+    expect(done.payment_status).toBe('unpaid')
+    expect((done.payment_intent as { status: string }).status).toBe('processing')
+    await page.close()
+  }, 90_000)
 })

@@ -41,6 +41,10 @@ export const ERROR_CODES = defineErrorCodes({
     message: 'This price is a subscription plan; subscribe from the pricing page.',
   },
   CHECKOUT_SESSION_NOT_FOUND: { status: 404, message: 'Unknown checkout.' },
+  PAYMENT_PROCESSING: {
+    status: 409,
+    message: 'Your payment for this is still being processed. We will email you as soon as it clears.',
+  },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature could not be verified.' },
   WEBHOOK_SECRET_MISSING: { status: 500, message: 'No webhook signing secret is configured.' },
   FILE_NOT_FOUND: { status: 404, message: 'Unknown file.' },

@@ -16,7 +16,7 @@ describe('GET / (storefront)', () => {
     const forms = [...html.matchAll(/<form method="post" action="\/checkout"[^>]*data-price="([^"]+)"/g)].map(
       (m) => m[1],
     )
-    expect(forms).toEqual(['field-guide', 'workshop-notes', 'tokyo-edition-jpy'])
+    expect(forms).toEqual(['field-guide', 'workshop-notes', 'tokyo-edition-jpy', 'berlin-edition-eur'])
     expect(html).toContain('<input type="hidden" name="price" value="tokyo-edition-jpy"/>')
     expect(html).toContain('Buy for ¥1,500')
     expect(html).toContain('Buy for $19.00')

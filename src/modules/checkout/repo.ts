@@ -26,16 +26,38 @@ export async function findOpenCheckout(
     .executeTakeFirst()
 }
 
+type CheckoutStatus = PendingCheckoutTable['status']
+
+/** Sets the status (only from one of `from`, when given); true when a row changed. */
 export async function updatePendingCheckoutStatus(
   db: Executor,
   stripeCheckoutSessionId: string,
-  status: PendingCheckoutTable['status'],
-): Promise<void> {
-  await db
+  status: CheckoutStatus,
+  options: { from?: CheckoutStatus[] } = {},
+): Promise<boolean> {
+  let query = db
     .updateTable('pending_checkouts')
     .set({ status })
     .where('stripe_checkout_session_id', '=', stripeCheckoutSessionId)
-    .execute()
+    .where('status', '!=', status)
+  if (options.from) query = query.where('status', 'in', options.from)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+/** The newest checkout for an email and price whose bank debit is still processing. */
+export async function findProcessingCheckout(
+  db: Executor,
+  input: { email: string; priceLookupKey: string },
+): Promise<PendingCheckoutRow | undefined> {
+  return db
+    .selectFrom('pending_checkouts')
+    .selectAll()
+    .where('email', '=', input.email)
+    .where('price_lookup_key', '=', input.priceLookupKey)
+    .where('status', '=', 'processing')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst()
 }
 
 export async function findPendingCheckout(

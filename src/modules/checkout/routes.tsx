@@ -14,7 +14,14 @@ import { findProduct } from '../catalog/find.js'
 import { BUY_BUTTON_SCRIPT } from './buy-button.js'
 import { startOneTimeCheckout } from './service.js'
 import { handleCheckoutReturn } from './success.js'
-import { AlreadyOwnedPage, CancelPage, NotPaidPage, ProcessingPage, SuccessPage } from './views.js'
+import {
+  AlreadyOwnedPage,
+  CancelPage,
+  NotPaidPage,
+  PaymentFailedPage,
+  ProcessingPage,
+  SuccessPage,
+} from './views.js'
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
@@ -77,6 +84,9 @@ export const checkoutRoutes = new Hono<AppEnv>()
     if (result.kind === 'processing') {
       c.header('Refresh', '3')
       return renderPage(c, { title: 'Payment processing' }, <ProcessingPage />)
+    }
+    if (result.kind === 'failed') {
+      return renderPage(c, { title: 'Payment failed' }, <PaymentFailedPage />)
     }
     if (result.kind === 'unpaid') {
       return renderPage(

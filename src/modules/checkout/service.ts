@@ -16,9 +16,11 @@ import type { CatalogPrice } from '../catalog/types.js'
 import { findCustomer, findCustomerForEmail, normalizeEmail } from '../customers/customers.js'
 import { checkAccess } from '../entitlements/access.js'
 import { writeCheckoutMetadata } from './metadata.js'
+import { checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
 import {
   findLatestCheckout,
   findOpenCheckout,
+  findProcessingCheckout,
   insertPendingCheckout,
   updatePendingCheckoutStatus,
 } from './repo.js'
@@ -98,6 +100,7 @@ export async function startOneTimeCheckout(deps: Deps, input: OneTimeCheckoutInp
     throw new AppError('ALREADY_OWNED', { details: { price: price.lookupKey } })
   }
   if (email) {
+    await refuseWhileProcessing(deps, email, price)
     const reused = await reuseOpenCheckout(deps, email, price, input.quantity)
     if (reused) return reused
   }
@@ -150,18 +153,41 @@ async function reuseOpenCheckout(
     validAfterIso: validAfter,
   })
   if (!pending) return undefined
-  const session = await deps.stripe.checkout.sessions
-    .retrieve(pending.stripe_checkout_session_id)
-    .catch((err) => {
+  const session = await retrieveCheckoutWithPayment(deps.stripe, pending.stripe_checkout_session_id).catch(
+    (err) => {
       throw asAppError(err)
-    })
-  if (session.status === 'open' && session.url) return { id: session.id, url: session.url, reused: true }
-  await updatePendingCheckoutStatus(
-    deps.db,
-    session.id,
-    session.status === 'expired' ? 'expired' : 'complete',
+    },
   )
+  const payment = checkoutPaymentOf(session)
+  if (payment === 'open' && session.url) return { id: session.id, url: session.url, reused: true }
+  if (payment === 'processing') {
+    await updatePendingCheckoutStatus(deps.db, session.id, 'processing', { from: ['open'] })
+    throw new AppError('PAYMENT_PROCESSING', { details: { price: price.lookupKey } })
+  }
+  // A failed debit is left to its webhook, which also tells the buyer.
+  if (payment !== 'failed') {
+    await updatePendingCheckoutStatus(deps.db, session.id, payment === 'expired' ? 'expired' : 'complete')
+  }
   return undefined
+}
+
+/**
+ * A bank debit for this email and price is still processing: a second purchase now would debit
+ * twice, so it is refused until the bank answers. The local row is checked against Stripe, so a
+ * late webhook does not keep the buyer out.
+ */
+async function refuseWhileProcessing(deps: Deps, email: string, price: CatalogPrice): Promise<void> {
+  const processing = await findProcessingCheckout(deps.db, { email, priceLookupKey: price.lookupKey })
+  if (!processing) return
+  const session = await retrieveCheckoutWithPayment(deps.stripe, processing.stripe_checkout_session_id).catch(
+    (err) => {
+      throw asAppError(err)
+    },
+  )
+  const payment = checkoutPaymentOf(session)
+  if (payment === 'processing')
+    throw new AppError('PAYMENT_PROCESSING', { details: { price: price.lookupKey } })
+  if (payment === 'paid') throw new AppError('ALREADY_OWNED', { details: { price: price.lookupKey } })
 }
 
 async function recordPendingCheckout(

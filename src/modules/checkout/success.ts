@@ -1,6 +1,7 @@
 /**
  * The return from Checkout. Retrieves the session from Stripe; when it is paid, fulfils it through
- * the same idempotent path as the webhook (whichever comes first creates the order), then takes
+ * the same idempotent path as the webhook (a bank debit still processing shows a page that
+ * refreshes; a failed one says so) (whichever comes first creates the order), then takes
  * the sealed access token off the order. Only the first viewer within an hour of fulfilment gets
  * it, and only that viewer is signed in by the session id.
  * @module
@@ -13,23 +14,27 @@ import { fulfilCheckoutSession } from '../orders/fulfil.js'
 import { takeSealedAccessToken } from '../orders/repo.js'
 import { openToken, REVEAL_WINDOW_MS } from '../orders/seal.js'
 import type { OrderRow } from '../orders/table.js'
+import { checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
 import { asAppError } from './service.js'
 
 export type CheckoutReturn =
   | { kind: 'paid'; order: OrderRow; token?: string }
   | { kind: 'processing' }
+  | { kind: 'failed' }
   | { kind: 'unpaid'; checkoutUrl: string | null }
   | { kind: 'other'; session: Stripe.Checkout.Session }
 
 export async function handleCheckoutReturn(c: Context<AppEnv>, sessionId: string): Promise<CheckoutReturn> {
   const deps = c.get('deps')
-  const session = await deps.stripe.checkout.sessions.retrieve(sessionId).catch((err) => {
+  const session = await retrieveCheckoutWithPayment(deps.stripe, sessionId).catch((err) => {
     throw asAppError(err, { notFound: 'CHECKOUT_SESSION_NOT_FOUND' })
   })
   // Subscription checkouts share this return URL only if their module chose so; they are not ours here.
   if (session.mode !== 'payment') return { kind: 'other', session }
-  if (session.status === 'complete' && session.payment_status !== 'paid') return { kind: 'processing' }
-  if (session.status !== 'complete') return { kind: 'unpaid', checkoutUrl: session.url }
+  const payment = checkoutPaymentOf(session)
+  if (payment === 'processing') return { kind: 'processing' }
+  if (payment === 'failed') return { kind: 'failed' }
+  if (payment !== 'paid') return { kind: 'unpaid', checkoutUrl: session.url }
   return deps.db.transaction().execute(async (trx): Promise<CheckoutReturn> => {
     const result = await fulfilCheckoutSession(deps, trx, session)
     if (result.status !== 'created' && result.status !== 'existing') return { kind: 'other', session }

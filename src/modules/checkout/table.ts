@@ -10,7 +10,8 @@ export interface PendingCheckoutTable {
   quantity: number
   mode: 'payment' | 'subscription'
   url: string | null
-  status: 'open' | 'complete' | 'expired' | 'failed'
+  /** `processing`: completed with a bank debit the bank has not answered yet. */
+  status: 'open' | 'processing' | 'complete' | 'expired' | 'failed'
   expires_at: string
   created_at: string
 }

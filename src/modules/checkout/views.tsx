@@ -1,4 +1,4 @@
-/** Checkout pages: success (token shown once), processing, cancel, already owned. */
+/** Checkout pages: success (token shown once), processing, failed, cancel, already owned. */
 import { raw } from 'hono/html'
 
 export function TokenReveal({ token }: { token: string }) {
@@ -66,7 +66,10 @@ export function ProcessingPage() {
   return (
     <section class="card" data-checkout="processing">
       <h1>Payment processing</h1>
-      <p>Your payment is still being processed. This page refreshes by itself; you will also get an email.</p>
+      <p>
+        Your bank has not confirmed the payment yet. Bank debits can take a few days; this page refreshes by
+        itself, and we will email you your access as soon as the payment clears. You can close it.
+      </p>
       {raw('<script>setTimeout(function () { window.location.reload(); }, 3000);</script>')}
     </section>
   )
@@ -87,6 +90,20 @@ export function NotPaidPage({ checkoutUrl }: { checkoutUrl: string | null }) {
             Back to the store
           </a>
         )}
+      </p>
+    </section>
+  )
+}
+
+export function PaymentFailedPage() {
+  return (
+    <section class="card" data-checkout="failed">
+      <h1>Payment failed</h1>
+      <p>Your bank did not accept the debit, so the purchase is not complete and nothing was charged.</p>
+      <p>
+        <a class="button" href="/">
+          Try again with another payment method
+        </a>
       </p>
     </section>
   )

@@ -6,9 +6,10 @@
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
+import { checkoutPaymentOf, retrieveCheckoutWithPayment } from '../checkout/payment-state.js'
 import { updatePendingCheckoutStatus } from '../checkout/repo.js'
 import type { ApplyEvent, EventOf } from '../webhooks/handlers.js'
-import { fulfilCheckoutSession, idOf } from './fulfil.js'
+import { fulfilCheckoutSession, idOf, recordFailedPayment } from './fulfil.js'
 import { applyChargeRefund } from './refund.js'
 
 type SessionEvent = EventOf<
@@ -18,26 +19,36 @@ type SessionEvent = EventOf<
   | 'checkout.session.expired'
 >
 
-async function retrieveSession(deps: Deps, event: SessionEvent): Promise<Stripe.Checkout.Session> {
-  return deps.stripe.checkout.sessions.retrieve(event.data.object.id)
+function retrieveSession(deps: Deps, event: SessionEvent): Promise<Stripe.Checkout.Session> {
+  return retrieveCheckoutWithPayment(deps.stripe, event.data.object.id)
 }
 
-/** completed and async_payment_succeeded: fulfil when (and only when) the session is paid. */
-export async function onCheckoutSessionPaid(
+/**
+ * completed, async_payment_succeeded and async_payment_failed share one handler: what happens
+ * follows the re-fetched session's payment state, not the event's name, so a late `completed`
+ * after the bank's answer cannot undo it. Paid → fulfil; processing → remembered (a second
+ * purchase is refused meanwhile); failed → the buyer is told once.
+ */
+export async function onCheckoutSessionPayment(
   deps: Deps,
   event: SessionEvent,
 ): Promise<ApplyEvent | undefined> {
   const session = await retrieveSession(deps, event)
   if (session.mode !== 'payment') return undefined
-  return async (trx) => {
-    await fulfilCheckoutSession(deps, trx, session)
+  switch (checkoutPaymentOf(session)) {
+    case 'paid':
+      return async (trx) => {
+        await fulfilCheckoutSession(deps, trx, session)
+      }
+    case 'processing':
+      return async (trx) => {
+        await updatePendingCheckoutStatus(trx, session.id, 'processing', { from: ['open'] })
+      }
+    case 'failed':
+      return (trx) => recordFailedPayment(deps, trx, session)
+    default:
+      return undefined
   }
-}
-
-export async function onAsyncPaymentFailed(deps: Deps, event: SessionEvent): Promise<ApplyEvent | undefined> {
-  const session = await retrieveSession(deps, event)
-  if (session.mode !== 'payment' || session.payment_status === 'paid') return undefined
-  return (trx) => updatePendingCheckoutStatus(trx, session.id, 'failed')
 }
 
 export async function onCheckoutSessionExpired(
@@ -46,7 +57,9 @@ export async function onCheckoutSessionExpired(
 ): Promise<ApplyEvent | undefined> {
   const session = await retrieveSession(deps, event)
   if (session.status !== 'expired') return undefined
-  return (trx) => updatePendingCheckoutStatus(trx, session.id, 'expired')
+  return async (trx) => {
+    await updatePendingCheckoutStatus(trx, session.id, 'expired')
+  }
 }
 
 /**

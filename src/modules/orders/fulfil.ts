@@ -12,12 +12,18 @@ import { newId } from '../../lib/ids.js'
 import { featuresOfProduct, findPrice, productOfPrice } from '../catalog/find.js'
 import type { CatalogProduct } from '../catalog/types.js'
 import { readCheckoutMetadata } from '../checkout/metadata.js'
+import { checkoutPaymentOf } from '../checkout/payment-state.js'
 import { updatePendingCheckoutStatus } from '../checkout/repo.js'
 import { issueAccessToken } from '../customers/access-tokens.js'
 import { type Customer, findCustomer, findOrCreateCustomerByEmail } from '../customers/customers.js'
 import { grantFeature } from '../entitlements/grants.js'
 import { enqueueMail } from '../mail/outbox.js'
-import { PURCHASE_CONFIRMATION_TEMPLATE, type PurchaseConfirmationMail } from './mail.js'
+import {
+  PURCHASE_CONFIRMATION_TEMPLATE,
+  PURCHASE_PAYMENT_FAILED_TEMPLATE,
+  type PurchaseConfirmationMail,
+  type PurchasePaymentFailedMail,
+} from './mail.js'
 import { findOrderBySessionId, insertOrderIfAbsent, setSealedAccessToken } from './repo.js'
 import { sealToken } from './seal.js'
 import type { OrderRow } from './table.js'
@@ -34,7 +40,7 @@ export async function fulfilCheckoutSession(
   const meta = readCheckoutMetadata(session.metadata)
   const price = meta ? findPrice(deps.catalog, meta.price) : undefined
   if (session.mode !== 'payment' || !meta || !price || price.recurring) return { status: 'not-ours' }
-  if (session.status !== 'complete' || session.payment_status !== 'paid') return { status: 'unpaid' }
+  if (checkoutPaymentOf(session) !== 'paid') return { status: 'unpaid' }
   const existing = await findOrderBySessionId(trx, session.id)
   if (existing) return { status: 'existing', order: existing }
   const now = deps.clock.now()
@@ -120,6 +126,30 @@ async function queueConfirmation(
     accessUntil: accessEnd(input.product, input.now)?.toISOString() ?? null,
   }
   await enqueueMail(trx, { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data }, deps.clock)
+}
+
+/**
+ * A bank debit the bank refused: the checkout is marked failed and, the first time only, the buyer
+ * gets an email saying nothing was charged and how to buy again. Nothing was granted before, so
+ * nothing is revoked.
+ */
+export async function recordFailedPayment(
+  deps: Deps,
+  trx: Executor,
+  session: Stripe.Checkout.Session,
+): Promise<void> {
+  const changed = await updatePendingCheckoutStatus(trx, session.id, 'failed', {
+    from: ['open', 'processing'],
+  })
+  const email = session.customer_details?.email ?? session.customer_email
+  const meta = readCheckoutMetadata(session.metadata)
+  const price = meta ? findPrice(deps.catalog, meta.price) : undefined
+  if (!changed || !email || !price) return
+  const data: PurchasePaymentFailedMail = {
+    productName: productOfPrice(deps.catalog, price).name,
+    storeUrl: `${deps.config.publicUrl}/`,
+  }
+  await enqueueMail(trx, { to: email, template: PURCHASE_PAYMENT_FAILED_TEMPLATE, data }, deps.clock)
 }
 
 export function idOf(value: string | { id: string } | null | undefined): string | null {

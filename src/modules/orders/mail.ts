@@ -33,3 +33,20 @@ registerMailTemplate<PurchaseConfirmationMail>(PURCHASE_CONFIRMATION_TEMPLATE, (
     ),
   }
 })
+
+export type PurchasePaymentFailedMail = { productName: string; storeUrl: string }
+
+export const PURCHASE_PAYMENT_FAILED_TEMPLATE = 'purchase-payment-failed'
+
+registerMailTemplate<PurchasePaymentFailedMail>(PURCHASE_PAYMENT_FAILED_TEMPLATE, (d) => ({
+  subject: `Your payment for ${d.productName} did not go through`,
+  text: [
+    `Your bank did not accept the debit for ${d.productName}, so the purchase is not complete and nothing was charged.`,
+    '',
+    `You can buy it again with another payment method: ${d.storeUrl}`,
+  ].join('\n'),
+  html: mailFrame(
+    `<p>Your bank did not accept the debit for <strong>${escapeHtml(d.productName)}</strong>, so the purchase is not complete and nothing was charged.</p>` +
+      `<p><a href="${escapeHtml(d.storeUrl)}">Buy it again with another payment method</a></p>`,
+  ),
+}))

@@ -7,6 +7,8 @@
 import type { Agent, TestApp } from '../../../test/harness.js'
 
 export const CARDS = { visa: '4242424242424242', declined: '4000000000000002' } as const
+/** Stripe's SEPA test IBANs: the debit clears, or the bank refuses it, after processing. */
+export const IBANS = { succeeds: 'AT611904300234573201', fails: 'AT861904300235473202' } as const
 
 /** POST /checkout as a form; returns the hosted page URL and the session id. */
 export async function startCheckout(
@@ -23,10 +25,13 @@ export async function startCheckout(
 
 export type PayResult = { status: number; location: string | null; html: string }
 
-/** Fills and submits the hosted Checkout page; a paid session redirects (303) to the success URL. */
+/**
+ * Fills and submits the hosted Checkout page, by card or (with `iban`) by SEPA Direct Debit; a
+ * completed session redirects (303) to the success URL.
+ */
 export async function payHostedCheckout(
   pageUrl: string,
-  input: { email: string; card?: string; name?: string },
+  input: { email: string; card?: string; name?: string; iban?: string },
 ): Promise<PayResult> {
   const page = await fetch(pageUrl)
   const html = await page.text()
@@ -36,13 +41,22 @@ export async function payHostedCheckout(
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(pageUrl).origin },
-    body: new URLSearchParams({
-      email: input.email,
-      cardNumber: input.card ?? CARDS.visa,
-      cardExpiry: '12 / 34',
-      cardCvc: '123',
-      cardName: input.name ?? 'Test Buyer',
-    }).toString(),
+    body: new URLSearchParams(
+      input.iban
+        ? {
+            email: input.email,
+            paymentMethodType: 'sepa_debit',
+            iban: input.iban,
+            ibanName: input.name ?? 'Test Buyer',
+          }
+        : {
+            email: input.email,
+            cardNumber: input.card ?? CARDS.visa,
+            cardExpiry: '12 / 34',
+            cardCvc: '123',
+            cardName: input.name ?? 'Test Buyer',
+          },
+    ).toString(),
   })
   return { status: res.status, location: res.headers.get('location'), html: await res.text() }
 }
@@ -50,12 +64,13 @@ export async function payHostedCheckout(
 /** Buys and pays; returns the session id and our success path (relative). */
 export async function buyAndPay(
   agent: Agent,
-  input: { price: string; email: string; card?: string },
+  input: { price: string; email: string; card?: string; iban?: string },
 ): Promise<{ sessionId: string; successPath: string }> {
   const { url, sessionId } = await startCheckout(agent, input)
   const paid = await payHostedCheckout(url, {
     email: input.email,
     ...(input.card ? { card: input.card } : {}),
+    ...(input.iban ? { iban: input.iban } : {}),
   })
   if (!paid.location) throw new Error(`Payment did not redirect (${paid.status}): ${paid.html.slice(0, 500)}`)
   const success = new URL(paid.location)

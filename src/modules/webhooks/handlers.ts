@@ -10,10 +10,9 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import {
-  onAsyncPaymentFailed,
   onChargeRefunded,
   onCheckoutSessionExpired,
-  onCheckoutSessionPaid,
+  onCheckoutSessionPayment,
 } from '../orders/event-handlers.js'
 import {
   onEntitlementSummaryUpdated,
@@ -35,9 +34,9 @@ export type EventHandler<T extends EventType = EventType> = (
 type HandlerMap = { [T in EventType]?: EventHandler<T>[] }
 
 export const HANDLERS: HandlerMap = {
-  'checkout.session.completed': [onCheckoutSessionPaid, onSubscriptionCheckoutCompleted],
-  'checkout.session.async_payment_succeeded': [onCheckoutSessionPaid],
-  'checkout.session.async_payment_failed': [onAsyncPaymentFailed],
+  'checkout.session.completed': [onCheckoutSessionPayment, onSubscriptionCheckoutCompleted],
+  'checkout.session.async_payment_succeeded': [onCheckoutSessionPayment],
+  'checkout.session.async_payment_failed': [onCheckoutSessionPayment],
   'checkout.session.expired': [onCheckoutSessionExpired],
   'charge.refunded': [onChargeRefunded],
   // Subscriptions (APP-SUBSCRIPTIONS): every one re-fetches and runs billing's one sync.
