@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       ADMIN_EMAILS: 'ann@example.com, not-an-email',
       CORS_ORIGINS: 'https://ok.example,bad origin',
       LOG_LEVEL: 'loud',
+      LOG_FORMAT: 'xml',
       SESSION_SECRET: 'short',
     })
     const names = problems.map((p) => p.split(':')[0])
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
         'ADMIN_EMAILS',
         'CORS_ORIGINS',
         'LOG_LEVEL',
+        'LOG_FORMAT',
         'SESSION_SECRET',
       ]),
     )

@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path'
 import * as z from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/** `auto`: readable lines on a terminal, JSON lines otherwise (log collectors, files, CI). */
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
 
 const optionalText = z
   .string()
@@ -51,6 +53,7 @@ const EnvSchema = z.object({
   CATALOG: z.string().trim().default('./catalog.yaml'),
   CORS_ORIGINS: list.pipe(z.array(httpUrl)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
 })
 
 export type Config = Readonly<{
@@ -72,6 +75,7 @@ export type Config = Readonly<{
   catalogPath: string
   corsOrigins: readonly string[]
   logLevel: (typeof LOG_LEVELS)[number]
+  logFormat: (typeof LOG_FORMATS)[number]
 }>
 
 /** The key the SDK uses against the emulator; any `sk_test_…` of 12+ characters is accepted there. */
@@ -117,6 +121,7 @@ export function loadConfig(env: Env): Config {
     catalogPath: resolve(e.CATALOG),
     corsOrigins: Object.freeze(e.CORS_ORIGINS.map((o) => new URL(o).origin)),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   })
 }
 

@@ -3,7 +3,8 @@
  * @module
  */
 import type { Kysely } from 'kysely'
-import pino, { type Logger } from 'pino'
+import pino, { type Logger, type LoggerOptions } from 'pino'
+import pinoPretty from 'pino-pretty'
 import Stripe from 'stripe'
 import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
@@ -37,8 +38,17 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
   }
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
+/**
+ * pino, writing JSON lines, or readable lines (pino-pretty, synchronously so nothing is lost on
+ * exit) when LOG_FORMAT is `pretty` or `auto` on a terminal. `destination` is for tests.
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  destination?: NodeJS.WritableStream,
+): Logger {
+  const pretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true)
+  const options: LoggerOptions = {
     level: config.logLevel,
     // Belt and braces: secrets must never reach a log line even if someone logs a whole object.
     redact: {
@@ -52,7 +62,18 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  if (pretty) {
+    const stream = pinoPretty({
+      sync: true,
+      colorize: destination === undefined && process.stdout.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname',
+      ...(destination ? { destination } : {}),
+    })
+    return pino(options, stream)
+  }
+  return destination ? pino(options, destination) : pino(options)
 }
 
 /** The real SDK; pointed at STRIPE_API_URL (the emulator) when set. */
