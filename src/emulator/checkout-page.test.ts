@@ -1,17 +1,10 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { assertStripeShape } from './shapes.js'
-import {
-  postPageForm,
-  type Receiver,
-  startReceiver,
-  startTestEmulator,
-  type TestEmulator,
-} from './testing.js'
+import { postPageForm } from './testing.js'
+import { useEmulatorSuite } from './test-suite.js'
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
+const suite = useEmulatorSuite()
 let price: Stripe.Price
 
 const SUCCESS = 'http://shop.test/ok?session_id={CHECKOUT_SESSION_ID}'
@@ -33,7 +26,7 @@ const post = (url: string, form: Form) => postPageForm(url, form)
 async function newSession(
   extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Promise<Stripe.Checkout.Session> {
-  return stripe.checkout.sessions.create({
+  return suite.stripe.checkout.sessions.create({
     mode: 'payment',
     line_items: [{ price: price.id, quantity: 2 }],
     success_url: SUCCESS,
@@ -43,7 +36,7 @@ async function newSession(
 }
 
 function eventsFor(ids: string[]): string[] {
-  return receiver.received
+  return suite.receiver.received
     .filter((r) => {
       const o = r.event.data.object as { id?: string; payment_intent?: string; customer?: string }
       return ids.includes(o.id ?? '') || ids.includes(o.payment_intent ?? '')
@@ -52,24 +45,11 @@ function eventsFor(ids: string[]): string[] {
 }
 
 beforeAll(async () => {
-  t = await startTestEmulator()
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-  price = await stripe.prices.create({
+  price = await suite.stripe.prices.create({
     currency: 'usd',
     unit_amount: 1500,
     product_data: { name: 'Field guide' },
   })
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  receiver.received.length = 0
 })
 
 describe('hosted Checkout page', () => {
@@ -94,9 +74,9 @@ describe('hosted Checkout page', () => {
     const res = await post(session.url ?? '', CARD)
     expect(res.status).toBe(303)
     expect(res.location).toBe(`http://shop.test/ok?session_id=${session.id}`)
-    await t.emulator.idle()
+    await suite.emulator.idle()
 
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
     assertStripeShape(done)
     expect(done.status).toBe('complete')
     expect(done.payment_status).toBe('paid')
@@ -108,13 +88,13 @@ describe('hosted Checkout page', () => {
     assertStripeShape(pi)
     expect(pi.status).toBe('succeeded')
     expect(pi.amount_received).toBe(3000)
-    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    const charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
     assertStripeShape(charge)
     expect(charge.status).toBe('succeeded')
     expect(charge.payment_method_details?.card?.last4).toBe('4242')
 
-    // The receiver accepted only deliveries that passed stripe.webhooks.constructEvent.
-    const types = receiver.types()
+    // The suite.receiver accepted only deliveries that passed suite.stripe.webhooks.constructEvent.
+    const types = suite.receiver.types()
     expect(types).toEqual([
       'customer.created',
       'payment_intent.created',
@@ -122,9 +102,9 @@ describe('hosted Checkout page', () => {
       'payment_intent.succeeded',
       'checkout.session.completed',
     ])
-    const completed = receiver.received.at(-1)?.event.data.object as Stripe.Checkout.Session
+    const completed = suite.receiver.received.at(-1)?.event.data.object as Stripe.Checkout.Session
     expect(completed.payment_intent).toBe(pi.id)
-    for (const r of receiver.received) assertStripeShape(r.event)
+    for (const r of suite.receiver.received) assertStripeShape(r.event)
     const page = await fetch(session.url ?? '')
     expect(await page.text()).toContain('Payment complete')
   })
@@ -134,25 +114,27 @@ describe('hosted Checkout page', () => {
     const [a, b] = await Promise.all([post(session.url ?? '', CARD), post(session.url ?? '', CARD)])
     expect([a.status, b.status]).toEqual([303, 303])
     expect(b.location).toBe(a.location)
-    await t.emulator.idle()
-    expect(receiver.types().filter((x) => x === 'checkout.session.completed')).toHaveLength(1)
-    expect(receiver.types().filter((x) => x === 'charge.succeeded')).toHaveLength(1)
+    await suite.emulator.idle()
+    expect(suite.receiver.types().filter((x) => x === 'checkout.session.completed')).toHaveLength(1)
+    expect(suite.receiver.types().filter((x) => x === 'charge.succeeded')).toHaveLength(1)
   })
 
   it('keeps a guest payment without a customer (customer_creation if_required)', async () => {
     const session = await newSession()
     expect((await post(session.url ?? '', CARD)).status).toBe(303)
-    const done = await stripe.checkout.sessions.retrieve(session.id)
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id)
     expect(done.customer).toBeNull()
     expect(done.customer_details?.email).toBe('payer@example.com')
     expect(done.customer_details?.name).toBe('Pat Payer')
-    const byEmail = await stripe.checkout.sessions.list({
+    const byEmail = await suite.stripe.checkout.sessions.list({
       customer_details: { email: 'payer@example.com' },
       status: 'complete',
       limit: 100,
     })
     expect(byEmail.data.map((s) => s.id)).toContain(session.id)
-    const other = await stripe.checkout.sessions.list({ customer_details: { email: 'nobody@example.com' } })
+    const other = await suite.stripe.checkout.sessions.list({
+      customer_details: { email: 'nobody@example.com' },
+    })
     expect(other.data).toEqual([])
   })
 
@@ -165,15 +147,15 @@ describe('hosted Checkout page', () => {
       },
     })
     expect((await post(session.url ?? '', CARD)).status).toBe(303)
-    await t.emulator.idle()
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    await suite.emulator.idle()
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
     const pi = done.payment_intent as Stripe.PaymentIntent
     expect(pi.metadata).toEqual({ order: 'o-42' })
     expect(pi.description).toBe('Order 42')
     expect(done.customer).toMatch(/^cus_/)
-    const saved = await stripe.customers.listPaymentMethods(String(done.customer))
+    const saved = await suite.stripe.customers.listPaymentMethods(String(done.customer))
     expect(saved.data.map((p) => p.id)).toEqual([pi.payment_method])
-    expect(receiver.types()).toEqual([
+    expect(suite.receiver.types()).toEqual([
       'customer.created',
       'payment_intent.created',
       'payment_method.attached',
@@ -192,22 +174,22 @@ describe('hosted Checkout page', () => {
       const res = await post(session.url ?? '', { ...CARD, cardNumber: card })
       expect(res.status).toBe(402)
       expect(res.html).toContain(message)
-      await t.emulator.idle()
-      const still = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+      await suite.emulator.idle()
+      const still = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
       expect(still.status).toBe('open')
       expect(still.payment_status).toBe('unpaid')
       expect(still.url).not.toBeNull()
       const pi = still.payment_intent as Stripe.PaymentIntent
       expect(pi.status).toBe('requires_payment_method')
       expect(pi.last_payment_error?.decline_code).toBe(declineCode)
-      const types = receiver.types()
+      const types = suite.receiver.types()
       expect(types).toEqual(['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed'])
       expect(types).not.toContain('checkout.session.completed')
 
       // A retry with a good card reuses the PaymentIntent and completes the session.
       const retry = await post(session.url ?? '', CARD)
       expect(retry.status).toBe(303)
-      const done = await stripe.checkout.sessions.retrieve(session.id)
+      const done = await suite.stripe.checkout.sessions.retrieve(session.id)
       expect(done.payment_intent).toBe(pi.id)
       expect(done.status).toBe('complete')
     })
@@ -216,12 +198,12 @@ describe('hosted Checkout page', () => {
   it("cancels the failed attempt's PaymentIntent when the session expires", async () => {
     const session = await newSession()
     expect((await post(session.url ?? '', { ...CARD, cardNumber: '4000000000000002' })).status).toBe(402)
-    await t.emulator.idle()
-    receiver.received.length = 0
-    const expired = await stripe.checkout.sessions.expire(session.id)
-    await t.emulator.idle()
-    expect(receiver.types()).toEqual(['payment_intent.canceled', 'checkout.session.expired'])
-    const pi = await stripe.paymentIntents.retrieve(String(expired.payment_intent))
+    await suite.emulator.idle()
+    suite.receiver.received.length = 0
+    const expired = await suite.stripe.checkout.sessions.expire(session.id)
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toEqual(['payment_intent.canceled', 'checkout.session.expired'])
+    const pi = await suite.stripe.paymentIntents.retrieve(String(expired.payment_intent))
     expect(pi.status).toBe('canceled')
     expect(pi.cancellation_reason).toBe('abandoned')
   })
@@ -240,7 +222,7 @@ describe('hosted Checkout page', () => {
       expect(res.status).toBe(400)
       expect(res.html).toContain(text)
     }
-    const still = await stripe.checkout.sessions.retrieve(session.id)
+    const still = await suite.stripe.checkout.sessions.retrieve(session.id)
     expect(still.status).toBe('open')
     expect(still.payment_intent).toBeNull()
   })
@@ -250,10 +232,10 @@ describe('hosted Checkout page', () => {
     const first = await post(failing.url ?? '', { ...CARD, cardNumber: '4000 0025 0000 3155' })
     expect(first.status).toBe(303)
     expect(first.location).toBe(`/c/pay/${failing.id}/3ds`)
-    const challenge = await (await fetch(new URL(first.location ?? '', t.url))).text()
+    const challenge = await (await fetch(new URL(first.location ?? '', suite.t.url))).text()
     expect(challenge).toContain('Complete')
     expect(challenge).toContain('Fail')
-    const failed = await fetch(new URL(first.location ?? '', t.url), {
+    const failed = await fetch(new URL(first.location ?? '', suite.t.url), {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -261,7 +243,7 @@ describe('hosted Checkout page', () => {
     })
     expect(failed.status).toBe(402)
     expect(await failed.text()).toContain('unable to authenticate')
-    const open = await stripe.checkout.sessions.retrieve(failing.id, { expand: ['payment_intent'] })
+    const open = await suite.stripe.checkout.sessions.retrieve(failing.id, { expand: ['payment_intent'] })
     expect(open.status).toBe('open')
     expect((open.payment_intent as Stripe.PaymentIntent).last_payment_error?.code).toBe(
       'payment_intent_authentication_failure',
@@ -270,7 +252,7 @@ describe('hosted Checkout page', () => {
     const passing = await newSession()
     const again = await post(passing.url ?? '', { ...CARD, cardNumber: '4000002500003155' })
     expect(again.location).toBe(`/c/pay/${passing.id}/3ds`)
-    const completed = await fetch(new URL(again.location ?? '', t.url), {
+    const completed = await fetch(new URL(again.location ?? '', suite.t.url), {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -278,9 +260,9 @@ describe('hosted Checkout page', () => {
     })
     expect(completed.status).toBe(303)
     expect(completed.headers.get('location')).toBe(`http://shop.test/ok?session_id=${passing.id}`)
-    const done = await stripe.checkout.sessions.retrieve(passing.id, { expand: ['payment_intent'] })
+    const done = await suite.stripe.checkout.sessions.retrieve(passing.id, { expand: ['payment_intent'] })
     expect(done.status).toBe('complete')
-    await t.emulator.idle()
+    await suite.emulator.idle()
     const pi = done.payment_intent as Stripe.PaymentIntent
     expect(eventsFor([pi.id, passing.id])).toEqual([
       'payment_intent.created',
@@ -292,13 +274,16 @@ describe('hosted Checkout page', () => {
   })
 
   it('applies a promotion code on the page, rejects unknown and inactive codes, and charges the discounted total', async () => {
-    const coupon = await stripe.coupons.create({ percent_off: 50, duration: 'once' })
-    await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'HALF' })
-    const off = await stripe.promotionCodes.create({
+    const coupon = await suite.stripe.coupons.create({ percent_off: 50, duration: 'once' })
+    await suite.stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'HALF',
+    })
+    const off = await suite.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       code: 'OLD',
     })
-    await stripe.promotionCodes.update(off.id, { active: false })
+    await suite.stripe.promotionCodes.update(off.id, { active: false })
     const session = await newSession({ allow_promotion_codes: true })
 
     const unknown = await post(session.url ?? '', { promotionCode: 'NOPE' })
@@ -316,28 +301,28 @@ describe('hosted Checkout page', () => {
 
     const paid = await post(session.url ?? '', { ...CARD, promotionCode: 'HALF' })
     expect(paid.status).toBe(303)
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
     expect(done.amount_total).toBe(1500)
     expect(done.total_details?.amount_discount).toBe(1500)
     expect((done.payment_intent as Stripe.PaymentIntent).amount).toBe(1500)
-    expect((await stripe.coupons.retrieve(coupon.id)).times_redeemed).toBe(1)
+    expect((await suite.stripe.coupons.retrieve(coupon.id)).times_redeemed).toBe(1)
   })
 
   it('refuses a promotion code when the session does not allow codes', async () => {
     const session = await newSession()
     const res = await post(session.url ?? '', { ...CARD, promotionCode: 'HALF' })
     expect(res.status).toBe(400)
-    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open')
+    expect((await suite.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open')
   })
 
   it('expires after 24 h of emulator time with checkout.session.expired, and the page says so', async () => {
     const session = await newSession()
-    await t.emulator.clock.advance(86_400 + 60)
-    const expired = await stripe.checkout.sessions.retrieve(session.id)
+    await suite.emulator.clock.advance(86_400 + 60)
+    const expired = await suite.stripe.checkout.sessions.retrieve(session.id)
     expect(expired.status).toBe('expired')
-    expect(receiver.types()).toContain('checkout.session.expired')
+    expect(suite.receiver.types()).toContain('checkout.session.expired')
     const res = await post(session.url ?? '', CARD)
     expect(res.status).toBe(410)
-    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('expired')
+    expect((await suite.stripe.checkout.sessions.retrieve(session.id)).status).toBe('expired')
   })
 })

@@ -1,17 +1,10 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { assertStripeShape } from './shapes.js'
-import {
-  postPageForm as post,
-  type Receiver,
-  startReceiver,
-  startTestEmulator,
-  type TestEmulator,
-} from './testing.js'
+import { postPageForm as post } from './testing.js'
+import { useEmulatorSuite } from './test-suite.js'
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
+const suite = useEmulatorSuite()
 let monthly: Stripe.Price
 
 const SUCCESS = 'http://shop.test/ok?session_id={CHECKOUT_SESSION_ID}'
@@ -26,7 +19,7 @@ const CARD = {
 async function newSession(
   extra: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Promise<Stripe.Checkout.Session> {
-  return stripe.checkout.sessions.create({
+  return suite.stripe.checkout.sessions.create({
     mode: 'subscription',
     line_items: [{ price: monthly.id, quantity: 1 }],
     success_url: SUCCESS,
@@ -35,25 +28,12 @@ async function newSession(
 }
 
 beforeAll(async () => {
-  t = await startTestEmulator()
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-  monthly = await stripe.prices.create({
+  monthly = await suite.stripe.prices.create({
     currency: 'usd',
     unit_amount: 900,
     recurring: { interval: 'month' },
     product_data: { name: 'Membership' },
   })
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  receiver.received.length = 0
 })
 
 describe('hosted Checkout in subscription mode', () => {
@@ -62,8 +42,8 @@ describe('hosted Checkout in subscription mode', () => {
     const res = await post(session.url ?? '', CARD)
     expect(res.status).toBe(303)
     expect(res.location).toBe(`http://shop.test/ok?session_id=${session.id}`)
-    await t.emulator.idle()
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
+    await suite.emulator.idle()
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
     assertStripeShape(done)
     expect(done.status).toBe('complete')
     expect(done.payment_status).toBe('paid')
@@ -72,7 +52,7 @@ describe('hosted Checkout in subscription mode', () => {
     const sub = done.subscription as Stripe.Subscription
     expect(sub.status).toBe('active')
     expect(sub.customer).toBe(done.customer)
-    const types = receiver.types()
+    const types = suite.receiver.types()
     expect(types.slice(0, 2)).toEqual(['customer.created', 'payment_method.attached'])
     expect(types).toContain('customer.subscription.created')
     expect(types).toContain('invoice.paid')
@@ -86,7 +66,7 @@ describe('hosted Checkout in subscription mode', () => {
     // 0341 attaches fine; only later charges fail, so a trial can start with it.
     const res = await post(session.url ?? '', { ...CARD, cardNumber: '4000000000000341' })
     expect(res.status).toBe(303)
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
     expect(done.payment_status).toBe('no_payment_required')
     expect((done.subscription as Stripe.Subscription).status).toBe('trialing')
     expect(await charges(String(done.customer))).toEqual([])
@@ -99,12 +79,12 @@ describe('hosted Checkout in subscription mode', () => {
     })
     const res = await post(session.url ?? '', { email: 'cardless@example.com' })
     expect(res.status).toBe(303)
-    const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
     expect(done.payment_status).toBe('no_payment_required')
     const sub = done.subscription as Stripe.Subscription
     expect(sub.status).toBe('trialing')
     expect(sub.default_payment_method).toBeNull()
-    expect((await stripe.customers.listPaymentMethods(String(done.customer))).data).toEqual([])
+    expect((await suite.stripe.customers.listPaymentMethods(String(done.customer))).data).toEqual([])
   })
 
   it('refuses 0341 when a payment is due today, leaving the session open and nothing created', async () => {
@@ -112,25 +92,25 @@ describe('hosted Checkout in subscription mode', () => {
     const res = await post(session.url ?? '', { ...CARD, cardNumber: '4000 0000 0000 0341' })
     expect(res.status).toBe(402)
     expect(res.html).toContain('Your card was declined.')
-    const still = await stripe.checkout.sessions.retrieve(session.id)
+    const still = await suite.stripe.checkout.sessions.retrieve(session.id)
     expect(still.status).toBe('open')
     expect(still.subscription).toBeNull()
-    await t.emulator.idle()
-    expect(receiver.types()).not.toContain('customer.subscription.created')
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).not.toContain('customer.subscription.created')
   })
 
   it('authenticates 4000 0025 0000 3155 on the 3DS page before subscribing', async () => {
     const session = await newSession()
     const first = await post(session.url ?? '', { ...CARD, cardNumber: '4000 0025 0000 3155' })
     expect(first.location).toBe(`/c/pay/${session.id}/3ds`)
-    const done = await post(new URL(first.location ?? '', t.url).href, { result: 'complete' })
+    const done = await post(new URL(first.location ?? '', suite.t.url).href, { result: 'complete' })
     expect(done.status).toBe(303)
-    const after = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
+    const after = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
     expect(after.status).toBe('complete')
     expect((after.subscription as Stripe.Subscription).status).toBe('active')
   })
 })
 
 async function charges(customer: string): Promise<string[]> {
-  return (await stripe.charges.list({ customer })).data.map((c) => c.id)
+  return (await suite.stripe.charges.list({ customer })).data.map((c) => c.id)
 }

@@ -1,27 +1,9 @@
 import Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { assertStripeShape } from './shapes.js'
-import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from './testing.js'
+import { useEmulatorSuite } from './test-suite.js'
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
-
-beforeAll(async () => {
-  t = await startTestEmulator()
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  receiver.received.length = 0
-})
+const suite = useEmulatorSuite()
 
 async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
   return promise.then(
@@ -33,7 +15,7 @@ async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeE
 }
 
 async function paidIntent(amount = 2000): Promise<Stripe.PaymentIntent> {
-  return stripe.paymentIntents.create({
+  return suite.stripe.paymentIntents.create({
     amount,
     currency: 'usd',
     payment_method: 'pm_card_visa',
@@ -43,19 +25,19 @@ async function paidIntent(amount = 2000): Promise<Stripe.PaymentIntent> {
 
 describe('payment methods', () => {
   it('creates from card[token], attaches, lists by customer and detaches', async () => {
-    const customer = await stripe.customers.create({ email: 'pm@example.com' })
-    const pm = await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } })
+    const customer = await suite.stripe.customers.create({ email: 'pm@example.com' })
+    const pm = await suite.stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } })
     assertStripeShape(pm)
     expect(pm.card?.last4).toBe('4242')
     expect(pm.customer).toBeNull()
-    const attached = await stripe.paymentMethods.attach(pm.id, { customer: customer.id })
+    const attached = await suite.stripe.paymentMethods.attach(pm.id, { customer: customer.id })
     expect(attached.customer).toBe(customer.id)
-    const listed = await stripe.paymentMethods.list({ customer: customer.id, type: 'card' })
+    const listed = await suite.stripe.paymentMethods.list({ customer: customer.id, type: 'card' })
     expect(listed.data.map((p) => p.id)).toEqual([pm.id])
-    const detached = await stripe.paymentMethods.detach(pm.id)
+    const detached = await suite.stripe.paymentMethods.detach(pm.id)
     expect(detached.customer).toBeNull()
-    await t.emulator.idle()
-    expect(receiver.types()).toEqual([
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toEqual([
       'customer.created',
       'payment_method.attached',
       'payment_method.detached',
@@ -63,23 +45,23 @@ describe('payment methods', () => {
   })
 
   it('turns magic ids into fresh payment methods, on customers too', async () => {
-    const customer = await stripe.customers.create({
+    const customer = await suite.stripe.customers.create({
       payment_method: 'pm_card_chargeCustomerFail',
       invoice_settings: { default_payment_method: 'pm_card_visa' },
     })
-    const pms = await stripe.customers.listPaymentMethods(customer.id)
+    const pms = await suite.stripe.customers.listPaymentMethods(customer.id)
     expect(pms.data).toHaveLength(2)
     expect(pms.data.map((p) => p.card?.last4).sort()).toEqual(['0341', '4242'])
     expect(customer.invoice_settings.default_payment_method).toMatch(/^pm_/)
     expect(customer.invoice_settings.default_payment_method).not.toBe('pm_card_visa')
-    const err = await failure(stripe.paymentMethods.retrieve('pm_missing'))
+    const err = await failure(suite.stripe.paymentMethods.retrieve('pm_missing'))
     expect(err.statusCode).toBe(404)
   })
 })
 
 describe('payment intents and charges', () => {
   it('creates and confirms like the CLI (legacy payment_method_types), with events in order', async () => {
-    const pi = await stripe.paymentIntents.create({
+    const pi = await suite.stripe.paymentIntents.create({
       amount: 2000,
       currency: 'usd',
       payment_method: 'pm_card_visa',
@@ -89,17 +71,17 @@ describe('payment intents and charges', () => {
     assertStripeShape(pi)
     expect(pi.status).toBe('succeeded')
     expect(pi.amount_received).toBe(2000)
-    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    const charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
     assertStripeShape(charge)
     expect(charge.paid).toBe(true)
     expect(charge.payment_intent).toBe(pi.id)
-    await t.emulator.idle()
-    expect(receiver.types()).toEqual([
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toEqual([
       'payment_intent.created',
       'charge.succeeded',
       'payment_intent.succeeded',
     ])
-    const byPi = await stripe.charges.list({ payment_intent: pi.id })
+    const byPi = await suite.stripe.charges.list({ payment_intent: pi.id })
     expect(byPi.data.map((c) => c.id)).toEqual([charge.id])
   })
 
@@ -110,7 +92,12 @@ describe('payment intents and charges', () => {
       ['pm_card_chargeCustomerFail', 'generic_decline'],
     ] as const) {
       const err = await failure(
-        stripe.paymentIntents.create({ amount: 500, currency: 'usd', payment_method: pm, confirm: true }),
+        suite.stripe.paymentIntents.create({
+          amount: 500,
+          currency: 'usd',
+          payment_method: pm,
+          confirm: true,
+        }),
       )
       expect(err).toBeInstanceOf(Stripe.errors.StripeCardError)
       expect(err.statusCode).toBe(402)
@@ -119,16 +106,16 @@ describe('payment intents and charges', () => {
       const pi = err.payment_intent as Stripe.PaymentIntent
       expect(pi.status).toBe('requires_payment_method')
       expect(pi.last_payment_error?.decline_code).toBe(decline)
-      const stored = await stripe.paymentIntents.retrieve(pi.id)
+      const stored = await suite.stripe.paymentIntents.retrieve(pi.id)
       expect(stored.status).toBe('requires_payment_method')
-      const charge = await stripe.charges.retrieve(String(stored.latest_charge))
+      const charge = await suite.stripe.charges.retrieve(String(stored.latest_charge))
       expect(charge.status).toBe('failed')
       expect(charge.failure_code).toBe('card_declined')
     }
   })
 
   it('puts an authentication-required card into requires_action', async () => {
-    const pi = await stripe.paymentIntents.create({
+    const pi = await suite.stripe.paymentIntents.create({
       amount: 700,
       currency: 'usd',
       payment_method: 'pm_card_authenticationRequired',
@@ -139,7 +126,7 @@ describe('payment intents and charges', () => {
   })
 
   it('holds a manual-capture payment until captured', async () => {
-    const pi = await stripe.paymentIntents.create({
+    const pi = await suite.stripe.paymentIntents.create({
       amount: 1200,
       currency: 'usd',
       payment_method: 'pm_card_visa',
@@ -148,30 +135,30 @@ describe('payment intents and charges', () => {
     })
     expect(pi.status).toBe('requires_capture')
     expect(pi.amount_capturable).toBe(1200)
-    expect((await stripe.charges.retrieve(String(pi.latest_charge))).captured).toBe(false)
-    const refundFirst = await failure(stripe.refunds.create({ charge: String(pi.latest_charge) }))
+    expect((await suite.stripe.charges.retrieve(String(pi.latest_charge))).captured).toBe(false)
+    const refundFirst = await failure(suite.stripe.refunds.create({ charge: String(pi.latest_charge) }))
     expect(refundFirst.code).toBe('charge_not_refundable')
-    const captured = await stripe.paymentIntents.capture(pi.id, { amount_to_capture: 1000 })
+    const captured = await suite.stripe.paymentIntents.capture(pi.id, { amount_to_capture: 1000 })
     expect(captured.status).toBe('succeeded')
     expect(captured.amount_received).toBe(1000)
-    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    const charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
     expect(charge.captured).toBe(true)
     expect(charge.amount_captured).toBe(1000)
-    await t.emulator.idle()
-    expect(receiver.types()).toEqual([
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toEqual([
       'payment_intent.created',
       'charge.succeeded',
       'payment_intent.amount_capturable_updated',
       'charge.captured',
       'payment_intent.succeeded',
     ])
-    const again = await failure(stripe.paymentIntents.capture(pi.id))
+    const again = await failure(suite.stripe.paymentIntents.capture(pi.id))
     expect(again.code).toBe('payment_intent_unexpected_state')
   })
 
   it('declines an off-session payment on a card never set up for it (3155) with authentication_required', async () => {
     const err = await failure(
-      stripe.paymentIntents.create({
+      suite.stripe.paymentIntents.create({
         amount: 900,
         currency: 'usd',
         payment_method: 'pm_card_authenticationRequiredOnSetup',
@@ -181,7 +168,7 @@ describe('payment intents and charges', () => {
     )
     expect(err.statusCode).toBe(402)
     expect(err.code).toBe('authentication_required')
-    const onSession = await stripe.paymentIntents.create({
+    const onSession = await suite.stripe.paymentIntents.create({
       amount: 900,
       currency: 'usd',
       payment_method: 'pm_card_authenticationRequiredOnSetup',
@@ -191,15 +178,19 @@ describe('payment intents and charges', () => {
   })
 
   it('lists payment intents by customer and cancels an unconfirmed one', async () => {
-    const customer = await stripe.customers.create({ email: 'pi@example.com' })
-    const pi = await stripe.paymentIntents.create({ amount: 300, currency: 'eur', customer: customer.id })
+    const customer = await suite.stripe.customers.create({ email: 'pi@example.com' })
+    const pi = await suite.stripe.paymentIntents.create({
+      amount: 300,
+      currency: 'eur',
+      customer: customer.id,
+    })
     expect(pi.status).toBe('requires_payment_method')
-    const list = await stripe.paymentIntents.list({ customer: customer.id })
+    const list = await suite.stripe.paymentIntents.list({ customer: customer.id })
     expect(list.data.map((p) => p.id)).toEqual([pi.id])
-    const canceled = await stripe.paymentIntents.cancel(pi.id)
+    const canceled = await suite.stripe.paymentIntents.cancel(pi.id)
     expect(canceled.status).toBe('canceled')
     const err = await failure(
-      stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
+      suite.stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
     )
     expect(err.code).toBe('parameter_missing')
     expect(err.param).toBe('amount')
@@ -209,9 +200,9 @@ describe('payment intents and charges', () => {
 describe('refunds', () => {
   it('refunds partially, then the rest; refunded turns true only at the end', async () => {
     const pi = await paidIntent(2000)
-    await t.emulator.idle()
-    receiver.received.length = 0
-    const partial = await stripe.refunds.create({
+    await suite.emulator.idle()
+    suite.receiver.received.length = 0
+    const partial = await suite.stripe.refunds.create({
       payment_intent: pi.id,
       amount: 500,
       reason: 'requested_by_customer',
@@ -220,41 +211,41 @@ describe('refunds', () => {
     expect(partial.status).toBe('succeeded')
     expect(partial.amount).toBe(500)
     expect(partial.charge).toBe(pi.latest_charge)
-    let charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    let charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
     expect(charge.amount_refunded).toBe(500)
     expect(charge.refunded).toBe(false)
 
-    const rest = await stripe.refunds.create({ charge: charge.id })
+    const rest = await suite.stripe.refunds.create({ charge: charge.id })
     expect(rest.amount).toBe(1500)
-    charge = await stripe.charges.retrieve(charge.id, { expand: ['refunds'] })
+    charge = await suite.stripe.charges.retrieve(charge.id, { expand: ['refunds'] })
     expect(charge.amount_refunded).toBe(2000)
     expect(charge.refunded).toBe(true)
     expect(charge.refunds?.data.map((r) => r.id).sort()).toEqual([partial.id, rest.id].sort())
 
-    await t.emulator.idle()
-    expect(receiver.types()).toEqual([
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toEqual([
       'refund.created',
       'charge.refunded',
       'refund.created',
       'charge.refunded',
     ])
-    const last = receiver.received.at(-1)?.event as Stripe.ChargeRefundedEvent
+    const last = suite.receiver.received.at(-1)?.event as Stripe.ChargeRefundedEvent
     expect(last.data.previous_attributes).toEqual({ amount_refunded: 500, refunded: false })
 
-    const again = await failure(stripe.refunds.create({ charge: charge.id }))
+    const again = await failure(suite.stripe.refunds.create({ charge: charge.id }))
     expect(again.statusCode).toBe(400)
     expect(again.code).toBe('charge_already_refunded')
-    const listed = await stripe.refunds.list({ payment_intent: pi.id })
+    const listed = await suite.stripe.refunds.list({ payment_intent: pi.id })
     expect(listed.data).toHaveLength(2)
-    expect((await stripe.refunds.retrieve(partial.id)).amount).toBe(500)
+    expect((await suite.stripe.refunds.retrieve(partial.id)).amount).toBe(500)
   })
 
   it('refuses too-large amounts and unknown charges', async () => {
     const pi = await paidIntent(1000)
-    const tooMuch = await failure(stripe.refunds.create({ payment_intent: pi.id, amount: 1001 }))
+    const tooMuch = await failure(suite.stripe.refunds.create({ payment_intent: pi.id, amount: 1001 }))
     expect(tooMuch.statusCode).toBe(400)
     expect(tooMuch.param).toBe('amount')
-    const missing = await failure(stripe.refunds.create({ charge: 'ch_missing' }))
+    const missing = await failure(suite.stripe.refunds.create({ charge: 'ch_missing' }))
     expect(missing.statusCode).toBe(404)
     expect(missing.param).toBe('charge')
   })
@@ -262,7 +253,7 @@ describe('refunds', () => {
 
 describe('coupons and promotion codes', () => {
   it('creates, retrieves, lists and deletes coupons with events', async () => {
-    const percent = await stripe.coupons.create({
+    const percent = await suite.stripe.coupons.create({
       percent_off: 20,
       duration: 'repeating',
       duration_in_months: 3,
@@ -270,7 +261,7 @@ describe('coupons and promotion codes', () => {
     })
     assertStripeShape(percent)
     expect(percent.duration_in_months).toBe(3)
-    const fixed = await stripe.coupons.create({
+    const fixed = await suite.stripe.coupons.create({
       id: 'FIVE',
       amount_off: 500,
       currency: 'usd',
@@ -278,42 +269,42 @@ describe('coupons and promotion codes', () => {
       max_redemptions: 2,
     })
     expect(fixed.id).toBe('FIVE')
-    expect((await stripe.coupons.retrieve('FIVE')).amount_off).toBe(500)
-    const list = await stripe.coupons.list({ limit: 100 })
+    expect((await suite.stripe.coupons.retrieve('FIVE')).amount_off).toBe(500)
+    const list = await suite.stripe.coupons.list({ limit: 100 })
     expect(list.data.map((c) => c.id)).toEqual(expect.arrayContaining([percent.id, 'FIVE']))
-    const err = await failure(stripe.coupons.create({ amount_off: 100 }))
+    const err = await failure(suite.stripe.coupons.create({ amount_off: 100 }))
     expect(err.param).toBe('currency')
-    const dup = await failure(stripe.coupons.create({ id: 'FIVE', percent_off: 5 }))
+    const dup = await failure(suite.stripe.coupons.create({ id: 'FIVE', percent_off: 5 }))
     expect(dup.code).toBe('resource_already_exists')
-    const deleted = await stripe.coupons.del(percent.id)
+    const deleted = await suite.stripe.coupons.del(percent.id)
     expect(deleted.deleted).toBe(true)
-    await t.emulator.idle()
-    expect(receiver.types()).toEqual(['coupon.created', 'coupon.created', 'coupon.deleted'])
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toEqual(['coupon.created', 'coupon.created', 'coupon.deleted'])
   })
 
   it('creates promotion codes in the clover shape, accepts the legacy coupon param, filters by code', async () => {
-    const coupon = await stripe.coupons.create({ percent_off: 10 })
-    const promo = await stripe.promotionCodes.create({
+    const coupon = await suite.stripe.coupons.create({ percent_off: 10 })
+    const promo = await suite.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       code: 'TEN',
     })
     assertStripeShape(promo)
     expect(promo.promotion).toEqual({ type: 'coupon', coupon: coupon.id })
-    const legacy = await stripe.promotionCodes.create({
+    const legacy = await suite.stripe.promotionCodes.create({
       coupon: coupon.id,
     } as unknown as Stripe.PromotionCodeCreateParams)
     expect(legacy.promotion.coupon).toBe(coupon.id)
     expect(legacy.code).toMatch(/^[A-Z0-9]{8}$/)
-    const byCode = await stripe.promotionCodes.list({ code: 'TEN' })
+    const byCode = await suite.stripe.promotionCodes.list({ code: 'TEN' })
     expect(byCode.data.map((p) => p.id)).toEqual([promo.id])
-    const off = await stripe.promotionCodes.update(promo.id, { active: false })
+    const off = await suite.stripe.promotionCodes.update(promo.id, { active: false })
     expect(off.active).toBe(false)
-    expect((await stripe.promotionCodes.list({ code: 'TEN', active: true })).data).toEqual([])
+    expect((await suite.stripe.promotionCodes.list({ code: 'TEN', active: true })).data).toEqual([])
     const missing = await failure(
-      stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'nope' } }),
+      suite.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'nope' } }),
     )
     expect(missing.statusCode).toBe(404)
-    await t.emulator.idle()
-    expect(receiver.types().filter((x) => x === 'promotion_code.created')).toHaveLength(2)
+    await suite.emulator.idle()
+    expect(suite.receiver.types().filter((x) => x === 'promotion_code.created')).toHaveLength(2)
   })
 })

@@ -1,47 +1,31 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { FAILING_TEST_IBAN, isValidIban, SUCCEEDING_TEST_IBAN } from './resources/sepa-debit.js'
 import { assertStripeShape } from './shapes.js'
-import {
-  postPageForm,
-  type Receiver,
-  startReceiver,
-  startTestEmulator,
-  type TestEmulator,
-} from './testing.js'
+import { postPageForm } from './testing.js'
+import { useEmulatorSuite } from './test-suite.js'
 
 const SETTLE_SECONDS = 120
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
+const suite = useEmulatorSuite({ asyncPaymentSeconds: SETTLE_SECONDS })
 let eurPrice: Stripe.Price
 let usdPrice: Stripe.Price
 
 beforeAll(async () => {
-  t = await startTestEmulator({ asyncPaymentSeconds: SETTLE_SECONDS })
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-  eurPrice = await stripe.prices.create({
+  eurPrice = await suite.stripe.prices.create({
     currency: 'eur',
     unit_amount: 1900,
     product_data: { name: 'Atlas (PDF)' },
   })
-  usdPrice = await stripe.prices.create({ currency: 'usd', unit_amount: 900, product_data: { name: 'Zine' } })
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  receiver.received.length = 0
+  usdPrice = await suite.stripe.prices.create({
+    currency: 'usd',
+    unit_amount: 900,
+    product_data: { name: 'Zine' },
+  })
 })
 
 function newSession(price: Stripe.Price): Promise<Stripe.Checkout.Session> {
-  return stripe.checkout.sessions.create({
+  return suite.stripe.checkout.sessions.create({
     mode: 'payment',
     line_items: [{ price: price.id, quantity: 1 }],
     success_url: 'http://shop.test/ok?session_id={CHECKOUT_SESSION_ID}',
@@ -58,8 +42,8 @@ function paySepa(session: Stripe.Checkout.Session, iban: string, ibanName = 'Ada
 }
 
 async function settle(): Promise<void> {
-  await t.emulator.clock.advance(SETTLE_SECONDS)
-  await t.emulator.idle()
+  await suite.emulator.clock.advance(SETTLE_SECONDS)
+  await suite.emulator.idle()
 }
 
 describe('IBAN check', () => {
@@ -93,52 +77,54 @@ describe('SEPA Direct Debit on the hosted Checkout page', () => {
     const res = await paySepa(session, 'AT61 1904 3002 3457 3201')
     expect(res.status).toBe(303)
     expect(res.location).toBe(`http://shop.test/ok?session_id=${session.id}`)
-    await t.emulator.idle()
+    await suite.emulator.idle()
 
-    const completed = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    const completed = await suite.stripe.checkout.sessions.retrieve(session.id, {
+      expand: ['payment_intent'],
+    })
     assertStripeShape(completed)
     expect(completed.status).toBe('complete')
     expect(completed.payment_status).toBe('unpaid')
     const pi = completed.payment_intent as Stripe.PaymentIntent
     expect(pi.status).toBe('processing')
     expect(pi.payment_method_types).toEqual(['card', 'sepa_debit'])
-    const pending = await stripe.charges.retrieve(String(pi.latest_charge))
+    const pending = await suite.stripe.charges.retrieve(String(pi.latest_charge))
     assertStripeShape(pending)
     expect(pending.status).toBe('pending')
     expect(pending.paid).toBe(false)
     expect(pending.payment_method_details?.type).toBe('sepa_debit')
     expect(pending.payment_method_details?.sepa_debit?.last4).toBe('3201')
-    const pm = await stripe.paymentMethods.retrieve(String(pi.payment_method))
+    const pm = await suite.stripe.paymentMethods.retrieve(String(pi.payment_method))
     assertStripeShape(pm)
     expect(pm.type).toBe('sepa_debit')
     expect(pm.billing_details).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' })
-    expect(receiver.types()).toEqual([
+    expect(suite.receiver.types()).toEqual([
       'payment_intent.created',
       'charge.pending',
       'payment_intent.processing',
       'checkout.session.completed',
     ])
-    const completedEvent = receiver.received.at(-1)?.event.data.object as Stripe.Checkout.Session
+    const completedEvent = suite.receiver.received.at(-1)?.event.data.object as Stripe.Checkout.Session
     expect(completedEvent.payment_status).toBe('unpaid')
 
     // Nothing happens before the bank answers.
-    await t.emulator.clock.advance(SETTLE_SECONDS - 5)
-    await t.emulator.idle()
-    expect(receiver.received).toHaveLength(4)
+    await suite.emulator.clock.advance(SETTLE_SECONDS - 5)
+    await suite.emulator.idle()
+    expect(suite.receiver.received).toHaveLength(4)
 
-    await t.emulator.clock.advance(5)
-    await t.emulator.idle()
-    expect(receiver.types().slice(4)).toEqual([
+    await suite.emulator.clock.advance(5)
+    await suite.emulator.idle()
+    expect(suite.receiver.types().slice(4)).toEqual([
       'charge.succeeded',
       'payment_intent.succeeded',
       'checkout.session.async_payment_succeeded',
     ])
-    for (const r of receiver.received) assertStripeShape(r.event)
-    const paid = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    for (const r of suite.receiver.received) assertStripeShape(r.event)
+    const paid = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
     expect(paid.payment_status).toBe('paid')
     expect((paid.payment_intent as Stripe.PaymentIntent).status).toBe('succeeded')
     expect((paid.payment_intent as Stripe.PaymentIntent).amount_received).toBe(1900)
-    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    const charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
     expect(charge).toMatchObject({ status: 'succeeded', paid: true })
   })
 
@@ -146,7 +132,7 @@ describe('SEPA Direct Debit on the hosted Checkout page', () => {
     const session = await newSession(eurPrice)
     expect((await paySepa(session, FAILING_TEST_IBAN)).status).toBe(303)
     await settle()
-    expect(receiver.types()).toEqual([
+    expect(suite.receiver.types()).toEqual([
       'payment_intent.created',
       'charge.pending',
       'payment_intent.processing',
@@ -155,14 +141,14 @@ describe('SEPA Direct Debit on the hosted Checkout page', () => {
       'payment_intent.payment_failed',
       'checkout.session.async_payment_failed',
     ])
-    const failed = await stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    const failed = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
     expect(failed.status).toBe('complete')
     expect(failed.payment_status).toBe('unpaid')
     const pi = failed.payment_intent as Stripe.PaymentIntent
     assertStripeShape(pi)
     expect(pi.status).toBe('requires_payment_method')
     expect(pi.last_payment_error?.code).toBe('insufficient_funds')
-    const charge = await stripe.charges.retrieve(String(pi.latest_charge))
+    const charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
     expect(charge).toMatchObject({ status: 'failed', paid: false, failure_code: 'insufficient_funds' })
   })
 
@@ -174,21 +160,21 @@ describe('SEPA Direct Debit on the hosted Checkout page', () => {
     const noName = await paySepa(session, SUCCEEDING_TEST_IBAN, '')
     expect(noName.status).toBe(400)
     expect(noName.html).toContain('Enter the account holder&#39;s name.')
-    await t.emulator.idle()
-    expect(receiver.received).toEqual([])
-    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open')
+    await suite.emulator.idle()
+    expect(suite.receiver.received).toEqual([])
+    expect((await suite.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open')
   })
 })
 
 describe('SEPA Direct Debit through the API', () => {
   it('creates the PaymentMethod and confirms a EUR PaymentIntent into processing, then succeeded', async () => {
-    const pm = await stripe.paymentMethods.create({
+    const pm = await suite.stripe.paymentMethods.create({
       type: 'sepa_debit',
       sepa_debit: { iban: SUCCEEDING_TEST_IBAN },
       billing_details: { name: 'Ada Lovelace', email: 'ada@example.com' },
     })
     expect(pm.sepa_debit).toMatchObject({ country: 'AT', last4: '3201' })
-    const pi = await stripe.paymentIntents.create({
+    const pi = await suite.stripe.paymentIntents.create({
       amount: 2500,
       currency: 'eur',
       payment_method: pm.id,
@@ -196,27 +182,32 @@ describe('SEPA Direct Debit through the API', () => {
     })
     expect(pi.status).toBe('processing')
     await settle()
-    expect((await stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded')
+    expect((await suite.stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded')
   })
 
   it("answers bad input with Stripe's errors", async () => {
     await expect(
-      stripe.paymentMethods.create({
+      suite.stripe.paymentMethods.create({
         type: 'sepa_debit',
         sepa_debit: { iban: 'AT611904300234573202' },
         billing_details: { name: 'A', email: 'a@example.com' },
       }),
     ).rejects.toMatchObject({ statusCode: 400, code: 'invalid_iban', param: 'sepa_debit[iban]' })
     await expect(
-      stripe.paymentMethods.create({ type: 'sepa_debit', sepa_debit: { iban: SUCCEEDING_TEST_IBAN } }),
+      suite.stripe.paymentMethods.create({ type: 'sepa_debit', sepa_debit: { iban: SUCCEEDING_TEST_IBAN } }),
     ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_missing', param: 'billing_details[name]' })
-    const pm = await stripe.paymentMethods.create({
+    const pm = await suite.stripe.paymentMethods.create({
       type: 'sepa_debit',
       sepa_debit: { iban: SUCCEEDING_TEST_IBAN },
       billing_details: { name: 'Ada Lovelace', email: 'ada@example.com' },
     })
     await expect(
-      stripe.paymentIntents.create({ amount: 2500, currency: 'usd', payment_method: pm.id, confirm: true }),
+      suite.stripe.paymentIntents.create({
+        amount: 2500,
+        currency: 'usd',
+        payment_method: pm.id,
+        confirm: true,
+      }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'currency' })
   })
 })

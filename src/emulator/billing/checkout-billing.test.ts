@@ -1,11 +1,9 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from '../testing.js'
-import { DAY, drain, eventsFor, monthlyPrice, periodOf } from './test-helpers.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useEmulatorSuite } from '../test-suite.js'
+import { DAY, eventsFor, monthlyPrice, periodOf } from './test-helpers.js'
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
+const suite = useEmulatorSuite()
 let price: Stripe.Price
 
 const CARD = {
@@ -17,20 +15,7 @@ const CARD = {
 }
 
 beforeAll(async () => {
-  t = await startTestEmulator()
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-  price = await monthlyPrice(stripe, 1000)
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  drain(receiver)
+  price = await monthlyPrice(suite.stripe, 1000)
 })
 
 /** Pays a session on the hosted Checkout page with a card, as a browser's form post does. */
@@ -42,14 +27,14 @@ async function payOnPage(session: Stripe.Checkout.Session): Promise<Stripe.Check
     body: new URLSearchParams(CARD).toString(),
   })
   expect(res.status).toBe(303)
-  await t.emulator.idle()
-  return stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
+  await suite.emulator.idle()
+  return suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription'] })
 }
 
 describe('subscriptions started by Checkout', () => {
   it('honours subscription_data (trial, metadata) and applies the once coupon to the first charged invoice', async () => {
-    const coupon = await stripe.coupons.create({ percent_off: 25, duration: 'once' })
-    const session = await stripe.checkout.sessions.create({
+    const coupon = await suite.stripe.coupons.create({ percent_off: 25, duration: 'once' })
+    const session = await suite.stripe.checkout.sessions.create({
       mode: 'subscription',
       line_items: [{ price: price.id, quantity: 1 }],
       success_url: 'http://shop.test/ok',
@@ -62,22 +47,22 @@ describe('subscriptions started by Checkout', () => {
     expect(sub.trial_end).toBe(sub.start_date + 14 * DAY)
     expect(sub.discounts).toHaveLength(1)
     expect(typeof sub.default_payment_method).toBe('string')
-    const trialInvoice = await stripe.invoices.retrieve(String(done.invoice))
+    const trialInvoice = await suite.stripe.invoices.retrieve(String(done.invoice))
     expect(trialInvoice).toMatchObject({ amount_due: 0, status: 'paid', total_discount_amounts: [] })
     expect(trialInvoice.parent?.subscription_details?.metadata).toEqual({ plan: 'pro' })
 
-    await t.emulator.clock.advance(periodOf(sub).end - t.emulator.clock.now() + 2 * 3600)
-    const afterTrial = (await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]!
+    await suite.emulator.clock.advance(periodOf(sub).end - suite.emulator.clock.now() + 2 * 3600)
+    const afterTrial = (await suite.stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]!
     expect(afterTrial).toMatchObject({ subtotal: 1000, total: 750, amount_paid: 750, status: 'paid' })
-    const later = periodOf(await stripe.subscriptions.retrieve(sub.id)).end
-    await t.emulator.clock.advance(later - t.emulator.clock.now() + 2 * 3600)
-    expect((await stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]).toMatchObject({
+    const later = periodOf(await suite.stripe.subscriptions.retrieve(sub.id)).end
+    await suite.emulator.clock.advance(later - suite.emulator.clock.now() + 2 * 3600)
+    expect((await suite.stripe.invoices.list({ subscription: sub.id, limit: 1 })).data[0]).toMatchObject({
       total: 1000,
     })
   })
 
   it('emits the subscription and first-invoice events before checkout.session.completed', async () => {
-    const session = await stripe.checkout.sessions.create({
+    const session = await suite.stripe.checkout.sessions.create({
       mode: 'subscription',
       line_items: [{ price: price.id, quantity: 2 }],
       success_url: 'http://shop.test/ok',
@@ -86,7 +71,7 @@ describe('subscriptions started by Checkout', () => {
     const sub = done.subscription as Stripe.Subscription
     expect(sub.status).toBe('active')
     expect(sub.items.data[0]?.quantity).toBe(2)
-    const order = receiver
+    const order = suite.receiver
       .types()
       .filter((x) => /^(customer\.subscription|invoice\.|checkout\.session)/.test(x))
     expect(order).toEqual([
@@ -98,8 +83,8 @@ describe('subscriptions started by Checkout', () => {
       'customer.subscription.updated',
       'checkout.session.completed',
     ])
-    expect((eventsFor(receiver, 'invoice.paid', sub.id)[0]!.data.object as Stripe.Invoice).amount_paid).toBe(
-      2000,
-    )
+    expect(
+      (eventsFor(suite.receiver, 'invoice.paid', sub.id)[0]!.data.object as Stripe.Invoice).amount_paid,
+    ).toBe(2000)
   })
 })

@@ -1,13 +1,8 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
-import {
-  postPageForm as post,
-  type Receiver,
-  startReceiver,
-  startTestEmulator,
-  type TestEmulator,
-} from '../testing.js'
+import { postPageForm as post } from '../testing.js'
+import { useEmulatorSuite } from '../test-suite.js'
 import {
   advanceClock,
   billingTypes,
@@ -18,44 +13,32 @@ import {
   T0,
 } from './test-helpers.js'
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
+const suite = useEmulatorSuite()
 let monthly: Stripe.Price
 let yearly: Stripe.Price
 
 beforeAll(async () => {
-  t = await startTestEmulator()
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-  monthly = await monthlyPrice(stripe, 900)
-  yearly = await monthlyPrice(stripe, 9000, 'year')
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  receiver.received.length = 0
+  monthly = await monthlyPrice(suite.stripe, 900)
+  yearly = await monthlyPrice(suite.stripe, 9000, 'year')
 })
 
 async function subscribed(clock?: string): Promise<{ customer: Stripe.Customer; sub: Stripe.Subscription }> {
-  const { customer } = await customerWithCard(stripe, 'pm_card_visa', clock)
-  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }] })
+  const { customer } = await customerWithCard(suite.stripe, 'pm_card_visa', clock)
+  const sub = await suite.stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: monthly.id }],
+  })
   expect(sub.status).toBe('active')
   // Only what the portal does afterwards is asserted.
-  await t.emulator.idle()
-  receiver.received.length = 0
+  await suite.emulator.idle()
+  suite.receiver.received.length = 0
   return { customer, sub }
 }
 
 async function switchingConfig(
   mode: 'at_period_end' | 'immediately' = 'at_period_end',
 ): Promise<Stripe.BillingPortal.Configuration> {
-  return stripe.billingPortal.configurations.create({
+  return suite.stripe.billingPortal.configurations.create({
     features: {
       invoice_history: { enabled: true },
       payment_method_update: { enabled: true },
@@ -75,7 +58,7 @@ async function switchingConfig(
 
 describe('billing portal configurations', () => {
   it('creates with Stripe defaults, updates with previous attributes, lists the default one', async () => {
-    const config = await stripe.billingPortal.configurations.create({
+    const config = await suite.stripe.billingPortal.configurations.create({
       features: {
         subscription_update: {
           enabled: true,
@@ -91,32 +74,32 @@ describe('billing portal configurations', () => {
     expect(config.features.subscription_update.proration_behavior).toBe('none')
     expect(config.features.subscription_update.products?.[0]?.prices).toEqual([monthly.id])
     expect(config.features.subscription_cancel.mode).toBe('at_period_end')
-    const updated = await stripe.billingPortal.configurations.update(config.id, {
+    const updated = await suite.stripe.billingPortal.configurations.update(config.id, {
       features: { subscription_cancel: { enabled: true, mode: 'immediately' } },
     })
     expect(updated.features.subscription_cancel).toMatchObject({ enabled: true, mode: 'immediately' })
     expect(
-      (await stripe.billingPortal.configurations.retrieve(config.id)).features.subscription_cancel.mode,
+      (await suite.stripe.billingPortal.configurations.retrieve(config.id)).features.subscription_cancel.mode,
     ).toBe('immediately')
-    const list = await stripe.billingPortal.configurations.list({ is_default: true })
+    const list = await suite.stripe.billingPortal.configurations.list({ is_default: true })
     expect(list.data).toHaveLength(1)
-    await t.emulator.idle()
-    const updatedEvent = receiver.received.find(
+    await suite.emulator.idle()
+    const updatedEvent = suite.receiver.received.find(
       (r) => r.event.type === 'billing_portal.configuration.updated',
     )?.event
     expect(updatedEvent?.data.previous_attributes).toHaveProperty('features')
-    expect(receiver.types()).toContain('billing_portal.configuration.created')
+    expect(suite.receiver.types()).toContain('billing_portal.configuration.created')
   })
 
   it('refuses unknown feature params and always_invoice for cancellations', async () => {
     await expect(
-      stripe.billingPortal.configurations.create({ features: { nope: { enabled: true } } } as never),
+      suite.stripe.billingPortal.configurations.create({ features: { nope: { enabled: true } } } as never),
     ).rejects.toMatchObject({
       statusCode: 400,
       param: 'features[nope]',
     })
     await expect(
-      stripe.billingPortal.configurations.create({
+      suite.stripe.billingPortal.configurations.create({
         features: { subscription_cancel: { enabled: true, proration_behavior: 'always_invoice' as never } },
       }),
     ).rejects.toMatchObject({ statusCode: 400 })
@@ -125,16 +108,16 @@ describe('billing portal configurations', () => {
 
 describe('billing portal sessions', () => {
   it('creates a session with the default configuration, a portal url and billing_portal.session.created', async () => {
-    const { customer } = await customerWithCard(stripe)
-    const session = await stripe.billingPortal.sessions.create({
+    const { customer } = await customerWithCard(suite.stripe)
+    const session = await suite.stripe.billingPortal.sessions.create({
       customer: customer.id,
       return_url: 'http://shop.test/account',
     })
     assertStripeShape(session)
-    expect(session.url).toBe(`${t.url}/p/session/${session.id}`)
+    expect(session.url).toBe(`${suite.t.url}/p/session/${session.id}`)
     expect(session.configuration).toMatch(/^bpc_/)
-    await t.emulator.idle()
-    const event = eventsFor(receiver, 'billing_portal.session.created', session.id)
+    await suite.emulator.idle()
+    const event = eventsFor(suite.receiver, 'billing_portal.session.created', session.id)
     expect(event).toHaveLength(1)
     const page = await fetch(session.url)
     const html = await page.text()
@@ -144,20 +127,22 @@ describe('billing portal sessions', () => {
   })
 
   it('404s for an unknown customer or session', async () => {
-    await expect(stripe.billingPortal.sessions.create({ customer: 'cus_missing' })).rejects.toMatchObject({
+    await expect(
+      suite.stripe.billingPortal.sessions.create({ customer: 'cus_missing' }),
+    ).rejects.toMatchObject({
       statusCode: 404,
       param: 'customer',
     })
-    expect((await fetch(`${t.url}/p/session/bps_missing`)).status).toBe(404)
+    expect((await fetch(`${suite.t.url}/p/session/bps_missing`)).status).toBe(404)
   })
 })
 
 describe('the hosted portal page', () => {
   it('cancels at period end, renews, and cancels again: the subscription ends at the period end', async () => {
-    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 })
+    const clock = await suite.stripe.testHelpers.testClocks.create({ frozen_time: T0 })
     const { customer, sub } = await subscribed(clock.id)
     const config = await switchingConfig()
-    const session = await stripe.billingPortal.sessions.create({
+    const session = await suite.stripe.billingPortal.sessions.create({
       customer: customer.id,
       configuration: config.id,
     })
@@ -167,58 +152,58 @@ describe('the hosted portal page', () => {
 
     const cancel = await post(session.url, { action: 'cancel', subscription: sub.id })
     expect(cancel.status).toBe(303)
-    let now = await stripe.subscriptions.retrieve(sub.id)
+    let now = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(now).toMatchObject({
       status: 'active',
       cancel_at_period_end: true,
       cancellation_details: { reason: 'cancellation_requested' },
     })
     expect(now.cancel_at).toBe(now.items.data[0]!.current_period_end)
-    expect(await (await fetch(`${t.url}${cancel.location}`)).text()).toContain('Renew plan')
+    expect(await (await fetch(`${suite.t.url}${cancel.location}`)).text()).toContain('Renew plan')
 
     expect((await post(session.url, { action: 'renew', subscription: sub.id })).status).toBe(303)
-    now = await stripe.subscriptions.retrieve(sub.id)
+    now = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(now).toMatchObject({ cancel_at_period_end: false, cancel_at: null, canceled_at: null })
 
     await post(session.url, { action: 'cancel', subscription: sub.id })
-    await t.emulator.idle()
-    const updates = eventsFor(receiver, 'customer.subscription.updated', sub.id)
+    await suite.emulator.idle()
+    const updates = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)
     expect(updates.map((e) => (e.data.object as Stripe.Subscription).cancel_at_period_end)).toEqual([
       true,
       false,
       true,
     ])
     expect(updates[0]!.data.previous_attributes).toMatchObject({ cancel_at_period_end: false })
-    expect(eventsFor(receiver, 'customer.subscription.deleted', sub.id)).toHaveLength(0)
+    expect(eventsFor(suite.receiver, 'customer.subscription.deleted', sub.id)).toHaveLength(0)
 
-    receiver.received.length = 0
-    await advanceClock(stripe, clock.id, now.items.data[0]!.current_period_end + 2 * DAY)
-    await t.emulator.idle()
-    const ended = await stripe.subscriptions.retrieve(sub.id)
+    suite.receiver.received.length = 0
+    await advanceClock(suite.stripe, clock.id, now.items.data[0]!.current_period_end + 2 * DAY)
+    await suite.emulator.idle()
+    const ended = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(ended.status).toBe('canceled')
-    expect(billingTypes(receiver).filter((x) => x.startsWith('customer.subscription.'))).toEqual([
+    expect(billingTypes(suite.receiver).filter((x) => x.startsWith('customer.subscription.'))).toEqual([
       'customer.subscription.deleted',
     ])
-    expect(billingTypes(receiver)).not.toContain('invoice.created')
+    expect(billingTypes(suite.receiver)).not.toContain('invoice.created')
   })
 
   it('cancels at once when the configuration says immediately', async () => {
     const { customer, sub } = await subscribed()
     const config = await switchingConfig('immediately')
-    const session = await stripe.billingPortal.sessions.create({
+    const session = await suite.stripe.billingPortal.sessions.create({
       customer: customer.id,
       configuration: config.id,
     })
     expect((await post(session.url, { action: 'cancel', subscription: sub.id })).status).toBe(303)
-    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('canceled')
-    await t.emulator.idle()
-    expect(eventsFor(receiver, 'customer.subscription.deleted', sub.id)).toHaveLength(1)
+    expect((await suite.stripe.subscriptions.retrieve(sub.id)).status).toBe('canceled')
+    await suite.emulator.idle()
+    expect(eventsFor(suite.receiver, 'customer.subscription.deleted', sub.id)).toHaveLength(1)
   })
 
   it('switches to a configured price with the configuration proration behaviour', async () => {
     const { customer, sub } = await subscribed()
     const config = await switchingConfig()
-    const session = await stripe.billingPortal.sessions.create({
+    const session = await suite.stripe.billingPortal.sessions.create({
       customer: customer.id,
       configuration: config.id,
     })
@@ -228,13 +213,13 @@ describe('the hosted portal page', () => {
     ).toBe(400)
     const res = await post(session.url, { action: 'switch', subscription: sub.id, price: yearly.id })
     expect(res.status).toBe(303)
-    const after = await stripe.subscriptions.retrieve(sub.id)
+    const after = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(after.items.data[0]!.price.id).toBe(yearly.id)
-    await t.emulator.idle()
-    const update = eventsFor(receiver, 'customer.subscription.updated', sub.id)[0]
+    await suite.emulator.idle()
+    const update = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)[0]
     expect(update?.data.previous_attributes).toHaveProperty('items')
     // Month → year resets the cycle: the year is invoiced at once, less the unused month.
-    const invoice = eventsFor(receiver, 'invoice.paid', sub.id).at(-1)?.data.object as
+    const invoice = eventsFor(suite.receiver, 'invoice.paid', sub.id).at(-1)?.data.object as
       | Stripe.Invoice
       | undefined
     expect(invoice?.billing_reason).toBe('subscription_update')
@@ -243,7 +228,7 @@ describe('the hosted portal page', () => {
 
   it('replaces the card with one typed on the page and lists paid invoices', async () => {
     const { customer, sub } = await subscribed()
-    const session = await stripe.billingPortal.sessions.create({ customer: customer.id })
+    const session = await suite.stripe.billingPortal.sessions.create({ customer: customer.id })
     const page = await (await fetch(session.url)).text()
     expect(page).toContain('visa •••• 4242')
     expect(page).toMatch(/data-invoice="in_/)
@@ -264,24 +249,29 @@ describe('the hosted portal page', () => {
       cardName: 'A B',
     })
     expect(ok.status).toBe(303)
-    const updated = (await stripe.customers.retrieve(customer.id)) as Stripe.Customer
-    const pm = await stripe.paymentMethods.retrieve(String(updated.invoice_settings.default_payment_method))
+    const updated = (await suite.stripe.customers.retrieve(customer.id)) as Stripe.Customer
+    const pm = await suite.stripe.paymentMethods.retrieve(
+      String(updated.invoice_settings.default_payment_method),
+    )
     expect(pm.card?.last4).toBe('0341')
     expect(pm.customer).toBe(customer.id)
     expect(await (await fetch(session.url)).text()).toContain('•••• 0341')
-    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active')
+    expect((await suite.stripe.subscriptions.retrieve(sub.id)).status).toBe('active')
   })
   it('a subscription_cancel flow names one of the customer subscriptions and shows only that one', async () => {
     const { customer, sub } = await subscribed()
     const other = await subscribed()
     await expect(
-      stripe.billingPortal.sessions.create({
+      suite.stripe.billingPortal.sessions.create({
         customer: customer.id,
         flow_data: { type: 'subscription_cancel', subscription_cancel: { subscription: other.sub.id } },
       }),
     ).rejects.toMatchObject({ statusCode: 400, param: 'flow_data[subscription_cancel][subscription]' })
-    const second = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: yearly.id }] })
-    const session = await stripe.billingPortal.sessions.create({
+    const second = await suite.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: yearly.id }],
+    })
+    const session = await suite.stripe.billingPortal.sessions.create({
       customer: customer.id,
       flow_data: {
         type: 'subscription_cancel',
@@ -299,11 +289,11 @@ describe('the hosted portal page', () => {
     expect((await post(session.url, { action: 'cancel', subscription: second.id })).status).toBe(400)
     const res = await post(session.url, { action: 'cancel', subscription: sub.id })
     expect(res).toMatchObject({ status: 303, location: 'http://shop.test/done' })
-    expect((await stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end).toBe(true)
+    expect((await suite.stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end).toBe(true)
   })
   it('records the cancellation reason the configuration collects', async () => {
     const { customer, sub } = await subscribed()
-    const config = await stripe.billingPortal.configurations.create({
+    const config = await suite.stripe.billingPortal.configurations.create({
       features: {
         subscription_cancel: {
           enabled: true,
@@ -312,7 +302,7 @@ describe('the hosted portal page', () => {
         },
       },
     })
-    const session = await stripe.billingPortal.sessions.create({
+    const session = await suite.stripe.billingPortal.sessions.create({
       customer: customer.id,
       configuration: config.id,
     })
@@ -323,14 +313,14 @@ describe('the hosted portal page', () => {
       feedback: 'too_expensive',
       comment: 'Pricey',
     })
-    const after = await stripe.subscriptions.retrieve(sub.id)
+    const after = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(after.cancellation_details).toMatchObject({
       reason: 'cancellation_requested',
       feedback: 'too_expensive',
       comment: 'Pricey',
     })
-    await t.emulator.idle()
-    const [event] = eventsFor(receiver, 'customer.subscription.updated', sub.id)
+    await suite.emulator.idle()
+    const [event] = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)
     expect(event).toBeDefined()
     expect((event!.data.object as Stripe.Subscription).cancellation_details?.feedback).toBe('too_expensive')
   })

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
-import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from '../testing.js'
+import { useEmulatorSuite } from '../test-suite.js'
 import {
   advanceClock,
   billingTypes,
@@ -14,38 +14,23 @@ import {
   T0,
 } from './test-helpers.js'
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
+const suite = useEmulatorSuite()
 let price: Stripe.Price
 
 beforeAll(async () => {
-  t = await startTestEmulator()
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-  price = await monthlyPrice(stripe)
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  drain(receiver)
+  price = await monthlyPrice(suite.stripe)
 })
 
 async function invoicesOf(sub: string): Promise<Stripe.Invoice[]> {
-  return (await stripe.invoices.list({ subscription: sub, limit: 100 })).data
+  return (await suite.stripe.invoices.list({ subscription: sub, limit: 100 })).data
 }
 
 describe('subscription renewal and dunning on a test clock', () => {
   it('subscribes, renews twice, then a failing card goes past_due and is canceled after the retries', async () => {
-    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0, name: 'renewals' })
+    const clock = await suite.stripe.testHelpers.testClocks.create({ frozen_time: T0, name: 'renewals' })
     assertStripeShape(clock)
-    const { customer } = await customerWithCard(stripe, 'pm_card_visa', clock.id)
-    const sub = await stripe.subscriptions.create({
+    const { customer } = await customerWithCard(suite.stripe, 'pm_card_visa', clock.id)
+    const sub = await suite.stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
       metadata: { plan: 'basic' },
@@ -54,7 +39,7 @@ describe('subscription renewal and dunning on a test clock', () => {
     expect(sub.status).toBe('active')
     expect(sub.test_clock).toBe(clock.id)
     expect(periodOf(sub)).toEqual({ start: T0, end: T0 + 31 * DAY })
-    const first = await stripe.invoices.retrieve(String(sub.latest_invoice), { expand: ['payments'] })
+    const first = await suite.stripe.invoices.retrieve(String(sub.latest_invoice), { expand: ['payments'] })
     assertStripeShape(first)
     expect(first).toMatchObject({
       status: 'paid',
@@ -75,8 +60,8 @@ describe('subscription renewal and dunning on a test clock', () => {
     })
     assertStripeShape(first.lines.data[0])
     expect(first.lines.data[0]?.id).toMatch(/^il_/)
-    await t.emulator.idle()
-    expect(billingTypes(receiver)).toEqual([
+    await suite.emulator.idle()
+    expect(billingTypes(suite.receiver)).toEqual([
       'test_helpers.test_clock.created',
       'customer.subscription.created',
       'invoice.created',
@@ -85,17 +70,17 @@ describe('subscription renewal and dunning on a test clock', () => {
       'invoice.payment_succeeded',
       'customer.subscription.updated',
     ])
-    const payments = receiver.received.filter((r) => r.event.type === 'invoice_payment.paid')
+    const payments = suite.receiver.received.filter((r) => r.event.type === 'invoice_payment.paid')
     expect(payments.map((r) => (r.event.data.object as { invoice: string }).invoice)).toEqual([first.id])
-    expect(receiver.types().indexOf('invoice_payment.paid')).toBe(
-      receiver.types().indexOf('invoice.payment_succeeded') + 1,
+    expect(suite.receiver.types().indexOf('invoice_payment.paid')).toBe(
+      suite.receiver.types().indexOf('invoice.payment_succeeded') + 1,
     )
 
     // First renewal: the draft appears at period end, is charged an hour later.
-    drain(receiver)
-    await advanceClock(stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
-    await t.emulator.idle()
-    expect(billingTypes(receiver)).toEqual([
+    drain(suite.receiver)
+    await advanceClock(suite.stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
+    await suite.emulator.idle()
+    expect(billingTypes(suite.receiver)).toEqual([
       'test_helpers.test_clock.advancing',
       'invoice.created',
       'customer.subscription.updated',
@@ -104,16 +89,16 @@ describe('subscription renewal and dunning on a test clock', () => {
       'invoice.payment_succeeded',
       'test_helpers.test_clock.ready',
     ])
-    const created = eventsFor(receiver, 'invoice.created', sub.id)[0]!
+    const created = eventsFor(suite.receiver, 'invoice.created', sub.id)[0]!
     expect((created.data.object as Stripe.Invoice).status).toBe('draft')
     expect(created.created).toBe(T0 + 31 * DAY)
-    const updated = eventsFor(receiver, 'customer.subscription.updated', sub.id)[0]!
+    const updated = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)[0]!
     expect(updated.data.previous_attributes).toHaveProperty('items')
-    let current = await stripe.subscriptions.retrieve(sub.id)
+    let current = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(periodOf(current)).toEqual({ start: T0 + 31 * DAY, end: T0 + 59 * DAY })
 
     // Second renewal.
-    await advanceClock(stripe, clock.id, T0 + 59 * DAY + 2 * 3600)
+    await advanceClock(suite.stripe, clock.id, T0 + 59 * DAY + 2 * 3600)
     let invoices = await invoicesOf(sub.id)
     expect(invoices.map((i) => [i.billing_reason, i.status])).toEqual([
       ['subscription_cycle', 'paid'],
@@ -122,23 +107,23 @@ describe('subscription renewal and dunning on a test clock', () => {
     ])
 
     // The card starts failing: the third renewal fails and is retried on days 3, 5 and 7.
-    const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+    const failing = await suite.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
       customer: customer.id,
     })
-    await stripe.subscriptions.update(sub.id, { default_payment_method: failing.id })
-    await t.emulator.idle()
-    drain(receiver)
+    await suite.stripe.subscriptions.update(sub.id, { default_payment_method: failing.id })
+    await suite.emulator.idle()
+    drain(suite.receiver)
     const renewal = T0 + 90 * DAY
-    await advanceClock(stripe, clock.id, renewal + 2 * 3600)
-    await t.emulator.idle()
-    current = await stripe.subscriptions.retrieve(sub.id)
+    await advanceClock(suite.stripe, clock.id, renewal + 2 * 3600)
+    await suite.emulator.idle()
+    current = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(current.status).toBe('past_due')
-    const failed = eventsFor(receiver, 'invoice.payment_failed', sub.id)
+    const failed = eventsFor(suite.receiver, 'invoice.payment_failed', sub.id)
     expect(failed).toHaveLength(1)
     const failedInvoice = failed[0]!.data.object as Stripe.Invoice
     expect(failedInvoice.attempt_count).toBe(1)
     expect(failedInvoice.next_payment_attempt).toBe(renewal + 3600 + 3 * DAY)
-    expect(billingTypes(receiver)).toEqual([
+    expect(billingTypes(suite.receiver)).toEqual([
       'test_helpers.test_clock.advancing',
       'invoice.created',
       'customer.subscription.updated',
@@ -147,17 +132,17 @@ describe('subscription renewal and dunning on a test clock', () => {
       'customer.subscription.updated',
       'test_helpers.test_clock.ready',
     ])
-    expect(receiver.types()).toContain('charge.failed')
+    expect(suite.receiver.types()).toContain('charge.failed')
 
-    drain(receiver)
-    await advanceClock(stripe, clock.id, renewal + 8 * DAY)
-    await t.emulator.idle()
+    drain(suite.receiver)
+    await advanceClock(suite.stripe, clock.id, renewal + 8 * DAY)
+    await suite.emulator.idle()
     expect(
-      eventsFor(receiver, 'invoice.payment_failed', sub.id).map(
+      eventsFor(suite.receiver, 'invoice.payment_failed', sub.id).map(
         (e) => (e.data.object as Stripe.Invoice).attempt_count,
       ),
     ).toEqual([2, 3, 4])
-    const deleted = eventsFor(receiver, 'customer.subscription.deleted', sub.id)
+    const deleted = eventsFor(suite.receiver, 'customer.subscription.deleted', sub.id)
     expect(deleted).toHaveLength(1)
     const ended = deleted[0]!.data.object as Stripe.Subscription
     expect(ended.status).toBe('canceled')
@@ -165,22 +150,25 @@ describe('subscription renewal and dunning on a test clock', () => {
     expect(deleted[0]!.created).toBe(renewal + 3600 + 7 * DAY)
     invoices = await invoicesOf(sub.id)
     expect(invoices[0]?.status).toBe('open')
-    const all = await stripe.subscriptions.list({ customer: customer.id, status: 'all' })
+    const all = await suite.stripe.subscriptions.list({ customer: customer.id, status: 'all' })
     expect(all.data.map((s) => s.status)).toEqual(['canceled'])
-    expect((await stripe.subscriptions.list({ customer: customer.id })).data).toHaveLength(0)
+    expect((await suite.stripe.subscriptions.list({ customer: customer.id })).data).toHaveLength(0)
   })
 })
 
 describe('subscription renewal on the emulator-wide clock', () => {
   it('renews at period end when emulator.clock.advance passes it', async () => {
-    const { customer } = await customerWithCard(stripe)
-    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] })
+    const { customer } = await customerWithCard(suite.stripe)
+    const sub = await suite.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+    })
     expect(sub.test_clock).toBeNull()
     const end = periodOf(sub).end
-    await t.emulator.idle()
-    drain(receiver)
-    await t.emulator.clock.advance(end - t.emulator.clock.now() + 2 * 3600)
-    const types = billingTypes(receiver).filter((x) => !x.startsWith('test_helpers'))
+    await suite.emulator.idle()
+    drain(suite.receiver)
+    await suite.emulator.clock.advance(end - suite.emulator.clock.now() + 2 * 3600)
+    const types = billingTypes(suite.receiver).filter((x) => !x.startsWith('test_helpers'))
     expect(types).toEqual([
       'invoice.created',
       'customer.subscription.updated',
@@ -188,7 +176,7 @@ describe('subscription renewal on the emulator-wide clock', () => {
       'invoice.paid',
       'invoice.payment_succeeded',
     ])
-    const renewed = await stripe.subscriptions.retrieve(sub.id)
+    const renewed = await suite.stripe.subscriptions.retrieve(sub.id)
     expect(periodOf(renewed).start).toBe(end)
     expect(renewed.status).toBe('active')
   })

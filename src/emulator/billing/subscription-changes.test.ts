@@ -1,7 +1,7 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
-import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from '../testing.js'
+import { useEmulatorSuite } from '../test-suite.js'
 import {
   advanceClock,
   billingTypes,
@@ -14,46 +14,31 @@ import {
   T0,
 } from './test-helpers.js'
 
-let t: TestEmulator
-let stripe: Stripe
-let receiver: Receiver
+const suite = useEmulatorSuite()
 let basic: Stripe.Price
 let premium: Stripe.Price
 
 beforeAll(async () => {
-  t = await startTestEmulator()
-  stripe = t.stripe
-  receiver = await startReceiver(stripe)
-  basic = await monthlyPrice(stripe, 900)
-  premium = await monthlyPrice(stripe, 1800)
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
-
-beforeEach(async () => {
-  await t.emulator.idle()
-  drain(receiver)
+  basic = await monthlyPrice(suite.stripe, 900)
+  premium = await monthlyPrice(suite.stripe, 1800)
 })
 
 /** A customer with a card on a fresh test clock at T0, subscribed to `price`. */
 async function subscribed(price: Stripe.Price, extra: Partial<Stripe.SubscriptionCreateParams> = {}) {
-  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 })
-  const { customer } = await customerWithCard(stripe, 'pm_card_visa', clock.id)
-  const sub = await stripe.subscriptions.create({
+  const clock = await suite.stripe.testHelpers.testClocks.create({ frozen_time: T0 })
+  const { customer } = await customerWithCard(suite.stripe, 'pm_card_visa', clock.id)
+  const sub = await suite.stripe.subscriptions.create({
     customer: customer.id,
     items: [{ price: price.id }],
     ...extra,
   })
-  await t.emulator.idle()
-  drain(receiver)
+  await suite.emulator.idle()
+  drain(suite.receiver)
   return { clock, customer, sub }
 }
 
 async function latestInvoice(subId: string): Promise<Stripe.Invoice> {
-  const list = await stripe.invoices.list({ subscription: subId, limit: 1 })
+  const list = await suite.stripe.invoices.list({ subscription: subId, limit: 1 })
   return list.data[0]!
 }
 
@@ -68,19 +53,19 @@ describe('trials', () => {
     expect(sub.trial_end).toBe(T0 + 7 * DAY)
     expect(sub.billing_cycle_anchor).toBe(T0 + 7 * DAY)
     expect(periodOf(sub).end).toBe(T0 + 7 * DAY)
-    const first = await stripe.invoices.retrieve(String(sub.latest_invoice))
+    const first = await suite.stripe.invoices.retrieve(String(sub.latest_invoice))
     expect(first).toMatchObject({ status: 'paid', amount_due: 0, billing_reason: 'subscription_create' })
 
-    await advanceClock(stripe, clock.id, T0 + 5 * DAY)
-    await t.emulator.idle()
-    const willEnd = eventsFor(receiver, 'customer.subscription.trial_will_end', sub.id)
+    await advanceClock(suite.stripe, clock.id, T0 + 5 * DAY)
+    await suite.emulator.idle()
+    const willEnd = eventsFor(suite.receiver, 'customer.subscription.trial_will_end', sub.id)
     expect(willEnd).toHaveLength(1)
     expect(willEnd[0]!.created).toBe(T0 + 4 * DAY)
 
-    drain(receiver)
-    await advanceClock(stripe, clock.id, T0 + 7 * DAY + 2 * 3600)
-    await t.emulator.idle()
-    expect(billingTypes(receiver)).toEqual([
+    drain(suite.receiver)
+    await advanceClock(suite.stripe, clock.id, T0 + 7 * DAY + 2 * 3600)
+    await suite.emulator.idle()
+    expect(billingTypes(suite.receiver)).toEqual([
       'test_helpers.test_clock.advancing',
       'invoice.created',
       'customer.subscription.updated',
@@ -89,7 +74,7 @@ describe('trials', () => {
       'invoice.payment_succeeded',
       'test_helpers.test_clock.ready',
     ])
-    const updated = eventsFor(receiver, 'customer.subscription.updated', sub.id)[0]!
+    const updated = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)[0]!
     expect((updated.data.object as Stripe.Subscription).status).toBe('active')
     expect(updated.data.previous_attributes).toMatchObject({ status: 'trialing' })
     const invoice = await latestInvoice(sub.id)
@@ -98,8 +83,8 @@ describe('trials', () => {
 
   it('trial_end=now ends the trial at once and charges the plan', async () => {
     const { sub } = await subscribed(basic, { trial_period_days: 30 })
-    const ended = await stripe.subscriptions.update(sub.id, { trial_end: 'now' })
-    await t.emulator.idle()
+    const ended = await suite.stripe.subscriptions.update(sub.id, { trial_end: 'now' })
+    await suite.emulator.idle()
     expect(ended.status).toBe('active')
     const invoice = await latestInvoice(sub.id)
     expect(invoice).toMatchObject({ status: 'paid', amount_paid: 900 })
@@ -110,14 +95,14 @@ describe('cancel at period end', () => {
   it('stays active with cancel_at set, can be resumed, and is deleted exactly at period end', async () => {
     const { clock, sub } = await subscribed(basic)
     const end = periodOf(sub).end
-    const scheduled = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })
+    const scheduled = await suite.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })
     expect(scheduled).toMatchObject({ status: 'active', cancel_at_period_end: true, cancel_at: end })
     expect(scheduled.cancellation_details?.reason).toBe('cancellation_requested')
-    const resumed = await stripe.subscriptions.update(sub.id, { cancel_at_period_end: false })
+    const resumed = await suite.stripe.subscriptions.update(sub.id, { cancel_at_period_end: false })
     expect(resumed).toMatchObject({ cancel_at_period_end: false, cancel_at: null })
-    await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })
-    await t.emulator.idle()
-    const updates = eventsFor(receiver, 'customer.subscription.updated', sub.id)
+    await suite.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })
+    await suite.emulator.idle()
+    const updates = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)
     expect(updates.map((e) => (e.data.object as Stripe.Subscription).cancel_at_period_end)).toEqual([
       true,
       false,
@@ -125,27 +110,27 @@ describe('cancel at period end', () => {
     ])
     expect(updates[0]!.data.previous_attributes).toMatchObject({ cancel_at_period_end: false })
 
-    drain(receiver)
-    await advanceClock(stripe, clock.id, end + 3 * DAY)
-    await t.emulator.idle()
-    expect(billingTypes(receiver)).toEqual([
+    drain(suite.receiver)
+    await advanceClock(suite.stripe, clock.id, end + 3 * DAY)
+    await suite.emulator.idle()
+    expect(billingTypes(suite.receiver)).toEqual([
       'test_helpers.test_clock.advancing',
       'customer.subscription.deleted',
       'test_helpers.test_clock.ready',
     ])
-    const deleted = eventsFor(receiver, 'customer.subscription.deleted', sub.id)[0]!
+    const deleted = eventsFor(suite.receiver, 'customer.subscription.deleted', sub.id)[0]!
     expect(deleted.created).toBe(end)
     expect((deleted.data.object as Stripe.Subscription).ended_at).toBe(end)
-    expect((await stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
+    expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
   })
 
   it('DELETE cancels at once', async () => {
     const { sub } = await subscribed(basic)
-    const canceled = await stripe.subscriptions.cancel(sub.id)
+    const canceled = await suite.stripe.subscriptions.cancel(sub.id)
     assertStripeShape(canceled)
     expect(canceled.status).toBe('canceled')
-    await t.emulator.idle()
-    expect(billingTypes(receiver)).toEqual(['customer.subscription.deleted'])
+    await suite.emulator.idle()
+    expect(billingTypes(suite.receiver)).toEqual(['customer.subscription.deleted'])
   })
 })
 
@@ -154,19 +139,19 @@ describe('plan switch', () => {
   // 1800 × 16/31 = 929.03 → 929.
   it('create_prorations puts a credit and a charge on the next renewal invoice', async () => {
     const { clock, sub } = await subscribed(basic)
-    await advanceClock(stripe, clock.id, T0 + 15 * DAY)
-    const switched = await stripe.subscriptions.update(sub.id, {
+    await advanceClock(suite.stripe, clock.id, T0 + 15 * DAY)
+    const switched = await suite.stripe.subscriptions.update(sub.id, {
       items: [{ id: sub.items.data[0]!.id, price: premium.id }],
       proration_behavior: 'create_prorations',
     })
     expect(switched.items.data[0]!.price.id).toBe(premium.id)
     expect(periodOf(switched)).toEqual(periodOf(sub))
-    await t.emulator.idle()
-    const update = eventsFor(receiver, 'customer.subscription.updated', sub.id)[0]!
+    await suite.emulator.idle()
+    const update = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)[0]!
     expect(update.data.previous_attributes).toHaveProperty('items')
-    expect((await stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
+    expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
 
-    await advanceClock(stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
+    await advanceClock(suite.stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
     const renewal = await latestInvoice(sub.id)
     expect(prorationFlags(renewal).sort()).toEqual(
       [
@@ -180,8 +165,8 @@ describe('plan switch', () => {
 
   it('always_invoice bills the prorations at once; none bills nothing', async () => {
     const { clock, sub } = await subscribed(basic)
-    await advanceClock(stripe, clock.id, T0 + 15 * DAY)
-    await stripe.subscriptions.update(sub.id, {
+    await advanceClock(suite.stripe, clock.id, T0 + 15 * DAY)
+    await suite.stripe.subscriptions.update(sub.id, {
       items: [{ id: sub.items.data[0]!.id, price: premium.id }],
       proration_behavior: 'always_invoice',
     })
@@ -195,23 +180,23 @@ describe('plan switch', () => {
     )
     expect(invoice).toMatchObject({ status: 'paid', amount_paid: 464 })
 
-    await stripe.subscriptions.update(sub.id, {
+    await suite.stripe.subscriptions.update(sub.id, {
       items: [{ id: sub.items.data[0]!.id, price: basic.id }],
       proration_behavior: 'none',
     })
-    expect((await stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(2)
-    await advanceClock(stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
+    expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(2)
+    await advanceClock(suite.stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
     expect(prorationFlags(await latestInvoice(sub.id))).toEqual([[900, false]])
   })
 })
 
 describe('interval change', () => {
   it('monthly → yearly credits the unused month, charges the year now and resets the anchor', async () => {
-    const yearly = await monthlyPrice(stripe, 9000, 'year')
+    const yearly = await monthlyPrice(suite.stripe, 9000, 'year')
     const { clock, sub } = await subscribed(basic)
     const switchAt = T0 + 15 * DAY
-    await advanceClock(stripe, clock.id, switchAt)
-    const switched = await stripe.subscriptions.update(sub.id, {
+    await advanceClock(suite.stripe, clock.id, switchAt)
+    const switched = await suite.stripe.subscriptions.update(sub.id, {
       items: [{ id: sub.items.data[0]!.id, price: yearly.id }],
     })
     expect(switched.billing_cycle_anchor).toBe(switchAt)
@@ -230,26 +215,26 @@ describe('interval change', () => {
 
 describe('discounts', () => {
   it('a once coupon discounts only the first invoice', async () => {
-    const coupon = await stripe.coupons.create({ percent_off: 50, duration: 'once' })
+    const coupon = await suite.stripe.coupons.create({ percent_off: 50, duration: 'once' })
     const { clock, sub } = await subscribed(basic, { discounts: [{ coupon: coupon.id }] })
-    const first = await stripe.invoices.retrieve(String(sub.latest_invoice))
+    const first = await suite.stripe.invoices.retrieve(String(sub.latest_invoice))
     expect(first).toMatchObject({ subtotal: 900, total: 450, amount_paid: 450 })
     expect(first.total_discount_amounts?.[0]?.amount).toBe(450)
-    await advanceClock(stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
+    await advanceClock(suite.stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
     expect(await latestInvoice(sub.id)).toMatchObject({ total: 900, amount_paid: 900 })
   })
 
   it('a promotion code applies its coupon and counts a redemption', async () => {
-    const coupon = await stripe.coupons.create({ amount_off: 300, currency: 'usd', duration: 'once' })
-    const promo = await stripe.promotionCodes.create({
+    const coupon = await suite.stripe.coupons.create({ amount_off: 300, currency: 'usd', duration: 'once' })
+    const promo = await suite.stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       code: 'WELCOME3',
     })
     const { sub } = await subscribed(basic, { discounts: [{ promotion_code: promo.id }] })
-    expect(await stripe.invoices.retrieve(String(sub.latest_invoice))).toMatchObject({
+    expect(await suite.stripe.invoices.retrieve(String(sub.latest_invoice))).toMatchObject({
       total: 600,
       amount_paid: 600,
     })
-    expect((await stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1)
+    expect((await suite.stripe.promotionCodes.retrieve(promo.id)).times_redeemed).toBe(1)
   })
 })

@@ -93,7 +93,7 @@ export const accountRoutes = new Hono<AppEnv>()
     await limit(c, 'confirm', 'all', { limit: 60, windowSeconds: 900 })
     const ok = await deps.db.transaction().execute(async (trx) => {
       const link = await redeemPasswordLink(trx, token, deps.clock.now())
-      if (!link || link.purpose !== 'claim') return false
+      if (link?.purpose !== 'claim') return false
       if (link.pending_password_hash) await setPasswordHash(trx, link.customer_id, link.pending_password_hash)
       await signIn(c, trx, link.customer_id)
       return true
@@ -158,7 +158,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const newHash = await hashPassword(form.password ?? '')
     const ok = await deps.db.transaction().execute(async (trx) => {
       const link = await redeemPasswordLink(trx, form.token, deps.clock.now())
-      if (!link || link.purpose !== 'reset') return false
+      if (link?.purpose !== 'reset') return false
       await setPasswordHash(trx, link.customer_id, newHash)
       await deleteSessionsOfCustomer(trx, link.customer_id)
       await signIn(c, trx, link.customer_id)
