@@ -4,47 +4,27 @@
  * library → download the PDF (bytes equal) → logout → login with email + token → library →
  * wrong token refused → declined card shows an error and grants nothing → cancel returns to the
  * cancel page → the buy button on a plain static HTML page on another origin works.
- *
- * Without Chromium the test is skipped locally, but fails under CI=true.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type Browser, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { findCatalogFile } from '../../src/modules/delivery/files.js'
 import { findOrderBySessionId } from '../../src/modules/orders/repo.js'
+import { describeInBrowser, launchChromium } from '../browser.js'
 import { createTestApp, type TestApp } from '../harness.js'
 
-const CI = process.env.CI === 'true' || process.env.CI === '1'
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const HAVE_CHROMIUM = existsSync(CHROMIUM)
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-if (!HAVE_CHROMIUM && !CI)
-  console.warn(`[tollgate tests] ${CHROMIUM} not found: browser test skipped (CI fails instead).`)
-
-describe.skipIf(!HAVE_CHROMIUM && !CI)('purchase in a real browser', () => {
+describeInBrowser('purchase in a real browser', () => {
   let t: TestApp
   let browser: Browser
   let staticSite: { server: Server; url: string }
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM)
-      throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH); CI must not skip this test`)
     staticSite = await serveStatic()
     t = await createTestApp({ dialect: 'sqlite', config: { corsOrigins: [staticSite.url] } })
     appUrlForStatic = t.url
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
   }, 120_000)
 
   afterAll(async () => {

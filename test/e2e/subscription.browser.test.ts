@@ -4,43 +4,20 @@
  * Checkout → success page shows the plan → /premium opens → account → Billing Portal → cancel →
  * still has access → emulator clock (and with it the app clock) past the period end → /premium
  * refused.
- *
- * Without Chromium the test is skipped locally, but fails under CI=true.
  */
-import { existsSync } from 'node:fs'
-import { type Browser, chromium, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { describeInBrowser, launchChromium } from '../browser.js'
 import { createTestApp, type TestApp } from '../harness.js'
 import { advanceDays, settle, writeLifecycleCatalog } from '../lifecycle.js'
 
-const CI = process.env.CI === 'true' || process.env.CI === '1'
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const HAVE_CHROMIUM = existsSync(CHROMIUM)
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-if (!HAVE_CHROMIUM && !CI)
-  console.warn(
-    `[tollgate tests] ${CHROMIUM} not found: subscription browser test skipped (CI fails instead).`,
-  )
-
-describe.skipIf(!HAVE_CHROMIUM && !CI)('subscription in a real browser', () => {
+describeInBrowser('subscription in a real browser', () => {
   let t: TestApp
   let browser: Browser
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM)
-      throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH); CI must not skip this test`)
     t = await createTestApp({ dialect: 'sqlite', config: { catalogPath: writeLifecycleCatalog() } })
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
+    browser = await launchChromium()
   }, 120_000)
 
   afterAll(async () => {
