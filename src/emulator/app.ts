@@ -5,7 +5,7 @@
  */
 import { type Context, Hono } from 'hono'
 import type { Handler } from './context.js'
-import { controlRoutes, type Control } from './control.js'
+import { type Control, controlRoutes } from './control.js'
 import { invalidRequest, StripeError, toErrorResponseBody, unrecognizedURL } from './errors.js'
 import { applyExpand, expandPaths } from './expand.js'
 import { beginIdempotent } from './idempotency.js'

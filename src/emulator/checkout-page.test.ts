@@ -1,8 +1,8 @@
 import type Stripe from 'stripe'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { assertStripeShape } from './shapes.js'
-import { postPageForm } from './testing.js'
 import { useEmulatorSuite } from './test-suite.js'
+import { postPageForm } from './testing.js'
 
 const suite = useEmulatorSuite()
 let price: Stripe.Price

@@ -1,32 +1,16 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Receiver,
-  startReceiver,
-  startTestEmulator,
-  stripeTrigger,
-  type TestEmulator,
-} from './testing.js'
+import { describe, expect, it } from 'vitest'
+import { useEmulatorSuite } from './test-suite.js'
+import { stripeTrigger } from './testing.js'
 
-let t: TestEmulator
-let receiver: Receiver
-
-beforeAll(async () => {
-  t = await startTestEmulator()
-  receiver = await startReceiver(t.stripe)
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
+const suite = useEmulatorSuite()
 
 async function trigger(event: string): Promise<void> {
-  await stripeTrigger(t.url, event)
+  await stripeTrigger(suite.t.url, event)
 }
 
 async function eventsOfType(type: string): Promise<Stripe.Event[]> {
-  const list = await t.stripe.events.list({ type, limit: 100 })
+  const list = await suite.stripe.events.list({ type, limit: 100 })
   return list.data
 }
 
@@ -51,11 +35,11 @@ describe('stripe trigger (the official CLI) against the emulator: payment side',
       const before = (await eventsOfType(event)).length
       // execFile rejects on a non-zero exit, so reaching the next line means exit 0.
       await trigger(event)
-      await t.emulator.idle()
+      await suite.emulator.idle()
       const after = await eventsOfType(event)
       expect(after.length).toBeGreaterThan(before)
       const newest = after[0]
-      expect(receiver.received.some((r) => r.event.id === newest?.id)).toBe(true)
+      expect(suite.receiver.received.some((r) => r.event.id === newest?.id)).toBe(true)
     }, 90_000)
   }
 
@@ -65,7 +49,7 @@ describe('stripe trigger (the official CLI) against the emulator: payment side',
     expect(session.status).toBe('complete')
     expect(session.payment_status).toBe('paid')
     expect(session.amount_total).toBe(3000)
-    const pi = await t.stripe.paymentIntents.retrieve(String(session.payment_intent))
+    const pi = await suite.stripe.paymentIntents.retrieve(String(session.payment_intent))
     expect(pi.status).toBe('succeeded')
   })
 })

@@ -2,8 +2,8 @@ import type Stripe from 'stripe'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FAILING_TEST_IBAN, isValidIban, SUCCEEDING_TEST_IBAN } from './resources/sepa-debit.js'
 import { assertStripeShape } from './shapes.js'
-import { postPageForm } from './testing.js'
 import { useEmulatorSuite } from './test-suite.js'
+import { postPageForm } from './testing.js'
 
 const SETTLE_SECONDS = 120
 

@@ -1,34 +1,18 @@
 import type Stripe from 'stripe'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
-import {
-  type Receiver,
-  startReceiver,
-  startTestEmulator,
-  stripeTrigger,
-  type TestEmulator,
-} from '../testing.js'
+import { useEmulatorSuite } from '../test-suite.js'
+import { stripeTrigger } from '../testing.js'
 
-let t: TestEmulator
-let receiver: Receiver
-
-beforeAll(async () => {
-  t = await startTestEmulator()
-  receiver = await startReceiver(t.stripe)
-})
-
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
+const suite = useEmulatorSuite()
 
 /** Runs `stripe trigger`; execFile rejects on a non-zero exit. Returns the CLI's output. */
 async function trigger(event: string): Promise<string> {
-  return stripeTrigger(t.url, event)
+  return stripeTrigger(suite.t.url, event)
 }
 
 async function eventsOfType(type: string): Promise<Stripe.Event[]> {
-  return (await t.stripe.events.list({ type, limit: 100 })).data
+  return (await suite.stripe.events.list({ type, limit: 100 })).data
 }
 
 describe('stripe trigger (the official CLI) against the emulator: subscriptions and invoices', () => {
@@ -45,10 +29,10 @@ describe('stripe trigger (the official CLI) against the emulator: subscriptions 
       const before = (await eventsOfType(event)).length
       const output = await trigger(event)
       expect(output).toContain('Trigger succeeded')
-      await t.emulator.idle()
+      await suite.emulator.idle()
       const after = await eventsOfType(event)
       expect(after.length).toBeGreaterThan(before)
-      expect(receiver.received.some((r) => r.event.id === after[0]?.id)).toBe(true)
+      expect(suite.receiver.received.some((r) => r.event.id === after[0]?.id)).toBe(true)
       assertStripeShape(after[0])
     }, 90_000)
   }

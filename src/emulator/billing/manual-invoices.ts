@@ -21,8 +21,8 @@ import {
   reqInt,
   reqString,
 } from '../params.js'
-import { clockOfCustomer } from '../resources/customers.js'
 import { route } from '../registry.js'
+import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { invoiceShell, setAmounts } from './invoice-shell.js'
 

@@ -17,9 +17,9 @@ import {
   hasTrial,
 } from '../resources/checkout-sessions.js'
 import { createCardPaymentMethod, passesLuhn } from '../resources/payment-methods.js'
-import { createSepaDebitPaymentMethod, isValidIban } from '../resources/sepa-debit.js'
 import { type Payer, payCheckoutSession } from '../resources/payment-pages.js'
 import { findPromotionCodeByCode, redeemablePromotion } from '../resources/promotion-codes.js'
+import { createSepaDebitPaymentMethod, isValidIban } from '../resources/sepa-debit.js'
 import { findObject } from '../state.js'
 import {
   CheckoutPage,

@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { invalidParam, missingParam } from '../errors.js'
 import { newId, randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
@@ -16,7 +17,6 @@ import {
   optStringArray,
   type Params,
 } from '../params.js'
-import { invalidParam, missingParam } from '../errors.js'
 import { route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 
