@@ -15,6 +15,7 @@ import { takeSealedAccessToken } from '../orders/repo.js'
 import { openToken, REVEAL_WINDOW_MS } from '../orders/seal.js'
 import type { OrderRow } from '../orders/table.js'
 import { checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
+import { findPendingCheckout, updatePendingCheckoutStatus } from './repo.js'
 import { asAppError } from './service.js'
 
 export type CheckoutReturn =
@@ -26,13 +27,19 @@ export type CheckoutReturn =
 
 export async function handleCheckoutReturn(c: Context<AppEnv>, sessionId: string): Promise<CheckoutReturn> {
   const deps = c.get('deps')
+  // The processing page refreshes every few seconds, possibly for days: while our record says the
+  // debit is processing, answer from it. The webhook (or event recovery) moves it on.
+  if ((await findPendingCheckout(deps.db, sessionId))?.status === 'processing') return { kind: 'processing' }
   const session = await retrieveCheckoutWithPayment(deps.stripe, sessionId).catch((err) => {
     throw asAppError(err, { notFound: 'CHECKOUT_SESSION_NOT_FOUND' })
   })
   // Subscription checkouts share this return URL only if their module chose so; they are not ours here.
   if (session.mode !== 'payment') return { kind: 'other', session }
   const payment = checkoutPaymentOf(session)
-  if (payment === 'processing') return { kind: 'processing' }
+  if (payment === 'processing') {
+    await updatePendingCheckoutStatus(deps.db, session.id, 'processing', { from: ['open'] })
+    return { kind: 'processing' }
+  }
   if (payment === 'failed') return { kind: 'failed' }
   if (payment !== 'paid') return { kind: 'unpaid', checkoutUrl: session.url }
   return deps.db.transaction().execute(async (trx): Promise<CheckoutReturn> => {

@@ -51,6 +51,16 @@ describe.each(DIALECTS)('bank debit purchase on %s', (dialect) => {
     expect((await findPendingCheckout(t.deps.db, sessionId))?.status).toBe('processing')
     expect(await mailTemplates(email)).toEqual([])
 
+    // Its refreshes answer from our record: with every Stripe request refused, still processing.
+    t.emulator.faults.set({ rateLimit: 1000 })
+    try {
+      const refreshed = await browser.request(successPath)
+      expect(refreshed.status).toBe(200)
+      expect(await refreshed.text()).toContain('data-checkout="processing"')
+    } finally {
+      t.emulator.faults.clear()
+    }
+
     const again = await t.agent().postForm('/checkout', { price: PRICE, email })
     expect(again.status).toBe(409)
     expect(await again.text()).toContain('still being processed')
