@@ -3,7 +3,7 @@
  * store → buy with email → pay 4242 on the emulator's Checkout page → success page with token →
  * library → download the PDF (bytes equal) → logout → login with email + token → library →
  * wrong token refused → declined card shows an error and grants nothing → cancel returns to the
- * cancel page → the buy button on a plain static HTML page on another origin works.
+ * cancel page → a SEPA debit's processing page turns into the token when the bank pays → the buy button on a plain static HTML page on another origin works.
  */
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -123,6 +123,32 @@ describeInBrowser('purchase in a real browser', () => {
     await page.locator('[data-checkout="canceled"]').waitFor()
     await context.close()
   })
+
+  it('a SEPA debit waits on the processing page, which turns into the token once the bank pays', async () => {
+    const email = 'browser-sepa@example.com'
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    page.setDefaultTimeout(20_000)
+    await page.goto(`${t.url}/`)
+    const form = page.locator('form[data-price="berlin-edition-eur"]')
+    await form.locator('input[name="email"]').fill(email)
+    await form.locator('button[type="submit"]').click()
+    await page.waitForURL(/\/c\/pay\/cs_/)
+    await page.check('#methodSepa')
+    await page.fill('input[name="iban"]', 'AT61 1904 3002 3457 3201')
+    await page.fill('input[name="ibanName"]', 'Browser Buyer')
+    await page.locator('form button[type="submit"]').click()
+    await page.waitForURL(/\/checkout\/success\?session_id=cs_/)
+    await page.locator('[data-checkout="processing"]').waitFor()
+
+    // The bank answers on emulator time; the page reloads itself and reveals the token.
+    await t.emulator.clock.advance(60)
+    await page.locator('[data-access-token]').waitFor({ timeout: 30_000 })
+    expect(((await page.locator('[data-access-token]').textContent()) ?? '').trim().length).toBeGreaterThan(
+      20,
+    )
+    await context.close()
+  }, 60_000)
 
   it('the buy button on a plain static page on another origin starts Checkout', async () => {
     const context = await browser.newContext()
