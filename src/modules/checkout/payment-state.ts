@@ -27,5 +27,7 @@ export function checkoutPaymentOf(session: Stripe.Checkout.Session): CheckoutPay
   const intent = session.payment_intent
   // Without the expanded PaymentIntent there is no sign of failure yet: keep waiting.
   if (!intent || typeof intent === 'string') return 'processing'
-  return intent.status === 'processing' ? 'processing' : 'failed'
+  // Only a refusal sends the PaymentIntent back; anything else (processing, an authorization
+  // waiting for capture) is still on its way.
+  return intent.status === 'requires_payment_method' || intent.status === 'canceled' ? 'failed' : 'processing'
 }

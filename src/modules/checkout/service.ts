@@ -153,11 +153,7 @@ async function reuseOpenCheckout(
     validAfterIso: validAfter,
   })
   if (!pending) return undefined
-  const session = await retrieveCheckoutWithPayment(deps.stripe, pending.stripe_checkout_session_id).catch(
-    (err) => {
-      throw asAppError(err)
-    },
-  )
+  const session = await retrieveForStore(deps, pending.stripe_checkout_session_id)
   const payment = checkoutPaymentOf(session)
   if (payment === 'open' && session.url) return { id: session.id, url: session.url, reused: true }
   if (payment === 'processing') {
@@ -179,15 +175,17 @@ async function reuseOpenCheckout(
 async function refuseWhileProcessing(deps: Deps, email: string, price: CatalogPrice): Promise<void> {
   const processing = await findProcessingCheckout(deps.db, { email, priceLookupKey: price.lookupKey })
   if (!processing) return
-  const session = await retrieveCheckoutWithPayment(deps.stripe, processing.stripe_checkout_session_id).catch(
-    (err) => {
-      throw asAppError(err)
-    },
-  )
+  const session = await retrieveForStore(deps, processing.stripe_checkout_session_id)
   const payment = checkoutPaymentOf(session)
   if (payment === 'processing')
     throw new AppError('PAYMENT_PROCESSING', { details: { price: price.lookupKey } })
   if (payment === 'paid') throw new AppError('ALREADY_OWNED', { details: { price: price.lookupKey } })
+}
+
+function retrieveForStore(deps: Deps, sessionId: string): Promise<Stripe.Checkout.Session> {
+  return retrieveCheckoutWithPayment(deps.stripe, sessionId).catch((err) => {
+    throw asAppError(err)
+  })
 }
 
 async function recordPendingCheckout(
