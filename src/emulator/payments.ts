@@ -147,8 +147,8 @@ export function confirmPaymentIntent(
   pm: Stripe.PaymentMethod,
   options: { offSession: boolean },
 ): PaymentAttempt {
-  pi.payment_method = pm.id
   if (pm.type === 'sepa_debit') return debitBankAccount(ctx, pi, pm)
+  pi.payment_method = pm.id
   const behaviour = cardHidden(ctx, pm.id).behaviour
   if (needsAuthentication(ctx, pm.id) && options.offSession && behaviour === 'auth_on_setup') {
     // Never set up for off-session use: the issuer declines instead of asking for 3DS.
@@ -185,6 +185,7 @@ function debitBankAccount(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.Payment
       'currency',
     )
   }
+  pi.payment_method = pm.id
   if (!pi.payment_method_types.includes('sepa_debit'))
     pi.payment_method_types = [...pi.payment_method_types, 'sepa_debit']
   const charge = insertCharge(ctx, { paymentIntent: pi, paymentMethod: pm, pending: true })

@@ -224,8 +224,8 @@ async function submit(c: Context, ctx: Ctx): Promise<Response> {
       return renderCheckout(c, ctx, session, { error: 'Your IBAN is invalid.', values }, 400)
     if (!values.ibanName)
       return renderCheckout(c, ctx, session, { error: "Enter the account holder's name.", values }, 400)
-    paymentMethod = createSepaDebitPaymentMethod(ctx, { iban, name: values.ibanName, email })
-    return pay(c, ctx, session, { email, name: values.ibanName, paymentMethod }, values)
+    const debit = createSepaDebitPaymentMethod(ctx, { iban, name: values.ibanName, email })
+    return pay(c, ctx, session, { email, name: values.ibanName, paymentMethod: debit }, values)
   }
   if (!(noCard && !cardRequired(ctx, session))) {
     const card = validateCard(ctx, values)
