@@ -1,6 +1,7 @@
 /**
  * Swapping a subscription item's price. `create_prorations` (the default) credits the unused time
- * on the old price and charges the remaining time on the new one on the next invoice;
+ * on the old price and charges the remaining time on the new one on the next invoice, as two
+ * pending proration invoice items (`invoiceitem.created`);
  * `always_invoice` invoices those lines at once; `none` only swaps. Changing the interval
  * (month ↔ year) resets the billing cycle: the new period starts now and is charged at once.
  * @module
@@ -9,6 +10,7 @@ import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { createInvoice, type InvoiceLineInput, payInvoice } from './invoices.js'
 import { changeSubscription, scheduleCycle, takePendingLines } from './lifecycle.js'
+import { insertProrationItem } from './manual-invoices.js'
 import {
   clockOfSubscription,
   currentPeriodEnd,
@@ -99,6 +101,7 @@ export function changePlan(ctx: Ctx, sub: Stripe.Subscription, swap: Swap, behav
         start: l.period.start,
         end: l.period.end,
         item: l.subscriptionItem,
+        invoiceItem: insertProrationItem(ctx, sub, l).id,
       })),
     ]
   }

@@ -21,6 +21,8 @@ export type InvoiceLineInput = {
   period: { start: number; end: number }
   subscriptionItem: string
   proration?: boolean
+  /** The pending invoice item this line bills (prorations); it is marked as on this invoice. */
+  invoiceItem?: string
 }
 
 export type InvoiceHidden = { couponApplied?: string }
@@ -48,7 +50,7 @@ function buildLine(
       type: 'subscription_item_details',
       invoice_item_details: null,
       subscription_item_details: {
-        invoice_item: null,
+        invoice_item: line.invoiceItem ?? null,
         proration: line.proration ?? false,
         proration_details: line.proration ? { credited_items: null } : null,
         subscription: sub.id,
@@ -92,6 +94,12 @@ export function createInvoice(
   const now = ctx.now(typeof sub.test_clock === 'string' ? sub.test_clock : ctx.clockId)
   const id = newId('in', 24)
   const built = lines.map((l) => buildLine(id, sub, l))
+  for (const l of lines) {
+    const item = l.invoiceItem
+      ? (ctx.state.objects[l.invoiceItem] as unknown as Stripe.InvoiceItem)
+      : undefined
+    if (item) item.invoice = id
+  }
   const subtotal = built.reduce((sum, l) => sum + l.amount, 0)
   // A $0 invoice (a trial's first) neither uses up nor shows a `once` coupon: it discounts the
   // first invoice that charges something.

@@ -94,10 +94,17 @@ function planLines(s: Stripe.Subscription, start: number, end: number): InvoiceL
   }))
 }
 
-/** Pending proration lines, removed from the subscription as they go on an invoice. */
+/**
+ * Pending proration lines, removed from the subscription as they go on an invoice. A line whose
+ * invoice item a manual invoice already swept in is not billed twice.
+ */
 export function takePendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineInput[] {
   const hidden = subHidden(ctx, s.id)
-  const lines = hidden.pendingLines ?? []
+  const lines = (hidden.pendingLines ?? []).filter((l) => {
+    if (!l.invoiceItem) return true
+    const item = ctx.state.objects[l.invoiceItem] as unknown as Stripe.InvoiceItem | undefined
+    return item !== undefined && item.invoice === null
+  })
   hidden.pendingLines = []
   return lines.map((l) => ({
     amount: l.amount,
@@ -107,6 +114,7 @@ export function takePendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineI
     period: { start: l.start, end: l.end },
     subscriptionItem: l.item,
     proration: true,
+    ...(l.invoiceItem ? { invoiceItem: l.invoiceItem } : {}),
   }))
 }
 

@@ -26,6 +26,92 @@ import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { invoiceShell, setAmounts } from './invoice-shell.js'
 
+type ItemFields = {
+  customer: string
+  clock: string | null
+  amount: number
+  currency: string
+  description: string | null
+  discountable: boolean
+  invoice: string | null
+  metadata: Record<string, string>
+  period: { start: number; end: number }
+  quantity: number
+  proration: boolean
+  parent: Stripe.InvoiceItem['parent']
+  pricing: Stripe.InvoiceItem['pricing']
+}
+
+/** Stores an invoice item and emits `invoiceitem.created`. */
+function insertInvoiceItem(ctx: Ctx, f: ItemFields): Stripe.InvoiceItem {
+  const item = {
+    id: newId('ii', 24),
+    object: 'invoiceitem',
+    amount: f.amount,
+    currency: f.currency,
+    customer: f.customer,
+    customer_account: null,
+    date: ctx.now(f.clock),
+    description: f.description,
+    discountable: f.discountable,
+    discounts: [],
+    invoice: f.invoice,
+    livemode: false,
+    metadata: f.metadata,
+    parent: f.parent,
+    period: f.period,
+    pricing: f.pricing,
+    proration: f.proration,
+    quantity: f.quantity,
+    quantity_decimal: String(f.quantity),
+    tax_rates: [],
+    test_clock: f.clock,
+  } as unknown as Stripe.InvoiceItem
+  insertObject(ctx.state, item)
+  ctx.emit('invoiceitem.created', item)
+  return item
+}
+
+/**
+ * A proration from a plan switch (`create_prorations`): a pending invoice item on the
+ * subscription, swept onto its next invoice (or onto a manual invoice that includes pending items).
+ */
+export function insertProrationItem(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  line: {
+    amount: number
+    description: string
+    price: Stripe.Price
+    quantity: number
+    period: { start: number; end: number }
+    subscriptionItem: string
+  },
+): Stripe.InvoiceItem {
+  return insertInvoiceItem(ctx, {
+    customer: String(sub.customer),
+    clock: typeof sub.test_clock === 'string' ? sub.test_clock : null,
+    amount: line.amount,
+    currency: sub.currency,
+    description: line.description,
+    discountable: false,
+    invoice: null,
+    metadata: {},
+    period: line.period,
+    quantity: line.quantity,
+    proration: true,
+    parent: {
+      type: 'subscription_details',
+      subscription_details: { subscription: sub.id, subscription_item: line.subscriptionItem },
+    } as Stripe.InvoiceItem['parent'],
+    pricing: {
+      type: 'price_details',
+      price_details: { price: line.price.id, product: String(line.price.product) },
+      unit_amount_decimal: line.price.unit_amount_decimal,
+    } as Stripe.InvoiceItem['pricing'],
+  })
+}
+
 function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
   allowOnly(params, [
     'amount',
@@ -50,32 +136,21 @@ function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
   )
   const clock = clockOfCustomer(ctx, customer.id)
   const now = ctx.now(clock)
-  const item = {
-    id: newId('ii', 24),
-    object: 'invoiceitem',
+  return insertInvoiceItem(ctx, {
+    customer: customer.id,
+    clock,
     amount: reqInt(params, 'amount'),
     currency: reqString(params, 'currency').toLowerCase(),
-    customer: customer.id,
-    customer_account: null,
-    date: now,
     description: nullableString(params, 'description') ?? null,
     discountable: optBool(params, 'discountable') ?? true,
-    discounts: [],
     invoice: optString(params, 'invoice') ?? null,
-    livemode: false,
     metadata: applyMetadata({}, params),
-    parent: null,
     period: { start: now, end: now },
-    pricing: null,
-    proration: false,
     quantity: optInt(params, 'quantity') ?? 1,
-    quantity_decimal: String(optInt(params, 'quantity') ?? 1),
-    tax_rates: [],
-    test_clock: clock,
-  } as unknown as Stripe.InvoiceItem
-  insertObject(ctx.state, item)
-  ctx.emit('invoiceitem.created', item)
-  return item
+    proration: false,
+    parent: null,
+    pricing: null,
+  })
 }
 
 function lineOf(item: Stripe.InvoiceItem, invoiceId: string): Stripe.InvoiceLineItem {
@@ -95,9 +170,9 @@ function lineOf(item: Stripe.InvoiceItem, invoiceId: string): Stripe.InvoiceLine
       type: 'invoice_item_details',
       invoice_item_details: {
         invoice_item: item.id,
-        proration: false,
+        proration: item.proration,
         proration_details: { credited_items: null },
-        subscription: null,
+        subscription: item.parent?.subscription_details?.subscription ?? null,
       },
       subscription_item_details: null,
     },
@@ -176,10 +251,15 @@ route('get', '/v1/invoiceitems/:id', (ctx, _p, path) =>
 route('get', '/v1/invoiceitems', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'customer', 'invoice', 'pending', 'created'])
   const customer = optString(params, 'customer')
+  const invoice = optString(params, 'invoice')
+  const pending = optBool(params, 'pending')
   const items = listObjects<Stripe.InvoiceItem>(
     ctx.state,
     'invoiceitem',
-    (ii) => !customer || ii.customer === customer,
+    (ii) =>
+      (!customer || ii.customer === customer) &&
+      (!invoice || ii.invoice === invoice) &&
+      (pending === undefined || (ii.invoice === null) === pending),
   )
   return paginate(items, params, '/v1/invoiceitems')
 })

@@ -35,6 +35,8 @@ export type SubscriptionHidden = {
     start: number
     end: number
     item: string
+    /** The pending `ii_…` invoice item standing for this line. */
+    invoiceItem?: string
   }>
   firstFailureAt?: number
   /** The trial end a trial_will_end was already sent for (sent once per trial end). */

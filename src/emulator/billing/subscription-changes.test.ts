@@ -150,6 +150,20 @@ describe('plan switch', () => {
     const update = eventsFor(suite.receiver, 'customer.subscription.updated', sub.id)[0]!
     expect(update.data.previous_attributes).toHaveProperty('items')
     expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
+    // The prorations wait as pending invoice items on the subscription.
+    const created = eventsFor(suite.receiver, 'invoiceitem.created').map((e) => e.data.object as Stripe.InvoiceItem)
+    expect(created.map((ii) => [ii.amount, ii.proration]).sort()).toEqual(
+      [
+        [-465, true],
+        [929, true],
+      ].sort(),
+    )
+    const pending = await suite.stripe.invoiceItems.list({ customer: String(sub.customer), pending: true })
+    expect(pending.data.map((ii) => ii.id).sort()).toEqual(created.map((ii) => ii.id).sort())
+    for (const ii of pending.data) {
+      assertStripeShape(ii)
+      expect(ii.parent?.subscription_details?.subscription).toBe(sub.id)
+    }
 
     await advanceClock(suite.stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
     const renewal = await latestInvoice(sub.id)
@@ -161,6 +175,28 @@ describe('plan switch', () => {
       ].sort(),
     )
     expect(renewal).toMatchObject({ total: 2264, amount_paid: 2264, status: 'paid' })
+    const billed = renewal.lines.data.flatMap((l) => l.parent?.subscription_item_details?.invoice_item ?? [])
+    expect(billed.sort()).toEqual(created.map((ii) => ii.id).sort())
+    const swept = await suite.stripe.invoiceItems.list({ invoice: renewal.id })
+    expect(swept.data).toHaveLength(2)
+    expect((await suite.stripe.invoiceItems.list({ customer: String(sub.customer), pending: true })).data).toEqual([])
+  })
+
+  it('prorations swept onto a manual invoice are not billed again at renewal', async () => {
+    const { clock, sub } = await subscribed(basic)
+    await advanceClock(suite.stripe, clock.id, T0 + 15 * DAY)
+    await suite.stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]!.id, price: premium.id }],
+      proration_behavior: 'create_prorations',
+    })
+    const manual = await suite.stripe.invoices.create({
+      customer: String(sub.customer),
+      pending_invoice_items_behavior: 'include',
+    })
+    expect(manual.lines.data.map((l) => l.amount).sort()).toEqual([-465, 929].sort())
+    await advanceClock(suite.stripe, clock.id, T0 + 31 * DAY + 2 * 3600)
+    const renewal = await latestInvoice(sub.id)
+    expect(prorationFlags(renewal)).toEqual([[1800, false]])
   })
 
   it('always_invoice bills the prorations at once; none bills nothing', async () => {
