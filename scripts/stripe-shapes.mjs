@@ -32,6 +32,7 @@ const TYPES = {
   'entitlements.active_entitlement_summary': 'Stripe.Entitlements.ActiveEntitlementSummary',
   product_feature: 'Stripe.ProductFeature',
   invoiceitem: 'Stripe.InvoiceItem',
+  dispute: 'Stripe.Dispute',
 }
 
 const probe = resolve('__stripe_shapes_probe__.ts') // virtual: never written to disk

@@ -29,6 +29,9 @@ describe('stripe trigger (the official CLI) against the emulator: payment side',
     'coupon.created',
     'promotion_code.created',
     'payment_method.attached',
+    'charge.dispute.created',
+    'charge.dispute.closed',
+    'charge.dispute.updated',
   ]
   for (const event of events) {
     it(`completes ${event}: exit 0, the event is in /v1/events and was delivered`, async () => {

@@ -12,6 +12,7 @@ import type Stripe from 'stripe'
 import type { Ctx } from './context.js'
 import { invalidRequest } from './errors.js'
 import { type Decline, insertCharge } from './resources/charges.js'
+import { type DisputeKind, openDispute } from './resources/disputes.js'
 import { insertPaymentIntent } from './resources/payment-intents.js'
 import { type CardBehaviour, cardHidden, resolvePaymentMethod } from './resources/payment-methods.js'
 import { startProcessing } from './resources/sepa-debit.js'
@@ -227,7 +228,15 @@ export function chargePaymentIntent(
   pi.amount_received = pi.amount
   ctx.emit('charge.succeeded', charge)
   ctx.emit('payment_intent.succeeded', pi)
+  const dispute = DISPUTES[cardHidden(ctx, pm.id).behaviour]
+  if (dispute) openDispute(ctx, charge, dispute)
   return { paymentIntent: pi, charge, outcome: 'succeeded' }
+}
+
+const DISPUTES: Partial<Record<CardBehaviour, DisputeKind>> = {
+  dispute_fraudulent: 'fraudulent',
+  dispute_product_not_received: 'product_not_received',
+  dispute_inquiry: 'inquiry',
 }
 
 /** Captures an authorized PaymentIntent: `charge.captured`, then `payment_intent.succeeded`. */

@@ -151,7 +151,9 @@ describe('plan switch', () => {
     expect(update.data.previous_attributes).toHaveProperty('items')
     expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
     // The prorations wait as pending invoice items on the subscription.
-    const created = eventsFor(suite.receiver, 'invoiceitem.created').map((e) => e.data.object as Stripe.InvoiceItem)
+    const created = eventsFor(suite.receiver, 'invoiceitem.created').map(
+      (e) => e.data.object as Stripe.InvoiceItem,
+    )
     expect(created.map((ii) => [ii.amount, ii.proration]).sort()).toEqual(
       [
         [-465, true],
@@ -179,7 +181,9 @@ describe('plan switch', () => {
     expect(billed.sort()).toEqual(created.map((ii) => ii.id).sort())
     const swept = await suite.stripe.invoiceItems.list({ invoice: renewal.id })
     expect(swept.data).toHaveLength(2)
-    expect((await suite.stripe.invoiceItems.list({ customer: String(sub.customer), pending: true })).data).toEqual([])
+    expect(
+      (await suite.stripe.invoiceItems.list({ customer: String(sub.customer), pending: true })).data,
+    ).toEqual([])
   })
 
   it('prorations swept onto a manual invoice are not billed again at renewal', async () => {

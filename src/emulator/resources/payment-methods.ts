@@ -33,6 +33,10 @@ export type CardBehaviour =
   | 'auth_on_setup'
   /** 4000 0027 6000 3184: 3DS for every payment, off-session too. */
   | 'auth_always'
+  /** 4000 0000 0000 0259 / 2685 / 1976: the charge succeeds, then a dispute opens. */
+  | 'dispute_fraudulent'
+  | 'dispute_product_not_received'
+  | 'dispute_inquiry'
 
 type TestCard = { number: string; brand: string; funding: string; behaviour: CardBehaviour; names: string[] }
 
@@ -71,6 +75,9 @@ const TEST_CARDS: TestCard[] = [
     names: ['chargeDeclinedFraudulent'],
   },
   card('0341', 'customer_fail', ['chargeCustomerFail']),
+  card('0259', 'dispute_fraudulent', ['createDispute']),
+  card('2685', 'dispute_product_not_received', ['createDisputeProductNotReceived']),
+  card('1976', 'dispute_inquiry', ['createDisputeInquiry']),
   {
     number: '4000002500003155',
     brand: 'visa',

@@ -70,6 +70,12 @@ function createRefund(ctx: Ctx, params: Params): Stripe.Refund {
       'charge_not_refundable',
     )
   }
+  if (charge.disputed && chargedBack(ctx, charge.id)) {
+    throw invalidRequest(
+      `Charge ${charge.id} has been charged back; cannot issue a refund.`,
+      'charge_disputed',
+    )
+  }
   if (remaining <= 0) {
     throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge_already_refunded')
   }
@@ -119,6 +125,13 @@ function createRefund(ctx: Ctx, params: Params): Stripe.Refund {
 }
 
 route('post', '/v1/refunds', (ctx, params) => createRefund(ctx, params))
+/** A chargeback (not an inquiry) takes the money back itself: Stripe refuses a refund on top. */
+function chargedBack(ctx: Ctx, chargeId: string): boolean {
+  return listObjects<Stripe.Dispute>(ctx.state, 'dispute', (d) => d.charge === chargeId).some(
+    (d) => !d.is_charge_refundable,
+  )
+}
+
 route('get', '/v1/refunds/:id', (ctx, _params, path) => getObject(ctx.state, 'refund', path.id!))
 route('get', '/v1/refunds', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'charge', 'payment_intent', 'created'])
