@@ -16,7 +16,7 @@ import type {
 } from '../modules/customers/table.js'
 import type { DownloadTable } from '../modules/delivery/table.js'
 import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
-import type { OrderTable } from '../modules/orders/table.js'
+import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
 import type { StripeEventTable } from '../modules/webhooks/table.js'
 import type { InvoiceTable, SubscriptionTable } from '../modules/billing/table.js'
 import type { PasswordLinkTable } from '../modules/accounts/table.js'
@@ -33,6 +33,7 @@ export interface Database {
   sign_in_links: SignInLinkTable
   pending_checkouts: PendingCheckoutTable
   orders: OrderTable
+  order_disputes: OrderDisputeTable
   entitlement_grants: EntitlementGrantTable
   downloads: DownloadTable
   stripe_events: StripeEventTable

@@ -10,6 +10,7 @@ import { checkoutPaymentOf, retrieveCheckoutWithPayment } from '../checkout/paym
 import { updatePendingCheckoutStatus } from '../checkout/repo.js'
 import type { ApplyEvent, EventOf } from '../webhooks/handlers.js'
 import { fulfilCheckoutSession, idOf, recordFailedPayment } from './fulfil.js'
+import { applyDispute } from './dispute.js'
 import { applyChargeRefund } from './refund.js'
 
 type SessionEvent = EventOf<
@@ -74,10 +75,43 @@ export async function onChargeRefunded(
   const charge = await deps.stripe.charges.retrieve(event.data.object.id)
   const paymentIntentId = idOf(charge.payment_intent)
   if (!paymentIntentId) return undefined
-  const listed = await deps.stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 })
-  const session = listed.data.find((s) => idOf(s.payment_intent) === paymentIntentId)
+  const session = await sessionOfPaymentIntent(deps, paymentIntentId)
   return async (trx) => {
     if (session) await fulfilCheckoutSession(deps, trx, session)
     await applyChargeRefund(deps, trx, charge)
   }
+}
+
+/**
+ * charge.dispute.*: one handler for created, updated, closed and the funds events; the re-fetched
+ * dispute decides (see dispute.ts). As with refunds, an order not known yet is fulfilled first.
+ */
+export async function onChargeDispute(
+  deps: Deps,
+  event: EventOf<
+    | 'charge.dispute.created'
+    | 'charge.dispute.updated'
+    | 'charge.dispute.closed'
+    | 'charge.dispute.funds_withdrawn'
+    | 'charge.dispute.funds_reinstated'
+  >,
+): Promise<ApplyEvent | undefined> {
+  const dispute = await deps.stripe.disputes.retrieve(event.data.object.id)
+  const paymentIntentId = idOf(dispute.payment_intent)
+  if (!paymentIntentId) return undefined
+  const session = await sessionOfPaymentIntent(deps, paymentIntentId)
+  if (!session) return undefined
+  return async (trx) => {
+    await fulfilCheckoutSession(deps, trx, session)
+    await applyDispute(deps, trx, dispute)
+  }
+}
+
+/** The one-time Checkout Session that created this PaymentIntent, if any (subscriptions have none). */
+async function sessionOfPaymentIntent(
+  deps: Deps,
+  paymentIntentId: string,
+): Promise<Stripe.Checkout.Session | undefined> {
+  const listed = await deps.stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 })
+  return listed.data.find((s) => idOf(s.payment_intent) === paymentIntentId)
 }

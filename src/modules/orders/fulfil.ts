@@ -9,7 +9,7 @@ import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { addDays } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
-import { featuresOfProduct, findPrice, productOfPrice } from '../catalog/find.js'
+import { featuresOfProduct, findPrice, findProduct, productOfPrice } from '../catalog/find.js'
 import type { CatalogProduct } from '../catalog/types.js'
 import { readCheckoutMetadata } from '../checkout/metadata.js'
 import { checkoutPaymentOf } from '../checkout/payment-state.js'
@@ -97,20 +97,37 @@ export function accessEnd(product: CatalogProduct, from: Date): Date | null {
 
 async function grantProduct(
   trx: Executor,
-  input: { customerId: string; orderId: string; product: CatalogProduct; now: Date },
+  input: { customerId: string; orderId: string; product: CatalogProduct; now: Date; startsAt?: Date },
 ): Promise<void> {
-  const endsAt = accessEnd(input.product, input.now)
+  const startsAt = input.startsAt ?? input.now
+  const endsAt = accessEnd(input.product, startsAt)
   for (const feature of featuresOfProduct(input.product)) {
     await grantFeature(trx, {
       customerId: input.customerId,
       feature,
       source: { type: 'order', id: input.orderId },
-      startsAt: input.now,
+      startsAt,
       endsAt,
       reason: 'purchase',
       now: input.now,
     })
   }
+}
+
+/**
+ * Gives an order its access back (a dispute won): the same window as at purchase, from the
+ * order's creation, so winning a dispute never extends a time-limited product.
+ */
+export async function restoreOrderAccess(deps: Deps, trx: Executor, order: OrderRow): Promise<void> {
+  const product = findProduct(deps.catalog, order.product_id)
+  if (!product) return
+  await grantProduct(trx, {
+    customerId: order.customer_id,
+    orderId: order.id,
+    product,
+    now: deps.clock.now(),
+    startsAt: new Date(order.created_at),
+  })
 }
 
 async function queueConfirmation(

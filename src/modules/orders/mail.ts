@@ -50,3 +50,42 @@ registerMailTemplate<PurchasePaymentFailedMail>(PURCHASE_PAYMENT_FAILED_TEMPLATE
       `<p><a href="${escapeHtml(d.storeUrl)}">Buy it again with another payment method</a></p>`,
   ),
 }))
+
+export type DisputeOpenedMail = {
+  orderId: string
+  productName: string
+  customerEmail: string
+  /** Formatted, e.g. "$19.00". */
+  amount: string
+  reason: string
+  /** An inquiry: no money withdrawn yet, access unchanged. */
+  inquiry: boolean
+  /** YYYY-MM-DD, the evidence deadline. */
+  dueBy: string | null
+  disputeId: string
+}
+
+export const DISPUTE_OPENED_TEMPLATE = 'dispute-opened'
+
+registerMailTemplate<DisputeOpenedMail>(DISPUTE_OPENED_TEMPLATE, (d) => {
+  const what = d.inquiry ? 'An inquiry' : 'A chargeback'
+  const access = d.inquiry
+    ? 'Access is unchanged while the bank only asks questions.'
+    : 'Access to the order is revoked while the dispute is open, and given back if you win it.'
+  const deadline = d.dueBy
+    ? `Respond in the Stripe Dashboard by ${d.dueBy}.`
+    : 'Respond in the Stripe Dashboard.'
+  return {
+    subject: `${what} was opened on order ${d.orderId} (${d.amount})`,
+    text: [
+      `${what} (${d.reason}) was opened on order ${d.orderId}: ${d.productName}, ${d.amount}, bought by ${d.customerEmail}.`,
+      access,
+      `${deadline} Dispute: ${d.disputeId}`,
+    ].join('\n'),
+    html: mailFrame(
+      `<p>${what} (${escapeHtml(d.reason)}) was opened on order <strong>${escapeHtml(d.orderId)}</strong>: ` +
+        `${escapeHtml(d.productName)}, ${escapeHtml(d.amount)}, bought by ${escapeHtml(d.customerEmail)}.</p>` +
+        `<p>${access}</p><p>${escapeHtml(deadline)} Dispute: <code>${escapeHtml(d.disputeId)}</code></p>`,
+    ),
+  }
+})

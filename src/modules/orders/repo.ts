@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.js'
-import type { NewOrderRow, OrderRow, OrderStatus } from './table.js'
+import type { NewOrderRow, OrderDisputeRow, OrderRow, OrderStatus } from './table.js'
 
 /**
  * Inserts the order unless its Checkout Session already has one. The unique session id makes this
@@ -95,4 +95,25 @@ export async function clearStaleSeals(db: Executor, createdBeforeIso: string): P
     .where('sealed_access_token', 'is not', null)
     .where('created_at', '<=', createdBeforeIso)
     .execute()
+}
+
+/** Records the dispute's latest state; returns true when this is the first time we see it. */
+export async function upsertOrderDispute(db: Executor, row: OrderDisputeRow): Promise<boolean> {
+  const inserted = await db
+    .insertInto('order_disputes')
+    .values(row)
+    .onConflict((oc) => oc.column('stripe_dispute_id').doNothing())
+    .returning('stripe_dispute_id')
+    .executeTakeFirst()
+  if (inserted) return true
+  await db
+    .updateTable('order_disputes')
+    .set({ status: row.status, evidence_due_by: row.evidence_due_by, updated_at: row.updated_at })
+    .where('stripe_dispute_id', '=', row.stripe_dispute_id)
+    .execute()
+  return false
+}
+
+export async function setOrderStatus(db: Executor, orderId: string, status: OrderStatus): Promise<void> {
+  await db.updateTable('orders').set({ status }).where('id', '=', orderId).execute()
 }

@@ -1,6 +1,7 @@
 import type { Insertable, Selectable } from 'kysely'
 
-export type OrderStatus = 'paid' | 'partially_refunded' | 'refunded'
+/** `disputed`: a chargeback is open or was lost; access is revoked until it is won. */
+export type OrderStatus = 'paid' | 'partially_refunded' | 'refunded' | 'disputed'
 
 /** One-time purchases, one per Checkout Session (the unique key that makes fulfilment idempotent). */
 export interface OrderTable {
@@ -24,3 +25,19 @@ export interface OrderTable {
 
 export type OrderRow = Selectable<OrderTable>
 export type NewOrderRow = Insertable<OrderTable>
+
+/** A dispute on an order's charge, as last seen from Stripe (inquiries included). */
+export interface OrderDisputeTable {
+  stripe_dispute_id: string
+  order_id: string
+  /** Stripe's dispute status: needs_response, under_review, won, lost, warning_* for inquiries… */
+  status: string
+  reason: string
+  amount: number
+  currency: string
+  evidence_due_by: string | null
+  created_at: string
+  updated_at: string
+}
+
+export type OrderDisputeRow = Selectable<OrderDisputeTable>

@@ -10,6 +10,7 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import {
+  onChargeDispute,
   onChargeRefunded,
   onCheckoutSessionExpired,
   onCheckoutSessionPayment,
@@ -39,6 +40,11 @@ export const HANDLERS: HandlerMap = {
   'checkout.session.async_payment_failed': [onCheckoutSessionPayment],
   'checkout.session.expired': [onCheckoutSessionExpired],
   'charge.refunded': [onChargeRefunded],
+  'charge.dispute.created': [onChargeDispute],
+  'charge.dispute.updated': [onChargeDispute],
+  'charge.dispute.closed': [onChargeDispute],
+  'charge.dispute.funds_withdrawn': [onChargeDispute],
+  'charge.dispute.funds_reinstated': [onChargeDispute],
   // Subscriptions (APP-SUBSCRIPTIONS): every one re-fetches and runs billing's one sync.
   'customer.subscription.created': [onSubscriptionChanged],
   'customer.subscription.updated': [onSubscriptionChanged],

@@ -1,0 +1,20 @@
+// Disputes (chargebacks and inquiries) on one-time orders, as last seen from Stripe. Frozen: never
+// import app code here.
+import type { Kysely } from 'kysely'
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('order_disputes')
+    .addColumn('stripe_dispute_id', 'text', (c) => c.primaryKey())
+    .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('amount', 'integer', (c) => c.notNull())
+    .addColumn('currency', 'text', (c) => c.notNull())
+    .addColumn('evidence_due_by', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('order_disputes_order').on('order_disputes').column('order_id').execute()
+}
