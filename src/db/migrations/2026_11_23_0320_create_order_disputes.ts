@@ -18,3 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('order_disputes_order').on('order_disputes').column('order_id').execute()
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: see up()
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('order_disputes').execute()
+}
