@@ -9,6 +9,8 @@ export type LibraryItem = ProductFile & {
   allowed: boolean
   /** Access end: null = forever; for lapsed items, when the last grant ended or was revoked. */
   until: Date | null
+  /** For lapsed items whose last grant was revoked rather than run out: why (refunded, disputed…). */
+  revokedBecause: string | null
 }
 
 export async function listLibrary(deps: Deps, customerId: string): Promise<LibraryItem[]> {
@@ -19,16 +21,28 @@ export async function listLibrary(deps: Deps, customerId: string): Promise<Libra
     const held = grants.filter((g) => g.feature === entry.file.feature)
     if (held.length === 0) continue
     const decision = decideAccess(held, now)
+    const last = decision.allowed ? undefined : lastEnded(held)
     items.push({
       ...entry,
       allowed: decision.allowed,
-      until: decision.allowed ? (decision.until ?? null) : lastEnd(held),
+      until: decision.allowed ? (decision.until ?? null) : endOf(last),
+      revokedBecause: last?.revoked_at ? (last.reason ?? 'revoked') : null,
     })
   }
   return items
 }
 
-function lastEnd(grants: GrantRow[]): Date | null {
-  const ends = grants.map((g) => g.revoked_at ?? g.ends_at).filter((e): e is string => e !== null)
-  return ends.length === 0 ? null : new Date(ends.sort().at(-1) as string)
+/** The grant that ended last (revoked or run out); ISO times compare as text. */
+function lastEnded(grants: GrantRow[]): GrantRow | undefined {
+  const ended = grants.filter((g) => (g.revoked_at ?? g.ends_at) !== null)
+  return ended
+    .sort((a, b) =>
+      ((a.revoked_at ?? a.ends_at) as string).localeCompare((b.revoked_at ?? b.ends_at) as string),
+    )
+    .at(-1)
+}
+
+function endOf(grant: GrantRow | undefined): Date | null {
+  const end = grant ? (grant.revoked_at ?? grant.ends_at) : null
+  return end ? new Date(end) : null
 }

@@ -27,10 +27,19 @@ export function LibraryPage({ items, email }: { items: LibraryItem[]; email: str
   )
 }
 
+/** How a revoke reason reads to the customer; an owner's own reason (manual revoke) stays private. */
+const REVOKE_REASONS: Record<string, string> = {
+  refunded: 'refunded',
+  disputed: 'the payment is disputed with your bank',
+}
+
 function LibraryRow({ item }: { item: LibraryItem }) {
   const price = item.product.prices.find((p) => !p.recurring)
   return (
-    <tr data-file-id={item.file.id} data-access={item.allowed ? 'live' : 'expired'}>
+    <tr
+      data-file-id={item.file.id}
+      data-access={item.allowed ? 'live' : item.revokedBecause ? 'revoked' : 'expired'}
+    >
       <td>
         <strong>{item.file.title}</strong>
         <div class="muted small">{item.product.name}</div>
@@ -40,7 +49,9 @@ function LibraryRow({ item }: { item: LibraryItem }) {
           ? item.until
             ? `Access until ${formatDate(item.until)}`
             : 'Access forever'
-          : `Access expired${item.until ? ` on ${formatDate(item.until)}` : ''}`}
+          : item.revokedBecause
+            ? `Access ended${item.until ? ` on ${formatDate(item.until)}` : ''}: ${REVOKE_REASONS[item.revokedBecause] ?? 'revoked by the store'}`
+            : `Access expired${item.until ? ` on ${formatDate(item.until)}` : ''}`}
       </td>
       <td>
         {item.allowed ? (

@@ -63,6 +63,9 @@ describe.each(DIALECTS)('disputes on %s', (dialect) => {
     const buyer = await (await createMember(t, email)).agent()
     const refused = await buyer.request('/download/workshop-notes-pdf')
     expect(refused.status).toBe(403)
+    const library = await (await buyer.request('/library')).text()
+    expect(library).toContain('data-access="revoked"')
+    expect(library).toContain('the payment is disputed with your bank')
 
     await t.stripe.disputes.update(dispute.id, { evidence: { uncategorized_text: 'winning_evidence' } })
     await settle(t)
@@ -75,6 +78,7 @@ describe.each(DIALECTS)('disputes on %s', (dialect) => {
       new Date(Date.parse(order.created_at) + 30 * 86_400_000).toISOString(),
     )
     expect((await disputeRow(dispute.id))?.status).toBe('won')
+    expect(await (await buyer.request('/library')).text()).toContain('data-access="live"')
     const download = await buyer.request('/download/workshop-notes-pdf')
     expect(download.status).toBe(200)
     expect(
