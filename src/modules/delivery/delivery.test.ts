@@ -89,6 +89,9 @@ describe.each(DIALECTS)('delivery on %s', (dialect) => {
     const refused = await agent.request('/download/field-guide-pdf')
     expect(refused.status).toBe(403)
     expect(await refused.text()).toContain('Access expired')
+    const library = await (await agent.request('/library')).text()
+    expect(library).toContain('data-access="revoked"')
+    expect(library).toMatch(/Access ended on [^<]+: refunded/)
   })
 
   it('a refund whose event overtakes the purchase’s still ends refunded, without access', async () => {
