@@ -25,6 +25,7 @@ import { route } from '../registry.js'
 import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { invoiceShell, setAmounts } from './invoice-shell.js'
+import type { InvoiceLineInput } from './invoices.js'
 
 type ItemFields = {
   customer: string
@@ -79,14 +80,7 @@ function insertInvoiceItem(ctx: Ctx, f: ItemFields): Stripe.InvoiceItem {
 export function insertProrationItem(
   ctx: Ctx,
   sub: Stripe.Subscription,
-  line: {
-    amount: number
-    description: string
-    price: Stripe.Price
-    quantity: number
-    period: { start: number; end: number }
-    subscriptionItem: string
-  },
+  line: InvoiceLineInput,
 ): Stripe.InvoiceItem {
   return insertInvoiceItem(ctx, {
     customer: String(sub.customer),
@@ -112,6 +106,17 @@ export function insertProrationItem(
   })
 }
 
+/** The `customer` param's customer and its test clock, if any. */
+function customerOf(ctx: Ctx, params: Params): { customer: Stripe.Customer; clock: string | null } {
+  const customer = getObject<Stripe.Customer>(
+    ctx.state,
+    'customer',
+    reqString(params, 'customer'),
+    'customer',
+  )
+  return { customer, clock: clockOfCustomer(ctx, customer.id) }
+}
+
 function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
   allowOnly(params, [
     'amount',
@@ -128,13 +133,7 @@ function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
     'pricing',
     'tax_behavior',
   ])
-  const customer = getObject<Stripe.Customer>(
-    ctx.state,
-    'customer',
-    reqString(params, 'customer'),
-    'customer',
-  )
-  const clock = clockOfCustomer(ctx, customer.id)
+  const { customer, clock } = customerOf(ctx, params)
   const now = ctx.now(clock)
   return insertInvoiceItem(ctx, {
     customer: customer.id,
@@ -202,13 +201,7 @@ function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
     'currency',
     'automatic_tax',
   ])
-  const customer = getObject<Stripe.Customer>(
-    ctx.state,
-    'customer',
-    reqString(params, 'customer'),
-    'customer',
-  )
-  const clock = clockOfCustomer(ctx, customer.id)
+  const { customer, clock } = customerOf(ctx, params)
   const include =
     optEnum(params, 'pending_invoice_items_behavior', ['include', 'exclude'] as const) === 'include'
   const pending = include
