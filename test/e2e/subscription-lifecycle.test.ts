@@ -107,6 +107,47 @@ describe.each(DIALECTS)('subscription lifecycle on %s', (dialect) => {
     await t?.close()
   })
 
+  it('a member whose renewal failed updates the card from the banner, and the next retry pays', async () => {
+    const member = await createMember(t, email('recovers'))
+    await subscribe(member, 'basic-monthly')
+    await settle(t)
+    let sub = await onlySubscription(t, member)
+    await makeCardFail(t.stripe, sub.stripe_subscription_id)
+    await advancePast(t, sub.current_period_end)
+    sub = await onlySubscription(t, member)
+    expect(sub.status).toBe('past_due')
+
+    const browser = await member.agent()
+    const portal = await browser.postForm('/billing/portal', { flow: 'payment_method_update' })
+    expect(portal.status).toBe(303)
+    const portalUrl = portal.headers.get('location') ?? ''
+    const page = await (await fetch(portalUrl)).text()
+    expect(page).toContain('Update your payment method')
+    expect(page).not.toContain('data-subscription=')
+    const updated = await fetch(portalUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        action: 'card',
+        cardNumber: CARDS.visa,
+        cardExpiry: '12 / 34',
+        cardCvc: '123',
+        cardName: 'Re Covered',
+      }).toString(),
+    })
+    expect(updated.status).toBe(303)
+    expect(updated.headers.get('location')).toBe(`${t.url}/account`)
+    expect((await browser.postForm('/billing/portal', { flow: 'bogus' })).status).toBe(422)
+
+    // The first dunning retry (3 days after the failure) charges the new card.
+    await advanceDays(t, 3.2)
+    sub = await onlySubscription(t, member)
+    expect(sub.status).toBe('active')
+    expect((await premium(t, member)).allowed).toBe(true)
+    expect(await (await browser.request('/account')).text()).not.toContain('data-payment-failed')
+  })
+
   it('shows the plan active on the success page before any webhook arrived', async () => {
     const member = await createMember(t, email('early'))
     t.emulator.faults.set({ drop: true })

@@ -258,6 +258,38 @@ describe('the hosted portal page', () => {
     expect(await (await fetch(session.url)).text()).toContain('•••• 0341')
     expect((await suite.stripe.subscriptions.retrieve(sub.id)).status).toBe('active')
   })
+  it('a payment_method_update flow shows only the card form and redirects when the card is saved', async () => {
+    const { customer, sub } = await subscribed()
+    const session = await suite.stripe.billingPortal.sessions.create({
+      customer: customer.id,
+      flow_data: {
+        type: 'payment_method_update',
+        after_completion: { type: 'redirect', redirect: { return_url: 'http://shop.test/account' } },
+      },
+    })
+    const html = await (await fetch(session.url)).text()
+    expect(html).toContain('Update your payment method')
+    expect(html).toContain('name="cardNumber"')
+    expect(html).not.toContain(`data-subscription="${sub.id}"`)
+    expect(html).not.toMatch(/data-invoice="in_/)
+    // Only the card action: the subscription cannot be canceled through this session.
+    expect((await post(session.url, { action: 'cancel', subscription: sub.id })).status).toBe(400)
+    const res = await post(session.url, {
+      action: 'card',
+      cardNumber: '5555555555554444',
+      cardExpiry: '12/34',
+      cardCvc: '123',
+      cardName: 'A B',
+    })
+    expect(res).toMatchObject({ status: 303, location: 'http://shop.test/account' })
+    expect((await suite.stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end).toBe(false)
+    const after = (await suite.stripe.customers.retrieve(customer.id)) as Stripe.Customer
+    const pm = await suite.stripe.paymentMethods.retrieve(
+      String(after.invoice_settings.default_payment_method),
+    )
+    expect(pm.card?.last4).toBe('4444')
+  })
+
   it('a subscription_cancel flow names one of the customer subscriptions and shows only that one', async () => {
     const { customer, sub } = await subscribed()
     const other = await subscribed()

@@ -159,6 +159,8 @@ export function PortalPage({ view }: { view: PortalView }) {
   const reasons = f.subscription_cancel.cancellation_reason.enabled
     ? (f.subscription_cancel.cancellation_reason.options as string[])
     : []
+  // A `payment_method_update` flow is a deep link to the card form and nothing else.
+  const cardOnly = view.session.flow?.type === 'payment_method_update'
   return (
     <html lang="en">
       <head>
@@ -175,7 +177,7 @@ export function PortalPage({ view }: { view: PortalView }) {
               ← Return
             </a>
           ) : null}
-          <h1>Your subscription</h1>
+          <h1>{cardOnly ? 'Update your payment method' : 'Your subscription'}</h1>
           <p class="muted">{view.customer.email ?? view.customer.id}</p>
           {view.notice ? (
             <p class="notice" role="status">
@@ -187,12 +189,12 @@ export function PortalPage({ view }: { view: PortalView }) {
               {view.error}
             </p>
           ) : null}
-          {view.subs.length === 0 ? (
+          {cardOnly ? null : view.subs.length === 0 ? (
             <section>
               <p>No active subscription.</p>
             </section>
           ) : null}
-          {view.subs.map((s) => (
+          {(cardOnly ? [] : view.subs).map((s) => (
             <Subscription
               s={s}
               sessionId={view.session.id}
@@ -200,8 +202,8 @@ export function PortalPage({ view }: { view: PortalView }) {
               reasons={reasons}
             />
           ))}
-          {f.payment_method_update.enabled ? <CardSection view={view} /> : null}
-          {f.invoice_history.enabled ? <Invoices invoices={view.invoices} /> : null}
+          {f.payment_method_update.enabled || cardOnly ? <CardSection view={view} /> : null}
+          {f.invoice_history.enabled && !cardOnly ? <Invoices invoices={view.invoices} /> : null}
         </main>
       </body>
     </html>

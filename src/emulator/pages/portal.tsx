@@ -90,12 +90,15 @@ function apply(ctx: Ctx, session: Session, form: Form): string {
   const config = configOf(ctx, session)
   const customer = findObject<Stripe.Customer>(ctx.state, String(session.customer), 'customer')!
   if (form.action === 'card') {
-    if (!config.features.payment_method_update.enabled) return '!Updating the card is not enabled.'
+    const cardFlow = session.flow?.type === 'payment_method_update'
+    if (!config.features.payment_method_update.enabled && !cardFlow)
+      return '!Updating the card is not enabled.'
     const card = validateCard(ctx, form)
     if (typeof card === 'string') return `!${card}`
     replaceCard(ctx, customer, createCardPaymentMethod(ctx, { ...card, email: customer.email }))
     return 'Your card was updated.'
   }
+  if (session.flow?.type === 'payment_method_update') return '!This action is not available.'
   const sub = sessionSubscriptions(ctx, session).find((s) => s.id === form.subscription)
   if (!sub) return '!This subscription cannot be changed here.'
   if (form.action === 'cancel' && config.features.subscription_cancel.enabled) {

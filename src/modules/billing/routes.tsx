@@ -19,9 +19,10 @@ import { listInvoicesOfCustomer, listSubscriptionsOfCustomer } from './repo.js'
 import { startSubscriptionCheckout } from './subscribe.js'
 import { idOf } from './snapshot.js'
 import { syncSubscription } from './sync.js'
-import { AccountPage, PricingPage, SubscribedPage } from './views.js'
+import { AccountPage, PORTAL_FLOWS, PricingPage, SubscribedPage } from './views.js'
 
 const SubscribeForm = z.object({ price: z.string().min(1).max(200) })
+const PortalForm = z.object({ flow: z.enum(PORTAL_FLOWS).optional() })
 
 export const billingRoutes = new Hono<AppEnv>()
   .get('/pricing', (c) => {
@@ -71,13 +72,28 @@ export const billingRoutes = new Hono<AppEnv>()
     }
     return renderPage(c, { title: 'Account' }, <AccountPage view={view} />)
   })
-  .post('/billing/portal', async (c) => {
+  .post('/billing/portal', validate('form', PortalForm), async (c) => {
     const deps = c.get('deps')
     const customer = await findCustomer(deps.db, requireCustomer(c).id)
     if (!customer?.stripeCustomerId) throw new AppError('NO_BILLING_ACCOUNT')
-    const portal = await deps.stripe.billingPortal.sessions.create({
-      customer: customer.stripeCustomerId,
-      return_url: `${deps.config.publicUrl}/account`,
-    })
+    const returnUrl = `${deps.config.publicUrl}/account`
+    const { flow } = c.req.valid('form')
+    const portal = await deps.stripe.billingPortal.sessions
+      .create({
+        customer: customer.stripeCustomerId,
+        return_url: returnUrl,
+        // The failed-payment banner goes straight to the card form, then back to the account.
+        ...(flow === 'payment_method_update'
+          ? {
+              flow_data: {
+                type: 'payment_method_update',
+                after_completion: { type: 'redirect', redirect: { return_url: returnUrl } },
+              },
+            }
+          : {}),
+      })
+      .catch((err) => {
+        throw asAppError(err)
+      })
     return c.redirect(portal.url, 303)
   })

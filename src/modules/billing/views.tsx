@@ -58,6 +58,10 @@ function PlanCard({ plan, signedIn }: { plan: Plan; signedIn: boolean }) {
   )
 }
 
+/** Portal tasks a button may open directly (Stripe's `flow_data.type`). */
+export const PORTAL_FLOWS = ['payment_method_update'] as const
+export type PortalFlow = (typeof PORTAL_FLOWS)[number]
+
 export type AccountView = {
   email: string
   subscriptions: (SubscriptionRow & { planName: string })[]
@@ -75,7 +79,7 @@ export function AccountPage({ view }: { view: AccountView }) {
       {failing ? (
         <div class="notice danger" role="alert" data-payment-failed>
           <p>Your last payment failed. Please update your card to keep your membership.</p>
-          <PortalButton label="Update your card" />
+          <PortalButton label="Update your card" flow="payment_method_update" />
         </div>
       ) : null}
       {view.subscriptions.length === 0 ? (
@@ -168,9 +172,11 @@ function InvoiceList({ invoices }: { invoices: InvoiceRow[] }) {
   )
 }
 
-function PortalButton({ label }: { label: string }) {
+/** `flow`: open the portal straight on one task (the card form) instead of its home page. */
+function PortalButton({ label, flow }: { label: string; flow?: PortalFlow }) {
   return (
     <form method="post" action="/billing/portal" class="inline">
+      {flow ? <input type="hidden" name="flow" value={flow} /> : null}
       <button type="submit" class="button secondary">
         {label}
       </button>
