@@ -5,10 +5,13 @@
  */
 import { parseArgs } from 'node:util'
 import { parseDuration } from './control.js'
-import { createEmulator } from './index.js'
+import type { DunningOptions } from './context.js'
+import { createEmulator, type EmulatorOptions } from './index.js'
 
 const HELP = `Usage:
   tollgate emulator [--port 12111] [--host 127.0.0.1] [--state ./data/emulator.json] [--start-time <unix>]
+                    [--webhook-retries 300,1800,7200] [--async-payment-seconds 10]
+                    [--dunning-days 3,5,7] [--dunning-final cancel|unpaid] [--verbose]
   tollgate emulator advance <duration: 90s | 15m | 2h | 30d> [--url http://127.0.0.1:12111]
   tollgate emulator reset [--url http://127.0.0.1:12111]
 
@@ -23,6 +26,10 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       state: { type: 'string' },
       'start-time': { type: 'string' },
+      'webhook-retries': { type: 'string' },
+      'async-payment-seconds': { type: 'string' },
+      'dunning-days': { type: 'string' },
+      'dunning-final': { type: 'string' },
       url: { type: 'string', default: 'http://127.0.0.1:12111' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -34,10 +41,7 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   if (command === 'reset') return post(values.url, '/_emulator/reset', {})
   if (command !== undefined) throw new Error(`Unknown emulator command: ${command}\n\n${HELP}`)
   const emulator = createEmulator({
-    port: Number(values.port),
-    host: values.host,
-    ...(values.state ? { statePath: values.state } : {}),
-    ...(values['start-time'] ? { startTime: Number(values['start-time']) } : {}),
+    ...serverOptions(values),
     ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
   })
   const { url } = await emulator.start()
@@ -51,6 +55,50 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
+}
+
+type Flags = {
+  port?: string
+  host?: string
+  state?: string
+  'start-time'?: string
+  'webhook-retries'?: string
+  'async-payment-seconds'?: string
+  'dunning-days'?: string
+  'dunning-final'?: string
+}
+
+/** The standalone server's options from its flags; a bad value stops the start with its flag named. */
+export function serverOptions(flags: Flags): EmulatorOptions {
+  const number = (flag: keyof Flags, text: string): number => {
+    const n = Number(text)
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new Error(`--${flag}: not a number of seconds or days: ${text}`)
+    return n
+  }
+  const list = (flag: keyof Flags, text: string): number[] =>
+    text.split(',').map((part) => number(flag, part))
+  const final = flags['dunning-final']
+  if (final !== undefined && final !== 'cancel' && final !== 'unpaid') {
+    throw new Error(`--dunning-final: cancel or unpaid, not ${final}`)
+  }
+  const dunning: Partial<DunningOptions> = {
+    ...(flags['dunning-days'] ? { retryDays: list('dunning-days', flags['dunning-days']) } : {}),
+    ...(final ? { finalAction: final } : {}),
+  }
+  return {
+    port: number('port', flags.port ?? '12111'),
+    host: flags.host ?? '127.0.0.1',
+    ...(flags.state ? { statePath: flags.state } : {}),
+    ...(flags['start-time'] ? { startTime: number('start-time', flags['start-time']) } : {}),
+    ...(flags['webhook-retries']
+      ? { webhookRetrySchedule: list('webhook-retries', flags['webhook-retries']) }
+      : {}),
+    ...(flags['async-payment-seconds']
+      ? { asyncPaymentSeconds: number('async-payment-seconds', flags['async-payment-seconds']) }
+      : {}),
+    ...(Object.keys(dunning).length > 0 ? { dunning } : {}),
+  }
 }
 
 async function advance(url: string, duration: string | undefined): Promise<void> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runEmulatorCli } from './cli.js'
+import { runEmulatorCli, serverOptions } from './cli.js'
 import { createEmulator } from './index.js'
 import { optInt, type Params } from './params.js'
 import { registerAction, route } from './registry.js'
@@ -117,6 +117,28 @@ describe('scheduler and clock', () => {
     }
     expect(t.emulator.clock.now() - before).toBeGreaterThanOrEqual(7200)
     await expect(runEmulatorCli(['advance', 'soon', '--url', t.url])).rejects.toThrow(/duration/)
+  })
+
+  it('reads the standalone server flags, naming the flag of a bad value', () => {
+    expect(
+      serverOptions({
+        port: '0',
+        'webhook-retries': '5,30,120',
+        'async-payment-seconds': '60',
+        'dunning-days': '1,2',
+        'dunning-final': 'unpaid',
+      }),
+    ).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      webhookRetrySchedule: [5, 30, 120],
+      asyncPaymentSeconds: 60,
+      dunning: { retryDays: [1, 2], finalAction: 'unpaid' },
+    })
+    expect(serverOptions({})).toEqual({ port: 12111, host: '127.0.0.1' })
+    expect(() => serverOptions({ 'webhook-retries': '5,soon' })).toThrow(/--webhook-retries/)
+    expect(() => serverOptions({ 'async-payment-seconds': '-1' })).toThrow(/--async-payment-seconds/)
+    expect(() => serverOptions({ 'dunning-final': 'pause' })).toThrow(/--dunning-final/)
   })
 
   it('answers malformed control requests with 400, not 500', async () => {
