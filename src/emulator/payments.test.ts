@@ -240,6 +240,35 @@ describe('refunds', () => {
     expect((await suite.stripe.refunds.retrieve(partial.id)).amount).toBe(500)
   })
 
+  it('a refund to card 5126 looks successful, then fails a minute later and the charge keeps the money', async () => {
+    const pi = await suite.stripe.paymentIntents.create({
+      amount: 1500,
+      currency: 'usd',
+      payment_method: 'pm_card_refundFail',
+      confirm: true,
+    })
+    await suite.emulator.idle()
+    suite.receiver.received.length = 0
+    const refund = await suite.stripe.refunds.create({ payment_intent: pi.id })
+    expect(refund.status).toBe('succeeded')
+    expect((await suite.stripe.charges.retrieve(String(pi.latest_charge))).refunded).toBe(true)
+
+    await suite.emulator.clock.advance(61)
+    await suite.emulator.idle()
+    const failed = await suite.stripe.refunds.retrieve(refund.id)
+    assertStripeShape(failed)
+    expect(failed).toMatchObject({ status: 'failed', failure_reason: 'expired_or_canceled_card' })
+    const charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
+    expect(charge).toMatchObject({ refunded: false, amount_refunded: 0 })
+    expect(suite.receiver.types()).toEqual([
+      'refund.created',
+      'charge.refunded',
+      'charge.refund.updated',
+      'refund.updated',
+      'refund.failed',
+    ])
+  })
+
   it('refuses too-large amounts and unknown charges', async () => {
     const pi = await paidIntent(1000)
     const tooMuch = await failure(suite.stripe.refunds.create({ payment_intent: pi.id, amount: 1001 }))

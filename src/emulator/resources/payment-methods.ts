@@ -37,6 +37,8 @@ export type CardBehaviour =
   | 'dispute_fraudulent'
   | 'dispute_product_not_received'
   | 'dispute_inquiry'
+  /** 4000 0000 0000 5126: the charge succeeds; a refund looks successful, then fails. */
+  | 'refund_fail'
 
 type TestCard = { number: string; brand: string; funding: string; behaviour: CardBehaviour; names: string[] }
 
@@ -78,6 +80,7 @@ const TEST_CARDS: TestCard[] = [
   card('0259', 'dispute_fraudulent', ['createDispute']),
   card('2685', 'dispute_product_not_received', ['createDisputeProductNotReceived']),
   card('1976', 'dispute_inquiry', ['createDisputeInquiry']),
+  card('5126', 'refund_fail', ['refundFail']),
   {
     number: '4000002500003155',
     brand: 'visa',

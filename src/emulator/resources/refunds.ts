@@ -20,8 +20,9 @@ import {
   optString,
   type Params,
 } from '../params.js'
-import { route } from '../registry.js'
-import { getObject, insertObject, listObjects } from '../state.js'
+import { registerAction, route } from '../registry.js'
+import { findObject, getObject, insertObject, listObjects } from '../state.js'
+import { cardHidden } from './payment-methods.js'
 
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const
 
@@ -121,8 +122,35 @@ function createRefund(ctx: Ctx, params: Params): Stripe.Refund {
     charge,
     charge.refunded ? previous : { amount_refunded: previous.amount_refunded },
   )
+  if (cardHidden(ctx, String(charge.payment_method)).behaviour === 'refund_fail') {
+    ctx.schedule(ctx.now(null) + REFUND_FAILS_AFTER, null, 'refund.fail', { id: refund.id })
+  }
   return refund
 }
+
+/** Emulator-clock seconds after which a refund to card 4000 0000 0000 5126 fails. */
+const REFUND_FAILS_AFTER = 60
+
+/**
+ * The card refused the refund (`expired_or_canceled_card`): the money stays with the merchant, the
+ * charge's `amount_refunded` goes back down, and `charge.refund.updated`, `refund.updated` and
+ * `refund.failed` say so.
+ */
+registerAction('refund.fail', (ctx, data) => {
+  const refund = findObject<Stripe.Refund>(ctx.state, String(data.id), 'refund')
+  if (refund?.status !== 'succeeded') return
+  const charge = findObject<Stripe.Charge>(ctx.state, String(refund.charge), 'charge')
+  if (!charge) return
+  const previous = { status: refund.status }
+  refund.status = 'failed'
+  refund.failure_reason = 'expired_or_canceled_card'
+  refund.failure_balance_transaction = newId('txn', 24)
+  charge.amount_refunded -= refund.amount
+  charge.refunded = false
+  ctx.emit('charge.refund.updated', refund, previous)
+  ctx.emit('refund.updated', refund, previous)
+  ctx.emit('refund.failed', refund)
+})
 
 route('post', '/v1/refunds', (ctx, params) => createRefund(ctx, params))
 /** A chargeback (not an inquiry) takes the money back itself: Stripe refuses a refund on top. */

@@ -72,7 +72,23 @@ export async function onChargeRefunded(
   deps: Deps,
   event: EventOf<'charge.refunded'>,
 ): Promise<ApplyEvent | undefined> {
-  const charge = await deps.stripe.charges.retrieve(event.data.object.id)
+  return applyRefundsOfCharge(deps, event.data.object.id)
+}
+
+/**
+ * charge.refund.updated, refund.updated, refund.failed: a refund changed after it was made (a card
+ * refused it). The charge, re-fetched, says how much is really refunded now.
+ */
+export async function onRefundChanged(
+  deps: Deps,
+  event: EventOf<'charge.refund.updated' | 'refund.updated' | 'refund.failed'>,
+): Promise<ApplyEvent | undefined> {
+  const chargeId = idOf(event.data.object.charge)
+  return chargeId ? applyRefundsOfCharge(deps, chargeId) : undefined
+}
+
+async function applyRefundsOfCharge(deps: Deps, chargeId: string): Promise<ApplyEvent | undefined> {
+  const charge = await deps.stripe.charges.retrieve(chargeId)
   const paymentIntentId = idOf(charge.payment_intent)
   if (!paymentIntentId) return undefined
   const session = await sessionOfPaymentIntent(deps, paymentIntentId)

@@ -89,3 +89,20 @@ registerMailTemplate<DisputeOpenedMail>(DISPUTE_OPENED_TEMPLATE, (d) => {
     ),
   }
 })
+
+export type RefundFailedMail = { orderId: string; productName: string; amount: string }
+
+export const REFUND_FAILED_TEMPLATE = 'refund-failed'
+
+registerMailTemplate<RefundFailedMail>(REFUND_FAILED_TEMPLATE, (d) => ({
+  subject: `A refund of ${d.amount} on order ${d.orderId} failed`,
+  text: [
+    `The buyer's card refused the refund of ${d.amount} on order ${d.orderId} (${d.productName}), so the money is still with you.`,
+    'Their access was given back. Refund them another way, or revoke access with `npx tollgate revoke`.',
+  ].join('\n'),
+  html: mailFrame(
+    `<p>The buyer's card refused the refund of ${escapeHtml(d.amount)} on order <strong>${escapeHtml(d.orderId)}</strong> ` +
+      `(${escapeHtml(d.productName)}), so the money is still with you.</p>` +
+      '<p>Their access was given back. Refund them another way, or revoke access with <code>npx tollgate revoke</code>.</p>',
+  ),
+}))

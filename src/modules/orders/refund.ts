@@ -1,17 +1,27 @@
 /**
  * Refunds. Policy: a full refund (the charge is `refunded`) revokes every grant of the order and
  * marks it refunded; a partial refund records the amount and keeps access, because a partial
- * refund is usually a goodwill discount, not a return. Revoke by hand for anything else.
+ * refund is usually a goodwill discount, not a return. Revoke by hand for anything else. A refund
+ * that later fails (the card refused it) leaves the money with the store: the order's refunded
+ * amount goes back down, access revoked by it comes back, and the owner is told.
  * @module
  */
 import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
+import { formatMoney } from '../../lib/money.js'
+import { findProduct } from '../catalog/find.js'
 import { revokeGrantsBySource } from '../entitlements/grants.js'
+import { enqueueMail } from '../mail/outbox.js'
+import { restoreOrderAccess } from './fulfil.js'
+import { REFUND_FAILED_TEMPLATE, type RefundFailedMail } from './mail.js'
 import { findOrderByPaymentIntent, updateOrderRefund } from './repo.js'
 import type { OrderRow } from './table.js'
 
-export type RefundResult = { status: 'revoked' | 'partial' | 'unchanged' | 'unknown-order'; order?: OrderRow }
+export type RefundResult = {
+  status: 'revoked' | 'partial' | 'restored' | 'unchanged' | 'unknown-order'
+  order?: OrderRow
+}
 
 export async function applyChargeRefund(
   deps: Deps,
@@ -34,6 +44,16 @@ export async function applyChargeRefund(
     await revokeGrantsBySource(trx, { type: 'order', id: order.id }, { now, reason: 'refunded' })
     return { status: 'revoked', order }
   }
+  if (charge.amount_refunded < order.amount_refunded) {
+    await updateOrderRefund(trx, order.id, {
+      status: charge.amount_refunded > 0 ? 'partially_refunded' : 'paid',
+      amountRefunded: charge.amount_refunded,
+      refundedAt: null,
+    })
+    if (order.status === 'refunded') await restoreOrderAccess(deps, trx, order)
+    await tellOwnerRefundFailed(deps, trx, order, order.amount_refunded - charge.amount_refunded)
+    return { status: 'restored', order }
+  }
   if (charge.amount_refunded > 0 && charge.amount_refunded !== order.amount_refunded) {
     await updateOrderRefund(trx, order.id, {
       status: 'partially_refunded',
@@ -43,4 +63,20 @@ export async function applyChargeRefund(
     return { status: 'partial', order }
   }
   return { status: 'unchanged', order }
+}
+
+async function tellOwnerRefundFailed(
+  deps: Deps,
+  trx: Executor,
+  order: OrderRow,
+  amount: number,
+): Promise<void> {
+  const data: RefundFailedMail = {
+    orderId: order.id,
+    productName: findProduct(deps.catalog, order.product_id)?.name ?? order.product_id,
+    amount: formatMoney(amount, order.currency),
+  }
+  for (const to of deps.config.adminEmails) {
+    await enqueueMail(trx, { to, template: REFUND_FAILED_TEMPLATE, data }, deps.clock)
+  }
 }

@@ -14,6 +14,7 @@ import {
   onChargeRefunded,
   onCheckoutSessionExpired,
   onCheckoutSessionPayment,
+  onRefundChanged,
 } from '../orders/event-handlers.js'
 import {
   onEntitlementSummaryUpdated,
@@ -40,6 +41,9 @@ export const HANDLERS: HandlerMap = {
   'checkout.session.async_payment_failed': [onCheckoutSessionPayment],
   'checkout.session.expired': [onCheckoutSessionExpired],
   'charge.refunded': [onChargeRefunded],
+  'charge.refund.updated': [onRefundChanged],
+  'refund.updated': [onRefundChanged],
+  'refund.failed': [onRefundChanged],
   'charge.dispute.created': [onChargeDispute],
   'charge.dispute.updated': [onChargeDispute],
   'charge.dispute.closed': [onChargeDispute],

@@ -1,7 +1,9 @@
 /**
- * Disputes on one-time orders, through the emulator's dispute test cards, on each dialect: a
- * chargeback revokes access until it is won (then the original window comes back), a lost one keeps
- * it revoked, an inquiry changes nothing, and the owner hears of each dispute once.
+ * What can happen to a one-time order after it was paid, through the emulator's test cards, on each
+ * dialect. Disputes: a chargeback revokes access until it is won (then the original window comes
+ * back), a lost one keeps it revoked, an inquiry changes nothing, and the owner hears of each
+ * dispute once. Failed refunds: the card refuses a refund, the money stays, access comes back and
+ * the owner is told.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
@@ -12,9 +14,13 @@ import { findOrderBySessionId } from './repo.js'
 import { buyAndPay, settle } from './testing.js'
 
 const OWNER = 'owner@example.com'
-const CARDS = { chargeback: '4000000000000259', inquiry: '4000000000001976' } as const
+const CARDS = {
+  chargeback: '4000000000000259',
+  inquiry: '4000000000001976',
+  refusesRefunds: '4000000000005126',
+} as const
 
-describe.each(DIALECTS)('disputes on %s', (dialect) => {
+describe.each(DIALECTS)('after payment on %s', (dialect) => {
   let t: TestApp
 
   beforeAll(async () => {
@@ -129,5 +135,29 @@ describe.each(DIALECTS)('disputes on %s', (dialect) => {
     } finally {
       t.emulator.faults.clear()
     }
+  })
+
+  it('a refund the card refuses gives the access back and tells the owner once', async () => {
+    const email = `refund-refused-${dialect}@example.com`
+    const { sessionId } = await buyAndPay(t.agent(), {
+      price: 'field-guide',
+      email,
+      card: CARDS.refusesRefunds,
+    })
+    await settle(t)
+    const order = await findOrderBySessionId(t.deps.db, sessionId)
+    await t.stripe.refunds.create({ payment_intent: order?.stripe_payment_intent_id ?? '' })
+    await settle(t)
+    expect((await findOrderBySessionId(t.deps.db, sessionId))?.status).toBe('refunded')
+    expect((await access(order?.customer_id ?? '', 'file:field-guide-pdf')).allowed).toBe(false)
+
+    await t.emulator.clock.advance(120)
+    await settle(t)
+    const after = await findOrderBySessionId(t.deps.db, sessionId)
+    expect(after).toMatchObject({ status: 'paid', amount_refunded: 0, refunded_at: null })
+    const restored = await access(order?.customer_id ?? '', 'file:field-guide-pdf')
+    expect(restored).toMatchObject({ allowed: true, until: null })
+    const mails = (await t.mail(OWNER)).filter((m) => m.template === 'refund-failed')
+    expect(mails.map((m) => m.subject)).toEqual([`A refund of $19.00 on order ${order?.id} failed`])
   })
 })
