@@ -69,8 +69,10 @@ export async function applyDispute(
     return { status: 'revoked', order }
   }
   if (dispute.status === 'won' && order.status === 'disputed') {
-    await setOrderStatus(trx, order.id, order.amount_refunded > 0 ? 'partially_refunded' : 'paid')
-    await restoreOrderAccess(deps, trx, order)
+    // `closed` and `funds_reinstated` may be handled at once: only the one that moves the status
+    // restores the grants.
+    const status = order.amount_refunded > 0 ? 'partially_refunded' : 'paid'
+    if (await setOrderStatus(trx, order.id, status, 'disputed')) await restoreOrderAccess(deps, trx, order)
     return { status: 'restored', order }
   }
   return { status: 'recorded', order }

@@ -45,11 +45,15 @@ export async function applyChargeRefund(
     return { status: 'revoked', order }
   }
   if (charge.amount_refunded < order.amount_refunded) {
-    await updateOrderRefund(trx, order.id, {
+    // Several events report one failed refund, possibly at once: only the handler that moves the
+    // amount restores access and writes to the owner.
+    const moved = await updateOrderRefund(trx, order.id, {
       status: charge.amount_refunded > 0 ? 'partially_refunded' : 'paid',
       amountRefunded: charge.amount_refunded,
       refundedAt: null,
+      fromAmount: order.amount_refunded,
     })
+    if (!moved) return { status: 'unchanged', order }
     if (order.status === 'refunded') await restoreOrderAccess(deps, trx, order)
     await tellOwnerRefundFailed(deps, trx, order, order.amount_refunded - charge.amount_refunded)
     return { status: 'restored', order }

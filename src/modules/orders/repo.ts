@@ -75,16 +75,22 @@ export async function takeSealedAccessToken(
   return Number(result.numUpdatedRows) === 1 ? sealed : undefined
 }
 
+/**
+ * Records the refunded amount. With `fromAmount`, only if the order still has that amount (a
+ * compare-and-set: of concurrent handlers, exactly one sees `true` and acts on the change).
+ */
 export async function updateOrderRefund(
   db: Executor,
   orderId: string,
-  input: { status: OrderStatus; amountRefunded: number; refundedAt: string | null },
-): Promise<void> {
-  await db
+  input: { status: OrderStatus; amountRefunded: number; refundedAt: string | null; fromAmount?: number },
+): Promise<boolean> {
+  let query = db
     .updateTable('orders')
     .set({ status: input.status, amount_refunded: input.amountRefunded, refunded_at: input.refundedAt })
     .where('id', '=', orderId)
-    .execute()
+  if (input.fromAmount !== undefined) query = query.where('amount_refunded', '=', input.fromAmount)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }
 
 /** Forgets seals nobody revealed in time (housekeeping). */
@@ -114,6 +120,15 @@ export async function upsertOrderDispute(db: Executor, row: OrderDisputeRow): Pr
   return false
 }
 
-export async function setOrderStatus(db: Executor, orderId: string, status: OrderStatus): Promise<void> {
-  await db.updateTable('orders').set({ status }).where('id', '=', orderId).execute()
+/** Sets the status (only from `from`, when given: a compare-and-set); true when the row changed. */
+export async function setOrderStatus(
+  db: Executor,
+  orderId: string,
+  status: OrderStatus,
+  from?: OrderStatus,
+): Promise<boolean> {
+  let query = db.updateTable('orders').set({ status }).where('id', '=', orderId)
+  if (from !== undefined) query = query.where('status', '=', from)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }
