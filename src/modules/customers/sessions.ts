@@ -11,7 +11,13 @@ import type { AppEnv, SessionCustomer } from '../../http/env.js'
 import { SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
 import { newId } from '../../lib/ids.js'
 import { generateToken, hashToken } from '../../lib/tokens.js'
-import { deleteSessionByHash, extendSession, findLiveSessionByHash, insertSession } from './repo.js'
+import {
+  deleteSessionByHash,
+  extendSession,
+  findCustomerById,
+  findLiveSessionByHash,
+  insertSession,
+} from './repo.js'
 
 const SESSION_DAYS = 30
 const DAY_MS = 86_400_000
@@ -25,14 +31,18 @@ export async function signIn(c: Context<AppEnv>, trx: Executor, customerId: stri
   if (previous) await deleteSessionByHash(trx, hashToken(previous))
   const token = generateToken()
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)
+  const sessionId = newId('ses', now.getTime())
   await insertSession(trx, {
-    id: newId('ses', now.getTime()),
+    id: sessionId,
     customer_id: customerId,
     token_hash: hashToken(token),
     created_at: now.toISOString(),
     expires_at: expiresAt.toISOString(),
   })
   writeSessionCookie(c, token, expiresAt)
+  // The page rendered by this same request already shows the customer as signed in.
+  const customer = await findCustomerById(trx, customerId)
+  if (customer) c.set('customer', { id: customer.id, email: customer.email, sessionId })
 }
 
 export async function signOut(c: Context<AppEnv>): Promise<void> {

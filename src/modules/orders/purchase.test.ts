@@ -51,6 +51,8 @@ describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
     const token = tokenFrom(html)
     expect(token).toBeDefined()
     expect(browser.cookies.has('tollgate_session')).toBe(true)
+    // The page that signed the buyer in already shows them signed in.
+    expect(html).toContain(`title="${email}"`)
     const mail = (await t.mail(email)).find((m) => m.template === 'purchase-confirmation')
     expect(mail?.text).toContain(token)
 
