@@ -29,6 +29,8 @@ export type EmulatorOptions = {
   /** Per-attempt timeout for webhook POSTs, in milliseconds. */
   webhookTimeoutMs?: number
   dunning?: Partial<DunningOptions>
+  /** Days before a renewal that `invoice.upcoming` is sent (Stripe's "upcoming renewal events" setting; default 7). */
+  upcomingInvoiceDays?: number
   /** Emulator-clock seconds a SEPA Direct Debit stays `processing` before the bank answers (default 10). */
   asyncPaymentSeconds?: number
   /** Called with one line per notable thing (deliveries, jobs); silent by default. */

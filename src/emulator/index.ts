@@ -46,6 +46,7 @@ function resolve(options: EmulatorOptions): ResolvedOptions {
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     dunning: { retryDays: [3, 5, 7], finalAction: 'cancel', ...options.dunning },
     asyncPaymentSeconds: options.asyncPaymentSeconds ?? 10,
+    upcomingInvoiceDays: options.upcomingInvoiceDays ?? 7,
     log: options.log ?? (() => {}),
     ...(options.statePath !== undefined ? { statePath: options.statePath } : {}),
     ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),

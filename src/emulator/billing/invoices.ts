@@ -91,21 +91,49 @@ export function createInvoice(
   reason: Reason,
   lines: InvoiceLineInput[],
 ): Stripe.Invoice {
-  const now = ctx.now(typeof sub.test_clock === 'string' ? sub.test_clock : ctx.clockId)
-  const id = newId('in', 24)
-  const built = lines.map((l) => buildLine(id, sub, l))
+  const invoice = buildInvoice(ctx, sub, reason, lines, { preview: false })
   for (const l of lines) {
     const item = l.invoiceItem
       ? (ctx.state.objects[l.invoiceItem] as unknown as Stripe.InvoiceItem)
       : undefined
-    if (item) item.invoice = id
+    if (item) item.invoice = invoice.id
   }
+  insertObject(ctx.state, invoice)
+  sub.latest_invoice = invoice.id
+  ctx.emit('invoice.created', invoice)
+  return invoice
+}
+
+/**
+ * The invoice the next renewal would create, for `invoice.upcoming`: built the same way but not
+ * stored, with no id (as Stripe sends it), and without using up a coupon.
+ */
+export function previewInvoice(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  lines: InvoiceLineInput[],
+): Stripe.Invoice {
+  const invoice = buildInvoice(ctx, sub, 'subscription_cycle', lines, { preview: true })
+  const { id: _id, ...rest } = invoice
+  return rest as Stripe.Invoice
+}
+
+function buildInvoice(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  reason: Reason,
+  lines: InvoiceLineInput[],
+  options: { preview: boolean },
+): Stripe.Invoice {
+  const now = ctx.now(typeof sub.test_clock === 'string' ? sub.test_clock : ctx.clockId)
+  const id = newId('in', 24)
+  const built = lines.map((l) => buildLine(id, sub, l))
   const subtotal = built.reduce((sum, l) => sum + l.amount, 0)
   // A $0 invoice (a trial's first) neither uses up nor shows a `once` coupon: it discounts the
   // first invoice that charges something.
   const coupon = subtotal > 0 ? activeCoupon(ctx, sub, reason) : undefined
   const discount = coupon ? Math.min(subtotal, discountAmount(coupon, subtotal, sub.currency)) : 0
-  if (coupon) {
+  if (coupon && !options.preview) {
     const hidden = hiddenOf<{ couponInvoices?: number }>(ctx.state, sub.id)
     hidden.couponInvoices = (hidden.couponInvoices ?? 0) + 1
   }
@@ -132,9 +160,6 @@ export function createInvoice(
     invoice.discounts = [...(sub.discounts as unknown as string[])] as unknown as Stripe.Invoice['discounts']
     invoice.total_discount_amounts = [{ amount: discount, discount: String(sub.discounts[0]) }]
   }
-  insertObject(ctx.state, invoice)
-  sub.latest_invoice = id
-  ctx.emit('invoice.created', invoice)
   return invoice
 }
 

@@ -16,6 +16,7 @@ import {
   type InvoiceLineInput,
   type PayOutcome,
   payInvoice,
+  previewInvoice,
   recordFailure,
   voidInvoice,
 } from './invoices.js'
@@ -70,7 +71,12 @@ function trialWillEnd(ctx: Ctx, s: Stripe.Subscription): void {
 
 /** Jobs for the current period: trial_will_end, the period-end renewal and a scheduled cancel_at. */
 export function scheduleCycle(ctx: Ctx, s: Stripe.Subscription): void {
-  unscheduleAll(ctx, s.id, ['billing.renew', 'billing.trial_will_end', 'billing.cancel_at'])
+  unscheduleAll(ctx, s.id, [
+    'billing.renew',
+    'billing.trial_will_end',
+    'billing.cancel_at',
+    'billing.upcoming',
+  ])
   const now = ctx.now(clockOfSubscription(ctx, s))
   if (s.status === 'trialing' && s.trial_end) {
     // With three days or less left Stripe sends it at once (the CLI's trigger relies on that).
@@ -78,6 +84,10 @@ export function scheduleCycle(ctx: Ctx, s: Stripe.Subscription): void {
     else scheduleFor(ctx, s, s.trial_end - THREE_DAYS, 'billing.trial_will_end', { trialEnd: s.trial_end })
   }
   scheduleFor(ctx, s, currentPeriodEnd(s), 'billing.renew', { periodEnd: currentPeriodEnd(s) })
+  const upcomingAt = currentPeriodEnd(s) - ctx.options.upcomingInvoiceDays * DAY
+  if (renewsAt(s, currentPeriodEnd(s)) && upcomingAt > now) {
+    scheduleFor(ctx, s, upcomingAt, 'billing.upcoming', { periodEnd: currentPeriodEnd(s) })
+  }
   if (s.cancel_at !== null && s.cancel_at < currentPeriodEnd(s)) {
     scheduleFor(ctx, s, Math.max(now, s.cancel_at), 'billing.cancel_at', { at: s.cancel_at })
   }
@@ -99,13 +109,18 @@ function planLines(s: Stripe.Subscription, start: number, end: number): InvoiceL
  * invoice item a manual invoice already swept in is not billed twice.
  */
 export function takePendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineInput[] {
-  const hidden = subHidden(ctx, s.id)
-  const lines = (hidden.pendingLines ?? []).filter((l) => {
+  const lines = pendingLines(ctx, s)
+  subHidden(ctx, s.id).pendingLines = []
+  return lines
+}
+
+/** The pending proration lines, left in place (for a preview). */
+function pendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineInput[] {
+  const lines = (subHidden(ctx, s.id).pendingLines ?? []).filter((l) => {
     if (!l.invoiceItem) return true
     const item = ctx.state.objects[l.invoiceItem] as unknown as Stripe.InvoiceItem | undefined
     return item !== undefined && item.invoice === null
   })
-  hidden.pendingLines = []
   return lines.map((l) => ({
     amount: l.amount,
     description: l.description,
@@ -285,7 +300,28 @@ export function failed(ctx: Ctx, s: Stripe.Subscription, invoice: Stripe.Invoice
   endSubscription(ctx, s, 'payment_failed')
 }
 
+/** Whether the subscription will invoice at `periodEnd` (not set to end there or before). */
+function renewsAt(s: Stripe.Subscription, periodEnd: number): boolean {
+  return !s.cancel_at_period_end && (s.cancel_at === null || s.cancel_at > periodEnd)
+}
+
+/**
+ * `invoice.upcoming`, `upcomingInvoiceDays` before a renewal that will charge automatically: the
+ * invoice the renewal would create, without an id. Skipped when the renewal is no longer due then.
+ */
+function upcoming(ctx: Ctx, data: Data): void {
+  const s = sub(ctx, data)
+  if (!s || !['active', 'trialing', 'past_due'].includes(s.status)) return
+  const start = currentPeriodEnd(s)
+  if (start !== data.periodEnd || !renewsAt(s, start)) return
+  const end = periodEnd(s.items.data[0]!.price, start, s.billing_cycle_anchor)
+  const preview = previewInvoice(ctx, s, [...planLines(s, start, end), ...pendingLines(ctx, s)])
+  preview.next_payment_attempt = start + 3600
+  ctx.emit('invoice.upcoming', preview)
+}
+
 registerAction('billing.renew', renew)
+registerAction('billing.upcoming', upcoming)
 registerAction('billing.collect', collect)
 registerAction('billing.trial_will_end', (ctx, data) => {
   const s = sub(ctx, data)

@@ -82,6 +82,7 @@ describe('subscription renewal and dunning on a test clock', () => {
     await suite.emulator.idle()
     expect(billingTypes(suite.receiver)).toEqual([
       'test_helpers.test_clock.advancing',
+      'invoice.upcoming',
       'invoice.created',
       'customer.subscription.updated',
       'invoice.finalized',
@@ -89,6 +90,18 @@ describe('subscription renewal and dunning on a test clock', () => {
       'invoice.payment_succeeded',
       'test_helpers.test_clock.ready',
     ])
+    // A week before the renewal: the invoice it will create, which has no id yet.
+    const upcoming = eventsFor(suite.receiver, 'invoice.upcoming')[0]!
+    expect(upcoming.created).toBe(T0 + 24 * DAY)
+    const preview = upcoming.data.object as Stripe.Invoice
+    expect(preview.id).toBeUndefined()
+    expect(preview).toMatchObject({
+      amount_due: price.unit_amount,
+      billing_reason: 'subscription_cycle',
+      next_payment_attempt: T0 + 31 * DAY + 3600,
+      parent: { subscription_details: { subscription: sub.id } },
+    })
+    expect(preview.lines.data[0]?.period).toEqual({ start: T0 + 31 * DAY, end: T0 + 59 * DAY })
     const created = eventsFor(suite.receiver, 'invoice.created', sub.id)[0]!
     expect((created.data.object as Stripe.Invoice).status).toBe('draft')
     expect(created.created).toBe(T0 + 31 * DAY)
@@ -125,6 +138,7 @@ describe('subscription renewal and dunning on a test clock', () => {
     expect(failedInvoice.next_payment_attempt).toBe(renewal + 3600 + 3 * DAY)
     expect(billingTypes(suite.receiver)).toEqual([
       'test_helpers.test_clock.advancing',
+      'invoice.upcoming',
       'invoice.created',
       'customer.subscription.updated',
       'invoice.finalized',
@@ -157,6 +171,21 @@ describe('subscription renewal and dunning on a test clock', () => {
 })
 
 describe('subscription renewal on the emulator-wide clock', () => {
+  it('sends no invoice.upcoming for a subscription set to end at the period end', async () => {
+    const { customer } = await customerWithCard(suite.stripe)
+    const sub = await suite.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+    })
+    await suite.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true })
+    await suite.emulator.idle()
+    drain(suite.receiver)
+    await suite.emulator.clock.advance(periodOf(sub).end - suite.emulator.clock.now() - 3 * DAY)
+    expect(eventsFor(suite.receiver, 'invoice.upcoming')).toEqual([])
+    // Ended now, so it adds nothing to the emulator-wide clock the next test moves.
+    await suite.stripe.subscriptions.cancel(sub.id)
+  })
+
   it('renews at period end when emulator.clock.advance passes it', async () => {
     const { customer } = await customerWithCard(suite.stripe)
     const sub = await suite.stripe.subscriptions.create({
@@ -170,6 +199,7 @@ describe('subscription renewal on the emulator-wide clock', () => {
     await suite.emulator.clock.advance(end - suite.emulator.clock.now() + 2 * 3600)
     const types = billingTypes(suite.receiver).filter((x) => !x.startsWith('test_helpers'))
     expect(types).toEqual([
+      'invoice.upcoming',
       'invoice.created',
       'customer.subscription.updated',
       'invoice.finalized',
