@@ -299,6 +299,27 @@ describe.each(DIALECTS)('subscription lifecycle on %s', (dialect) => {
     await settle(t)
   }, 240_000)
 
+  it('a yearly member is reminded a week before the renewal; a monthly one is not', async () => {
+    const yearly = await createMember(t, email('yearly-reminder'))
+    const monthly = await createMember(t, email('monthly-no-reminder'))
+    await subscribe(yearly, 'basic-yearly')
+    await subscribe(monthly, 'basic-monthly')
+    await settle(t)
+    const sub = await onlySubscription(t, yearly)
+    const renewal = Date.parse(sub.current_period_end ?? '')
+    // Six days before the renewal: the emulator sent invoice.upcoming a day ago.
+    await advanceDays(t, (renewal - t.deps.clock.now().getTime()) / (DAY * 1000) - 6)
+    const reminders = (await t.mail(yearly.email)).filter(
+      (m) => m.template === 'subscription-renewal-reminder',
+    )
+    expect(reminders).toHaveLength(1)
+    expect(reminders[0]?.subject).toBe(
+      `Your Basic (Yearly) membership renews on ${new Date(renewal).toISOString().slice(0, 10)}`,
+    )
+    expect(reminders[0]?.text).toContain('$90.00')
+    expect(await mailTemplates(t, monthly)).not.toContain('subscription-renewal-reminder')
+  })
+
   it('answers access from local state only: the emulator stopped, pages still answer', async () => {
     const member = await createMember(t, email('offline'))
     const other = await createMember(t, email('nonmember'))

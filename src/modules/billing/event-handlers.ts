@@ -8,10 +8,17 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
+import { findPrice } from '../catalog/find.js'
 import { findCustomerById } from '../customers/repo.js'
 import { enqueueMail } from '../mail/outbox.js'
 import type { ApplyEvent, EventOf } from '../webhooks/handlers.js'
-import { BILLING_MAIL, type PaymentFailedMail, type ReceiptMail, type TrialEndingMail } from './mail.js'
+import {
+  BILLING_MAIL,
+  type PaymentFailedMail,
+  type ReceiptMail,
+  type RenewalReminderMail,
+  type TrialEndingMail,
+} from './mail.js'
 import { planName } from './plans.js'
 import { fetchSubscriptionSnapshot, idOf, invoiceSubscriptionId } from './snapshot.js'
 import { applySubscriptionSnapshot, type SyncResult } from './sync.js'
@@ -100,6 +107,38 @@ export async function onInvoicePaymentFailed(
       accountUrl: `${deps.config.publicUrl}/account`,
     }
     await mailCustomer(deps, trx, current.customer_id, BILLING_MAIL.paymentFailed, data)
+  }
+}
+
+/**
+ * invoice.upcoming: a week (Stripe's setting) before a renewal. Yearly members get a reminder with
+ * the amount and date, as auto-renewal rules in many places expect; monthly ones would only get
+ * noise. The event's invoice has no id, so the subscription is what gets re-fetched; a reminder
+ * for a renewal that is no longer coming (canceled since, or already past) is not sent.
+ */
+export async function onInvoiceUpcoming(
+  deps: Deps,
+  event: EventOf<'invoice.upcoming'>,
+): Promise<ApplyEvent | undefined> {
+  const preview = event.data.object
+  const subscriptionId = invoiceSubscriptionId(preview)
+  if (!subscriptionId) return undefined
+  const step = await syncStep(deps, subscriptionId)
+  return async (trx) => {
+    const { current } = await step(trx)
+    const end = current.current_period_end
+    const renews =
+      ['active', 'trialing', 'past_due'].includes(current.status) && !current.cancel_at_period_end
+    if (!renews || !end || end <= deps.clock.now().toISOString()) return
+    const price = current.price_lookup_key ? findPrice(deps.catalog, current.price_lookup_key) : undefined
+    if (price?.recurring?.interval !== 'year') return
+    const data: RenewalReminderMail = {
+      planName: planName(deps.catalog, current),
+      amount: formatMoney(preview.amount_due, preview.currency),
+      renewsOn: end,
+      accountUrl: `${deps.config.publicUrl}/account`,
+    }
+    await mailCustomer(deps, trx, current.customer_id, BILLING_MAIL.renewalReminder, data)
   }
 }
 

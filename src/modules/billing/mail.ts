@@ -7,6 +7,7 @@ export const BILLING_MAIL = {
   paymentFailed: 'subscription-payment-failed',
   trialEnding: 'subscription-trial-ending',
   canceled: 'subscription-canceled',
+  renewalReminder: 'subscription-renewal-reminder',
 } as const
 
 export type WelcomeMail = { planName: string; accountUrl: string; trialEnd: string | null }
@@ -14,6 +15,7 @@ export type ReceiptMail = { planName: string; amount: string; invoiceUrl: string
 export type PaymentFailedMail = { planName: string; amount: string; accountUrl: string }
 export type TrialEndingMail = { planName: string; trialEnd: string; accountUrl: string }
 export type CanceledMail = { planName: string; accessUntil: string | null; accountUrl: string }
+export type RenewalReminderMail = { planName: string; amount: string; renewsOn: string; accountUrl: string }
 
 function simple(subject: string, lines: string[], link: { url: string; label: string }) {
   return {
@@ -76,5 +78,16 @@ registerMailTemplate<CanceledMail>(BILLING_MAIL.canceled, (d) =>
       d.accessUntil ? `You keep access until ${day(d.accessUntil)}.` : 'Your access has ended.',
     ],
     { url: d.accountUrl, label: 'Your account' },
+  ),
+)
+
+registerMailTemplate<RenewalReminderMail>(BILLING_MAIL.renewalReminder, (d) =>
+  simple(
+    `Your ${d.planName} membership renews on ${day(d.renewsOn)}`,
+    [
+      `Your ${d.planName} membership renews on ${day(d.renewsOn)}, and your card will be charged ${d.amount}.`,
+      'Nothing to do if you want to keep it. To change plans or cancel before then, manage your membership.',
+    ],
+    { url: d.accountUrl, label: 'Manage your membership' },
   ),
 )

@@ -19,6 +19,7 @@ import {
 import {
   onEntitlementSummaryUpdated,
   onInvoicePaid,
+  onInvoiceUpcoming,
   onInvoicePaymentFailed,
   onSubscriptionChanged,
   onSubscriptionCheckoutCompleted,
@@ -57,6 +58,7 @@ export const HANDLERS: HandlerMap = {
   'customer.subscription.resumed': [onSubscriptionChanged],
   'customer.subscription.trial_will_end': [onTrialWillEnd],
   'invoice.paid': [onInvoicePaid],
+  'invoice.upcoming': [onInvoiceUpcoming],
   'invoice.payment_failed': [onInvoicePaymentFailed],
   'entitlements.active_entitlement_summary.updated': [onEntitlementSummaryUpdated],
 }
