@@ -1,6 +1,6 @@
 /** What the library page shows: every catalog file the customer ever held, with its access state. */
 import type { Deps } from '../../deps.js'
-import { decideAccess } from '../entitlements/access.js'
+import { decideAccess, lastEnded } from '../entitlements/access.js'
 import { listGrantsOfCustomer } from '../entitlements/repo.js'
 import type { GrantRow } from '../entitlements/table.js'
 import { listCatalogFiles, type ProductFile } from './files.js'
@@ -26,20 +26,10 @@ export async function listLibrary(deps: Deps, customerId: string): Promise<Libra
       ...entry,
       allowed: decision.allowed,
       until: decision.allowed ? (decision.until ?? null) : endOf(last),
-      revokedBecause: last?.revoked_at ? (last.reason ?? 'revoked') : null,
+      revokedBecause: decision.revokedBecause ?? null,
     })
   }
   return items
-}
-
-/** The grant that ended last (revoked or run out); ISO times compare as text. */
-function lastEnded(grants: GrantRow[]): GrantRow | undefined {
-  const ended = grants.filter((g) => (g.revoked_at ?? g.ends_at) !== null)
-  return ended
-    .sort((a, b) =>
-      ((a.revoked_at ?? a.ends_at) as string).localeCompare((b.revoked_at ?? b.ends_at) as string),
-    )
-    .at(-1)
 }
 
 function endOf(grant: GrantRow | undefined): Date | null {

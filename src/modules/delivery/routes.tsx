@@ -37,7 +37,7 @@ export const deliveryRoutes = new Hono<AppEnv>()
     if (!customer) return c.redirect(loginPath(`/download/${encodeURIComponent(id)}`), 303)
     const now = deps.clock.now()
     const decision = await checkAccess(deps.db, customer.id, entry.file.feature, now)
-    if (!decision.allowed) return renderNoAccess(c, entry.file.feature, decision.lapsed === true)
+    if (!decision.allowed) return renderNoAccess(c, entry.file.feature, decision)
     const size = await fileSize(entry.file.path)
     if (size === undefined) {
       deps.log.error({ fileId: id }, 'catalog file missing on disk')

@@ -16,6 +16,8 @@ export type AccessDecision = {
   until?: Date | null
   /** Not allowed, but a grant for the feature existed and ran out (or was revoked). */
   lapsed?: boolean
+  /** Lapsed because the last grant to end was revoked, not run out: its reason (refunded, disputed…). */
+  revokedBecause?: string
 }
 
 export async function checkAccess(
@@ -33,7 +35,14 @@ export function decideAccess(grants: GrantRow[], now: Date): AccessDecision {
   const live = grants.filter(
     (g) => g.revoked_at === null && g.starts_at <= at && (g.ends_at === null || g.ends_at > at),
   )
-  if (live.length === 0) return { allowed: false, lapsed: grants.some((g) => g.starts_at <= at) }
+  if (live.length === 0) {
+    const last = lastEnded(grants)
+    return {
+      allowed: false,
+      lapsed: grants.some((g) => g.starts_at <= at),
+      ...(last?.revoked_at ? { revokedBecause: last.reason ?? 'revoked' } : {}),
+    }
+  }
   const best = live.reduce((a, b) => (outlasts(b, a) ? b : a))
   return {
     allowed: true,
@@ -46,4 +55,11 @@ function outlasts(a: GrantRow, b: GrantRow): boolean {
   if (a.ends_at === null) return b.ends_at !== null
   if (b.ends_at === null) return false
   return a.ends_at > b.ends_at
+}
+
+/** The grant that ended last, revoked or run out (ISO times compare as text). */
+export function lastEnded(grants: GrantRow[]): GrantRow | undefined {
+  const endOf = (g: GrantRow): string | null => g.revoked_at ?? g.ends_at
+  const ended = grants.filter((g) => endOf(g) !== null)
+  return ended.sort((a, b) => (endOf(a) as string).localeCompare(endOf(b) as string)).at(-1)
 }

@@ -8,7 +8,7 @@ import type { AppEnv } from '../../http/env.js'
 import { renderPage } from '../../web/layout.js'
 import { featuresOfProduct } from '../catalog/find.js'
 import { BuyForm } from '../checkout/buy-form.js'
-import { checkAccess } from './access.js'
+import { type AccessDecision, checkAccess } from './access.js'
 
 export function requireFeature(feature: string): MiddlewareHandler<AppEnv> {
   return async function requireFeatureMiddleware(c, next) {
@@ -16,7 +16,7 @@ export function requireFeature(feature: string): MiddlewareHandler<AppEnv> {
     if (!customer) return c.redirect(loginPath(c.req.path), 303)
     const deps = c.get('deps')
     const decision = await checkAccess(deps.db, customer.id, feature, deps.clock.now())
-    if (!decision.allowed) return renderNoAccess(c, feature, decision.lapsed === true)
+    if (!decision.allowed) return renderNoAccess(c, feature, decision)
     await next()
   }
 }
@@ -25,27 +25,74 @@ export function loginPath(next: string): string {
   return `/login?next=${encodeURIComponent(next)}`
 }
 
-/** The 403 page for a missing or lapsed feature, offering the products that grant it. */
+type NoAccessText = {
+  state: 'none' | 'expired' | 'revoked'
+  title: string
+  text: string
+  offerToBuy: boolean
+}
+
+/** What the 403 page says: never had it, ran out, or taken back (and why, in the customer's words). */
+function noAccessText(decision: AccessDecision): NoAccessText {
+  if (decision.revokedBecause === 'disputed') {
+    return {
+      state: 'revoked',
+      title: 'Access paused',
+      text: 'Your access is paused while the payment is disputed with your bank. It comes back if the dispute is resolved for the store.',
+      offerToBuy: false,
+    }
+  }
+  if (decision.revokedBecause === 'refunded') {
+    return {
+      state: 'revoked',
+      title: 'Access ended',
+      text: 'This purchase was refunded, so its access ended. You can buy it again below.',
+      offerToBuy: true,
+    }
+  }
+  if (decision.revokedBecause) {
+    return {
+      state: 'revoked',
+      title: 'Access ended',
+      text: 'The store ended your access to this.',
+      offerToBuy: true,
+    }
+  }
+  if (decision.lapsed) {
+    return {
+      state: 'expired',
+      title: 'Access expired',
+      text: 'Your access to this has ended. You can buy it again below.',
+      offerToBuy: true,
+    }
+  }
+  return {
+    state: 'none',
+    title: 'Not included',
+    text: 'Your purchases do not include this yet.',
+    offerToBuy: true,
+  }
+}
+
+/** The 403 page for a missing, lapsed or revoked feature, offering the products that grant it. */
 export function renderNoAccess(
   c: Context<AppEnv>,
   feature: string,
-  lapsed: boolean,
+  decision: AccessDecision,
 ): Response | Promise<Response> {
   const catalog = c.get('deps').catalog
   const products = catalog.products.filter((p) => featuresOfProduct(p).includes(feature))
-  const oneTime = products.flatMap((p) => p.prices.filter((pr) => !pr.recurring).map((pr) => ({ p, pr })))
-  const recurring = products.some((p) => p.prices.some((pr) => pr.recurring))
-  const title = lapsed ? 'Access expired' : 'Not included'
+  const words = noAccessText(decision)
+  const oneTime = words.offerToBuy
+    ? products.flatMap((p) => p.prices.filter((pr) => !pr.recurring).map((pr) => ({ p, pr })))
+    : []
+  const recurring = words.offerToBuy && products.some((p) => p.prices.some((pr) => pr.recurring))
   return renderPage(
     c,
-    { title, status: 403 },
-    <section class="card" data-access={lapsed ? 'expired' : 'none'}>
-      <h1>{title}</h1>
-      <p>
-        {lapsed
-          ? 'Your access to this has ended. You can buy it again below.'
-          : 'Your purchases do not include this yet.'}
-      </p>
+    { title: words.title, status: 403 },
+    <section class="card" data-access={words.state}>
+      <h1>{words.title}</h1>
+      <p>{words.text}</p>
       {oneTime.map(({ p, pr }) => (
         <div>
           <h2>{p.name}</h2>

@@ -44,7 +44,9 @@ describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
     await revokeManually(t.deps, { email: 'reader@example.com', feature: 'premium', reason: 'test' })
     const closed = await reader.request('/premium')
     expect(closed.status).toBe(403)
-    expect(await closed.text()).toContain('data-access="expired"')
+    const closedHtml = await closed.text()
+    expect(closedHtml).toContain('data-access="revoked"')
+    expect(closedHtml).toContain('The store ended your access to this.')
   })
 
   it('a grant with an end date stops at that date', async () => {

@@ -69,6 +69,10 @@ describe.each(DIALECTS)('after payment on %s', (dialect) => {
     const buyer = await (await createMember(t, email)).agent()
     const refused = await buyer.request('/download/workshop-notes-pdf')
     expect(refused.status).toBe(403)
+    const refusedHtml = await refused.text()
+    expect(refusedHtml).toContain('Access paused')
+    // Buying again while the bank decides would charge twice for one product.
+    expect(refusedHtml).not.toContain('name="price"')
     const library = await (await buyer.request('/library')).text()
     expect(library).toContain('data-access="revoked"')
     expect(library).toContain('the payment is disputed with your bank')
