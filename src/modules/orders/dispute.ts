@@ -19,7 +19,7 @@ import { revokeGrantsBySource } from '../entitlements/grants.js'
 import { enqueueMail } from '../mail/outbox.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { DISPUTE_OPENED_TEMPLATE, type DisputeOpenedMail } from './mail.js'
-import { findOrderByPaymentIntent, setOrderStatus, upsertOrderDispute } from './repo.js'
+import { findOrderPaidBy, setOrderStatus, upsertOrderDispute } from './repo.js'
 import type { OrderRow } from './table.js'
 
 export type DisputeResult = {
@@ -44,9 +44,7 @@ export async function applyDispute(
   trx: Executor,
   dispute: Stripe.Dispute,
 ): Promise<DisputeResult> {
-  const paymentIntentId =
-    typeof dispute.payment_intent === 'string' ? dispute.payment_intent : dispute.payment_intent?.id
-  const order = paymentIntentId ? await findOrderByPaymentIntent(trx, paymentIntentId) : undefined
+  const order = await findOrderPaidBy(trx, dispute.payment_intent)
   if (!order) return { status: 'unknown-order' }
   const now = deps.clock.now()
   const dueBy = dispute.evidence_details.due_by

@@ -15,7 +15,7 @@ import { revokeGrantsBySource } from '../entitlements/grants.js'
 import { enqueueMail } from '../mail/outbox.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { REFUND_FAILED_TEMPLATE, type RefundFailedMail } from './mail.js'
-import { findOrderByPaymentIntent, updateOrderRefund } from './repo.js'
+import { findOrderPaidBy, updateOrderRefund } from './repo.js'
 import type { OrderRow } from './table.js'
 
 export type RefundResult = {
@@ -28,9 +28,7 @@ export async function applyChargeRefund(
   trx: Executor,
   charge: Stripe.Charge,
 ): Promise<RefundResult> {
-  const paymentIntentId =
-    typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id
-  const order = paymentIntentId ? await findOrderByPaymentIntent(trx, paymentIntentId) : undefined
+  const order = await findOrderPaidBy(trx, charge.payment_intent)
   if (!order) return { status: 'unknown-order' }
   const now = deps.clock.now()
   if (charge.refunded) {

@@ -35,6 +35,15 @@ export async function findOrderByPaymentIntent(
     .executeTakeFirst()
 }
 
+/** The order a PaymentIntent (an id or the expanded object) paid for, if any. */
+export async function findOrderPaidBy(
+  db: Executor,
+  paymentIntent: string | { id: string } | null,
+): Promise<OrderRow | undefined> {
+  const id = typeof paymentIntent === 'string' ? paymentIntent : paymentIntent?.id
+  return id ? findOrderByPaymentIntent(db, id) : undefined
+}
+
 export async function listOrdersOfCustomer(db: Executor, customerId: string): Promise<OrderRow[]> {
   return db
     .selectFrom('orders')
