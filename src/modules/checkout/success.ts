@@ -1,9 +1,9 @@
 /**
  * The return from Checkout. Retrieves the session from Stripe; when it is paid, fulfils it through
- * the same idempotent path as the webhook (a bank debit still processing shows a page that
- * refreshes; a failed one says so) (whichever comes first creates the order), then takes
+ * the same idempotent path as the webhook (whichever comes first creates the order), then takes
  * the sealed access token off the order. Only the first viewer within an hour of fulfilment gets
- * it, and only that viewer is signed in by the session id.
+ * it, and only that viewer is signed in by the session id. A bank debit still processing gets a
+ * page that refreshes itself; a refused one says so.
  * @module
  */
 import type { Context } from 'hono'
