@@ -115,8 +115,8 @@ async function grantProduct(
 }
 
 /**
- * Gives an order its access back (a dispute won): the same window as at purchase, from the
- * order's creation, so winning a dispute never extends a time-limited product.
+ * Gives an order its access back (a dispute won, a refund that failed): the same window as at
+ * purchase, from the order's creation, so getting it back never extends a time-limited product.
  */
 export async function restoreOrderAccess(deps: Deps, trx: Executor, order: OrderRow): Promise<void> {
   const product = findProduct(deps.catalog, order.product_id)
