@@ -69,7 +69,8 @@ function TestModeBanner() {
     <div class="test-banner" role="note">
       <strong>Test mode</strong> — no real money moves. Pay with <code>4242 4242 4242 4242</code>, any future
       date, any CVC. Declined: <code>4000 0000 0000 0002</code>. Renewals fail:{' '}
-      <code>4000 0000 0000 0341</code>. Emails land in the <a href="/dev/mail">dev mailbox</a>.
+      <code>4000 0000 0000 0341</code>. Chargeback: <code>4000 0000 0000 0259</code>. SEPA (euro prices):{' '}
+      <code>AT61 1904 3002 3457 3201</code>. Emails land in the <a href="/dev/mail">dev mailbox</a>.
     </div>
   )
 }
