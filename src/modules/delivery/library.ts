@@ -1,8 +1,7 @@
 /** What the library page shows: every catalog file the customer ever held, with its access state. */
 import type { Deps } from '../../deps.js'
-import { decideAccess, lastEnded } from '../entitlements/access.js'
+import { decideAccess } from '../entitlements/access.js'
 import { listGrantsOfCustomer } from '../entitlements/repo.js'
-import type { GrantRow } from '../entitlements/table.js'
 import { listCatalogFiles, type ProductFile } from './files.js'
 
 export type LibraryItem = ProductFile & {
@@ -21,18 +20,12 @@ export async function listLibrary(deps: Deps, customerId: string): Promise<Libra
     const held = grants.filter((g) => g.feature === entry.file.feature)
     if (held.length === 0) continue
     const decision = decideAccess(held, now)
-    const last = decision.allowed ? undefined : lastEnded(held)
     items.push({
       ...entry,
       allowed: decision.allowed,
-      until: decision.allowed ? (decision.until ?? null) : endOf(last),
+      until: decision.allowed ? (decision.until ?? null) : (decision.endedAt ?? null),
       revokedBecause: decision.revokedBecause ?? null,
     })
   }
   return items
-}
-
-function endOf(grant: GrantRow | undefined): Date | null {
-  const end = grant ? (grant.revoked_at ?? grant.ends_at) : null
-  return end ? new Date(end) : null
 }

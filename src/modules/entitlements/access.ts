@@ -18,6 +18,8 @@ export type AccessDecision = {
   lapsed?: boolean
   /** Lapsed because the last grant to end was revoked, not run out: its reason (refunded, disputed…). */
   revokedBecause?: string
+  /** Not allowed: when the last grant ended or was revoked (absent when none ever ended). */
+  endedAt?: Date
 }
 
 export async function checkAccess(
@@ -37,10 +39,12 @@ export function decideAccess(grants: GrantRow[], now: Date): AccessDecision {
   )
   if (live.length === 0) {
     const last = lastEnded(grants)
+    const endedAt = last ? (last.revoked_at ?? last.ends_at) : null
     return {
       allowed: false,
       lapsed: grants.some((g) => g.starts_at <= at),
       ...(last?.revoked_at ? { revokedBecause: last.reason ?? 'revoked' } : {}),
+      ...(endedAt ? { endedAt: new Date(endedAt) } : {}),
     }
   }
   const best = live.reduce((a, b) => (outlasts(b, a) ? b : a))
@@ -58,7 +62,7 @@ function outlasts(a: GrantRow, b: GrantRow): boolean {
 }
 
 /** The grant that ended last, revoked or run out (ISO times compare as text). */
-export function lastEnded(grants: GrantRow[]): GrantRow | undefined {
+function lastEnded(grants: GrantRow[]): GrantRow | undefined {
   const endOf = (g: GrantRow): string | null => g.revoked_at ?? g.ends_at
   const ended = grants.filter((g) => endOf(g) !== null)
   return ended.sort((a, b) => (endOf(a) as string).localeCompare(endOf(b) as string)).at(-1)
