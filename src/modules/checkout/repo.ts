@@ -9,20 +9,25 @@ export async function insertPendingCheckout(db: Executor, row: NewPendingCheckou
     .execute()
 }
 
-/** The newest open checkout for an email and price that is still good for a while. */
-export async function findOpenCheckout(
-  db: Executor,
-  input: { email: string; priceLookupKey: string; quantity: number; validAfterIso: string },
-): Promise<PendingCheckoutRow | undefined> {
+/** One buyer's checkouts of one price, newest first: the base of the lookups below. */
+function checkoutsOfBuyer(db: Executor, input: { email: string; priceLookupKey: string }) {
   return db
     .selectFrom('pending_checkouts')
     .selectAll()
     .where('email', '=', input.email)
     .where('price_lookup_key', '=', input.priceLookupKey)
+    .orderBy('created_at', 'desc')
+}
+
+/** The newest open checkout for an email and price that is still good for a while. */
+export async function findOpenCheckout(
+  db: Executor,
+  input: { email: string; priceLookupKey: string; quantity: number; validAfterIso: string },
+): Promise<PendingCheckoutRow | undefined> {
+  return checkoutsOfBuyer(db, input)
     .where('quantity', '=', input.quantity)
     .where('status', '=', 'open')
     .where('expires_at', '>', input.validAfterIso)
-    .orderBy('created_at', 'desc')
     .executeTakeFirst()
 }
 
@@ -50,14 +55,7 @@ export async function findProcessingCheckout(
   db: Executor,
   input: { email: string; priceLookupKey: string },
 ): Promise<PendingCheckoutRow | undefined> {
-  return db
-    .selectFrom('pending_checkouts')
-    .selectAll()
-    .where('email', '=', input.email)
-    .where('price_lookup_key', '=', input.priceLookupKey)
-    .where('status', '=', 'processing')
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst()
+  return checkoutsOfBuyer(db, input).where('status', '=', 'processing').executeTakeFirst()
 }
 
 export async function findPendingCheckout(
@@ -76,13 +74,8 @@ export async function findLatestCheckout(
   db: Executor,
   input: { email: string; priceLookupKey: string; quantity: number },
 ): Promise<PendingCheckoutRow | undefined> {
-  return db
-    .selectFrom('pending_checkouts')
-    .selectAll()
-    .where('email', '=', input.email)
-    .where('price_lookup_key', '=', input.priceLookupKey)
+  return checkoutsOfBuyer(db, input)
     .where('quantity', '=', input.quantity)
-    .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst()
 }
