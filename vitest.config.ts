@@ -1,9 +1,22 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * `npm test` runs two projects: Tollgate itself and the Stripe emulator package (whose own config
+ * also serves `npm test -w @tollgate/stripe-emulator`).
+ */
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    projects: [
+      'packages/stripe-emulator',
+      {
+        extends: true,
+        test: {
+          name: 'tollgate',
+          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: keep the pool small so browser and PostgreSQL tests don't starve each other.

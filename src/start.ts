@@ -17,12 +17,12 @@ import { findFreePort } from './lib/ports.js'
 import { ensureDemoFiles } from './modules/catalog/demo.js'
 import { formatPlan, syncCatalog } from './modules/catalog/sync.js'
 import { ensureWebhookEndpoint } from './modules/catalog/webhook-endpoint.js'
+import { type Emulator, startEmulator } from './test-mode/emulator.js'
 import { startWorkers } from './workers.js'
 
 export type RunningTollgate = { url: string; deps: Deps; emulatorUrl?: string; stop(): Promise<void> }
 
 export const EMULATOR_PORT = 12111
-type Emulator = ReturnType<typeof import('./emulator/index.js').createEmulator>
 
 export async function startTollgate(
   initial: Config,
@@ -97,13 +97,10 @@ async function startEmbeddedEmulator(
   config: Config,
   port?: number,
 ): Promise<{ emulator: Emulator; url: string; stop(): Promise<void> }> {
-  // Loaded only in test mode: a live deployment never carries the emulator in memory.
-  const { createEmulator } = await import('./emulator/index.js')
-  const emulator = createEmulator({
+  const { emulator, url } = await startEmulator({
     port: port ?? (await findFreePort(EMULATOR_PORT)),
     statePath: join(config.dataDir, 'emulator.json'),
   })
-  const { url } = await emulator.start()
   // The CLI finds the running emulator here instead of starting a second one on the same state.
   const urlFile = join(config.dataDir, 'emulator.url')
   writeFileSync(urlFile, `${url}\n`)

@@ -30,7 +30,9 @@ import { devMailer } from '../src/modules/mail/mailer.js'
 import { drainWorkers, type RunningWorkers, startWorkers, type Worker, WORKERS } from '../src/workers.js'
 import { createTestDatabase, type DialectName } from './dialects.js'
 
-export type Emulator = ReturnType<typeof import('../src/emulator/index.js').createEmulator>
+import { type Emulator, startEmulator } from '../src/test-mode/emulator.js'
+
+export type { Emulator }
 
 export type TestAppOptions = {
   dialect?: DialectName
@@ -69,13 +71,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dialect = options.dialect ?? 'sqlite'
-  const { createEmulator } = await import('../src/emulator/index.js')
-  const emulator = createEmulator({
+  const { emulator, url: emulatorUrl } = await startEmulator({
     port: 0,
     webhookRetrySchedule: options.emulator?.webhookRetrySchedule ?? [0.05, 0.1, 0.2],
     ...(options.emulator?.startTime !== undefined ? { startTime: options.emulator.startTime } : {}),
   })
-  const { url: emulatorUrl } = await emulator.start()
   const stripe = new Stripe(EMULATOR_SECRET_KEY, stripeOptions(emulatorUrl))
   const database = await createTestDatabase(dialect)
   let app: Hono<AppEnv> | undefined

@@ -10,7 +10,7 @@ import { stripeOptions } from '../../test/harness.js'
 const run = promisify(execFile)
 const BIN = resolve('bin/tollgate.js')
 
-type Emulator = ReturnType<typeof import('../emulator/index.js').createEmulator>
+import { type Emulator, startEmulator } from '../test-mode/emulator.js'
 
 /** Runs `node bin/tollgate.js …` exactly as `npx tollgate …` would, with a clean environment. */
 async function tollgate(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
@@ -31,9 +31,7 @@ describe('npx tollgate sync', () => {
   let url: string
   let env: Record<string, string>
   beforeAll(async () => {
-    const { createEmulator } = await import('../emulator/index.js')
-    emulator = createEmulator({ port: 0 })
-    url = (await emulator.start()).url
+    ;({ emulator, url } = await startEmulator({ port: 0 }))
     const dir = mkdtempSync(join(tmpdir(), 'tg-cli-'))
     env = {
       STRIPE_SECRET_KEY: 'sk_test_tollgate_local',

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Config, loadConfig } from '../config.js'
 import { createDeps, type Deps } from '../deps.js'
+import { startEmulator } from '../test-mode/emulator.js'
 import type { CliIO } from './command.js'
 
 export type CliDeps = { deps: Deps; close(): Promise<void> }
@@ -21,9 +22,7 @@ export async function openCliDeps(config: Config): Promise<CliDeps> {
   if (!config.testMode || config.stripeApiUrl) return plain(config)
   const running = await runningEmulatorUrl(config.dataDir)
   if (running) return plain(Object.freeze({ ...config, stripeApiUrl: running }))
-  const { createEmulator } = await import('../emulator/index.js')
-  const emulator = createEmulator({ port: 0, statePath: join(config.dataDir, 'emulator.json') })
-  const { url } = await emulator.start()
+  const { emulator, url } = await startEmulator({ port: 0, statePath: join(config.dataDir, 'emulator.json') })
   const opened = plain(Object.freeze({ ...config, stripeApiUrl: url }))
   return {
     deps: opened.deps,

@@ -1,3 +1,4 @@
+import { runEmulatorCommand } from '../../test-mode/emulator.js'
 import type { Command } from '../command.js'
 
 export const emulatorCommand: Command = {
@@ -5,8 +6,7 @@ export const emulatorCommand: Command = {
   usage: 'emulator [options]',
   summary: 'Run the Stripe emulator on its own (see `tollgate emulator --help`)',
   async run(args) {
-    const { runEmulatorCli } = await import('../../emulator/cli.js')
-    const code = await runEmulatorCli(args)
-    return typeof code === 'number' ? code : 0
+    await runEmulatorCommand(args)
+    return 0
   },
 }

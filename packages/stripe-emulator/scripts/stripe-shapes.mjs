@@ -1,7 +1,7 @@
-// Writes src/emulator/stripe-shapes.json: for each Stripe resource the emulator serves, the
+// Writes src/stripe-shapes.json: for each Stripe resource the emulator serves, the
 // top-level keys the stripe SDK's own type declarations mark required and optional. The emulator's
 // tests compare every object it returns against these sets. Rerun after upgrading `stripe`:
-//   node scripts/stripe-shapes.mjs
+//   npm run shapes -w @tollgate/stripe-emulator
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import ts from 'typescript'
@@ -66,5 +66,5 @@ for (const node of program.getSourceFile(probe).statements) {
   }
   shapes[names[Number(node.name.text.slice(1))]] = { required: required.sort(), optional: optional.sort() }
 }
-writeFileSync('src/emulator/stripe-shapes.json', `${JSON.stringify(shapes, null, 2)}\n`)
+writeFileSync(new URL("../src/stripe-shapes.json", import.meta.url), `${JSON.stringify(shapes, null, 2)}\n`)
 console.log(Object.entries(shapes).map(([k, v]) => `${k}: ${v.required.length}/${v.required.length + v.optional.length}`).join('\n'))

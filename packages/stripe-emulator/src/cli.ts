@@ -1,6 +1,6 @@
 /**
- * `npx tollgate emulator [--port 12111] [--state file] [--start-time unix]` runs the emulator on its
- * own; `npx tollgate emulator advance <duration> [--url …]` moves a running emulator's clock.
+ * `npx stripe-emulator [--port 12111] [--state file] [--start-time unix]` runs the emulator on its
+ * own; `npx stripe-emulator advance <duration> [--url …]` moves a running emulator's clock.
  * @module
  */
 import { parseArgs } from 'node:util'
@@ -9,11 +9,11 @@ import type { DunningOptions } from './context.js'
 import { createEmulator, type EmulatorOptions } from './index.js'
 
 const HELP = `Usage:
-  tollgate emulator [--port 12111] [--host 127.0.0.1] [--state ./data/emulator.json] [--start-time <unix>]
+  stripe-emulator [--port 12111] [--host 127.0.0.1] [--state ./data/emulator.json] [--start-time <unix>]
                     [--webhook-retries 300,1800,7200] [--async-payment-seconds 10]
                     [--dunning-days 3,5,7] [--dunning-final cancel|unpaid] [--verbose]
-  tollgate emulator advance <duration: 90s | 15m | 2h | 30d> [--url http://127.0.0.1:12111]
-  tollgate emulator reset [--url http://127.0.0.1:12111]
+  stripe-emulator advance <duration: 90s | 15m | 2h | 30d> [--url http://127.0.0.1:12111]
+  stripe-emulator reset [--url http://127.0.0.1:12111]
 
 Point any Stripe SDK at it: host 127.0.0.1, port 12111, protocol http, any sk_test_… key.`
 

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import Stripe from 'stripe'
 import { createEmulator, type Emulator, type EmulatorOptions } from './index.js'
@@ -101,7 +102,10 @@ export async function postPageForm(
 }
 
 /** The official Stripe CLI binary, from the `@stripe/cli-linux-x64` dev dependency. */
-export const STRIPE_CLI = resolve('node_modules/@stripe/cli-linux-x64/bin/stripe')
+export const STRIPE_CLI = join(
+  dirname(createRequire(import.meta.url).resolve('@stripe/cli-linux-x64/package.json')),
+  'bin/stripe',
+)
 
 const execFileAsync = promisify(execFile)
 

@@ -1,0 +1,24 @@
+/**
+ * The one place the app touches the Stripe emulator package: test mode starts it in-process here
+ * (the server, the CLI and the test harness), and `tollgate emulator` hands its arguments to the
+ * package's own CLI. Everything else reaches the emulator only over HTTP, through the official
+ * `stripe` SDK, exactly as it would reach Stripe. Loaded lazily: a live deployment never carries it.
+ * @module
+ */
+import type { Emulator, EmulatorOptions } from '@tollgate/stripe-emulator'
+
+export type { Emulator, EmulatorOptions } from '@tollgate/stripe-emulator'
+
+/** Starts an emulator in this process; resolves once it listens. */
+export async function startEmulator(options: EmulatorOptions): Promise<{ emulator: Emulator; url: string }> {
+  const { createEmulator } = await import('@tollgate/stripe-emulator')
+  const emulator = createEmulator(options)
+  const { url } = await emulator.start()
+  return { emulator, url }
+}
+
+/** `tollgate emulator …`: the package's standalone CLI (serve, advance, reset). */
+export async function runEmulatorCommand(args: string[]): Promise<void> {
+  const { runEmulatorCli } = await import('@tollgate/stripe-emulator/cli')
+  await runEmulatorCli(args)
+}
