@@ -8,21 +8,21 @@ import { csrf } from 'hono/csrf'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Deps } from './deps.js'
 import type { AppEnv } from './http/env.js'
-import { handleError, handleNotFound } from './http/error-handler.js'
 import { requestId } from './http/request-id.js'
 import { loadSession } from './http/session.js'
-import { checkoutRoutes } from './modules/checkout/routes.js'
-import { customerRoutes } from './modules/customers/routes.js'
-import { findSessionCustomer } from './modules/customers/sessions.js'
-import { catalogRoutes } from './modules/catalog/routes.js'
-import { deliveryRoutes } from './modules/delivery/routes.js'
-import { mailRoutes } from './modules/mail/routes.js'
-import { webhookRoutes } from './modules/webhooks/routes.js'
+import { accountRoutes } from './modules/accounts/index.js'
+import { apiAccessRoutes } from './modules/api-access/index.js'
+import { billingRoutes } from './modules/billing/index.js'
+import { checkoutRoutes } from './modules/checkout/index.js'
+import { customerRoutes, findSessionCustomer } from './modules/customers/index.js'
+import { deliveryRoutes } from './modules/delivery/index.js'
+import { mailRoutes } from './modules/mail/index.js'
+import { memberRoutes } from './modules/members/index.js'
+import { orderRoutes } from './modules/orders/index.js'
+import { storefrontRoutes } from './modules/storefront/index.js'
+import { webhookRoutes } from './modules/webhooks/index.js'
+import { handleError, handleNotFound } from './web/error-handler.js'
 import { webRoutes } from './web/routes.js'
-import { accountRoutes } from './modules/accounts/routes.js'
-import { apiAccessRoutes } from './modules/api-access/routes.js'
-import { billingRoutes } from './modules/billing/routes.js'
-import { memberRoutes } from './modules/members/routes.js'
 
 export type { AppEnv } from './http/env.js'
 
@@ -43,10 +43,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   // ── Module routes: one line each ───────────────────────────────────────────────────────────
   app.route('/', webRoutes)
-  app.route('/', catalogRoutes)
+  app.route('/', storefrontRoutes)
   app.route('/', mailRoutes)
   app.route('/', customerRoutes)
   app.route('/', checkoutRoutes)
+  app.route('/', orderRoutes)
   app.route('/', webhookRoutes)
   app.route('/', deliveryRoutes)
   app.route('/', accountRoutes)

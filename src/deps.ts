@@ -10,9 +10,9 @@ import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { Database } from './db/database.js'
 import { type Clock, systemClock } from './lib/clock.js'
-import { loadCatalog } from './modules/catalog/load.js'
-import type { Catalog } from './modules/catalog/types.js'
-import { createMailer, type Mailer } from './modules/mail/mailer.js'
+import { createMailer, type Mailer } from './lib/mailer.js'
+import type { Catalog } from './modules/catalog/index.js'
+import { loadCatalog } from './modules/catalog/index.js'
 
 export type Deps = {
   config: Config

@@ -3,7 +3,7 @@
  * @module
  */
 import { ConfigError, loadConfig, readEnvironment } from './config.js'
-import { CatalogError } from './modules/catalog/load.js'
+import { CatalogError } from './modules/catalog/index.js'
 import { startTollgate } from './start.js'
 
 export async function main(): Promise<void> {

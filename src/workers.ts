@@ -1,24 +1,40 @@
 /**
- * Background workers: each polls for due work (`runOnce` returns how many items it handled).
- * Modules add one line to WORKERS. Tests call `drainWorkers` to run them until nothing is left.
+ * Background workers, the composition root's schedule: each polls for due work (`runOnce` returns
+ * how many items it handled, and a worker that found work polls again at once). Scheduled jobs
+ * (`everyMs`) run at most that often by the app clock, so in test mode an emulator clock advance
+ * makes them due. Tests call `drainWorkers` to run them until nothing is left. Workers are edges:
+ * each run opens whatever transactions it needs.
  * @module
  */
 import type { Deps } from './deps.js'
-import { sendDueMail } from './modules/mail/worker.js'
-import { processInbox } from './modules/webhooks/inbox.js'
-import { runRecovery } from './modules/webhooks/recover.js'
+import { EVENT_HANDLERS } from './event-handlers.js'
+import { pruneExpired } from './jobs/prune.js'
+import { sendDueMail } from './modules/mail/index.js'
+import { processInbox, RECOVERY_INTERVAL_MS, recoverMissedEvents } from './modules/webhooks/index.js'
 
 export type Worker = {
   name: string
   /** Pause between polls when the last run found nothing to do. */
   intervalMs: number
+  /** A schedule: run at most once per this many ms of app-clock time (the first run is at start). */
+  everyMs?: number
   runOnce(deps: Deps): Promise<number>
 }
 
 export const WORKERS: Worker[] = [
   { name: 'mail', intervalMs: 1000, runOnce: sendDueMail },
-  { name: 'stripe-inbox', intervalMs: 250, runOnce: processInbox },
-  { name: 'stripe-recovery', intervalMs: 60_000, runOnce: runRecovery },
+  { name: 'stripe-inbox', intervalMs: 250, runOnce: (deps) => processInbox(deps, EVENT_HANDLERS) },
+  {
+    name: 'stripe-recovery',
+    intervalMs: 60_000,
+    everyMs: RECOVERY_INTERVAL_MS,
+    runOnce: (deps) =>
+      recoverMissedEvents(deps).catch((err: Error) => {
+        deps.log.warn({ err: err.message }, 'event recovery failed; will retry')
+        return 0
+      }),
+  },
+  { name: 'prune', intervalMs: 60_000, everyMs: 60 * 60_000, runOnce: pruneExpired },
 ]
 
 export type RunningWorkers = { stop(): Promise<void> }
@@ -30,7 +46,7 @@ export function startWorkers(deps: Deps, workers: Worker[] = WORKERS): RunningWo
     while (!stopping.signal.aborted) {
       let handled = 0
       try {
-        handled = await worker.runOnce(deps)
+        handled = await runIfDue(deps, worker)
       } catch (err) {
         deps.log.error({ err, worker: worker.name }, 'worker run failed')
       }
@@ -53,9 +69,23 @@ export async function drainWorkers(
   const workers = options.workers ?? WORKERS
   for (let round = 0; round < (options.maxRounds ?? 50); round++) {
     let handled = 0
-    for (const worker of workers) handled += await worker.runOnce(deps)
+    for (const worker of workers) handled += await runIfDue(deps, worker)
     if (handled === 0) return
   }
+}
+
+/** When each scheduled worker last ran, per database (one app, or one test, per database). */
+const lastRuns = new WeakMap<object, Map<string, number>>()
+
+async function runIfDue(deps: Deps, worker: Worker): Promise<number> {
+  if (worker.everyMs === undefined) return worker.runOnce(deps)
+  const runs = lastRuns.get(deps.db) ?? new Map<string, number>()
+  lastRuns.set(deps.db, runs)
+  const now = deps.clock.now().getTime()
+  const previous = runs.get(worker.name)
+  if (previous !== undefined && now - previous < worker.everyMs) return 0
+  runs.set(worker.name, now)
+  return worker.runOnce(deps)
 }
 
 /** Resolves after `ms`, or at once when the signal aborts (so shutdown never waits out a poll interval). */

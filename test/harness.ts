@@ -19,18 +19,17 @@ import pino from 'pino'
 import Stripe from 'stripe'
 import { createApp } from '../src/app.js'
 import { type Config, EMULATOR_SECRET_KEY, loadConfig } from '../src/config.js'
-import { createDeps, type Deps } from '../src/deps.js'
 import { migrateToLatest } from '../src/db/migrate.js'
+import { createDeps, type Deps } from '../src/deps.js'
 import type { AppEnv } from '../src/http/env.js'
 import { offsetClock } from '../src/lib/clock.js'
+import { devMailer } from '../src/lib/mailer.js'
 import { ensureDemoFiles } from '../src/modules/catalog/demo.js'
 import { syncCatalog } from '../src/modules/catalog/sync.js'
 import { type DevMail, listDevMail } from '../src/modules/mail/outbox.js'
-import { devMailer } from '../src/modules/mail/mailer.js'
-import { drainWorkers, type RunningWorkers, startWorkers, type Worker, WORKERS } from '../src/workers.js'
-import { createTestDatabase, type DialectName } from './dialects.js'
-
 import { type Emulator, startEmulator } from '../src/test-mode/emulator.js'
+import { drainWorkers, type RunningWorkers, startWorkers, WORKERS, type Worker } from '../src/workers.js'
+import { createTestDatabase, type DialectName } from './dialects.js'
 
 export type { Emulator }
 

@@ -88,6 +88,6 @@ describe('npx tollgate migrate and help', () => {
     const again = await tollgate(['migrate'], env)
     expect(again.out).toContain('Database is up to date.')
     const help = await tollgate(['help'], env)
-    expect(help.out).toMatch(/sync \[--dry-run\]\s+Create or update Stripe products/)
+    expect(help.out).toMatch(/sync \[--dry-run\] \[--json\]\s+Create or update Stripe products/)
   }, 120_000)
 })

@@ -1,4 +1,13 @@
-/** What every `npx tollgate <command>` is: a name, a one-line summary, and a run function. */
+/**
+ * What every `npx tollgate <command>` is: a name, a usage line, a summary and a run function, plus
+ * strict argument parsing (Node's `util.parseArgs`): an unknown flag, a flag without its value or
+ * a wrong number of arguments is a `UsageError`, which the CLI prints with the usage line and
+ * exits 2. A bad flag value is a `UsageError` naming the flag.
+ * @module
+ */
+import { type ParseArgsConfig, parseArgs } from 'node:util'
+
+type FlagOptions = NonNullable<ParseArgsConfig['options']>
 
 export type CliIO = {
   env: Record<string, string | undefined>
@@ -10,40 +19,67 @@ export type Command = {
   name: string
   usage: string
   summary: string
+  /** The command prints its own `--help` (the emulator's CLI does). */
+  ownHelp?: boolean
   /** Returns the process exit code. Long-running commands (start, emulator) resolve when stopped. */
   run(args: string[], io: CliIO): Promise<number>
 }
 
-/** `--flag` present? Flags are removed from the positional list by `positional()`. */
-export function hasFlag(args: string[], flag: string): boolean {
-  return args.includes(flag)
+/** Something wrong with how a command was called: exit 2, with the usage line. */
+export class UsageError extends Error {
+  override name = 'UsageError'
 }
 
-/** `--name value` or `--name=value`. */
-export function flagValue(args: string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string
-    if (arg === name) return args[i + 1]
-    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1)
+type Parsed<O extends FlagOptions> = ReturnType<
+  typeof parseArgs<{ options: O; allowPositionals: true; strict: true; args: string[] }>
+>
+
+/**
+ * Parses `args` strictly against `options`; `positionals` bounds how many plain arguments may come.
+ * `--json` is a flag of its own on commands that print data; add it to `options` there.
+ */
+export function parseCommandArgs<const O extends FlagOptions>(
+  args: string[],
+  options: O,
+  positionals: { min: number; max: number; names?: string[] },
+): { values: Parsed<O>['values']; positionals: string[] } {
+  let parsed: Parsed<O>
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true }) as Parsed<O>
+  } catch (err) {
+    throw new UsageError(describeParseError(err))
   }
-  return undefined
-}
-
-export function positional(args: string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string
-    if (!arg.startsWith('--')) out.push(arg)
-    else if (
-      !arg.includes('=') &&
-      args[i + 1] !== undefined &&
-      !(args[i + 1] as string).startsWith('--') &&
-      VALUE_FLAGS.has(arg)
-    )
-      i++
+  const count = parsed.positionals.length
+  if (count < positionals.min) {
+    const missing = positionals.names?.slice(count, positionals.min).join(', ')
+    throw new UsageError(missing ? `missing ${missing}` : 'missing arguments')
   }
-  return out
+  if (count > positionals.max) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[positionals.max]}"`)
+  }
+  return { values: parsed.values, positionals: parsed.positionals }
 }
 
-/** Flags that take a value (so their value is not mistaken for a positional argument). */
-export const VALUE_FLAGS = new Set(['--until', '--reason', '--port', '--name'])
+function describeParseError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  // Node's messages name the flag ("Unknown option '--days'"); drop its advice about '--'.
+  return message.split('. To specify a positional argument')[0] ?? message
+}
+
+/** A flag's value checked by `parse`; a refusal becomes a UsageError naming the flag. */
+export function flagValue<T>(
+  flag: string,
+  value: string | undefined,
+  parse: (text: string) => T | undefined,
+  expected: string,
+): T | undefined {
+  if (value === undefined) return undefined
+  const parsed = parse(value)
+  if (parsed === undefined) throw new UsageError(`--${flag}: expected ${expected}, got "${value}"`)
+  return parsed
+}
+
+/** Prints `data` as one JSON document (for `--json`). */
+export function printJSON(io: CliIO, data: unknown): void {
+  io.out(JSON.stringify(data, null, 2))
+}

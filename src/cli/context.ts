@@ -1,14 +1,18 @@
 /**
  * Dependencies for one-shot CLI commands. In test mode the CLI attaches to the emulator of a
  * running `npm start` (its URL is in `<dataDir>/emulator.url`); if none is running it starts one
- * in-process on the same state file, does the work, and saves the state on the way out.
+ * in-process on the same state file, does the work, and saves the state on the way out. Either
+ * way the command's clock is the emulator's, as the server's is.
  * @module
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Config, loadConfig } from '../config.js'
+import { migrateToLatest } from '../db/migrate.js'
 import { createDeps, type Deps } from '../deps.js'
+import { isAppError } from '../lib/errors.js'
 import { startEmulator } from '../test-mode/emulator.js'
+import { readEmulatorClock } from '../test-mode/emulator-clock.js'
 import type { CliIO } from './command.js'
 
 export type CliDeps = { deps: Deps; close(): Promise<void> }
@@ -19,11 +23,12 @@ export function cliConfig(io: CliIO): Config {
 }
 
 export async function openCliDeps(config: Config): Promise<CliDeps> {
-  if (!config.testMode || config.stripeApiUrl) return plain(config)
+  if (!config.testMode) return plain(config)
+  if (config.stripeApiUrl) return attached(config, config.stripeApiUrl)
   const running = await runningEmulatorUrl(config.dataDir)
-  if (running) return plain(Object.freeze({ ...config, stripeApiUrl: running }))
+  if (running) return attached(config, running)
   const { emulator, url } = await startEmulator({ port: 0, statePath: join(config.dataDir, 'emulator.json') })
-  const opened = plain(Object.freeze({ ...config, stripeApiUrl: url }))
+  const opened = await attached(config, url)
   return {
     deps: opened.deps,
     async close() {
@@ -33,8 +38,14 @@ export async function openCliDeps(config: Config): Promise<CliDeps> {
   }
 }
 
-function plain(config: Config): CliDeps {
-  const deps = createDeps(config)
+/** Deps talking to the emulator at `url`, on its clock. */
+async function attached(config: Config, url: string): Promise<CliDeps> {
+  const clock = await readEmulatorClock(url)
+  return plain(Object.freeze({ ...config, stripeApiUrl: url }), clock)
+}
+
+function plain(config: Config, clock?: Deps['clock']): CliDeps {
+  const deps = createDeps(config, clock ? { clock } : {})
   return { deps, close: () => deps.db.destroy() }
 }
 
@@ -47,5 +58,24 @@ async function runningEmulatorUrl(dataDir: string): Promise<string | undefined> 
     return res.ok ? url : undefined
   } catch {
     return undefined
+  }
+}
+
+/**
+ * The edge of a one-shot command: opens the deps, migrates, runs `work` (which opens any
+ * transaction it needs), closes. A request the app refuses (an AppError: unknown feature, no such
+ * customer…) prints its message and exits 1.
+ */
+export async function withCliDeps(io: CliIO, work: (opened: CliDeps) => Promise<number>): Promise<number> {
+  const opened = await openCliDeps(cliConfig(io))
+  try {
+    await migrateToLatest(opened.deps.db)
+    return await work(opened)
+  } catch (err) {
+    if (!isAppError(err)) throw err
+    io.err(err.message)
+    return 1
+  } finally {
+    await opened.close()
   }
 }

@@ -4,8 +4,8 @@
  * @module
  */
 import { ConfigError, readEnvironment } from '../config.js'
-import { CatalogError } from '../modules/catalog/load.js'
-import type { CliIO } from './command.js'
+import { CatalogError } from '../modules/catalog/index.js'
+import { type CliIO, UsageError } from './command.js'
 import { COMMANDS } from './registry.js'
 
 export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<number> {
@@ -19,9 +19,17 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
     io.err(`Unknown command "${name}".\n\n${usage()}`)
     return 1
   }
+  if (!command.ownHelp && (args.includes('--help') || args.includes('-h'))) {
+    io.out(`Usage: tollgate ${command.usage}\n\n${command.summary}`)
+    return 0
+  }
   try {
     return await command.run(args, io)
   } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`tollgate ${name}: ${err.message}\nUsage: tollgate ${command.usage}`)
+      return 2
+    }
     if (err instanceof ConfigError || err instanceof CatalogError) {
       io.err(err.message)
       return 1

@@ -1,12 +1,15 @@
-/** Every `npx tollgate` command; modules add their command here (one import + one entry). */
+/**
+ * Every `npx tollgate` command, in the order `tollgate help` lists them. Commands are edges: each
+ * parses its flags strictly, opens its deps and transactions, and calls modules' public faces.
+ */
 import type { Command } from './command.js'
+import { apiKeyCommand } from './commands/api-key.js'
 import { emulatorCommand } from './commands/emulator.js'
+import { grantCommand, revokeCommand } from './commands/grant.js'
+import { inboxCommand } from './commands/inbox.js'
 import { migrateCommand } from './commands/migrate.js'
 import { startCommand } from './commands/start.js'
 import { syncCommand } from './commands/sync.js'
-import { apiKeyCommand } from '../modules/api-access/cli.js'
-import { grantCommand, revokeCommand } from '../modules/members/cli.js'
-import { inboxCommand } from '../modules/webhooks/cli.js'
 
 export const COMMANDS: Command[] = [
   startCommand,

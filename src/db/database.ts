@@ -4,9 +4,11 @@
  * @module
  */
 import type { Kysely, Transaction } from 'kysely'
-import type { RateLimitTable } from '../lib/rate-limit.js'
+import type { RateLimitTable } from '../http/rate-limit.table.js'
+import type { PasswordLinkTable } from '../modules/accounts/table.js'
+import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
+import type { InvoiceTable, SubscriptionTable } from '../modules/billing/table.js'
 import type { CatalogPriceTable } from '../modules/catalog/table.js'
-import type { MailOutboxTable } from '../modules/mail/table.js'
 import type { PendingCheckoutTable } from '../modules/checkout/table.js'
 import type {
   AccessTokenTable,
@@ -16,11 +18,9 @@ import type {
 } from '../modules/customers/table.js'
 import type { DownloadTable } from '../modules/delivery/table.js'
 import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
+import type { MailOutboxTable } from '../modules/mail/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
 import type { StripeEventTable } from '../modules/webhooks/table.js'
-import type { InvoiceTable, SubscriptionTable } from '../modules/billing/table.js'
-import type { PasswordLinkTable } from '../modules/accounts/table.js'
-import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
 
 export interface Database {
   catalog_prices: CatalogPriceTable

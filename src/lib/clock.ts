@@ -8,6 +8,22 @@ export type Clock = { now(): Date }
 
 export const systemClock: Clock = { now: () => new Date() }
 
+/** `base` moved by a fixed offset (e.g. the emulator's clock read once, for a CLI command). */
+export function shiftedClock(base: Clock, offsetMs: number): Clock {
+  return { now: () => new Date(base.now().getTime() + offsetMs) }
+}
+
+/**
+ * A strictly increasing wall-clock stamp for ordering reads within a process (not domain time):
+ * a later call always compares newer, even when the app clock is offset or moved by tests.
+ */
+export function monotonicStamp(): Date {
+  lastStampMs = Math.max(Date.now(), lastStampMs + 1)
+  return new Date(lastStampMs)
+}
+
+let lastStampMs = 0
+
 /** A clock that only moves when told to, for unit tests. */
 export type ManualClock = Clock & { set(date: Date): void; advance(ms: number): void }
 

@@ -1,12 +1,13 @@
 import { startTollgate } from '../../start.js'
-import type { Command } from '../command.js'
+import { type Command, parseCommandArgs } from '../command.js'
 import { cliConfig } from '../context.js'
 
 export const startCommand: Command = {
   name: 'start',
   usage: 'start',
   summary: 'Start the server (test mode without STRIPE_SECRET_KEY: emulator, demo catalog, demo PDFs)',
-  async run(_args, io) {
+  async run(args, io) {
+    parseCommandArgs(args, {}, { min: 0, max: 0 })
     const config = cliConfig({ ...io, env: { LOG_LEVEL: 'info', ...io.env } })
     const running = await startTollgate(config)
     io.out(

@@ -1,21 +1,22 @@
-import { migrateToLatest } from '../../db/migrate.js'
-import { formatPlan, syncCatalog } from '../../modules/catalog/sync.js'
-import { type Command, hasFlag } from '../command.js'
-import { cliConfig, openCliDeps } from '../context.js'
+import { formatPlan, syncCatalog } from '../../modules/catalog/index.js'
+import { type Command, parseCommandArgs, printJSON } from '../command.js'
+import { withCliDeps } from '../context.js'
 
 export const syncCommand: Command = {
   name: 'sync',
-  usage: 'sync [--dry-run]',
+  usage: 'sync [--dry-run] [--json]',
   summary: 'Create or update Stripe products and prices from the catalog (idempotent)',
   async run(args, io) {
-    const dryRun = hasFlag(args, '--dry-run')
-    const { deps, close } = await openCliDeps(cliConfig(io))
-    try {
-      await migrateToLatest(deps.db)
-      io.out(formatPlan(await syncCatalog(deps, { dryRun })))
+    const { values } = parseCommandArgs(
+      args,
+      { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+      { min: 0, max: 0 },
+    )
+    return withCliDeps(io, async ({ deps }) => {
+      const plan = await syncCatalog(deps, { dryRun: values['dry-run'] === true })
+      if (values.json) printJSON(io, plan)
+      else io.out(formatPlan(plan))
       return 0
-    } finally {
-      await close()
-    }
+    })
   },
 }

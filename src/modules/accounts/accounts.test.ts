@@ -91,7 +91,7 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
   })
 
   it('lets a guest buyer claim the customer record by proving the email (one customer per person)', async () => {
-    const guest = await findOrCreateCustomerByEmail(t.deps.db, 'guest@example.com')
+    const guest = await findOrCreateCustomerByEmail(t.deps.db, 'guest@example.com', t.deps.clock.now())
     const browser = agent()
     await browser.postForm('/register', { email: 'guest@example.com', password: 'my new password' })
     expect((await confirm(browser, await lastLink('guest@example.com', 'account-confirm'))).status).toBe(303)

@@ -1,10 +1,4 @@
-import { escapeHtml, mailFrame, registerMailTemplate } from '../mail/templates.js'
-
-export const ACCOUNT_MAIL = {
-  confirm: 'account-confirm',
-  exists: 'account-exists',
-  reset: 'password-reset',
-} as const
+import { defineMailTemplate, escapeHtml, mailFrame } from '../mail/index.js'
 
 export type AccountLinkMail = { url: string; minutes: number; resetUrl?: string }
 
@@ -18,27 +12,29 @@ function linkMail(subject: string, intro: string, label: string) {
   })
 }
 
-registerMailTemplate<AccountLinkMail>(
-  ACCOUNT_MAIL.confirm,
+const confirm = defineMailTemplate<AccountLinkMail>(
+  'account-confirm',
   linkMail(
     'Confirm your Tollgate account',
     'Confirm your email address to finish creating your account.',
     'Confirm my account',
   ),
 )
-registerMailTemplate<AccountLinkMail>(
-  ACCOUNT_MAIL.exists,
+const exists = defineMailTemplate<AccountLinkMail>(
+  'account-exists',
   linkMail(
     'You already have a Tollgate account',
     'Someone (hopefully you) tried to register with this email, but you already have an account. Sign in, or choose a new password with this link.',
     'Choose a new password',
   ),
 )
-registerMailTemplate<AccountLinkMail>(
-  ACCOUNT_MAIL.reset,
+const reset = defineMailTemplate<AccountLinkMail>(
+  'password-reset',
   linkMail(
     'Reset your Tollgate password',
     'Choose a new password for your Tollgate account.',
     'Choose a new password',
   ),
 )
+
+export const ACCOUNT_MAIL = { confirm, exists, reset } as const

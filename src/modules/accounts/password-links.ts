@@ -8,7 +8,7 @@ import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { newId } from '../../lib/ids.js'
 import { generateToken, hashToken } from '../../lib/tokens.js'
-import { enqueueMail } from '../mail/outbox.js'
+import { enqueueMail } from '../mail/index.js'
 import { ACCOUNT_MAIL, type AccountLinkMail } from './mail.js'
 import { consumePasswordLink, findLivePasswordLink, insertPasswordLink } from './repo.js'
 import type { PasswordLinkRow } from './table.js'
@@ -39,7 +39,11 @@ export async function sendPasswordLink(
     url: `${deps.config.publicUrl}${path}?token=${encodeURIComponent(token)}`,
     minutes: PASSWORD_LINK_MINUTES,
   }
-  await enqueueMail(trx, { to: input.customer.email, template: ACCOUNT_MAIL[input.kind], data }, deps.clock)
+  await enqueueMail(
+    trx,
+    { to: input.customer.email, template: ACCOUNT_MAIL[input.kind], data },
+    deps.clock.now(),
+  )
 }
 
 export async function redeemPasswordLink(

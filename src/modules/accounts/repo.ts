@@ -1,23 +1,6 @@
 import type { Executor } from '../../db/database.js'
 import type { PasswordLinkRow } from './table.js'
 
-export async function findPasswordHash(db: Executor, customerId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('customers')
-    .select('password_hash')
-    .where('id', '=', customerId)
-    .executeTakeFirst()
-  return row?.password_hash ?? null
-}
-
-export async function setPasswordHash(db: Executor, customerId: string, passwordHash: string): Promise<void> {
-  await db
-    .updateTable('customers')
-    .set({ password_hash: passwordHash })
-    .where('id', '=', customerId)
-    .execute()
-}
-
 export async function insertPasswordLink(db: Executor, row: Omit<PasswordLinkRow, 'used_at'>): Promise<void> {
   await db
     .insertInto('password_links')
@@ -55,7 +38,11 @@ export async function findLivePasswordLink(
     .executeTakeFirst()
 }
 
-/** Signs the customer out everywhere (after a password change). */
-export async function deleteSessionsOfCustomer(db: Executor, customerId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('customer_id', '=', customerId).execute()
+/** Deletes used and expired links; housekeeping for the prune job. */
+export async function pruneSpentPasswordLinks(db: Executor, nowIso: string): Promise<number> {
+  const result = await db
+    .deleteFrom('password_links')
+    .where((eb) => eb.or([eb('expires_at', '<=', nowIso), eb('used_at', 'is not', null)]))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

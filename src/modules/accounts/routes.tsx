@@ -9,17 +9,24 @@
  */
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
+import { clientIp } from '../../http/client-ip.js'
 import type { AppEnv } from '../../http/env.js'
+import { clearRateLimit, enforceRateLimit } from '../../http/rate-limit.js'
+import { safeNext } from '../../http/safe-redirect.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
-import { clearRateLimit, enforceRateLimit } from '../../lib/rate-limit.js'
 import { renderPage } from '../../web/layout.js'
-import { findCustomerForEmail, findOrCreateCustomerByEmail, normalizeEmail } from '../customers/customers.js'
-import { clientIp, safeNext } from '../customers/routes.js'
-import { signIn } from '../customers/sessions.js'
+import {
+  findCustomerForEmail,
+  findOrCreateCustomerByEmail,
+  findPasswordHash,
+  normalizeEmail,
+  setPasswordHash,
+  signIn,
+  signOutEverywhere,
+} from '../customers/index.js'
 import { isPasswordLinkLive, redeemPasswordLink, sendPasswordLink } from './password-links.js'
 import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.js'
-import { deleteSessionsOfCustomer, findPasswordHash, setPasswordHash } from './repo.js'
 import { CheckEmailPage, ForgotPage, RegisterPage, SignInPage, TokenFormPage } from './views.js'
 
 export const ACCOUNT_LIMITS = {
@@ -160,7 +167,7 @@ export const accountRoutes = new Hono<AppEnv>()
       const link = await redeemPasswordLink(trx, form.token, deps.clock.now())
       if (link?.purpose !== 'reset') return false
       await setPasswordHash(trx, link.customer_id, newHash)
-      await deleteSessionsOfCustomer(trx, link.customer_id)
+      await signOutEverywhere(trx, link.customer_id)
       await signIn(c, trx, link.customer_id)
       return true
     })

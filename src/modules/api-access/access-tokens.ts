@@ -5,7 +5,7 @@
  */
 import { SignJWT } from 'jose'
 import type { Deps } from '../../deps.js'
-import type { EntitlementView } from './entitlements.js'
+import type { EntitlementView } from '../entitlements/index.js'
 import { getSigningKey, TOKEN_ALGORITHM } from './signing-keys.js'
 
 export const ACCESS_TOKEN_SECONDS = 600

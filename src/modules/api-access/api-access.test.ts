@@ -4,8 +4,8 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { type Agent, createAgent, createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import { hashPassword } from '../accounts/passwords.js'
-import { setPasswordHash } from '../accounts/repo.js'
 import { findOrCreateCustomerByEmail } from '../customers/customers.js'
+import { setPasswordHash } from '../customers/repo.js'
 import { grantManually, revokeManually } from '../members/manual-grants.js'
 import { createApiKey } from './api-keys.js'
 
@@ -21,7 +21,7 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
     t = await createTestDeps(dialect)
     app = createApp(t.deps)
     origin = t.deps.config.publicUrl
-    const customer = await findOrCreateCustomerByEmail(t.deps.db, 'member@example.com')
+    const customer = await findOrCreateCustomerByEmail(t.deps.db, 'member@example.com', t.deps.clock.now())
     await setPasswordHash(t.deps.db, customer.id, await hashPassword('member password'))
     member = agent()
     await member.postForm('/signin', { email: 'member@example.com', password: 'member password' })
@@ -32,7 +32,16 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
 
   it('lists the signed-in customer entitlements with why and until when', async () => {
     const until = new Date(Date.now() + 7 * 86_400_000)
-    await grantManually(t.deps, { email: 'member@example.com', feature: 'premium', until, reason: 'press' })
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        grantManually(t.deps, trx, {
+          email: 'member@example.com',
+          feature: 'premium',
+          until,
+          reason: 'press',
+        }),
+      )
     const res = await member.request('/api/me/entitlements', { headers: { accept: 'application/json' } })
     expect(res.status).toBe(200)
     const body = (await res.json()) as {
@@ -95,7 +104,11 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
   })
 
   it('reflects a manual revoke at once', async () => {
-    await revokeManually(t.deps, { email: 'member@example.com', feature: 'premium', reason: 'test' })
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        revokeManually(t.deps, trx, { email: 'member@example.com', feature: 'premium', reason: 'test' }),
+      )
     const res = await member.request('/api/me/entitlements')
     const body = (await res.json()) as { entitlements: { feature: string; allowed: boolean }[] }
     expect(body.entitlements).toEqual([{ feature: 'premium', allowed: false }])

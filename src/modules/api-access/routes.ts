@@ -5,15 +5,15 @@
  * @module
  */
 import { type Context, Hono } from 'hono'
+import { clientIp } from '../../http/client-ip.js'
 import type { AppEnv } from '../../http/env.js'
+import { enforceRateLimit, type RateLimit } from '../../http/rate-limit.js'
 import { requireCustomer } from '../../http/session.js'
 import { AppError } from '../../lib/errors.js'
-import { enforceRateLimit, type RateLimit } from '../../lib/rate-limit.js'
-import { findCustomerForEmail } from '../customers/customers.js'
-import { clientIp } from '../customers/routes.js'
+import { findCustomerForEmail } from '../customers/index.js'
+import { listEntitlements } from '../entitlements/index.js'
 import { issueEntitlementToken } from './access-tokens.js'
 import { verifyApiKey } from './api-keys.js'
-import { listEntitlements } from './entitlements.js'
 import { publicJwks } from './signing-keys.js'
 
 export const API_LIMITS = {

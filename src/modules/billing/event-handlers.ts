@@ -1,27 +1,57 @@
 /**
  * Webhook handlers for subscriptions. Each reads only the id from the event, re-fetches from
  * Stripe (outside any transaction) and returns the apply step the inbox runs in its transaction:
- * the one subscription sync, plus the email that belongs to that event.
+ * the one subscription sync, then the email that belongs to that event, if any.
+ * `BILLING_EVENT_HANDLERS` is this module's part of the inbox's handler map.
  * @module
  */
 import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
-import { findPrice } from '../catalog/find.js'
-import { findCustomerById } from '../customers/repo.js'
-import { enqueueMail } from '../mail/outbox.js'
-import type { ApplyEvent, EventOf } from '../webhooks/handlers.js'
-import {
-  BILLING_MAIL,
-  type PaymentFailedMail,
-  type ReceiptMail,
-  type RenewalReminderMail,
-  type TrialEndingMail,
-} from './mail.js'
-import { planName } from './plans.js'
+import { findPrice } from '../catalog/index.js'
+import type { MailTemplate } from '../mail/index.js'
+import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
+import { mailSubscriber, type PlanMailBase } from './customer-mail.js'
+import { BILLING_MAIL } from './mail.js'
 import { fetchSubscriptionSnapshot, idOf, invoiceSubscriptionId } from './snapshot.js'
 import { applySubscriptionSnapshot, type SyncResult } from './sync.js'
+import type { SubscriptionRow } from './table.js'
+
+type SyncStep = (trx: Executor) => Promise<SyncResult>
+
+async function syncStep(deps: Deps, subscriptionId: string): Promise<SyncStep> {
+  const snapshot = await fetchSubscriptionSnapshot(deps, subscriptionId)
+  return (trx) => applySubscriptionSnapshot(deps, trx, snapshot)
+}
+
+/**
+ * The apply step of most handlers: sync, then mail the subscriber with `template` when `build`
+ * returns data for the synced row (undefined = no email for this state).
+ */
+function syncThenMail<Data extends PlanMailBase>(
+  deps: Deps,
+  step: SyncStep,
+  template: MailTemplate<Data>,
+  build: (current: SubscriptionRow) => Omit<Data, keyof PlanMailBase> | undefined,
+): ApplyEvent {
+  return async (trx) => {
+    const { current } = await step(trx)
+    const data = build(current)
+    if (data) await mailSubscriber(deps, trx, current, template, data)
+  }
+}
+
+/** An invoice event's invoice, re-fetched, and the sync of its subscription (none for other invoices). */
+async function invoiceSyncStep(
+  deps: Deps,
+  invoiceId: string,
+): Promise<{ invoice: Stripe.Invoice; step: SyncStep } | undefined> {
+  const invoice = await deps.stripe.invoices.retrieve(invoiceId)
+  const subscriptionId = invoiceSubscriptionId(invoice)
+  if (!subscriptionId) return undefined
+  return { invoice, step: await syncStep(deps, subscriptionId) }
+}
 
 type SubscriptionEvent = EventOf<
   | 'customer.subscription.created'
@@ -30,22 +60,6 @@ type SubscriptionEvent = EventOf<
   | 'customer.subscription.paused'
   | 'customer.subscription.resumed'
 >
-
-async function syncStep(deps: Deps, subscriptionId: string): Promise<(trx: Executor) => Promise<SyncResult>> {
-  const snapshot = await fetchSubscriptionSnapshot(deps, subscriptionId)
-  return (trx) => applySubscriptionSnapshot(deps, trx, snapshot)
-}
-
-/** An invoice event's invoice, re-fetched, and the sync of its subscription (none for other invoices). */
-async function invoiceSyncStep(
-  deps: Deps,
-  invoiceId: string,
-): Promise<{ invoice: Stripe.Invoice; step: (trx: Executor) => Promise<SyncResult> } | undefined> {
-  const invoice = await deps.stripe.invoices.retrieve(invoiceId)
-  const subscriptionId = invoiceSubscriptionId(invoice)
-  if (!subscriptionId) return undefined
-  return { invoice, step: await syncStep(deps, subscriptionId) }
-}
 
 export async function onSubscriptionChanged(deps: Deps, event: SubscriptionEvent): Promise<ApplyEvent> {
   const step = await syncStep(deps, event.data.object.id)
@@ -59,16 +73,9 @@ export async function onTrialWillEnd(
   event: EventOf<'customer.subscription.trial_will_end'>,
 ): Promise<ApplyEvent> {
   const step = await syncStep(deps, event.data.object.id)
-  return async (trx) => {
-    const { current } = await step(trx)
-    if (current.status !== 'trialing' || !current.trial_end) return
-    const data: TrialEndingMail = {
-      planName: planName(deps.catalog, current),
-      trialEnd: current.trial_end,
-      accountUrl: `${deps.config.publicUrl}/account`,
-    }
-    await mailCustomer(deps, trx, current.customer_id, BILLING_MAIL.trialEnding, data)
-  }
+  return syncThenMail(deps, step, BILLING_MAIL.trialEnding, (current) =>
+    current.status === 'trialing' && current.trial_end ? { trialEnd: current.trial_end } : undefined,
+  )
 }
 
 export async function onInvoicePaid(
@@ -78,17 +85,14 @@ export async function onInvoicePaid(
   const fetched = await invoiceSyncStep(deps, event.data.object.id as string)
   if (!fetched) return undefined
   const { invoice, step } = fetched
-  return async (trx) => {
-    const { current } = await step(trx)
-    if (invoice.status !== 'paid' || invoice.amount_paid <= 0) return
-    const data: ReceiptMail = {
-      planName: planName(deps.catalog, current),
-      amount: formatMoney(invoice.amount_paid, invoice.currency),
-      invoiceUrl: invoice.hosted_invoice_url ?? null,
-      accountUrl: `${deps.config.publicUrl}/account`,
-    }
-    await mailCustomer(deps, trx, current.customer_id, BILLING_MAIL.receipt, data)
-  }
+  return syncThenMail(deps, step, BILLING_MAIL.receipt, () =>
+    invoice.status === 'paid' && invoice.amount_paid > 0
+      ? {
+          amount: formatMoney(invoice.amount_paid, invoice.currency),
+          invoiceUrl: invoice.hosted_invoice_url ?? null,
+        }
+      : undefined,
+  )
 }
 
 export async function onInvoicePaymentFailed(
@@ -98,16 +102,9 @@ export async function onInvoicePaymentFailed(
   const fetched = await invoiceSyncStep(deps, event.data.object.id as string)
   if (!fetched) return undefined
   const { invoice, step } = fetched
-  return async (trx) => {
-    const { current } = await step(trx)
-    if (invoice.status === 'paid') return
-    const data: PaymentFailedMail = {
-      planName: planName(deps.catalog, current),
-      amount: formatMoney(invoice.amount_due, invoice.currency),
-      accountUrl: `${deps.config.publicUrl}/account`,
-    }
-    await mailCustomer(deps, trx, current.customer_id, BILLING_MAIL.paymentFailed, data)
-  }
+  return syncThenMail(deps, step, BILLING_MAIL.paymentFailed, () =>
+    invoice.status === 'paid' ? undefined : { amount: formatMoney(invoice.amount_due, invoice.currency) },
+  )
 }
 
 /**
@@ -124,22 +121,15 @@ export async function onInvoiceUpcoming(
   const subscriptionId = invoiceSubscriptionId(preview)
   if (!subscriptionId) return undefined
   const step = await syncStep(deps, subscriptionId)
-  return async (trx) => {
-    const { current } = await step(trx)
+  return syncThenMail(deps, step, BILLING_MAIL.renewalReminder, (current) => {
     const end = current.current_period_end
     const renews =
       ['active', 'trialing', 'past_due'].includes(current.status) && !current.cancel_at_period_end
-    if (!renews || !end || end <= deps.clock.now().toISOString()) return
+    if (!renews || !end || end <= deps.clock.now().toISOString()) return undefined
     const price = current.price_lookup_key ? findPrice(deps.catalog, current.price_lookup_key) : undefined
-    if (price?.recurring?.interval !== 'year') return
-    const data: RenewalReminderMail = {
-      planName: planName(deps.catalog, current),
-      amount: formatMoney(preview.amount_due, preview.currency),
-      renewsOn: end,
-      accountUrl: `${deps.config.publicUrl}/account`,
-    }
-    await mailCustomer(deps, trx, current.customer_id, BILLING_MAIL.renewalReminder, data)
-  }
+    if (price?.recurring?.interval !== 'year') return undefined
+    return { amount: formatMoney(preview.amount_due, preview.currency), renewsOn: end }
+  })
 }
 
 /** The summary names only the customer: sync every subscription of that customer. */
@@ -178,13 +168,16 @@ export async function onSubscriptionCheckoutCompleted(
   }
 }
 
-async function mailCustomer(
-  deps: Deps,
-  trx: Executor,
-  customerId: string,
-  template: string,
-  data: Record<string, unknown>,
-): Promise<void> {
-  const customer = await findCustomerById(trx, customerId)
-  if (customer) await enqueueMail(trx, { to: customer.email, template, data }, deps.clock)
+export const BILLING_EVENT_HANDLERS: EventHandlerMap = {
+  'checkout.session.completed': [onSubscriptionCheckoutCompleted],
+  'customer.subscription.created': [onSubscriptionChanged],
+  'customer.subscription.updated': [onSubscriptionChanged],
+  'customer.subscription.deleted': [onSubscriptionChanged],
+  'customer.subscription.paused': [onSubscriptionChanged],
+  'customer.subscription.resumed': [onSubscriptionChanged],
+  'customer.subscription.trial_will_end': [onTrialWillEnd],
+  'invoice.paid': [onInvoicePaid],
+  'invoice.upcoming': [onInvoiceUpcoming],
+  'invoice.payment_failed': [onInvoicePaymentFailed],
+  'entitlements.active_entitlement_summary.updated': [onEntitlementSummaryUpdated],
 }

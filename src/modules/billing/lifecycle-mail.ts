@@ -7,10 +7,8 @@
  */
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
-import { findCustomerById } from '../customers/repo.js'
-import { enqueueMail } from '../mail/outbox.js'
-import { BILLING_MAIL, type CanceledMail, type WelcomeMail } from './mail.js'
-import { planName } from './plans.js'
+import { mailSubscriber } from './customer-mail.js'
+import { BILLING_MAIL } from './mail.js'
 import type { SubscriptionRow } from './table.js'
 
 const LIVE = new Set(['trialing', 'active', 'past_due'])
@@ -22,18 +20,11 @@ export async function queueLifecycleMail(
 ): Promise<void> {
   const { previous, current } = change
   const mail = pickMail(previous, current)
-  if (!mail) return
-  const customer = await findCustomerById(trx, current.customer_id)
-  if (!customer) return
-  const accountUrl = `${deps.config.publicUrl}/account`
-  const name = planName(deps.catalog, current)
   if (mail === 'welcome') {
-    const data: WelcomeMail = { planName: name, accountUrl, trialEnd: current.trial_end }
-    await enqueueMail(trx, { to: customer.email, template: BILLING_MAIL.welcome, data }, deps.clock)
-    return
+    await mailSubscriber(deps, trx, current, BILLING_MAIL.welcome, { trialEnd: current.trial_end })
+  } else if (mail === 'canceled') {
+    await mailSubscriber(deps, trx, current, BILLING_MAIL.canceled, { accessUntil: accessUntil(current) })
   }
-  const data: CanceledMail = { planName: name, accessUntil: accessUntil(current), accountUrl }
-  await enqueueMail(trx, { to: customer.email, template: BILLING_MAIL.canceled, data }, deps.clock)
 }
 
 function pickMail(

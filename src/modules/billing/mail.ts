@@ -1,14 +1,5 @@
-/** The subscription emails, registered with the outbox's template registry at import time. */
-import { escapeHtml, mailFrame, registerMailTemplate } from '../mail/templates.js'
-
-export const BILLING_MAIL = {
-  welcome: 'subscription-welcome',
-  receipt: 'subscription-receipt',
-  paymentFailed: 'subscription-payment-failed',
-  trialEnding: 'subscription-trial-ending',
-  canceled: 'subscription-canceled',
-  renewalReminder: 'subscription-renewal-reminder',
-} as const
+/** The subscription emails. */
+import { defineMailTemplate, escapeHtml, mailFrame } from '../mail/index.js'
 
 export type WelcomeMail = { planName: string; accountUrl: string; trialEnd: string | null }
 export type ReceiptMail = { planName: string; amount: string; invoiceUrl: string | null; accountUrl: string }
@@ -29,7 +20,7 @@ function simple(subject: string, lines: string[], link: { url: string; label: st
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '')
 
-registerMailTemplate<WelcomeMail>(BILLING_MAIL.welcome, (d) =>
+const welcome = defineMailTemplate<WelcomeMail>('subscription-welcome', (d) =>
   simple(
     `Welcome to ${d.planName}`,
     [
@@ -40,7 +31,7 @@ registerMailTemplate<WelcomeMail>(BILLING_MAIL.welcome, (d) =>
   ),
 )
 
-registerMailTemplate<ReceiptMail>(BILLING_MAIL.receipt, (d) =>
+const receipt = defineMailTemplate<ReceiptMail>('subscription-receipt', (d) =>
   simple(
     `Receipt: ${d.planName}`,
     [`Thank you. We received your payment of ${d.amount} for ${d.planName}.`],
@@ -51,7 +42,7 @@ registerMailTemplate<ReceiptMail>(BILLING_MAIL.receipt, (d) =>
   ),
 )
 
-registerMailTemplate<PaymentFailedMail>(BILLING_MAIL.paymentFailed, (d) =>
+const paymentFailed = defineMailTemplate<PaymentFailedMail>('subscription-payment-failed', (d) =>
   simple(
     `Payment failed: ${d.planName}`,
     [
@@ -62,7 +53,7 @@ registerMailTemplate<PaymentFailedMail>(BILLING_MAIL.paymentFailed, (d) =>
   ),
 )
 
-registerMailTemplate<TrialEndingMail>(BILLING_MAIL.trialEnding, (d) =>
+const trialEnding = defineMailTemplate<TrialEndingMail>('subscription-trial-ending', (d) =>
   simple(
     `Your ${d.planName} trial ends on ${day(d.trialEnd)}`,
     [`Your free trial of ${d.planName} ends on ${day(d.trialEnd)}. After that, your card will be charged.`],
@@ -70,7 +61,7 @@ registerMailTemplate<TrialEndingMail>(BILLING_MAIL.trialEnding, (d) =>
   ),
 )
 
-registerMailTemplate<CanceledMail>(BILLING_MAIL.canceled, (d) =>
+const canceled = defineMailTemplate<CanceledMail>('subscription-canceled', (d) =>
   simple(
     `${d.planName} canceled`,
     [
@@ -81,7 +72,7 @@ registerMailTemplate<CanceledMail>(BILLING_MAIL.canceled, (d) =>
   ),
 )
 
-registerMailTemplate<RenewalReminderMail>(BILLING_MAIL.renewalReminder, (d) =>
+const renewalReminder = defineMailTemplate<RenewalReminderMail>('subscription-renewal-reminder', (d) =>
   simple(
     `Your ${d.planName} membership renews on ${day(d.renewsOn)}`,
     [
@@ -91,3 +82,12 @@ registerMailTemplate<RenewalReminderMail>(BILLING_MAIL.renewalReminder, (d) =>
     { url: d.accountUrl, label: 'Manage your membership' },
   ),
 )
+
+export const BILLING_MAIL = {
+  welcome,
+  receipt,
+  paymentFailed,
+  trialEnding,
+  canceled,
+  renewalReminder,
+} as const

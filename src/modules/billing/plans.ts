@@ -1,5 +1,5 @@
 /** Plans are the catalog's recurring prices; helpers to name and group them. */
-import type { Catalog, CatalogPrice, CatalogProduct } from '../catalog/types.js'
+import type { Catalog, CatalogPrice, CatalogProduct } from '../catalog/index.js'
 import type { SubscriptionRow } from './table.js'
 
 export type Plan = { product: CatalogProduct; price: CatalogPrice }

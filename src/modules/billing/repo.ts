@@ -108,19 +108,3 @@ export async function listInvoicesOfCustomer(
     .limit(limit)
     .execute()
 }
-
-/** Subscription-mode Checkout Sessions we created for a customer and that may still be open. */
-export async function findOpenSubscriptionCheckouts(
-  db: Executor,
-  customerId: string,
-  nowIso: string,
-): Promise<{ stripe_checkout_session_id: string; price_lookup_key: string }[]> {
-  return db
-    .selectFrom('pending_checkouts')
-    .select(['stripe_checkout_session_id', 'price_lookup_key'])
-    .where('customer_id', '=', customerId)
-    .where('mode', '=', 'subscription')
-    .where('status', '=', 'open')
-    .where('expires_at', '>', nowIso)
-    .execute()
-}

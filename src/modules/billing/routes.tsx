@@ -11,14 +11,14 @@ import { requireCustomer } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
 import { renderPage } from '../../web/layout.js'
-import { listEntitlements } from '../api-access/entitlements.js'
-import { asAppError } from '../checkout/service.js'
-import { findCustomer } from '../customers/customers.js'
-import { planName, listPlans } from './plans.js'
+import { asAppError } from '../checkout/index.js'
+import { findCustomer } from '../customers/index.js'
+import { listEntitlements } from '../entitlements/index.js'
+import { listPlans, planName } from './plans.js'
 import { listInvoicesOfCustomer, listSubscriptionsOfCustomer } from './repo.js'
+import { fetchSubscriptionSnapshot, idOf } from './snapshot.js'
 import { startSubscriptionCheckout } from './subscribe.js'
-import { idOf } from './snapshot.js'
-import { syncSubscription } from './sync.js'
+import { applySubscriptionSnapshot } from './sync.js'
 import { AccountPage, PORTAL_FLOWS, PricingPage, SubscribedPage } from './views.js'
 
 const SubscribeForm = z.object({ price: z.string().min(1).max(200) })
@@ -48,10 +48,13 @@ export const billingRoutes = new Hono<AppEnv>()
     if (session.mode !== 'subscription') return c.redirect(`/checkout/success?session_id=${sessionId}`, 303)
     const subscriptionId = idOf(session.subscription)
     // Sync now, before any webhook: the buyer sees the plan active the moment they land.
-    const synced =
+    const snapshot =
       subscriptionId && session.status === 'complete'
-        ? await syncSubscription(deps, subscriptionId)
+        ? await fetchSubscriptionSnapshot(deps, subscriptionId)
         : undefined
+    const synced = snapshot
+      ? await deps.db.transaction().execute((trx) => applySubscriptionSnapshot(deps, trx, snapshot))
+      : undefined
     const mine = synced && c.get('customer')?.id === synced.current.customer_id
     const sub = mine ? { ...synced.current, planName: planName(deps.catalog, synced.current) } : undefined
     c.header('Cache-Control', 'no-store')

@@ -5,10 +5,10 @@
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
-import { findPrice } from '../catalog/find.js'
-import { findCatalogPriceForStripeId } from '../catalog/prices.js'
-import type { CatalogPrice } from '../catalog/types.js'
-import { findCustomerByStripeId } from '../customers/repo.js'
+import { monotonicStamp } from '../../lib/clock.js'
+import type { CatalogPrice } from '../catalog/index.js'
+import { findCatalogPriceForStripeId, findPrice } from '../catalog/index.js'
+import { findCustomerForStripeId } from '../customers/index.js'
 
 export type SubscriptionSnapshot = {
   subscription: Stripe.Subscription
@@ -19,7 +19,7 @@ export type SubscriptionSnapshot = {
   customerId?: string
   /** The Stripe customer's email, fetched only when no local customer is linked yet. */
   stripeCustomerEmail?: string
-  /** When the read started (see readStamp); an older read never overwrites a newer one. */
+  /** When the read started (see monotonicStamp); an older read never overwrites a newer one. */
   fetchedAt: Date
 }
 
@@ -28,23 +28,12 @@ export function idOf(value: string | { id?: string } | null | undefined): string
   return typeof value === 'string' ? value : value.id
 }
 
-let lastReadMs = 0
-
-/**
- * When a read starts, for ordering reads only (not domain time): the wall clock, forced strictly
- * increasing within the process, so a later read always compares newer even when the app clock
- * is offset, moved by tests, or coarse.
- */
-function readStamp(): Date {
-  lastReadMs = Math.max(Date.now(), lastReadMs + 1)
-  return new Date(lastReadMs)
-}
-
 export async function fetchSubscriptionSnapshot(
   deps: Deps,
   stripeSubscriptionId: string,
 ): Promise<SubscriptionSnapshot> {
-  const fetchedAt = readStamp()
+  // Orders reads of one subscription; not domain time (see monotonicStamp).
+  const fetchedAt = monotonicStamp()
   const subscription = await deps.stripe.subscriptions.retrieve(stripeSubscriptionId, {
     expand: ['latest_invoice'],
   })
@@ -52,7 +41,7 @@ export async function fetchSubscriptionSnapshot(
   const latestInvoice = latest && typeof latest !== 'string' ? latest : undefined
   const invoices = await listSubscriptionInvoices(deps, subscription)
   const stripeCustomerId = idOf(subscription.customer) as string
-  const local = await findCustomerByStripeId(deps.db, stripeCustomerId)
+  const local = await findCustomerForStripeId(deps.db, stripeCustomerId)
   const stripeCustomerEmail = local ? undefined : await fetchCustomerEmail(deps, stripeCustomerId)
   return {
     subscription,

@@ -8,17 +8,16 @@
  */
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
-import { newId } from '../../lib/ids.js'
-import { getPrice } from '../catalog/find.js'
-import type { CatalogPrice } from '../catalog/types.js'
-import { createCheckoutSession } from '../checkout/service.js'
-import { insertPendingCheckout, updatePendingCheckoutStatus } from '../checkout/repo.js'
-import { ensureStripeCustomer, findCustomer } from '../customers/customers.js'
+import type { CatalogPrice } from '../catalog/index.js'
+import { getPrice } from '../catalog/index.js'
 import {
-  findOpenSubscriptionCheckouts,
-  listLiveSubscriptionsInFamily,
-  listSubscriptionsOfCustomer,
-} from './repo.js'
+  createCheckoutSession,
+  listOpenCheckouts,
+  recordPendingCheckout,
+  setPendingCheckoutStatus,
+} from '../checkout/index.js'
+import { ensureStripeCustomer, findCustomer } from '../customers/index.js'
+import { listLiveSubscriptionsInFamily, listSubscriptionsOfCustomer } from './repo.js'
 
 export function familyOf(price: CatalogPrice): string {
   return price.family ?? price.productId
@@ -62,19 +61,13 @@ export async function startSubscriptionCheckout(
     },
   })
   if (!session.url) throw new AppError('STRIPE_UNAVAILABLE', { message: 'Checkout returned no URL.' })
-  const now = deps.clock.now()
-  await insertPendingCheckout(deps.db, {
-    id: newId('pco', now.getTime()),
-    stripe_checkout_session_id: session.id,
-    email: customer.email,
-    customer_id: customerId,
-    price_lookup_key: price.lookupKey,
-    quantity: 1,
+  await recordPendingCheckout(deps.db, session, {
     mode: 'subscription',
-    url: session.url,
-    status: 'open',
-    expires_at: new Date(session.expires_at * 1000).toISOString(),
-    created_at: now.toISOString(),
+    email: customer.email,
+    customerId,
+    price,
+    quantity: 1,
+    now: deps.clock.now(),
   })
   return { url: session.url, reused: false }
 }
@@ -86,7 +79,7 @@ async function reuseOrExpireOpenCheckouts(
   price: CatalogPrice,
 ): Promise<string | undefined> {
   const family = familyOf(price)
-  const open = await findOpenSubscriptionCheckouts(deps.db, customerId, deps.clock.now().toISOString())
+  const open = await listOpenCheckouts(deps.db, { customerId, mode: 'subscription', now: deps.clock.now() })
   for (const pending of open) {
     const other = getPriceOrUndefined(deps, pending.price_lookup_key)
     if (!other || familyOf(other) !== family) continue
@@ -96,7 +89,7 @@ async function reuseOrExpireOpenCheckouts(
     }
     if (session.status === 'open') await deps.stripe.checkout.sessions.expire(session.id)
     const status = session.status === 'complete' ? 'complete' : 'expired'
-    await updatePendingCheckoutStatus(deps.db, session.id, status)
+    await setPendingCheckoutStatus(deps.db, session.id, status)
     if (status === 'complete') throw new AppError('ALREADY_SUBSCRIBED', { details: { family } })
   }
   return undefined

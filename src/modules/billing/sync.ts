@@ -1,7 +1,8 @@
 /**
  * The one subscription sync. Every path (subscription and invoice webhooks, trial_will_end, the
  * entitlement summary, checkout completion, the success page) re-fetches the subscription from
- * Stripe outside any transaction, then applies the snapshot in one transaction: upsert the row,
+ * Stripe outside any transaction (`fetchSubscriptionSnapshot`), then applies the snapshot in the
+ * caller's transaction (`applySubscriptionSnapshot`): upsert the row,
  * its invoices, reconcile the grants, queue lifecycle mail. Convergent: an older read never
  * overwrites a newer one, and a terminal status (canceled, incomplete_expired) never reverts.
  * @module
@@ -10,10 +11,9 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { newId } from '../../lib/ids.js'
-import { findOrCreateCustomerByEmail } from '../customers/customers.js'
-import { findCustomerById, setStripeCustomerIdIfAbsent } from '../customers/repo.js'
-import { reconcileSubscriptionGrants } from '../entitlements/subscription-reconcile.js'
+import { findCustomer, findOrCreateCustomerByEmail, linkStripeCustomer } from '../customers/index.js'
 import { queueLifecycleMail } from './lifecycle-mail.js'
+import { reconcileSubscriptionGrants } from './reconcile-grants.js'
 import {
   findSubscriptionByStripeId,
   insertSubscriptionIfAbsent,
@@ -21,26 +21,14 @@ import {
   updateSubscription,
   upsertInvoice,
 } from './repo.js'
-import {
-  fetchSubscriptionSnapshot,
-  idOf,
-  invoiceSubscriptionId,
-  periodOf,
-  type SubscriptionSnapshot,
-} from './snapshot.js'
+import { idOf, invoiceSubscriptionId, periodOf, type SubscriptionSnapshot } from './snapshot.js'
 import type { NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
 
 const TERMINAL = new Set(['canceled', 'incomplete_expired'])
 
 export type SyncResult = { previous?: SubscriptionRow; current: SubscriptionRow; applied: boolean }
 
-/** Fetches the subscription from Stripe and applies it in its own transaction. */
-export async function syncSubscription(deps: Deps, stripeSubscriptionId: string): Promise<SyncResult> {
-  const snapshot = await fetchSubscriptionSnapshot(deps, stripeSubscriptionId)
-  return deps.db.transaction().execute((trx) => applySubscriptionSnapshot(deps, trx, snapshot))
-}
-
-/** Applies a fetched snapshot inside the caller's transaction (the inbox's, or syncSubscription's). */
+/** Applies a fetched snapshot inside the caller's transaction (the inbox's, or a route's). */
 export async function applySubscriptionSnapshot(
   deps: Deps,
   trx: Executor,
@@ -72,15 +60,15 @@ async function resolveCustomer(deps: Deps, trx: Executor, snapshot: Subscription
   const stripeCustomerId = idOf(snapshot.subscription.customer) as string
   const fromMetadata = snapshot.subscription.metadata?.tollgate_customer_id
   if (snapshot.customerId) return snapshot.customerId
-  if (fromMetadata && (await findCustomerById(trx, fromMetadata))) {
-    await setStripeCustomerIdIfAbsent(trx, fromMetadata, stripeCustomerId)
+  if (fromMetadata && (await findCustomer(trx, fromMetadata))) {
+    await linkStripeCustomer(trx, fromMetadata, stripeCustomerId)
     return fromMetadata
   }
   if (!snapshot.stripeCustomerEmail) {
     throw new Error(`Stripe customer ${stripeCustomerId} has no email and no Tollgate customer`)
   }
   const customer = await findOrCreateCustomerByEmail(trx, snapshot.stripeCustomerEmail, deps.clock.now())
-  await setStripeCustomerIdIfAbsent(trx, customer.id, stripeCustomerId)
+  await linkStripeCustomer(trx, customer.id, stripeCustomerId)
   return customer.id
 }
 

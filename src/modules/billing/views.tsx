@@ -1,6 +1,6 @@
 /** Pricing, account and subscription-success pages. Server-rendered; no JavaScript needed. */
 import { formatMoney } from '../../lib/money.js'
-import type { EntitlementView } from '../api-access/entitlements.js'
+import type { EntitlementView } from '../entitlements/index.js'
 import type { Plan } from './plans.js'
 import { intervalLabel } from './plans.js'
 import type { InvoiceRow, SubscriptionRow } from './table.js'

@@ -5,9 +5,8 @@
  */
 import { resolve } from 'node:path'
 import { parseMoney } from '../../lib/money.js'
-import type { Problem } from './load.js'
 import type { CatalogInput } from './schema.js'
-import type { Catalog, CatalogPrice, CatalogProduct } from './types.js'
+import type { Catalog, CatalogPrice, CatalogProduct, Problem } from './types.js'
 
 export function buildCatalog(
   input: CatalogInput,

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib'
+import { PDFDocument, rgb, StandardFonts } from 'pdf-lib'
 import type { Catalog, CatalogFile } from './types.js'
 
 /** Generates missing PDFs; returns the paths it wrote. */

@@ -8,7 +8,9 @@ import { dirname, relative, resolve } from 'node:path'
 import { type Document, LineCounter, parseDocument } from 'yaml'
 import { buildCatalog } from './build.js'
 import { CatalogInput } from './schema.js'
-import type { Catalog } from './types.js'
+import type { Catalog, Problem } from './types.js'
+
+export type { Problem } from './types.js'
 
 export class CatalogError extends Error {
   readonly problems: readonly string[]
@@ -18,8 +20,6 @@ export class CatalogError extends Error {
     this.problems = problems
   }
 }
-
-export type Problem = { path: (string | number)[]; message: string }
 
 export function loadCatalog(path: string): Catalog {
   const absolute = resolve(path)

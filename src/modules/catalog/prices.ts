@@ -3,13 +3,14 @@
  * lookup key; only the Stripe call site needs the id.
  * @module
  */
-import type { Deps } from '../../deps.js'
+
 import { AppError } from '../../lib/errors.js'
+import type { CatalogContext } from './context.js'
 import { findPrice, getPrice } from './find.js'
 import { findCatalogPrice, findCatalogPriceByStripeId } from './repo.js'
 import type { CatalogPrice } from './types.js'
 
-export async function resolveStripePriceId(deps: Deps, lookupKey: string): Promise<string> {
+export async function resolveStripePriceId(deps: CatalogContext, lookupKey: string): Promise<string> {
   getPrice(deps.catalog, lookupKey)
   const row = await findCatalogPrice(deps.db, lookupKey)
   if (row) return row.stripe_price_id
@@ -26,7 +27,7 @@ export async function resolveStripePriceId(deps: Deps, lookupKey: string): Promi
  * when it is not one of ours. Old ids replaced by a sync still resolve through Stripe's lookup key.
  */
 export async function findCatalogPriceForStripeId(
-  deps: Deps,
+  deps: CatalogContext,
   stripePriceId: string,
 ): Promise<CatalogPrice | undefined> {
   const row = await findCatalogPriceByStripeId(deps.db, stripePriceId)

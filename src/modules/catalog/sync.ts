@@ -6,8 +6,8 @@
  * @module
  */
 import Stripe from 'stripe'
-import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
+import type { CatalogContext } from './context.js'
 import { upsertCatalogPrice } from './repo.js'
 import { type FeatureAction, syncFeatures, syncProductFeatures } from './sync-features.js'
 import type { CatalogPrice, CatalogProduct } from './types.js'
@@ -30,7 +30,10 @@ export type SyncPlan = { dryRun: boolean; actions: SyncAction[]; changes: number
 
 export const PRODUCT_METADATA_KEY = 'tollgate_product_id'
 
-export async function syncCatalog(deps: Deps, options: { dryRun?: boolean } = {}): Promise<SyncPlan> {
+export async function syncCatalog(
+  deps: CatalogContext,
+  options: { dryRun?: boolean } = {},
+): Promise<SyncPlan> {
   const dryRun = options.dryRun ?? false
   const actions: SyncAction[] = []
   const remote = await listTollgateProducts(deps.stripe)
@@ -64,7 +67,7 @@ export async function syncCatalog(deps: Deps, options: { dryRun?: boolean } = {}
  * the step is skipped and says so in the plan.
  */
 async function syncFeaturesIfAvailable(
-  deps: Deps,
+  deps: CatalogContext,
   dryRun: boolean,
   actions: SyncAction[],
 ): Promise<Map<string, string> | undefined> {
@@ -218,7 +221,7 @@ function priceParams(price: CatalogPrice, productId: string, transfer: boolean):
 }
 
 async function recordPrice(
-  deps: Deps,
+  deps: CatalogContext,
   price: CatalogPrice,
   product: Stripe.Product,
   stripePrice: Stripe.Price,

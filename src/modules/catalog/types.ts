@@ -61,3 +61,6 @@ export type Catalog = {
   prices: CatalogPrice[]
   pages: CatalogPage[]
 }
+
+/** One thing wrong with a catalog file, at a path inside it (reported with line and column). */
+export type Problem = { path: (string | number)[]; message: string }

@@ -4,13 +4,14 @@
  * cancel page and recovery of missed webhooks from GET /v1/events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { DIALECTS } from '../../../test/dialects.js'
-import { buyAndPay, eventually, settle, startCheckout } from '../orders/testing.js'
+import { createTestApp, type TestApp } from '../../../test/harness.js'
+import { EVENT_HANDLERS } from '../../event-handlers.js'
 import { findOrderBySessionId } from '../orders/repo.js'
+import { buyAndPay, eventually, settle, startCheckout } from '../orders/testing.js'
+import { processInboxNow } from '../webhooks/inbox.js'
 import { recoverMissedEvents } from '../webhooks/recover.js'
 import { findPendingCheckout } from './repo.js'
-import { processInboxNow } from '../webhooks/inbox.js'
 
 const OTHER_SITE = 'http://static.example:8080'
 
@@ -145,10 +146,10 @@ describe.each(DIALECTS)('checkout on %s', (dialect) => {
     } finally {
       t.emulator.faults.clear()
     }
-    await processInboxNow(t.deps)
+    await processInboxNow(t.deps, EVENT_HANDLERS)
     expect(await findOrderBySessionId(t.deps.db, sessionId)).toBeUndefined()
     expect(await recoverMissedEvents(t.deps)).toBeGreaterThan(0)
-    await processInboxNow(t.deps)
+    await processInboxNow(t.deps, EVENT_HANDLERS)
     const order = await eventually(() => findOrderBySessionId(t.deps.db, sessionId))
     expect(order).toMatchObject({ price_lookup_key: 'workshop-notes' })
     expect(await recoverMissedEvents(t.deps)).toBe(0)

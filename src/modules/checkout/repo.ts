@@ -79,3 +79,18 @@ export async function findLatestCheckout(
     .orderBy('id', 'desc')
     .executeTakeFirst()
 }
+
+/** A customer's recorded sessions of one mode that are open and not expired at `nowIso`. */
+export async function listOpenCheckoutsOfCustomer(
+  db: Executor,
+  input: { customerId: string; mode: PendingCheckoutTable['mode']; nowIso: string },
+): Promise<PendingCheckoutRow[]> {
+  return db
+    .selectFrom('pending_checkouts')
+    .selectAll()
+    .where('customer_id', '=', input.customerId)
+    .where('mode', '=', input.mode)
+    .where('status', '=', 'open')
+    .where('expires_at', '>', input.nowIso)
+    .execute()
+}

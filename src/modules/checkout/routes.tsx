@@ -1,6 +1,6 @@
 /**
  * `POST /checkout` (form), `POST /api/checkout-sessions` (JSON, CORS for CORS_ORIGINS),
- * `GET /tollgate.js`, `GET /checkout/success`, `GET /checkout/cancel`.
+ * `GET /tollgate.js`, `GET /checkout/cancel` (the return from a paid Checkout is the orders module's).
  * @module
  */
 import { Hono } from 'hono'
@@ -10,18 +10,9 @@ import type { AppEnv } from '../../http/env.js'
 import { validate } from '../../http/validate.js'
 import { isAppError } from '../../lib/errors.js'
 import { renderPage } from '../../web/layout.js'
-import { findProduct } from '../catalog/find.js'
 import { BUY_BUTTON_SCRIPT } from './buy-button.js'
 import { startOneTimeCheckout } from './service.js'
-import { handleCheckoutReturn } from './success.js'
-import {
-  AlreadyOwnedPage,
-  CancelPage,
-  NotPaidPage,
-  PaymentFailedPage,
-  ProcessingPage,
-  SuccessPage,
-} from './views.js'
+import { AlreadyOwnedPage, CancelPage } from './views.js'
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
@@ -76,37 +67,5 @@ export const checkoutRoutes = new Hono<AppEnv>()
   .get('/tollgate.js', (c) => {
     c.header('Cache-Control', 'public, max-age=300')
     return c.body(BUY_BUTTON_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' })
-  })
-  .get('/checkout/success', async (c) => {
-    const sessionId = c.req.query('session_id') ?? ''
-    if (!/^cs_[A-Za-z0-9_]{4,200}$/.test(sessionId)) return c.redirect('/', 303)
-    const result = await handleCheckoutReturn(c, sessionId)
-    if (result.kind === 'processing') {
-      c.header('Refresh', '3')
-      return renderPage(c, { title: 'Payment processing' }, <ProcessingPage />)
-    }
-    if (result.kind === 'failed') {
-      return renderPage(c, { title: 'Payment failed' }, <PaymentFailedPage />)
-    }
-    if (result.kind === 'unpaid') {
-      return renderPage(
-        c,
-        { title: 'Payment not completed' },
-        <NotPaidPage checkoutUrl={result.checkoutUrl} />,
-      )
-    }
-    if (result.kind === 'other') return c.redirect('/account', 303)
-    const product = findProduct(c.get('deps').catalog, result.order.product_id)
-    const signedIn = result.token !== undefined || c.get('customer')?.id === result.order.customer_id
-    c.header('Cache-Control', 'no-store')
-    return renderPage(
-      c,
-      { title: 'Thank you' },
-      <SuccessPage
-        productName={product?.name ?? result.order.product_id}
-        token={result.token}
-        signedIn={signedIn}
-      />,
-    )
   })
   .get('/checkout/cancel', (c) => renderPage(c, { title: 'Checkout canceled' }, <CancelPage />))

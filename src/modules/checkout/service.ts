@@ -10,18 +10,17 @@ import Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
-import { featuresOfProduct, getPrice, productOfPrice } from '../catalog/find.js'
-import { resolveStripePriceId } from '../catalog/prices.js'
-import type { CatalogPrice } from '../catalog/types.js'
-import { findCustomer, findCustomerForEmail, normalizeEmail } from '../customers/customers.js'
-import { checkAccess } from '../entitlements/access.js'
+import type { CatalogPrice } from '../catalog/index.js'
+import { featuresOfProduct, getPrice, productOfPrice, resolveStripePriceId } from '../catalog/index.js'
+import { findCustomer, findCustomerForEmail, normalizeEmail } from '../customers/index.js'
+import { checkAccess } from '../entitlements/index.js'
 import { writeCheckoutMetadata } from './metadata.js'
 import { checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
+import { recordPendingCheckout } from './pending.js'
 import {
   findLatestCheckout,
   findOpenCheckout,
   findProcessingCheckout,
-  insertPendingCheckout,
   updatePendingCheckoutStatus,
 } from './repo.js'
 
@@ -117,11 +116,13 @@ export async function startOneTimeCheckout(deps: Deps, input: OneTimeCheckoutInp
       customerId: buyer?.id,
     }),
   })
-  await recordPendingCheckout(deps, session, {
+  await recordPendingCheckout(deps.db, session, {
+    mode: 'payment',
     email,
     customerId: buyer?.id,
     price,
     quantity: input.quantity,
+    now: deps.clock.now(),
   })
   if (!session.url) throw new AppError('STRIPE_UNAVAILABLE', { message: 'Checkout returned no URL.' })
   return { id: session.id, url: session.url, reused: false }
@@ -186,29 +187,6 @@ function retrieveForStore(deps: Deps, sessionId: string): Promise<Stripe.Checkou
   return retrieveCheckoutWithPayment(deps.stripe, sessionId).catch((err) => {
     throw asAppError(err)
   })
-}
-
-async function recordPendingCheckout(
-  deps: Deps,
-  session: Stripe.Checkout.Session,
-  input: { email: string | undefined; customerId: string | undefined; price: CatalogPrice; quantity: number },
-): Promise<void> {
-  const now = deps.clock.now()
-  await deps.db.transaction().execute((trx) =>
-    insertPendingCheckout(trx, {
-      id: newId('pco', now.getTime()),
-      stripe_checkout_session_id: session.id,
-      email: input.email ?? null,
-      customer_id: input.customerId ?? null,
-      price_lookup_key: input.price.lookupKey,
-      quantity: input.quantity,
-      mode: 'payment',
-      url: session.url,
-      status: 'open',
-      expires_at: new Date(session.expires_at * 1000).toISOString(),
-      created_at: now.toISOString(),
-    }),
-  )
 }
 
 /**

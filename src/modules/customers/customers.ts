@@ -9,6 +9,7 @@ import { newId } from '../../lib/ids.js'
 import {
   findCustomerByEmail,
   findCustomerById,
+  findCustomerByStripeId,
   insertCustomerIfAbsent,
   setStripeCustomerIdIfAbsent,
 } from './repo.js'
@@ -40,7 +41,7 @@ export function normalizeEmail(email: string): string {
 export async function findOrCreateCustomerByEmail(
   trx: Executor,
   email: string,
-  now: Date = new Date(),
+  now: Date,
 ): Promise<Customer> {
   const normalized = normalizeEmail(email)
   const existing = await findCustomerByEmail(trx, normalized)
@@ -60,6 +61,23 @@ export async function findOrCreateCustomerByEmail(
 export async function findCustomer(db: Executor, id: string): Promise<Customer | undefined> {
   const row = await findCustomerById(db, id)
   return row ? toCustomer(row) : undefined
+}
+
+export async function findCustomerForStripeId(
+  db: Executor,
+  stripeCustomerId: string,
+): Promise<Customer | undefined> {
+  const row = await findCustomerByStripeId(db, stripeCustomerId)
+  return row ? toCustomer(row) : undefined
+}
+
+/** Links our customer to a Stripe customer unless already linked; returns the id that is stored. */
+export function linkStripeCustomer(
+  db: Executor,
+  customerId: string,
+  stripeCustomerId: string,
+): Promise<string | null> {
+  return setStripeCustomerIdIfAbsent(db, customerId, stripeCustomerId)
 }
 
 export async function findCustomerForEmail(db: Executor, email: string): Promise<Customer | undefined> {

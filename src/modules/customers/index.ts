@@ -1,6 +1,8 @@
 /**
- * Customers and sign-in: one customer per email, database sessions, access tokens shown once,
- * single-use sign-in links. Other modules use the exports below.
+ * Customers and signing in: one customer per email (however it was created), linked lazily to a
+ * Stripe customer; database sessions behind an HttpOnly cookie; access tokens shown once;
+ * single-use emailed sign-in links; the password hash and signing out everywhere (used by
+ * accounts). Other modules use the exports below.
  * @module
  */
 export { issueAccessToken, verifyAccessToken } from './access-tokens.js'
@@ -9,9 +11,17 @@ export {
   ensureStripeCustomer,
   findCustomer,
   findCustomerForEmail,
+  findCustomerForStripeId,
   findOrCreateCustomerByEmail,
+  linkStripeCustomer,
   normalizeEmail,
 } from './customers.js'
+export {
+  deleteSessionsOfCustomer as signOutEverywhere,
+  findPasswordHash,
+  pruneExpiredAuth,
+  setPasswordHash,
+} from './repo.js'
 export { customerRoutes } from './routes.js'
 export { findSessionCustomer, signIn, signOut } from './sessions.js'
 export { redeemSignInLink, sendSignInLink } from './sign-in-links.js'

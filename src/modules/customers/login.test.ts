@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAgent, createTestDeps, testConfig, type TestDeps } from '../../../test/harness.js'
 import { DIALECTS } from '../../../test/dialects.js'
+import { createAgent, createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import { createManualClock } from '../../lib/clock.js'
 import { listDevMail } from '../mail/outbox.js'
@@ -24,7 +24,7 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
   })
 
   async function customerWithToken(email: string): Promise<string> {
-    const customer = await findOrCreateCustomerByEmail(t.deps.db, email)
+    const customer = await findOrCreateCustomerByEmail(t.deps.db, email, t.deps.clock.now())
     return issueAccessToken(t.deps.db, { customerId: customer.id, now: new Date() })
   }
 

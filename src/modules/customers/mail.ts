@@ -1,10 +1,8 @@
-import { escapeHtml, mailFrame, registerMailTemplate } from '../mail/templates.js'
+import { defineMailTemplate, escapeHtml, mailFrame } from '../mail/index.js'
 
 export type LoginLinkMail = { url: string; minutes: number }
 
-export const LOGIN_LINK_TEMPLATE = 'login-link'
-
-registerMailTemplate<LoginLinkMail>(LOGIN_LINK_TEMPLATE, (data) => ({
+export const LOGIN_LINK_TEMPLATE = defineMailTemplate<LoginLinkMail>('login-link', (data) => ({
   subject: 'Your Tollgate sign-in link',
   text: `Sign in to Tollgate with this link (valid for ${data.minutes} minutes, once):\n\n${data.url}\n\nIf you did not ask for it, ignore this email.`,
   html: mailFrame(

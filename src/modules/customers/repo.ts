@@ -116,11 +116,34 @@ export async function consumeSignInLink(
   return row?.customer_id
 }
 
-/** Deletes expired sessions and used or expired sign-in links; housekeeping. */
-export async function pruneExpiredAuth(db: Executor, nowIso: string): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute()
-  await db
+/** Deletes expired sessions and used or expired sign-in links; housekeeping for the prune job. */
+export async function pruneExpiredAuth(db: Executor, nowIso: string): Promise<number> {
+  const sessions = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst()
+  const links = await db
     .deleteFrom('sign_in_links')
     .where((eb) => eb.or([eb('expires_at', '<=', nowIso), eb('used_at', 'is not', null)]))
+    .executeTakeFirst()
+  return Number(sessions.numDeletedRows) + Number(links.numDeletedRows)
+}
+
+export async function findPasswordHash(db: Executor, customerId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('customers')
+    .select('password_hash')
+    .where('id', '=', customerId)
+    .executeTakeFirst()
+  return row?.password_hash ?? null
+}
+
+export async function setPasswordHash(db: Executor, customerId: string, passwordHash: string): Promise<void> {
+  await db
+    .updateTable('customers')
+    .set({ password_hash: passwordHash })
+    .where('id', '=', customerId)
     .execute()
+}
+
+/** Signs the customer out everywhere (after a password change). */
+export async function deleteSessionsOfCustomer(db: Executor, customerId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('customer_id', '=', customerId).execute()
 }

@@ -3,14 +3,15 @@
  * per email; the CSRF origin check in app.ts covers every form post here.
  * @module
  */
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import type { Deps } from '../../deps.js'
+import { clientIp } from '../../http/client-ip.js'
 import type { AppEnv } from '../../http/env.js'
+import { clearRateLimit, enforceRateLimit } from '../../http/rate-limit.js'
+import { safeNext } from '../../http/safe-redirect.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
-import { clearRateLimit, enforceRateLimit } from '../../lib/rate-limit.js'
 import { renderPage } from '../../web/layout.js'
 import { verifyAccessToken } from './access-tokens.js'
 import { findCustomerForEmail, normalizeEmail } from './customers.js'
@@ -80,19 +81,4 @@ export const customerRoutes = new Hono<AppEnv>()
 async function limitLogin(c: Context<AppEnv>, deps: Deps, email: string): Promise<void> {
   await enforceRateLimit(deps.db, deps.clock, `login:ip:${clientIp(c)}`, LOGIN_LIMITS.perIp)
   await enforceRateLimit(deps.db, deps.clock, `login:email:${email}`, LOGIN_LIMITS.perEmail)
-}
-
-/** The socket's address (a proxy in front should be configured to pass the client's address). */
-export function clientIp(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown' // in-memory requests (tests) have no socket
-  }
-}
-
-/** Only same-site paths, so `next` cannot send a freshly signed-in buyer elsewhere. */
-export function safeNext(next: string | undefined): string | undefined {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return undefined
-  return next
 }

@@ -7,7 +7,7 @@ import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { newId } from '../../lib/ids.js'
 import { generateToken, hashToken } from '../../lib/tokens.js'
-import { enqueueMail } from '../mail/outbox.js'
+import { enqueueMail } from '../mail/index.js'
 import { LOGIN_LINK_TEMPLATE, type LoginLinkMail } from './mail.js'
 import { consumeSignInLink, insertSignInLink } from './repo.js'
 
@@ -32,7 +32,7 @@ export async function sendSignInLink(
     url: `${deps.config.publicUrl}/login/link?token=${encodeURIComponent(token)}`,
     minutes: SIGN_IN_LINK_MINUTES,
   }
-  await enqueueMail(trx, { to: customer.email, template: LOGIN_LINK_TEMPLATE, data }, deps.clock)
+  await enqueueMail(trx, { to: customer.email, template: LOGIN_LINK_TEMPLATE, data }, deps.clock.now())
 }
 
 /** Uses up a link; returns its customer id, or undefined when unknown, used or expired. */

@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Agent, createTestApp, type TestApp } from '../../../test/harness.js'
 import { DIALECTS } from '../../../test/dialects.js'
-import { findCatalogFile } from './files.js'
+import { type Agent, createTestApp, type TestApp } from '../../../test/harness.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
 import { findOrderBySessionId } from '../orders/repo.js'
 import { buyAndPay, settle, tokenFrom } from '../orders/testing.js'
+import { findCatalogFile } from './files.js'
 
 describe.each(DIALECTS)('delivery on %s', (dialect) => {
   let t: TestApp

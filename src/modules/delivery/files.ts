@@ -1,4 +1,4 @@
-import type { Catalog, CatalogFile, CatalogProduct } from '../catalog/types.js'
+import type { Catalog, CatalogFile, CatalogProduct } from '../catalog/index.js'
 
 export type ProductFile = { file: CatalogFile; product: CatalogProduct }
 

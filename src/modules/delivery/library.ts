@@ -1,7 +1,6 @@
 /** What the library page shows: every catalog file the customer ever held, with its access state. */
 import type { Deps } from '../../deps.js'
-import { decideAccess } from '../entitlements/access.js'
-import { listGrantsOfCustomer } from '../entitlements/repo.js'
+import { decideAccess, listGrants } from '../entitlements/index.js'
 import { listCatalogFiles, type ProductFile } from './files.js'
 
 export type LibraryItem = ProductFile & {
@@ -13,7 +12,7 @@ export type LibraryItem = ProductFile & {
 }
 
 export async function listLibrary(deps: Deps, customerId: string): Promise<LibraryItem[]> {
-  const grants = await listGrantsOfCustomer(deps.db, customerId)
+  const grants = await listGrants(deps.db, customerId)
   const now = deps.clock.now()
   const items: LibraryItem[] = []
   for (const entry of listCatalogFiles(deps.catalog)) {

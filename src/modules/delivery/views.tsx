@@ -1,4 +1,4 @@
-import { BuyForm } from '../checkout/buy-form.js'
+import { BuyForm } from '../../web/buy-form.js'
 import type { LibraryItem } from './library.js'
 
 function formatDate(date: Date): string {

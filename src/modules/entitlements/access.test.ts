@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { DIALECTS } from '../../../test/dialects.js'
+import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { findOrCreateCustomerByEmail } from '../customers/customers.js'
 import { checkAccess } from './access.js'
 import { grantFeature, revokeGrantsBySource } from './grants.js'
@@ -58,7 +58,7 @@ describe.each(DIALECTS)('entitlements on %s', (dialect) => {
   it('one customer per email, whatever the case or concurrency', async () => {
     const made = await Promise.all(
       ['Same@Example.com', 'same@example.com ', 'SAME@example.com'].map((e) =>
-        t.deps.db.transaction().execute((trx) => findOrCreateCustomerByEmail(trx, e)),
+        t.deps.db.transaction().execute((trx) => findOrCreateCustomerByEmail(trx, e, t.deps.clock.now())),
       ),
     )
     expect(new Set(made.map((c) => c.id)).size).toBe(1)

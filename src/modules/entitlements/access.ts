@@ -4,9 +4,9 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
+import type { GrantSource } from './grants.js'
 import { listGrantsOfFeature } from './repo.js'
 import type { GrantRow } from './table.js'
-import type { GrantSource } from './grants.js'
 
 export type AccessDecision = {
   allowed: boolean

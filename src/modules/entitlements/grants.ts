@@ -6,8 +6,18 @@
  */
 import type { Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
-import { findLiveGrantFromSource, insertGrant, revokeGrantsOfSource, updateGrantWindow } from './repo.js'
-import type { GrantSourceType } from './table.js'
+import {
+  findLiveGrantFromSource,
+  insertGrant,
+  listGrantsOfCustomer,
+  listGrantsOfSource,
+  listManuallyRevokedFeatures,
+  revokeGrantsOfSource,
+  revokeLiveGrantsOfFeature,
+  setGrantReason,
+  updateGrantWindow,
+} from './repo.js'
+import type { GrantRow, GrantSourceType } from './table.js'
 
 export type GrantSource = { type: GrantSourceType; id: string }
 
@@ -32,6 +42,8 @@ export async function grantFeature(trx: Executor, input: GrantInput): Promise<st
     if (live.starts_at !== startsAt || live.ends_at !== endsAt) {
       await updateGrantWindow(trx, live.id, { startsAt, endsAt })
     }
+    // The reason follows the source's state (a subscription's `trialing` becomes `active`).
+    if (input.reason !== undefined) await setGrantReason(trx, live.id, input.reason)
     return live.id
   }
   const id = newId('grt', input.now.getTime())
@@ -61,4 +73,35 @@ export async function revokeGrantsBySource(
     reason: options.reason,
     ...(options.feature !== undefined ? { feature: options.feature } : {}),
   })
+}
+
+/** Ends every live grant of one feature for a customer, whatever its source (an owner's revoke). */
+export function revokeFeature(
+  trx: Executor,
+  input: { customerId: string; feature: string; now: Date; reason: string },
+): Promise<number> {
+  return revokeLiveGrantsOfFeature(trx, {
+    customerId: input.customerId,
+    feature: input.feature,
+    revokedAt: input.now.toISOString(),
+    reason: input.reason,
+  })
+}
+
+/** Features of a source that the owner revoked by hand: reconciliation leaves them revoked. */
+export function listFeaturesRevokedByHand(
+  db: Executor,
+  source: { type: 'subscription'; id: string },
+): Promise<string[]> {
+  return listManuallyRevokedFeatures(db, source)
+}
+
+/** Every grant a customer holds or held, oldest first. */
+export function listGrants(db: Executor, customerId: string): Promise<GrantRow[]> {
+  return listGrantsOfCustomer(db, customerId)
+}
+
+/** Every grant that came from one source (an order, a subscription). */
+export function listGrantsFrom(db: Executor, source: GrantSource): Promise<GrantRow[]> {
+  return listGrantsOfSource(db, source)
 }

@@ -1,11 +1,21 @@
 /**
- * Entitlements: everything a customer may use is a feature key, held through grants from orders,
- * subscriptions or manual grants (see docs/ARCHITECTURE.md). Access checks read only local state.
- * Subscription reconciliation lives beside this in `subscription-*.ts` (APP-SUBSCRIPTIONS).
+ * Entitlements: everything a customer may use is a feature key, held through grants from an
+ * order, a subscription or the owner's hand, each with a window (see docs/ARCHITECTURE.md). Access
+ * is decided from these local grants only, never by asking Stripe. Sources above this module
+ * (orders, billing, members) grant and revoke through the functions below.
  * @module
  */
 export { type AccessDecision, checkAccess, decideAccess } from './access.js'
-export { type GrantInput, type GrantSource, grantFeature, revokeGrantsBySource } from './grants.js'
-export { listGrantsOfCustomer, listGrantsOfSource } from './repo.js'
+export {
+  type GrantInput,
+  type GrantSource,
+  grantFeature,
+  listFeaturesRevokedByHand,
+  listGrants,
+  listGrantsFrom,
+  revokeFeature,
+  revokeGrantsBySource,
+} from './grants.js'
+export { type EntitlementView, listEntitlements } from './list.js'
 export { loginPath, renderNoAccess, requireFeature } from './require-feature.js'
 export type { GrantRow, GrantSourceType } from './table.js'

@@ -5,9 +5,9 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../../http/env.js'
+import { BuyForm } from '../../web/buy-form.js'
 import { renderPage } from '../../web/layout.js'
-import { featuresOfProduct } from '../catalog/find.js'
-import { BuyForm } from '../checkout/buy-form.js'
+import { featuresOfProduct } from '../catalog/index.js'
 import { type AccessDecision, checkAccess } from './access.js'
 
 export function requireFeature(feature: string): MiddlewareHandler<AppEnv> {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DIALECTS } from '../../../test/dialects.js'
+import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import { createManualClock } from '../../lib/clock.js'
-import { createTestDeps, type TestDeps } from '../../../test/harness.js'
-import { DIALECTS } from '../../../test/dialects.js'
-import type { Mailer, OutgoingMail } from './mailer.js'
+import type { Mailer, OutgoingMail } from '../../lib/mailer.js'
 import { enqueueMail, listDevMail } from './outbox.js'
-import { escapeHtml, mailFrame, registerMailTemplate } from './templates.js'
+import { defineMailTemplate, escapeHtml, mailFrame } from './templates.js'
 import { MAX_ATTEMPTS, retryDelayMs, sendDueMail } from './worker.js'
 
-registerMailTemplate('test-hello', (data: { name: string }) => ({
+const HELLO = defineMailTemplate('test-hello', (data: { name: string }) => ({
   subject: `Hello ${data.name}`,
   text: `Hi ${data.name}, your library: https://shop.example/library`,
   html: mailFrame(`<p>Hi ${escapeHtml(data.name)}</p>`),
@@ -41,11 +41,11 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
     await db
       .transaction()
       .execute((trx) =>
-        enqueueMail(trx, { to: 'Ann@Example.com', template: 'test-hello', data: { name: 'Ann' } }),
+        enqueueMail(trx, { to: 'Ann@Example.com', template: HELLO, data: { name: 'Ann' } }, clock.now()),
       )
     await expect(
       db.transaction().execute(async (trx) => {
-        await enqueueMail(trx, { to: 'bob@example.com', template: 'test-hello', data: { name: 'Bob' } })
+        await enqueueMail(trx, { to: 'bob@example.com', template: HELLO, data: { name: 'Bob' } }, clock.now())
         throw new Error('business rule failed')
       }),
     ).rejects.toThrow('business rule failed')
@@ -60,12 +60,17 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
     expect(await listDevMail(db, 'bob@example.com')).toEqual([])
   })
 
-  it('refuses an unknown template inside the transaction', async () => {
+  it('a template that fails to render fails the caller’s transaction, leaving nothing queued', async () => {
+    const broken = defineMailTemplate('test-broken', (): never => {
+      throw new Error('template bug')
+    })
     await expect(
-      t.deps.db
-        .transaction()
-        .execute((trx) => enqueueMail(trx, { to: 'x@example.com', template: 'nope', data: {} })),
-    ).rejects.toMatchObject({ code: 'MAIL_TEMPLATE_NOT_FOUND' })
+      t.deps.db.transaction().execute(async (trx) => {
+        await enqueueMail(trx, { to: 'ok@example.com', template: HELLO, data: { name: 'Ok' } }, clock.now())
+        await enqueueMail(trx, { to: 'x@example.com', template: broken, data: {} }, clock.now())
+      }),
+    ).rejects.toThrow('template bug')
+    expect(await listDevMail(t.deps.db, 'ok@example.com')).toEqual([])
   })
 
   it('sends through the dev mailbox and marks rows sent', async () => {
@@ -78,7 +83,7 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
   it('retries a failed send with back-off, then delivers once', async () => {
     const mailer = flakyMailer(2)
     const deps = { ...t.deps, mail: mailer }
-    await enqueueMail(deps.db, { to: 'cy@example.com', template: 'test-hello', data: { name: 'Cy' } }, clock)
+    await enqueueMail(deps.db, { to: 'cy@example.com', template: HELLO, data: { name: 'Cy' } }, clock.now())
     await sendDueMail(deps)
     const row = () =>
       deps.db
@@ -100,11 +105,7 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
 
   it('gives up after MAX_ATTEMPTS', async () => {
     const deps = { ...t.deps, mail: flakyMailer(Number.POSITIVE_INFINITY) }
-    await enqueueMail(
-      deps.db,
-      { to: 'dee@example.com', template: 'test-hello', data: { name: 'Dee' } },
-      clock,
-    )
+    await enqueueMail(deps.db, { to: 'dee@example.com', template: HELLO, data: { name: 'Dee' } }, clock.now())
     for (let i = 0; i < MAX_ATTEMPTS + 2; i++) {
       await sendDueMail(deps)
       clock.advance(retryDelayMs(MAX_ATTEMPTS))
@@ -130,7 +131,11 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
     await deps.db
       .transaction()
       .execute((trx) =>
-        enqueueMail(trx, { to: 'secret@example.com', template: 'test-hello', data: { name: 'tok_SECRET' } }),
+        enqueueMail(
+          trx,
+          { to: 'secret@example.com', template: HELLO, data: { name: 'tok_SECRET' } },
+          clock.now(),
+        ),
       )
     await sendDueMail(deps)
     expect(smtp.sent.map((m) => m.text)).toEqual([

@@ -4,13 +4,12 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
-import type { Clock } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
-import { listOutboxMail } from './repo.js'
-import { insertOutboxMail } from './repo.js'
-import { renderMail } from './templates.js'
+import { insertOutboxMail, listOutboxMail } from './repo.js'
+import type { MailTemplate } from './templates.js'
 
-export type MailRequest = { to: string; template: string; data: Record<string, unknown> }
+/** One email to queue: the template and its data (kept as JSON on the row). */
+export type MailRequest<Data extends object> = { to: string; template: MailTemplate<Data>; data: Data }
 
 export type DevMail = {
   id: string
@@ -25,14 +24,18 @@ export type DevMail = {
 }
 
 /** Queues one email; pass the open transaction (`trx`). Returns the outbox id (`msg_…`). */
-export async function enqueueMail(trx: Executor, mail: MailRequest, clock?: Clock): Promise<string> {
-  const rendered = renderMail(mail.template, mail.data)
-  const now = (clock?.now() ?? new Date()).toISOString()
-  const id = newId('msg')
+export async function enqueueMail<Data extends object>(
+  trx: Executor,
+  mail: MailRequest<Data>,
+  at: Date,
+): Promise<string> {
+  const rendered = mail.template.render(mail.data)
+  const now = at.toISOString()
+  const id = newId('msg', at.getTime())
   await insertOutboxMail(trx, {
     id,
     to_address: mail.to.trim().toLowerCase(),
-    template: mail.template,
+    template: mail.template.name,
     data: JSON.stringify(mail.data),
     subject: rendered.subject,
     text_body: rendered.text,

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
-import { AppError } from '../../lib/errors.js'
 import type { AppEnv } from '../../http/env.js'
+import { AppError } from '../../lib/errors.js'
 import { renderPage } from '../../web/layout.js'
 import { type DevMail, listDevMail } from './outbox.js'
 

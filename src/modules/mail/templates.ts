@@ -1,29 +1,21 @@
 /**
- * Mail templates: small functions from data to `{ subject, text, html }`, registered by name.
- * Modules register their own at import time (`registerMailTemplate('order-confirmation', fn)`)
- * and enqueue by name; rendering happens when the mail is enqueued, so a bad template fails the
- * caller's transaction instead of a worker later.
+ * Mail templates: small functions from data to `{ subject, text, html }` with a name. Each module
+ * defines its own (`defineMailTemplate('order-confirmation', fn)`) and passes the template itself
+ * to `enqueueMail`; there is no registry. Rendering happens when the mail is enqueued, so a bad
+ * template fails the caller's transaction instead of a worker later.
  * @module
  */
-import { AppError } from '../../lib/errors.js'
 
 export type RenderedMail = { subject: string; text: string; html: string }
-// biome-ignore lint/suspicious/noExplicitAny: each template narrows its own data type
-export type MailTemplate<Data = any> = (data: Data) => RenderedMail
 
-const templates = new Map<string, MailTemplate>()
+/** A named template: the name is stored on the outbox row, the render function runs at enqueue. */
+export type MailTemplate<Data> = { readonly name: string; render(data: Data): RenderedMail }
 
-export function registerMailTemplate<Data>(name: string, template: MailTemplate<Data>): void {
-  if (templates.has(name) && templates.get(name) !== template) {
-    throw new Error(`Mail template "${name}" is registered twice`)
-  }
-  templates.set(name, template)
-}
-
-export function renderMail(name: string, data: unknown): RenderedMail {
-  const template = templates.get(name)
-  if (!template) throw new AppError('MAIL_TEMPLATE_NOT_FOUND', { details: { template: name } })
-  return template(data)
+export function defineMailTemplate<Data>(
+  name: string,
+  render: (data: Data) => RenderedMail,
+): MailTemplate<Data> {
+  return { name, render }
 }
 
 /** Escapes text for the HTML part of a template. */

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Deps } from '../../deps.js'
-import type { MailOutboxRow } from './table.js'
 import { claimMail, listDueMail, updatePendingMail } from './repo.js'
+import type { MailOutboxRow } from './table.js'
 
 export const MAX_ATTEMPTS = 8
 const BATCH = 20

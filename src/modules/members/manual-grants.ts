@@ -5,53 +5,53 @@
  * reconciliation leaves a manually revoked feature revoked.
  * @module
  */
+import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
-import { featuresOfProduct } from '../catalog/find.js'
-import type { Catalog } from '../catalog/types.js'
-import { findCustomerForEmail, findOrCreateCustomerByEmail } from '../customers/customers.js'
-import { grantFeature } from '../entitlements/grants.js'
-import { revokeLiveGrantsOfFeature } from '../entitlements/subscription-repo.js'
+import type { Catalog } from '../catalog/index.js'
+import { featuresOfProduct } from '../catalog/index.js'
+import { findCustomerForEmail, findOrCreateCustomerByEmail } from '../customers/index.js'
+import { grantFeature, revokeFeature } from '../entitlements/index.js'
 
 export function knownFeatures(catalog: Catalog): string[] {
   return [...new Set([...catalog.features.map((f) => f.key), ...catalog.products.flatMap(featuresOfProduct)])]
 }
 
+/** Grants a feature by hand, in the caller's transaction (the CLI command, later the console). */
 export async function grantManually(
   deps: Deps,
+  trx: Executor,
   input: { email: string; feature: string; until?: Date; reason: string },
 ): Promise<{ customerId: string; grantId: string }> {
   if (!knownFeatures(deps.catalog).includes(input.feature)) {
     throw new AppError('INVALID_REQUEST', { message: `Unknown feature "${input.feature}".` })
   }
-  return deps.db.transaction().execute(async (trx) => {
-    const now = deps.clock.now()
-    const customer = await findOrCreateCustomerByEmail(trx, input.email, now)
-    const grantId = await grantFeature(trx, {
-      customerId: customer.id,
-      feature: input.feature,
-      source: { type: 'manual', id: customer.id },
-      startsAt: now,
-      endsAt: input.until ?? null,
-      reason: `manual grant: ${input.reason}`,
-      now,
-    })
-    return { customerId: customer.id, grantId }
+  const now = deps.clock.now()
+  const customer = await findOrCreateCustomerByEmail(trx, input.email, now)
+  const grantId = await grantFeature(trx, {
+    customerId: customer.id,
+    feature: input.feature,
+    source: { type: 'manual', id: customer.id },
+    startsAt: now,
+    endsAt: input.until ?? null,
+    reason: `manual grant: ${input.reason}`,
+    now,
   })
+  return { customerId: customer.id, grantId }
 }
 
+/** Ends every live grant of the feature for the email's customer; returns how many. */
 export async function revokeManually(
   deps: Deps,
+  trx: Executor,
   input: { email: string; feature: string; reason: string },
 ): Promise<number> {
-  const customer = await findCustomerForEmail(deps.db, input.email)
+  const customer = await findCustomerForEmail(trx, input.email)
   if (!customer) throw new AppError('CUSTOMER_NOT_FOUND')
-  return deps.db.transaction().execute((trx) =>
-    revokeLiveGrantsOfFeature(trx, {
-      customerId: customer.id,
-      feature: input.feature,
-      revokedAt: deps.clock.now().toISOString(),
-      reason: `manual revoke: ${input.reason}`,
-    }),
-  )
+  return revokeFeature(trx, {
+    customerId: customer.id,
+    feature: input.feature,
+    now: deps.clock.now(),
+    reason: `manual revoke: ${input.reason}`,
+  })
 }

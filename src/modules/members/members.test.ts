@@ -3,8 +3,8 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { type Agent, createAgent, createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import { hashPassword } from '../accounts/passwords.js'
-import { setPasswordHash } from '../accounts/repo.js'
 import { findOrCreateCustomerByEmail } from '../customers/customers.js'
+import { setPasswordHash } from '../customers/repo.js'
 import { grantManually, revokeManually } from './manual-grants.js'
 
 describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
@@ -18,7 +18,7 @@ describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
     t = await createTestDeps(dialect)
     app = createApp(t.deps)
     origin = t.deps.config.publicUrl
-    const customer = await findOrCreateCustomerByEmail(t.deps.db, 'reader@example.com')
+    const customer = await findOrCreateCustomerByEmail(t.deps.db, 'reader@example.com', t.deps.clock.now())
     await setPasswordHash(t.deps.db, customer.id, await hashPassword('reader password'))
     reader = createAgent(async (path, init) => app.request(new URL(path, origin).href, init), origin)
     await reader.postForm('/signin', { email: 'reader@example.com', password: 'reader password' })
@@ -35,13 +35,21 @@ describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
 
   it('refuses without the feature, renders the Markdown with it, refuses again after a revoke', async () => {
     expect((await reader.request('/premium')).status).toBe(403)
-    await grantManually(t.deps, { email: 'reader@example.com', feature: 'premium', reason: 'test' })
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        grantManually(t.deps, trx, { email: 'reader@example.com', feature: 'premium', reason: 'test' }),
+      )
     const open = await reader.request('/premium')
     expect(open.status).toBe(200)
     const html = await open.text()
     expect(html).toContain('<h1>Premium articles</h1>')
     expect(html).toContain('<strong>premium</strong>')
-    await revokeManually(t.deps, { email: 'reader@example.com', feature: 'premium', reason: 'test' })
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        revokeManually(t.deps, trx, { email: 'reader@example.com', feature: 'premium', reason: 'test' }),
+      )
     const closed = await reader.request('/premium')
     expect(closed.status).toBe(403)
     const closedHtml = await closed.text()
@@ -51,7 +59,16 @@ describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
 
   it('a grant with an end date stops at that date', async () => {
     const until = new Date(Date.now() - 1000)
-    await grantManually(t.deps, { email: 'reader@example.com', feature: 'premium', until, reason: 'ended' })
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        grantManually(t.deps, trx, {
+          email: 'reader@example.com',
+          feature: 'premium',
+          until,
+          reason: 'ended',
+        }),
+      )
     expect((await reader.request('/premium')).status).toBe(403)
   })
 

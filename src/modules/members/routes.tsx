@@ -11,8 +11,8 @@ import { raw } from 'hono/html'
 import { marked } from 'marked'
 import type { AppEnv } from '../../http/env.js'
 import { renderPage } from '../../web/layout.js'
-import type { CatalogPage } from '../catalog/types.js'
-import { requireFeature } from '../entitlements/require-feature.js'
+import type { CatalogPage } from '../catalog/index.js'
+import { requireFeature } from '../entitlements/index.js'
 
 const rendered = new WeakMap<CatalogPage, string>()
 

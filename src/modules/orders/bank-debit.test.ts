@@ -5,8 +5,8 @@
  * the events are processed in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { DIALECTS } from '../../../test/dialects.js'
+import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { findPendingCheckout } from '../checkout/repo.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
 import { findOrderBySessionId } from './repo.js'

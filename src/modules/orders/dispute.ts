@@ -13,10 +13,10 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
-import { findProduct } from '../catalog/find.js'
-import { findCustomer } from '../customers/customers.js'
-import { revokeGrantsBySource } from '../entitlements/grants.js'
-import { enqueueMail } from '../mail/outbox.js'
+import { findProduct } from '../catalog/index.js'
+import { findCustomer } from '../customers/index.js'
+import { revokeGrantsBySource } from '../entitlements/index.js'
+import { enqueueMail } from '../mail/index.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { DISPUTE_OPENED_TEMPLATE, type DisputeOpenedMail } from './mail.js'
 import { findOrderPaidBy, setOrderStatus, upsertOrderDispute } from './repo.js'
@@ -91,6 +91,6 @@ async function tellOwner(deps: Deps, trx: Executor, order: OrderRow, dispute: St
     disputeId: dispute.id,
   }
   for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: DISPUTE_OPENED_TEMPLATE, data }, deps.clock)
+    await enqueueMail(trx, { to, template: DISPUTE_OPENED_TEMPLATE, data }, deps.clock.now())
   }
 }

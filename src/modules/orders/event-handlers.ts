@@ -1,16 +1,19 @@
 /**
  * Webhook handlers for one-time purchases. Each re-fetches the object from Stripe (the event's
  * snapshot may be stale or out of order) and returns the change the inbox applies in one
- * transaction.
+ * transaction. `ORDER_EVENT_HANDLERS` is this module's part of the inbox's handler map.
  * @module
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
-import { checkoutPaymentOf, retrieveCheckoutWithPayment } from '../checkout/payment-state.js'
-import { updatePendingCheckoutStatus } from '../checkout/repo.js'
-import type { ApplyEvent, EventOf } from '../webhooks/handlers.js'
-import { fulfilCheckoutSession, idOf, recordFailedPayment } from './fulfil.js'
+import {
+  checkoutPaymentOf,
+  retrieveCheckoutWithPayment,
+  setPendingCheckoutStatus,
+} from '../checkout/index.js'
+import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
 import { applyDispute } from './dispute.js'
+import { fulfilCheckoutSession, idOf, recordFailedPayment } from './fulfil.js'
 import { applyChargeRefund } from './refund.js'
 
 type SessionEvent = EventOf<
@@ -43,7 +46,7 @@ export async function onCheckoutSessionPayment(
       }
     case 'processing':
       return async (trx) => {
-        await updatePendingCheckoutStatus(trx, session.id, 'processing', { from: ['open'] })
+        await setPendingCheckoutStatus(trx, session.id, 'processing', { from: ['open'] })
       }
     case 'failed':
       return (trx) => recordFailedPayment(deps, trx, session)
@@ -59,7 +62,7 @@ export async function onCheckoutSessionExpired(
   const session = await retrieveSession(deps, event)
   if (session.status !== 'expired') return undefined
   return async (trx) => {
-    await updatePendingCheckoutStatus(trx, session.id, 'expired')
+    await setPendingCheckoutStatus(trx, session.id, 'expired')
   }
 }
 
@@ -130,4 +133,20 @@ async function sessionOfPaymentIntent(
 ): Promise<Stripe.Checkout.Session | undefined> {
   const listed = await deps.stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 })
   return listed.data.find((s) => idOf(s.payment_intent) === paymentIntentId)
+}
+
+export const ORDER_EVENT_HANDLERS: EventHandlerMap = {
+  'checkout.session.completed': [onCheckoutSessionPayment],
+  'checkout.session.async_payment_succeeded': [onCheckoutSessionPayment],
+  'checkout.session.async_payment_failed': [onCheckoutSessionPayment],
+  'checkout.session.expired': [onCheckoutSessionExpired],
+  'charge.refunded': [onChargeRefunded],
+  'charge.refund.updated': [onRefundChanged],
+  'refund.updated': [onRefundChanged],
+  'refund.failed': [onRefundChanged],
+  'charge.dispute.created': [onChargeDispute],
+  'charge.dispute.updated': [onChargeDispute],
+  'charge.dispute.closed': [onChargeDispute],
+  'charge.dispute.funds_withdrawn': [onChargeDispute],
+  'charge.dispute.funds_reinstated': [onChargeDispute],
 }

@@ -9,15 +9,17 @@ import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { addDays } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
-import { featuresOfProduct, findPrice, findProduct, productOfPrice } from '../catalog/find.js'
-import type { CatalogProduct } from '../catalog/types.js'
-import { readCheckoutMetadata } from '../checkout/metadata.js'
-import { checkoutPaymentOf } from '../checkout/payment-state.js'
-import { updatePendingCheckoutStatus } from '../checkout/repo.js'
-import { issueAccessToken } from '../customers/access-tokens.js'
-import { type Customer, findCustomer, findOrCreateCustomerByEmail } from '../customers/customers.js'
-import { grantFeature } from '../entitlements/grants.js'
-import { enqueueMail } from '../mail/outbox.js'
+import type { CatalogProduct } from '../catalog/index.js'
+import { featuresOfProduct, findPrice, findProduct, productOfPrice } from '../catalog/index.js'
+import { checkoutPaymentOf, readCheckoutMetadata, setPendingCheckoutStatus } from '../checkout/index.js'
+import {
+  type Customer,
+  findCustomer,
+  findOrCreateCustomerByEmail,
+  issueAccessToken,
+} from '../customers/index.js'
+import { grantFeature } from '../entitlements/index.js'
+import { enqueueMail } from '../mail/index.js'
 import {
   PURCHASE_CONFIRMATION_TEMPLATE,
   PURCHASE_PAYMENT_FAILED_TEMPLATE,
@@ -71,7 +73,7 @@ export async function fulfilCheckoutSession(
   const token = await issueAccessToken(trx, { customerId: customer.id, orderId, now })
   await setSealedAccessToken(trx, orderId, sealToken(deps.config.sessionSecret, token))
   await queueConfirmation(deps, trx, { email: customer.email, product, token, now })
-  await updatePendingCheckoutStatus(trx, session.id, 'complete')
+  await setPendingCheckoutStatus(trx, session.id, 'complete')
   return { status: 'created', order: { ...order, sealed_access_token: null } }
 }
 
@@ -142,7 +144,11 @@ async function queueConfirmation(
     accessToken: input.token,
     accessUntil: accessEnd(input.product, input.now)?.toISOString() ?? null,
   }
-  await enqueueMail(trx, { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data }, deps.clock)
+  await enqueueMail(
+    trx,
+    { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data },
+    deps.clock.now(),
+  )
 }
 
 /**
@@ -155,7 +161,7 @@ export async function recordFailedPayment(
   trx: Executor,
   session: Stripe.Checkout.Session,
 ): Promise<void> {
-  const changed = await updatePendingCheckoutStatus(trx, session.id, 'failed', {
+  const changed = await setPendingCheckoutStatus(trx, session.id, 'failed', {
     from: ['open', 'processing'],
   })
   const email = session.customer_details?.email ?? session.customer_email
@@ -166,7 +172,7 @@ export async function recordFailedPayment(
     productName: productOfPrice(deps.catalog, price).name,
     storeUrl: `${deps.config.publicUrl}/`,
   }
-  await enqueueMail(trx, { to: email, template: PURCHASE_PAYMENT_FAILED_TEMPLATE, data }, deps.clock)
+  await enqueueMail(trx, { to: email, template: PURCHASE_PAYMENT_FAILED_TEMPLATE, data }, deps.clock.now())
 }
 
 export function idOf(value: string | { id: string } | null | undefined): string | null {

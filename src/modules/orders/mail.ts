@@ -1,4 +1,4 @@
-import { escapeHtml, mailFrame, registerMailTemplate } from '../mail/templates.js'
+import { defineMailTemplate, escapeHtml, mailFrame } from '../mail/index.js'
 
 export type PurchaseConfirmationMail = {
   productName: string
@@ -9,47 +9,49 @@ export type PurchaseConfirmationMail = {
   accessUntil: string | null
 }
 
-export const PURCHASE_CONFIRMATION_TEMPLATE = 'purchase-confirmation'
-
-registerMailTemplate<PurchaseConfirmationMail>(PURCHASE_CONFIRMATION_TEMPLATE, (d) => {
-  const until = d.accessUntil ? `until ${d.accessUntil.slice(0, 10)}` : 'forever'
-  return {
-    subject: `Your purchase: ${d.productName}`,
-    text: [
-      `Thank you for buying ${d.productName}. You have access ${until}.`,
-      '',
-      `Your library: ${d.libraryUrl}`,
-      `Sign in at ${d.loginUrl} with this email address and your access token:`,
-      '',
-      d.accessToken,
-      '',
-      'Keep the token private: it opens your library.',
-    ].join('\n'),
-    html: mailFrame(
-      `<p>Thank you for buying <strong>${escapeHtml(d.productName)}</strong>. You have access ${until}.</p>` +
-        `<p><a href="${escapeHtml(d.libraryUrl)}">Open your library</a></p>` +
-        `<p>Sign in with this email address and your access token:</p><p><code>${escapeHtml(d.accessToken)}</code></p>` +
-        '<p>Keep the token private: it opens your library.</p>',
-    ),
-  }
-})
+export const PURCHASE_CONFIRMATION_TEMPLATE = defineMailTemplate<PurchaseConfirmationMail>(
+  'purchase-confirmation',
+  (d) => {
+    const until = d.accessUntil ? `until ${d.accessUntil.slice(0, 10)}` : 'forever'
+    return {
+      subject: `Your purchase: ${d.productName}`,
+      text: [
+        `Thank you for buying ${d.productName}. You have access ${until}.`,
+        '',
+        `Your library: ${d.libraryUrl}`,
+        `Sign in at ${d.loginUrl} with this email address and your access token:`,
+        '',
+        d.accessToken,
+        '',
+        'Keep the token private: it opens your library.',
+      ].join('\n'),
+      html: mailFrame(
+        `<p>Thank you for buying <strong>${escapeHtml(d.productName)}</strong>. You have access ${until}.</p>` +
+          `<p><a href="${escapeHtml(d.libraryUrl)}">Open your library</a></p>` +
+          `<p>Sign in with this email address and your access token:</p><p><code>${escapeHtml(d.accessToken)}</code></p>` +
+          '<p>Keep the token private: it opens your library.</p>',
+      ),
+    }
+  },
+)
 
 export type PurchasePaymentFailedMail = { productName: string; storeUrl: string }
 
-export const PURCHASE_PAYMENT_FAILED_TEMPLATE = 'purchase-payment-failed'
-
-registerMailTemplate<PurchasePaymentFailedMail>(PURCHASE_PAYMENT_FAILED_TEMPLATE, (d) => ({
-  subject: `Your payment for ${d.productName} did not go through`,
-  text: [
-    `Your bank did not accept the debit for ${d.productName}, so the purchase is not complete and nothing was charged.`,
-    '',
-    `You can buy it again with another payment method: ${d.storeUrl}`,
-  ].join('\n'),
-  html: mailFrame(
-    `<p>Your bank did not accept the debit for <strong>${escapeHtml(d.productName)}</strong>, so the purchase is not complete and nothing was charged.</p>` +
-      `<p><a href="${escapeHtml(d.storeUrl)}">Buy it again with another payment method</a></p>`,
-  ),
-}))
+export const PURCHASE_PAYMENT_FAILED_TEMPLATE = defineMailTemplate<PurchasePaymentFailedMail>(
+  'purchase-payment-failed',
+  (d) => ({
+    subject: `Your payment for ${d.productName} did not go through`,
+    text: [
+      `Your bank did not accept the debit for ${d.productName}, so the purchase is not complete and nothing was charged.`,
+      '',
+      `You can buy it again with another payment method: ${d.storeUrl}`,
+    ].join('\n'),
+    html: mailFrame(
+      `<p>Your bank did not accept the debit for <strong>${escapeHtml(d.productName)}</strong>, so the purchase is not complete and nothing was charged.</p>` +
+        `<p><a href="${escapeHtml(d.storeUrl)}">Buy it again with another payment method</a></p>`,
+    ),
+  }),
+)
 
 export type DisputeOpenedMail = {
   orderId: string
@@ -65,9 +67,7 @@ export type DisputeOpenedMail = {
   disputeId: string
 }
 
-export const DISPUTE_OPENED_TEMPLATE = 'dispute-opened'
-
-registerMailTemplate<DisputeOpenedMail>(DISPUTE_OPENED_TEMPLATE, (d) => {
+export const DISPUTE_OPENED_TEMPLATE = defineMailTemplate<DisputeOpenedMail>('dispute-opened', (d) => {
   const what = d.inquiry ? 'An inquiry' : 'A chargeback'
   const access = d.inquiry
     ? 'Access is unchanged while the bank only asks questions.'
@@ -92,9 +92,7 @@ registerMailTemplate<DisputeOpenedMail>(DISPUTE_OPENED_TEMPLATE, (d) => {
 
 export type RefundFailedMail = { orderId: string; productName: string; amount: string }
 
-export const REFUND_FAILED_TEMPLATE = 'refund-failed'
-
-registerMailTemplate<RefundFailedMail>(REFUND_FAILED_TEMPLATE, (d) => ({
+export const REFUND_FAILED_TEMPLATE = defineMailTemplate<RefundFailedMail>('refund-failed', (d) => ({
   subject: `A refund of ${d.amount} on order ${d.orderId} failed`,
   text: [
     `The buyer's card refused the refund of ${d.amount} on order ${d.orderId} (${d.productName}), so the money is still with you.`,

@@ -4,8 +4,9 @@
  * a declined card grants nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { DIALECTS } from '../../../test/dialects.js'
+import { createTestApp, type TestApp } from '../../../test/harness.js'
+import { EVENT_HANDLERS } from '../../event-handlers.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
 import { processInboxNow } from '../webhooks/inbox.js'
 import { fulfilCheckoutSession } from './fulfil.js'
@@ -76,7 +77,10 @@ describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
     try {
       const browser = t.agent()
       const { sessionId, successPath } = await buyAndPay(browser, { price: 'field-guide', email })
-      const [page] = await Promise.all([browser.request(successPath), processInboxNow(t.deps)])
+      const [page] = await Promise.all([
+        browser.request(successPath),
+        processInboxNow(t.deps, EVENT_HANDLERS),
+      ])
       expect(tokenFrom(await page.text())).toBeDefined()
       await settle(t)
       await expectFulfilledOnce(sessionId, email)
@@ -112,7 +116,11 @@ describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
     )
     const statuses = (await Promise.all(deliveries)).map((r) => r.status)
     expect(statuses).toEqual([200, 200, 200, 200, 200])
-    await Promise.all([processInboxNow(t.deps), processInboxNow(t.deps), processInboxNow(t.deps)])
+    await Promise.all([
+      processInboxNow(t.deps, EVENT_HANDLERS),
+      processInboxNow(t.deps, EVENT_HANDLERS),
+      processInboxNow(t.deps, EVENT_HANDLERS),
+    ])
     // Direct concurrent fulfilment of the same session: still one order.
     const session = await t.stripe.checkout.sessions.retrieve(sessionId)
     const results = await Promise.all(

@@ -10,9 +10,9 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
-import { findProduct } from '../catalog/find.js'
-import { revokeGrantsBySource } from '../entitlements/grants.js'
-import { enqueueMail } from '../mail/outbox.js'
+import { findProduct } from '../catalog/index.js'
+import { revokeGrantsBySource } from '../entitlements/index.js'
+import { enqueueMail } from '../mail/index.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { REFUND_FAILED_TEMPLATE, type RefundFailedMail } from './mail.js'
 import { findOrderPaidBy, updateOrderRefund } from './repo.js'
@@ -79,6 +79,6 @@ async function tellOwnerRefundFailed(
     amount: formatMoney(amount, order.currency),
   }
   for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: REFUND_FAILED_TEMPLATE, data }, deps.clock)
+    await enqueueMail(trx, { to, template: REFUND_FAILED_TEMPLATE, data }, deps.clock.now())
   }
 }

@@ -4,7 +4,10 @@
  * SESSION_SECRET, and the seal is removed by the one request that reveals it (or after an hour).
  * @module
  */
+
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import type { Executor } from '../../db/database.js'
+import { clearStaleSeals } from './repo.js'
 
 /** How long after fulfilment the success page may still reveal the token (and sign the buyer in). */
 export const REVEAL_WINDOW_MS = 60 * 60_000
@@ -30,4 +33,9 @@ export function openToken(secret: string, sealed: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** Housekeeping: tokens nobody came back for within the window stay only in the confirmation email. */
+export async function forgetUnrevealedTokens(db: Executor, now: Date): Promise<void> {
+  await clearStaleSeals(db, new Date(now.getTime() - REVEAL_WINDOW_MS).toISOString())
 }

@@ -2,12 +2,13 @@
  * The inbox worker: claims due events, runs their handlers (Stripe re-fetch outside any
  * transaction), then applies the changes and stamps `handled_at` in one transaction. A failure
  * rolls back, records `attempts` and `last_error`, and schedules a retry with back-off. Unknown
- * types are logged and marked handled.
+ * types are logged and marked handled. This is a worker edge: it opens its own transactions. The
+ * handlers come from the caller (the composition root merges the modules' maps).
  * @module
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
-import { type ApplyEvent, handlersFor } from './handlers.js'
+import { type ApplyEvent, type EventHandlerMap, handlersFor } from './handlers.js'
 import { claimDueEvents, markEventHandled, resetEvent, updateEvent } from './repo.js'
 import type { StripeEventRow } from './table.js'
 
@@ -22,23 +23,29 @@ export function retryDelayMs(attempts: number): number {
 }
 
 /** Handles one batch of due events; returns how many it took. The worker registry calls this. */
-export async function processInbox(deps: Deps): Promise<number> {
+export async function processInbox(deps: Deps, handlers: EventHandlerMap): Promise<number> {
   const now = deps.clock.now()
-  const rows = await claimDueEvents(deps.db, {
-    nowIso: now.toISOString(),
-    leaseUntilIso: new Date(now.getTime() + LEASE_MS).toISOString(),
-    maxAttempts: MAX_ATTEMPTS,
-    limit: BATCH,
-  })
-  for (const row of rows) await handleEvent(deps, row)
+  const rows = await deps.db.transaction().execute((trx) =>
+    claimDueEvents(trx, {
+      nowIso: now.toISOString(),
+      leaseUntilIso: new Date(now.getTime() + LEASE_MS).toISOString(),
+      maxAttempts: MAX_ATTEMPTS,
+      limit: BATCH,
+    }),
+  )
+  for (const row of rows) await handleEvent(deps, handlers, row)
   return rows.length
 }
 
 /** Runs the inbox until nothing is due; for tests and the CLI. Returns how many events it took. */
-export async function processInboxNow(deps: Deps, maxRounds = 50): Promise<number> {
+export async function processInboxNow(
+  deps: Deps,
+  handlers: EventHandlerMap,
+  maxRounds = 50,
+): Promise<number> {
   let total = 0
   for (let round = 0; round < maxRounds; round++) {
-    const handled = await processInbox(deps)
+    const handled = await processInbox(deps, handlers)
     total += handled
     if (handled === 0) break
   }
@@ -49,17 +56,25 @@ export async function processInboxNow(deps: Deps, maxRounds = 50): Promise<numbe
  * Replays one event (for an operator, e.g. after fixing a handler that gave up): it is made due
  * again and handled at once. Handlers are idempotent, so replaying a handled event changes nothing.
  */
-export async function replayEvent(deps: Deps, stripeEventId: string): Promise<boolean> {
+export async function replayEvent(
+  deps: Deps,
+  handlers: EventHandlerMap,
+  stripeEventId: string,
+): Promise<boolean> {
   if (!(await resetEvent(deps.db, stripeEventId, deps.clock.now().toISOString()))) return false
-  await processInboxNow(deps)
+  await processInboxNow(deps, handlers)
   return true
 }
 
 export type HandleOutcome = 'handled' | 'ignored' | 'already-handled' | 'failed'
 
-export async function handleEvent(deps: Deps, row: StripeEventRow): Promise<HandleOutcome> {
+export async function handleEvent(
+  deps: Deps,
+  map: EventHandlerMap,
+  row: StripeEventRow,
+): Promise<HandleOutcome> {
   const event = JSON.parse(row.payload) as Stripe.Event
-  const handlers = handlersFor(row.type)
+  const handlers = handlersFor(map, row.type)
   try {
     const applies: ApplyEvent[] = []
     for (const handler of handlers) {

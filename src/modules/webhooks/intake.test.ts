@@ -1,11 +1,11 @@
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDeps, testConfig, type TestDeps } from '../../../test/harness.js'
 import { DIALECTS } from '../../../test/dialects.js'
+import { createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import type { Deps } from '../../deps.js'
 import { createManualClock } from '../../lib/clock.js'
-import { registerHandler } from './handlers.js'
+import type { EventHandlerMap } from './handlers.js'
 import { processInboxNow, replayEvent, retryDelayMs } from './inbox.js'
 import { findEventByStripeId, listEvents } from './repo.js'
 
@@ -75,7 +75,7 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     const responses = await Promise.all([1, 2, 3].map(() => post(payload, sign(payload))))
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200])
     expect((await listEvents(deps.db)).filter((e) => e.stripe_event_id === 'evt_unknown')).toHaveLength(1)
-    expect(await processInboxNow(deps)).toBe(1)
+    expect(await processInboxNow(deps, {})).toBe(1)
     const row = await findEventByStripeId(deps.db, 'evt_unknown')
     expect(row?.handled_at).not.toBeNull()
     expect(row?.attempts).toBe(1)
@@ -84,30 +84,34 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
   it('records a failure, retries with back-off, and marks handled only once it succeeds', async () => {
     let calls = 0
     let applied = 0
-    registerHandler('coupon.created', async () => {
-      calls++
-      if (calls === 1) throw new Error('Stripe hiccup')
-      return async () => {
-        applied++
-      }
-    })
+    const handlers: EventHandlerMap = {
+      'coupon.created': [
+        async () => {
+          calls++
+          if (calls === 1) throw new Error('Stripe hiccup')
+          return async () => {
+            applied++
+          }
+        },
+      ],
+    }
     const payload = eventPayload('evt_retry', 'coupon.created')
     expect((await post(payload, sign(payload))).status).toBe(200)
-    await processInboxNow(deps)
+    await processInboxNow(deps, handlers)
     let row = await findEventByStripeId(deps.db, 'evt_retry')
     expect(row).toMatchObject({ handled_at: null, attempts: 1, last_error: 'Stripe hiccup' })
-    await processInboxNow(deps)
+    await processInboxNow(deps, handlers)
     expect(calls).toBe(1) // not due yet
     clock.advance(retryDelayMs(1) + 1)
-    await processInboxNow(deps)
+    await processInboxNow(deps, handlers)
     row = await findEventByStripeId(deps.db, 'evt_retry')
     expect(row?.handled_at).not.toBeNull()
     expect(row?.attempts).toBe(2)
     expect(applied).toBe(1)
-    await Promise.all([processInboxNow(deps), processInboxNow(deps)])
+    await Promise.all([processInboxNow(deps, handlers), processInboxNow(deps, handlers)])
     expect(applied).toBe(1)
-    expect(await replayEvent(deps, 'evt_retry')).toBe(true)
+    expect(await replayEvent(deps, handlers, 'evt_retry')).toBe(true)
     expect(applied).toBe(2)
-    expect(await replayEvent(deps, 'evt_never_seen')).toBe(false)
+    expect(await replayEvent(deps, handlers, 'evt_never_seen')).toBe(false)
   })
 })

@@ -5,16 +5,13 @@
  * @module
  */
 import type { Deps } from '../../deps.js'
-import { clearStaleSeals } from '../orders/repo.js'
-import { REVEAL_WINDOW_MS } from '../orders/seal.js'
 import { storeEvent } from './intake.js'
-import { findNewestEventCreated, pruneHandledEvents } from './repo.js'
+import { findNewestEventCreated } from './repo.js'
 
 const OVERLAP_SECONDS = 3600
 const FIRST_RUN_SECONDS = 3 * 86_400
 /** How often the worker asks Stripe (by the app clock). */
 export const RECOVERY_INTERVAL_MS = 5 * 60_000
-const PRUNE_AFTER_DAYS = 30
 
 /** Inserts missing events; returns how many were new. */
 export async function recoverMissedEvents(deps: Deps): Promise<number> {
@@ -29,23 +26,4 @@ export async function recoverMissedEvents(deps: Deps): Promise<number> {
   }
   if (inserted > 0) deps.log.info({ inserted }, 'recovered missed Stripe events')
   return inserted
-}
-
-const lastRun = new WeakMap<object, number>()
-
-/** The worker's entry: recovers at start and then every RECOVERY_INTERVAL_MS; prunes old events. */
-export async function runRecovery(deps: Deps): Promise<number> {
-  const now = deps.clock.now().getTime()
-  const previous = lastRun.get(deps.db)
-  if (previous !== undefined && now - previous < RECOVERY_INTERVAL_MS) return 0
-  lastRun.set(deps.db, now)
-  await pruneHandledEvents(deps.db, new Date(now - PRUNE_AFTER_DAYS * 86_400_000).toISOString())
-  // Access tokens nobody came back for in time stay only in the confirmation email.
-  await clearStaleSeals(deps.db, new Date(now - REVEAL_WINDOW_MS).toISOString())
-  try {
-    return await recoverMissedEvents(deps)
-  } catch (err) {
-    deps.log.warn({ err: (err as Error).message }, 'event recovery failed; will retry')
-    return 0
-  }
 }

@@ -1,5 +1,5 @@
-import { PostgresAdapter } from 'kysely'
-import type { DB, Executor } from '../../db/database.js'
+import { PostgresAdapter, type Transaction } from 'kysely'
+import type { Database, Executor } from '../../db/database.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
@@ -18,31 +18,29 @@ export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow):
  * attempt. PostgreSQL skips rows another worker has locked; SQLite has a single writer anyway.
  */
 export async function claimDueEvents(
-  db: DB,
+  trx: Transaction<Database>,
   input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
 ): Promise<StripeEventRow[]> {
-  return db.transaction().execute(async (trx) => {
-    let query = trx
-      .selectFrom('stripe_events')
-      .selectAll()
-      .where('handled_at', 'is', null)
-      .where('attempts', '<', input.maxAttempts)
-      // A first attempt is always due, whichever clock stamped the row; retries wait their turn.
-      .where((eb) => eb.or([eb('attempts', '=', 0), eb('next_attempt_at', '<=', input.nowIso)]))
-      .orderBy('event_created')
-      .orderBy('id')
-      .limit(input.limit)
-    if (isPostgres(db)) query = query.forUpdate().skipLocked()
-    const rows = await query.execute()
-    for (const row of rows) {
-      await trx
-        .updateTable('stripe_events')
-        .set({ attempts: row.attempts + 1, next_attempt_at: input.leaseUntilIso })
-        .where('id', '=', row.id)
-        .execute()
-    }
-    return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }))
-  })
+  let query = trx
+    .selectFrom('stripe_events')
+    .selectAll()
+    .where('handled_at', 'is', null)
+    .where('attempts', '<', input.maxAttempts)
+    // A first attempt is always due, whichever clock stamped the row; retries wait their turn.
+    .where((eb) => eb.or([eb('attempts', '=', 0), eb('next_attempt_at', '<=', input.nowIso)]))
+    .orderBy('event_created')
+    .orderBy('id')
+    .limit(input.limit)
+  if (isPostgres(trx)) query = query.forUpdate().skipLocked()
+  const rows = await query.execute()
+  for (const row of rows) {
+    await trx
+      .updateTable('stripe_events')
+      .set({ attempts: row.attempts + 1, next_attempt_at: input.leaseUntilIso })
+      .where('id', '=', row.id)
+      .execute()
+  }
+  return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }))
 }
 
 /** Stamps an event handled inside the applying transaction; false if someone else already did. */
@@ -94,7 +92,7 @@ export async function pruneHandledEvents(db: Executor, beforeIso: string): Promi
   return Number(result.numDeletedRows)
 }
 
-export function isPostgres(db: DB): boolean {
+export function isPostgres(db: Executor): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter
 }
 

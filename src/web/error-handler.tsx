@@ -7,9 +7,9 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { AppEnv } from '../http/env.js'
 import { AppError } from '../lib/errors.js'
-import { ErrorPage } from '../web/error-page.js'
-import type { AppEnv } from './env.js'
+import { ErrorPage } from './error-page.js'
 
 export type ErrorBody = { code: string; message: string; requestId: string; details?: unknown }
 

@@ -5,7 +5,6 @@
  */
 import nodemailer from 'nodemailer'
 import type { Logger } from 'pino'
-import type { Config } from '../../config.js'
 
 export type OutgoingMail = { to: string; subject: string; text: string; html: string }
 
@@ -15,7 +14,9 @@ export type Mailer = {
   send(mail: OutgoingMail): Promise<void>
 }
 
-export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, log: Logger): Mailer {
+export type MailerSettings = { smtpUrl?: string | undefined; mailFrom: string }
+
+export function createMailer(config: MailerSettings, log: Logger): Mailer {
   if (config.smtpUrl === undefined) return devMailer
   const transporter = nodemailer.createTransport(config.smtpUrl)
   return {

@@ -6,12 +6,15 @@
  */
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
-import type { SubscriptionRow } from '../billing/table.js'
-import { featuresOfProduct, findFeature, findProduct } from '../catalog/find.js'
-import { grantFeature, revokeGrantsBySource } from './grants.js'
-import { listGrantsOfSource } from './repo.js'
-import { listManuallyRevokedFeatures, setGrantReason } from './subscription-repo.js'
-import { DEFAULT_LAPSE_POLICY, type SubscriptionState, subscriptionWindow } from './subscription-window.js'
+import { featuresOfProduct, findFeature, findProduct } from '../catalog/index.js'
+import {
+  grantFeature,
+  listFeaturesRevokedByHand,
+  listGrantsFrom,
+  revokeGrantsBySource,
+} from '../entitlements/index.js'
+import { DEFAULT_LAPSE_POLICY, type SubscriptionState, subscriptionWindow } from './access-window.js'
+import type { SubscriptionRow } from './table.js'
 
 export async function reconcileSubscriptionGrants(
   deps: Deps,
@@ -22,7 +25,7 @@ export async function reconcileSubscriptionGrants(
   const now = deps.clock.now()
   const product = row.product_id ? findProduct(deps.catalog, row.product_id) : undefined
   const features = product ? featuresOfProduct(product) : []
-  const manuallyRevoked = new Set(await listManuallyRevokedFeatures(trx, source))
+  const manuallyRevoked = new Set(await listFeaturesRevokedByHand(trx, source))
   const state = toState(row)
   for (const feature of features) {
     if (manuallyRevoked.has(feature)) continue
@@ -32,7 +35,7 @@ export async function reconcileSubscriptionGrants(
       await revokeGrantsBySource(trx, source, { now, reason: window.reason, feature })
       continue
     }
-    const grantId = await grantFeature(trx, {
+    await grantFeature(trx, {
       customerId: row.customer_id,
       feature,
       source,
@@ -41,7 +44,6 @@ export async function reconcileSubscriptionGrants(
       reason: window.reason,
       now,
     })
-    await setGrantReason(trx, grantId, window.reason)
   }
   await revokeDroppedFeatures(trx, source, new Set(features), now)
 }
@@ -52,7 +54,7 @@ async function revokeDroppedFeatures(
   keep: Set<string>,
   now: Date,
 ): Promise<void> {
-  const grants = await listGrantsOfSource(trx, source)
+  const grants = await listGrantsFrom(trx, source)
   const dropped = new Set(
     grants.filter((g) => g.revoked_at === null && !keep.has(g.feature)).map((g) => g.feature),
   )

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDeps, type TestDeps } from '../../test/harness.js'
 import { DIALECTS } from '../../test/dialects.js'
-import { createManualClock } from './clock.js'
+import { createTestDeps, type TestDeps } from '../../test/harness.js'
+import { createManualClock } from '../lib/clock.js'
 import { clearRateLimit, enforceRateLimit, hitRateLimit } from './rate-limit.js'
 
 describe.each(DIALECTS)('rate limit on %s', (dialect) => {

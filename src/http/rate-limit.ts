@@ -5,14 +5,10 @@
  */
 import { sql } from 'kysely'
 import type { Executor } from '../db/database.js'
-import type { Clock } from './clock.js'
-import { AppError } from './errors.js'
+import type { Clock } from '../lib/clock.js'
+import { AppError } from '../lib/errors.js'
 
-export interface RateLimitTable {
-  key: string
-  window_start: string
-  count: number
-}
+export type { RateLimitTable } from './rate-limit.table.js'
 
 export type RateLimit = { limit: number; windowSeconds: number }
 export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number }
@@ -60,4 +56,10 @@ export async function enforceRateLimit(
 /** Forgets a key, e.g. after a successful login. */
 export async function clearRateLimit(db: Executor, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', key).execute()
+}
+
+/** Housekeeping: forgets windows that ended before `beforeIso` (every rule's window is far shorter than a day). */
+export async function pruneRateLimits(db: Executor, beforeIso: string): Promise<number> {
+  const result = await db.deleteFrom('rate_limits').where('window_start', '<', beforeIso).executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

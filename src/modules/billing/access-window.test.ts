@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type SubscriptionState, subscriptionWindow } from './subscription-window.js'
+import { type SubscriptionState, subscriptionWindow } from './access-window.js'
 
 const DAY = 86_400_000
 const t0 = new Date('2026-01-01T00:00:00.000Z')

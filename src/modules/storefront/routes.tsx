@@ -8,9 +8,9 @@ import { Hono } from 'hono'
 import type { AppEnv, SessionCustomer } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
 import { renderPage } from '../../web/layout.js'
-import type { Access, CatalogPrice, CatalogProduct } from './types.js'
+import type { Access, CatalogPrice, CatalogProduct } from '../catalog/index.js'
 
-export const catalogRoutes = new Hono<AppEnv>().get('/', (c) => {
+export const storefrontRoutes = new Hono<AppEnv>().get('/', (c) => {
   const { catalog } = c.get('deps')
   const oneTime = catalog.products.filter((p) => p.prices.some((price) => !price.recurring))
   const hasPlans = catalog.prices.some((p) => p.recurring)

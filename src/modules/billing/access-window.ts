@@ -4,7 +4,7 @@
  * however often it is computed.
  * @module
  */
-import type { LapsePolicy } from '../catalog/types.js'
+import type { LapsePolicy } from '../catalog/index.js'
 
 export type SubscriptionState = {
   status: string

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { createTestDeps, type TestDeps } from '../../test/harness.js'
 import { createApp } from '../app.js'
+import { validate } from '../http/validate.js'
 import { AppError } from '../lib/errors.js'
-import { validate } from './validate.js'
 
 describe('error envelope', () => {
   let t: TestDeps

@@ -4,9 +4,9 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
-import { decideAccess } from '../entitlements/access.js'
-import { listGrantsOfCustomer } from '../entitlements/repo.js'
-import type { GrantRow } from '../entitlements/table.js'
+import { decideAccess } from './access.js'
+import { listGrantsOfCustomer } from './repo.js'
+import type { GrantRow } from './table.js'
 
 export type EntitlementView = {
   feature: string

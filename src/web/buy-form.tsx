@@ -1,5 +1,5 @@
-import type { CatalogPrice } from '../catalog/types.js'
-import { formatMoney } from '../../lib/money.js'
+import { formatMoney } from '../lib/money.js'
+import type { CatalogPrice } from '../modules/catalog/index.js'
 
 /** A plain form that starts Checkout: works without JavaScript (the storefront's Buy button). */
 export function BuyForm({ price, label, email }: { price: CatalogPrice; label?: string; email?: string }) {

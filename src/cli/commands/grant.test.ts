@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectDatabase } from '../../db/connect.js'
+import { hashToken } from '../../lib/tokens.js'
+import { findCustomerByEmail } from '../../modules/customers/repo.js'
+import { checkAccess } from '../../modules/entitlements/access.js'
+import { type Emulator, startEmulator } from '../../test-mode/emulator.js'
+import { runCli } from '../index.js'
+
+function cli(env: Record<string, string>) {
+  const lines: string[] = []
+  const io = { env, out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) }
+  return { run: (args: string[]) => runCli(args, io), lines }
+}
+
+describe('npx tollgate grant | revoke | api-key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-members-cli-'))
+  let emulator: Emulator
+  let env: Record<string, string>
+  beforeAll(async () => {
+    // Test mode: the commands read the emulator's clock, as the server does.
+    const started = await startEmulator({ port: 0 })
+    emulator = started.emulator
+    env = {
+      STRIPE_API_URL: started.url,
+      SESSION_SECRET: 'cli-test-session-secret-0123456789',
+      DATA_DIR: dir,
+      DATABASE_URL: join(dir, 'cli.db'),
+      CATALOG: resolve('catalog.yaml'),
+      LOG_LEVEL: 'silent',
+    }
+  })
+  afterAll(() => emulator.stop())
+
+  it('grants until a date with a reason, revokes, and refuses unknown features', async () => {
+    const c = cli(env)
+    expect(
+      await c.run(['grant', 'vip@example.com', 'premium', '--until', '2999-01-01', '--reason', 'press']),
+    ).toBe(0)
+    expect(c.lines.at(-1)).toMatch(/Granted premium to vip@example.com until 2999-01-01/)
+    const db = connectDatabase(env.DATABASE_URL as string)
+    try {
+      const customer = await findCustomerByEmail(db, 'vip@example.com')
+      const access = await checkAccess(db, customer?.id ?? '', 'premium', new Date())
+      expect(access).toMatchObject({ allowed: true, source: { type: 'manual' } })
+      expect(access.until?.toISOString()).toBe('2999-01-01T00:00:00.000Z')
+      expect(await c.run(['revoke', 'vip@example.com', 'premium', '--reason', 'ended'])).toBe(0)
+      expect(c.lines.at(-1)).toBe('Revoked premium from vip@example.com (1 grant)')
+      expect((await checkAccess(db, customer?.id ?? '', 'premium', new Date())).allowed).toBe(false)
+      expect(await c.run(['grant', 'vip@example.com', 'no-such-feature'])).toBe(1)
+      expect(c.lines.at(-1)).toBe('Unknown feature "no-such-feature".')
+    } finally {
+      await db.destroy()
+    }
+  }, 60_000)
+
+  it('refuses an unknown flag, a bad value or a missing argument with exit 2, naming it, and grants nothing', async () => {
+    const c = cli(env)
+    expect(await c.run(['grant', 'days@example.com', 'premium', '--days', '7'])).toBe(2)
+    expect(c.lines.join('\n')).toMatch(/Unknown option '--days'/)
+    expect(await c.run(['grant', 'days@example.com', 'premium', '--until', 'next week'])).toBe(2)
+    expect(c.lines.at(-1)).toBe(
+      'tollgate grant: --until: expected a date (YYYY-MM-DD or an ISO time), got "next week"\nUsage: tollgate grant <email> <feature> [--until YYYY-MM-DD] [--reason TEXT] [--json]',
+    )
+    expect(await c.run(['grant', 'days@example.com'])).toBe(2)
+    expect(c.lines.at(-1)).toMatch(/^tollgate grant: missing <feature>\n/)
+    expect(await c.run(['grant', 'not-an-email', 'premium'])).toBe(2)
+    expect(await c.run(['revoke', 'a@example.com', 'premium', 'extra'])).toBe(2)
+    expect(await c.run(['api-key', 'create', '--nmae', 'typo'])).toBe(2)
+    expect(await c.run(['inbox', 'replay'])).toBe(2)
+    const db = connectDatabase(env.DATABASE_URL as string)
+    try {
+      expect(await findCustomerByEmail(db, 'days@example.com')).toBeUndefined()
+    } finally {
+      await db.destroy()
+    }
+  }, 60_000)
+
+  it("uses the emulator's clock in test mode: a date in the emulator's past is refused", async () => {
+    const c = cli(env)
+    const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10)
+    await emulator.clock.advance(2 * 365 * 86_400)
+    expect(await c.run(['grant', 'later@example.com', 'premium', '--until', nextYear])).toBe(1)
+    expect(c.lines.at(-1)).toMatch(/is not in the future \(now is 20\d\d-/)
+    const emulatorYear = new Date(emulator.clock.now() * 1000).getUTCFullYear()
+    expect(c.lines.at(-1)).toContain(`now is ${emulatorYear}-`)
+  }, 60_000)
+
+  it('prints data as JSON with --json', async () => {
+    const c = cli(env)
+    expect(await c.run(['grant', 'json@example.com', 'premium', '--json'])).toBe(0)
+    expect(JSON.parse(c.lines.join('\n'))).toMatchObject({
+      email: 'json@example.com',
+      feature: 'premium',
+      until: null,
+      grantId: expect.stringMatching(/^grt_/),
+    })
+  }, 60_000)
+
+  it('creates an API key, prints it once and stores only its hash', async () => {
+    const c = cli(env)
+    expect(await c.run(['api-key', 'create', '--name', 'backend'])).toBe(0)
+    const key = c.lines.at(-1) ?? ''
+    expect(key).toMatch(/^tgk_[A-Za-z0-9_-]{40,}$/)
+    const db = connectDatabase(env.DATABASE_URL as string)
+    try {
+      const row = await db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow()
+      expect(row.name).toBe('backend')
+      expect(row.key_hash).toBe(hashToken(key))
+      expect(JSON.stringify(row)).not.toContain(key)
+    } finally {
+      await db.destroy()
+    }
+  }, 60_000)
+})

@@ -1,0 +1,10 @@
+/**
+ * Subscriptions: plans are the catalog's recurring prices. Subscribing through Checkout (one plan
+ * per family), the one subscription sync that every path converges on (webhooks, the return from
+ * Checkout, the entitlement summary), the grants a subscription gives under each feature's lapse
+ * policy, lifecycle emails, the pricing and account pages and the Billing Portal. Its webhook
+ * handlers are `BILLING_EVENT_HANDLERS`.
+ * @module
+ */
+export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
+export { billingRoutes } from './routes.js'

@@ -1,0 +1,25 @@
+/**
+ * Checkout: starting Stripe Checkout for a catalog price (`createCheckoutSession`, used by billing
+ * for subscriptions too; `startOneTimeCheckout` for the store's one-time purchases), the buy button
+ * script, the ledger of sessions we created, and reading where a session's payment stands. What
+ * happens once it is paid belongs to orders (one-time) and billing (subscriptions).
+ * @module
+ */
+export { type CheckoutMetadata, readCheckoutMetadata } from './metadata.js'
+export { type CheckoutPayment, checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
+export {
+  findPendingCheckout,
+  listOpenCheckouts,
+  type PendingCheckout,
+  type PendingCheckoutStatus,
+  recordPendingCheckout,
+  setPendingCheckoutStatus,
+} from './pending.js'
+export { checkoutRoutes } from './routes.js'
+export {
+  asAppError,
+  type CheckoutMode,
+  type CreateCheckoutInput,
+  createCheckoutSession,
+  startOneTimeCheckout,
+} from './service.js'

@@ -1,0 +1,10 @@
+/**
+ * One-time orders: fulfilment of a paid Checkout Session (the one idempotent path shared by the
+ * webhook inbox and the buyer's return to `/checkout/success`), the access token shown once,
+ * refunds (full revokes, partial is recorded, failed gives access back) and disputes. Its webhook
+ * handlers are `ORDER_EVENT_HANDLERS`.
+ * @module
+ */
+export { ORDER_EVENT_HANDLERS } from './event-handlers.js'
+export { orderRoutes } from './routes.js'
+export { forgetUnrevealedTokens } from './seal.js'

@@ -1,0 +1,20 @@
+/**
+ * The Stripe webhook inbox: `POST /webhooks/stripe` verifies, stores and acknowledges; the inbox
+ * worker handles each stored event once, through a handler map it is given (it knows no handler);
+ * recovery fills gaps from `GET /v1/events`. Modules below orders and billing only: they export
+ * their handlers typed with `EventHandler`, and the composition root merges the maps.
+ * @module
+ */
+export {
+  type ApplyEvent,
+  type EventHandler,
+  type EventHandlerMap,
+  type EventOf,
+  type EventType,
+  mergeEventHandlers,
+} from './handlers.js'
+export { type HandleOutcome, MAX_ATTEMPTS, processInbox, processInboxNow, replayEvent } from './inbox.js'
+export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
+export { listEvents, pruneHandledEvents } from './repo.js'
+export { webhookRoutes } from './routes.js'
+export type { StripeEventRow } from './table.js'
