@@ -30,11 +30,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const publicOrigin = new URL(deps.config.publicUrl).origin
 
-  app.use(requestId())
   app.use(async function injectDeps(c, next) {
     c.set('deps', deps)
     await next()
   })
+  app.use(requestId())
   // CORP 'cross-origin': /tollgate.js and the JSON API are meant to be used from other sites.
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', referrerPolicy: 'same-origin' }))
   // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.

@@ -64,7 +64,7 @@ export async function createMember(t: TestApp, email: string): Promise<Member> {
       const now = t.deps.clock.now()
       const token = generateToken()
       await insertSession(t.deps.db, {
-        id: newId('ses'),
+        id: newId('ses', now.getTime()),
         customer_id: customer.id,
         token_hash: hashToken(token),
         created_at: now.toISOString(),

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto'
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
 
-export function newId(prefix: string, now: number = Date.now()): string {
+/** `now` is the creation time in ms, from the injected clock (`deps.clock.now().getTime()`). */
+export function newId(prefix: string, now: number): string {
   if (!/^[a-z]{2,5}$/.test(prefix)) throw new Error(`Bad id prefix "${prefix}"`)
   return `${prefix}_${encodeTime(now)}${encodeRandom(16)}`
 }

@@ -8,8 +8,8 @@ describe('ids', () => {
     const b = newId('ord', 1_700_000_000_001)
     expect(a).toMatch(/^ord_[0-9a-z]{26}$/)
     expect(a < b).toBe(true)
-    expect(newId('ord')).not.toBe(newId('ord'))
-    expect(() => newId('Bad!')).toThrow()
+    expect(newId('ord', 1)).not.toBe(newId('ord', 1))
+    expect(() => newId('Bad!', 1)).toThrow()
   })
 })
 

@@ -23,7 +23,7 @@ export async function getSigningKey(deps: Deps): Promise<SigningKey> {
 async function createSigningKey(deps: Deps): Promise<{ kid: string; private_jwk: string }> {
   const { publicKey, privateKey } = await generateKeyPair('Ed25519', { extractable: true })
   const row = {
-    kid: newId('kid'),
+    kid: newId('kid', deps.clock.now().getTime()),
     algorithm: TOKEN_ALGORITHM,
     public_jwk: JSON.stringify(await exportJWK(publicKey)),
     private_jwk: JSON.stringify(await exportJWK(privateKey)),

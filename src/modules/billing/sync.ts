@@ -109,7 +109,7 @@ function toSubscriptionValues(
 
 function toInvoiceRow(invoice: Stripe.Invoice, customerId: string, now: string): NewInvoiceRow {
   return {
-    id: newId('bin'),
+    id: newId('bin', Date.parse(now)),
     stripe_invoice_id: invoice.id as string,
     stripe_subscription_id: invoiceSubscriptionId(invoice) ?? null,
     customer_id: customerId,

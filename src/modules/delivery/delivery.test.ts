@@ -8,7 +8,7 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { type Agent, createTestApp, type TestApp } from '../../../test/harness.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
 import { findOrderBySessionId } from '../orders/repo.js'
-import { buyAndPay, settle, tokenFrom } from '../orders/testing.js'
+import { buyAndPay, settle, tokenFrom } from '../../../test/purchase.js'
 import { findCatalogFile } from './files.js'
 
 describe.each(DIALECTS)('delivery on %s', (dialect) => {

@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { createMember } from '../../../test/lifecycle.js'
 import { checkAccess } from '../entitlements/access.js'
 import { findOrderBySessionId } from './repo.js'
-import { buyAndPay, settle } from './testing.js'
+import { buyAndPay, settle } from '../../../test/purchase.js'
 
 const OWNER = 'owner@example.com'
 const CARDS = {

@@ -8,10 +8,10 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { EVENT_HANDLERS } from '../../event-handlers.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
-import { processInboxNow } from '../webhooks/inbox.js'
+import { processInboxNow } from '../webhooks/inbox-worker.js'
 import { fulfilCheckoutSession } from './fulfil.js'
 import { findOrderBySessionId } from './repo.js'
-import { buyAndPay, CARDS, payHostedCheckout, settle, startCheckout, tokenFrom } from './testing.js'
+import { buyAndPay, CARDS, payHostedCheckout, settle, startCheckout, tokenFrom } from '../../../test/purchase.js'
 
 describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
   let t: TestApp

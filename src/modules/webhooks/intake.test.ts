@@ -6,7 +6,7 @@ import { createApp } from '../../app.js'
 import type { Deps } from '../../deps.js'
 import { createManualClock } from '../../lib/clock.js'
 import type { EventHandlerMap } from './handlers.js'
-import { processInboxNow, replayEvent, retryDelayMs } from './inbox.js'
+import { processInboxNow, replayEvent, retryDelayMs } from './inbox-worker.js'
 import { findEventByStripeId, listEvents } from './repo.js'
 
 const SECRET = 'whsec_intake_test_secret'

@@ -4,7 +4,7 @@
  * Used only by tests.
  * @module
  */
-import type { Agent, TestApp } from '../../../test/harness.js'
+import type { Agent, TestApp } from './harness.js'
 
 export const CARDS = { visa: '4242424242424242', declined: '4000000000000002' } as const
 /** Stripe's SEPA test IBANs: the debit clears, or the bank refuses it, after processing. */

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDeps, type TestDeps } from '../../test/harness.js'
+import { DIALECTS } from '../../test/dialects.js'
+import { addDays, createManualClock } from '../lib/clock.js'
+import { drainWorkers, WORKERS } from '../workers.js'
+
+const PRUNE = WORKERS.filter((w) => w.name === 'prune')
+
+describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
+  let t: TestDeps
+  const clock = createManualClock(new Date('2026-12-01T12:00:00.000Z'))
+  const at = (days: number): string => addDays(clock.now(), days).toISOString()
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect, { clock })
+  })
+  afterAll(() => t.close())
+
+  async function seed(): Promise<void> {
+    const { db } = t.deps
+    await db
+      .insertInto('customers')
+      .values({
+        id: 'cu_prune',
+        email: 'prune@example.com',
+        stripe_customer_id: null,
+        password_hash: null,
+        created_at: at(-60),
+      })
+      .execute()
+    const session = { customer_id: 'cu_prune', created_at: at(-40) }
+    await db
+      .insertInto('sessions')
+      .values([
+        { ...session, id: 'ses_expired', token_hash: 'h1', expires_at: at(-1) },
+        { ...session, id: 'ses_live', token_hash: 'h2', expires_at: at(+1) },
+      ])
+      .execute()
+    const link = { customer_id: 'cu_prune', created_at: at(-1) }
+    await db
+      .insertInto('sign_in_links')
+      .values([
+        { ...link, id: 'lnk_used', token_hash: 'l1', expires_at: at(+1), used_at: at(-1) },
+        { ...link, id: 'lnk_expired', token_hash: 'l2', expires_at: at(-1), used_at: null },
+        { ...link, id: 'lnk_live', token_hash: 'l3', expires_at: at(+1), used_at: null },
+      ])
+      .execute()
+    const pwl = {
+      customer_id: 'cu_prune',
+      purpose: 'reset' as const,
+      pending_password_hash: null,
+      created_at: at(-1),
+    }
+    await db
+      .insertInto('password_links')
+      .values([
+        { ...pwl, id: 'pwl_expired', token_hash: 'p1', expires_at: at(-1), used_at: null },
+        { ...pwl, id: 'pwl_live', token_hash: 'p2', expires_at: at(+1), used_at: null },
+      ])
+      .execute()
+    const event = {
+      type: 'x',
+      payload: '{}',
+      event_created: 1,
+      source: 'webhook' as const,
+      attempts: 1,
+      next_attempt_at: at(-40),
+    }
+    await db
+      .insertInto('stripe_events')
+      .values([
+        {
+          ...event,
+          id: 'ibx_old',
+          stripe_event_id: 'evt_old',
+          received_at: at(-40),
+          handled_at: at(-40),
+          last_error: null,
+        },
+        {
+          ...event,
+          id: 'ibx_new',
+          stripe_event_id: 'evt_new',
+          received_at: at(-2),
+          handled_at: at(-2),
+          last_error: null,
+        },
+        {
+          ...event,
+          id: 'ibx_failed',
+          stripe_event_id: 'evt_failed',
+          received_at: at(-40),
+          handled_at: null,
+          last_error: 'boom',
+        },
+      ])
+      .execute()
+    await db
+      .insertInto('rate_limits')
+      .values([
+        { key: 'old', window_start: at(-3), count: 5 },
+        { key: 'now', window_start: clock.now().toISOString(), count: 1 },
+      ])
+      .execute()
+  }
+
+  async function ids(
+    table: 'sessions' | 'sign_in_links' | 'password_links' | 'stripe_events',
+  ): Promise<string[]> {
+    const rows = await t.deps.db.selectFrom(table).select('id').orderBy('id').execute()
+    return rows.map((r) => r.id)
+  }
+
+  it('removes expired and spent rows, keeps live ones and failures, and runs at most hourly', async () => {
+    await seed()
+    await drainWorkers(t.deps, { workers: PRUNE })
+    expect(await ids('sessions')).toEqual(['ses_live'])
+    expect(await ids('sign_in_links')).toEqual(['lnk_live'])
+    expect(await ids('password_links')).toEqual(['pwl_live'])
+    expect(await ids('stripe_events')).toEqual(['ibx_failed', 'ibx_new'])
+    const limits = await t.deps.db.selectFrom('rate_limits').select('key').execute()
+    expect(limits.map((r) => r.key)).toEqual(['now'])
+
+    // Within the hour nothing runs; an hour after the last run (by the app clock) it does again.
+    clock.advance(30 * 60_000)
+    await t.deps.db
+      .insertInto('sessions')
+      .values({
+        id: 'ses_gone',
+        customer_id: 'cu_prune',
+        token_hash: 'h3',
+        created_at: at(-1),
+        expires_at: at(0),
+      })
+      .execute()
+    await drainWorkers(t.deps, { workers: PRUNE })
+    expect(await ids('sessions')).toEqual(['ses_gone', 'ses_live'])
+    clock.advance(31 * 60_000)
+    await drainWorkers(t.deps, { workers: PRUNE })
+    expect(await ids('sessions')).toEqual(['ses_live'])
+  })
+})
