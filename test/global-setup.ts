@@ -32,8 +32,12 @@ function servers(): Server[] {
   if (mysql) {
     found.push({
       list: async () =>
-        (await mysqlAdminQuery<Record<string, string>>(mysql, `SHOW DATABASES LIKE '${WORKER_DATABASE_PREFIX}%'`))
-          .flatMap((row) => Object.values(row)),
+        (
+          await mysqlAdminQuery<Record<string, string>>(
+            mysql,
+            `SHOW DATABASES LIKE '${WORKER_DATABASE_PREFIX}%'`,
+          )
+        ).flatMap((row) => Object.values(row)),
       drop: async (name) => {
         await mysqlAdminQuery(mysql, `DROP DATABASE IF EXISTS ${name}`)
       },

@@ -51,7 +51,9 @@ class TollgateMysqlDialect extends MysqlDialect {
 class TollgateMysqlAdapter extends MysqlAdapter {
   // biome-ignore lint/suspicious/noExplicitAny: the adapter interface takes an untyped Kysely
   override async acquireMigrationLock(db: Kysely<any>): Promise<void> {
-    const result = await sql<{ locked: number | null }>`select get_lock(${MIGRATION_LOCK}, 3600) as locked`.execute(db)
+    const result = await sql<{
+      locked: number | null
+    }>`select get_lock(${MIGRATION_LOCK}, 3600) as locked`.execute(db)
     if (result.rows[0]?.locked !== 1) throw new Error('Could not take the migration lock within an hour')
   }
 

@@ -7,8 +7,10 @@
  * @module
  */
 import {
+  type AnyColumn,
   type InsertQueryBuilder,
   type InsertResult,
+  type RawBuilder,
   MysqlAdapter,
   PostgresAdapter,
   type SelectQueryBuilder,
@@ -19,7 +21,7 @@ import type { DialectName } from './connect.js'
 import type { Database, Executor } from './database.js'
 
 type Insert<TB extends keyof Database> = InsertQueryBuilder<Database, TB, InsertResult>
-type Column<TB extends keyof Database> = keyof Database[TB] & string
+type Column<TB extends keyof Database> = AnyColumn<Database, TB>
 
 /** Which dialect a database handle or transaction speaks. */
 export function dialectOfExecutor(db: Executor): DialectName {
@@ -40,8 +42,7 @@ export async function insertIfAbsent<TB extends keyof Database>(
   conflictColumn: Column<TB>,
 ): Promise<boolean> {
   if (dialectOfExecutor(db) !== 'mysql') {
-    // biome-ignore lint/suspicious/noExplicitAny: the column is checked by this function's signature
-    const result = await query.onConflict((oc) => oc.column(conflictColumn as any).doNothing()).executeTakeFirst()
+    const result = await query.onConflict((oc) => oc.column(conflictColumn).doNothing()).executeTakeFirst()
     return Number(result.numInsertedOrUpdatedRows) > 0
   }
   try {
@@ -70,28 +71,28 @@ export async function upsert<TB extends keyof Database>(
 
 /**
  * An upsert that returns the integer `counter.column` as this very statement left it, so that no
- * other writer's change can slip in between (an atomic counter). `counter.inserted` is its value in
- * the inserted row. The update must leave the counter at 1 or more (MySQL hands it back through
- * LAST_INSERT_ID(expr), where 0 means "nothing updated").
+ * other writer's change can slip in between (an atomic counter). On a conflict the counter becomes
+ * `counter.next`, assigned before `set`, so `next` sees the existing row as it was; in a new row it
+ * is `counter.inserted`. `next` must be 1 or more: MySQL hands the value back through
+ * LAST_INSERT_ID(expr), where 0 means "nothing updated".
  */
 export async function upsertCounter<TB extends keyof Database>(
   db: Executor,
   query: Insert<TB>,
   conflictColumn: Column<TB>,
-  set: UpdateObject<Database, TB, TB>,
-  counter: { column: Column<TB>; inserted: number },
+  counter: { column: Column<TB>; next: RawBuilder<number>; inserted: number },
+  set: UpdateObject<Database, TB, TB> = {},
 ): Promise<number> {
-  if (dialectOfExecutor(db) !== 'mysql') {
-    const row = await withUpdateOnConflict(db, query, conflictColumn, set)
-      // biome-ignore lint/suspicious/noExplicitAny: the column is checked by this function's signature
-      .returning(counter.column as any)
-      .executeTakeFirstOrThrow()
-    return Number((row as Record<string, unknown>)[counter.column])
+  const mysql = dialectOfExecutor(db) === 'mysql'
+  const next = mysql ? sql<number>`last_insert_id(${counter.next})` : counter.next
+  const update = { [counter.column]: next, ...set } as UpdateObject<Database, TB, TB>
+  const upsert = withUpdateOnConflict(db, query, conflictColumn, update)
+  if (mysql) {
+    const result = await upsert.executeTakeFirstOrThrow()
+    return result.insertId === undefined ? counter.inserted : Number(result.insertId)
   }
-  const expression = (set as Record<string, unknown>)[counter.column]
-  const counted = { ...set, [counter.column]: sql`last_insert_id(${expression})` }
-  const result = await withUpdateOnConflict(db, query, conflictColumn, counted).executeTakeFirstOrThrow()
-  return result.insertId === undefined ? counter.inserted : Number(result.insertId)
+  const row = await upsert.returning(counter.column).executeTakeFirstOrThrow()
+  return Number((row as Record<string, unknown>)[counter.column])
 }
 
 /**
@@ -108,13 +109,13 @@ export function lockSkippingLocked<TB extends keyof Database, O>(
 function withUpdateOnConflict<TB extends keyof Database>(
   db: Executor,
   query: Insert<TB>,
-  conflictColumn: string,
+  conflictColumn: Column<TB>,
   set: UpdateObject<Database, TB, TB>,
 ): Insert<TB> {
   // MySQL updates on a conflict with any unique key; callers name the only one that can collide.
   if (dialectOfExecutor(db) === 'mysql') return query.onDuplicateKeyUpdate(set)
   // biome-ignore lint/suspicious/noExplicitAny: the same object, typed for `on conflict` (which adds `excluded`)
-  return query.onConflict((oc) => oc.column(conflictColumn as any).doUpdateSet(set as any))
+  return query.onConflict((oc) => oc.column(conflictColumn).doUpdateSet(set as any))
 }
 
 function tableOf<TB extends keyof Database>(query: Insert<TB>): string {

@@ -30,11 +30,11 @@ export async function hitRateLimit(
     db.insertInto('rate_limits').values({ key, window_start: windowStart, count: 1 }),
     'key',
     {
-      // Before window_start is assigned: MySQL's later assignments see the earlier ones.
-      count: sql<number>`case when rate_limits.window_start = ${windowStart} then rate_limits.count + 1 else 1 end`,
-      window_start: windowStart,
+      column: 'count',
+      next: sql<number>`case when rate_limits.window_start = ${windowStart} then rate_limits.count + 1 else 1 end`,
+      inserted: 1,
     },
-    { column: 'count', inserted: 1 },
+    { window_start: windowStart },
   )
   const retryAfterSeconds = Math.ceil((startMs + windowMs - nowMs) / 1000)
   return { allowed: count <= rule.limit, count, retryAfterSeconds }

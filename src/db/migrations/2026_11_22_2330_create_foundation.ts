@@ -1,7 +1,7 @@
 // Foundation tables: the mail outbox, Stripe ids resolved for catalog prices, login rate limits.
 // Frozen: never import app code here.
 import type { Kysely } from 'kysely'
-import { columnTypes } from '../column-types.js'
+import { columnTypes } from '../portable-schema.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
 export async function up(db: Kysely<any>): Promise<void> {

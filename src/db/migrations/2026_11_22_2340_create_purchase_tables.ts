@@ -2,7 +2,7 @@
 // checkouts, orders, entitlement grants, downloads and the Stripe webhook inbox.
 // Frozen: never import app code here.
 import type { Kysely } from 'kysely'
-import { columnTypes } from '../column-types.js'
+import { columnTypes } from '../portable-schema.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,7 @@
 // Subscriptions: local subscription and invoice rows synced from Stripe, password reset / claim
 // links, API keys and the access-token signing keys. Frozen: never import app code here.
 import type { Kysely } from 'kysely'
-import { columnTypes } from '../column-types.js'
+import { columnTypes } from '../portable-schema.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,7 +1,7 @@
 // Disputes (chargebacks and inquiries) on one-time orders, as last seen from Stripe. Frozen: never
 // import app code here.
 import type { Kysely } from 'kysely'
-import { columnTypes } from '../column-types.js'
+import { columnTypes } from '../portable-schema.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and untyped by design
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,6 +1,8 @@
 /**
- * Column types for migrations that mean the same on SQLite, PostgreSQL and MySQL/MariaDB. On SQLite
- * and PostgreSQL each is plain `text`. MySQL cannot key or index an unbounded TEXT column and
+ * What migrations need to stay portable across SQLite, PostgreSQL and MySQL/MariaDB: column types
+ * that mean the same on all three, and the few schema statements whose SQL differs.
+ *
+ * Column types: on SQLite and PostgreSQL each is plain `text`. MySQL cannot key or index an unbounded TEXT column and
  * compares strings without regard to case (and to trailing spaces) under its usual collations, so
  * there each kind of text gets a bounded type with a binary, no-pad collation: strings compare
  * byte for byte, as on the other two.
@@ -42,4 +44,11 @@ export async function columnTypes(db: Kysely<any>): Promise<ColumnTypes> {
 async function binaryNoPadCollation(db: Kysely<any>): Promise<string> {
   const { rows } = await sql<{ version: string }>`select version() as version`.execute(db)
   return /mariadb/i.test(rows[0]?.version ?? '') ? 'utf8mb4_nopad_bin' : 'utf8mb4_0900_bin'
+}
+
+/** Drops an index: MySQL names the table (`drop index … on …`), the others must not. */
+// biome-ignore lint/suspicious/noExplicitAny: see columnTypes
+export async function dropIndex(db: Kysely<any>, name: string, table: string): Promise<void> {
+  const query = db.schema.dropIndex(name)
+  await (db.getExecutor().adapter instanceof MysqlAdapter ? query.on(table) : query).execute()
 }
