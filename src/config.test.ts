@@ -46,6 +46,22 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('ADMIN_EMAILS'))).toContain('item 2')
   })
 
+  it('refuses a DATABASE_URL it cannot use in one line naming the accepted forms, never the password', () => {
+    for (const url of ['mysql:/db/shop', 'mysql://u:secret@db:3306', 'redis://u:secret@cache', 'sqlite:']) {
+      const problems = problemsOf({ DATABASE_URL: url, SESSION_SECRET: 'x'.repeat(40) })
+      expect(problems, url).toHaveLength(1)
+      expect(problems[0], url).toMatch(/^DATABASE_URL: /)
+      expect(problems[0], url).toContain('mysql://user:password@host:3306/database (or mariadb://)')
+      expect(problems[0], url).toContain('postgres://user:password@host:5432/database')
+      expect(problems[0], url).not.toContain('secret')
+    }
+    const config = loadConfig({
+      DATABASE_URL: ' mariadb://shop:pw@db:3306/tollgate ',
+      SESSION_SECRET: 'x'.repeat(40),
+    })
+    expect(config.databaseUrl).toBe('mariadb://shop:pw@db:3306/tollgate')
+  })
+
   it('requires the webhook and session secrets when a real key is set', () => {
     const problems = problemsOf({ STRIPE_SECRET_KEY: 'sk_live_abcdefghijkl' })
     expect(problems).toEqual([

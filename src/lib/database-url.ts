@@ -58,7 +58,7 @@ function checkServerUrl(text: string, scheme: string, dialect: 'postgres' | 'mys
   } catch {
     throw new DatabaseUrlError(`is not a valid ${scheme}:// URL`)
   }
-  if (!text.startsWith(`${url.protocol}//`) || url.hostname === '') {
+  if (!text.toLowerCase().startsWith(`${url.protocol}//`) || url.hostname === '') {
     throw new DatabaseUrlError(`${scheme}:// URL names no host`)
   }
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
