@@ -1,8 +1,10 @@
+import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 /**
  * `npm test` runs two projects: Tollgate itself and the Stripe emulator package (whose own config
- * also serves `npm test -w @tollgate/stripe-emulator`).
+ * also serves `npm test -w @tollgate/stripe-emulator`). Workspace packages resolve to their
+ * TypeScript sources through the `tollgate-source` export condition (node gets `dist/`).
  */
 export default defineConfig({
   test: {
@@ -23,5 +25,6 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },
+  ssr: { resolve: { conditions: ['tollgate-source', ...defaultServerConditions] } },
   esbuild: { jsx: 'automatic', jsxImportSource: 'hono/jsx' },
 })

@@ -11,6 +11,7 @@ import { type ServerType, serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
+import { describeDatabase, waitForDatabase } from './db/wait.js'
 import { createDeps, createLogger, type Deps } from './deps.js'
 import { offsetClock } from './lib/clock.js'
 import { findFreePort } from './lib/ports.js'
@@ -66,6 +67,7 @@ export async function startTollgate(
 
 /** Migrations; in test mode also the webhook endpoint (its secret joins the config), demo PDFs, sync. */
 async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
+  await waitForDatabase(deps.db, describeDatabase(deps.config.databaseUrl), { log: deps.log })
   const migrated = await migrateToLatest(deps.db)
   if (migrated.length > 0) deps.log.info({ migrations: migrated }, 'database migrated')
   if (!testMode) return deps
