@@ -1,4 +1,3 @@
-import { defaultServerConditions } from 'vite'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -25,6 +24,8 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },
-  ssr: { resolve: { conditions: ['tollgate-source', ...defaultServerConditions] } },
+  // Vite's default server conditions minus `module`, which picks bundler-only builds (the AWS SDK's
+  // extensionless dist-es) that Node cannot load.
+  ssr: { resolve: { conditions: ['tollgate-source', 'node', 'development|production'] } },
   esbuild: { jsx: 'automatic', jsxImportSource: 'hono/jsx' },
 })

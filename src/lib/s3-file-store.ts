@@ -26,6 +26,10 @@ export function createS3FileStore(location: S3Location): FileStore {
   const client = new S3Client({
     region: location.region,
     forcePathStyle: location.forcePathStyle,
+    // The SDK's default CRC checksums (streamed as aws-chunked bodies) are not understood by every
+    // S3-compatible server; the Content-MD5 we send on uploads is, everywhere.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     ...(location.endpoint ? { endpoint: location.endpoint } : {}),
     ...(location.credentials ? { credentials: location.credentials } : {}),
   })
