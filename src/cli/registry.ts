@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.js'
 import { apiKeyCommand } from './commands/api-key.js'
+import { doctorCommand } from './commands/doctor.js'
 import { emulatorCommand } from './commands/emulator.js'
 import { filesCommand } from './commands/files.js'
 import { grantCommand, revokeCommand } from './commands/grant.js'
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   migrateCommand,
   syncCommand,
   filesCommand,
+  doctorCommand,
   emulatorCommand,
   grantCommand,
   revokeCommand,

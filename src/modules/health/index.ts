@@ -8,3 +8,4 @@ export { type CheckResult, type CheckStatus, fail, overallStatus, pass, warn } f
 export { checkMigrations, checkReadiness, databaseHeartbeat, type HeartbeatCheck } from './readiness.js'
 export { upsertHeartbeat } from './repo.js'
 export { createHealthRoutes } from './routes.js'
+export { type DoctorInput, runDoctor } from './doctor.js'
