@@ -36,9 +36,12 @@ const DATABASE_SCHEMES = ['postgres', 'postgresql', 'sqlite', 'file'] as const
 const databaseUrl = optionalText.pipe(
   z
     .string()
-    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || DATABASE_SCHEMES.some((s) => v.startsWith(`${s}:`)), {
-      error: 'use postgres://user:pass@host/db, a SQLite file path (or sqlite://path), or :memory:',
-    })
+    .refine(
+      (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || DATABASE_SCHEMES.some((s) => v.startsWith(`${s}:`)),
+      {
+        error: 'use postgres://user:pass@host/db, a SQLite file path (or sqlite://path), or :memory:',
+      },
+    )
     .optional(),
 )
 

@@ -41,6 +41,7 @@ export const cronRoutes = new Hono<AppEnv>().on(['GET', 'POST'], '/cron', async 
   if (secret === undefined) throw new AppError('NOT_FOUND')
   await enforceRateLimit(deps.db, deps.clock, `cron:${clientIp(c)}`, CRON_LIMIT)
   const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
-  if (!safeEqual(given, secret)) throw new AppError('UNAUTHORIZED', { message: 'A valid CRON_SECRET is required.' })
+  if (!safeEqual(given, secret))
+    throw new AppError('UNAUTHORIZED', { message: 'A valid CRON_SECRET is required.' })
   return c.json(await runScheduledWork(deps))
 })

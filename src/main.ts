@@ -15,7 +15,11 @@ export async function main(): Promise<void> {
     running = await startTollgate(config)
   } catch (err) {
     // Operator mistakes get a clear list, not a stack trace.
-    if (err instanceof ConfigError || err instanceof CatalogError || err instanceof DatabaseUnreachableError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CatalogError ||
+      err instanceof DatabaseUnreachableError
+    ) {
       console.error(err.message)
       process.exit(1)
     }

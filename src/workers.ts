@@ -76,7 +76,11 @@ function loopsAlive(deps: Deps, workers: Worker[], lastRound: Map<string, number
   const now = deps.clock.now().getTime()
   const stale = workers.filter((w) => now - (lastRound.get(w.name) ?? now) > w.intervalMs + STUCK_AFTER_MS)
   if (stale.length === 0) return pass('workers', `${workers.length} worker loops running`)
-  return fail('workers', `stuck: ${stale.map((w) => w.name).join(', ')}`, 'Look at the logs; restart the process.')
+  return fail(
+    'workers',
+    `stuck: ${stale.map((w) => w.name).join(', ')}`,
+    'Look at the logs; restart the process.',
+  )
 }
 
 /**

@@ -31,7 +31,11 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
       io.err(`tollgate ${name}: ${err.message}\nUsage: tollgate ${command.usage}`)
       return 2
     }
-    if (err instanceof ConfigError || err instanceof CatalogError || err instanceof DatabaseUnreachableError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CatalogError ||
+      err instanceof DatabaseUnreachableError
+    ) {
       io.err(err.message)
       return 1
     }

@@ -20,7 +20,11 @@ export class DatabaseUnreachableError extends Error {
 }
 
 /** Resolves once `select 1` succeeds; throws DatabaseUnreachableError after the timeout. */
-export async function waitForDatabase<DB>(db: Kysely<DB>, where: string, options: WaitOptions): Promise<void> {
+export async function waitForDatabase<DB>(
+  db: Kysely<DB>,
+  where: string,
+  options: WaitOptions,
+): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 60_000
   let delayMs = options.firstDelayMs ?? 1000
   const started = performance.now()

@@ -16,7 +16,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { contentDisposition, type FileStore, fileSize, objectKey, type SoldFile } from './file-store.js'
+import { contentDisposition, type FileStore, fileSize, objectKey, type SoldFile } from './stored-file.js'
 import type { S3Location } from './files-url.js'
 
 /** Long enough for a slow browser to follow the redirect; S3 checks expiry only when a GET starts. */
@@ -48,7 +48,10 @@ export function createS3FileStore(location: S3Location): FileStore {
         ResponseContentDisposition: contentDisposition(download.filename),
         ResponseCacheControl: 'private, no-store',
       })
-      return { kind: 'redirect', url: await getSignedUrl(client, command, { expiresIn: DOWNLOAD_LINK_SECONDS }) }
+      return {
+        kind: 'redirect',
+        url: await getSignedUrl(client, command, { expiresIn: DOWNLOAD_LINK_SECONDS }),
+      }
     },
     async upload(file) {
       const size = await fileSize(file.path)
@@ -79,7 +82,10 @@ async function headObject(
 ): Promise<{ etag?: string; size?: number } | undefined> {
   try {
     const res = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
-    return { ...(res.ETag ? { etag: res.ETag } : {}), ...(res.ContentLength !== undefined ? { size: res.ContentLength } : {}) }
+    return {
+      ...(res.ETag ? { etag: res.ETag } : {}),
+      ...(res.ContentLength !== undefined ? { size: res.ContentLength } : {}),
+    }
   } catch (err) {
     if (err instanceof NotFound) return undefined
     if (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404) return undefined

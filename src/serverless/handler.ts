@@ -134,7 +134,9 @@ function vercelWaitUntil(): PlatformContext['waitUntil'] {
 }
 
 function notStarted(): Response {
-  const body = { error: { code: 'UNAVAILABLE', message: 'Tollgate could not start; the function log says why.' } }
+  const body = {
+    error: { code: 'UNAVAILABLE', message: 'Tollgate could not start; the function log says why.' },
+  }
   return new Response(JSON.stringify(body), {
     status: 503,
     headers: { 'Content-Type': 'application/json', 'Retry-After': '30' },

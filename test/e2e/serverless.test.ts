@@ -121,7 +121,11 @@ describe.each(SERVERLESS_DIALECTS)('serverless handler on %s', (dialect) => {
   }
 
   async function unhandledEvents(): Promise<number> {
-    const rows = await deps.db.selectFrom('stripe_events').select('id').where('handled_at', 'is', null).execute()
+    const rows = await deps.db
+      .selectFrom('stripe_events')
+      .select('id')
+      .where('handled_at', 'is', null)
+      .execute()
     return rows.length
   }
 
@@ -165,7 +169,9 @@ describe.each(SERVERLESS_DIALECTS)('serverless handler on %s', (dialect) => {
     expect(report.checks.stripe?.[0]?.status).toBe('pass')
 
     expect((await request('/cron')).status).toBe(401)
-    expect((await request('/cron', { headers: { authorization: 'Bearer wrong-secret-0123456789' } })).status).toBe(401)
+    expect(
+      (await request('/cron', { headers: { authorization: 'Bearer wrong-secret-0123456789' } })).status,
+    ).toBe(401)
     const cron = await request('/cron', { headers: { authorization: `Bearer ${CRON_SECRET}` } })
     expect(cron.status).toBe(200)
     expect(await cron.json()).toMatchObject({
@@ -184,10 +190,18 @@ describe.each(SERVERLESS_DIALECTS)('serverless handler on %s', (dialect) => {
     expect(delivered).toContain('checkout.session.completed')
     await platformSettles()
     expect(await unhandledEvents()).toBe(0)
-    const order = await deps.db.selectFrom('orders').selectAll().where('stripe_checkout_session_id', '=', sessionId).executeTakeFirst()
+    const order = await deps.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('stripe_checkout_session_id', '=', sessionId)
+      .executeTakeFirst()
     expect(order?.status).toBe('paid')
     // The confirmation email left through the outbox after the response, not at the next cron run.
-    const mail = await deps.db.selectFrom('mail_outbox').select(['status', 'to_address']).where('to_address', '=', email).execute()
+    const mail = await deps.db
+      .selectFrom('mail_outbox')
+      .select(['status', 'to_address'])
+      .where('to_address', '=', email)
+      .execute()
     expect(mail.map((m) => m.status)).toContain('sent')
 
     const success = await buyer.request(successPath)
@@ -195,14 +209,20 @@ describe.each(SERVERLESS_DIALECTS)('serverless handler on %s', (dialect) => {
     expect(tokenFrom(await success.text())).toBeDefined()
     const download = await buyer.request('/download/field-guide-pdf')
     expect(download.status).toBe(200)
-    expect(Buffer.from(await download.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-')
+    expect(
+      Buffer.from(await download.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-')
   })
 
   it('a subscription: active (trialing) after its webhooks, the member page opens, cancellation ends it', async () => {
     const member = await signedInBuyer(`serverless-member-${dialect}@example.com`)
     const res = await member.postForm('/subscribe', { price: 'membership-monthly' })
     expect(res.status, await res.clone().text()).toBe(303)
-    const paid = await payHostedCheckout(res.headers.get('location') ?? '', { email: `serverless-member-${dialect}@example.com` })
+    const paid = await payHostedCheckout(res.headers.get('location') ?? '', {
+      email: `serverless-member-${dialect}@example.com`,
+    })
     expect(paid.status).toBe(303)
     await platformSettles()
     // A platform without waitUntil: the handler finishes the work before it answers.
@@ -227,7 +247,11 @@ describe.each(SERVERLESS_DIALECTS)('serverless handler on %s', (dialect) => {
     expect(missed?.data.object).toMatchObject({ id: customer.id })
     const cron = await request('/cron', { headers: { authorization: `Bearer ${CRON_SECRET}` } })
     expect(cron.status).toBe(200)
-    const row = await deps.db.selectFrom('stripe_events').selectAll().where('stripe_event_id', '=', missed?.id ?? '').executeTakeFirst()
+    const row = await deps.db
+      .selectFrom('stripe_events')
+      .selectAll()
+      .where('stripe_event_id', '=', missed?.id ?? '')
+      .executeTakeFirst()
     expect(row).toMatchObject({ source: 'recovery' })
     expect(row?.handled_at).not.toBeNull()
   })

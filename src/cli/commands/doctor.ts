@@ -14,7 +14,8 @@ const MARKS = { pass: '✓', warn: '!', fail: '✗' } as const
 export const doctorCommand: Command = {
   name: 'doctor',
   usage: 'doctor [--json]',
-  summary: 'Check the configuration before going live (Stripe keys and webhook, URL, mail, database, files, secrets)',
+  summary:
+    'Check the configuration before going live (Stripe keys and webhook, URL, mail, database, files, secrets)',
   async run(args, io) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, { min: 0, max: 0 })
     const config = cliConfig(io)
@@ -40,6 +41,11 @@ export function formatChecklist(results: CheckResult[], subject: string): string
   }
   const failed = results.filter((r) => r.status === 'fail').length
   const warned = results.filter((r) => r.status === 'warn').length
-  lines.push('', failed === 0 ? `Ready${warned > 0 ? `, with ${warned} warning(s)` : ''}.` : `${failed} problem(s) to fix before going live.`)
+  lines.push(
+    '',
+    failed === 0
+      ? `Ready${warned > 0 ? `, with ${warned} warning(s)` : ''}.`
+      : `${failed} problem(s) to fix before going live.`,
+  )
   return lines.join('\n')
 }

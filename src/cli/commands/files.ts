@@ -16,11 +16,15 @@ export const filesCommand: Command = {
   usage: 'files push [--json]',
   summary: "Upload the catalog's files to object storage (FILES_URL); reports files missing on disk",
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, {
-      min: 1,
-      max: 1,
-      names: ['push'],
-    })
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { json: { type: 'boolean' } },
+      {
+        min: 1,
+        max: 1,
+        names: ['push'],
+      },
+    )
     if (positionals[0] !== 'push') throw new UsageError(`unknown subcommand "${positionals[0]}"`)
     const config = loadConfig({ LOG_LEVEL: 'warn', ...io.env })
     const store = createFileStore(config.files)
@@ -34,12 +38,20 @@ export const filesCommand: Command = {
         const outcome: Outcome = { id: file.id, from: file.path, to: store.locate(file), result: 'missing' }
         if ((await fileSize(file.path)) !== undefined) outcome.result = await store.upload(file)
         outcomes.push(outcome)
-        if (!values.json) io.out(`  ${outcome.result.padEnd(9)} ${file.id}  ${outcome.result === 'missing' ? `(no file at ${file.path})` : `→ ${outcome.to}`}`)
+        if (!values.json)
+          io.out(
+            `  ${outcome.result.padEnd(9)} ${file.id}  ${outcome.result === 'missing' ? `(no file at ${file.path})` : `→ ${outcome.to}`}`,
+          )
       }
     }
     const missing = outcomes.filter((o) => o.result === 'missing')
     if (values.json) printJSON(io, { files: outcomes, missing: missing.length })
-    else io.out(missing.length === 0 ? `All ${outcomes.length} file(s) are in ${store.description}.` : `${missing.length} file(s) missing on disk.`)
+    else
+      io.out(
+        missing.length === 0
+          ? `All ${outcomes.length} file(s) are in ${store.description}.`
+          : `${missing.length} file(s) missing on disk.`,
+      )
     return missing.length === 0 ? 0 : 1
   },
 }

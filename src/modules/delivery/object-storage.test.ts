@@ -83,7 +83,9 @@ describe.each(DIALECTS)('files in object storage on %s', (dialect) => {
   it('`tollgate files push` uploads every file once, then finds them unchanged', async () => {
     const first = await cli(['files', 'push'], s3Env())
     expect(first.code, first.out).toBe(0)
-    expect(first.out).toMatch(/uploaded\s+field-guide-pdf\s+→ s3:\/\/tollgate-files\/shop-\w+\/field-guide-pdf\/field-guide\.pdf/)
+    expect(first.out).toMatch(
+      /uploaded\s+field-guide-pdf\s+→ s3:\/\/tollgate-files\/shop-\w+\/field-guide-pdf\/field-guide\.pdf/,
+    )
     const again = await cli(['files', 'push', '--json'], s3Env())
     expect(again.code).toBe(0)
     const report = JSON.parse(again.out) as { files: { result: string }[]; missing: number }
@@ -93,7 +95,10 @@ describe.each(DIALECTS)('files in object storage on %s', (dialect) => {
 
   it('a buyer is redirected to a short-lived signed link, which serves the file and byte ranges', async () => {
     const agent = t.agent()
-    const { successPath } = await buyAndPay(agent, { price: 'field-guide', email: `s3-${dialect}@example.com` })
+    const { successPath } = await buyAndPay(agent, {
+      price: 'field-guide',
+      email: `s3-${dialect}@example.com`,
+    })
     expect((await agent.request(successPath)).status).toBe(200)
     await settle(t)
 

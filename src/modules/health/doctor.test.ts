@@ -58,7 +58,10 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
     live = { ...t.deps }
     live = withConfig({ stripePublishableKey: 'pk_test_doctor0123456789', smtpUrl, mailFrom: SENDER })
     const agent = t.agent()
-    const { successPath } = await buyAndPay(agent, { price: 'field-guide', email: `doctor-${dialect}@example.com` })
+    const { successPath } = await buyAndPay(agent, {
+      price: 'field-guide',
+      email: `doctor-${dialect}@example.com`,
+    })
     await agent.request(successPath)
     await settle(t)
   })
@@ -85,7 +88,10 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
   it('finds the webhook endpoint missing, short of events, or disabled', async () => {
     const elsewhere = withConfig({ publicUrl: 'https://shop.example.test' })
     const none = byName(await runDoctor(elsewhere, { neededEvents: NEEDED }))['webhook-endpoint']
-    expect(none).toMatchObject({ status: 'fail', detail: 'no webhook endpoint is registered at https://shop.example.test/webhooks/stripe' })
+    expect(none).toMatchObject({
+      status: 'fail',
+      detail: 'no webhook endpoint is registered at https://shop.example.test/webhooks/stripe',
+    })
     expect(none?.fix).toContain('checkout.session.completed')
 
     const partial = await t.stripe.webhookEndpoints.create({
@@ -120,7 +126,9 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
       await t.emulator.clock.advance(10 * 60)
       const refused = byName(await runDoctor(emptyInbox, { neededEvents: NEEDED }))['webhook-secret']
       expect(refused?.status).toBe('fail')
-      expect(refused?.detail).toMatch(/event\(s\) Stripe could not deliver never reached Tollgate by webhook: evt_/)
+      expect(refused?.detail).toMatch(
+        /event\(s\) Stripe could not deliver never reached Tollgate by webhook: evt_/,
+      )
       expect(refused?.fix).toContain('STRIPE_WEBHOOK_SECRET')
       // The store's own inbox did receive them through its endpoint: that secret is proven.
       expect(byName(await runDoctor(live, { neededEvents: NEEDED }))['webhook-secret']?.status).toBe('pass')
@@ -137,7 +145,10 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
       status: 'fail',
       detail: expect.stringContaining('SMTP_URL is not set'),
     })
-    expect(await check({ mailFrom: 'Tollgate <store@tollgate.localhost>' })).toMatchObject({ status: 'fail', detail: expect.stringContaining('MAIL_FROM') })
+    expect(await check({ mailFrom: 'Tollgate <store@tollgate.localhost>' })).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('MAIL_FROM'),
+    })
     const closed = await check({ smtpUrl: 'smtp://127.0.0.1:9' })
     expect(closed?.status).toBe('fail')
     expect(closed?.detail).toMatch(/ECONNREFUSED/)
@@ -146,9 +157,14 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
   it('finds migrations not applied, an unreachable database and catalog files missing', async () => {
     const database = await createTestDatabase(dialect)
     try {
-      const unmigrated = byName(await runDoctor(withConfig({}, { db: database.db }), { neededEvents: NEEDED }))
+      const unmigrated = byName(
+        await runDoctor(withConfig({}, { db: database.db }), { neededEvents: NEEDED }),
+      )
       expect(unmigrated.database?.status).toBe('pass')
-      expect(unmigrated.migrations).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^\d+ not applied: 2026_11_22_2330_create_foundation/) })
+      expect(unmigrated.migrations).toMatchObject({
+        status: 'fail',
+        detail: expect.stringMatching(/^\d+ not applied: 2026_11_22_2330_create_foundation/),
+      })
       expect(unmigrated.migrations?.fix).toBe('Run `tollgate migrate`.')
     } finally {
       await database.close()
@@ -159,15 +175,32 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
 
     const [first, ...rest] = live.catalog.products
     if (!first) throw new Error('empty demo catalog')
-    const lost = { ...first, files: [{ ...first.files[0], id: 'lost-pdf', path: '/nowhere/lost.pdf' } as (typeof first.files)[number]] }
-    const files = byName(await runDoctor(withConfig({}, { catalog: { ...live.catalog, products: [lost, ...rest] } }), { neededEvents: NEEDED })).files
-    expect(files).toMatchObject({ status: 'fail', detail: expect.stringContaining('lost-pdf (/nowhere/lost.pdf)') })
+    const lost = {
+      ...first,
+      files: [
+        { ...first.files[0], id: 'lost-pdf', path: '/nowhere/lost.pdf' } as (typeof first.files)[number],
+      ],
+    }
+    const files = byName(
+      await runDoctor(withConfig({}, { catalog: { ...live.catalog, products: [lost, ...rest] } }), {
+        neededEvents: NEEDED,
+      }),
+    ).files
+    expect(files).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('lost-pdf (/nowhere/lost.pdf)'),
+    })
   })
 })
 
 describe('doctor checks that need no services', () => {
   const config = (overrides: Partial<Config>): Config =>
-    ({ testMode: false, stripeSecretKey: 'sk_test_x0123456789', publicUrl: 'http://localhost:3000', ...overrides }) as Config
+    ({
+      testMode: false,
+      stripeSecretKey: 'sk_test_x0123456789',
+      publicUrl: 'http://localhost:3000',
+      ...overrides,
+    }) as Config
 
   it('compares the modes of the secret and publishable keys', () => {
     expect(checkStripeKeys(config({ stripePublishableKey: 'pk_live_abc0123456789' }))).toMatchObject({
@@ -176,21 +209,35 @@ describe('doctor checks that need no services', () => {
     })
     expect(checkStripeKeys(config({ stripePublishableKey: undefined })).status).toBe('warn')
     expect(checkStripeKeys(config({ testMode: true })).status).toBe('fail')
-    expect(checkStripeKeys(config({ stripeSecretKey: 'rk_live_abc0123456789', stripePublishableKey: 'pk_live_abc0123456789' })).status).toBe('pass')
+    expect(
+      checkStripeKeys(
+        config({ stripeSecretKey: 'rk_live_abc0123456789', stripePublishableKey: 'pk_live_abc0123456789' }),
+      ).status,
+    ).toBe('pass')
   })
 
   it('wants https and a public address for PUBLIC_URL with live keys', () => {
     const liveKey = { stripeSecretKey: 'sk_live_abc0123456789' }
-    expect(checkPublicUrl(config({ ...liveKey, publicUrl: 'http://store.example.com' }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('is not https') })
-    expect(checkPublicUrl(config({ ...liveKey, publicUrl: 'https://localhost:3000' }))).toMatchObject({ status: 'fail', detail: expect.stringContaining('local address') })
+    expect(checkPublicUrl(config({ ...liveKey, publicUrl: 'http://store.example.com' }))).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('is not https'),
+    })
+    expect(checkPublicUrl(config({ ...liveKey, publicUrl: 'https://localhost:3000' }))).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('local address'),
+    })
     expect(checkPublicUrl(config({ ...liveKey, publicUrl: 'https://store.example.com' })).status).toBe('pass')
     expect(checkPublicUrl(config({ publicUrl: 'http://localhost:3000' })).status).toBe('pass')
   })
 
   it('refuses weak session secrets', () => {
     expect(checkSessionSecret(config({ sessionSecret: 'a'.repeat(48) })).status).toBe('fail')
-    expect(checkSessionSecret(config({ sessionSecret: 'change-me-to-a-long-random-string-please' })).detail).toContain('placeholder')
-    expect(checkSessionSecret(config({ sessionSecret: 'q8Zr1vN3kP0xW7mY2tB5sH9jL4cF6dGa' })).status).toBe('pass')
+    expect(
+      checkSessionSecret(config({ sessionSecret: 'change-me-to-a-long-random-string-please' })).detail,
+    ).toContain('placeholder')
+    expect(checkSessionSecret(config({ sessionSecret: 'q8Zr1vN3kP0xW7mY2tB5sH9jL4cF6dGa' })).status).toBe(
+      'pass',
+    )
   })
 
   it('`tollgate doctor` exits 1 and prints the checklist with fixes (test mode is not live)', async () => {

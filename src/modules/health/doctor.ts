@@ -5,7 +5,12 @@
 import type { Deps } from '../../deps.js'
 import type { CheckResult } from './check.js'
 import { checkDatabase, checkFiles, checkMail, checkSessionSecret } from './doctor-setup.js'
-import { checkPublicUrl, checkStripeKeys, checkWebhookDeliveries, checkWebhookEndpoint } from './doctor-stripe.js'
+import {
+  checkPublicUrl,
+  checkStripeKeys,
+  checkWebhookDeliveries,
+  checkWebhookEndpoint,
+} from './doctor-stripe.js'
 
 export type DoctorInput = {
   /** The event types Tollgate handles (the keys of the inbox's handler map). */

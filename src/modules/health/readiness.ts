@@ -42,7 +42,11 @@ export async function checkMigrations(deps: Deps): Promise<CheckResult> {
   return guarded('migrations', 'Run `tollgate migrate`.', async () => {
     const pending = await listPendingMigrations(deps.db)
     if (pending.length === 0) return pass('migrations', 'every migration is applied')
-    return fail('migrations', `${pending.length} not applied: ${pending.join(', ')}`, 'Run `tollgate migrate`.')
+    return fail(
+      'migrations',
+      `${pending.length} not applied: ${pending.join(', ')}`,
+      'Run `tollgate migrate`.',
+    )
   })
 }
 
@@ -68,7 +72,8 @@ async function checkStripe(deps: Deps): Promise<CheckResult> {
 export function databaseHeartbeat(worker: string, maxAgeMs: number): HeartbeatCheck {
   return async (deps) => {
     const row = await findHeartbeat(deps.db, worker)
-    const fix = 'Make sure the scheduler calls /cron with CRON_SECRET (see docs/deploy-vercel.md, docs/deploy-netlify.md).'
+    const fix =
+      'Make sure the scheduler calls /cron with CRON_SECRET (see docs/deploy-vercel.md, docs/deploy-netlify.md).'
     if (!row) return fail('workers', `the ${worker} run has never run`, fix)
     const ageMs = deps.clock.now().getTime() - Date.parse(row.beat_at)
     const ago = `${Math.round(ageMs / 1000)} s ago`

@@ -13,7 +13,13 @@ export {
   type EventType,
   mergeEventHandlers,
 } from './handlers.js'
-export { type HandleOutcome, MAX_ATTEMPTS, processInbox, processInboxNow, replayEvent } from './inbox-worker.js'
+export {
+  type HandleOutcome,
+  MAX_ATTEMPTS,
+  processInbox,
+  processInboxNow,
+  replayEvent,
+} from './inbox-worker.js'
 export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
 export { countWebhookEventsSince, findEventSources, listEvents, pruneHandledEvents } from './repo.js'
 export { webhookRoutes } from './routes.js'
