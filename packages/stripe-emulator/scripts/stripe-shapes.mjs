@@ -37,10 +37,7 @@ const TYPES = {
 
 const probe = resolve('__stripe_shapes_probe__.ts') // virtual: never written to disk
 const names = Object.keys(TYPES)
-const text = [
-  'import Stripe from "stripe"',
-  ...Object.values(TYPES).map((t, i) => `export type T${i} = ${t}`),
-].join('\n')
+const text = ['import Stripe from "stripe"', ...Object.values(TYPES).map((t, i) => `export type T${i} = ${t}`)].join('\n')
 const options = {
   module: ts.ModuleKind.NodeNext,
   moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -52,8 +49,7 @@ const host = ts.createCompilerHost(options)
 const { readFile, fileExists, getSourceFile } = host
 host.readFile = (f) => (f === probe ? text : readFile.call(host, f))
 host.fileExists = (f) => f === probe || fileExists.call(host, f)
-host.getSourceFile = (f, lang) =>
-  f === probe ? ts.createSourceFile(f, text, lang) : getSourceFile.call(host, f, lang)
+host.getSourceFile = (f, lang) => (f === probe ? ts.createSourceFile(f, text, lang) : getSourceFile.call(host, f, lang))
 
 const program = ts.createProgram([probe], options, host)
 const checker = program.getTypeChecker()
@@ -61,8 +57,7 @@ const shapes = {}
 for (const node of program.getSourceFile(probe).statements) {
   if (!ts.isTypeAliasDeclaration(node)) continue
   const type = checker.getTypeAtLocation(node)
-  if (type.flags & ts.TypeFlags.Any)
-    throw new Error(`Could not resolve ${node.name.text}: check the type name`)
+  if (type.flags & ts.TypeFlags.Any) throw new Error(`Could not resolve ${node.name.text}: check the type name`)
   const required = []
   const optional = []
   for (const p of checker.getPropertiesOfType(type)) {
@@ -71,9 +66,5 @@ for (const node of program.getSourceFile(probe).statements) {
   }
   shapes[names[Number(node.name.text.slice(1))]] = { required: required.sort(), optional: optional.sort() }
 }
-writeFileSync(new URL('../src/stripe-shapes.json', import.meta.url), `${JSON.stringify(shapes, null, 2)}\n`)
-console.log(
-  Object.entries(shapes)
-    .map(([k, v]) => `${k}: ${v.required.length}/${v.required.length + v.optional.length}`)
-    .join('\n'),
-)
+writeFileSync(new URL("../src/stripe-shapes.json", import.meta.url), `${JSON.stringify(shapes, null, 2)}\n`)
+console.log(Object.entries(shapes).map(([k, v]) => `${k}: ${v.required.length}/${v.required.length + v.optional.length}`).join('\n'))
