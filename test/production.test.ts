@@ -6,7 +6,15 @@
  * @see issue 10
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -39,7 +47,12 @@ function storeDir(): { env: Record<string, string>; dir: string } {
   return { dir, env: { DATA_DIR: join(dir, 'data'), CATALOG: join(dir, 'catalog.yaml'), LOG_FORMAT: 'json' } }
 }
 
-function start(command: string, args: string[], env: Record<string, string>, asNobody: boolean): ChildProcess {
+function start(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  asNobody: boolean,
+): ChildProcess {
   const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NODE_ENV: 'production', ...env },
@@ -78,9 +91,13 @@ describe('the production build', () => {
   it('compiles every module to plain JavaScript that needs no TypeScript loader', () => {
     const files = compiledFiles()
     expect(files.length).toBeGreaterThan(150)
-    const offenders = files.filter((f) => /from ["']tsx|import\(["']tsx|from ["'][^"']+\.tsx?["']/.test(readFileSync(f, 'utf8')))
+    const offenders = files.filter((f) =>
+      /from ["']tsx|import\(["']tsx|from ["'][^"']+\.tsx?["']/.test(readFileSync(f, 'utf8')),
+    )
     expect(offenders).toEqual([])
-    expect(readdirSync(join(ROOT, 'dist/db/migrations')).filter((f) => f.endsWith('.js')).length).toBeGreaterThan(4)
+    expect(
+      readdirSync(join(ROOT, 'dist/db/migrations')).filter((f) => f.endsWith('.js')).length,
+    ).toBeGreaterThan(4)
   })
 
   it('`node dist/main.js` serves the store as an unprivileged user, alone in its process tree', async () => {
@@ -91,7 +108,8 @@ describe('the production build', () => {
     const pid = server.pid ?? 0
     expect(commandLine(pid)).toBe(`${process.execPath} dist/main.js`)
     expect(childrenOf(pid)).toEqual([])
-    if (process.getuid?.() === 0) expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^Uid:\s+65534\b/m)
+    if (process.getuid?.() === 0)
+      expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^Uid:\s+65534\b/m)
     const health = await fetch(`http://127.0.0.1:${port}/healthz`)
     expect(health.status).toBe(200)
     expect(await health.json()).toEqual({ status: 'pass' })
@@ -121,11 +139,15 @@ describe('the deploy folders', () => {
     const vercel = (await import(pathToFileURL(join(site, 'api/tollgate.js')).href)) as {
       default: { fetch(r: Request, c: object): Promise<Response> }
     }
-    const netlify = (await import(pathToFileURL(join(ROOT, 'deploy/netlify/functions/tollgate.mjs')).href)) as {
+    const netlify = (await import(
+      pathToFileURL(join(ROOT, 'deploy/netlify/functions/tollgate.mjs')).href
+    )) as {
       default(r: Request, c: object): Promise<Response>
       config: { path: string }
     }
-    const cron = (await import(pathToFileURL(join(ROOT, 'deploy/netlify/functions/tollgate-cron.mjs')).href)) as {
+    const cron = (await import(
+      pathToFileURL(join(ROOT, 'deploy/netlify/functions/tollgate-cron.mjs')).href
+    )) as {
       config: { schedule: string }
     }
     expect(netlify.config.path).toBe('/*')
