@@ -3,6 +3,7 @@
  * @module
  */
 import { ConfigError, loadConfig, readEnvironment } from './config.js'
+import { DatabaseUnreachableError } from './db/wait.js'
 import { CatalogError } from './modules/catalog/index.js'
 import { startTollgate } from './start.js'
 
@@ -14,7 +15,11 @@ export async function main(): Promise<void> {
     running = await startTollgate(config)
   } catch (err) {
     // Operator mistakes get a clear list, not a stack trace.
-    if (err instanceof ConfigError || err instanceof CatalogError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CatalogError ||
+      err instanceof DatabaseUnreachableError
+    ) {
       console.error(err.message)
       process.exit(1)
     }
