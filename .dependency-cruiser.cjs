@@ -26,8 +26,9 @@ const LAYERS = [
   ['delivery', '^src/modules/delivery/'],
   ['members', '^src/modules/members/'],
   ['api-access', '^src/modules/api-access/'],
+  ['health', '^src/modules/health/'],
   // The composition root: wires modules into the app, the workers, the CLI and test mode.
-  ['root', '^src/(app|main|start|workers|event-handlers)\\.tsx?$|^src/(cli|jobs|test-mode)/'],
+  ['root', '^src/(app|main|start|workers|event-handlers|cron)\\.tsx?$|^src/(cli|jobs|test-mode|serverless)/'],
 ]
 
 /** Siblings at the same height: neither may import the other. */

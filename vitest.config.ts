@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * `npm test` runs two projects: Tollgate itself and the Stripe emulator package (whose own config
- * also serves `npm test -w @tollgate/stripe-emulator`).
+ * also serves `npm test -w @tollgate/stripe-emulator`). Workspace packages resolve to their
+ * TypeScript sources through the `tollgate-source` export condition (node gets `dist/`).
  */
 export default defineConfig({
   test: {
@@ -23,5 +24,8 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },
+  // Vite's default server conditions minus `module`, which picks bundler-only builds (the AWS SDK's
+  // extensionless dist-es) that Node cannot load.
+  ssr: { resolve: { conditions: ['tollgate-source', 'node', 'development|production'] } },
   esbuild: { jsx: 'automatic', jsxImportSource: 'hono/jsx' },
 })

@@ -1,8 +1,23 @@
 #!/usr/bin/env node
-// `npx tollgate <command>`: the TypeScript sources run through tsx's loader, so a fresh clone
-// needs only `npm install`.
-import { register } from 'tsx/esm/api'
+// `npx tollgate <command>` (and `npm start`). Under NODE_ENV=production it runs the compiled CLI in
+// dist/ with plain node: no TypeScript loader, no child process. Otherwise it runs the TypeScript
+// sources through tsx's loader, so a fresh clone needs only `npm install`.
+import { existsSync } from 'node:fs'
+import { register } from 'node:module'
 
-register()
-const { runCli } = await import('../src/cli/index.ts')
-process.exitCode = await runCli(process.argv.slice(2))
+const compiled = new URL('../dist/cli/index.js', import.meta.url)
+let cli
+if (process.env.NODE_ENV === 'production') {
+  if (!existsSync(compiled)) {
+    console.error('NODE_ENV=production runs the compiled build, and dist/ is missing: run `npm run build` first.')
+    process.exit(1)
+  }
+  cli = await import(compiled.href)
+} else {
+  const { register: registerTypeScript } = await import('tsx/esm/api')
+  registerTypeScript()
+  // Workspace packages (the Stripe emulator) resolve to their sources too.
+  register('./source-condition.js', import.meta.url)
+  cli = await import('../src/cli/index.ts')
+}
+process.exitCode = await cli.runCli(process.argv.slice(2))

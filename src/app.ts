@@ -6,6 +6,7 @@
 import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
 import { secureHeaders } from 'hono/secure-headers'
+import { cronRoutes } from './cron.js'
 import type { Deps } from './deps.js'
 import type { AppEnv } from './http/env.js'
 import { requestId } from './http/request-id.js'
@@ -16,6 +17,7 @@ import { billingRoutes } from './modules/billing/index.js'
 import { checkoutRoutes } from './modules/checkout/index.js'
 import { customerRoutes, findSessionCustomer } from './modules/customers/index.js'
 import { deliveryRoutes } from './modules/delivery/index.js'
+import { createHealthRoutes, type HeartbeatCheck } from './modules/health/index.js'
 import { mailRoutes } from './modules/mail/index.js'
 import { memberRoutes } from './modules/members/index.js'
 import { orderRoutes } from './modules/orders/index.js'
@@ -26,7 +28,12 @@ import { webRoutes } from './web/routes.js'
 
 export type { AppEnv } from './http/env.js'
 
-export function createApp(deps: Deps): Hono<AppEnv> {
+export type AppOptions = {
+  /** How /readyz judges the background workers (those of this process, or the cron run). */
+  heartbeat?: HeartbeatCheck
+}
+
+export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const publicOrigin = new URL(deps.config.publicUrl).origin
 
@@ -42,6 +49,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(loadSession(findSessionCustomer))
 
   // ── Module routes: one line each ───────────────────────────────────────────────────────────
+  app.route('/', createHealthRoutes(options.heartbeat))
+  app.route('/', cronRoutes)
   app.route('/', webRoutes)
   app.route('/', storefrontRoutes)
   app.route('/', mailRoutes)

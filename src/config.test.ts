@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, parseEnvFile } from './config.js'
+import { DATABASE_URL_FORMS } from './lib/database-url.js'
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -109,5 +110,48 @@ describe('parseEnvFile', () => {
       '# comment\nA=1\nexport B="two words"\nC=\'x#y\'\nD=plain # trailing\n\nbad line\n',
     )
     expect(env).toEqual({ A: '1', B: 'two words', C: 'x#y', D: 'plain' })
+  })
+})
+
+describe('deployment settings (issue 10)', () => {
+  it('names each wrong setting with the values it accepts', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'redis://root@cache/0',
+      FILES_URL: 'https://bucket.example/files',
+      CRON_SECRET: 'short',
+      S3_FORCE_PATH_STYLE: 'yes',
+    })
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `DATABASE_URL: redis: is not a supported database; use ${DATABASE_URL_FORMS}`,
+        'CRON_SECRET: must be at least 16 characters',
+        'S3_FORCE_PATH_STYLE: must be true or false',
+      ]),
+    )
+    expect(problemsOf({ FILES_URL: 'https://bucket.example/files' })).toEqual([
+      'FILES_URL: must be s3://bucket or s3://bucket/prefix (unset: files on the local disk)',
+    ])
+    expect(problemsOf({ FILES_URL: 's3://b' })[0]).toMatch(/^FILES_URL: "b" is not a valid bucket name/)
+    expect(problemsOf({ FILES_URL: 's3://shop-files', S3_ACCESS_KEY_ID: 'AKIA' })[0]).toMatch(
+      /set both, or neither/,
+    )
+  })
+
+  it('reads an S3 location with its defaults', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-config-s3-'))
+    const config = loadConfig({
+      DATA_DIR: dir,
+      FILES_URL: 's3://shop-files/store/pdfs',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+    })
+    expect(config.files).toEqual({
+      kind: 's3',
+      bucket: 'shop-files',
+      prefix: 'store/pdfs/',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+    })
+    expect(loadConfig({ DATA_DIR: dir }).files).toEqual({ kind: 'local' })
   })
 })

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
 import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
+import { type FilesLocation, parseFilesLocation } from './lib/files-url.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** `auto`: readable lines on a terminal, JSON lines otherwise (log collectors, files, CI). */
@@ -41,6 +42,8 @@ const databaseUrl = z.string().superRefine((value, ctx) => {
   }
 })
 
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true')
+
 const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optionalText.pipe(
     z
@@ -65,6 +68,13 @@ const EnvSchema = z.object({
   CORS_ORIGINS: list.pipe(z.array(httpUrl)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
+  FILES_URL: optionalText,
+  S3_ENDPOINT: optionalText.pipe(httpUrl.optional()),
+  S3_REGION: optionalText,
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: optionalText.pipe(flag.optional()),
+  CRON_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 })
 
 export type Config = Readonly<{
@@ -87,6 +97,10 @@ export type Config = Readonly<{
   corsOrigins: readonly string[]
   logLevel: (typeof LOG_LEVELS)[number]
   logFormat: (typeof LOG_FORMATS)[number]
+  /** Where catalog files are served from: the local disk (catalog paths) or an S3 bucket. */
+  files: FilesLocation
+  /** Bearer secret of `/cron` (serverless schedulers); undefined = the endpoint is off. */
+  cronSecret?: string
 }>
 
 /** The key the SDK uses against the emulator; any `sk_test_…` of 12+ characters is accepted there. */
@@ -111,7 +125,9 @@ export function loadConfig(env: Env): Config {
   const parsed = EnvSchema.safeParse(env)
   const problems = parsed.success ? [] : parsed.error.issues.map(describeIssue)
   problems.push(...liveModeProblems(env))
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems)
+  const files = parsed.success ? filesLocation(parsed.data) : { kind: 'local' as const }
+  if (typeof files === 'string') problems.push(files)
+  if (!parsed.success || problems.length > 0 || typeof files === 'string') throw new ConfigError(problems)
   const e = parsed.data
   const testMode = e.STRIPE_SECRET_KEY === undefined
   const dataDir = resolve(e.DATA_DIR)
@@ -133,6 +149,18 @@ export function loadConfig(env: Env): Config {
     corsOrigins: Object.freeze(e.CORS_ORIGINS.map((o) => new URL(o).origin)),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
+    files,
+    cronSecret: e.CRON_SECRET,
+  })
+}
+
+function filesLocation(e: z.infer<typeof EnvSchema>): FilesLocation | string {
+  return parseFilesLocation(e.FILES_URL, {
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
   })
 }
 

@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { Database } from './db/database.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import { createFileStore, type FileStore } from './lib/file-store.js'
 import { createMailer, type Mailer } from './lib/mailer.js'
 import type { Catalog } from './modules/catalog/index.js'
 import { loadCatalog } from './modules/catalog/index.js'
@@ -20,6 +21,8 @@ export type Deps = {
   stripe: Stripe
   catalog: Catalog
   mail: Mailer
+  /** Where the catalog's files are served from (local disk or object storage). */
+  files: FileStore
   clock: Clock
   log: Logger
 }
@@ -34,6 +37,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     stripe: overrides.stripe ?? createStripeClient(config),
     catalog: overrides.catalog ?? loadCatalog(config.catalogPath),
     mail: overrides.mail ?? createMailer(config, log),
+    files: overrides.files ?? createFileStore(config.files),
     clock: overrides.clock ?? systemClock,
   }
 }
@@ -57,6 +61,8 @@ export function createLogger(
         '*.stripeWebhookSecret',
         '*.sessionSecret',
         '*.smtpUrl',
+        '*.cronSecret',
+        '*.secretAccessKey',
         '*.password',
         '*.token',
       ],

@@ -3,7 +3,7 @@
  * @module
  */
 import { ConfigError, loadConfig, readEnvironment } from './config.js'
-import { DatabaseUnavailableError } from './db/wait.js'
+import { DatabaseUnreachableError } from './db/wait.js'
 import { CatalogError } from './modules/catalog/index.js'
 import { startTollgate } from './start.js'
 
@@ -18,7 +18,7 @@ export async function main(): Promise<void> {
     if (
       err instanceof ConfigError ||
       err instanceof CatalogError ||
-      err instanceof DatabaseUnavailableError
+      err instanceof DatabaseUnreachableError
     ) {
       console.error(err.message)
       process.exit(1)

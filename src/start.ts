@@ -11,13 +11,13 @@ import { type ServerType, serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
-import { waitForDatabase } from './db/wait.js'
+import { describeDatabase, waitForDatabase } from './db/wait.js'
 import { createDeps, createLogger, type Deps } from './deps.js'
 import { offsetClock } from './lib/clock.js'
 import { findFreePort } from './lib/ports.js'
 import { ensureDemoFiles, ensureWebhookEndpoint, formatPlan, syncCatalog } from './modules/catalog/index.js'
 import { type Emulator, startEmulator } from './test-mode/emulator.js'
-import { startWorkers } from './workers.js'
+import { type RunningWorkers, startWorkers } from './workers.js'
 
 export type RunningTollgate = { url: string; deps: Deps; emulatorUrl?: string; stop(): Promise<void> }
 
@@ -39,7 +39,6 @@ export async function startTollgate(
   let server: ServerType
   try {
     deps = await prepare(base, emulator !== undefined)
-    server = await listen(deps)
   } catch (err) {
     // Leave nothing half-started behind (the emulator holds a port and the state file).
     await emulator?.stop()
@@ -47,6 +46,14 @@ export async function startTollgate(
     throw err
   }
   const workers = startWorkers(deps)
+  try {
+    server = await listen(deps, workers)
+  } catch (err) {
+    await workers.stop()
+    await emulator?.stop()
+    await deps.db.destroy()
+    throw err
+  }
   const port = (server.address() as AddressInfo).port
   log.info(
     { url: config.publicUrl, port, testMode: config.testMode, emulator: emulator?.url },
@@ -67,7 +74,7 @@ export async function startTollgate(
 
 /** Migrations; in test mode also the webhook endpoint (its secret joins the config), demo PDFs, sync. */
 async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
-  await waitForDatabase(deps.db, { log: deps.log })
+  await waitForDatabase(deps.db, describeDatabase(deps.config.databaseUrl), { log: deps.log })
   const migrated = await migrateToLatest(deps.db)
   if (migrated.length > 0) deps.log.info({ migrations: migrated }, 'database migrated')
   if (!testMode) return deps
@@ -84,9 +91,10 @@ async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
   return ready
 }
 
-function listen(deps: Deps): Promise<ServerType> {
+function listen(deps: Deps, workers: RunningWorkers): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: createApp(deps).fetch, port: deps.config.port })
+    const app = createApp(deps, { heartbeat: workers.heartbeat })
+    const server = serve({ fetch: app.fetch, port: deps.config.port })
     server.once('error', reject)
     server.once('listening', () => resolve(server))
   })

@@ -9,6 +9,7 @@
 import type { Deps } from './deps.js'
 import { EVENT_HANDLERS } from './event-handlers.js'
 import { pruneExpired } from './jobs/prune.js'
+import { type CheckResult, fail, type HeartbeatCheck, pass } from './modules/health/index.js'
 import { sendDueMail } from './modules/mail/index.js'
 import { processInbox, RECOVERY_INTERVAL_MS, recoverMissedEvents } from './modules/webhooks/index.js'
 
@@ -37,13 +38,22 @@ export const WORKERS: Worker[] = [
   { name: 'prune', intervalMs: 60_000, everyMs: 60 * 60_000, runOnce: pruneExpired },
 ]
 
-export type RunningWorkers = { stop(): Promise<void> }
+export type RunningWorkers = {
+  stop(): Promise<void>
+  /** Readiness: every loop came round recently (a loop stuck in a run goes stale). */
+  heartbeat: HeartbeatCheck
+}
+
+/** A loop is stale when it has not come round for its poll interval plus this long. */
+const STUCK_AFTER_MS = 2 * 60_000
 
 /** Starts every worker's poll loop; `stop()` wakes sleeping loops and waits for running ones. */
 export function startWorkers(deps: Deps, workers: Worker[] = WORKERS): RunningWorkers {
   const stopping = new AbortController()
+  const lastRound = new Map<string, number>()
   const loops = workers.map(async (worker) => {
     while (!stopping.signal.aborted) {
+      lastRound.set(worker.name, deps.clock.now().getTime())
       let handled = 0
       try {
         handled = await runIfDue(deps, worker)
@@ -58,20 +68,45 @@ export function startWorkers(deps: Deps, workers: Worker[] = WORKERS): RunningWo
       stopping.abort()
       await Promise.all(loops)
     },
+    heartbeat: async (current) => loopsAlive(current, workers, lastRound),
   }
 }
 
-/** Runs all workers until a full round handles nothing (or maxRounds); for tests and the CLI. */
+function loopsAlive(deps: Deps, workers: Worker[], lastRound: Map<string, number>): CheckResult {
+  const now = deps.clock.now().getTime()
+  const stale = workers.filter((w) => now - (lastRound.get(w.name) ?? now) > w.intervalMs + STUCK_AFTER_MS)
+  if (stale.length === 0) return pass('workers', `${workers.length} worker loops running`)
+  return fail(
+    'workers',
+    `stuck: ${stale.map((w) => w.name).join(', ')}`,
+    'Look at the logs; restart the process.',
+  )
+}
+
+/**
+ * Runs all workers until a full round handles nothing (or maxRounds, or the `until` deadline in
+ * `performance.now()` time); returns how many items each handled. `schedule: 'ignore'` runs the
+ * scheduled jobs in the first round whether due or not. For tests, the CLI, the
+ * serverless cron run and the work after a serverless response.
+ */
 export async function drainWorkers(
   deps: Deps,
-  options: { workers?: Worker[]; maxRounds?: number } = {},
-): Promise<void> {
+  options: { workers?: Worker[]; maxRounds?: number; until?: number; schedule?: 'follow' | 'ignore' } = {},
+): Promise<Record<string, number>> {
   const workers = options.workers ?? WORKERS
+  const counts: Record<string, number> = Object.fromEntries(workers.map((w) => [w.name, 0]))
   for (let round = 0; round < (options.maxRounds ?? 50); round++) {
     let handled = 0
-    for (const worker of workers) handled += await runIfDue(deps, worker)
-    if (handled === 0) return
+    for (const worker of workers) {
+      // A cron run is itself the schedule: its scheduled jobs run once per run.
+      const ignore = options.schedule === 'ignore' && round === 0
+      const n = ignore ? await worker.runOnce(deps) : await runIfDue(deps, worker)
+      counts[worker.name] = (counts[worker.name] ?? 0) + n
+      handled += n
+    }
+    if (handled === 0 || (options.until !== undefined && performance.now() > options.until)) break
   }
+  return counts
 }
 
 /** When each scheduled worker last ran, per database (one app, or one test, per database). */

@@ -115,7 +115,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     url,
     dialect,
     request: async (path, init) => (app as Hono<AppEnv>).request(new URL(path, url).href, init),
-    drain: () => drainWorkers(deps),
+    drain: async () => {
+      await drainWorkers(deps)
+    },
     mail: (to) => listDevMail(deps.db, to),
     agent: () =>
       createAgent(async (path, init) => (app as Hono<AppEnv>).request(new URL(path, url).href, init), url),

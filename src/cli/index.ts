@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError, readEnvironment } from '../config.js'
+import { DatabaseUnreachableError } from '../db/wait.js'
 import { CatalogError } from '../modules/catalog/index.js'
 import { type CliIO, UsageError } from './command.js'
 import { COMMANDS } from './registry.js'
@@ -30,7 +31,11 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
       io.err(`tollgate ${name}: ${err.message}\nUsage: tollgate ${command.usage}`)
       return 2
     }
-    if (err instanceof ConfigError || err instanceof CatalogError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CatalogError ||
+      err instanceof DatabaseUnreachableError
+    ) {
       io.err(err.message)
       return 1
     }

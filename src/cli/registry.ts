@@ -4,7 +4,9 @@
  */
 import type { Command } from './command.js'
 import { apiKeyCommand } from './commands/api-key.js'
+import { doctorCommand } from './commands/doctor.js'
 import { emulatorCommand } from './commands/emulator.js'
+import { filesCommand } from './commands/files.js'
 import { grantCommand, revokeCommand } from './commands/grant.js'
 import { inboxCommand } from './commands/inbox.js'
 import { migrateCommand } from './commands/migrate.js'
@@ -15,6 +17,8 @@ export const COMMANDS: Command[] = [
   startCommand,
   migrateCommand,
   syncCommand,
+  filesCommand,
+  doctorCommand,
   emulatorCommand,
   grantCommand,
   revokeCommand,

@@ -20,6 +20,10 @@ export type ConnectOptions = {
   schema?: string
 }
 
+export function dialectOf(databaseUrl: string): DialectName {
+  return parseDatabaseUrl(databaseUrl).dialect
+}
+
 /** Throws a DatabaseUrlError naming the accepted forms for anything else (config checks first). */
 export function connectDatabase(databaseUrl: string, options: ConnectOptions = {}): Kysely<Database> {
   const target = parseDatabaseUrl(databaseUrl)

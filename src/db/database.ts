@@ -18,6 +18,7 @@ import type {
 } from '../modules/customers/table.js'
 import type { DownloadTable } from '../modules/delivery/table.js'
 import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
+import type { WorkerHeartbeatTable } from '../modules/health/table.js'
 import type { MailOutboxTable } from '../modules/mail/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
 import type { StripeEventTable } from '../modules/webhooks/table.js'
@@ -43,6 +44,8 @@ export interface Database {
   password_links: PasswordLinkTable
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable
+  // Operations (health, doctor)
+  worker_heartbeats: WorkerHeartbeatTable
 }
 
 export type DB = Kysely<Database>

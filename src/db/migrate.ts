@@ -62,3 +62,9 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
+
+/** Names of the migrations not yet applied to this database (readiness, doctor). */
+export async function listPendingMigrations<DB>(db: Kysely<DB>): Promise<string[]> {
+  const migrations = await createMigrator(db, await currentSchema(db)).getMigrations()
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name)
+}

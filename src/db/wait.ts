@@ -1,29 +1,24 @@
 /**
- * Waits for the database at start-up. A server that is still starting, or a network that is not
- * up yet (containers started side by side), is retried with back-off and every wait is logged; a
- * refusal that waiting cannot fix (wrong password, unknown database, an unusable SQLite file) fails
- * at once. After the time allowed it gives up with one line saying why.
+ * Waiting for the database at start: a container's database often starts beside the app, so an
+ * unreachable database is retried with back-off (1 s, 2 s, 4 s … capped), each attempt logged with
+ * the reason, before giving up with one clear line. A refusal that waiting cannot fix (wrong
+ * password, unknown database, an unusable SQLite file) fails at once. Credentials never reach the
+ * log.
  * @module
  */
-import { setTimeout as sleep } from 'node:timers/promises'
-import { sql } from 'kysely'
-import type { Logger } from 'pino'
-import type { Executor } from './database.js'
-
-export class DatabaseUnavailableError extends Error {
-  constructor(message: string, options?: { cause: unknown }) {
-    super(message, options)
-    this.name = 'DatabaseUnavailableError'
-  }
-}
+import { type Kysely, sql } from 'kysely'
 
 export type WaitOptions = {
-  log: Logger
-  /** How long to keep trying in all (default one minute). */
+  /** Total time to keep trying before giving up (default 60 s). */
   timeoutMs?: number
-  /** The first pause; each next one doubles, up to `maxDelayMs`. */
+  /** First pause between attempts (default 1 s); doubles up to `maxDelayMs` (default 10 s). */
   firstDelayMs?: number
   maxDelayMs?: number
+  log: { warn(details: object, message: string): void }
+}
+
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError'
 }
 
 /** PostgreSQL SQLSTATEs and MySQL error codes that no amount of waiting fixes. */
@@ -41,33 +36,50 @@ function isPermanent(err: unknown): boolean {
   return PERMANENT.has(code) || code.startsWith('SQLITE_')
 }
 
-function describe(err: unknown): string {
-  const e = err as { code?: unknown; message?: unknown } | undefined
-  const message = String(e?.message ?? err) || String(e?.code ?? 'unknown error')
-  return e?.code && !message.includes(String(e.code)) ? `${message} (${String(e.code)})` : message
+/** The error's message, with its code when the message does not say it (ECONNREFUSED, 3D000 …). */
+function reasonOf(err: unknown): string {
+  const { message, code } = (err ?? {}) as { message?: unknown; code?: unknown }
+  const text = String(message ?? err)
+  return code !== undefined && !text.includes(String(code)) ? `${text} (${String(code)})` : text
 }
 
-export async function waitForDatabase(db: Executor, options: WaitOptions): Promise<void> {
-  const { log, timeoutMs = 60_000, firstDelayMs = 500, maxDelayMs = 10_000 } = options
-  let waited = 0
+/** Resolves once `select 1` succeeds; throws DatabaseUnreachableError after the timeout. */
+export async function waitForDatabase<DB>(
+  db: Kysely<DB>,
+  where: string,
+  options: WaitOptions,
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 60_000
+  let delayMs = options.firstDelayMs ?? 1000
+  const started = performance.now()
   for (let attempt = 1; ; attempt++) {
     try {
       await sql`select 1`.execute(db)
-      if (attempt > 1) log.info({ attempts: attempt }, 'database reachable')
       return
     } catch (err) {
-      if (isPermanent(err))
-        throw new DatabaseUnavailableError(`Database refused: ${describe(err)}`, { cause: err })
-      const delay = Math.min(firstDelayMs * 2 ** (attempt - 1), maxDelayMs, timeoutMs - waited)
-      if (delay <= 0) {
-        throw new DatabaseUnavailableError(
-          `Database not reachable after ${attempt} attempts over ${(waited / 1000).toFixed(1)} s: ${describe(err)}`,
-          { cause: err },
+      const reason = reasonOf(err)
+      if (isPermanent(err)) {
+        throw new DatabaseUnreachableError(
+          `DATABASE_URL: the database at ${where} refused Tollgate (${reason})`,
         )
       }
-      log.warn({ attempt, retryInMs: delay, err: describe(err) }, 'database not reachable yet; retrying')
-      await sleep(delay)
-      waited += delay
+      const elapsed = performance.now() - started
+      if (elapsed + delayMs > timeoutMs) {
+        throw new DatabaseUnreachableError(
+          `DATABASE_URL: the database at ${where} is unreachable (${reason}); gave up after ${attempt} attempts in ${Math.round(elapsed / 1000)} s`,
+        )
+      }
+      options.log.warn(
+        { attempt, retryInMs: delayMs, reason, database: where },
+        `database unreachable; retrying in ${delayMs / 1000} s`,
+      )
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      delayMs = Math.min(delayMs * 2, options.maxDelayMs ?? 10_000)
     }
   }
+}
+
+/** DATABASE_URL without its password, for messages. */
+export function describeDatabase(databaseUrl: string): string {
+  return databaseUrl.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')
 }

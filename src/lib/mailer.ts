@@ -1,9 +1,10 @@
 /**
  * How a rendered email leaves the building: SMTP (nodemailer, from SMTP_URL) or, without SMTP_URL,
  * the dev mailbox, which is simply the outbox row itself marked sent with transport 'dev'.
+ * nodemailer is loaded with the first message (or check), not at start.
  * @module
  */
-import nodemailer from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { Logger } from 'pino'
 
 export type OutgoingMail = { to: string; subject: string; text: string; html: string }
@@ -12,18 +13,30 @@ export type Mailer = {
   /** 'smtp' or 'dev'; stored on the outbox row when sent. */
   readonly transport: string
   send(mail: OutgoingMail): Promise<void>
+  /** Connects and authenticates without sending (SMTP only): `tollgate doctor`. */
+  verify?(): Promise<void>
 }
 
 export type MailerSettings = { smtpUrl?: string | undefined; mailFrom: string }
 
 export function createMailer(config: MailerSettings, log: Logger): Mailer {
-  if (config.smtpUrl === undefined) return devMailer
-  const transporter = nodemailer.createTransport(config.smtpUrl)
+  const { smtpUrl } = config
+  if (smtpUrl === undefined) return devMailer
+  let transporter: Promise<Transporter> | undefined
+  const smtp = (): Promise<Transporter> => {
+    transporter ??= import('nodemailer').then((m) =>
+      m.default.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000 }),
+    )
+    return transporter
+  }
   return {
     transport: 'smtp',
     async send(mail) {
-      await transporter.sendMail({ from: config.mailFrom, ...mail })
+      await (await smtp()).sendMail({ from: config.mailFrom, ...mail })
       log.debug({ to: mail.to, subject: mail.subject }, 'mail sent')
+    },
+    async verify() {
+      await (await smtp()).verify()
     },
   }
 }

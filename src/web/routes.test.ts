@@ -9,19 +9,10 @@ describe('web routes', () => {
   })
   afterAll(() => t.close())
 
-  it('serves the stylesheet and a health check', async () => {
+  it('serves the stylesheet', async () => {
     const app = createApp(t.deps)
     const css = await app.request('/static/style.css')
     expect(css.headers.get('content-type')).toContain('text/css')
     expect(await css.text()).toContain('.test-banner')
-    const health = await app.request('/healthz')
-    expect(await health.json()).toEqual({ ok: true })
-  })
-
-  it('fails the health check when the database is gone', async () => {
-    const gone = await createTestDeps('sqlite')
-    await gone.close()
-    const res = await createApp(gone.deps).request('/healthz', { headers: { accept: 'application/json' } })
-    expect(res.status).toBe(500)
   })
 })

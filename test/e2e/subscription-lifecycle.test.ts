@@ -318,7 +318,7 @@ describe.each(DIALECTS)('subscription lifecycle on %s', (dialect) => {
     )
     expect(reminders[0]?.text).toContain('$90.00')
     expect(await mailTemplates(t, monthly)).not.toContain('subscription-renewal-reminder')
-    // A year of renewals for every member of this file: slow on a server database, not a speed test.
+    // A year of emulator time renews every subscription this file made, monthly ones twelve times.
   }, 120_000)
 
   it('answers access from local state only: the emulator stopped, pages still answer', async () => {

@@ -1,6 +1,6 @@
 import { connectDatabase } from '../../db/connect.js'
 import { migrateToLatest } from '../../db/migrate.js'
-import { waitForDatabase } from '../../db/wait.js'
+import { describeDatabase, waitForDatabase } from '../../db/wait.js'
 import { createLogger } from '../../deps.js'
 import { type Command, parseCommandArgs, printJSON } from '../command.js'
 import { cliConfig } from '../context.js'
@@ -15,7 +15,9 @@ export const migrateCommand: Command = {
     const db = connectDatabase(config.databaseUrl)
     try {
       // Progress on stderr, so that --json output stays one document.
-      await waitForDatabase(db, { log: createLogger(config, process.stderr) })
+      await waitForDatabase(db, describeDatabase(config.databaseUrl), {
+        log: createLogger(config, process.stderr),
+      })
       const applied = await migrateToLatest(db)
       if (values.json) printJSON(io, { applied })
       else

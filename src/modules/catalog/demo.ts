@@ -5,7 +5,6 @@
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib'
 import type { Catalog, CatalogFile } from './types.js'
 
 /** Generates missing PDFs; returns the paths it wrote. */
@@ -25,6 +24,8 @@ export async function ensureDemoFiles(catalog: Catalog): Promise<string[]> {
 }
 
 export async function demoPdf(file: Pick<CatalogFile, 'id' | 'title'>): Promise<Uint8Array> {
+  // pdf-lib is only needed for the demo files: loaded here, not when the server starts.
+  const { PDFDocument, rgb, StandardFonts } = await import('pdf-lib')
   const pdf = await PDFDocument.create()
   pdf.setTitle(file.title)
   pdf.setProducer('Tollgate demo')

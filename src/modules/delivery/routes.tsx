@@ -1,21 +1,20 @@
 /**
  * `GET /library` and `GET /download/:id`. Downloads are addressed by catalog file id, served only
- * with a live grant of `file:<id>`, streamed with Range support, and each one is recorded.
+ * with a live grant of `file:<id>`, streamed with Range support from the local disk or handed to
+ * object storage by a short-lived signed redirect; each one is recorded.
  * @module
  */
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { Readable } from 'node:stream'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../http/env.js'
 import { AppError } from '../../lib/errors.js'
+import { contentDisposition } from '../../lib/file-store.js'
 import { newId } from '../../lib/ids.js'
 import { renderPage } from '../../web/layout.js'
 import { checkAccess, loginPath, renderNoAccess } from '../entitlements/index.js'
 import { findCatalogFile } from './files.js'
 import { listLibrary } from './library.js'
-import { parseRange } from './range.js'
+import { type ByteRange, parseRange } from './range.js'
 import { insertDownload } from './repo.js'
 import { LibraryPage } from './views.js'
 
@@ -37,38 +36,37 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const now = deps.clock.now()
     const decision = await checkAccess(deps.db, customer.id, entry.file.feature, now)
     if (!decision.allowed) return renderNoAccess(c, entry.file.feature, decision)
-    const size = await fileSize(entry.file.path)
-    if (size === undefined) {
-      deps.log.error({ fileId: id }, 'catalog file missing on disk')
+    const delivery = await deps.files.deliver(entry.file, { filename: basename(entry.file.path) })
+    if (!delivery) {
+      deps.log.error({ fileId: id, location: deps.files.locate(entry.file) }, 'catalog file missing')
       throw new AppError('FILE_NOT_FOUND')
     }
+    const record = (range: ByteRange | undefined): Promise<void> =>
+      insertDownload(deps.db, {
+        id: newId('dl', now.getTime()),
+        customer_id: customer.id,
+        file_id: id,
+        grant_id: decision.source?.grantId ?? null,
+        range: range ? `${range.start}-${range.end}` : null,
+        created_at: now.toISOString(),
+      })
+    if (delivery.kind === 'redirect') {
+      // Object storage: a short-lived signed link; the bucket answers Range requests itself.
+      await record(undefined)
+      c.header('Cache-Control', 'private, no-store')
+      return c.redirect(delivery.url, 302)
+    }
+    const { size } = delivery
     const range = parseRange(c.req.header('range'), size)
     if (range === 'unsatisfiable') return c.body(null, 416, { 'Content-Range': `bytes */${size}` })
-    await insertDownload(deps.db, {
-      id: newId('dl', now.getTime()),
-      customer_id: customer.id,
-      file_id: id,
-      grant_id: decision.source?.grantId ?? null,
-      range: range ? `${range.start}-${range.end}` : null,
-      created_at: now.toISOString(),
-    })
-    const name = basename(entry.file.path)
+    await record(range)
     const headers: Record<string, string> = {
       'Content-Type': entry.file.contentType,
-      'Content-Disposition': `attachment; filename="${name.replace(/["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'Content-Disposition': contentDisposition(basename(entry.file.path)),
       'Accept-Ranges': 'bytes',
       'Cache-Control': 'private, no-store',
       'Content-Length': String(range ? range.end - range.start + 1 : size),
     }
     if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
-    const stream = createReadStream(entry.file.path, range ?? {})
-    return c.body(Readable.toWeb(stream) as ReadableStream<Uint8Array>, range ? 206 : 200, headers)
+    return c.body(delivery.read(range), range ? 206 : 200, headers)
   })
-
-async function fileSize(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).size
-  } catch {
-    return undefined
-  }
-}

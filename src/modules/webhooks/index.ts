@@ -13,8 +13,14 @@ export {
   type EventType,
   mergeEventHandlers,
 } from './handlers.js'
-export { type HandleOutcome, MAX_ATTEMPTS, processInbox, processInboxNow, replayEvent } from './inbox-worker.js'
+export {
+  type HandleOutcome,
+  MAX_ATTEMPTS,
+  processInbox,
+  processInboxNow,
+  replayEvent,
+} from './inbox-worker.js'
 export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
-export { listEvents, pruneHandledEvents } from './repo.js'
+export { countWebhookEventsSince, findEventSources, listEvents, pruneHandledEvents } from './repo.js'
 export { webhookRoutes } from './routes.js'
 export type { StripeEventRow } from './table.js'

@@ -95,3 +95,28 @@ export async function resetEvent(db: Executor, stripeEventId: string, nowIso: st
     .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
+
+/** How each of these Stripe events reached the inbox (absent: not at all). */
+export async function findEventSources(
+  db: Executor,
+  stripeEventIds: readonly string[],
+): Promise<Map<string, StripeEventRow['source']>> {
+  if (stripeEventIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('stripe_events')
+    .select(['stripe_event_id', 'source'])
+    .where('stripe_event_id', 'in', stripeEventIds)
+    .execute()
+  return new Map(rows.map((r) => [r.stripe_event_id, r.source]))
+}
+
+/** How many events arrived by webhook since `sinceIso` (a delivery that passed verification). */
+export async function countWebhookEventsSince(db: Executor, sinceIso: string): Promise<number> {
+  const row = await db
+    .selectFrom('stripe_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('source', '=', 'webhook')
+    .where('received_at', '>=', sinceIso)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -1,0 +1,53 @@
+/**
+ * What every file store shares: the store interface, the object key of a catalog file, sizes on
+ * disk and the Content-Disposition of a download.
+ * @module
+ */
+import { stat } from 'node:fs/promises'
+
+/** What a store needs to know about a catalog file. */
+export type SoldFile = { id: string; path: string; contentType: string }
+
+export type Delivery =
+  | {
+      kind: 'stream'
+      size: number
+      /** The bytes `start`–`end` (inclusive), or the whole file. */
+      read(range?: { start: number; end: number }): ReadableStream<Uint8Array>
+    }
+  | { kind: 'redirect'; url: string }
+
+export type FileStore = {
+  /** For messages: "the local disk" or `s3://bucket/prefix`. */
+  readonly description: string
+  /** Where a file is (a path or an object key), for messages and `tollgate files push`. */
+  locate(file: SoldFile): string
+  /** Whether the file is there (doctor, push). */
+  exists(file: SoldFile): Promise<boolean>
+  /** How to deliver the file to a buyer who may have it; undefined when it is missing. */
+  deliver(file: SoldFile, download: { filename: string }): Promise<Delivery | undefined>
+  /** Copies the local file to the store (object storage only; the disk store is its own source). */
+  upload?(file: SoldFile): Promise<'uploaded' | 'unchanged'>
+}
+
+/** Size of a regular file, or undefined when there is none. */
+export async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    const info = await stat(path)
+    return info.isFile() ? info.size : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `<prefix><file id>/<file name>`: unique by catalog id, readable in a bucket listing. */
+export function objectKey(prefix: string, file: SoldFile): string {
+  const name = file.path.split(/[\\/]/).pop() ?? file.id
+  return `${prefix}${file.id}/${name}`
+}
+
+/** RFC 6266: an ASCII fallback plus the UTF-8 name. */
+export function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`
+}

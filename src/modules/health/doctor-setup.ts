@@ -1,0 +1,88 @@
+/**
+ * `tollgate doctor`, the local half: mail can leave (SMTP reachable, a real sender), the database
+ * is reachable and migrated, every catalog file is where downloads will look for it, and the
+ * session secret is not a placeholder.
+ * @module
+ */
+import { sql } from 'kysely'
+import type { Config } from '../../config.js'
+import type { Deps } from '../../deps.js'
+import { type CheckResult, fail, guarded, pass, warn, withTimeout } from './check.js'
+import { checkMigrations } from './readiness.js'
+
+const PLACEHOLDER_SENDER = /@tollgate\.localhost>?$/
+const PLACEHOLDER_SECRET = /change|replace|example|placeholder|your|xxxx|1234567890/i
+
+export async function checkMail(deps: Deps): Promise<CheckResult> {
+  const { config } = deps
+  const live = !config.testMode && config.stripeSecretKey.includes('_live_')
+  if (config.smtpUrl === undefined || !deps.mail.verify) {
+    const detail = 'SMTP_URL is not set: receipts and sign-in links stay in the dev mailbox and reach nobody'
+    const fix = 'Set SMTP_URL=smtps://user:pass@smtp.example.com (your mail provider’s SMTP settings).'
+    return live ? fail('mail', detail, fix) : warn('mail', detail, fix)
+  }
+  if (PLACEHOLDER_SENDER.test(config.mailFrom)) {
+    return fail(
+      'mail',
+      `MAIL_FROM is the placeholder ${config.mailFrom}`,
+      'Set MAIL_FROM="Your Store <store@your-domain>" (an address your SMTP provider may send from).',
+    )
+  }
+  const verify = deps.mail.verify
+  return guarded(
+    'mail',
+    'Check SMTP_URL (host, port, user, password) and that this host may connect to it.',
+    async () => {
+      await withTimeout(verify(), 15_000, 'the SMTP server')
+      return pass('mail', `the SMTP server accepted a connection and login; sender ${config.mailFrom}`)
+    },
+  )
+}
+
+export async function checkDatabase(deps: Deps): Promise<CheckResult[]> {
+  const database = await guarded(
+    'database',
+    'Check DATABASE_URL and that the database server is up.',
+    async () => {
+      await withTimeout(sql`select 1`.execute(deps.db), 10_000, 'the database')
+      return pass('database', 'reachable')
+    },
+  )
+  if (database.status === 'fail') return [database]
+  return [database, await checkMigrations(deps)]
+}
+
+export async function checkFiles(deps: Deps): Promise<CheckResult> {
+  const files = deps.catalog.products.flatMap((p) => p.files)
+  const fix =
+    deps.config.files.kind === 's3'
+      ? 'Run `tollgate files push` (it uploads them from the catalog paths).'
+      : 'Put each file at its catalog path (relative to the catalog file).'
+  return guarded('files', fix, async () => {
+    const missing: string[] = []
+    for (const file of files)
+      if (!(await deps.files.exists(file))) missing.push(`${file.id} (${deps.files.locate(file)})`)
+    if (missing.length > 0)
+      return fail(
+        'files',
+        `${missing.length} of ${files.length} catalog file(s) missing in ${deps.files.description}: ${missing.join(', ')}`,
+        fix,
+      )
+    return pass('files', `all ${files.length} catalog file(s) are in ${deps.files.description}`)
+  })
+}
+
+export function checkSessionSecret(config: Config): CheckResult {
+  const secret = config.sessionSecret
+  const fix =
+    'Set SESSION_SECRET to 32+ random characters, e.g. `openssl rand -base64 32` (changing it signs everyone out).'
+  if (new Set(secret).size < 16)
+    return fail(
+      'session-secret',
+      `SESSION_SECRET uses only ${new Set(secret).size} different characters`,
+      fix,
+    )
+  if (PLACEHOLDER_SECRET.test(secret))
+    return fail('session-secret', 'SESSION_SECRET looks like a placeholder, not a random value', fix)
+  return pass('session-secret', `${secret.length} characters, ${new Set(secret).size} different`)
+}
