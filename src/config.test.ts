@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, parseEnvFile } from './config.js'
+import { DATABASE_URL_FORMS } from './lib/database-url.js'
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -44,6 +45,22 @@ describe('loadConfig', () => {
       ]),
     )
     expect(problems.find((p) => p.startsWith('ADMIN_EMAILS'))).toContain('item 2')
+  })
+
+  it('refuses a DATABASE_URL it cannot use in one line naming the accepted forms, never the password', () => {
+    for (const url of ['mysql:/db/shop', 'mysql://u:secret@db:3306', 'redis://u:secret@cache', 'sqlite:']) {
+      const problems = problemsOf({ DATABASE_URL: url, SESSION_SECRET: 'x'.repeat(40) })
+      expect(problems, url).toHaveLength(1)
+      expect(problems[0], url).toMatch(/^DATABASE_URL: /)
+      expect(problems[0], url).toContain('mysql://user:password@host:3306/database (or mariadb://)')
+      expect(problems[0], url).toContain('postgres://user:password@host:5432/database')
+      expect(problems[0], url).not.toContain('secret')
+    }
+    const config = loadConfig({
+      DATABASE_URL: ' mariadb://shop:pw@db:3306/tollgate ',
+      SESSION_SECRET: 'x'.repeat(40),
+    })
+    expect(config.databaseUrl).toBe('mariadb://shop:pw@db:3306/tollgate')
   })
 
   it('requires the webhook and session secrets when a real key is set', () => {
@@ -99,14 +116,14 @@ describe('parseEnvFile', () => {
 describe('deployment settings (issue 10)', () => {
   it('names each wrong setting with the values it accepts', () => {
     const problems = problemsOf({
-      DATABASE_URL: 'mysql://root@db/shop',
+      DATABASE_URL: 'redis://root@cache/0',
       FILES_URL: 'https://bucket.example/files',
       CRON_SECRET: 'short',
       S3_FORCE_PATH_STYLE: 'yes',
     })
     expect(problems).toEqual(
       expect.arrayContaining([
-        'DATABASE_URL: use postgres://user:pass@host/db, a SQLite file path (or sqlite://path), or :memory:',
+        `DATABASE_URL: redis: is not a supported database; use ${DATABASE_URL_FORMS}`,
         'CRON_SECRET: must be at least 16 characters',
         'S3_FORCE_PATH_STYLE: must be true or false',
       ]),

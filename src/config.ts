@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
+import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
 import { type FilesLocation, parseFilesLocation } from './lib/files-url.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -31,19 +32,15 @@ const list = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
-/** A URL scheme we can open; anything else with `scheme://` is a mistake, not a SQLite file name. */
-const DATABASE_SCHEMES = ['postgres', 'postgresql', 'sqlite', 'file'] as const
-const databaseUrl = optionalText.pipe(
-  z
-    .string()
-    .refine(
-      (v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || DATABASE_SCHEMES.some((s) => v.startsWith(`${s}:`)),
-      {
-        error: 'use postgres://user:pass@host/db, a SQLite file path (or sqlite://path), or :memory:',
-      },
-    )
-    .optional(),
-)
+/** A SQLite path or a postgres:// / mysql:// URL; anything else stops start-up naming the accepted forms. */
+const databaseUrl = z.string().superRefine((value, ctx) => {
+  try {
+    parseDatabaseUrl(value)
+  } catch (err) {
+    if (!(err instanceof DatabaseUrlError)) throw err
+    ctx.addIssue({ code: 'custom', message: err.message })
+  }
+})
 
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true')
 
@@ -58,7 +55,7 @@ const EnvSchema = z.object({
   STRIPE_PUBLISHABLE_KEY: optionalText.pipe(z.string().startsWith('pk_').optional()),
   STRIPE_API_URL: optionalText.pipe(httpUrl.optional()),
   DATA_DIR: z.string().trim().default('./data'),
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: optionalText.pipe(databaseUrl.optional()),
   PUBLIC_URL: optionalText.pipe(httpUrl.optional()),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),

@@ -1,5 +1,5 @@
 /**
- * The SQLite / PostgreSQL loop every database-touching test runs under:
+ * The SQLite / PostgreSQL / MySQL loop every database-touching test runs under:
  * `describe.each(DIALECTS)('%s', (dialect) => …)`.
  *
  * PostgreSQL comes from TEST_DATABASE_URL (CI: postgres://postgres@127.0.0.1:5432/test). Each test
@@ -8,12 +8,20 @@
  * use, dropped by test/global-setup.ts). The per-worker database is not tidiness: Kysely's migrator
  * introspects every table of the database by name (`has_schema_privilege`, `pg_get_serial_sequence`),
  * so a schema dropped by a test file running in parallel mid-scan failed it with "schema tg_… does
- * not exist". Within one worker, files run one at a time. Without TEST_DATABASE_URL, PostgreSQL is skipped locally with a message, but under CI=true
- * it is always included, so an unreachable server fails the run instead of skipping.
- * `TEST_DIALECT=sqlite|postgres` narrows the loop to one dialect.
+ * not exist". Within one worker, files run one at a time.
+ *
+ * MySQL/MariaDB comes from TEST_MYSQL_URL (CI: mysql://root@127.0.0.1:3306/test). There a schema is
+ * a database, so each test database is a database `tgt_<run pid>_<worker>_<random>`, created with
+ * the server's default collation (as a user's would be: the columns must bring their own), dropped
+ * on close, and by test/global-setup.ts if the run died first.
+ *
+ * Without TEST_DATABASE_URL or TEST_MYSQL_URL that server is skipped locally with a message, but
+ * under CI=true both are always included, so an unreachable server fails the run instead of
+ * skipping. `TEST_DIALECT=sqlite|postgres|mysql` narrows the loop to one dialect.
  */
 import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
+import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { connectDatabase, type DialectName } from '../src/db/connect.js'
 import type { Database } from '../src/db/database.js'
@@ -21,24 +29,32 @@ import type { Database } from '../src/db/database.js'
 export type { DialectName } from '../src/db/connect.js'
 
 const CI = process.env.CI === 'true' || process.env.CI === '1'
-const CI_DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test'
 
 export const POSTGRES_URL: string | undefined =
-  process.env.TEST_DATABASE_URL || (CI ? CI_DEFAULT_URL : undefined)
+  process.env.TEST_DATABASE_URL || (CI ? 'postgres://postgres@127.0.0.1:5432/test' : undefined)
+
+export const MYSQL_URL: string | undefined =
+  process.env.TEST_MYSQL_URL || (CI ? 'mysql://root@127.0.0.1:3306/test' : undefined)
+
+const SERVERS = [
+  { dialect: 'postgres', url: POSTGRES_URL, variable: 'TEST_DATABASE_URL', name: 'PostgreSQL' },
+  { dialect: 'mysql', url: MYSQL_URL, variable: 'TEST_MYSQL_URL', name: 'MySQL' },
+] as const
 
 function pickDialects(): DialectName[] {
   const only = process.env.TEST_DIALECT
-  const all: DialectName[] = POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite']
-  if (!POSTGRES_URL && only !== 'sqlite') {
+  if (only !== undefined && only !== '') {
+    const server = SERVERS.find((s) => s.dialect === only)
+    if (only !== 'sqlite' && !server) throw new Error(`TEST_DIALECT must be sqlite, postgres or mysql`)
+    if (server && !server.url) throw new Error(`TEST_DIALECT=${only} needs ${server.variable}`)
+    return [only as DialectName]
+  }
+  for (const server of SERVERS.filter((s) => !s.url)) {
     console.warn(
-      '[tollgate tests] TEST_DATABASE_URL is not set: PostgreSQL runs are skipped (CI never skips them).',
+      `[tollgate tests] ${server.variable} is not set: ${server.name} runs are skipped (CI never skips them).`,
     )
   }
-  if (only === 'sqlite' || only === 'postgres') {
-    if (only === 'postgres' && !POSTGRES_URL) throw new Error('TEST_DIALECT=postgres needs TEST_DATABASE_URL')
-    return [only]
-  }
-  return all
+  return ['sqlite', ...SERVERS.filter((s) => s.url).map((s) => s.dialect)]
 }
 
 export const DIALECTS: DialectName[] = pickDialects()
@@ -52,12 +68,13 @@ export type TestDatabase = {
   close(): Promise<void>
 }
 
-/** A new, empty (not yet migrated) database: SQLite in memory, or a fresh PostgreSQL schema. */
+/** A new, empty (not yet migrated) database: SQLite in memory, a PostgreSQL schema or a MySQL database. */
 export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const db = connectDatabase(':memory:')
     return { db, dialect, databaseUrl: ':memory:', close: () => db.destroy() }
   }
+  if (dialect === 'mysql') return createMysqlTestDatabase()
   if (!POSTGRES_URL) throw new Error('PostgreSQL tests need TEST_DATABASE_URL')
   const url = await workerDatabaseUrl(POSTGRES_URL)
   const schema = `tg_${randomBytes(6).toString('hex')}`
@@ -75,16 +92,39 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   }
 }
 
-/** Prefix of the per-worker databases; the run's pid follows, so a later run can spot dead runs' leftovers. */
+/** Prefix of the test databases; the run's pid follows, so a later run can spot dead runs' leftovers. */
 export const WORKER_DATABASE_PREFIX = 'tgt_'
+
+/** This run's pid (forks are children of the vitest process) and this worker's slot. */
+function workerTag(): string {
+  return `${process.ppid}_${process.env.VITEST_POOL_ID ?? process.pid}`
+}
+
+async function createMysqlTestDatabase(): Promise<TestDatabase> {
+  if (!MYSQL_URL) throw new Error('MySQL tests need TEST_MYSQL_URL')
+  const name = `${WORKER_DATABASE_PREFIX}${workerTag()}_${randomBytes(4).toString('hex')}`
+  await mysqlAdminQuery(MYSQL_URL, `CREATE DATABASE ${name}`)
+  const url = new URL(MYSQL_URL)
+  url.pathname = `/${name}`
+  const db = connectDatabase(url.href)
+  return {
+    db,
+    dialect: 'mysql',
+    databaseUrl: url.href,
+    schema: name,
+    close: async () => {
+      await db.destroy()
+      await mysqlAdminQuery(MYSQL_URL as string, `DROP DATABASE IF EXISTS ${name}`)
+    },
+  }
+}
 
 let workerDatabase: Promise<string> | undefined
 
 /** The URL of this worker's own database, created on first use. */
 function workerDatabaseUrl(baseUrl: string): Promise<string> {
   workerDatabase ??= (async () => {
-    // Forks are children of the vitest process, so ppid names the run; VITEST_POOL_ID the worker slot.
-    const name = `${WORKER_DATABASE_PREFIX}${process.ppid}_${process.env.VITEST_POOL_ID ?? process.pid}`
+    const name = `${WORKER_DATABASE_PREFIX}${workerTag()}`
     try {
       await adminQuery(baseUrl, `CREATE DATABASE ${name} TEMPLATE template0`)
     } catch (err) {
@@ -113,5 +153,20 @@ export async function adminQuery<Row = unknown>(
     })
   } finally {
     await client.end().catch(() => {})
+  }
+}
+
+export async function mysqlAdminQuery<Row = unknown>(url: string, statement: string): Promise<Row[]> {
+  let connection: mysql.Connection | undefined
+  try {
+    connection = await mysql.createConnection({ uri: url, connectTimeout: 5000 })
+    const [rows] = await connection.query(statement)
+    return rows as Row[]
+  } catch (err) {
+    throw new Error(`MySQL at ${url.replace(/:[^:@/]*@/, ':***@')} failed: ${(err as Error).message}`, {
+      cause: err,
+    })
+  } finally {
+    await connection?.end().catch(() => {})
   }
 }

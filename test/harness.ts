@@ -1,8 +1,8 @@
 /**
  * createTestApp: the whole Tollgate stack for one test file, through the front door.
  *
- * Starts an emulator on a random port, a migrated database (SQLite in memory or a fresh PostgreSQL
- * schema), an HTTP server for the app on a random port, registers the webhook endpoint there (so
+ * Starts an emulator on a random port, a migrated database (SQLite in memory, a fresh PostgreSQL
+ * schema or a fresh MySQL database), an HTTP server for the app on a random port, registers the webhook endpoint there (so
  * the emulator POSTs real signed webhooks), syncs the catalog and starts the workers.
  *
  * @example

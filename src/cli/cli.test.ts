@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, MYSQL_URL } from '../../test/dialects.js'
 import { stripeOptions } from '../../test/harness.js'
 
 const run = promisify(execFile)
@@ -13,11 +14,16 @@ const BIN = resolve('bin/tollgate.js')
 import { type Emulator, startEmulator } from '../test-mode/emulator.js'
 
 /** Runs `node bin/tollgate.js …` exactly as `npx tollgate …` would, with a clean environment. */
-async function tollgate(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+async function tollgate(
+  args: string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
       timeout: 60_000,
+      ...(cwd ? { cwd } : {}),
     })
     return { code: 0, out: stdout + stderr }
   } catch (err) {
@@ -90,4 +96,39 @@ describe('npx tollgate migrate and help', () => {
     const help = await tollgate(['help'], env)
     expect(help.out).toMatch(/sync \[--dry-run\] \[--json\]\s+Create or update Stripe products/)
   }, 120_000)
+
+  it('refuses a DATABASE_URL it cannot use and creates nothing (no SQLite file named mysql:)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-cli-badurl-'))
+    const env = { DATA_DIR: join(dir, 'data'), SESSION_SECRET: 'cli-test-session-secret-0123456789' }
+    {
+      const refused = await tollgate(['migrate'], { ...env, DATABASE_URL: 'mysql:/db/shop' }, dir)
+      expect(refused.code).toBe(1)
+      expect(refused.out).toMatch(
+        /^ {2}- DATABASE_URL: .*use a SQLite file .*or mysql:\/\/user:password@host:3306\/database/m,
+      )
+    }
+    expect(readdirSync(dir)).toEqual([])
+  }, 120_000)
+
+  it.skipIf(!MYSQL_URL)(
+    'migrates a MySQL/MariaDB database from DATABASE_URL=mysql://…',
+    async () => {
+      const database = await createTestDatabase('mysql')
+      try {
+        const env = {
+          DATABASE_URL: database.databaseUrl,
+          SESSION_SECRET: 'cli-test-session-secret-0123456789',
+        }
+        const first = await tollgate(['migrate', '--json'], env)
+        expect(first.code).toBe(0)
+        expect((JSON.parse(first.out) as { applied: string[] }).applied).toContain(
+          '2026_11_22_2330_create_foundation',
+        )
+        expect((await tollgate(['migrate'], env)).out).toContain('Database is up to date.')
+      } finally {
+        await database.close()
+      }
+    },
+    120_000,
+  )
 })

@@ -1,6 +1,7 @@
 /**
- * Opens the database named by DATABASE_URL: PostgreSQL (pg Pool) for `postgres://…`, otherwise a
- * SQLite file (better-sqlite3, WAL) or `:memory:`.
+ * Opens the database named by DATABASE_URL: PostgreSQL (pg Pool) for `postgres://…`, MySQL or
+ * MariaDB (mysql2 pool, see mysql.ts) for `mysql://…`, a SQLite file (better-sqlite3, WAL) or
+ * `:memory:` otherwise. The forms are read in lib/database-url.ts, which refuses any other.
  * @module
  */
 import { mkdirSync } from 'node:fs'
@@ -8,9 +9,11 @@ import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
+import { mysqlDialect } from './mysql.js'
 
-export type DialectName = 'sqlite' | 'postgres'
+export type { DialectName }
 
 export type ConnectOptions = {
   /** PostgreSQL only: every pooled connection gets this `search_path` (tests use a schema each). */
@@ -18,16 +21,18 @@ export type ConnectOptions = {
 }
 
 export function dialectOf(databaseUrl: string): DialectName {
-  return /^postgres(ql)?:\/\//.test(databaseUrl) ? 'postgres' : 'sqlite'
+  return parseDatabaseUrl(databaseUrl).dialect
 }
 
+/** Throws a DatabaseUrlError naming the accepted forms for anything else (config checks first). */
 export function connectDatabase(databaseUrl: string, options: ConnectOptions = {}): Kysely<Database> {
-  if (dialectOf(databaseUrl) === 'postgres') return connectPostgres(databaseUrl, options)
-  return connectSqlite(databaseUrl)
+  const target = parseDatabaseUrl(databaseUrl)
+  if (target.dialect === 'postgres') return connectPostgres(target.url, options)
+  if (target.dialect === 'mysql') return new Kysely<Database>({ dialect: mysqlDialect(target.url) })
+  return connectSqlite(target.path)
 }
 
-function connectSqlite(databaseUrl: string): Kysely<Database> {
-  const path = databaseUrl.replace(/^(sqlite|file):(\/\/)?/, '')
+function connectSqlite(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new SQLite(path)
   if (path !== ':memory:') sqlite.pragma('journal_mode = WAL')

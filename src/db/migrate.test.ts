@@ -35,7 +35,29 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
     expect(left.filter((t) => !t.startsWith('kysely_'))).toEqual([])
   })
 
-  it('store ISO times that compare as text the same way on both dialects', async () => {
+  it.skipIf(dialect !== 'mysql')(
+    'give every text column an exact, bounded MySQL type (portable-schema.ts)',
+    async () => {
+      database = await createTestDatabase(dialect)
+      await migrateToLatest(database.db)
+      // A migration that wrote plain 'text' gets the database's default collation (case-insensitive
+      // here, as on most servers) and cannot be a key: every string column must come from columnTypes.
+      const { rows } = await sql<{ tableName: string; columnName: string; type: string; collation: string }>`
+      select table_name as tableName, column_name as columnName, column_type as type,
+             collation_name as collation
+      from information_schema.columns
+      where table_schema = database() and collation_name is not null and table_name not like 'kysely%'`.execute(
+        database.db,
+      )
+      expect(rows.length).toBeGreaterThan(50)
+      const loose = rows.filter(
+        (r) => !/_bin$/.test(r.collation) || !/^(varchar\(255\)|varchar\(32\)|longtext)$/.test(r.type),
+      )
+      expect(loose).toEqual([])
+    },
+  )
+
+  it('store ISO times that compare as text the same way on every dialect', async () => {
     database = await createTestDatabase(dialect)
     await migrateToLatest(database.db)
     const times = ['2026-11-22T23:59:59.999Z', '2026-11-23T00:00:00.000Z', '2026-11-22T00:00:00.000Z']

@@ -1,10 +1,11 @@
 /**
  * Fixed-window rate limiting kept in the database (table `rate_limits`), so it holds across
- * processes and restarts and works the same on SQLite and PostgreSQL.
+ * processes and restarts and works the same on SQLite, PostgreSQL and MySQL.
  * @module
  */
 import { sql } from 'kysely'
 import type { Executor } from '../db/database.js'
+import { upsertCounter } from '../db/portable.js'
 import type { Clock } from '../lib/clock.js'
 import { AppError } from '../lib/errors.js'
 
@@ -24,18 +25,17 @@ export async function hitRateLimit(
   const windowMs = rule.windowSeconds * 1000
   const startMs = nowMs - (nowMs % windowMs)
   const windowStart = new Date(startMs).toISOString()
-  const row = await db
-    .insertInto('rate_limits')
-    .values({ key, window_start: windowStart, count: 1 })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet({
-        count: sql<number>`case when rate_limits.window_start = ${windowStart} then rate_limits.count + 1 else 1 end`,
-        window_start: windowStart,
-      }),
-    )
-    .returning('count')
-    .executeTakeFirstOrThrow()
-  const count = Number(row.count)
+  const count = await upsertCounter(
+    db,
+    db.insertInto('rate_limits').values({ key, window_start: windowStart, count: 1 }),
+    'key',
+    {
+      column: 'count',
+      next: sql<number>`case when rate_limits.window_start = ${windowStart} then rate_limits.count + 1 else 1 end`,
+      inserted: 1,
+    },
+    { window_start: windowStart },
+  )
   const retryAfterSeconds = Math.ceil((startMs + windowMs - nowMs) / 1000)
   return { allowed: count <= rule.limit, count, retryAfterSeconds }
 }

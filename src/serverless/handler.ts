@@ -99,7 +99,7 @@ export function serverlessConfig(env: Record<string, string | undefined>): Confi
   }
   if (dialectOf(config.databaseUrl) === 'sqlite') {
     problems.push(
-      'DATABASE_URL: SQLite cannot be used on serverless (every instance has its own short-lived disk); use postgres://user:pass@host/db',
+      'DATABASE_URL: SQLite cannot be used on serverless (every instance has its own short-lived disk); use postgres://user:pass@host/db or mysql://user:pass@host/db',
     )
   }
   if (problems.length > 0) throw new ConfigError(problems)

@@ -1,5 +1,7 @@
 import { connectDatabase } from '../../db/connect.js'
 import { migrateToLatest } from '../../db/migrate.js'
+import { describeDatabase, waitForDatabase } from '../../db/wait.js'
+import { createLogger } from '../../deps.js'
 import { type Command, parseCommandArgs, printJSON } from '../command.js'
 import { cliConfig } from '../context.js'
 
@@ -12,6 +14,10 @@ export const migrateCommand: Command = {
     const config = cliConfig(io)
     const db = connectDatabase(config.databaseUrl)
     try {
+      // Progress on stderr, so that --json output stays one document.
+      await waitForDatabase(db, describeDatabase(config.databaseUrl), {
+        log: createLogger(config, process.stderr),
+      })
       const applied = await migrateToLatest(db)
       if (values.json) printJSON(io, { applied })
       else

@@ -73,6 +73,13 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect((await confirm(agent(), link)).status).toBe(410)
   })
 
+  it('uses a confirmation link once only when several tabs confirm at the same moment', async () => {
+    await agent().postForm('/register', { email: 'tabs@example.com', password: 'a long enough password' })
+    const link = await lastLink('tabs@example.com', 'account-confirm')
+    const answers = await Promise.all(Array.from({ length: 6 }, () => confirm(agent(), link)))
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 410, 410, 410, 410, 410])
+  })
+
   it('refuses short passwords and wrong or unknown credentials the same way', async () => {
     const short = await agent().postForm('/register', { email: 'short@example.com', password: 'short' })
     expect(short.status).toBe(422)

@@ -8,20 +8,25 @@ export async function insertPasswordLink(db: Executor, row: Omit<PasswordLinkRow
     .execute()
 }
 
-/** Uses up a link in one conditional update: only one caller ever gets the row back. */
+/**
+ * Uses up a link: reads it while live, then marks it used only if it still is unused. Of concurrent
+ * callers only the one whose update matched gets the row back (the others wait on its row lock and
+ * then match nothing).
+ */
 export async function consumePasswordLink(
   db: Executor,
   tokenHash: string,
   nowIso: string,
 ): Promise<PasswordLinkRow | undefined> {
-  return db
+  const link = await findLivePasswordLink(db, tokenHash, nowIso)
+  if (!link) return undefined
+  const result = await db
     .updateTable('password_links')
     .set({ used_at: nowIso })
-    .where('token_hash', '=', tokenHash)
+    .where('id', '=', link.id)
     .where('used_at', 'is', null)
-    .where('expires_at', '>', nowIso)
-    .returningAll()
     .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1 ? { ...link, used_at: nowIso } : undefined
 }
 
 export async function findLivePasswordLink(

@@ -1,20 +1,16 @@
 import type { Executor } from '../../db/database.js'
+import { insertIfAbsent, upsert } from '../../db/portable.js'
 import type { InvoiceRow, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
 
 /** Inserts the row unless the Stripe subscription is known; true when this call inserted it. */
 export async function insertSubscriptionIfAbsent(db: Executor, row: NewSubscriptionRow): Promise<boolean> {
-  const inserted = await db
-    .insertInto('subscriptions')
-    .values(row)
-    .onConflict((oc) => oc.column('stripe_subscription_id').doNothing())
-    .returning('id')
-    .executeTakeFirst()
-  return inserted !== undefined
+  return insertIfAbsent(db, db.insertInto('subscriptions').values(row), 'stripe_subscription_id')
 }
 
 /**
- * Reads the row after a no-op update, so that on PostgreSQL the row is locked until the
- * transaction ends (SQLite has one writer anyway). Portable stand-in for SELECT … FOR UPDATE.
+ * Reads the row after a no-op update, so that on PostgreSQL and MySQL the row is locked until the
+ * transaction ends (SQLite has one writer anyway). Portable stand-in for SELECT … FOR UPDATE; the
+ * read sees the last committed row because both servers run READ COMMITTED (db/mysql.ts).
  */
 export async function lockSubscriptionByStripeId(
   trx: Executor,
@@ -75,24 +71,18 @@ export async function listLiveSubscriptionsInFamily(
 }
 
 export async function upsertInvoice(db: Executor, row: NewInvoiceRow): Promise<void> {
-  await db
-    .insertInto('invoices')
-    .values(row)
-    .onConflict((oc) =>
-      oc.column('stripe_invoice_id').doUpdateSet({
-        status: row.status,
-        subtotal: row.subtotal,
-        total: row.total,
-        amount_due: row.amount_due,
-        amount_paid: row.amount_paid,
-        attempt_count: row.attempt_count,
-        hosted_invoice_url: row.hosted_invoice_url,
-        period_start: row.period_start,
-        period_end: row.period_end,
-        updated_at: row.updated_at,
-      }),
-    )
-    .execute()
+  await upsert(db, db.insertInto('invoices').values(row), 'stripe_invoice_id', {
+    status: row.status,
+    subtotal: row.subtotal,
+    total: row.total,
+    amount_due: row.amount_due,
+    amount_paid: row.amount_paid,
+    attempt_count: row.attempt_count,
+    hosted_invoice_url: row.hosted_invoice_url,
+    period_start: row.period_start,
+    period_end: row.period_end,
+    updated_at: row.updated_at,
+  })
 }
 
 export async function listInvoicesOfCustomer(

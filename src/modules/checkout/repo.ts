@@ -1,12 +1,9 @@
 import type { Executor } from '../../db/database.js'
+import { insertIfAbsent } from '../../db/portable.js'
 import type { NewPendingCheckoutRow, PendingCheckoutRow, PendingCheckoutTable } from './table.js'
 
 export async function insertPendingCheckout(db: Executor, row: NewPendingCheckoutRow): Promise<void> {
-  await db
-    .insertInto('pending_checkouts')
-    .values(row)
-    .onConflict((oc) => oc.column('stripe_checkout_session_id').doNothing())
-    .execute()
+  await insertIfAbsent(db, db.insertInto('pending_checkouts').values(row), 'stripe_checkout_session_id')
 }
 
 /** One buyer's checkouts of one price, newest first: the base of the lookups below. */

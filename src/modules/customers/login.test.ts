@@ -107,6 +107,15 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
     expect(browser.cookies.has('tollgate_session')).toBe(true)
     const again = await agent().postForm('/login/link', { token })
     expect(again.status).toBe(410)
+    // Several tabs at the same moment: exactly one is signed in.
+    await browser.postForm('/login', { email: 'link@example.com', intent: 'link' })
+    const [fresh] = await listDevMail(t.deps.db, 'link@example.com')
+    const freshToken = new URL(String(fresh?.data.url)).searchParams.get('token') ?? ''
+    expect(freshToken).not.toBe(token)
+    const tabs = await Promise.all(
+      Array.from({ length: 6 }, () => agent().postForm('/login/link', { token: freshToken })),
+    )
+    expect(tabs.map((r) => r.status).sort()).toEqual([303, 410, 410, 410, 410, 410])
     // An unknown address gets the same answer and no mail.
     const unknown = await browser.postForm('/login', { email: 'ghost@example.com', intent: 'link' })
     expect(unknown.status).toBe(200)

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js'
+import { insertIfAbsent } from '../../db/portable.js'
 import type { AccessTokenRow, CustomerRow, NewCustomerRow, SessionRow } from './table.js'
 
 export async function findCustomerById(db: Executor, id: string): Promise<CustomerRow | undefined> {
@@ -22,11 +23,7 @@ export async function findCustomerByStripeId(
 
 /** Inserts unless the email exists; concurrent callers both end up with the one row. */
 export async function insertCustomerIfAbsent(db: Executor, row: NewCustomerRow): Promise<void> {
-  await db
-    .insertInto('customers')
-    .values(row)
-    .onConflict((oc) => oc.column('email').doNothing())
-    .execute()
+  await insertIfAbsent(db, db.insertInto('customers').values(row), 'email')
 }
 
 /** Sets the Stripe id only if none was set yet; returns the id that is now stored. */
@@ -97,23 +94,30 @@ export async function insertSignInLink(
 }
 
 /**
- * Consumes a sign-in link in one statement: only the caller whose update matched an unused,
- * unexpired row gets the customer id back, so a link works exactly once.
+ * Consumes a sign-in link: reads the unused, unexpired link, then marks it used only if it still is
+ * unused. Of concurrent callers only the one whose update matched gets the customer id back (the
+ * others' updates wait on its row lock and then match nothing), so a link works exactly once.
  */
 export async function consumeSignInLink(
   db: Executor,
   tokenHash: string,
   nowIso: string,
 ): Promise<string | undefined> {
-  const row = await db
-    .updateTable('sign_in_links')
-    .set({ used_at: nowIso })
+  const link = await db
+    .selectFrom('sign_in_links')
+    .select(['id', 'customer_id'])
     .where('token_hash', '=', tokenHash)
     .where('used_at', 'is', null)
     .where('expires_at', '>', nowIso)
-    .returning('customer_id')
     .executeTakeFirst()
-  return row?.customer_id
+  if (!link) return undefined
+  const result = await db
+    .updateTable('sign_in_links')
+    .set({ used_at: nowIso })
+    .where('id', '=', link.id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1 ? link.customer_id : undefined
 }
 
 /** Deletes expired sessions and used or expired sign-in links; housekeeping for the prune job. */

@@ -1,12 +1,11 @@
 import type { Executor } from '../../db/database.js'
+import { upsert } from '../../db/portable.js'
 import type { WorkerHeartbeatRow } from './table.js'
 
 export async function upsertHeartbeat(db: Executor, worker: string, beatAtIso: string): Promise<void> {
-  await db
-    .insertInto('worker_heartbeats')
-    .values({ worker, beat_at: beatAtIso })
-    .onConflict((oc) => oc.column('worker').doUpdateSet({ beat_at: beatAtIso }))
-    .execute()
+  await upsert(db, db.insertInto('worker_heartbeats').values({ worker, beat_at: beatAtIso }), 'worker', {
+    beat_at: beatAtIso,
+  })
 }
 
 export async function findHeartbeat(db: Executor, worker: string): Promise<WorkerHeartbeatRow | undefined> {

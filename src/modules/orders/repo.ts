@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js'
+import { insertIfAbsent } from '../../db/portable.js'
 import type { NewOrderRow, OrderDisputeRow, OrderRow, OrderStatus } from './table.js'
 
 /**
@@ -7,13 +8,7 @@ import type { NewOrderRow, OrderDisputeRow, OrderRow, OrderStatus } from './tabl
  * inserts nothing. Returns whether this call created the order.
  */
 export async function insertOrderIfAbsent(db: Executor, row: NewOrderRow): Promise<boolean> {
-  const inserted = await db
-    .insertInto('orders')
-    .values(row)
-    .onConflict((oc) => oc.column('stripe_checkout_session_id').doNothing())
-    .returning('id')
-    .executeTakeFirst()
-  return inserted !== undefined
+  return insertIfAbsent(db, db.insertInto('orders').values(row), 'stripe_checkout_session_id')
 }
 
 export async function findOrderBySessionId(db: Executor, sessionId: string): Promise<OrderRow | undefined> {
@@ -114,13 +109,7 @@ export async function clearStaleSeals(db: Executor, createdBeforeIso: string): P
 
 /** Records the dispute's latest state; returns true when this is the first time we see it. */
 export async function upsertOrderDispute(db: Executor, row: OrderDisputeRow): Promise<boolean> {
-  const inserted = await db
-    .insertInto('order_disputes')
-    .values(row)
-    .onConflict((oc) => oc.column('stripe_dispute_id').doNothing())
-    .returning('stripe_dispute_id')
-    .executeTakeFirst()
-  if (inserted) return true
+  if (await insertIfAbsent(db, db.insertInto('order_disputes').values(row), 'stripe_dispute_id')) return true
   await db
     .updateTable('order_disputes')
     .set({ status: row.status, evidence_due_by: row.evidence_due_by, updated_at: row.updated_at })

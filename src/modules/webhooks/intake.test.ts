@@ -7,7 +7,7 @@ import type { Deps } from '../../deps.js'
 import { createManualClock } from '../../lib/clock.js'
 import type { EventHandlerMap } from './handlers.js'
 import { processInboxNow, replayEvent, retryDelayMs } from './inbox-worker.js'
-import { findEventByStripeId, listEvents } from './repo.js'
+import { claimDueEvents, findEventByStripeId, listEvents, markEventHandled } from './repo.js'
 
 const SECRET = 'whsec_intake_test_secret'
 const sdk = new Stripe('sk_test_tollgate_local')
@@ -114,4 +114,48 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     expect(applied).toBe(2)
     expect(await replayEvent(deps, handlers, 'evt_never_seen')).toBe(false)
   })
+
+  it.skipIf(dialect === 'sqlite')(
+    'two workers claiming at once take different events, neither waits',
+    async () => {
+      for (const n of [1, 2, 3, 4]) {
+        const payload = eventPayload(`evt_claim_${n}`, 'coupon.created')
+        expect((await post(payload, sign(payload))).status).toBe(200)
+      }
+      const input = () => ({
+        nowIso: clock.now().toISOString(),
+        leaseUntilIso: new Date(clock.now().getTime() + 60_000).toISOString(),
+        maxAttempts: 12,
+        limit: 2,
+      })
+      let claimedFirst: (ids: string[]) => void = () => {}
+      const first = new Promise<string[]>((resolve) => {
+        claimedFirst = resolve
+      })
+      let finishFirst: () => void = () => {}
+      const firstHolds = new Promise<void>((resolve) => {
+        finishFirst = resolve
+      })
+      // The first claim's transaction stays open (its row locks held) while the second claims.
+      const holder = deps.db.transaction().execute(async (trx) => {
+        claimedFirst((await claimDueEvents(trx, input())).map((e) => e.stripe_event_id))
+        await firstHolds
+      })
+      const firstIds = await first
+      const second = await deps.db.transaction().execute((trx) => claimDueEvents(trx, input()))
+      finishFirst()
+      await holder
+      const secondIds = second.map((e) => e.stripe_event_id)
+      expect(firstIds).toHaveLength(2)
+      expect(secondIds).toHaveLength(2)
+      expect([...firstIds, ...secondIds].sort()).toEqual([
+        'evt_claim_1',
+        'evt_claim_2',
+        'evt_claim_3',
+        'evt_claim_4',
+      ])
+      for (const event of await listEvents(deps.db))
+        await markEventHandled(deps.db, event.id, clock.now().toISOString())
+    },
+  )
 })

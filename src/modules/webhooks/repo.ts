@@ -1,27 +1,22 @@
-import { PostgresAdapter, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
+import { insertIfAbsent, lockSkippingLocked } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
 export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow): Promise<boolean> {
-  const inserted = await db
-    .insertInto('stripe_events')
-    .values(row)
-    .onConflict((oc) => oc.column('stripe_event_id').doNothing())
-    .returning('id')
-    .executeTakeFirst()
-  return inserted !== undefined
+  return insertIfAbsent(db, db.insertInto('stripe_events').values(row), 'stripe_event_id')
 }
 
 /**
  * Claims up to `limit` due events by pushing their next attempt out by a lease and counting the
- * attempt. PostgreSQL skips rows another worker has locked; SQLite has a single writer anyway.
+ * attempt. PostgreSQL and MySQL skip rows another worker has locked; SQLite has a single writer.
  */
 export async function claimDueEvents(
   trx: Transaction<Database>,
   input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
 ): Promise<StripeEventRow[]> {
-  let query = trx
+  const query = trx
     .selectFrom('stripe_events')
     .selectAll()
     .where('handled_at', 'is', null)
@@ -31,8 +26,7 @@ export async function claimDueEvents(
     .orderBy('event_created')
     .orderBy('id')
     .limit(input.limit)
-  if (isPostgres(trx)) query = query.forUpdate().skipLocked()
-  const rows = await query.execute()
+  const rows = await lockSkippingLocked(trx, query).execute()
   for (const row of rows) {
     await trx
       .updateTable('stripe_events')
@@ -90,10 +84,6 @@ export async function pruneHandledEvents(db: Executor, beforeIso: string): Promi
     .where('handled_at', '<', beforeIso)
     .executeTakeFirst()
   return Number(result.numDeletedRows)
-}
-
-export function isPostgres(db: Executor): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter
 }
 
 /** Makes an event due again from scratch (attempts, error and handled stamp cleared); false if unknown. */

@@ -1,0 +1,140 @@
+/**
+ * The writes whose SQL differs between SQLite/PostgreSQL (`on conflict`, `returning`) and
+ * MySQL/MariaDB (neither), kept here so that repos state what they mean once and keep the same
+ * guarantee on every dialect: an insert-if-absent tells exactly one of concurrent callers that it
+ * inserted; an upsert is one statement; a counter returns the value its own statement wrote.
+ * Everything else in a repo is plain Kysely and portable as it is (see README.md).
+ * @module
+ */
+import {
+  type AnyColumn,
+  type InsertQueryBuilder,
+  type InsertResult,
+  type RawBuilder,
+  MysqlAdapter,
+  PostgresAdapter,
+  type SelectQueryBuilder,
+  sql,
+  type UpdateObject,
+} from 'kysely'
+import type { DialectName } from './connect.js'
+import type { Database, Executor } from './database.js'
+
+type Insert<TB extends keyof Database> = InsertQueryBuilder<Database, TB, InsertResult>
+type Column<TB extends keyof Database> = AnyColumn<Database, TB>
+
+/** Which dialect a database handle or transaction speaks. */
+export function dialectOfExecutor(db: Executor): DialectName {
+  const adapter = db.getExecutor().adapter
+  if (adapter instanceof PostgresAdapter) return 'postgres'
+  if (adapter instanceof MysqlAdapter) return 'mysql'
+  return 'sqlite'
+}
+
+/**
+ * Runs the insert unless a row with the same value in `conflictColumn` (a unique column or the
+ * primary key) exists; true when this call inserted. A concurrent second caller waits for the first
+ * and gets false. Another unique column colliding is still an error, as with `on conflict (column)`.
+ */
+export async function insertIfAbsent<TB extends keyof Database>(
+  db: Executor,
+  query: Insert<TB>,
+  conflictColumn: Column<TB>,
+): Promise<boolean> {
+  if (dialectOfExecutor(db) !== 'mysql') {
+    const result = await query.onConflict((oc) => oc.column(conflictColumn).doNothing()).executeTakeFirst()
+    return Number(result.numInsertedOrUpdatedRows) > 0
+  }
+  try {
+    await query.execute()
+    return true
+  } catch (err) {
+    // InnoDB undoes only the failed statement, so an open transaction goes on as on PostgreSQL.
+    if (await isDuplicateOf(db, err, tableOf(query), conflictColumn)) return false
+    throw err
+  }
+}
+
+/**
+ * Inserts, or on a conflicting `conflictColumn` updates the existing row with `set`, in one
+ * statement. MySQL applies `set` left to right, each assignment seeing the ones before it: refer to
+ * a column of the existing row only before the entry that assigns it.
+ */
+export async function upsert<TB extends keyof Database>(
+  db: Executor,
+  query: Insert<TB>,
+  conflictColumn: Column<TB>,
+  set: UpdateObject<Database, TB, TB>,
+): Promise<void> {
+  await withUpdateOnConflict(db, query, conflictColumn, set).execute()
+}
+
+/**
+ * An upsert that returns the integer `counter.column` as this very statement left it, so that no
+ * other writer's change can slip in between (an atomic counter). On a conflict the counter becomes
+ * `counter.next`, assigned before `set`, so `next` sees the existing row as it was; in a new row it
+ * is `counter.inserted`. `next` must be 1 or more: MySQL hands the value back through
+ * LAST_INSERT_ID(expr), where 0 means "nothing updated".
+ */
+export async function upsertCounter<TB extends keyof Database>(
+  db: Executor,
+  query: Insert<TB>,
+  conflictColumn: Column<TB>,
+  counter: { column: Column<TB>; next: RawBuilder<number>; inserted: number },
+  set: UpdateObject<Database, TB, TB> = {},
+): Promise<number> {
+  const mysql = dialectOfExecutor(db) === 'mysql'
+  const next = mysql ? sql<number>`last_insert_id(${counter.next})` : counter.next
+  const update = { [counter.column]: next, ...set } as UpdateObject<Database, TB, TB>
+  const upsert = withUpdateOnConflict(db, query, conflictColumn, update)
+  if (mysql) {
+    const result = await upsert.executeTakeFirstOrThrow()
+    return result.insertId === undefined ? counter.inserted : Number(result.insertId)
+  }
+  const row = await upsert.returning(counter.column).executeTakeFirstOrThrow()
+  return Number((row as Record<string, unknown>)[counter.column])
+}
+
+/**
+ * `select … for update skip locked` where the database has it (PostgreSQL, MySQL 8, MariaDB 10.6):
+ * concurrent claimers take disjoint rows. SQLite has one writer and needs no row locks.
+ */
+export function lockSkippingLocked<TB extends keyof Database, O>(
+  db: Executor,
+  query: SelectQueryBuilder<Database, TB, O>,
+): SelectQueryBuilder<Database, TB, O> {
+  return dialectOfExecutor(db) === 'sqlite' ? query : query.forUpdate().skipLocked()
+}
+
+function withUpdateOnConflict<TB extends keyof Database>(
+  db: Executor,
+  query: Insert<TB>,
+  conflictColumn: Column<TB>,
+  set: UpdateObject<Database, TB, TB>,
+): Insert<TB> {
+  // MySQL updates on a conflict with any unique key; callers name the only one that can collide.
+  if (dialectOfExecutor(db) === 'mysql') return query.onDuplicateKeyUpdate(set)
+  // biome-ignore lint/suspicious/noExplicitAny: the same object, typed for `on conflict` (which adds `excluded`)
+  return query.onConflict((oc) => oc.column(conflictColumn).doUpdateSet(set as any))
+}
+
+function tableOf<TB extends keyof Database>(query: Insert<TB>): string {
+  const table = query.toOperationNode().into?.table.identifier.name
+  if (table === undefined) throw new Error('insertIfAbsent needs an insert into a table')
+  return table
+}
+
+/** A MySQL duplicate-key error on a unique index made of exactly `column`. */
+async function isDuplicateOf(db: Executor, err: unknown, table: string, column: string): Promise<boolean> {
+  const { code, sqlMessage } = (err ?? {}) as { code?: string; sqlMessage?: string }
+  if (code !== 'ER_DUP_ENTRY') return false
+  // MariaDB says "for key 'email'", MySQL 8 "for key 'customers.email'".
+  const key = /for key '(?:[^']*\.)?([^'.]+)'/.exec(sqlMessage ?? '')?.[1]
+  // Aliased: MySQL 8 labels information_schema columns in capitals.
+  const { rows } = await sql<{ name: string; columns: number; first: string }>`
+    select index_name as name, count(*) as columns, min(column_name) as first
+    from information_schema.statistics
+    where table_schema = database() and table_name = ${table} and non_unique = 0
+    group by index_name`.execute(db)
+  return rows.some((r) => r.name === key && Number(r.columns) === 1 && r.first === column)
+}
