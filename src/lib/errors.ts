@@ -46,6 +46,7 @@ export const ERROR_CODES = defineErrorCodes({
     message: 'Your payment for this is still being processed. We will email you as soon as it clears.',
   },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature could not be verified.' },
+  WEBHOOK_PAYLOAD_INVALID: { status: 400, message: 'The signed body is not a Stripe event.' },
   WEBHOOK_SECRET_MISSING: { status: 500, message: 'No webhook signing secret is configured.' },
   FILE_NOT_FOUND: { status: 404, message: 'Unknown file.' },
   // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)
