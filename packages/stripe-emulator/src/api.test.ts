@@ -51,6 +51,37 @@ describe('wire format', () => {
     expect(cleared.metadata).toEqual({})
   })
 
+  it('nests hashes inside non-indexed array elements as Rack does', () => {
+    const pairs = new URLSearchParams(
+      'items[][price_data][currency]=usd&items[][price_data][unit_amount]=5&items[][quantity]=2' +
+        '&items[][price_data][currency]=eur&a[b][c][0][d]=1&a[b][c][1][d]=2',
+    )
+    expect(decodeParams(pairs)).toEqual({
+      items: [
+        { price_data: { currency: 'usd', unit_amount: '5' }, quantity: '2' },
+        { price_data: { currency: 'eur' } },
+      ],
+      a: { b: { c: [{ d: '1' }, { d: '2' }] } },
+    })
+  })
+
+  it("reads booleans as Stripe does: True/False (Python's spelling) too, anything else refused", async () => {
+    const form = (body: string) =>
+      raw('/v1/products', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
+    const off = await form('name=Off&active=False')
+    expect(off.status).toBe(200)
+    expect(((await off.json()) as Stripe.Product).active).toBe(false)
+    const on = await form('name=On&active=True')
+    expect(((await on.json()) as Stripe.Product).active).toBe(true)
+    const bad = await form('name=Bad&active=yes')
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toMatchObject({ error: { param: 'active', type: 'invalid_request_error' } })
+  })
+
   it('answers with Request-Id and never stripe-notice', async () => {
     const res = await raw('/v1/customers?limit=1')
     expect(res.headers.get('request-id')).toMatch(/^req_/)
@@ -91,11 +122,11 @@ describe('authentication and errors', () => {
     expect((err as Stripe.errors.StripeError).requestId).toMatch(/^req_/)
   })
 
-  it('names the referring param when a referenced object is missing', async () => {
+  it('answers 400 naming the referring param when a referenced object is missing', async () => {
     const err = await stripe.prices
       .create({ currency: 'usd', unit_amount: 100, product: 'prod_nope' })
       .catch((e: unknown) => e)
-    expect(err).toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'product' })
+    expect(err).toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'product' })
   })
 
   it('404s an unknown route with Unrecognized request URL', async () => {

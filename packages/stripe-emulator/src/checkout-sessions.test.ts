@@ -142,7 +142,7 @@ describe('Checkout Sessions API', () => {
     })
     await expectStripeError(
       stripe.checkout.sessions.create({ ...base, line_items: [{ price: 'price_nope', quantity: 1 }] }),
-      { status: 404, code: 'resource_missing', param: 'line_items[0][price]' },
+      { status: 400, code: 'resource_missing', param: 'line_items[0][price]' },
     )
     await expectStripeError(
       stripe.checkout.sessions.create({ ...base, line_items: [{ price: monthly.id, quantity: 1 }] }),

@@ -1,4 +1,4 @@
-import type Stripe from 'stripe'
+import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runEmulatorCli, serverOptions } from './cli.js'
 import { optInt, type Params } from './params.js'
@@ -152,6 +152,32 @@ describe('scheduler and clock', () => {
 })
 
 describe('headers and auth', () => {
+  it('refuses a malformed Stripe-Version, and a real one it does not model naming the one it does', async () => {
+    const get = (version: string) =>
+      fetch(`${t.url}/v1/customers`, {
+        headers: { authorization: `Bearer ${TEST_KEY}`, 'stripe-version': version },
+      })
+    const malformed = await get('yesterday')
+    expect(malformed.status).toBe(400)
+    expect(await malformed.json()).toMatchObject({
+      error: { type: 'invalid_request_error', message: 'Invalid Stripe API version: yesterday' },
+    })
+    const old = await get('2020-08-27')
+    expect(old.status).toBe(400)
+    const body = (await old.json()) as { error: { message: string } }
+    expect(body.error.message).toContain('2026-10-28.endive')
+    expect(body.error.message).toContain('2020-08-27')
+    expect((await get('2026-10-28.endive')).status).toBe(200)
+    const old2 = new Stripe(TEST_KEY, {
+      apiVersion: '2025-03-31.basil' as '2026-10-28.endive',
+      host: '127.0.0.1',
+      port: Number(new URL(t.url).port),
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    })
+    await expect(old2.customers.list()).rejects.toMatchObject({ statusCode: 400 })
+  })
+
   it('accepts Basic auth with the key as username and echoes Stripe-Version', async () => {
     const res = await fetch(`${t.url}/v1/customers?limit=1`, {
       headers: {

@@ -126,11 +126,11 @@ describe('billing portal sessions', () => {
     expect(html).toContain('http://shop.test/account')
   })
 
-  it('404s for an unknown customer or session', async () => {
+  it('refuses an unknown customer (400) and 404s an unknown session page', async () => {
     await expect(
       suite.stripe.billingPortal.sessions.create({ customer: 'cus_missing' }),
     ).rejects.toMatchObject({
-      statusCode: 404,
+      statusCode: 400,
       param: 'customer',
     })
     expect((await fetch(`${suite.t.url}/p/session/bps_missing`)).status).toBe(404)
