@@ -12,6 +12,7 @@ import pg from 'pg'
 import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
+import { cachingStatements } from './sqlite-statements.js'
 
 export type { DialectName }
 
@@ -39,7 +40,7 @@ function connectSqlite(path: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON')
   // Let a second process (the CLI next to a running server) wait for the writer instead of failing.
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) })
 }
 
 // COUNT(*) and BIGINT come back as strings by default; our counts and epoch values fit a number.
