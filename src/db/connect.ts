@@ -5,16 +5,24 @@
  * @module
  */
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
-import pg from 'pg'
+import type pg from 'pg'
 import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
 import { cachingStatements } from './sqlite-statements.js'
 
 export type { DialectName }
+
+/**
+ * The PostgreSQL and MySQL drivers are loaded only when the URL names them: a SQLite install never
+ * pays their start-up time and memory.
+ */
+const require = createRequire(import.meta.url)
+export const loadPg = (): typeof pg => require('pg') as typeof pg
 
 export type ConnectOptions = {
   /** PostgreSQL only: every pooled connection gets this `search_path` (tests use a schema each). */
@@ -47,14 +55,14 @@ function connectSqlite(path: string): Kysely<Database> {
 const INT8_OID = 20
 function typeParser(oid: number, format?: string): (value: string) => unknown {
   if (oid === INT8_OID) return (v: string) => Number(v)
-  return pg.types.getTypeParser(oid, format as 'text')
+  return loadPg().types.getTypeParser(oid, format as 'text')
 }
 
 function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<Database> {
   if (options.schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.schema)) {
     throw new Error(`Bad schema name ${options.schema}`)
   }
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: databaseUrl,
     max: 10,
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,

@@ -4,7 +4,8 @@
  * the notifications keeps a poll for what is missed in between.
  * @module
  */
-import pg from 'pg'
+import type pg from 'pg'
+import { loadPg } from './connect.js'
 
 export type Listener = { close(): Promise<void> }
 
@@ -22,7 +23,7 @@ export function listenOnPostgres(
   let retry: NodeJS.Timeout | undefined
 
   const open = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl })
+    const next = new (loadPg().Client)({ connectionString: databaseUrl })
     client = next
     next.on('notification', (message) => {
       if (message.channel === channel) onNotify()
