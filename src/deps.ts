@@ -38,7 +38,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     stripe: overrides.stripe ?? createStripeClient(config),
     catalog: overrides.catalog ?? loadCatalog(config.catalogPath),
     mail: overrides.mail ?? createMailer(config, log),
-    files: overrides.files ?? createFileStore(config.files),
+    files: overrides.files ?? createFileStore(config.files, config.downloadOffload),
     clock: overrides.clock ?? systemClock,
   }
 }
