@@ -8,7 +8,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
 import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
-import { type DownloadOffload, DOWNLOAD_OFFLOAD_PATTERN, parseDownloadOffload } from './lib/download-offload.js'
+import {
+  type DownloadOffload,
+  DOWNLOAD_OFFLOAD_PATTERN,
+  parseDownloadOffload,
+} from './lib/download-offload.js'
 import { type FilesLocation, parseFilesLocation } from './lib/files-url.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -80,7 +84,10 @@ const EnvSchema = z.object({
   DOWNLOAD_OFFLOAD: optionalText.pipe(
     z
       .string()
-      .regex(DOWNLOAD_OFFLOAD_PATTERN, 'must be x-sendfile, x-accel-redirect or x-accel-redirect:/internal-prefix')
+      .regex(
+        DOWNLOAD_OFFLOAD_PATTERN,
+        'must be x-sendfile, x-accel-redirect or x-accel-redirect:/internal-prefix',
+      )
       .optional(),
   ),
   S3_ENDPOINT: optionalText.pipe(httpUrl.optional()),

@@ -164,7 +164,10 @@ async function runIfDue(deps: Deps, worker: Worker): Promise<number> {
 function listenForOtherInstances(deps: Deps): { close(): Promise<void> } | undefined {
   if (dialectOfExecutor(deps.db) !== 'postgres' || dialectOf(deps.config.databaseUrl) !== 'postgres') return
   return listenOnPostgres(deps.config.databaseUrl, INBOX_CHANNEL, ringInbox, (err) =>
-    deps.log.warn({ err: err.message }, 'inbox LISTEN connection lost; reconnecting (the poll covers the gap)'),
+    deps.log.warn(
+      { err: err.message },
+      'inbox LISTEN connection lost; reconnecting (the poll covers the gap)',
+    ),
   )
 }
 

@@ -65,9 +65,11 @@ describe.each(DIALECTS)('caches and revocation across two instances on %s', (dia
       })
       cookies[email] = `tollgate_session=${token}`
     }
-    await first.transaction().execute((trx) =>
-      grantManually(deps, trx, { email: 'ann@example.com', feature: 'premium', reason: 'test' }),
-    )
+    await first
+      .transaction()
+      .execute((trx) =>
+        grantManually(deps, trx, { email: 'ann@example.com', feature: 'premium', reason: 'test' }),
+      )
   })
   afterAll(async () => {
     await connections[1]?.destroy()
@@ -78,18 +80,29 @@ describe.each(DIALECTS)('caches and revocation across two instances on %s', (dia
   })
 
   const get = (app: ReturnType<typeof createApp>, path: string, email: string) =>
-    app.request(`http://localhost${path}`, { headers: { cookie: cookies[email] as string, accept: 'text/html' } })
+    app.request(`http://localhost${path}`, {
+      headers: { cookie: cookies[email] as string, accept: 'text/html' },
+    })
   const features = async (app: ReturnType<typeof createApp>, email: string) => {
     const res = await get(app, '/api/me/entitlements', email)
     if (res.status !== 200) return res.status
-    const body = (await res.json()) as { customer: { email: string }; entitlements: { feature: string; allowed: boolean }[] }
-    return { email: body.customer.email, live: body.entitlements.filter((e) => e.allowed).map((e) => e.feature) }
+    const body = (await res.json()) as {
+      customer: { email: string }
+      entitlements: { feature: string; allowed: boolean }[]
+    }
+    return {
+      email: body.customer.email,
+      live: body.entitlements.filter((e) => e.allowed).map((e) => e.feature),
+    }
   }
 
   it("never answers one customer's request with another's data, however the requests interleave", async () => {
     for (let round = 0; round < 3; round++) {
       for (const app of [a, b]) {
-        expect(await features(app, 'ann@example.com')).toEqual({ email: 'ann@example.com', live: ['premium'] })
+        expect(await features(app, 'ann@example.com')).toEqual({
+          email: 'ann@example.com',
+          live: ['premium'],
+        })
         expect(await features(app, 'bob@example.com')).toEqual({ email: 'bob@example.com', live: [] })
         expect((await get(app, '/premium', 'bob@example.com')).status).toBe(403)
         expect((await get(app, '/premium', 'ann@example.com')).status).toBe(200)
@@ -99,9 +112,11 @@ describe.each(DIALECTS)('caches and revocation across two instances on %s', (dia
 
   it('a revoked grant stops working on the next request, on both instances', async () => {
     expect((await get(b, '/premium', 'ann@example.com')).status).toBe(200)
-    await connections[0]?.transaction().execute((trx) =>
-      revokeManually(deps, trx, { email: 'ann@example.com', feature: 'premium', reason: 'test' }),
-    )
+    await connections[0]
+      ?.transaction()
+      .execute((trx) =>
+        revokeManually(deps, trx, { email: 'ann@example.com', feature: 'premium', reason: 'test' }),
+      )
     expect((await get(a, '/premium', 'ann@example.com')).status).toBe(403)
     expect((await get(b, '/premium', 'ann@example.com')).status).toBe(403)
     expect(await features(b, 'ann@example.com')).toEqual({ email: 'ann@example.com', live: [] })

@@ -17,13 +17,20 @@ describe('the SQLite prepared-statement cache', () => {
       prepared.push(text)
       return prepare(text)
     }) as typeof raw.prepare
-    return { db: new Kysely<Db>({ dialect: new SqliteDialect({ database: cachingStatements(raw, max) }) }), prepared }
+    return {
+      db: new Kysely<Db>({ dialect: new SqliteDialect({ database: cachingStatements(raw, max) }) }),
+      prepared,
+    }
   }
 
   it('prepares each SQL text once and binds fresh parameters on every run', async () => {
     const { db, prepared } = open()
     await sql`create table items (id integer primary key, name text not null)`.execute(db)
-    for (const [id, name] of [[1, 'one'], [2, 'two'], [3, 'three']] as const) {
+    for (const [id, name] of [
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ] as const) {
       await db.insertInto('items').values({ id, name }).execute()
     }
     const names = []
@@ -40,7 +47,14 @@ describe('the SQLite prepared-statement cache', () => {
     const { db } = open()
     await sql`create table items (id integer primary key, name text not null)`.execute(db)
     const count = async () =>
-      Number((await db.selectFrom('items').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+      Number(
+        (
+          await db
+            .selectFrom('items')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
     await db.transaction().execute((trx) => trx.insertInto('items').values({ id: 1, name: 'kept' }).execute())
     await expect(
       db.transaction().execute(async (trx) => {

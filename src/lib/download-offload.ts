@@ -7,7 +7,7 @@
  */
 
 export type DownloadOffload =
-  | { header: 'X-Accel-Redirect'; /** nginx `internal` location that maps to `/` */ prefix: string }
+  | { header: 'X-Accel-Redirect' /** nginx `internal` location that maps to `/` */; prefix: string }
   | { header: 'X-Sendfile' }
 
 export const DEFAULT_ACCEL_PREFIX = '/_tollgate_files'

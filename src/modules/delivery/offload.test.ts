@@ -55,7 +55,9 @@ describe('downloads offloaded to the web server', () => {
       DOWNLOAD_OFFLOAD: setting,
     }).downloadOffload
     const app = createApp({ ...t.deps, files: createFileStore({ kind: 'local' }, offload) })
-    return app.request('http://localhost/download/field-guide-pdf', { headers: { cookie: cookies[who] as string } })
+    return app.request('http://localhost/download/field-guide-pdf', {
+      headers: { cookie: cookies[who] as string },
+    })
   }
 
   it('names the file under the nginx internal prefix in X-Accel-Redirect, with no body', async () => {

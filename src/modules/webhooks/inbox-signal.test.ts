@@ -36,7 +36,12 @@ describe.each(DIALECTS)('the inbox worker wakes when an event is stored, on %s',
     } as unknown as EventHandlerMap
     // One run at start finds nothing; after that only the signal can wake the worker in time.
     const workers = startWorkers(deps, [
-      { name: 'stripe-inbox', intervalMs: 3_600_000, wakeOn: onInboxEvent, runOnce: (d) => processInbox(d, handlers) },
+      {
+        name: 'stripe-inbox',
+        intervalMs: 3_600_000,
+        wakeOn: onInboxEvent,
+        runOnce: (d) => processInbox(d, handlers),
+      },
     ])
     try {
       await new Promise((resolve) => setTimeout(resolve, 50))
@@ -67,7 +72,12 @@ describe.runIf(DIALECTS.includes('postgres'))('NOTIFY reaches the inbox listener
   it('calls the listener for a notification on the inbox channel', async () => {
     const database = await createTestDatabase('postgres')
     let heard = 0
-    const listener = listenOnPostgres(database.databaseUrl, INBOX_CHANNEL, () => heard++, () => {})
+    const listener = listenOnPostgres(
+      database.databaseUrl,
+      INBOX_CHANNEL,
+      () => heard++,
+      () => {},
+    )
     try {
       // The listener connects in the background: notify until it has heard one.
       await expect
