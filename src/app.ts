@@ -14,8 +14,8 @@ import { requestId } from './http/request-id.js'
 import { loadSession } from './http/session.js'
 import { accountRoutes } from './modules/accounts/index.js'
 import { apiAccessRoutes } from './modules/api-access/index.js'
-import { billingRoutes } from './modules/billing/index.js'
-import { checkoutRoutes } from './modules/checkout/index.js'
+import { billingRoutes, startSubscriptionFromButton } from './modules/billing/index.js'
+import { createCheckoutRoutes } from './modules/checkout/index.js'
 import { customerRoutes, findSessionCustomer } from './modules/customers/index.js'
 import { deliveryRoutes } from './modules/delivery/index.js'
 import { createHealthRoutes, type HeartbeatCheck } from './modules/health/index.js'
@@ -57,7 +57,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', storefrontRoutes)
   app.route('/', mailRoutes)
   app.route('/', customerRoutes)
-  app.route('/', checkoutRoutes)
+  app.route('/', createCheckoutRoutes(startSubscriptionFromButton))
   app.route('/', orderRoutes)
   app.route('/', webhookRoutes)
   app.route('/', deliveryRoutes)

@@ -56,6 +56,10 @@ export const ERROR_CODES = defineErrorCodes({
     status: 409,
     message: 'You already have a plan in this family. Change plans from Manage billing instead.',
   },
+  ALREADY_SUBSCRIBED_SIGN_IN: {
+    status: 409,
+    message: 'This email already has a plan in this family. Sign in to see it or to change plans.',
+  },
   NO_BILLING_ACCOUNT: { status: 409, message: 'There is no billing account to manage yet.' },
   INVALID_CREDENTIALS: { status: 401, message: 'That email and password do not match.' },
   PASSWORD_TOO_SHORT: { status: 422, message: 'Choose a password of at least 10 characters.' },

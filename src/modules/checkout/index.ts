@@ -15,7 +15,7 @@ export {
   recordPendingCheckout,
   setPendingCheckoutStatus,
 } from './pending.js'
-export { checkoutRoutes } from './routes.js'
+export { createCheckoutRoutes, type StartSubscription } from './routes.js'
 export {
   asAppError,
   type CheckoutMode,
