@@ -14,6 +14,7 @@ import { requestId } from './http/request-id.js'
 import { loadSession } from './http/session.js'
 import { accountRoutes } from './modules/accounts/index.js'
 import { apiAccessRoutes } from './modules/api-access/index.js'
+import { apiV1Routes } from './modules/api-v1/index.js'
 import { billingRoutes, startSubscriptionFromButton } from './modules/billing/index.js'
 import { createCheckoutRoutes } from './modules/checkout/index.js'
 import { customerRoutes, findSessionCustomer } from './modules/customers/index.js'
@@ -64,6 +65,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', accountRoutes)
   app.route('/', billingRoutes)
   app.route('/', apiAccessRoutes)
+  app.route('/', apiV1Routes)
   app.route('/', memberRoutes) // last: catalog pages such as /premium, gated by feature
 
   app.onError(handleError)

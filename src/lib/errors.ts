@@ -66,6 +66,15 @@ export const ERROR_CODES = defineErrorCodes({
   PASSWORD_LINK_INVALID: { status: 410, message: 'This link has expired or was already used.' },
   API_KEY_INVALID: { status: 401, message: 'A valid API key is required (Authorization: Bearer …).' },
   CUSTOMER_NOT_FOUND: { status: 404, message: 'Unknown customer.' },
+  // Integrator API (/api/v1)
+  API_SCOPE_MISSING: { status: 403, message: 'This API key lacks the scope this request needs.' },
+  API_INVALID_PARAMETER: { status: 400, message: 'A parameter is missing, unknown or invalid.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This Idempotency-Key was already used with a different request body.',
+  },
+  ORDER_NOT_FOUND: { status: 404, message: 'Unknown order.' },
+  GRANT_NOT_FOUND: { status: 404, message: 'Unknown grant.' },
   // Mail
   MAIL_TEMPLATE_NOT_FOUND: { status: 500, message: 'Unknown mail template.' },
 })
