@@ -27,6 +27,7 @@ const LAYERS = [
   ['members', '^src/modules/members/'],
   ['api-access', '^src/modules/api-access/'],
   ['health', '^src/modules/health/'],
+  ['admin', '^src/modules/admin/'],
   // The composition root: wires modules into the app, the workers, the CLI and test mode.
   ['root', '^src/(app|main|start|workers|event-handlers|cron)\\.tsx?$|^src/(cli|jobs|test-mode|serverless)/'],
 ]

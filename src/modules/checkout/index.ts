@@ -23,3 +23,4 @@ export {
   createCheckoutSession,
   startOneTimeCheckout,
 } from './service.js'
+export { countCheckoutsBetween } from './repo.js'

@@ -54,7 +54,7 @@ export const customerRoutes = new Hono<AppEnv>()
       const page = <LoginPage email={email} next={safeNext(form.next)} error={error} />
       return renderPage(c, { title: 'Sign in', status: 401 }, page)
     }
-    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id))
+    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id, 'token'))
     await clearRateLimit(deps.db, `login:email:${email}`)
     return c.redirect(safeNext(form.next) ?? '/library', 303)
   })
@@ -67,7 +67,7 @@ export const customerRoutes = new Hono<AppEnv>()
     const { token } = c.req.valid('form')
     const signedIn = await deps.db.transaction().execute(async (trx) => {
       const customerId = await redeemSignInLink(trx, token, deps.clock.now())
-      if (customerId) await signIn(c, trx, customerId)
+      if (customerId) await signIn(c, trx, customerId, 'link')
       return customerId !== undefined
     })
     if (!signedIn) throw new AppError('SIGN_IN_LINK_INVALID')

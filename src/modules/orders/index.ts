@@ -8,3 +8,5 @@
 export { ORDER_EVENT_HANDLERS } from './event-handlers.js'
 export { orderRoutes } from './routes.js'
 export { forgetUnrevealedTokens } from './seal.js'
+export { listOrdersOfCustomer, sumOrdersByDay, sumRefundsByDay } from './repo.js'
+export type { OrderRow, OrderStatus } from './table.js'

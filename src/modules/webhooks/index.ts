@@ -21,6 +21,15 @@ export {
   replayEvent,
 } from './inbox-worker.js'
 export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
-export { countWebhookEventsSince, findEventSources, listEvents, pruneHandledEvents } from './repo.js'
+export {
+  countInboxTrouble,
+  countWebhookEventsSince,
+  findEventByStripeId,
+  findEventSources,
+  listEvents,
+  listFailingEventIds,
+  listInboxPage,
+  pruneHandledEvents,
+} from './repo.js'
 export { webhookRoutes } from './routes.js'
 export type { StripeEventRow } from './table.js'
