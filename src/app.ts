@@ -11,7 +11,9 @@ import type { Deps } from './deps.js'
 import type { AppEnv } from './http/env.js'
 import { requestId } from './http/request-id.js'
 import { loadSession } from './http/session.js'
+import { EVENT_HANDLERS } from './event-handlers.js'
 import { accountRoutes } from './modules/accounts/index.js'
+import { createAdminRoutes } from './modules/admin/index.js'
 import { apiAccessRoutes } from './modules/api-access/index.js'
 import { billingRoutes } from './modules/billing/index.js'
 import { checkoutRoutes } from './modules/checkout/index.js'
@@ -62,6 +64,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', accountRoutes)
   app.route('/', billingRoutes)
   app.route('/', apiAccessRoutes)
+  app.route('/', createAdminRoutes({ eventHandlers: EVENT_HANDLERS })) // 404 for anyone but an admin
   app.route('/', memberRoutes) // last: catalog pages such as /premium, gated by feature
 
   app.onError(handleError)

@@ -12,3 +12,4 @@ export {
   type MetricsReport,
 } from './metrics.js'
 export type { PerCurrency } from './mrr.js'
+export { type AdminOptions, createAdminRoutes } from './routes.js'

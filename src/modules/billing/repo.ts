@@ -168,3 +168,16 @@ export async function sumPaidInvoicesByDay(
     .execute()
   return rows.map((r) => ({ ...r, count: Number(r.count), amount: Number(r.amount) }))
 }
+
+/** Subscriptions for the owner console, newest first, filtered by plan and status. */
+export async function listSubscriptionsPage(
+  db: Executor,
+  filter: { status?: string; lookupKey?: string; customerId?: string },
+  page: { limit: number; offset: number },
+): Promise<SubscriptionRow[]> {
+  let q = db.selectFrom('subscriptions').selectAll()
+  if (filter.status) q = q.where('status', '=', filter.status)
+  if (filter.lookupKey) q = q.where('price_lookup_key', '=', filter.lookupKey)
+  if (filter.customerId) q = q.where('customer_id', '=', filter.customerId)
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute()
+}

@@ -17,6 +17,7 @@ export {
   normalizeEmail,
 } from './customers.js'
 export {
+  countCustomersSince,
   deleteSessionsOfCustomer as signOutEverywhere,
   findPasswordHash,
   listSessionsOfCustomer,

@@ -177,3 +177,12 @@ export async function listSessionsOfCustomer(
     .orderBy('created_at', 'desc')
     .execute()
 }
+
+export async function countCustomersSince(db: Executor, sinceIso: string): Promise<number> {
+  const row = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('created_at', '>=', sinceIso)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -173,3 +173,23 @@ export async function sumRefundsByDay(
     .execute()
   return rows.map((r) => ({ ...r, amount: Number(r.amount) }))
 }
+
+export async function findOrderById(db: Executor, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export type OrderFilter = { status?: string; productId?: string; fromIso?: string; toIso?: string }
+
+/** Orders for the owner console, newest first, filtered by status, product and creation date. */
+export async function listOrdersPage(
+  db: Executor,
+  filter: OrderFilter,
+  page: { limit: number; offset: number },
+): Promise<OrderRow[]> {
+  let q = db.selectFrom('orders').selectAll()
+  if (filter.status) q = q.where('status', '=', filter.status as OrderStatus)
+  if (filter.productId) q = q.where('product_id', '=', filter.productId)
+  if (filter.fromIso) q = q.where('created_at', '>=', filter.fromIso)
+  if (filter.toIso) q = q.where('created_at', '<', filter.toIso)
+  return q.orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute()
+}

@@ -26,6 +26,7 @@ export {
   countWebhookEventsSince,
   findEventByStripeId,
   findEventSources,
+  findNewestEventCreated,
   listEvents,
   listFailingEventIds,
   listInboxPage,
