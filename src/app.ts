@@ -8,6 +8,7 @@ import { csrf } from 'hono/csrf'
 import { secureHeaders } from 'hono/secure-headers'
 import { cronRoutes } from './cron.js'
 import type { Deps } from './deps.js'
+import { limitBodies } from './http/body-limit.js'
 import type { AppEnv } from './http/env.js'
 import { requestId } from './http/request-id.js'
 import { loadSession } from './http/session.js'
@@ -44,6 +45,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
     await next()
   })
   app.use(requestId())
+  app.use(limitBodies(deps.config.bodyLimits))
   // CORP 'cross-origin': /tollgate.js and the JSON API are meant to be used from other sites.
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', referrerPolicy: 'same-origin' }))
   // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.

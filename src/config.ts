@@ -44,6 +44,13 @@ const databaseUrl = z.string().superRefine((value, ctx) => {
 
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true')
 
+/** A size in bytes (a plain integer). */
+const bytes = z.coerce
+  .number({ error: 'must be a number of bytes' })
+  .int()
+  .min(1024)
+  .max(1024 ** 3)
+
 const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optionalText.pipe(
     z
@@ -75,6 +82,23 @@ const EnvSchema = z.object({
   S3_SECRET_ACCESS_KEY: optionalText,
   S3_FORCE_PATH_STYLE: optionalText.pipe(flag.optional()),
   CRON_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // Hardening (issue 9): listen address, proxy trust, body limits, shared rate-limit store.
+  HOST: optionalText,
+  TRUST_PROXY: optionalText.pipe(flag.optional()),
+  STRIPE_EMULATOR_PORT: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a port number' })
+      .int()
+      .min(0)
+      .max(65535)
+      .optional(),
+  ),
+  BODY_LIMIT_FORM: bytes.default(64 * 1024),
+  BODY_LIMIT_JSON: bytes.default(1024 * 1024),
+  BODY_LIMIT_WEBHOOK: bytes.default(1024 * 1024),
+  REDIS_URL: optionalText.pipe(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
 })
 
 export type Config = Readonly<{
@@ -101,6 +125,16 @@ export type Config = Readonly<{
   files: FilesLocation
   /** Bearer secret of `/cron` (serverless schedulers); undefined = the endpoint is off. */
   cronSecret?: string
+  /** The listen address: 127.0.0.1 in test mode, every interface in production, unless HOST says. */
+  host: string
+  /** Whether X-Forwarded-For / X-Forwarded-Proto from a proxy in front are believed. */
+  trustProxy: boolean
+  /** Test mode: the embedded emulator's port (undefined: the first free one from 12111). */
+  emulatorPort?: number
+  /** Largest request bodies, in bytes, by kind (413 past them, checked while streaming). */
+  bodyLimits: Readonly<{ form: number; json: number; webhook: number }>
+  /** Redis for rate limits shared by several instances; undefined keeps them in memory. */
+  redisUrl?: string
 }>
 
 /** The key the SDK uses against the emulator; any `sk_test_…` of 12+ characters is accepted there. */
@@ -151,6 +185,15 @@ export function loadConfig(env: Env): Config {
     logFormat: e.LOG_FORMAT,
     files,
     cronSecret: e.CRON_SECRET,
+    host: e.HOST ?? (testMode ? '127.0.0.1' : '0.0.0.0'),
+    trustProxy: e.TRUST_PROXY ?? false,
+    emulatorPort: e.STRIPE_EMULATOR_PORT,
+    bodyLimits: Object.freeze({
+      form: e.BODY_LIMIT_FORM,
+      json: e.BODY_LIMIT_JSON,
+      webhook: e.BODY_LIMIT_WEBHOOK,
+    }),
+    redisUrl: e.REDIS_URL,
   })
 }
 

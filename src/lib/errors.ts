@@ -6,7 +6,7 @@
  */
 
 type CodeEntry = {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 422 | 429 | 500 | 502 | 503
+  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 502 | 503
   readonly message: string
 }
 
@@ -23,6 +23,7 @@ export const ERROR_CODES = defineErrorCodes({
   NOT_FOUND: { status: 404, message: 'Not found.' },
   UNAUTHORIZED: { status: 401, message: 'Please sign in.' },
   FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Please wait a moment and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   STRIPE_UNAVAILABLE: {
@@ -46,6 +47,7 @@ export const ERROR_CODES = defineErrorCodes({
     message: 'Your payment for this is still being processed. We will email you as soon as it clears.',
   },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature could not be verified.' },
+  WEBHOOK_PAYLOAD_INVALID: { status: 400, message: 'The signed body is not a Stripe event.' },
   WEBHOOK_SECRET_MISSING: { status: 500, message: 'No webhook signing secret is configured.' },
   FILE_NOT_FOUND: { status: 404, message: 'Unknown file.' },
   // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)

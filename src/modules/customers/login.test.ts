@@ -36,6 +36,23 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
     expect(offsite).toContain('href="/signin"')
   })
 
+  /** @see issue 9: a tab after the first slash used to send a signed-in buyer off-site. */
+  it('sends a signed-in buyer only to same-site paths, whatever shape `next` takes', async () => {
+    const token = await customerWithToken('redirect@example.com')
+    const browser = agent()
+    const signIn = await browser.postForm('/login', {
+      email: 'redirect@example.com',
+      token,
+      intent: 'token',
+      next: '/\t/evil.example',
+    })
+    expect(signIn.headers.get('location')).toBe('/library')
+    for (const next of ['/%09/evil.example', '//evil.example', '/%5Cevil.example', '/%0D%0A/evil.example']) {
+      const res = await browser.request(`/login?next=${encodeURIComponent(next)}`)
+      expect(res.headers.get('location')).toBe('/library')
+    }
+  })
+
   it('signs in with email and access token, sets a safe cookie, and signs out', async () => {
     const token = await customerWithToken('buyer@example.com')
     const browser = agent()

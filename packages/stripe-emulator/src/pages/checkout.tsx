@@ -10,25 +10,19 @@ import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { StripeError } from '../errors.js'
 import { page } from '../registry.js'
+import { createCardPaymentMethod, passesLuhn } from '../resources/cards.js'
 import {
   applyTotals,
   checkoutLineItems,
   checkoutSubscriptionData,
   hasTrial,
 } from '../resources/checkout-sessions.js'
-import { createCardPaymentMethod, passesLuhn } from '../resources/payment-methods.js'
 import { type Payer, payCheckoutSession } from '../resources/payment-pages.js'
 import { findPromotionCodeByCode, redeemablePromotion } from '../resources/promotion-codes.js'
 import { createSepaDebitPaymentMethod, isValidIban } from '../resources/sepa-debit.js'
 import { findObject } from '../state.js'
-import {
-  CheckoutPage,
-  type CheckoutView,
-  type FormValues,
-  formatMoney,
-  intervalLabel,
-  MessagePage,
-} from './checkout-view.js'
+import { CheckoutPage, type CheckoutView, type FormValues } from './checkout-view.js'
+import { formatMoney, intervalLabel, MessagePage } from './layout.js'
 
 export type ViewExtras = { error?: string; notice?: string; values?: FormValues }
 

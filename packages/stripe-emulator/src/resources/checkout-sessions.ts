@@ -33,7 +33,7 @@ import {
   type SubscriptionData,
 } from './checkout-params.js'
 import { discountAmount } from './coupons.js'
-import { cancelPaymentIntent } from './payment-intents.js'
+import { cancelPaymentIntent } from './payment-intent-objects.js'
 
 export { customerDetails } from './checkout-build.js'
 export type { SubscriptionData } from './checkout-params.js'
