@@ -78,6 +78,7 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: list.pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   CATALOG: z.string().trim().default('./catalog.yaml'),
   CORS_ORIGINS: list.pipe(z.array(httpUrl)),
+  API_REDIRECT_ORIGINS: list.pipe(z.array(httpUrl)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   FILES_URL: optionalText,
@@ -133,6 +134,8 @@ export type Config = Readonly<{
   adminEmails: readonly string[]
   catalogPath: string
   corsOrigins: readonly string[]
+  /** Origins an integrator's success_url / cancel_url may point to (besides PUBLIC_URL's). */
+  apiRedirectOrigins: readonly string[]
   logLevel: (typeof LOG_LEVELS)[number]
   logFormat: (typeof LOG_FORMATS)[number]
   /** Where catalog files are served from: the local disk (catalog paths) or an S3 bucket. */
@@ -197,6 +200,7 @@ export function loadConfig(env: Env): Config {
     adminEmails: Object.freeze(e.ADMIN_EMAILS.map((a) => a.toLowerCase())),
     catalogPath: resolve(e.CATALOG),
     corsOrigins: Object.freeze(e.CORS_ORIGINS.map((o) => new URL(o).origin)),
+    apiRedirectOrigins: Object.freeze(e.API_REDIRECT_ORIGINS.map((o) => new URL(o).origin)),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     files,

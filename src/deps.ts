@@ -13,6 +13,7 @@ import type { Database } from './db/database.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createFileStore, type FileStore } from './lib/file-store.js'
 import { createMailer, type Mailer } from './lib/mailer.js'
+import { createRateLimiter, type RateLimiter } from './lib/rate-limiter.js'
 import type { Catalog } from './modules/catalog/index.js'
 import { loadCatalog } from './modules/catalog/index.js'
 
@@ -26,6 +27,8 @@ export type Deps = {
   files: FileStore
   clock: Clock
   log: Logger
+  /** Rate-limit and back-off counters (memory, or Redis with REDIS_URL). */
+  rateLimits: RateLimiter
 }
 
 /** Builds every dependency from the config; tests pass overrides (a database, a clock, a logger). */
@@ -40,6 +43,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     mail: overrides.mail ?? createMailer(config, log),
     files: overrides.files ?? createFileStore(config.files, config.downloadOffload),
     clock: overrides.clock ?? systemClock,
+    rateLimits: overrides.rateLimits ?? createRateLimiter({ redisUrl: config.redisUrl }),
   }
 }
 
