@@ -6,9 +6,10 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { invalidRequest } from '../errors.js'
+import { cardError, invalidRequest } from '../errors.js'
 import { newId } from '../ids.js'
 import { getObject, hiddenOf, insertObject } from '../state.js'
+import type { Decline } from './charges.js'
 
 /** What happens when a card is charged. */
 export type CardBehaviour =
@@ -25,8 +26,12 @@ export type CardBehaviour =
   | 'customer_fail'
   /** 4000 0025 0000 3155: 3DS for on-session payments until authenticated once. */
   | 'auth_on_setup'
-  /** 4000 0027 6000 3184: 3DS for every payment, off-session too. */
+  /** 4000 0027 6000 3184, 4000 0000 0000 3220, …3063: 3DS for every payment, off-session too. */
   | 'auth_always'
+  /** 4000 0082 6000 3178: 3DS every time, then declined for insufficient funds. */
+  | 'auth_then_insufficient_funds'
+  /** 4000 0084 0000 1629: 3DS every time, then declined. */
+  | 'auth_then_decline'
   /** 4000 0000 0000 0259 / 2685 / 1976: the charge succeeds, then a dispute opens. */
   | 'dispute_fraudulent'
   | 'dispute_product_not_received'
@@ -80,7 +85,24 @@ const TEST_CARDS: TestCard[] = [
     brand: 'visa',
     funding: 'credit',
     behaviour: 'auth_on_setup',
-    names: ['authenticationRequiredOnSetup', 'threeDSecure2Required'],
+    names: ['authenticationRequiredOnSetup'],
+  },
+  card('3220', 'auth_always', ['threeDSecure2Required']),
+  card('3063', 'auth_always', ['threeDSecureRequired']),
+  card('3055', 'succeed', ['threeDSecureOptional']),
+  {
+    number: '4000008260003178',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_then_insufficient_funds',
+    names: ['authenticationRequiredChargeDeclinedInsufficientFunds'],
+  },
+  {
+    number: '4000008400001629',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_then_decline',
+    names: ['threeDSecureRequiredChargeDeclined'],
   },
   {
     number: '4000002760003184',
@@ -90,6 +112,72 @@ const TEST_CARDS: TestCard[] = [
     names: ['authenticationRequired'],
   },
 ]
+
+/** The decline a charge on each card gets (after 3-D Secure, for the cards that ask for it). */
+export const DECLINES: Partial<Record<CardBehaviour, Decline>> = {
+  generic_decline: {
+    code: 'card_declined',
+    declineCode: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  customer_fail: {
+    code: 'card_declined',
+    declineCode: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  insufficient_funds: {
+    code: 'card_declined',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  lost_card: { code: 'card_declined', declineCode: 'lost_card', message: 'Your card was declined.' },
+  stolen_card: { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
+  fraudulent: { code: 'card_declined', declineCode: 'fraudulent', message: 'Your card was declined.' },
+  expired_card: {
+    code: 'expired_card',
+    declineCode: 'expired_card',
+    message: 'Your card has expired.',
+    param: 'exp_month',
+  },
+  incorrect_cvc: {
+    code: 'incorrect_cvc',
+    declineCode: 'incorrect_cvc',
+    message: "Your card's security code is incorrect.",
+    param: 'cvc',
+  },
+  auth_then_insufficient_funds: {
+    code: 'card_declined',
+    declineCode: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
+  auth_then_decline: {
+    code: 'card_declined',
+    declineCode: 'generic_decline',
+    message: 'Your card was declined.',
+  },
+  processing_error: {
+    code: 'processing_error',
+    declineCode: 'processing_error',
+    message: 'An error occurred while processing your card. Try again in a little bit.',
+  },
+}
+
+/**
+ * Attaching runs a $0 check with the issuer, so the cards that decline every charge are refused
+ * there too (`pm_card_chargeDeclined` and friends); 0341 attaches and fails later, the 3-D Secure
+ * cards ask only when money moves.
+ */
+export function refuseDecliningCard(ctx: Ctx, pm: Stripe.PaymentMethod): void {
+  if (pm.type !== 'card') return
+  const behaviour = cardHidden(ctx, pm.id).behaviour
+  if (behaviour === 'customer_fail' || behaviour.startsWith('auth_')) return
+  const decline = DECLINES[behaviour]
+  if (!decline) return
+  throw cardError(decline.message, decline.code, {
+    ...(decline.declineCode ? { decline_code: decline.declineCode } : {}),
+    ...(decline.param ? { param: decline.param } : {}),
+  })
+}
 
 function card(last4: string, behaviour: CardBehaviour, names: string[]): TestCard {
   return { number: `400000000000${last4}`, brand: 'visa', funding: 'credit', behaviour, names }
