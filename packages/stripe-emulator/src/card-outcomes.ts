@@ -6,7 +6,8 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from './context.js'
-import { type CardBehaviour, cardHidden, DECLINES } from './resources/cards.js'
+import { DECLINES } from './resources/card-declines.js'
+import { type CardBehaviour, cardHidden } from './resources/cards.js'
 import type { Decline } from './resources/charges.js'
 import type { DisputeKind } from './resources/disputes.js'
 

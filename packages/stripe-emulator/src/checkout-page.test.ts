@@ -110,6 +110,33 @@ describe('hosted Checkout page', () => {
     expect(suite.receiver.types().filter((x) => x === 'charge.succeeded')).toHaveLength(1)
   })
 
+  it('asks for the billing address when the session requires it and returns it in customer_details', async () => {
+    const session = await newSession({ billing_address_collection: 'required' })
+    expect(await (await fetch(session.url ?? '')).text()).toContain('data-billing-address')
+    const refused = await postPageForm(session.url ?? '', CARD)
+    expect(refused.status).toBe(400)
+    expect(refused.html).toContain('Enter your billing address.')
+    const address = {
+      addressLine1: '1 Main St',
+      addressCity: 'Springfield',
+      addressPostalCode: '12345',
+      addressCountry: 'us',
+    }
+    expect((await postPageForm(session.url ?? '', { ...CARD, ...address })).status).toBe(303)
+    const done = await suite.stripe.checkout.sessions.retrieve(session.id)
+    expect(done.billing_address_collection).toBe('required')
+    expect(done.customer_details?.address).toEqual({
+      city: 'Springfield',
+      country: 'US',
+      line1: '1 Main St',
+      line2: null,
+      postal_code: '12345',
+      state: null,
+    })
+    const plain = await newSession()
+    expect(await (await fetch(plain.url ?? '')).text()).not.toContain('data-billing-address')
+  })
+
   it('keeps a guest payment without a customer (customer_creation if_required)', async () => {
     const session = await newSession()
     expect((await post(session.url ?? '', CARD)).status).toBe(303)

@@ -27,9 +27,9 @@ async function call(method: string, path: string, params: Record<string, string>
 describe("parameters, from the pinned SDK's types", () => {
   it('the checked-in list is what scripts/stripe-params.mjs generates from node_modules/stripe', async () => {
     const script = fileURLToPath(new URL('../scripts/stripe-params.mjs', import.meta.url))
-    const { stdout } = await promisify(execFile)(process.execPath, [script, '--check'], { timeout: 120_000 })
+    const { stdout } = await promisify(execFile)(process.execPath, [script, '--check'], { timeout: 500_000 })
     expect(stdout).toContain('is current')
-  }, 150_000)
+  }, 600_000) // type-checks the SDK in a child process: slow on a loaded machine
 
   it('covers every endpoint that takes parameters', () => {
     const routes = allRoutes().map((r) => `${r.method} ${r.path}`)

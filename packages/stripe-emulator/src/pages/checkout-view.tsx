@@ -18,7 +18,11 @@ export type FormValues = Partial<
     | 'promotionCode'
     | 'paymentMethodType'
     | 'iban'
-    | 'ibanName',
+    | 'ibanName'
+    | 'addressLine1'
+    | 'addressCity'
+    | 'addressPostalCode'
+    | 'addressCountry',
     string
   >
 >
@@ -33,6 +37,11 @@ export type CheckoutView = {
   cardRequired: boolean
   /** Show the card / SEPA Direct Debit choice (`paymentMethodType`, `iban`, `ibanName`). */
   offersSepa: boolean
+  /** The store's name (`branding_settings[display_name]`, else the account's) and pay-button colour. */
+  storeName: string
+  buttonColor: string | null
+  /** `billing_address_collection: required`: the page asks for the billing address. */
+  collectsAddress: boolean
   error?: string | undefined
   notice?: string | undefined
   values?: FormValues | undefined
@@ -49,6 +58,7 @@ function Summary(props: { view: CheckoutView }): JSX.Element {
           ← Back
         </a>
       ) : null}
+      <h1 data-store-name>{props.view.storeName}</h1>
       <p class="muted">{session.mode === 'subscription' ? 'Subscribe' : 'Pay'}</p>
       <div class="total" data-amount-total={String(session.amount_total ?? 0)}>
         {formatMoney(session.amount_total ?? 0, currency)}
@@ -132,6 +142,7 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
           ) : (
             <input id="email" name="email" type="email" autocomplete="email" required value={v.email ?? ''} />
           )}
+          {view.collectsAddress ? <AddressFields values={v} /> : null}
           {view.offersSepa ? <MethodChoice sepa={v.paymentMethodType === 'sepa_debit'} /> : null}
           <div class="card-fields">
             <label for="cardNumber">Card number</label>
@@ -190,7 +201,9 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
               <p class="muted">Submit with the card fields empty to apply a code first.</p>
             </>
           ) : null}
-          <button type="submit">{submitLabel(view)}</button>
+          <button type="submit" style={view.buttonColor ? `background:${view.buttonColor}` : undefined}>
+            {submitLabel(view)}
+          </button>
           <p class="muted">
             Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0025 0000 3155
             asks for 3D Secure.
@@ -201,6 +214,47 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
         </form>
       </main>
     </Layout>
+  )
+}
+
+function AddressFields(props: { values: FormValues }): JSX.Element {
+  const v = props.values
+  return (
+    <fieldset data-billing-address>
+      <legend class="muted">Billing address</legend>
+      <label for="addressLine1">Address</label>
+      <input
+        id="addressLine1"
+        name="addressLine1"
+        autocomplete="address-line1"
+        required
+        value={v.addressLine1 ?? ''}
+      />
+      <label for="addressCity">City</label>
+      <input
+        id="addressCity"
+        name="addressCity"
+        autocomplete="address-level2"
+        required
+        value={v.addressCity ?? ''}
+      />
+      <label for="addressPostalCode">Postal code</label>
+      <input
+        id="addressPostalCode"
+        name="addressPostalCode"
+        autocomplete="postal-code"
+        required
+        value={v.addressPostalCode ?? ''}
+      />
+      <label for="addressCountry">Country (two letters)</label>
+      <input
+        id="addressCountry"
+        name="addressCountry"
+        autocomplete="country"
+        required
+        value={v.addressCountry ?? ''}
+      />
+    </fieldset>
   )
 }
 

@@ -11,12 +11,12 @@ import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, applyMetadata, optObject, optString, type Params, reqString } from '../params.js'
 import { route } from '../registry.js'
 import { getObject, listObjects } from '../state.js'
+import { refuseDecliningCard } from './card-declines.js'
 import {
   attachPaymentMethod,
   createCardPaymentMethod,
   fromMagic,
   magicCard,
-  refuseDecliningCard,
   resolvePaymentMethod,
 } from './cards.js'
 import { setPaymentMethodAttacher } from './customers.js'

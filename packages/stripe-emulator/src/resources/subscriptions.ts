@@ -132,19 +132,14 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
   }
   if (params.trial_end !== undefined) changeTrialEnd(ctx, sub, params)
   const pause = readPause(params)
-  const details = optObject(params, 'cancellation_details')
-  if (details) allowOnly(details, ['comment', 'feedback'], 'cancellation_details')
+  const details = readCancellationDetails(params)
   changeSubscription(ctx, sub, (s) => {
     if (pause !== undefined) s.pause_collection = pause
-    if (details) {
-      const comment = nullableString(details, 'comment', 'cancellation_details[comment]')
-      const feedback = optEnum(details, 'feedback', FEEDBACK, 'cancellation_details[feedback]')
+    if (details)
       s.cancellation_details = {
-        ...(s.cancellation_details ?? { comment: null, feedback: null, reason: null }),
-        ...(comment !== undefined ? { comment } : {}),
-        ...(feedback !== undefined ? { feedback } : {}),
+        ...s.cancellation_details,
+        ...details,
       } as Stripe.Subscription.CancellationDetails
-    }
     s.metadata = applyMetadata(s.metadata, params)
     const pm = nullableString(params, 'default_payment_method')
     if (pm) getObject(ctx.state, 'payment_method', pm, 'default_payment_method', 'PaymentMethod')
@@ -182,6 +177,21 @@ function readPause(params: Params): Stripe.Subscription.PauseCollection | null |
   return { behavior, resumes_at: optInt(pause, 'resumes_at', 'pause_collection[resumes_at]') ?? null }
 }
 
+/** `cancellation_details[feedback|comment]` on update: the customer's reason, kept as given. */
+function readCancellationDetails(
+  params: Params,
+): { feedback?: string | null; comment?: string | null } | undefined {
+  const raw = optObject(params, 'cancellation_details')
+  if (!raw) return undefined
+  allowOnly(raw, ['feedback', 'comment'], 'cancellation_details')
+  const feedback =
+    raw.feedback === '' ? null : optEnum(raw, 'feedback', FEEDBACK, 'cancellation_details[feedback]')
+  const comment = raw.comment === '' ? null : optString(raw, 'comment', 'cancellation_details[comment]')
+  return {
+    ...(feedback !== undefined ? { feedback } : {}),
+    ...(comment !== undefined ? { comment } : {}),
+  }
+}
 function changeTrialEnd(ctx: Ctx, sub: Stripe.Subscription, params: Params): void {
   const now = ctx.now(clockOfSubscription(ctx, sub))
   if (params.trial_end === 'now') {
