@@ -13,6 +13,7 @@ import { randomString } from './ids.js'
 import { decodeParams, jsonToParams, type Params } from './params.js'
 import { allPages, allRoutes } from './registry.js'
 import { API_VERSION, type Runtime, runWork } from './runtime.js'
+import { explainRefusal } from './sdk-params.js'
 import './resources/index.js'
 
 function requestId(): string {
@@ -178,8 +179,17 @@ export function createEmulatorApp(rt: Runtime, control: Control): Hono {
   for (const p of allPages()) {
     app.on(p.method.toUpperCase(), p.path, (c) => runWork(rt, (ctx) => p.handler(c, ctx)))
   }
-  for (const r of allRoutes()) {
-    app.on(r.method.toUpperCase(), r.path, (c) => handleApi(c, rt, r.handler))
+  // Fixed paths first, so `/v1/customers/search` is not taken for the customer id 'search'.
+  const params = (path: string) => path.split('/').filter((s) => s.startsWith(':')).length
+  for (const r of [...allRoutes()].sort((a, b) => params(a.path) - params(b.path))) {
+    const handler: Handler = async (ctx, params, path) => {
+      try {
+        return await r.handler(ctx, params, path)
+      } catch (err) {
+        throw explainRefusal(err, r.method, r.path)
+      }
+    }
+    app.on(r.method.toUpperCase(), r.path, (c) => handleApi(c, rt, handler))
   }
   app.get('/', (c) => c.text('Tollgate Stripe emulator (test mode). API at /v1, control at /_emulator.\n'))
   app.notFound((c) => {

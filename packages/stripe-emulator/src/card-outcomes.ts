@@ -6,6 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from './context.js'
+import { DECLINES } from './resources/card-declines.js'
 import { type CardBehaviour, cardHidden } from './resources/cards.js'
 import type { Decline } from './resources/charges.js'
 import type { DisputeKind } from './resources/disputes.js'
@@ -17,49 +18,19 @@ export type PaymentError = {
   message: string
   param?: string
 }
-const DECLINES: Partial<Record<CardBehaviour, Decline>> = {
-  generic_decline: {
-    code: 'card_declined',
-    declineCode: 'generic_decline',
-    message: 'Your card was declined.',
-  },
-  customer_fail: {
-    code: 'card_declined',
-    declineCode: 'generic_decline',
-    message: 'Your card was declined.',
-  },
-  insufficient_funds: {
-    code: 'card_declined',
-    declineCode: 'insufficient_funds',
-    message: 'Your card has insufficient funds.',
-  },
-  lost_card: { code: 'card_declined', declineCode: 'lost_card', message: 'Your card was declined.' },
-  stolen_card: { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
-  fraudulent: { code: 'card_declined', declineCode: 'fraudulent', message: 'Your card was declined.' },
-  expired_card: {
-    code: 'expired_card',
-    declineCode: 'expired_card',
-    message: 'Your card has expired.',
-    param: 'exp_month',
-  },
-  incorrect_cvc: {
-    code: 'incorrect_cvc',
-    declineCode: 'incorrect_cvc',
-    message: "Your card's security code is incorrect.",
-    param: 'cvc',
-  },
-  processing_error: {
-    code: 'processing_error',
-    declineCode: 'processing_error',
-    message: 'An error occurred while processing your card. Try again in a little bit.',
-  },
-}
 
 export const AUTHENTICATION_REQUIRED: Decline = {
   code: 'authentication_required',
   declineCode: 'authentication_required',
   message: 'Your card was declined. This transaction requires authentication.',
 }
+
+/** Cards that ask for 3-D Secure on every payment, off-session ones too. */
+const ALWAYS_AUTHENTICATE = new Set<CardBehaviour>([
+  'auth_always',
+  'auth_then_insufficient_funds',
+  'auth_then_decline',
+])
 
 /** The decline a charge on this card would get, or undefined when it would succeed. */
 export function declineFor(behaviour: CardBehaviour): Decline | undefined {
@@ -70,7 +41,7 @@ export function declineFor(behaviour: CardBehaviour): Decline | undefined {
 export function needsAuthentication(ctx: Ctx, paymentMethodId: string): boolean {
   const hidden = cardHidden(ctx, paymentMethodId)
   if (hidden.behaviour === 'auth_on_setup') return hidden.authenticated !== true
-  if (hidden.behaviour === 'auth_always') return hidden.authenticated !== true
+  if (ALWAYS_AUTHENTICATE.has(hidden.behaviour)) return hidden.authenticated !== true
   return false
 }
 
@@ -81,7 +52,7 @@ export function markAuthenticated(ctx: Ctx, paymentMethodId: string): void {
 
 export function consumeAuthentication(ctx: Ctx, paymentMethodId: string): void {
   const hidden = cardHidden(ctx, paymentMethodId)
-  if (hidden.behaviour === 'auth_always') hidden.authenticated = false
+  if (ALWAYS_AUTHENTICATE.has(hidden.behaviour)) hidden.authenticated = false
 }
 
 export const DISPUTES: Partial<Record<CardBehaviour, DisputeKind>> = {

@@ -52,6 +52,15 @@ export function unknownParam(param: string): StripeError {
   return invalidRequest(`Received unknown parameter: ${param}`, 'parameter_unknown', param)
 }
 
+/** A parameter Stripe accepts that the emulator does not model (here, or with this value). */
+export function unsupportedParam(param: string, detail = ''): StripeError {
+  return invalidRequest(
+    `The Tollgate emulator does not support ${param}${detail ? ` ${detail}` : ''}; it refuses it rather than ignore it.`,
+    'parameter_unsupported',
+    param,
+  )
+}
+
 export function invalidParam(param: string, message: string, code = 'parameter_invalid'): StripeError {
   return invalidRequest(message, code, param)
 }

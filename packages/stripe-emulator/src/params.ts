@@ -4,7 +4,7 @@
  * with brackets raw or %-encoded; `''` means "unset". GET and DELETE carry them in the query.
  * @module
  */
-import { invalidParam, missingParam, unknownParam } from './errors.js'
+import { invalidParam, missingParam, unknownParam, unsupportedParam } from './errors.js'
 
 export type ParamValue = string | Params | ParamValue[]
 export type Params = { [key: string]: ParamValue }
@@ -253,3 +253,22 @@ export function inRange(value: number, range: RangeFilter | undefined): boolean 
   if (range.lte !== undefined && !(value <= range.lte)) return false
   return true
 }
+
+/**
+ * A parameter the emulator models only at Stripe's default: absent, `''` or a value `isDefault`
+ * accepts passes; anything else is refused as unsupported, naming it.
+ */
+export function onlyDefault(
+  params: Params,
+  key: string,
+  isDefault: (value: ParamValue) => boolean,
+  name = key,
+): void {
+  const v = params[key]
+  if (v === undefined || v === '' || isDefault(v)) return
+  throw unsupportedParam(name, 'with this value')
+}
+
+/** `{ enabled: false }` (or absent): the only `automatic_tax` the emulator models. */
+export const taxDisabled = (v: ParamValue): boolean =>
+  typeof v === 'object' && !Array.isArray(v) && String(v.enabled).toLowerCase() === 'false'

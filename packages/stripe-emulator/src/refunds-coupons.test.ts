@@ -101,7 +101,7 @@ describe('refunds', () => {
     expect(tooMuch.statusCode).toBe(400)
     expect(tooMuch.param).toBe('amount')
     const missing = await failure(suite.stripe.refunds.create({ charge: 'ch_missing' }))
-    expect(missing.statusCode).toBe(404)
+    expect(missing.statusCode).toBe(400)
     expect(missing.param).toBe('charge')
   })
 })
@@ -158,7 +158,7 @@ describe('coupons and promotion codes', () => {
     const missing = await failure(
       suite.stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: 'nope' } }),
     )
-    expect(missing.statusCode).toBe(404)
+    expect(missing.statusCode).toBe(400)
     await suite.emulator.idle()
     expect(suite.receiver.types().filter((x) => x === 'promotion_code.created')).toHaveLength(2)
   })

@@ -6,6 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { ACCOUNT_NAME } from '../resources/checkout-branding.js'
 
 export type ShellInput = {
   id: string
@@ -23,7 +24,7 @@ export function invoiceShell(ctx: Ctx, input: ShellInput): Stripe.Invoice {
     id,
     object: 'invoice',
     account_country: 'US',
-    account_name: 'Tollgate test account',
+    account_name: ACCOUNT_NAME,
     account_tax_ids: null,
     amount_due: 0,
     amount_overpaid: 0,

@@ -14,6 +14,7 @@ import {
   createInvoice,
   finalizeInvoice,
   type InvoiceLineInput,
+  markUncollectible,
   type PayOutcome,
   payInvoice,
   previewInvoice,
@@ -207,7 +208,28 @@ function renew(ctx: Ctx, data: Data): void {
   })
   scheduleCycle(ctx, s)
   if (s.status === 'unpaid') return // Stripe keeps invoicing an unpaid subscription but stops collecting
+  if (pausedInvoice(ctx, s, invoice, now)) return
   scheduleFor(ctx, s, now + HOUR, 'billing.collect', { invoice: invoice.id })
+}
+
+/**
+ * `pause_collection`: the renewal invoice is still created, then kept as a draft, voided or marked
+ * uncollectible instead of charged. Past `resumes_at` the pause is lifted and collection resumes.
+ */
+function pausedInvoice(ctx: Ctx, s: Stripe.Subscription, invoice: Stripe.Invoice, now: number): boolean {
+  const pause = s.pause_collection
+  if (!pause) return false
+  if (pause.resumes_at !== null && pause.resumes_at <= now) {
+    changeSubscription(ctx, s, (x) => {
+      x.pause_collection = null
+    })
+    return false
+  }
+  if (pause.behavior === 'keep_as_draft') return true
+  finalizeInvoice(ctx, invoice)
+  if (pause.behavior === 'void') voidInvoice(ctx, invoice)
+  else markUncollectible(ctx, invoice)
+  return true
 }
 
 /** Whether the subscription will invoice at `periodEnd` (not set to end there or before). */

@@ -37,6 +37,9 @@ export type CheckoutView = {
   cardRequired: boolean
   /** Show the card / SEPA Direct Debit choice (`paymentMethodType`, `iban`, `ibanName`). */
   offersSepa: boolean
+  /** The store's name (`branding_settings[display_name]`, else the account's) and pay-button colour. */
+  storeName: string
+  buttonColor: string | null
   /** `billing_address_collection: required`: the page asks for the billing address. */
   collectsAddress: boolean
   error?: string | undefined
@@ -55,6 +58,7 @@ function Summary(props: { view: CheckoutView }): JSX.Element {
           ← Back
         </a>
       ) : null}
+      <h1 data-store-name>{props.view.storeName}</h1>
       <p class="muted">{session.mode === 'subscription' ? 'Subscribe' : 'Pay'}</p>
       <div class="total" data-amount-total={String(session.amount_total ?? 0)}>
         {formatMoney(session.amount_total ?? 0, currency)}
@@ -197,7 +201,9 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
               <p class="muted">Submit with the card fields empty to apply a code first.</p>
             </>
           ) : null}
-          <button type="submit">{submitLabel(view)}</button>
+          <button type="submit" style={view.buttonColor ? `background:${view.buttonColor}` : undefined}>
+            {submitLabel(view)}
+          </button>
           <p class="muted">
             Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0025 0000 3155
             asks for 3D Secure.

@@ -11,6 +11,7 @@ import type { Ctx } from '../context.js'
 import { StripeError } from '../errors.js'
 import { page } from '../registry.js'
 import { createCardPaymentMethod, passesLuhn } from '../resources/cards.js'
+import { ACCOUNT_NAME } from '../resources/checkout-branding.js'
 import {
   applyTotals,
   checkoutLineItems,
@@ -96,6 +97,8 @@ export function renderCheckout(
     cardRequired: cardRequired(ctx, session),
     offersSepa: offersSepa(session),
     collectsAddress: session.billing_address_collection === 'required',
+    storeName: session.branding_settings?.display_name ?? ACCOUNT_NAME,
+    buttonColor: session.branding_settings?.button_color ?? null,
     error: extras.error,
     notice: extras.notice,
     values: extras.values,

@@ -17,8 +17,10 @@ import {
   switchFromPortal,
 } from '../billing/portal-actions.js'
 import type { Ctx } from '../context.js'
+import { StripeError } from '../errors.js'
 import { page } from '../registry.js'
 import { findPortalSession, flowSubscription } from '../resources/billing-portal.js'
+import { refuseDecliningCard } from '../resources/card-declines.js'
 import { createCardPaymentMethod } from '../resources/cards.js'
 import { findObject, listObjects } from '../state.js'
 import { validateCard } from './checkout.js'
@@ -95,7 +97,14 @@ function apply(ctx: Ctx, session: Session, form: Form): string {
       return '!Updating the card is not enabled.'
     const card = validateCard(ctx, form)
     if (typeof card === 'string') return `!${card}`
-    replaceCard(ctx, customer, createCardPaymentMethod(ctx, { ...card, email: customer.email }))
+    const pm = createCardPaymentMethod(ctx, { ...card, email: customer.email })
+    try {
+      refuseDecliningCard(ctx, pm)
+    } catch (err) {
+      if (err instanceof StripeError) return `!${err.message}`
+      throw err
+    }
+    replaceCard(ctx, customer, pm)
     return 'Your card was updated.'
   }
   if (session.flow?.type === 'payment_method_update') return '!This action is not available.'

@@ -25,8 +25,12 @@ export type CardBehaviour =
   | 'customer_fail'
   /** 4000 0025 0000 3155: 3DS for on-session payments until authenticated once. */
   | 'auth_on_setup'
-  /** 4000 0027 6000 3184: 3DS for every payment, off-session too. */
+  /** 4000 0027 6000 3184, 4000 0000 0000 3220, …3063: 3DS for every payment, off-session too. */
   | 'auth_always'
+  /** 4000 0082 6000 3178: 3DS every time, then declined for insufficient funds. */
+  | 'auth_then_insufficient_funds'
+  /** 4000 0084 0000 1629: 3DS every time, then declined. */
+  | 'auth_then_decline'
   /** 4000 0000 0000 0259 / 2685 / 1976: the charge succeeds, then a dispute opens. */
   | 'dispute_fraudulent'
   | 'dispute_product_not_received'
@@ -80,7 +84,24 @@ const TEST_CARDS: TestCard[] = [
     brand: 'visa',
     funding: 'credit',
     behaviour: 'auth_on_setup',
-    names: ['authenticationRequiredOnSetup', 'threeDSecure2Required'],
+    names: ['authenticationRequiredOnSetup'],
+  },
+  card('3220', 'auth_always', ['threeDSecure2Required']),
+  card('3063', 'auth_always', ['threeDSecureRequired']),
+  card('3055', 'succeed', ['threeDSecureOptional']),
+  {
+    number: '4000008260003178',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_then_insufficient_funds',
+    names: ['authenticationRequiredChargeDeclinedInsufficientFunds'],
+  },
+  {
+    number: '4000008400001629',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_then_decline',
+    names: ['threeDSecureRequiredChargeDeclined'],
   },
   {
     number: '4000002760003184',

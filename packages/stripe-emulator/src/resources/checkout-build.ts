@@ -9,6 +9,7 @@ import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest } from '../errors.js'
 import { applyMetadata, nullableString, optBool, optEnum, optInt, optString, type Params } from '../params.js'
+import { readBranding } from './checkout-branding.js'
 
 const DAY = 86_400
 
@@ -94,12 +95,14 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
   const { id, mode, customer } = input
   const automaticTax = optBool((params.automatic_tax as Params | undefined) ?? {}, 'enabled') ?? false
   const methodTypes = (params.payment_method_types as string[] | undefined) ?? defaultMethodTypes(input)
+  const branding = readBranding(params)
   return {
     id,
     object: 'checkout.session',
     adaptive_pricing: { enabled: false },
     after_expiration: null,
     allow_promotion_codes: optBool(params, 'allow_promotion_codes') ?? null,
+    ...(branding ? { branding_settings: branding } : {}),
     allowed_payment_method_types: null,
     amount_subtotal: 0,
     amount_total: 0,

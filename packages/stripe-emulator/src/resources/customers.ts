@@ -6,7 +6,7 @@
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { updateWithEvent } from '../diff.js'
-import { missingParam } from '../errors.js'
+import { invalidParam, missingParam } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
@@ -27,10 +27,12 @@ import { includable, route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 
 // The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since clover).
+// Modelled parameters. Stripe's others (`source` / `default_source` cards, `cash_balance`, `tax`,
+// `tax_id_data`, `validate`, business/individual names) are refused as unsupported by the app
+// layer (sdk-params.ts), never accepted and dropped.
 const COMMON = [
   'address',
   'balance',
-  'cash_balance',
   'description',
   'email',
   'invoice_prefix',
@@ -41,15 +43,10 @@ const COMMON = [
   'phone',
   'preferred_locales',
   'shipping',
-  'source',
-  'tax',
   'tax_exempt',
-  'business_name',
-  'individual_name',
-  'validate',
 ] as const
-const CREATE = [...COMMON, 'payment_method', 'tax_id_data', 'test_clock'] as const
-const UPDATE = [...COMMON, 'default_source'] as const
+const CREATE = [...COMMON, 'payment_method', 'test_clock'] as const
+const UPDATE = COMMON
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const
 
@@ -94,6 +91,19 @@ function applyContactFields(c: Stripe.Customer, params: Params): void {
   if (params.preferred_locales !== undefined) c.preferred_locales = locales ?? []
   const exempt = optEnum(params, 'tax_exempt', TAX_EXEMPT)
   if (exempt !== undefined) c.tax_exempt = exempt
+  const prefix = optString(params, 'invoice_prefix')
+  if (prefix !== undefined) {
+    // Stripe: 3–12 uppercase letters or numbers.
+    if (!/^[A-Z0-9]{3,12}$/.test(prefix))
+      throw invalidParam('invoice_prefix', 'Invalid invoice_prefix: use 3-12 uppercase letters or numbers.')
+    c.invoice_prefix = prefix
+  }
+  const sequence = optInt(params, 'next_invoice_sequence')
+  if (sequence !== undefined) {
+    if (sequence < 1)
+      throw invalidParam('next_invoice_sequence', 'Invalid next_invoice_sequence: must be 1 or more.')
+    c.next_invoice_sequence = sequence
+  }
 }
 
 /** Hook for payment-method resources: validates and attaches a PaymentMethod id to a customer. */
@@ -117,7 +127,7 @@ function invoiceSettings(
 ): Stripe.Customer.InvoiceSettings {
   const s = optObject(params, 'invoice_settings')
   if (!s) return current
-  allowOnly(s, ['custom_fields', 'default_payment_method', 'footer', 'rendering_options'], 'invoice_settings')
+  allowOnly(s, ['default_payment_method', 'footer'], 'invoice_settings')
   const next = { ...current }
   const pm = nullableString(s, 'default_payment_method', 'invoice_settings[default_payment_method]')
   if (pm !== undefined) {
@@ -201,14 +211,16 @@ export function clockOfCustomer(ctx: Ctx, customerId: string | null | undefined)
 }
 
 route('post', '/v1/customers', (ctx, params) => createCustomer(ctx, params))
-route('get', '/v1/customers/:id', (ctx, _params, path) => {
+route('get', '/v1/customers/:id', (ctx, params, path) => {
+  allowOnly(params, [])
   // As on Stripe, a deleted customer is still retrievable, as `{ id, object, deleted: true }`.
   if (ctx.state.hidden[path.id!]?.deletedCustomer === true)
     return { id: path.id!, object: 'customer', deleted: true }
   return getObject(ctx.state, 'customer', path.id!)
 })
 route('post', '/v1/customers/:id', (ctx, params, path) => updateCustomer(ctx, path.id!, params))
-route('delete', '/v1/customers/:id', (ctx, _params, path) => {
+route('delete', '/v1/customers/:id', (ctx, params, path) => {
+  allowOnly(params, [])
   const customer = getObject<Stripe.Customer>(ctx.state, 'customer', path.id!)
   deleteObject(ctx.state, customer.id)
   hiddenOf<{ deletedCustomer?: boolean }>(ctx.state, customer.id).deletedCustomer = true

@@ -135,8 +135,10 @@ function decide(ctx: Ctx, dispute: Stripe.Dispute): void {
   if (won && !inquiry) ctx.emit('charge.dispute.funds_reinstated', dispute)
 }
 
+const DISPUTE_UPDATE = ['evidence', 'metadata', 'submit', 'intended_submission_method'] as const
+
 function updateDispute(ctx: Ctx, dispute: Stripe.Dispute, params: Params): Stripe.Dispute {
-  allowOnly(params, ['evidence', 'metadata', 'submit', 'intended_submission_method'])
+  allowOnly(params, DISPUTE_UPDATE)
   refuseIfClosed(dispute)
   const evidence = optObject(params, 'evidence')
   if (evidence) {
@@ -160,11 +162,14 @@ function updateDispute(ctx: Ctx, dispute: Stripe.Dispute, params: Params): Strip
 }
 
 function disputeOf(ctx: Ctx, id: string): Stripe.Dispute {
-  return getObject<Stripe.Dispute>(ctx.state, 'dispute', id, 'dispute')
+  return getObject<Stripe.Dispute>(ctx.state, 'dispute', id)
 }
 
 route('get', '/v1/disputes/:id', (ctx, _params, path) => disputeOf(ctx, path.id!))
-route('post', '/v1/disputes/:id', (ctx, params, path) => updateDispute(ctx, disputeOf(ctx, path.id!), params))
+route('post', '/v1/disputes/:id', (ctx, params, path) => {
+  allowOnly(params, DISPUTE_UPDATE)
+  return updateDispute(ctx, disputeOf(ctx, path.id!), params)
+})
 route('post', '/v1/disputes/:id/close', (ctx, params, path) => {
   allowOnly(params, [])
   const dispute = disputeOf(ctx, path.id!)

@@ -95,14 +95,16 @@ route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
     throw cardError('Your card was declined.', 'card_declined', { decline_code: 'generic_decline' })
   return invoice
 })
-route('post', '/v1/invoices/:id/void', (ctx, _params, path) => {
+route('post', '/v1/invoices/:id/void', (ctx, params, path) => {
+  allowOnly(params, [])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
   if (invoice.status !== 'open')
     throw invalidRequest('You can only void an open invoice.', 'invoice_unexpected_state' as string)
   voidInvoice(ctx, invoice)
   return invoice
 })
-route('post', '/v1/invoices/:id/mark_uncollectible', (ctx, _params, path) => {
+route('post', '/v1/invoices/:id/mark_uncollectible', (ctx, params, path) => {
+  allowOnly(params, [])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
   if (invoice.status !== 'open')
     throw invalidRequest(

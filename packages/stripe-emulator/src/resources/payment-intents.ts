@@ -94,19 +94,21 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
   return pi
 }
 
+const CONFIRM = [
+  'payment_method',
+  'off_session',
+  'return_url',
+  'mandate_data',
+  'payment_method_types',
+  'receipt_email',
+  'setup_future_usage',
+  'use_stripe_sdk',
+  'error_on_requires_action',
+  'payment_method_options',
+] as const
+
 function confirmFromParams(ctx: Ctx, pi: Stripe.PaymentIntent, params: Params): Stripe.PaymentIntent {
-  allowOnly(params, [
-    'payment_method',
-    'off_session',
-    'return_url',
-    'mandate_data',
-    'payment_method_types',
-    'receipt_email',
-    'setup_future_usage',
-    'use_stripe_sdk',
-    'error_on_requires_action',
-    'payment_method_options',
-  ])
+  allowOnly(params, CONFIRM)
   if (pi.status === 'succeeded' || pi.status === 'canceled') {
     throw invalidRequest(
       `This PaymentIntent's status is ${pi.status}, so it cannot be confirmed.`,
@@ -166,6 +168,7 @@ route('post', '/v1/payment_intents/:id', (ctx, params, path) => {
   return pi
 })
 route('post', '/v1/payment_intents/:id/confirm', (ctx, params, path) => {
+  allowOnly(params, CONFIRM)
   const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent')
   return confirmFromParams(ctx, pi, params)
 })

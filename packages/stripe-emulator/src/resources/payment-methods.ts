@@ -11,6 +11,7 @@ import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, applyMetadata, optObject, optString, type Params, reqString } from '../params.js'
 import { route } from '../registry.js'
 import { getObject, listObjects } from '../state.js'
+import { refuseDecliningCard } from './card-declines.js'
 import {
   attachPaymentMethod,
   createCardPaymentMethod,
@@ -89,6 +90,7 @@ function resolveToken(ctx: Ctx, token: string): Stripe.PaymentMethod {
 // so magic ids there create and attach a real PaymentMethod.
 setPaymentMethodAttacher((ctx, customerId, id, param) => {
   const pm = resolvePaymentMethod(ctx, id, param)
+  refuseDecliningCard(ctx, pm)
   return attachPaymentMethod(ctx, pm, customerId).id
 })
 
@@ -111,7 +113,9 @@ route('post', '/v1/payment_methods/:id/attach', (ctx, params, path) => {
     reqString(params, 'customer'),
     'customer',
   )
-  return attachPaymentMethod(ctx, resolvePaymentMethod(ctx, path.id!, 'id'), customer.id)
+  const pm = resolvePaymentMethod(ctx, path.id!, 'id')
+  if (pm.customer !== customer.id) refuseDecliningCard(ctx, pm)
+  return attachPaymentMethod(ctx, pm, customer.id)
 })
 route('post', '/v1/payment_methods/:id/detach', (ctx, params, path) => {
   allowOnly(params, [])

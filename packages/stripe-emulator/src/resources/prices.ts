@@ -194,7 +194,10 @@ function updatePrice(ctx: Ctx, id: string, params: Params): Stripe.Price {
 }
 
 route('post', '/v1/prices', (ctx, params) => createPrice(ctx, params))
-route('get', '/v1/prices/:id', (ctx, _params, path) => getObject(ctx.state, 'price', path.id!))
+route('get', '/v1/prices/:id', (ctx, params, path) => {
+  allowOnly(params, [])
+  return getObject(ctx.state, 'price', path.id!)
+})
 route('post', '/v1/prices/:id', (ctx, params, path) => updatePrice(ctx, path.id!, params))
 route('get', '/v1/prices', (ctx, params) => {
   allowOnly(params, [

@@ -159,9 +159,13 @@ function updateProduct(ctx: Ctx, id: string, params: Params): Stripe.Product {
 }
 
 route('post', '/v1/products', (ctx, params) => createProduct(ctx, params))
-route('get', '/v1/products/:id', (ctx, _params, path) => getObject(ctx.state, 'product', path.id!))
+route('get', '/v1/products/:id', (ctx, params, path) => {
+  allowOnly(params, [])
+  return getObject(ctx.state, 'product', path.id!)
+})
 route('post', '/v1/products/:id', (ctx, params, path) => updateProduct(ctx, path.id!, params))
-route('delete', '/v1/products/:id', (ctx, _params, path) => {
+route('delete', '/v1/products/:id', (ctx, params, path) => {
+  allowOnly(params, [])
   const product = getObject<Stripe.Product>(ctx.state, 'product', path.id!)
   if (listObjects(ctx.state, 'price', (p: Stripe.Price) => p.product === product.id).length > 0) {
     throw invalidRequest('This product cannot be deleted because it has one or more user-created prices.')

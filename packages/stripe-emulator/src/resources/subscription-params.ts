@@ -7,9 +7,21 @@ import type Stripe from 'stripe'
 import type { ItemInput } from '../billing/model.js'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest, missingParam } from '../errors.js'
-import { allowOnly, optArray, optBool, optInt, optString, type Params } from '../params.js'
+import {
+  allowOnly,
+  onlyDefault,
+  optArray,
+  optBool,
+  optInt,
+  optString,
+  type Params,
+  taxDisabled,
+} from '../params.js'
 import { getObject } from '../state.js'
 
+// Modelled parameters (some only at Stripe's default value, see guardDefaults). Stripe's others
+// (`add_invoice_items`, `default_tax_rates`, `days_until_due`, `default_source`,
+// `billing_cycle_anchor` on create, `proration_date`…) are refused as unsupported (sdk-params.ts).
 export const CREATE = [
   'customer',
   'items',
@@ -29,14 +41,9 @@ export const CREATE = [
   'proration_behavior',
   'collection_method',
   'payment_settings',
-  'billing_cycle_anchor',
   'automatic_tax',
-  'add_invoice_items',
-  'default_tax_rates',
   'currency',
   'trial_settings',
-  'days_until_due',
-  'default_source',
   'billing_mode',
   'expand',
 ] as const
@@ -51,7 +58,6 @@ export const UPDATE = [
   'description',
   'payment_behavior',
   'off_session',
-  'proration_date',
   'discounts',
   'coupon',
   'promotion_code',
@@ -59,11 +65,35 @@ export const UPDATE = [
   'billing_cycle_anchor',
   'pause_collection',
   'collection_method',
-  'default_source',
   'trial_from_plan',
   'payment_settings',
   'automatic_tax',
 ] as const
+
+/**
+ * Parameters the emulator models only at Stripe's default: charged automatically, no automatic
+ * tax, payment settings that only say whether to save the card, the items' own currency, and a
+ * trial that ends by invoicing (`trial_settings[end_behavior][missing_payment_method]=pause` or
+ * `cancel` is not modelled), the cycle left unchanged on update.
+ */
+export function guardDefaults(params: Params, currency: string | null): void {
+  onlyDefault(params, 'collection_method', (v) => v === 'charge_automatically')
+  onlyDefault(params, 'automatic_tax', taxDisabled)
+  onlyDefault(
+    params,
+    'payment_settings',
+    (v) =>
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.keys(v).every((k) => k === 'save_default_payment_method' || k === 'payment_method_types'),
+  )
+  if (currency !== null) onlyDefault(params, 'currency', (v) => String(v).toLowerCase() === currency)
+  onlyDefault(params, 'trial_settings', (v) => {
+    const end = typeof v === 'object' && !Array.isArray(v) ? v.end_behavior : undefined
+    return typeof end === 'object' && !Array.isArray(end) && end.missing_payment_method === 'create_invoice'
+  })
+  onlyDefault(params, 'billing_cycle_anchor', (v) => v === 'unchanged')
+}
 
 export function readItems(ctx: Ctx, params: Params): ItemInput[] {
   const raw = optArray(params, 'items')

@@ -16,7 +16,7 @@ import {
 } from '../billing/lifecycle.js'
 import { buildSubscription, clockOfSubscription, currentPeriodEnd } from '../billing/model.js'
 import type { Ctx } from '../context.js'
-import { cardError, invalidParam, invalidRequest } from '../errors.js'
+import { cardError, invalidParam, invalidRequest, missingParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
@@ -35,7 +35,7 @@ import {
 import { route } from '../registry.js'
 import { deleteObject, getObject, listObjects } from '../state.js'
 import { resolveDiscount } from './subscription-discounts.js'
-import { CREATE, readItems, readSwaps, readTrialEnd, UPDATE } from './subscription-params.js'
+import { CREATE, guardDefaults, readItems, readSwaps, readTrialEnd, UPDATE } from './subscription-params.js'
 
 function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
   allowOnly(params, CREATE)
@@ -46,6 +46,7 @@ function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
     'customer',
   )
   const items = readItems(ctx, params)
+  guardDefaults(params, items[0]?.price.currency ?? null)
   const now = ctx.now(typeof customer.test_clock === 'string' ? customer.test_clock : null)
   const pm = optString(params, 'default_payment_method')
   if (pm) getObject(ctx.state, 'payment_method', pm, 'default_payment_method', 'PaymentMethod')
@@ -76,6 +77,8 @@ function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
     throw cardError('Your card was declined.', 'card_declined', { decline_code: 'generic_decline' })
   }
   if (optBool(params, 'cancel_at_period_end')) scheduleCancel(ctx, sub, true)
+  else if (optInt(params, 'cancel_at') !== undefined)
+    scheduleCancel(ctx, sub, false, optInt(params, 'cancel_at'))
   return sub
 }
 
@@ -112,6 +115,7 @@ function scheduleCancel(
 function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscription {
   allowOnly(params, UPDATE)
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', id)
+  guardDefaults(params, sub.currency)
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.')
   }
@@ -127,8 +131,10 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
     scheduleCancel(ctx, sub, false, at)
   }
   if (params.trial_end !== undefined) changeTrialEnd(ctx, sub, params)
+  const pause = readPause(params)
   const details = readCancellationDetails(params)
   changeSubscription(ctx, sub, (s) => {
+    if (pause !== undefined) s.pause_collection = pause
     if (details)
       s.cancellation_details = {
         ...s.cancellation_details,
@@ -154,6 +160,22 @@ const FEEDBACK = [
   'too_expensive',
   'unused',
 ] as const
+
+/** `pause_collection[behavior]` (+ `resumes_at`), or `''` to resume collecting. */
+function readPause(params: Params): Stripe.Subscription.PauseCollection | null | undefined {
+  if (params.pause_collection === undefined) return undefined
+  const pause = optObject(params, 'pause_collection')
+  if (!pause) return null
+  allowOnly(pause, ['behavior', 'resumes_at'], 'pause_collection')
+  const behavior = optEnum(
+    pause,
+    'behavior',
+    ['keep_as_draft', 'mark_uncollectible', 'void'] as const,
+    'pause_collection[behavior]',
+  )
+  if (!behavior) throw missingParam('pause_collection[behavior]')
+  return { behavior, resumes_at: optInt(pause, 'resumes_at', 'pause_collection[resumes_at]') ?? null }
+}
 
 /** `cancellation_details[feedback|comment]` on update: the customer's reason, kept as given. */
 function readCancellationDetails(

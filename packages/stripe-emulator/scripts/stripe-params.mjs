@@ -1,0 +1,139 @@
+// Writes src/stripe-params.json: for each endpoint the emulator serves, the top-level parameter
+// names the pinned stripe SDK's type declarations accept. The emulator answers a parameter in
+// this list that a handler does not model with 400 `parameter_unsupported` (never "unknown"), and
+// a name not in it as Stripe does (400 `parameter_unknown`). Rerun after upgrading `stripe`:
+//   npm run params -w @tollgate/stripe-emulator          (--check: exit 1 when the file is stale)
+import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import ts from 'typescript'
+
+const S = 'Stripe.'
+const ENDPOINTS = {
+  'post /v1/customers': 'CustomerCreateParams',
+  'get /v1/customers/:id': 'CustomerRetrieveParams',
+  'post /v1/customers/:id': 'CustomerUpdateParams',
+  'delete /v1/customers/:id': 'CustomerDeleteParams',
+  'get /v1/customers': 'CustomerListParams',
+  'get /v1/customers/search': 'CustomerSearchParams',
+  'get /v1/prices/search': 'PriceSearchParams',
+  'get /v1/products/search': 'ProductSearchParams',
+  'get /v1/subscriptions/search': 'SubscriptionSearchParams',
+  'get /v1/invoices/search': 'InvoiceSearchParams',
+  'get /v1/payment_intents/search': 'PaymentIntentSearchParams',
+  'get /v1/charges/search': 'ChargeSearchParams',
+  'get /v1/customers/:id/payment_methods': 'CustomerListPaymentMethodsParams',
+  'post /v1/products': 'ProductCreateParams',
+  'get /v1/products/:id': 'ProductRetrieveParams',
+  'post /v1/products/:id': 'ProductUpdateParams',
+  'delete /v1/products/:id': 'ProductDeleteParams',
+  'get /v1/products': 'ProductListParams',
+  'post /v1/products/:id/features': 'ProductCreateFeatureParams',
+  'get /v1/products/:id/features': 'ProductListFeaturesParams',
+  'post /v1/prices': 'PriceCreateParams',
+  'get /v1/prices/:id': 'PriceRetrieveParams',
+  'post /v1/prices/:id': 'PriceUpdateParams',
+  'get /v1/prices': 'PriceListParams',
+  'post /v1/coupons': 'CouponCreateParams',
+  'post /v1/coupons/:id': 'CouponUpdateParams',
+  'get /v1/coupons': 'CouponListParams',
+  'post /v1/promotion_codes': 'PromotionCodeCreateParams',
+  'post /v1/promotion_codes/:id': 'PromotionCodeUpdateParams',
+  'get /v1/promotion_codes': 'PromotionCodeListParams',
+  'post /v1/payment_methods': 'PaymentMethodCreateParams',
+  'post /v1/payment_methods/:id': 'PaymentMethodUpdateParams',
+  'get /v1/payment_methods': 'PaymentMethodListParams',
+  'post /v1/payment_methods/:id/attach': 'PaymentMethodAttachParams',
+  'post /v1/payment_methods/:id/detach': 'PaymentMethodDetachParams',
+  'post /v1/payment_intents': 'PaymentIntentCreateParams',
+  'post /v1/payment_intents/:id': 'PaymentIntentUpdateParams',
+  'get /v1/payment_intents': 'PaymentIntentListParams',
+  'post /v1/payment_intents/:id/confirm': 'PaymentIntentConfirmParams',
+  'post /v1/payment_intents/:id/cancel': 'PaymentIntentCancelParams',
+  'post /v1/payment_intents/:id/capture': 'PaymentIntentCaptureParams',
+  'get /v1/charges': 'ChargeListParams',
+  'post /v1/refunds': 'RefundCreateParams',
+  'get /v1/refunds': 'RefundListParams',
+  'post /v1/disputes/:id': 'DisputeUpdateParams',
+  'post /v1/disputes/:id/close': 'DisputeCloseParams',
+  'get /v1/disputes': 'DisputeListParams',
+  'post /v1/checkout/sessions': 'Checkout.SessionCreateParams',
+  'post /v1/checkout/sessions/:id': 'Checkout.SessionUpdateParams',
+  'get /v1/checkout/sessions': 'Checkout.SessionListParams',
+  'post /v1/checkout/sessions/:id/expire': 'Checkout.SessionExpireParams',
+  'get /v1/checkout/sessions/:id/line_items': 'Checkout.SessionListLineItemsParams',
+  'post /v1/subscriptions': 'SubscriptionCreateParams',
+  'post /v1/subscriptions/:id': 'SubscriptionUpdateParams',
+  'delete /v1/subscriptions/:id': 'SubscriptionCancelParams',
+  'get /v1/subscriptions': 'SubscriptionListParams',
+  'post /v1/subscriptions/:id/resume': 'SubscriptionResumeParams',
+  'get /v1/subscription_items': 'SubscriptionItemListParams',
+  'post /v1/invoices': 'InvoiceCreateParams',
+  'get /v1/invoices': 'InvoiceListParams',
+  'get /v1/invoices/:id/lines': 'InvoiceListLineItemsParams',
+  'post /v1/invoices/:id/finalize': 'InvoiceFinalizeInvoiceParams',
+  'post /v1/invoices/:id/pay': 'InvoicePayParams',
+  'post /v1/invoices/:id/void': 'InvoiceVoidInvoiceParams',
+  'post /v1/invoices/:id/mark_uncollectible': 'InvoiceMarkUncollectibleParams',
+  'post /v1/invoiceitems': 'InvoiceItemCreateParams',
+  'get /v1/invoiceitems': 'InvoiceItemListParams',
+  'get /v1/events': 'EventListParams',
+  'post /v1/webhook_endpoints': 'WebhookEndpointCreateParams',
+  'post /v1/webhook_endpoints/:id': 'WebhookEndpointUpdateParams',
+  'get /v1/webhook_endpoints': 'WebhookEndpointListParams',
+  'post /v1/test_helpers/test_clocks': 'TestHelpers.TestClockCreateParams',
+  'get /v1/test_helpers/test_clocks': 'TestHelpers.TestClockListParams',
+  'post /v1/test_helpers/test_clocks/:id/advance': 'TestHelpers.TestClockAdvanceParams',
+  'post /v1/billing_portal/configurations': 'BillingPortal.ConfigurationCreateParams',
+  'post /v1/billing_portal/configurations/:id': 'BillingPortal.ConfigurationUpdateParams',
+  'get /v1/billing_portal/configurations': 'BillingPortal.ConfigurationListParams',
+  'post /v1/billing_portal/sessions': 'BillingPortal.SessionCreateParams',
+  'post /v1/entitlements/features': 'Entitlements.FeatureCreateParams',
+  'post /v1/entitlements/features/:id': 'Entitlements.FeatureUpdateParams',
+  'get /v1/entitlements/features': 'Entitlements.FeatureListParams',
+  'get /v1/entitlements/active_entitlements': 'Entitlements.ActiveEntitlementListParams',
+}
+
+const probe = resolve('__stripe_params_probe__.ts') // virtual: never written to disk
+const keys = Object.keys(ENDPOINTS)
+const text = ['import Stripe from "stripe"', ...keys.map((k, i) => `export type T${i} = ${S}${ENDPOINTS[k]}`)].join(
+  '\n',
+)
+const options = {
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2022,
+  strict: true,
+  skipLibCheck: true,
+}
+const host = ts.createCompilerHost(options)
+const { readFile, fileExists, getSourceFile } = host
+host.readFile = (f) => (f === probe ? text : readFile.call(host, f))
+host.fileExists = (f) => f === probe || fileExists.call(host, f)
+host.getSourceFile = (f, lang) => (f === probe ? ts.createSourceFile(f, text, lang) : getSourceFile.call(host, f, lang))
+
+const program = ts.createProgram([probe], options, host)
+const checker = program.getTypeChecker()
+const params = {}
+for (const node of program.getSourceFile(probe).statements) {
+  if (!ts.isTypeAliasDeclaration(node)) continue
+  const key = keys[Number(node.name.text.slice(1))]
+  const type = checker.getTypeAtLocation(node)
+  if (type.flags & ts.TypeFlags.Any) throw new Error(`Could not resolve ${ENDPOINTS[key]}: check the type name`)
+  params[key] = checker
+    .getPropertiesOfType(type)
+    .map((p) => p.name)
+    .sort()
+}
+const out = `${JSON.stringify(params, null, 2)}\n`
+const file = new URL('../src/stripe-params.json', import.meta.url)
+if (process.argv.includes('--check')) {
+  // Compared as data: the formatter may lay the checked-in file out differently.
+  if (JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) !== JSON.stringify(params)) {
+    console.error('src/stripe-params.json is stale: run `npm run params -w @tollgate/stripe-emulator`')
+    process.exit(1)
+  }
+  console.log('src/stripe-params.json is current')
+} else {
+  writeFileSync(file, out)
+  console.log(`${keys.length} endpoints written to src/stripe-params.json`)
+}
