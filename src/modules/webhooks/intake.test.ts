@@ -114,7 +114,7 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     )
     for (const row of await listEvents(deps.db)) {
       expect(row.stripe_event_id).toMatch(/^evt_prop/)
-      expect(row.type).toBe('coupon.created')
+      expect(typeof row.event_created).toBe('number')
     }
     await deps.db.deleteFrom('stripe_events').execute()
   })

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
-import { insertIfAbsent, lockSkippingLocked } from '../../db/portable.js'
+import { insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
@@ -119,4 +119,25 @@ export async function countWebhookEventsSince(db: Executor, sinceIso: string): P
     .where('received_at', '>=', sinceIso)
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+export async function findCursor(db: Executor, name: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('webhook_cursors')
+    .select('position')
+    .where('name', '=', name)
+    .executeTakeFirst()
+  return row?.position
+}
+
+export async function saveCursor(
+  db: Executor,
+  name: string,
+  position: string,
+  nowIso: string,
+): Promise<void> {
+  await upsert(db, db.insertInto('webhook_cursors').values({ name, position, updated_at: nowIso }), 'name', {
+    position,
+    updated_at: nowIso,
+  })
 }
