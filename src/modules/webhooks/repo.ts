@@ -141,3 +141,19 @@ export async function saveCursor(
     updated_at: nowIso,
   })
 }
+
+/** Extends the lease of claimed, unhandled events that still carry `currentLeaseIso`. */
+export async function renewLease(
+  db: Executor,
+  ids: string[],
+  currentLeaseIso: string,
+  nextLeaseIso: string,
+): Promise<void> {
+  await db
+    .updateTable('stripe_events')
+    .set({ next_attempt_at: nextLeaseIso })
+    .where('id', 'in', ids)
+    .where('handled_at', 'is', null)
+    .where('next_attempt_at', '=', currentLeaseIso)
+    .execute()
+}
