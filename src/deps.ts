@@ -2,9 +2,10 @@
  * The one dependencies object, built once at start and put on every request's context.
  * @module
  */
+import { createRequire } from 'node:module'
 import type { Kysely } from 'kysely'
 import pino, { type Logger, type LoggerOptions } from 'pino'
-import pinoPretty from 'pino-pretty'
+import type PinoPretty from 'pino-pretty'
 import Stripe from 'stripe'
 import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
@@ -40,7 +41,7 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     stripe: overrides.stripe ?? createStripeClient(config),
     catalog: overrides.catalog ?? loadCatalog(config.catalogPath),
     mail: overrides.mail ?? createMailer(config, log),
-    files: overrides.files ?? createFileStore(config.files),
+    files: overrides.files ?? createFileStore(config.files, config.downloadOffload),
     clock: overrides.clock ?? systemClock,
     rateLimits: overrides.rateLimits ?? createRateLimiter({ redisUrl: config.redisUrl }),
   }
@@ -74,6 +75,8 @@ export function createLogger(
     },
   }
   if (pretty) {
+    // Loaded only for readable logs (a terminal), never for JSON lines in production.
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
     const stream = pinoPretty({
       sync: true,
       colorize: destination === undefined && process.stdout.isTTY === true,

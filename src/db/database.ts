@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { RateLimitTable } from '../http/rate-limit.table.js'
 import type { PasswordLinkTable } from '../modules/accounts/table.js'
 import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
+import type { ApiIdempotencyTable } from '../modules/api-v1/table.js'
 import type { InvoiceTable, SubscriptionTable } from '../modules/billing/table.js'
 import type { CatalogPriceTable } from '../modules/catalog/table.js'
 import type { PendingCheckoutTable } from '../modules/checkout/table.js'
@@ -45,6 +46,8 @@ export interface Database {
   password_links: PasswordLinkTable
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable
+  // Integrator API (/api/v1)
+  api_idempotency: ApiIdempotencyTable
   // Operations (health, doctor)
   worker_heartbeats: WorkerHeartbeatTable
 }

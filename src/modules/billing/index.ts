@@ -8,3 +8,4 @@
  */
 export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
 export { billingRoutes } from './routes.js'
+export { startSubscriptionFromButton } from './subscribe.js'
