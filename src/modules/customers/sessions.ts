@@ -8,7 +8,8 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Executor } from '../../db/database.js'
 import type { AppEnv, SessionCustomer } from '../../http/env.js'
-import { SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
+import { servedOverHttps } from '../../http/security-headers.js'
+import { readSessionCookie, SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
 import { newId } from '../../lib/ids.js'
 import { generateToken, hashToken } from '../../lib/tokens.js'
 import {
@@ -27,7 +28,7 @@ export async function signIn(c: Context<AppEnv>, trx: Executor, customerId: stri
   const deps = c.get('deps')
   const now = deps.clock.now()
   // A new session on every sign-in (and the old one gone) rules out session fixation.
-  const previous = getCookie(c, SESSION_COOKIE)
+  const previous = readSessionCookie(c)
   if (previous) await deleteSessionByHash(trx, hashToken(previous))
   const token = generateToken()
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)
@@ -46,9 +47,10 @@ export async function signIn(c: Context<AppEnv>, trx: Executor, customerId: stri
 }
 
 export async function signOut(c: Context<AppEnv>): Promise<void> {
-  const token = getCookie(c, SESSION_COOKIE)
+  const token = readSessionCookie(c)
   if (token) await deleteSessionByHash(c.get('deps').db, hashToken(token))
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecure(c) })
+  if (isSecure(c)) deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, prefix: 'host' })
+  if (getCookie(c, SESSION_COOKIE) !== undefined) deleteCookie(c, SESSION_COOKIE, { path: '/' })
 }
 
 /** The lookup `loadSession` uses: cookie token → signed-in customer, rolling the expiry forward. */
@@ -67,16 +69,13 @@ export const findSessionCustomer: SessionLookup = async (c, token) => {
   return customer
 }
 
+/** Under https the cookie is `__Host-` prefixed and Secure: sent only to this host, never over http. */
 function writeSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: isSecure(c),
-    expires: expiresAt,
-  })
+  const options = { path: '/', httpOnly: true, sameSite: 'Lax', expires: expiresAt } as const
+  if (isSecure(c)) setCookie(c, SESSION_COOKIE, token, { ...options, secure: true, prefix: 'host' })
+  else setCookie(c, SESSION_COOKIE, token, options)
 }
 
 function isSecure(c: Context<AppEnv>): boolean {
-  return c.get('deps').config.publicUrl.startsWith('https:')
+  return servedOverHttps(c)
 }
