@@ -15,6 +15,7 @@ import { describeDatabase, waitForDatabase } from './db/wait.js'
 import { createDeps, createLogger, type Deps } from './deps.js'
 import { offsetClock } from './lib/clock.js'
 import { findFreePort } from './lib/ports.js'
+import { ensureSigningKey } from './modules/api-access/index.js'
 import { ensureDemoFiles, ensureWebhookEndpoint, formatPlan, syncCatalog } from './modules/catalog/index.js'
 import { type Emulator, startEmulator } from './test-mode/emulator.js'
 import { type RunningWorkers, startWorkers } from './workers.js'
@@ -99,6 +100,7 @@ async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
   await waitForDatabase(deps.db, describeDatabase(deps.config.databaseUrl), { log: deps.log })
   const migrated = await migrateToLatest(deps.db)
   if (migrated.length > 0) deps.log.info({ migrations: migrated }, 'database migrated')
+  await ensureSigningKey(deps) // so /.well-known/jwks.json is never empty
   if (!testMode) return deps
   const { config } = deps
   const secret = await ensureWebhookEndpoint(
