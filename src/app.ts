@@ -12,7 +12,9 @@ import type { AppEnv } from './http/env.js'
 import { requestId } from './http/request-id.js'
 import { securityHeaders } from './http/security-headers.js'
 import { loadSession } from './http/session.js'
+import { EVENT_HANDLERS } from './event-handlers.js'
 import { accountRoutes } from './modules/accounts/index.js'
+import { createAdminRoutes } from './modules/admin/index.js'
 import { apiAccessRoutes } from './modules/api-access/index.js'
 import { apiV1Routes } from './modules/api-v1/index.js'
 import { billingRoutes, startSubscriptionFromButton } from './modules/billing/index.js'
@@ -65,6 +67,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', billingRoutes)
   app.route('/', apiAccessRoutes)
   app.route('/', apiV1Routes)
+  app.route('/', createAdminRoutes({ eventHandlers: EVENT_HANDLERS })) // 404 for anyone but an admin
   app.route('/', memberRoutes) // last: catalog pages such as /premium, gated by feature
 
   app.onError(handleError)

@@ -62,6 +62,7 @@ describe.each(DIALECTS)('caches and revocation across two instances on %s', (dia
         token_hash: hashToken(token),
         created_at: deps.clock.now().toISOString(),
         expires_at: FAR,
+        proof: null,
       })
       cookies[email] = `tollgate_session=${token}`
     }

@@ -111,7 +111,7 @@ export const accountRoutes = new Hono<AppEnv>()
       const link = await redeemPasswordLink(trx, token, deps.clock.now())
       if (link?.purpose !== 'claim') return false
       if (link.pending_password_hash) await setPasswordHash(trx, link.customer_id, link.pending_password_hash)
-      await signIn(c, trx, link.customer_id)
+      await signIn(c, trx, link.customer_id, 'link')
       return true
     })
     if (!ok) throw new AppError('PASSWORD_LINK_INVALID')
@@ -142,7 +142,7 @@ export const accountRoutes = new Hono<AppEnv>()
       )
       return renderPage(c, { title: 'Sign in', status: 401 }, page)
     }
-    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id))
+    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id, 'password'))
     await deps.rateLimits.forgetFailures(backOffKey, SIGN_IN_BACK_OFF)
     return c.redirect(safeNext(form.next) ?? '/account', 303)
   })
@@ -180,7 +180,7 @@ export const accountRoutes = new Hono<AppEnv>()
       if (link?.purpose !== 'reset') return false
       await setPasswordHash(trx, link.customer_id, newHash)
       await signOutEverywhere(trx, link.customer_id)
-      await signIn(c, trx, link.customer_id)
+      await signIn(c, trx, link.customer_id, 'link')
       return true
     })
     if (!ok) throw new AppError('PASSWORD_LINK_INVALID')

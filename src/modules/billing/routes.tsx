@@ -68,7 +68,7 @@ export const billingRoutes = new Hono<AppEnv>()
             snapshot,
             ...(signedInId ? { signedInId } : {}),
           })
-          if (done.signInAs) await signIn(c, trx, done.signInAs)
+          if (done.signInAs) await signIn(c, trx, done.signInAs, 'checkout')
           return done
         })
       : undefined

@@ -36,3 +36,4 @@ export {
   createCheckoutSession,
   startOneTimeCheckout,
 } from './service.js'
+export { countCheckoutsBetween } from './repo.js'

@@ -66,7 +66,7 @@ export const customerRoutes = new Hono<AppEnv>()
       const page = <LoginPage email={email} next={safeNext(form.next)} error={error} />
       return renderPage(c, { title: 'Sign in', status: 401 }, page)
     }
-    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id))
+    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id, 'token'))
     await deps.rateLimits.forgetFailures(backOffKey, SIGN_IN_BACK_OFF)
     return c.redirect(safeNext(form.next) ?? '/library', 303)
   })
@@ -80,7 +80,7 @@ export const customerRoutes = new Hono<AppEnv>()
     await enforceRateLimit(deps, `login:${clientIp(c)}`, LOGIN_LIMITS.perClient)
     const signedIn = await deps.db.transaction().execute(async (trx) => {
       const customerId = await redeemSignInLink(trx, token, deps.clock.now())
-      if (customerId) await signIn(c, trx, customerId)
+      if (customerId) await signIn(c, trx, customerId, 'link')
       return customerId !== undefined
     })
     if (!signedIn) throw new AppError('SIGN_IN_LINK_INVALID')

@@ -33,6 +33,7 @@ describe('downloads offloaded to the web server', () => {
         token_hash: hashToken(token),
         created_at: now.toISOString(),
         expires_at: '2999-01-01T00:00:00.000Z',
+        proof: null,
       })
       cookies[who] = `tollgate_session=${token}`
       if (who === 'owner') {

@@ -162,3 +162,49 @@ export async function renewLease(
     .where('next_attempt_at', '=', currentLeaseIso)
     .execute()
 }
+
+/** The inbox for the owner console, newest first; `failing` = not handled and tried at least once. */
+export async function listInboxPage(
+  db: Executor,
+  options: { failing: boolean; limit: number; offset: number },
+): Promise<StripeEventRow[]> {
+  let q = db.selectFrom('stripe_events').selectAll()
+  if (options.failing) q = q.where('handled_at', 'is', null).where('attempts', '>', 0)
+  return q
+    .orderBy('event_created', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute()
+}
+
+/** Health of the inbox: failing events, and events waiting longer than `stuckBeforeIso`. */
+export async function countInboxTrouble(
+  db: Executor,
+  stuckBeforeIso: string,
+): Promise<{ failing: number; stuck: number }> {
+  const row = await db
+    .selectFrom('stripe_events')
+    .select((eb) => [
+      eb.fn
+        .sum<number | string | null>(eb.case().when('attempts', '>', 0).then(1).else(0).end())
+        .as('failing'),
+      eb.fn
+        .sum<number | string | null>(eb.case().when('received_at', '<', stuckBeforeIso).then(1).else(0).end())
+        .as('stuck'),
+    ])
+    .where('handled_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return { failing: Number(row.failing ?? 0), stuck: Number(row.stuck ?? 0) }
+}
+
+export async function listFailingEventIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('stripe_events')
+    .select('stripe_event_id')
+    .where('handled_at', 'is', null)
+    .where('attempts', '>', 0)
+    .orderBy('event_created')
+    .execute()
+  return rows.map((r) => r.stripe_event_id)
+}
