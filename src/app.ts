@@ -5,12 +5,12 @@
  */
 import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
-import { secureHeaders } from 'hono/secure-headers'
 import { cronRoutes } from './cron.js'
 import type { Deps } from './deps.js'
 import { limitBodies } from './http/body-limit.js'
 import type { AppEnv } from './http/env.js'
 import { requestId } from './http/request-id.js'
+import { securityHeaders } from './http/security-headers.js'
 import { loadSession } from './http/session.js'
 import { EVENT_HANDLERS } from './event-handlers.js'
 import { accountRoutes } from './modules/accounts/index.js'
@@ -47,8 +47,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   })
   app.use(requestId())
   app.use(limitBodies(deps.config.bodyLimits))
-  // CORP 'cross-origin': /tollgate.js and the JSON API are meant to be used from other sites.
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', referrerPolicy: 'same-origin' }))
+  app.use(securityHeaders())
   // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.
   app.use(csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }))
   app.use(loadSession(findSessionCustomer))

@@ -1,10 +1,13 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from './config.js'
+import { stripeOptions } from '../test/harness.js'
+import { EMULATOR_SECRET_KEY, loadConfig } from './config.js'
 import { findFreePort } from './lib/ports.js'
 import { startTollgate } from './start.js'
+import { startEmulator } from './test-mode/emulator.js'
 
 describe('startTollgate in test mode', () => {
   it('starts the emulator, registers the webhook, generates demo PDFs, syncs, serves; a restart reuses it all', async () => {
@@ -51,6 +54,36 @@ describe('startTollgate in test mode', () => {
       expect((await second.deps.stripe.products.list({ limit: 100 })).data).toHaveLength(5)
     } finally {
       await second.stop()
+    }
+  })
+
+  /** @see issue 9: test mode bound every interface and ignored STRIPE_API_URL. */
+  it('listens on 127.0.0.1 in test mode and uses the emulator STRIPE_API_URL names, starting none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-start-'))
+    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+    const { emulator, url: emulatorUrl } = await startEmulator({ port: 0 })
+    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
+    const config = loadConfig({
+      DATA_DIR: join(dir, 'data'),
+      CATALOG: join(dir, 'catalog.yaml'),
+      PORT: String(port),
+      LOG_LEVEL: 'silent',
+      STRIPE_API_URL: emulatorUrl,
+    })
+    const running = await startTollgate(config)
+    try {
+      expect(running.address.address).toBe('127.0.0.1')
+      expect(running.emulatorUrl).toBeUndefined()
+      expect(existsSync(join(dir, 'data/emulator.url'))).toBe(false)
+      // The catalog was synced into the emulator we named, and its webhook endpoint points at us.
+      const external = new Stripe(EMULATOR_SECRET_KEY, stripeOptions(emulatorUrl))
+      expect((await external.prices.list({ lookup_keys: ['field-guide'] })).data).toHaveLength(1)
+      const endpoints = await external.webhookEndpoints.list()
+      expect(endpoints.data.map((e) => e.url)).toContain(`${config.publicUrl}/webhooks/stripe`)
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200)
+    } finally {
+      await running.stop()
+      await emulator.stop()
     }
   })
 })

@@ -15,11 +15,19 @@ import { describeDatabase, waitForDatabase } from './db/wait.js'
 import { createDeps, createLogger, type Deps } from './deps.js'
 import { offsetClock } from './lib/clock.js'
 import { findFreePort } from './lib/ports.js'
+import { ensureSigningKey } from './modules/api-access/index.js'
 import { ensureDemoFiles, ensureWebhookEndpoint, formatPlan, syncCatalog } from './modules/catalog/index.js'
 import { type Emulator, startEmulator } from './test-mode/emulator.js'
 import { type RunningWorkers, startWorkers } from './workers.js'
 
-export type RunningTollgate = { url: string; deps: Deps; emulatorUrl?: string; stop(): Promise<void> }
+export type RunningTollgate = {
+  url: string
+  /** Where the server listens (HOST and PORT, as bound). */
+  address: AddressInfo
+  deps: Deps
+  emulatorUrl?: string
+  stop(): Promise<void>
+}
 
 export const EMULATOR_PORT = 12111
 
@@ -29,7 +37,10 @@ export async function startTollgate(
 ): Promise<RunningTollgate> {
   const log = createLogger(initial)
   mkdirSync(initial.dataDir, { recursive: true })
-  const emulator = initial.testMode ? await startEmbeddedEmulator(initial, options.emulatorPort) : undefined
+  // Test mode with STRIPE_API_URL uses that emulator (run by someone else) and starts none.
+  const embedded = initial.testMode && initial.stripeApiUrl === undefined
+  const emulatorPort = options.emulatorPort ?? initial.emulatorPort
+  const emulator = embedded ? await startEmbeddedEmulator(initial, emulatorPort) : undefined
   const config: Config = emulator ? Object.freeze({ ...initial, stripeApiUrl: emulator.url }) : initial
   const base = createDeps(config, {
     log,
@@ -38,7 +49,7 @@ export async function startTollgate(
   let deps: Deps
   let server: ServerType
   try {
-    deps = await prepare(base, emulator !== undefined)
+    deps = await prepare(base, config.testMode)
   } catch (err) {
     // Leave nothing half-started behind (the emulator holds a port and the state file).
     await emulator?.stop()
@@ -57,13 +68,21 @@ export async function startTollgate(
     await deps.db.destroy()
     throw err
   }
-  const port = (server.address() as AddressInfo).port
+  const address = server.address() as AddressInfo
+  const port = address.port
   log.info(
-    { url: config.publicUrl, port, testMode: config.testMode, emulator: emulator?.url },
+    {
+      url: config.publicUrl,
+      host: address.address,
+      port,
+      testMode: config.testMode,
+      emulator: config.stripeApiUrl,
+    },
     'Tollgate is listening',
   )
   return {
-    url: `http://localhost:${port}`,
+    url: `http://${localAddress(address)}:${port}`,
+    address,
     deps,
     emulatorUrl: emulator?.url,
     async stop() {
@@ -81,6 +100,7 @@ async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
   await waitForDatabase(deps.db, describeDatabase(deps.config.databaseUrl), { log: deps.log })
   const migrated = await migrateToLatest(deps.db)
   if (migrated.length > 0) deps.log.info({ migrations: migrated }, 'database migrated')
+  await ensureSigningKey(deps) // so /.well-known/jwks.json is never empty
   if (!testMode) return deps
   const { config } = deps
   const secret = await ensureWebhookEndpoint(
@@ -97,10 +117,16 @@ async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
 function listen(deps: Deps, workers: RunningWorkers): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const app = createApp(deps, { heartbeat: workers.heartbeat })
-    const server = serve({ fetch: app.fetch, port: deps.config.port })
+    const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host })
     server.once('error', reject)
     server.once('listening', () => resolve(server))
   })
+}
+
+/** How this machine reaches the server: the bound address, or loopback for a wildcard one. */
+function localAddress(address: AddressInfo): string {
+  if (address.address === '0.0.0.0' || address.address === '::') return '127.0.0.1'
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address
 }
 
 /** The emulator in this process, its state kept in `<dataDir>/emulator.json` between runs. */

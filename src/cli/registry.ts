@@ -9,6 +9,7 @@ import { emulatorCommand } from './commands/emulator.js'
 import { filesCommand } from './commands/files.js'
 import { grantCommand, revokeCommand } from './commands/grant.js'
 import { inboxCommand } from './commands/inbox.js'
+import { keysCommand } from './commands/keys.js'
 import { migrateCommand } from './commands/migrate.js'
 import { startCommand } from './commands/start.js'
 import { syncCommand } from './commands/sync.js'
@@ -23,5 +24,6 @@ export const COMMANDS: Command[] = [
   grantCommand,
   revokeCommand,
   apiKeyCommand,
+  keysCommand,
   inboxCommand,
 ]

@@ -23,7 +23,7 @@ import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
 import type { WorkerHeartbeatTable } from '../modules/health/table.js'
 import type { MailOutboxTable } from '../modules/mail/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
-import type { StripeEventTable } from '../modules/webhooks/table.js'
+import type { StripeEventTable, WebhookCursorTable } from '../modules/webhooks/table.js'
 
 export interface Database {
   catalog_prices: CatalogPriceTable
@@ -40,6 +40,7 @@ export interface Database {
   entitlement_grants: EntitlementGrantTable
   downloads: DownloadTable
   stripe_events: StripeEventTable
+  webhook_cursors: WebhookCursorTable
   // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)
   subscriptions: SubscriptionTable
   invoices: InvoiceTable

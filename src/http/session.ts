@@ -10,12 +10,20 @@ import type { AppEnv, SessionCustomer } from './env.js'
 
 export const SESSION_COOKIE = 'tollgate_session'
 
+/**
+ * The session token from the request: `__Host-tollgate_session` (https: Secure, this host only),
+ * or the plain name (http, and sessions started before the prefix was introduced).
+ */
+export function readSessionCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, SESSION_COOKIE, 'host') ?? getCookie(c, SESSION_COOKIE)
+}
+
 /** Resolves a session cookie value to its customer (or undefined when unknown or expired). */
 export type SessionLookup = (c: Context<AppEnv>, token: string) => Promise<SessionCustomer | undefined>
 
 export function loadSession(lookup?: SessionLookup): MiddlewareHandler<AppEnv> {
   return async function loadSessionMiddleware(c, next) {
-    const token = getCookie(c, SESSION_COOKIE)
+    const token = readSessionCookie(c)
     if (lookup && token) {
       const customer = await lookup(c, token)
       if (customer) c.set('customer', customer)

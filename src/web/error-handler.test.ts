@@ -102,7 +102,7 @@ describe('error envelope', () => {
   it('sets security headers and shows the test-mode banner only in test mode', async () => {
     const res = await app.request('/nope', { headers: { accept: 'text/html' } })
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
     expect(await res.text()).toContain('Test mode')
     const live = createApp({ ...t.deps, config: { ...t.deps.config, testMode: false } })
     expect(await (await live.request('/nope', { headers: { accept: 'text/html' } })).text()).not.toContain(

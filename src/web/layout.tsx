@@ -29,6 +29,7 @@ function Frame({ title, testMode, customer, children }: LayoutProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${title} · Tollgate`}</title>
           <link rel="stylesheet" href="/static/style.css" />
+          <script src="/static/page.js" defer />
         </head>
         <body>
           {testMode ? <TestModeBanner /> : null}

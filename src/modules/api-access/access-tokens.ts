@@ -5,9 +5,9 @@
  */
 import type { Deps } from '../../deps.js'
 import type { EntitlementView } from '../entitlements/index.js'
-import { getSigningKey, TOKEN_ALGORITHM } from './signing-keys.js'
+import { ACCESS_TOKEN_SECONDS, getSigningKey, TOKEN_ALGORITHM } from './signing-keys.js'
 
-export const ACCESS_TOKEN_SECONDS = 600
+export { ACCESS_TOKEN_SECONDS }
 export const TOKEN_AUDIENCE = 'tollgate'
 
 export async function issueEntitlementToken(

@@ -17,4 +17,10 @@ export {
 } from './api-keys.js'
 export { requireApiKey } from './require-key.js'
 export { apiAccessRoutes } from './routes.js'
-export { getSigningKey, publicJwks, TOKEN_ALGORITHM } from './signing-keys.js'
+export {
+  ensureSigningKey,
+  getSigningKey,
+  publicJwks,
+  rotateSigningKey,
+  TOKEN_ALGORITHM,
+} from './signing-keys.js'

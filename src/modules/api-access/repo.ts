@@ -11,7 +11,27 @@ export async function findNewestSigningKey(db: Executor): Promise<SigningKeyRow 
 }
 
 export async function listSigningKeys(db: Executor): Promise<SigningKeyRow[]> {
-  return db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute()
+  return db
+    .selectFrom('signing_keys')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('kid', 'desc')
+    .execute()
+}
+
+/** Replaces a key's private half, if it is still what the caller read (sealing a clear one). */
+export async function updateSigningKeyPrivate(
+  db: Executor,
+  kid: string,
+  expected: string,
+  privateJwk: string,
+): Promise<void> {
+  await db
+    .updateTable('signing_keys')
+    .set({ private_jwk: privateJwk })
+    .where('kid', '=', kid)
+    .where('private_jwk', '=', expected)
+    .execute()
 }
 
 export async function insertSigningKey(db: Executor, row: SigningKeyRow): Promise<void> {

@@ -8,7 +8,8 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Executor } from '../../db/database.js'
 import type { AppEnv, SessionCustomer } from '../../http/env.js'
-import { SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
+import { servedOverHttps } from '../../http/security-headers.js'
+import { readSessionCookie, SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
 import { newId } from '../../lib/ids.js'
 import { generateToken, hashToken } from '../../lib/tokens.js'
 import {
@@ -36,7 +37,7 @@ export async function signIn(
   const deps = c.get('deps')
   const now = deps.clock.now()
   // A new session on every sign-in (and the old one gone) rules out session fixation.
-  const previous = getCookie(c, SESSION_COOKIE)
+  const previous = readSessionCookie(c)
   if (previous) await deleteSessionByHash(trx, hashToken(previous))
   const token = generateToken()
   const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)
@@ -65,9 +66,10 @@ export async function signIn(
 }
 
 export async function signOut(c: Context<AppEnv>): Promise<void> {
-  const token = getCookie(c, SESSION_COOKIE)
+  const token = readSessionCookie(c)
   if (token) await deleteSessionByHash(c.get('deps').db, hashToken(token))
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecure(c) })
+  if (isSecure(c)) deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true, prefix: 'host' })
+  if (getCookie(c, SESSION_COOKIE) !== undefined) deleteCookie(c, SESSION_COOKIE, { path: '/' })
 }
 
 /** The lookup `loadSession` uses: cookie token → signed-in customer, rolling the expiry forward. */
@@ -98,16 +100,13 @@ function sessionCustomer(
   }
 }
 
+/** Under https the cookie is `__Host-` prefixed and Secure: sent only to this host, never over http. */
 function writeSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: isSecure(c),
-    expires: expiresAt,
-  })
+  const options = { path: '/', httpOnly: true, sameSite: 'Lax', expires: expiresAt } as const
+  if (isSecure(c)) setCookie(c, SESSION_COOKIE, token, { ...options, secure: true, prefix: 'host' })
+  else setCookie(c, SESSION_COOKIE, token, options)
 }
 
 function isSecure(c: Context<AppEnv>): boolean {
-  return c.get('deps').config.publicUrl.startsWith('https:')
+  return servedOverHttps(c)
 }

@@ -43,7 +43,7 @@ async function sendOne(deps: Deps, row: MailOutboxRow): Promise<void> {
     transport: deps.mail.transport,
     attempts: row.attempts + 1,
     sent_at: deps.clock.now().toISOString(),
-    ...(deps.mail.transport === 'dev' ? {} : SCRUBBED),
+    ...scrubbedFor(deps),
   })
 }
 
@@ -57,6 +57,11 @@ export const SCRUBBED = {
   html_body: '',
 } as const
 
+/** The dev mailbox shows bodies (test mode); every real transport drops them once done. */
+function scrubbedFor(deps: Deps): Partial<typeof SCRUBBED> {
+  return deps.mail.transport === 'dev' ? {} : SCRUBBED
+}
+
 async function recordFailure(deps: Deps, row: MailOutboxRow, err: unknown): Promise<void> {
   const attempts = row.attempts + 1
   const message = err instanceof Error ? err.message : String(err)
@@ -66,6 +71,7 @@ async function recordFailure(deps: Deps, row: MailOutboxRow, err: unknown): Prom
     attempts,
     last_error: message.slice(0, 1000),
     next_attempt_at: next.toISOString(),
-    ...(attempts >= MAX_ATTEMPTS ? { status: 'failed' as const } : {}),
+    // Given up: the body (perhaps a sign-in link) will never be sent, so it is not kept either.
+    ...(attempts >= MAX_ATTEMPTS ? { status: 'failed' as const, ...scrubbedFor(deps) } : {}),
   })
 }

@@ -1,5 +1,4 @@
 /** The pages a buyer sees on returning from Checkout: thanks (with the access token once), processing, not paid, failed. */
-import { raw } from 'hono/html'
 
 export function TokenReveal({ token }: { token: string }) {
   return (
@@ -12,17 +11,10 @@ export function TokenReveal({ token }: { token: string }) {
         <code id="access-token" data-access-token>
           {token}
         </code>
-        <button type="button" class="button secondary" id="copy-token">
+        <button type="button" class="button secondary" id="copy-token" data-copy="access-token">
           Copy
         </button>
       </div>
-      {raw(`<script>
-document.getElementById('copy-token').addEventListener('click', function () {
-  var text = document.getElementById('access-token').textContent.trim();
-  var button = this;
-  navigator.clipboard.writeText(text).then(function () { button.textContent = 'Copied'; });
-});
-</script>`)}
     </div>
   )
 }
@@ -70,7 +62,7 @@ export function ProcessingPage() {
         Your bank has not confirmed the payment yet. Bank debits can take a few days; this page refreshes by
         itself, and we will email you your access as soon as the payment clears. You can close it.
       </p>
-      {raw('<script>setTimeout(function () { window.location.reload(); }, 3000);</script>')}
+      <div data-refresh-after="3" hidden />
     </section>
   )
 }

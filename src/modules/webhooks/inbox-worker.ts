@@ -9,13 +9,20 @@
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
 import { type ApplyEvent, type EventHandlerMap, handlersFor } from './handlers.js'
-import { claimDueEvents, markEventHandled, resetEvent, updateEvent } from './repo.js'
+import { claimDueEvents, markEventHandled, renewLease, resetEvent, updateEvent } from './repo.js'
 import type { StripeEventRow } from './table.js'
 
 export const MAX_ATTEMPTS = 12
 const BATCH = 20
-/** How long a claimed event is hidden from other workers while its handlers talk to Stripe. */
-const LEASE_MS = 2 * 60_000
+/**
+ * How long a claimed event is hidden from other workers. Short, and renewed while the batch runs,
+ * so that the events of a worker that was killed are taken up by another within about 20 s.
+ */
+export const LEASE_MS = 15_000
+/** Renewal period (real time): well inside the lease, so one slow renewal does not lose it. */
+const RENEW_EVERY_MS = 5_000
+
+export type InboxOptions = { renewEveryMs?: number }
 
 /** 2 s, 4 s, 8 s, … capped at one hour. */
 export function retryDelayMs(attempts: number): number {
@@ -23,18 +30,74 @@ export function retryDelayMs(attempts: number): number {
 }
 
 /** Handles one batch of due events; returns how many it took. The worker registry calls this. */
-export async function processInbox(deps: Deps, handlers: EventHandlerMap): Promise<number> {
+export async function processInbox(
+  deps: Deps,
+  handlers: EventHandlerMap,
+  options: InboxOptions = {},
+): Promise<number> {
   const now = deps.clock.now()
-  const rows = await deps.db.transaction().execute((trx) =>
-    claimDueEvents(trx, {
-      nowIso: now.toISOString(),
-      leaseUntilIso: new Date(now.getTime() + LEASE_MS).toISOString(),
-      maxAttempts: MAX_ATTEMPTS,
-      limit: BATCH,
-    }),
-  )
-  for (const row of rows) await handleEvent(deps, handlers, row)
+  const lease = leaseFrom(now)
+  const rows = await deps.db
+    .transaction()
+    .execute((trx) =>
+      claimDueEvents(trx, {
+        nowIso: now.toISOString(),
+        leaseUntilIso: lease,
+        maxAttempts: MAX_ATTEMPTS,
+        limit: BATCH,
+      }),
+    )
+  if (rows.length === 0) return 0
+  const renewal = keepLeased(deps, rows, lease, options.renewEveryMs ?? RENEW_EVERY_MS)
+  try {
+    for (const row of rows) {
+      await handleEvent(deps, handlers, row)
+      renewal.release(row.id)
+    }
+  } finally {
+    await renewal.stop()
+  }
   return rows.length
+}
+
+function leaseFrom(now: Date): string {
+  return new Date(now.getTime() + LEASE_MS).toISOString()
+}
+
+/**
+ * Pushes the lease of the batch's unfinished events forward every `everyMs` until stopped. A renewal
+ * only touches rows still carrying the lease it last wrote, so it never undoes a retry time that a
+ * failure just recorded, nor anything another worker did after the lease was lost.
+ */
+function keepLeased(
+  deps: Deps,
+  rows: StripeEventRow[],
+  firstLease: string,
+  everyMs: number,
+): { release(id: string): void; stop(): Promise<void> } {
+  const pending = new Set(rows.map((r) => r.id))
+  let lease = firstLease
+  let running: Promise<void> = Promise.resolve()
+  const timer = setInterval(() => {
+    running = running.then(async () => {
+      if (pending.size === 0) return
+      const next = leaseFrom(deps.clock.now())
+      try {
+        await renewLease(deps.db, [...pending], lease, next)
+        lease = next
+      } catch (err) {
+        deps.log.warn({ err: (err as Error).message }, 'inbox lease renewal failed; will retry')
+      }
+    })
+  }, everyMs)
+  return {
+    release: (id) => pending.delete(id),
+    async stop() {
+      clearInterval(timer)
+      pending.clear()
+      await running
+    },
+  }
 }
 
 /** Runs the inbox until nothing is due; for tests and the CLI. Returns how many events it took. */
@@ -68,6 +131,7 @@ export async function replayEvent(
 
 export type HandleOutcome = 'handled' | 'ignored' | 'already-handled' | 'failed'
 
+/** Handles one claimed event: handlers outside a transaction, then apply and stamp in one. */
 export async function handleEvent(
   deps: Deps,
   map: EventHandlerMap,

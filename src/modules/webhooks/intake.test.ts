@@ -7,7 +7,14 @@ import { createApp } from '../../app.js'
 import type { Deps } from '../../deps.js'
 import { createManualClock } from '../../lib/clock.js'
 import type { EventHandlerMap } from './handlers.js'
-import { processInboxNow, replayEvent, retryDelayMs } from './inbox-worker.js'
+import {
+  LEASE_MS,
+  MAX_ATTEMPTS,
+  processInbox,
+  processInboxNow,
+  replayEvent,
+  retryDelayMs,
+} from './inbox-worker.js'
 import { claimDueEvents, findEventByStripeId, listEvents, markEventHandled } from './repo.js'
 
 const SECRET = 'whsec_intake_test_secret'
@@ -114,7 +121,7 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     )
     for (const row of await listEvents(deps.db)) {
       expect(row.stripe_event_id).toMatch(/^evt_prop/)
-      expect(row.type).toBe('coupon.created')
+      expect(typeof row.event_created).toBe('number')
     }
     await deps.db.deleteFrom('stripe_events').execute()
   })
@@ -162,6 +169,59 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     expect(await replayEvent(deps, handlers, 'evt_retry')).toBe(true)
     expect(applied).toBe(2)
     expect(await replayEvent(deps, handlers, 'evt_never_seen')).toBe(false)
+  })
+
+  /** @see issue 9: a worker killed mid-event held its lease for two minutes. */
+  it("takes up a killed worker's event once its short lease lapses", async () => {
+    const payload = eventPayload('evt_orphan', 'coupon.created')
+    expect((await post(payload, sign(payload))).status).toBe(200)
+    // A worker claims the event and dies before handling it (nothing renews its lease).
+    const input = { nowIso: clock.now().toISOString(), maxAttempts: MAX_ATTEMPTS, limit: 20 }
+    const leaseUntilIso = new Date(clock.now().getTime() + LEASE_MS).toISOString()
+    await deps.db.transaction().execute((trx) => claimDueEvents(trx, { ...input, leaseUntilIso }))
+    expect(await processInboxNow(deps, {})).toBe(0)
+    clock.advance(LEASE_MS + 1)
+    expect(await processInboxNow(deps, {})).toBe(1)
+    expect((await findEventByStripeId(deps.db, 'evt_orphan'))?.handled_at).not.toBeNull()
+    expect(LEASE_MS).toBeLessThanOrEqual(20_000)
+  })
+
+  it('renews the lease while a slow handler runs, so no other worker takes the event', async () => {
+    const payload = eventPayload('evt_slow', 'coupon.created')
+    expect((await post(payload, sign(payload))).status).toBe(200)
+    let entered: () => void = () => {}
+    const inHandler = new Promise<void>((resolve) => {
+      entered = resolve
+    })
+    let finish: () => void = () => {}
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve
+    })
+    let calls = 0
+    const slow: EventHandlerMap = {
+      'coupon.created': [
+        async () => {
+          calls++
+          entered()
+          await finished
+          return undefined
+        },
+      ],
+    }
+    const running = processInbox(deps, slow, { renewEveryMs: 10 })
+    await inHandler
+    const leaseOf = async () => (await findEventByStripeId(deps.db, 'evt_slow'))?.next_attempt_at ?? ''
+    for (let i = 0; i < 3; i++) {
+      const before = await leaseOf()
+      clock.advance(LEASE_MS - 1000)
+      // Wait for a renewal to push the lease past the new now, then check a rival finds nothing.
+      while ((await leaseOf()) === before) await new Promise((r) => setTimeout(r, 5))
+      expect(await processInbox(deps, slow)).toBe(0)
+    }
+    finish()
+    expect(await running).toBe(1)
+    expect(calls).toBe(1)
+    expect((await findEventByStripeId(deps.db, 'evt_slow'))?.handled_at).not.toBeNull()
   })
 
   it.skipIf(dialect === 'sqlite')(

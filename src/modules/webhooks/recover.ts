@@ -1,29 +1,46 @@
 /**
- * Recovery: fills gaps left by missed deliveries from `GET /v1/events`. Every event created since
- * the newest one in the inbox (minus an hour of overlap; three days back on an empty inbox) that
- * is not there yet is inserted, and the inbox handles it like a delivered one.
+ * Recovery: fills gaps left by missed deliveries from `GET /v1/events`. A persisted cursor says up
+ * to when the last complete run read Stripe's list; each run reads from there (less an overlap for
+ * events that show up late), never further back than Stripe keeps events (30 days), inserts what
+ * the inbox lacks and moves the cursor to the run's start. So an outage of any length within those
+ * 30 days heals at start (the first scheduled run) and on every run after. The inbox handles
+ * recovered events like delivered ones; duplicates are ignored by Stripe event id.
  * @module
  */
 import type { Deps } from '../../deps.js'
 import { storeEvent } from './intake.js'
-import { findNewestEventCreated } from './repo.js'
+import { findCursor, findNewestEventCreated, saveCursor } from './repo.js'
 
-const OVERLAP_SECONDS = 3600
+const CURSOR = 'stripe-events-recovery'
+/** Events can appear in the list a little after their `created` time. */
+const OVERLAP_SECONDS = 600
+/** A new install (empty inbox) looks back this far. */
 const FIRST_RUN_SECONDS = 3 * 86_400
+/** Stripe lists events of the last 30 days only. */
+const RETENTION_SECONDS = 30 * 86_400
 /** How often the worker asks Stripe (by the app clock). */
 export const RECOVERY_INTERVAL_MS = 5 * 60_000
 
 /** Inserts missing events; returns how many were new. */
 export async function recoverMissedEvents(deps: Deps): Promise<number> {
-  const now = deps.clock.now()
-  const newest = await findNewestEventCreated(deps.db)
-  const nowSeconds = Math.floor(now.getTime() / 1000)
-  const since = newest !== undefined ? newest - OVERLAP_SECONDS : nowSeconds - FIRST_RUN_SECONDS
+  const startedAt = deps.clock.now()
+  const nowSeconds = Math.floor(startedAt.getTime() / 1000)
+  const since = Math.max(nowSeconds - RETENTION_SECONDS, await startOfWindow(deps, nowSeconds))
   let inserted = 0
   for await (const event of deps.stripe.events.list({ created: { gte: since }, limit: 100 })) {
     const payload = JSON.stringify(event)
     if (await storeEvent(deps.db, event, { payload, source: 'recovery', now: deps.clock.now() })) inserted++
   }
-  if (inserted > 0) deps.log.info({ inserted }, 'recovered missed Stripe events')
+  // Only a complete read moves the cursor: a run that failed half-way starts again from the old one.
+  await saveCursor(deps.db, CURSOR, startedAt.toISOString(), deps.clock.now().toISOString())
+  if (inserted > 0) deps.log.info({ inserted, since }, 'recovered missed Stripe events')
   return inserted
+}
+
+/** From the cursor; without one, a new install's few days, or (an inbox from before the cursor) all 30. */
+async function startOfWindow(deps: Deps, nowSeconds: number): Promise<number> {
+  const cursor = await findCursor(deps.db, CURSOR)
+  if (cursor !== undefined) return Math.floor(Date.parse(cursor) / 1000) - OVERLAP_SECONDS
+  const newest = await findNewestEventCreated(deps.db)
+  return newest === undefined ? nowSeconds - FIRST_RUN_SECONDS : nowSeconds - RETENTION_SECONDS
 }

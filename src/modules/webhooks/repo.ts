@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
-import { insertIfAbsent, lockSkippingLocked } from '../../db/portable.js'
+import { insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
@@ -124,6 +124,43 @@ export async function countWebhookEventsSince(db: Executor, sinceIso: string): P
     .where('received_at', '>=', sinceIso)
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+export async function findCursor(db: Executor, name: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('webhook_cursors')
+    .select('position')
+    .where('name', '=', name)
+    .executeTakeFirst()
+  return row?.position
+}
+
+export async function saveCursor(
+  db: Executor,
+  name: string,
+  position: string,
+  nowIso: string,
+): Promise<void> {
+  await upsert(db, db.insertInto('webhook_cursors').values({ name, position, updated_at: nowIso }), 'name', {
+    position,
+    updated_at: nowIso,
+  })
+}
+
+/** Extends the lease of claimed, unhandled events that still carry `currentLeaseIso`. */
+export async function renewLease(
+  db: Executor,
+  ids: string[],
+  currentLeaseIso: string,
+  nextLeaseIso: string,
+): Promise<void> {
+  await db
+    .updateTable('stripe_events')
+    .set({ next_attempt_at: nextLeaseIso })
+    .where('id', 'in', ids)
+    .where('handled_at', 'is', null)
+    .where('next_attempt_at', '=', currentLeaseIso)
+    .execute()
 }
 
 /** The inbox for the owner console, newest first; `failing` = not handled and tried at least once. */

@@ -20,3 +20,11 @@ export interface StripeEventTable {
 export type StripeEventRow = Selectable<StripeEventTable>
 export type NewStripeEventRow = Insertable<StripeEventTable>
 export type StripeEventUpdate = Updateable<StripeEventTable>
+
+/** How far a job reading Stripe's event list has got (recovery: `position` = events through then). */
+export interface WebhookCursorTable {
+  name: string
+  /** ISO time: every event created before it (less an overlap) has been read. */
+  position: string
+  updated_at: string
+}

@@ -1,0 +1,29 @@
+/**
+ * `npx tollgate keys rotate [--json]`: a new access-token signing key signs from now on; the old
+ * one stays in /.well-known/jwks.json until every token it signed has expired.
+ */
+import { publicJwks, rotateSigningKey } from '../../modules/api-access/index.js'
+import { type Command, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import { withCliDeps } from '../context.js'
+
+export const keysCommand: Command = {
+  name: 'keys',
+  usage: 'keys rotate [--json]',
+  summary: 'Rotate the access-token signing key (the old one stays published until its tokens expire)',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { json: { type: 'boolean' } },
+      { min: 1, max: 1, names: ['action'] },
+    )
+    if (positionals[0] !== 'rotate')
+      throw new UsageError(`unknown action "${positionals[0]}" (expected rotate)`)
+    return withCliDeps(io, async ({ deps }) => {
+      const key = await rotateSigningKey(deps)
+      const published = (await publicJwks(deps)).keys.map((k) => k.kid)
+      if (values.json) printJSON(io, { kid: key.kid, published })
+      else io.out(`Signing key ${key.kid} signs from now on; published: ${published.join(', ')}.`)
+      return 0
+    })
+  },
+}
