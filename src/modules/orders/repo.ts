@@ -130,3 +130,7 @@ export async function setOrderStatus(
   const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
+
+export async function findOrderById(db: Executor, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()
+}
