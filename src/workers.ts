@@ -11,6 +11,7 @@ import { EVENT_HANDLERS } from './event-handlers.js'
 import { pruneExpired } from './jobs/prune.js'
 import { type CheckResult, fail, type HeartbeatCheck, pass } from './modules/health/index.js'
 import { sendDueMail } from './modules/mail/index.js'
+import { deliverDueWebhooks } from './modules/outbound-webhooks/index.js'
 import { processInbox, RECOVERY_INTERVAL_MS, recoverMissedEvents } from './modules/webhooks/index.js'
 
 export type Worker = {
@@ -35,6 +36,7 @@ export const WORKERS: Worker[] = [
         return 0
       }),
   },
+  { name: 'outbound-webhooks', intervalMs: 1000, runOnce: deliverDueWebhooks },
   { name: 'prune', intervalMs: 60_000, everyMs: 60 * 60_000, runOnce: pruneExpired },
 ]
 

@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.js'
 import { apiKeyCommand } from './commands/api-key.js'
+import { webhooksCommand } from './commands/webhooks.js'
 import { doctorCommand } from './commands/doctor.js'
 import { emulatorCommand } from './commands/emulator.js'
 import { filesCommand } from './commands/files.js'
@@ -23,5 +24,6 @@ export const COMMANDS: Command[] = [
   grantCommand,
   revokeCommand,
   apiKeyCommand,
+  webhooksCommand,
   inboxCommand,
 ]

@@ -22,6 +22,7 @@ import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
 import type { WorkerHeartbeatTable } from '../modules/health/table.js'
 import type { MailOutboxTable } from '../modules/mail/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
+import type { WebhookDeliveryTable, WebhookEndpointTable } from '../modules/outbound-webhooks/table.js'
 import type { StripeEventTable } from '../modules/webhooks/table.js'
 
 export interface Database {
@@ -47,6 +48,8 @@ export interface Database {
   signing_keys: SigningKeyTable
   // Integrator API (/api/v1)
   api_idempotency: ApiIdempotencyTable
+  webhook_endpoints: WebhookEndpointTable
+  webhook_deliveries: WebhookDeliveryTable
   // Operations (health, doctor)
   worker_heartbeats: WorkerHeartbeatTable
 }

@@ -41,7 +41,7 @@ export async function findOrder(db: Executor, id: string): Promise<Order | undef
   return row ? toOrder(row) : undefined
 }
 
-function toOrder(row: OrderRow): Order {
+export function toOrder(row: OrderRow): Order {
   const adhoc = row.price_lookup_key === ADHOC_PRICE
   return {
     id: row.id,
@@ -59,5 +59,27 @@ function toOrder(row: OrderRow): Order {
     stripeCheckoutSessionId: row.stripe_checkout_session_id,
     createdAt: row.created_at,
     refundedAt: row.refunded_at,
+  }
+}
+
+/** The `data` of order events sent to other apps (`order.paid`, `order.refunded`). */
+export function orderEventData(row: OrderRow): Record<string, unknown> {
+  const o = toOrder(row)
+  return {
+    id: o.id,
+    object: 'order',
+    customer_id: o.customerId,
+    status: o.status,
+    product_id: o.productId,
+    price: o.priceLookupKey,
+    product_name: o.productName,
+    quantity: o.quantity,
+    amount: o.amount,
+    amount_refunded: o.amountRefunded,
+    currency: o.currency,
+    billing_address: o.billingAddress,
+    metadata: o.metadata,
+    checkout_session_id: o.stripeCheckoutSessionId,
+    created_at: o.createdAt,
   }
 }
