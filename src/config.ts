@@ -8,6 +8,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
 import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
+import {
+  type DownloadOffload,
+  DOWNLOAD_OFFLOAD_PATTERN,
+  parseDownloadOffload,
+} from './lib/download-offload.js'
 import { type FilesLocation, parseFilesLocation } from './lib/files-url.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -77,6 +82,15 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   FILES_URL: optionalText,
+  DOWNLOAD_OFFLOAD: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        DOWNLOAD_OFFLOAD_PATTERN,
+        'must be x-sendfile, x-accel-redirect or x-accel-redirect:/internal-prefix',
+      )
+      .optional(),
+  ),
   S3_ENDPOINT: optionalText.pipe(httpUrl.optional()),
   S3_REGION: optionalText,
   S3_ACCESS_KEY_ID: optionalText,
@@ -126,6 +140,8 @@ export type Config = Readonly<{
   logFormat: (typeof LOG_FORMATS)[number]
   /** Where catalog files are served from: the local disk (catalog paths) or an S3 bucket. */
   files: FilesLocation
+  /** Local downloads sent by the web server in front (X-Accel-Redirect / X-Sendfile); undefined = by Node. */
+  downloadOffload?: DownloadOffload
   /** Bearer secret of `/cron` (serverless schedulers); undefined = the endpoint is off. */
   cronSecret?: string
   /** The listen address: 127.0.0.1 in test mode, every interface in production, unless HOST says. */
@@ -188,6 +204,7 @@ export function loadConfig(env: Env): Config {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     files,
+    downloadOffload: parseDownloadOffload(e.DOWNLOAD_OFFLOAD),
     cronSecret: e.CRON_SECRET,
     host: e.HOST ?? (testMode ? '127.0.0.1' : '0.0.0.0'),
     trustProxy: e.TRUST_PROXY ?? false,

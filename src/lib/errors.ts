@@ -56,6 +56,10 @@ export const ERROR_CODES = defineErrorCodes({
     status: 409,
     message: 'You already have a plan in this family. Change plans from Manage billing instead.',
   },
+  ALREADY_SUBSCRIBED_SIGN_IN: {
+    status: 409,
+    message: 'This email already has a plan in this family. Sign in to see it or to change plans.',
+  },
   NO_BILLING_ACCOUNT: { status: 409, message: 'There is no billing account to manage yet.' },
   INVALID_CREDENTIALS: { status: 401, message: 'That email and password do not match.' },
   PASSWORD_TOO_SHORT: { status: 422, message: 'Choose a password of at least 10 characters.' },
@@ -71,6 +75,17 @@ export const ERROR_CODES = defineErrorCodes({
   },
   ORDER_NOT_FOUND: { status: 404, message: 'Unknown order.' },
   GRANT_NOT_FOUND: { status: 404, message: 'Unknown grant.' },
+  // Owner console and operations
+  ORDER_NOT_REFUNDABLE: { status: 409, message: 'This order has nothing left to refund.' },
+  REFUND_EXCEEDS_REMAINING: { status: 409, message: 'That is more than remains to be refunded.' },
+  SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'Unknown subscription.' },
+  SUBSCRIPTION_ENDED: { status: 409, message: 'This subscription has already ended.' },
+  SUBSCRIPTION_NOT_CANCELING: { status: 409, message: 'This subscription is not set to cancel.' },
+  PLAN_NOT_IN_FAMILY: {
+    status: 409,
+    message: 'That plan belongs to another family; a subscription changes only within its family.',
+  },
+  EVENT_NOT_FOUND: { status: 404, message: 'Unknown event.' },
   // Mail
   MAIL_TEMPLATE_NOT_FOUND: { status: 500, message: 'Unknown mail template.' },
 })

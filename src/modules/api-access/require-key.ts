@@ -20,10 +20,10 @@ export async function authenticateApiKey(c: Context<AppEnv>): Promise<ApiKey> {
   const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
   const key = presented ? await verifyApiKey(deps.db, presented, deps.clock.now()) : undefined
   if (!key) {
-    await enforceRateLimit(deps.db, deps.clock, `api:badkey:${clientIp(c)}`, BAD_KEY_LIMIT)
+    await enforceRateLimit(deps, `api:badkey:${clientIp(c)}`, BAD_KEY_LIMIT)
     throw new AppError('API_KEY_INVALID')
   }
-  await enforceRateLimit(deps.db, deps.clock, `api:key:${key.id}`, {
+  await enforceRateLimit(deps, `api:key:${key.id}`, {
     limit: key.ratePerMinute,
     windowSeconds: 60,
   })

@@ -21,7 +21,7 @@ export const API_LIMITS = {
 
 async function limit(c: Context<AppEnv>, key: string, rule: RateLimit): Promise<void> {
   const deps = c.get('deps')
-  await enforceRateLimit(deps.db, deps.clock, `api:${key}`, rule)
+  await enforceRateLimit(deps, `api:${key}`, rule)
 }
 
 export const apiAccessRoutes = new Hono<AppEnv>()

@@ -28,7 +28,7 @@ export {
   recordPendingCheckout,
   setPendingCheckoutStatus,
 } from './pending.js'
-export { checkoutRoutes } from './routes.js'
+export { createCheckoutRoutes, type StartSubscription } from './routes.js'
 export {
   asAppError,
   type CheckoutMode,
@@ -36,3 +36,4 @@ export {
   createCheckoutSession,
   startOneTimeCheckout,
 } from './service.js'
+export { countCheckoutsBetween } from './repo.js'

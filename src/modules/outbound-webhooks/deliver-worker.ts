@@ -52,7 +52,7 @@ export async function deliverDueWebhooks(deps: Deps): Promise<number> {
   let attempted = 0
   for (const delivery of heads) {
     const endpoint = await findEndpointRow(deps.db, delivery.endpoint_id)
-    if (!endpoint || endpoint.status !== 'enabled') continue
+    if (endpoint?.status !== 'enabled') continue
     const lease = new Date(deps.clock.now().getTime() + TIMEOUT_MS + 60_000).toISOString()
     if (!(await claimDelivery(deps.db, delivery, lease))) continue
     attempted++
