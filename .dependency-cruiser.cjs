@@ -19,6 +19,7 @@ const LAYERS = [
   ['accounts', '^src/modules/accounts/'],
   ['entitlements', '^src/modules/entitlements/'],
   ['checkout', '^src/modules/checkout/'],
+  ['outbound-webhooks', '^src/modules/outbound-webhooks/'],
   ['webhooks', '^src/modules/webhooks/'],
   ['orders', '^src/modules/orders/'],
   ['billing', '^src/modules/billing/'],

@@ -14,6 +14,7 @@ import { EVENT_HANDLERS } from './event-handlers.js'
 import { pruneExpired } from './jobs/prune.js'
 import { type CheckResult, fail, type HeartbeatCheck, pass } from './modules/health/index.js'
 import { sendDueMail } from './modules/mail/index.js'
+import { deliverDueWebhooks } from './modules/outbound-webhooks/index.js'
 import {
   INBOX_CHANNEL,
   onInboxEvent,
@@ -53,6 +54,7 @@ export const WORKERS: Worker[] = [
         return 0
       }),
   },
+  { name: 'outbound-webhooks', intervalMs: 1000, runOnce: deliverDueWebhooks },
   { name: 'prune', intervalMs: 60_000, everyMs: 60 * 60_000, runOnce: pruneExpired },
 ]
 

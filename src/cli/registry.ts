@@ -13,6 +13,7 @@ import { keysCommand } from './commands/keys.js'
 import { migrateCommand } from './commands/migrate.js'
 import { startCommand } from './commands/start.js'
 import { syncCommand } from './commands/sync.js'
+import { webhooksCommand } from './commands/webhooks.js'
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -25,5 +26,6 @@ export const COMMANDS: Command[] = [
   revokeCommand,
   apiKeyCommand,
   keysCommand,
+  webhooksCommand,
   inboxCommand,
 ]

@@ -6,8 +6,8 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { RateLimitTable } from '../http/rate-limit.table.js'
 import type { PasswordLinkTable } from '../modules/accounts/table.js'
-import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
 import type { AdminAuditLogTable } from '../modules/admin/table.js'
+import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
 import type { ApiIdempotencyTable } from '../modules/api-v1/table.js'
 import type { InvoiceTable, SubscriptionHistoryTable, SubscriptionTable } from '../modules/billing/table.js'
 import type { CatalogPriceTable } from '../modules/catalog/table.js'
@@ -23,6 +23,7 @@ import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
 import type { WorkerHeartbeatTable } from '../modules/health/table.js'
 import type { MailOutboxTable } from '../modules/mail/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
+import type { WebhookDeliveryTable, WebhookEndpointTable } from '../modules/outbound-webhooks/table.js'
 import type { StripeEventTable, WebhookCursorTable } from '../modules/webhooks/table.js'
 
 export interface Database {
@@ -49,6 +50,8 @@ export interface Database {
   signing_keys: SigningKeyTable
   // Integrator API (/api/v1)
   api_idempotency: ApiIdempotencyTable
+  webhook_endpoints: WebhookEndpointTable
+  webhook_deliveries: WebhookDeliveryTable
   // Operations (health, doctor)
   worker_heartbeats: WorkerHeartbeatTable
   // Owner console: the subscription ledger (billing) and the audit log (admin)

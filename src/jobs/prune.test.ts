@@ -102,6 +102,14 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
         { key: 'now', window_start: clock.now().toISOString(), count: 1 },
       ])
       .execute()
+    const answer = { api_key_id: 'key_1', request_hash: 'h', status_code: 201, response: '{}' }
+    await db
+      .insertInto('api_idempotency')
+      .values([
+        { ...answer, id: 'key_1:old', created_at: at(-3) },
+        { ...answer, id: 'key_1:new', created_at: clock.now().toISOString() },
+      ])
+      .execute()
   }
 
   async function ids(
@@ -120,6 +128,8 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
     expect(await ids('stripe_events')).toEqual(['ibx_failed', 'ibx_new'])
     const limits = await t.deps.db.selectFrom('rate_limits').select('key').execute()
     expect(limits.map((r) => r.key)).toEqual(['now'])
+    const answers = await t.deps.db.selectFrom('api_idempotency').select('id').execute()
+    expect(answers.map((r) => r.id)).toEqual(['key_1:new'])
 
     // Within the hour nothing runs; an hour after the last run (by the app clock) it does again.
     clock.advance(30 * 60_000)

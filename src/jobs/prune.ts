@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js'
 import { pruneRateLimits } from '../http/rate-limit.js'
 import { addDays } from '../lib/clock.js'
 import { pruneSpentPasswordLinks } from '../modules/accounts/index.js'
+import { pruneIdempotentAnswers } from '../modules/api-v1/index.js'
 import { pruneExpiredAuth } from '../modules/customers/index.js'
 import { forgetUnrevealedTokens } from '../modules/orders/index.js'
 import { pruneHandledEvents } from '../modules/webhooks/index.js'
@@ -24,6 +25,8 @@ export async function pruneExpired(deps: Deps): Promise<number> {
     passwordLinks: await pruneSpentPasswordLinks(deps.db, nowIso),
     events: await pruneHandledEvents(deps.db, addDays(now, -HANDLED_EVENTS_KEPT_DAYS).toISOString()),
     rateLimits: await pruneRateLimits(deps.db, addDays(now, -1).toISOString()),
+    // Idempotency-Key answers are honoured for a day, as Stripe does.
+    idempotency: await pruneIdempotentAnswers(deps.db, addDays(now, -1).toISOString()),
   }
   await forgetUnrevealedTokens(deps.db, now)
   const total = Object.values(counts).reduce((a, b) => a + b, 0)

@@ -100,6 +100,23 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
     expect(Date.parse(grants[0]?.ends_at ?? '') - Date.parse(grants[0]?.starts_at ?? '')).toBe(
       30 * 86_400_000,
     )
+    const reader = (
+      await createApiKey(t.deps.db, { name: 'r', now: t.deps.clock.now(), scopes: ['orders:read'] })
+    ).key
+    const read = await t.request(`/api/v1/orders/${order.id}`, {
+      headers: { authorization: `Bearer ${reader}` },
+    })
+    expect(read.status).toBe(200)
+    expect(await read.json()).toMatchObject({
+      id: order.id,
+      object: 'order',
+      amount: 4200,
+      currency: 'eur',
+      price: null,
+      product_name: 'Consulting hour',
+      billing_address: { line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' },
+      metadata: { account: 'acct-7' },
+    })
   })
 
   it('charges zero-decimal currencies in whole units and starts a monthly subscription for a recurring line', async () => {

@@ -7,7 +7,16 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireApiKey } from '../api-access/index.js'
 import { CheckoutSessionBody, CheckoutSessionCreated } from './checkout-schema.js'
-import { AUTH_ERRORS, CONFLICT, UPSTREAM } from './errors.js'
+import { AUTH_ERRORS, CONFLICT, NOT_FOUND, UPSTREAM } from './errors.js'
+import {
+  CustomerList,
+  CustomerListQuery,
+  EntitlementList,
+  GrantCreate,
+  GrantSchema,
+  IdParam,
+  OrderSchema,
+} from './read-schemas.js'
 
 const bearer = [{ bearerAuth: [] }]
 
@@ -34,5 +43,74 @@ export const createCheckoutSessionRoute = createRoute({
     ...AUTH_ERRORS,
     ...CONFLICT,
     ...UPSTREAM,
+  },
+})
+
+const json = <T>(schema: T) => ({ 'application/json': { schema } })
+
+export const getOrderRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/orders/{id}',
+  tags: ['Orders'],
+  summary: 'Retrieve an order: amount, currency, billing address, metadata, status',
+  security: bearer,
+  middleware: [requireApiKey('orders:read')] as const,
+  request: { params: IdParam('ord', 'ord_01jd8x') },
+  responses: { 200: { description: 'The order.', content: json(OrderSchema) }, ...AUTH_ERRORS, ...NOT_FOUND },
+})
+
+export const listCustomersRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/customers',
+  tags: ['Customers'],
+  summary: 'List customers (by email), oldest first, with cursor pagination',
+  security: bearer,
+  middleware: [requireApiKey('customers:read')] as const,
+  request: { query: CustomerListQuery },
+  responses: { 200: { description: 'A page of customers.', content: json(CustomerList) }, ...AUTH_ERRORS },
+})
+
+export const listEntitlementsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/customers/{id}/entitlements',
+  tags: ['Customers'],
+  summary: "A customer's features: allowed, why and until when (as the pages decide)",
+  security: bearer,
+  middleware: [requireApiKey('entitlements:read')] as const,
+  request: { params: IdParam('cu', 'cu_01jd8x') },
+  responses: {
+    200: { description: 'Every feature the customer has held.', content: json(EntitlementList) },
+    ...AUTH_ERRORS,
+    ...NOT_FOUND,
+  },
+})
+
+export const createGrantRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/grants',
+  tags: ['Grants'],
+  summary: 'Grant a catalog feature to a customer (created by email if new)',
+  security: bearer,
+  middleware: [requireApiKey('grants:write')] as const,
+  request: { body: { required: true, content: json(GrantCreate) } },
+  responses: {
+    201: { description: 'The grant.', content: json(GrantSchema) },
+    ...AUTH_ERRORS,
+    ...NOT_FOUND,
+  },
+})
+
+export const deleteGrantRoute = createRoute({
+  method: 'delete',
+  path: '/api/v1/grants/{id}',
+  tags: ['Grants'],
+  summary: 'Revoke a grant (a subscription will not give it back)',
+  security: bearer,
+  middleware: [requireApiKey('grants:write')] as const,
+  request: { params: IdParam('grt', 'grt_01jd8x') },
+  responses: {
+    200: { description: 'The revoked grant.', content: json(GrantSchema) },
+    ...AUTH_ERRORS,
+    ...NOT_FOUND,
   },
 })

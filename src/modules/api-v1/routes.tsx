@@ -6,15 +6,28 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../http/env.js'
+import { AppError } from '../../lib/errors.js'
 import { startApiCheckout } from '../checkout/index.js'
+import { findCustomer, listCustomers } from '../customers/index.js'
+import { findGrant, listEntitlements, revokeGrant } from '../entitlements/index.js'
+import { grantManually, knownFeatures } from '../members/index.js'
+import { findOrder } from '../orders/index.js'
 import { toApiCheckoutInput } from './checkout-input.js'
-import { createCheckoutSessionRoute } from './contracts.js'
+import {
+  createCheckoutSessionRoute,
+  createGrantRoute,
+  deleteGrantRoute,
+  getOrderRoute,
+  listCustomersRoute,
+  listEntitlementsRoute,
+} from './contracts.js'
 import { v1ValidationHook } from './errors.js'
 import { runIdempotent } from './idempotency.js'
 import { OPENAPI_INFO } from './openapi.js'
+import { customerAnswer, entitlementAnswer, grantAnswer, orderAnswer } from './read-answers.js'
 import { ReferencePage } from './views.js'
 
-function apiKeyOf(c: { get(key: 'apiKey'): AppEnv['Variables']['apiKey'] }): { id: string } {
+function apiKeyOf(c: { get(key: 'apiKey'): AppEnv['Variables']['apiKey'] }): { id: string; name: string } {
   const key = c.get('apiKey')
   if (!key) throw new Error('requireApiKey must run before an /api/v1 handler')
   return key
@@ -44,6 +57,77 @@ apiV1Routes.openapi(createCheckoutSessionRoute, async (c) => {
     },
   )
   return c.json(answer.body, 201)
+})
+
+apiV1Routes.openapi(getOrderRoute, async (c) => {
+  const order = await findOrder(c.get('deps').db, c.req.valid('param').id)
+  if (!order) throw new AppError('ORDER_NOT_FOUND')
+  return c.json(orderAnswer(order), 200)
+})
+
+apiV1Routes.openapi(listCustomersRoute, async (c) => {
+  const query = c.req.valid('query')
+  const page = await listCustomers(c.get('deps').db, {
+    limit: query.limit,
+    ...(query.email !== undefined ? { email: query.email } : {}),
+    ...(query.starting_after !== undefined ? { startingAfter: query.starting_after } : {}),
+  })
+  return c.json({ object: 'list' as const, data: page.data.map(customerAnswer), has_more: page.hasMore }, 200)
+})
+
+apiV1Routes.openapi(listEntitlementsRoute, async (c) => {
+  const deps = c.get('deps')
+  const customer = await findCustomer(deps.db, c.req.valid('param').id)
+  if (!customer) throw new AppError('CUSTOMER_NOT_FOUND')
+  const entitlements = await listEntitlements(deps.db, customer.id, deps.clock.now())
+  return c.json(
+    {
+      object: 'list' as const,
+      customer: { id: customer.id, email: customer.email },
+      data: entitlements.map(entitlementAnswer),
+      has_more: false as const,
+    },
+    200,
+  )
+})
+
+apiV1Routes.openapi(createGrantRoute, async (c) => {
+  const deps = c.get('deps')
+  const body = c.req.valid('json')
+  if (!knownFeatures(deps.catalog).includes(body.feature)) {
+    throw new AppError('API_INVALID_PARAMETER', {
+      message: `feature: "${body.feature}" is not a feature of the catalog`,
+      details: { field: 'feature' },
+    })
+  }
+  const customer = body.customer_id ? await findCustomer(deps.db, body.customer_id) : undefined
+  if (body.customer_id && !customer) throw new AppError('CUSTOMER_NOT_FOUND')
+  const email = customer?.email ?? (body.customer_email as string)
+  const key = apiKeyOf(c)
+  const grant = await deps.db.transaction().execute(async (trx) => {
+    const { grantId } = await grantManually(deps, trx, {
+      email,
+      feature: body.feature,
+      ...(body.until ? { until: new Date(body.until) } : {}),
+      reason: `API key ${key.name} (${key.id}): ${body.reason}`,
+    })
+    return findGrant(trx, grantId)
+  })
+  if (!grant) throw new Error('grant vanished after insert')
+  return c.json(grantAnswer(grant), 201)
+})
+
+apiV1Routes.openapi(deleteGrantRoute, async (c) => {
+  const deps = c.get('deps')
+  const id = c.req.valid('param').id
+  const key = apiKeyOf(c)
+  const grant = await deps.db.transaction().execute(async (trx) => {
+    if (!(await findGrant(trx, id))) return undefined
+    await revokeGrant(trx, { id, now: deps.clock.now(), reason: `API key ${key.name} (${key.id})` })
+    return findGrant(trx, id)
+  })
+  if (!grant) throw new AppError('GRANT_NOT_FOUND')
+  return c.json(grantAnswer(grant), 200)
 })
 
 apiV1Routes.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -11,6 +11,7 @@ import {
   findCustomerById,
   findCustomerByStripeId,
   insertCustomerIfAbsent,
+  listCustomerRows,
   setStripeCustomerIdIfAbsent,
 } from './repo.js'
 import type { CustomerRow } from './table.js'
@@ -101,4 +102,20 @@ export async function ensureStripeCustomer(
   )
   const stored = await setStripeCustomerIdIfAbsent(deps.db, customer.id, created.id)
   return stored ?? created.id
+}
+
+/**
+ * A page of customers in creation order, Stripe-style: `limit` of them after `startingAfter` and
+ * whether more follow. `email` is normalised as everywhere, so it finds the one customer for it.
+ */
+export async function listCustomers(
+  db: Executor,
+  input: { email?: string; startingAfter?: string; limit: number },
+): Promise<{ data: Customer[]; hasMore: boolean }> {
+  const rows = await listCustomerRows(db, {
+    ...input,
+    ...(input.email !== undefined ? { email: normalizeEmail(input.email) } : {}),
+    limit: input.limit + 1,
+  })
+  return { data: rows.slice(0, input.limit).map(toCustomer), hasMore: rows.length > input.limit }
 }

@@ -14,6 +14,7 @@ export {
   findCustomerForStripeId,
   findOrCreateCustomerByEmail,
   linkStripeCustomer,
+  listCustomers,
   normalizeEmail,
 } from './customers.js'
 export {

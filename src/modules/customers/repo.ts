@@ -152,6 +152,17 @@ export async function deleteSessionsOfCustomer(db: Executor, customerId: string)
   await db.deleteFrom('sessions').where('customer_id', '=', customerId).execute()
 }
 
+/** Customers in id order (ids sort by creation), after a cursor, optionally for one email. */
+export async function listCustomerRows(
+  db: Executor,
+  input: { email?: string; startingAfter?: string; limit: number },
+): Promise<CustomerRow[]> {
+  let query = db.selectFrom('customers').selectAll().orderBy('id', 'asc').limit(input.limit)
+  if (input.email !== undefined) query = query.where('email', '=', input.email)
+  if (input.startingAfter !== undefined) query = query.where('id', '>', input.startingAfter)
+  return query.execute()
+}
+
 /** Customers whose email contains `query` (all when empty), newest first: the owner's search. */
 export async function searchCustomers(
   db: Executor,

@@ -7,11 +7,13 @@
 import type { Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
 import {
+  findGrantById,
   findLiveGrantFromSource,
   insertGrant,
   listGrantsOfCustomer,
   listGrantsOfSource,
   listManuallyRevokedFeatures,
+  revokeGrantRow,
   revokeGrantsOfSource,
   revokeLiveGrantsOfFeature,
   setGrantReason,
@@ -104,4 +106,24 @@ export function listGrants(db: Executor, customerId: string): Promise<GrantRow[]
 /** Every grant that came from one source (an order, a subscription). */
 export function listGrantsFrom(db: Executor, source: GrantSource): Promise<GrantRow[]> {
   return listGrantsOfSource(db, source)
+}
+
+/** One grant by id (an integrator's `DELETE /api/v1/grants/{id}` names it so). */
+export async function findGrant(db: Executor, id: string): Promise<GrantRow | undefined> {
+  return findGrantById(db, id)
+}
+
+/**
+ * Revokes one grant by id. The reason starts `manual revoke`, so a subscription's reconciliation
+ * leaves it revoked, as with the operator's revoke. True when this call revoked it.
+ */
+export async function revokeGrant(
+  db: Executor,
+  input: { id: string; now: Date; reason: string },
+): Promise<boolean> {
+  return revokeGrantRow(db, {
+    id: input.id,
+    revokedAt: input.now.toISOString(),
+    reason: `manual revoke: ${input.reason}`,
+  })
 }

@@ -7,6 +7,7 @@
  */
 export { type AccessDecision, checkAccess, decideAccess } from './access.js'
 export {
+  findGrant,
   type GrantInput,
   type GrantSource,
   grantFeature,
@@ -14,6 +15,7 @@ export {
   listGrants,
   listGrantsFrom,
   revokeFeature,
+  revokeGrant,
   revokeGrantsBySource,
 } from './grants.js'
 export { type EntitlementView, listEntitlements } from './list.js'

@@ -127,3 +127,21 @@ export async function revokeLiveGrantsOfFeature(
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
 }
+
+export async function findGrantById(db: Executor, id: string): Promise<GrantRow | undefined> {
+  return db.selectFrom('entitlement_grants').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Revokes one live grant; false when it was already revoked (or does not exist). */
+export async function revokeGrantRow(
+  db: Executor,
+  input: { id: string; revokedAt: string; reason: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('entitlement_grants')
+    .set({ revoked_at: input.revokedAt, reason: input.reason })
+    .where('id', '=', input.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}

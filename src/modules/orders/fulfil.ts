@@ -28,6 +28,7 @@ import {
 } from '../customers/index.js'
 import { grantFeature } from '../entitlements/index.js'
 import { enqueueMail } from '../mail/index.js'
+import { publishEvent } from '../outbound-webhooks/index.js'
 import {
   PURCHASE_CONFIRMATION_TEMPLATE,
   PURCHASE_PAYMENT_FAILED_TEMPLATE,
@@ -35,6 +36,7 @@ import {
   type PurchasePaymentFailedMail,
 } from './mail.js'
 import { findOrderBySessionId, insertOrderIfAbsent, setSealedAccessToken } from './repo.js'
+import { orderEventData } from './read.js'
 import { sealToken } from './seal.js'
 import type { NewOrderRow, OrderRow } from './table.js'
 
@@ -94,6 +96,7 @@ export async function fulfilCheckoutSession(
     now,
   })
   await setPendingCheckoutStatus(trx, session.id, 'complete')
+  await publishEvent(trx, { type: 'order.paid', data: orderEventData(order), now })
   return { status: 'created', order: { ...order, sealed_access_token: null } }
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 export { ORDER_EVENT_HANDLERS } from './event-handlers.js'
+export { type BillingAddress, findOrder, type Order } from './read.js'
 export { orderRoutes } from './routes.js'
 export { forgetUnrevealedTokens } from './seal.js'
 export {

@@ -1,0 +1,117 @@
+/**
+ * The integrator reads and grant writes: customers by email with Stripe-style cursor pages, a
+ * customer's entitlements (the same answer as the pages and the legacy endpoint), grants created
+ * and revoked by id, each behind its scope.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DIALECTS } from '../../../test/dialects.js'
+import { createTestDeps, type TestDeps } from '../../../test/harness.js'
+import { createApp } from '../../app.js'
+import { createApiKey } from '../api-access/index.js'
+import { findOrCreateCustomerByEmail } from '../customers/index.js'
+
+type Json = Record<string, unknown> & { error?: { code: string; details?: { field?: string } } }
+
+describe.each(DIALECTS)('/api/v1 reads and grants on %s', (dialect) => {
+  let t: TestDeps
+  let app: ReturnType<typeof createApp>
+  let key: string
+  const call = async (
+    path: string,
+    init: RequestInit = {},
+    k = key,
+  ): Promise<{ status: number; body: Json }> => {
+    const res = await app.request(new URL(path, t.deps.config.publicUrl).href, {
+      ...init,
+      headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json', ...init.headers },
+    })
+    return { status: res.status, body: (await res.json()) as Json }
+  }
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect)
+    app = createApp(t.deps)
+    const now = t.deps.clock.now()
+    key = (
+      await createApiKey(t.deps.db, {
+        name: 'crm',
+        now,
+        scopes: ['customers:read', 'entitlements:read', 'grants:write', 'orders:read'],
+      })
+    ).key
+    for (const n of [1, 2, 3]) await findOrCreateCustomerByEmail(t.deps.db, `page${n}@example.com`, now)
+  })
+  afterAll(() => t.close())
+
+  it('pages through customers with starting_after, limit and has_more, and finds one by email', async () => {
+    const first = await call('/api/v1/customers?limit=2')
+    expect(first.status).toBe(200)
+    const data = first.body.data as { id: string; email: string }[]
+    expect(data).toHaveLength(2)
+    expect(first.body.has_more).toBe(true)
+    const second = await call(`/api/v1/customers?limit=2&starting_after=${data[1]?.id}`)
+    const rest = second.body.data as { id: string; email: string }[]
+    expect(second.body.has_more).toBe(false)
+    // Pages are in id order (time-sortable ids) and together hold every customer once.
+    const ids = [...data, ...rest].map((c) => c.id)
+    expect(ids).toEqual([...ids].sort())
+    expect([...data, ...rest].map((c) => c.email).sort()).toEqual([
+      'page1@example.com',
+      'page2@example.com',
+      'page3@example.com',
+    ])
+    const byEmail = await call('/api/v1/customers?email=PAGE2@example.com')
+    expect((byEmail.body.data as { email: string }[]).map((c) => c.email)).toEqual(['page2@example.com'])
+    const bad = await call('/api/v1/customers?limit=500')
+    expect([bad.status, bad.body.error?.details?.field]).toEqual([400, 'limit'])
+    const unknown = await call('/api/v1/customers?emial=x@example.com')
+    expect([unknown.status, unknown.body.error?.details?.field]).toEqual([400, 'emial'])
+  })
+
+  it('grants a feature, shows it in the entitlements as the legacy endpoint does, and revokes it by id', async () => {
+    const granted = await call('/api/v1/grants', {
+      method: 'POST',
+      body: JSON.stringify({
+        customer_email: 'page1@example.com',
+        feature: 'premium',
+        reason: 'beta tester',
+      }),
+    })
+    expect(granted.status).toBe(201)
+    expect(granted.body).toMatchObject({
+      object: 'grant',
+      feature: 'premium',
+      source: 'manual',
+      ends_at: null,
+    })
+    const customerId = granted.body.customer_id as string
+    const listed = await call(`/api/v1/customers/${customerId}/entitlements`)
+    expect(listed.status).toBe(200)
+    expect(listed.body.data).toEqual([
+      { feature: 'premium', allowed: true, via: 'manual', source_id: customerId, until: null },
+    ])
+    const legacy = await call('/api/customers/page1@example.com/entitlements')
+    expect((legacy.body.entitlements as { allowed: boolean }[])[0]?.allowed).toBe(true)
+    const revoked = await call(`/api/v1/grants/${granted.body.id}`, { method: 'DELETE' })
+    expect(revoked.status).toBe(200)
+    expect(revoked.body.revoked_at).toEqual(expect.any(String))
+    const after = await call(`/api/v1/customers/${customerId}/entitlements`)
+    expect(after.body.data).toEqual([{ feature: 'premium', allowed: false }])
+  })
+
+  it('refuses unknown features, unknown ids and missing scopes', async () => {
+    const unknownFeature = await call('/api/v1/grants', {
+      method: 'POST',
+      body: JSON.stringify({ customer_email: 'page1@example.com', feature: 'nope', reason: 'x' }),
+    })
+    expect([unknownFeature.status, unknownFeature.body.error?.details?.field]).toEqual([400, 'feature'])
+    expect((await call('/api/v1/grants/grt_missing', { method: 'DELETE' })).status).toBe(404)
+    expect((await call('/api/v1/orders/ord_missing')).status).toBe(404)
+    expect((await call('/api/v1/customers/cu_missing/entitlements')).status).toBe(404)
+    const reader = (
+      await createApiKey(t.deps.db, { name: 'r', now: t.deps.clock.now(), scopes: ['customers:read'] })
+    ).key
+    expect((await call('/api/v1/grants/grt_x', { method: 'DELETE' }, reader)).status).toBe(403)
+    expect((await call('/api/v1/customers', {}, reader)).status).toBe(200)
+  })
+})

@@ -1,0 +1,107 @@
+/**
+ * The outbound webhook worker: sends due deliveries signed per Standard Webhooks (the
+ * `standardwebhooks` reference library: `webhook-id`, `webhook-timestamp`, `webhook-signature`),
+ * at least once, oldest first per endpoint, retrying on a non-2xx answer or a network error after
+ * 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (the schedule the spec's authors use). A delivery that
+ * exhausts its retries is `failed`; after five such failures in a row the endpoint is disabled and
+ * ADMIN_EMAILS are told.
+ * @module
+ */
+import { Webhook } from 'standardwebhooks'
+import type { Deps } from '../../deps.js'
+import { enqueueMail } from '../mail/index.js'
+import { ENDPOINT_DISABLED_TEMPLATE } from './mail.js'
+import { claimDelivery, findEndpointRow, listDueHeads, recordAttempt, setEndpointFailures } from './repo.js'
+import type { WebhookDeliveryRow, WebhookEndpointRow } from './table.js'
+
+/** Seconds to wait after attempt n (1-based) before the next; past the end the delivery fails. */
+export const RETRY_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000] as const
+export const DISABLE_AFTER_FAILURES = 5
+const TIMEOUT_MS = 15_000
+
+type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string }
+
+async function send(endpoint: WebhookEndpointRow, delivery: WebhookDeliveryRow, now: Date): Promise<Outcome> {
+  const headers = new Webhook(endpoint.secret).sign(delivery.message_id, now, delivery.payload)
+  try {
+    const res = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Tollgate-Webhooks/1',
+        'webhook-id': delivery.message_id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': headers,
+      },
+      body: delivery.payload,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    })
+    await res.body?.cancel()
+    return res.status >= 200 && res.status < 300
+      ? { ok: true, status: res.status }
+      : { ok: false, status: res.status, error: `HTTP ${res.status}` }
+  } catch (err) {
+    return { ok: false, status: null, error: err instanceof Error ? err.message : String(err) }
+  }
+}
+
+/** One pass: sends every due head delivery; returns how many were attempted. */
+export async function deliverDueWebhooks(deps: Deps): Promise<number> {
+  const heads = await listDueHeads(deps.db, deps.clock.now().toISOString(), 20)
+  let attempted = 0
+  for (const delivery of heads) {
+    const endpoint = await findEndpointRow(deps.db, delivery.endpoint_id)
+    if (endpoint?.status !== 'enabled') continue
+    const lease = new Date(deps.clock.now().getTime() + TIMEOUT_MS + 60_000).toISOString()
+    if (!(await claimDelivery(deps.db, delivery, lease))) continue
+    attempted++
+    const outcome = await send(endpoint, delivery, deps.clock.now())
+    await deps.db.transaction().execute(async (trx) => {
+      const now = deps.clock.now()
+      const attempts = delivery.attempts + 1
+      if (outcome.ok) {
+        const recorded = await recordAttempt(trx, delivery, {
+          status: 'delivered',
+          attempts,
+          last_status: outcome.status,
+          last_error: null,
+          delivered_at: now.toISOString(),
+        })
+        if (recorded) await setEndpointFailures(trx, endpoint.id, { consecutive_failures: 0 })
+        return
+      }
+      const wait = RETRY_SCHEDULE_SECONDS[attempts - 1]
+      const recorded = await recordAttempt(trx, delivery, {
+        status: wait === undefined ? 'failed' : 'pending',
+        attempts,
+        next_attempt_at: new Date(now.getTime() + (wait ?? 0) * 1000).toISOString(),
+        last_status: outcome.status,
+        last_error: outcome.error.slice(0, 500),
+      })
+      if (!recorded || wait !== undefined) return
+      const failures = endpoint.consecutive_failures + 1
+      if (failures < DISABLE_AFTER_FAILURES) {
+        await setEndpointFailures(trx, endpoint.id, { consecutive_failures: failures })
+        return
+      }
+      await setEndpointFailures(trx, endpoint.id, {
+        consecutive_failures: failures,
+        status: 'disabled',
+        disabled_at: now.toISOString(),
+      })
+      for (const to of deps.config.adminEmails) {
+        await enqueueMail(
+          trx,
+          {
+            to,
+            template: ENDPOINT_DISABLED_TEMPLATE,
+            data: { url: endpoint.url, endpointId: endpoint.id, failures, lastError: outcome.error },
+          },
+          now,
+        )
+      }
+    })
+  }
+  return attempted
+}

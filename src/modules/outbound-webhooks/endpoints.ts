@@ -1,0 +1,101 @@
+/**
+ * Webhook endpoints other apps receive events at, registered by the owner (`tollgate webhooks
+ * add|list|remove|deliveries|redeliver`), each with its own Standard Webhooks secret (`whsec_` +
+ * 24 random bytes, base64), shown when added.
+ * @module
+ */
+import { randomBytes } from 'node:crypto'
+import type { Executor } from '../../db/database.js'
+import { newId } from '../../lib/ids.js'
+import {
+  deleteEndpointRow,
+  findDeliveryRow,
+  findEndpointRow,
+  insertDelivery,
+  insertEndpoint,
+  listDeliveryRows,
+  listEndpointRows,
+  setEndpointFailures,
+} from './repo.js'
+import type { WebhookDeliveryRow, WebhookEndpointRow } from './table.js'
+
+export const OUTBOUND_EVENTS = [
+  'order.paid',
+  'order.refunded',
+  'subscription.created',
+  'subscription.updated',
+  'subscription.canceled',
+  'entitlement.granted',
+  'entitlement.revoked',
+  'license.created',
+  'license.revoked',
+] as const
+
+export type OutboundEventType = (typeof OUTBOUND_EVENTS)[number]
+
+export type WebhookEndpoint = Omit<WebhookEndpointRow, 'secret'>
+export type WebhookDelivery = Omit<WebhookDeliveryRow, 'payload'>
+
+export async function addWebhookEndpoint(
+  db: Executor,
+  input: { url: string; events: OutboundEventType[] | '*'; now: Date },
+): Promise<{ id: string; secret: string }> {
+  const id = newId('whe', input.now.getTime())
+  const secret = `whsec_${randomBytes(24).toString('base64')}`
+  await insertEndpoint(db, {
+    id,
+    url: input.url,
+    secret,
+    events: input.events === '*' ? '*' : input.events.join(','),
+    status: 'enabled',
+    consecutive_failures: 0,
+    created_at: input.now.toISOString(),
+    disabled_at: null,
+  })
+  return { id, secret }
+}
+
+export async function listWebhookEndpoints(db: Executor): Promise<WebhookEndpoint[]> {
+  return (await listEndpointRows(db)).map(({ secret: _secret, ...rest }) => rest)
+}
+
+export function removeWebhookEndpoint(db: Executor, id: string): Promise<boolean> {
+  return deleteEndpointRow(db, id)
+}
+
+export async function listWebhookDeliveries(
+  db: Executor,
+  input: { endpointId?: string; limit: number },
+): Promise<WebhookDelivery[]> {
+  return (await listDeliveryRows(db, input.endpointId, input.limit)).map(({ payload: _p, ...rest }) => rest)
+}
+
+/** Sends a delivery again (same message id, so receivers can tell it is the same event). */
+export async function redeliverWebhook(
+  db: Executor,
+  deliveryId: string,
+  now: Date,
+): Promise<string | undefined> {
+  const earlier = await findDeliveryRow(db, deliveryId)
+  if (!earlier) return undefined
+  const id = newId('whd', now.getTime())
+  await insertDelivery(db, {
+    ...earlier,
+    id,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now.toISOString(),
+    last_status: null,
+    last_error: null,
+    created_at: now.toISOString(),
+    delivered_at: null,
+  })
+  return id
+}
+
+/** Switches a disabled endpoint back on (its failure count starts again). */
+export async function enableWebhookEndpoint(db: Executor, id: string): Promise<boolean> {
+  if (!(await findEndpointRow(db, id))) return false
+  await setEndpointFailures(db, id, { consecutive_failures: 0, status: 'enabled', disabled_at: null })
+  return true
+}
