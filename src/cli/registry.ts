@@ -4,13 +4,17 @@
  */
 import type { Command } from './command.js'
 import { apiKeyCommand } from './commands/api-key.js'
+import { customersCommand } from './commands/customers.js'
 import { doctorCommand } from './commands/doctor.js'
 import { emulatorCommand } from './commands/emulator.js'
 import { filesCommand } from './commands/files.js'
 import { grantCommand, revokeCommand } from './commands/grant.js'
 import { inboxCommand } from './commands/inbox.js'
+import { metricsCommand } from './commands/metrics.js'
 import { migrateCommand } from './commands/migrate.js'
+import { refundCommand } from './commands/refund.js'
 import { startCommand } from './commands/start.js'
+import { subscriptionsCommand } from './commands/subscriptions.js'
 import { syncCommand } from './commands/sync.js'
 
 export const COMMANDS: Command[] = [
@@ -24,4 +28,8 @@ export const COMMANDS: Command[] = [
   revokeCommand,
   apiKeyCommand,
   inboxCommand,
+  metricsCommand,
+  customersCommand,
+  refundCommand,
+  subscriptionsCommand,
 ]
