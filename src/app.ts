@@ -16,8 +16,9 @@ import { EVENT_HANDLERS } from './event-handlers.js'
 import { accountRoutes } from './modules/accounts/index.js'
 import { createAdminRoutes } from './modules/admin/index.js'
 import { apiAccessRoutes } from './modules/api-access/index.js'
-import { billingRoutes } from './modules/billing/index.js'
-import { checkoutRoutes } from './modules/checkout/index.js'
+import { apiV1Routes } from './modules/api-v1/index.js'
+import { billingRoutes, startSubscriptionFromButton } from './modules/billing/index.js'
+import { createCheckoutRoutes } from './modules/checkout/index.js'
 import { customerRoutes, findSessionCustomer } from './modules/customers/index.js'
 import { deliveryRoutes } from './modules/delivery/index.js'
 import { createHealthRoutes, type HeartbeatCheck } from './modules/health/index.js'
@@ -59,13 +60,14 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', storefrontRoutes)
   app.route('/', mailRoutes)
   app.route('/', customerRoutes)
-  app.route('/', checkoutRoutes)
+  app.route('/', createCheckoutRoutes(startSubscriptionFromButton))
   app.route('/', orderRoutes)
   app.route('/', webhookRoutes)
   app.route('/', deliveryRoutes)
   app.route('/', accountRoutes)
   app.route('/', billingRoutes)
   app.route('/', apiAccessRoutes)
+  app.route('/', apiV1Routes)
   app.route('/', createAdminRoutes({ eventHandlers: EVENT_HANDLERS })) // 404 for anyone but an admin
   app.route('/', memberRoutes) // last: catalog pages such as /premium, gated by feature
 

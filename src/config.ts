@@ -8,6 +8,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
 import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
+import {
+  type DownloadOffload,
+  DOWNLOAD_OFFLOAD_PATTERN,
+  parseDownloadOffload,
+} from './lib/download-offload.js'
 import { type FilesLocation, parseFilesLocation } from './lib/files-url.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -73,9 +78,19 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: list.pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   CATALOG: z.string().trim().default('./catalog.yaml'),
   CORS_ORIGINS: list.pipe(z.array(httpUrl)),
+  API_REDIRECT_ORIGINS: list.pipe(z.array(httpUrl)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   FILES_URL: optionalText,
+  DOWNLOAD_OFFLOAD: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        DOWNLOAD_OFFLOAD_PATTERN,
+        'must be x-sendfile, x-accel-redirect or x-accel-redirect:/internal-prefix',
+      )
+      .optional(),
+  ),
   S3_ENDPOINT: optionalText.pipe(httpUrl.optional()),
   S3_REGION: optionalText,
   S3_ACCESS_KEY_ID: optionalText,
@@ -119,10 +134,14 @@ export type Config = Readonly<{
   adminEmails: readonly string[]
   catalogPath: string
   corsOrigins: readonly string[]
+  /** Origins an integrator's success_url / cancel_url may point to (besides PUBLIC_URL's). */
+  apiRedirectOrigins: readonly string[]
   logLevel: (typeof LOG_LEVELS)[number]
   logFormat: (typeof LOG_FORMATS)[number]
   /** Where catalog files are served from: the local disk (catalog paths) or an S3 bucket. */
   files: FilesLocation
+  /** Local downloads sent by the web server in front (X-Accel-Redirect / X-Sendfile); undefined = by Node. */
+  downloadOffload?: DownloadOffload
   /** Bearer secret of `/cron` (serverless schedulers); undefined = the endpoint is off. */
   cronSecret?: string
   /** The listen address: 127.0.0.1 in test mode, every interface in production, unless HOST says. */
@@ -181,9 +200,11 @@ export function loadConfig(env: Env): Config {
     adminEmails: Object.freeze(e.ADMIN_EMAILS.map((a) => a.toLowerCase())),
     catalogPath: resolve(e.CATALOG),
     corsOrigins: Object.freeze(e.CORS_ORIGINS.map((o) => new URL(o).origin)),
+    apiRedirectOrigins: Object.freeze(e.API_REDIRECT_ORIGINS.map((o) => new URL(o).origin)),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     files,
+    downloadOffload: parseDownloadOffload(e.DOWNLOAD_OFFLOAD),
     cronSecret: e.CRON_SECRET,
     host: e.HOST ?? (testMode ? '127.0.0.1' : '0.0.0.0'),
     trustProxy: e.TRUST_PROXY ?? false,

@@ -35,6 +35,10 @@ describe('startTollgate in test mode', () => {
       const prices = await first.deps.stripe.prices.list({ lookup_keys: ['field-guide'] })
       expect(prices.data[0]?.unit_amount).toBe(1900)
       expect(existsSync(join(dir, 'data/emulator.url'))).toBe(true)
+      // The catalog is synced once the app listens: no delivery of its events failed, so nothing
+      // is left retrying for `tollgate emulator advance` to wait on.
+      const attempts = await deliveriesOnceAny(first.emulatorUrl ?? '')
+      expect(attempts.filter((d) => !d.ok).map((d) => `${d.type}: ${d.error ?? d.status}`)).toEqual([])
     } finally {
       await first.stop()
     }
@@ -50,3 +54,17 @@ describe('startTollgate in test mode', () => {
     }
   })
 })
+
+type Delivery = { type: string; ok: boolean; status: number | null; error?: string }
+
+/** The emulator's delivery log, once the sync's first deliveries were attempted (polled, bounded). */
+async function deliveriesOnceAny(emulatorUrl: string): Promise<Delivery[]> {
+  for (let round = 0; round < 200; round++) {
+    const { data } = (await (await fetch(`${emulatorUrl}/_emulator/deliveries`)).json()) as {
+      data: Delivery[]
+    }
+    if (data.length > 0) return data
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('the catalog sync delivered no webhook')
+}

@@ -48,6 +48,9 @@ export async function startTollgate(
   const workers = startWorkers(deps)
   try {
     server = await listen(deps, workers)
+    // Only now: the sync's webhooks (products, prices) find the app listening. Synced before, they
+    // failed and their retries kept `tollgate emulator advance` waiting for minutes.
+    if (emulator) deps.log.info(formatPlan(await syncCatalog(deps)))
   } catch (err) {
     await workers.stop()
     await emulator?.stop()
@@ -67,12 +70,13 @@ export async function startTollgate(
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await workers.stop()
       await emulator?.stop()
+      await deps.rateLimits.close()
       await deps.db.destroy()
     },
   }
 }
 
-/** Migrations; in test mode also the webhook endpoint (its secret joins the config), demo PDFs, sync. */
+/** Migrations; in test mode also the webhook endpoint (its secret joins the config) and demo PDFs. */
 async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
   await waitForDatabase(deps.db, describeDatabase(deps.config.databaseUrl), { log: deps.log })
   const migrated = await migrateToLatest(deps.db)
@@ -87,7 +91,6 @@ async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
   const ready = { ...deps, config: Object.freeze({ ...config, stripeWebhookSecret: secret }) }
   const written = await ensureDemoFiles(ready.catalog)
   if (written.length > 0) deps.log.info({ files: written }, 'demo files generated')
-  deps.log.info(formatPlan(await syncCatalog(ready)))
   return ready
 }
 

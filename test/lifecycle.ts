@@ -92,12 +92,25 @@ export async function subscribe(
   const url = res.headers.get('location') ?? ''
   const sessionId = /\/(cs_[A-Za-z0-9_]+)/.exec(url)?.[1] ?? ''
   expect(sessionId).not.toBe('')
-  const paid = await fetch(url, {
+  const successPath = await payOnHostedCheckout(url, {
+    email: member.email,
+    ...(options.card ? { card: options.card } : {}),
+    ...(options.promotionCode ? { promotionCode: options.promotionCode } : {}),
+  })
+  return { sessionId, successPath }
+}
+
+/** Pays on the emulator's hosted Checkout page as its form would; the path it redirects to. */
+export async function payOnHostedCheckout(
+  checkoutUrl: string,
+  options: { email: string; card?: string; promotionCode?: string },
+): Promise<string> {
+  const paid = await fetch(checkoutUrl, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(checkoutUrl).origin },
     body: new URLSearchParams({
-      email: member.email,
+      email: options.email,
       cardNumber: options.card ?? CARDS.visa,
       cardExpiry: '12 / 34',
       cardCvc: '123',
@@ -109,7 +122,7 @@ export async function subscribe(
   if (!location)
     throw new Error(`Checkout did not redirect (${paid.status}): ${(await paid.text()).slice(0, 400)}`)
   const success = new URL(location)
-  return { sessionId, successPath: `${success.pathname}${success.search}` }
+  return `${success.pathname}${success.search}`
 }
 
 /**

@@ -11,11 +11,16 @@ export type SessionCustomer = {
   emailProven: boolean
 }
 
+/** Who called an integrator route: the key's id and what it may do. */
+export type RequestApiKey = { id: string; name: string; scopes: readonly string[] }
+
 /** The Hono environment every module's routes use: `new Hono<AppEnv>()`. */
 export type AppEnv = {
   Variables: {
     deps: Deps
     requestId: string
     customer?: SessionCustomer
+    /** The API key a `/api/v1` request was made with (the api-access module checks it). */
+    apiKey?: RequestApiKey
   }
 }

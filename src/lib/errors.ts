@@ -56,14 +56,26 @@ export const ERROR_CODES = defineErrorCodes({
     status: 409,
     message: 'You already have a plan in this family. Change plans from Manage billing instead.',
   },
+  ALREADY_SUBSCRIBED_SIGN_IN: {
+    status: 409,
+    message: 'This email already has a plan in this family. Sign in to see it or to change plans.',
+  },
   NO_BILLING_ACCOUNT: { status: 409, message: 'There is no billing account to manage yet.' },
   INVALID_CREDENTIALS: { status: 401, message: 'That email and password do not match.' },
   PASSWORD_TOO_SHORT: { status: 422, message: 'Choose a password of at least 10 characters.' },
   PASSWORD_LINK_INVALID: { status: 410, message: 'This link has expired or was already used.' },
   API_KEY_INVALID: { status: 401, message: 'A valid API key is required (Authorization: Bearer …).' },
   CUSTOMER_NOT_FOUND: { status: 404, message: 'Unknown customer.' },
-  // Owner console and operations
+  // Integrator API (/api/v1)
+  API_SCOPE_MISSING: { status: 403, message: 'This API key lacks the scope this request needs.' },
+  API_INVALID_PARAMETER: { status: 400, message: 'A parameter is missing, unknown or invalid.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This Idempotency-Key was already used with a different request body.',
+  },
   ORDER_NOT_FOUND: { status: 404, message: 'Unknown order.' },
+  GRANT_NOT_FOUND: { status: 404, message: 'Unknown grant.' },
+  // Owner console and operations
   ORDER_NOT_REFUNDABLE: { status: 409, message: 'This order has nothing left to refund.' },
   REFUND_EXCEEDS_REMAINING: { status: 409, message: 'That is more than remains to be refunded.' },
   SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'Unknown subscription.' },

@@ -6,3 +6,4 @@
  */
 export { pruneSpentPasswordLinks } from './repo.js'
 export { accountRoutes } from './routes.js'
+export { sendSetPasswordLink } from './password-links.js'

@@ -37,4 +37,18 @@ const reset = defineMailTemplate<AccountLinkMail>(
   ),
 )
 
-export const ACCOUNT_MAIL = { confirm, exists, reset } as const
+const welcome = defineMailTemplate<AccountLinkMail>('account-set-password', (d) => {
+  const hours = Math.round(d.minutes / 60)
+  const intro =
+    'Thank you for subscribing. We made an account for this email address so you can come back to your membership. Choose a password to sign in with it.'
+  const after = `The link works once, for ${hours} hours. Later, "Forgot password" on the sign-in page sends a new one.`
+  return {
+    subject: 'Choose a password for your account',
+    text: `${intro}\n\nChoose a password: ${d.url}\n\n${after}`,
+    html: mailFrame(
+      `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(d.url)}">Choose a password</a></p><p>${escapeHtml(after)}</p>`,
+    ),
+  }
+})
+
+export const ACCOUNT_MAIL = { confirm, exists, reset, welcome } as const

@@ -14,8 +14,10 @@ import { consumePasswordLink, findLivePasswordLink, insertPasswordLink } from '.
 import type { PasswordLinkRow } from './table.js'
 
 export const PASSWORD_LINK_MINUTES = 30
+/** A new member's first password: they may read the email a day later, so it lives longer. */
+export const WELCOME_LINK_MINUTES = 24 * 60
 
-type LinkKind = 'confirm' | 'exists' | 'reset'
+type LinkKind = 'confirm' | 'exists' | 'reset' | 'welcome'
 
 /** Creates a link and queues its email in the caller's transaction. */
 export async function sendPasswordLink(
@@ -25,6 +27,7 @@ export async function sendPasswordLink(
 ): Promise<void> {
   const now = deps.clock.now()
   const token = generateToken()
+  const minutes = input.kind === 'welcome' ? WELCOME_LINK_MINUTES : PASSWORD_LINK_MINUTES
   await insertPasswordLink(trx, {
     id: newId('pwl', now.getTime()),
     customer_id: input.customer.id,
@@ -32,18 +35,30 @@ export async function sendPasswordLink(
     pending_password_hash: input.pendingPasswordHash ?? null,
     token_hash: hashToken(token),
     created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + PASSWORD_LINK_MINUTES * 60_000).toISOString(),
+    expires_at: new Date(now.getTime() + minutes * 60_000).toISOString(),
   })
   const path = input.kind === 'confirm' ? '/account/confirm' : '/password/reset'
   const data: AccountLinkMail = {
     url: `${deps.config.publicUrl}${path}?token=${encodeURIComponent(token)}`,
-    minutes: PASSWORD_LINK_MINUTES,
+    minutes,
   }
   await enqueueMail(
     trx,
     { to: input.customer.email, template: ACCOUNT_MAIL[input.kind], data },
     deps.clock.now(),
   )
+}
+
+/**
+ * A customer made by a guest's payment has no password yet: a link to choose one (a reset link,
+ * which also works when there is no password to reset). Queued in the caller's transaction.
+ */
+export async function sendSetPasswordLink(
+  deps: Deps,
+  trx: Executor,
+  customer: { id: string; email: string },
+): Promise<void> {
+  await sendPasswordLink(deps, trx, { customer, kind: 'welcome' })
 }
 
 export async function redeemPasswordLink(

@@ -108,6 +108,22 @@ export async function onInvoicePaymentFailed(
 }
 
 /**
+ * invoice.payment_succeeded is deliberately not acted on: Stripe sends invoice.paid for the same
+ * invoice (also when it is paid out of band or costs nothing), and that one syncs and mails the
+ * receipt. Acting on both would mail two receipts. Logged so a reader of the logs sees why.
+ */
+export async function onInvoicePaymentSucceeded(
+  deps: Deps,
+  event: EventOf<'invoice.payment_succeeded'>,
+): Promise<undefined> {
+  deps.log.debug(
+    { eventId: event.id, invoice: event.data.object.id },
+    'invoice.payment_succeeded noted: invoice.paid syncs the subscription and mails the receipt',
+  )
+  return undefined
+}
+
+/**
  * invoice.upcoming: a week (Stripe's setting) before a renewal. Yearly members get a reminder with
  * the amount and date, as auto-renewal rules in many places expect; monthly ones would only get
  * noise. The event's invoice has no id, so the subscription is what gets re-fetched; a reminder
@@ -177,6 +193,7 @@ export const BILLING_EVENT_HANDLERS: EventHandlerMap = {
   'customer.subscription.resumed': [onSubscriptionChanged],
   'customer.subscription.trial_will_end': [onTrialWillEnd],
   'invoice.paid': [onInvoicePaid],
+  'invoice.payment_succeeded': [onInvoicePaymentSucceeded],
   'invoice.upcoming': [onInvoiceUpcoming],
   'invoice.payment_failed': [onInvoicePaymentFailed],
   'entitlements.active_entitlement_summary.updated': [onEntitlementSummaryUpdated],

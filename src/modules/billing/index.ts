@@ -8,6 +8,7 @@
  */
 export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
 export { billingRoutes } from './routes.js'
+export { startSubscriptionFromButton } from './subscribe.js'
 export { listHistoryUntil as listSubscriptionHistory } from './repo.js'
 export type { SubscriptionHistoryRow } from './table.js'
 export { listInvoicesOfCustomer, listSubscriptionsOfCustomer, sumPaidInvoicesByDay } from './repo.js'

@@ -32,11 +32,13 @@ describe('pricing and account pages (no Stripe needed)', () => {
     expect(yearly).not.toContain('data-plan="field-guide"')
   })
 
-  it('asks signed-out visitors to register before subscribing, and to sign in for the account', async () => {
+  it('offers visitors a plan with their email, and asks them to sign in for the account', async () => {
+    const page = await (await get('/pricing')).text()
+    expect(page).toContain('type="email" name="email" required')
+    expect(page).not.toContain('Create an account to subscribe')
     const browser = createAgent(async (path, init) => app.request(new URL(path, origin).href, init), origin)
-    const subscribe = await browser.postForm('/subscribe', { price: 'membership-monthly' })
-    expect(subscribe.status).toBe(303)
-    expect(subscribe.headers.get('location')).toMatch(/^\/register\?next=/)
+    const bad = await browser.postForm('/subscribe', { price: 'membership-monthly', email: 'not an email' })
+    expect(bad.status).toBe(422)
     const account = await get('/account')
     expect(account.status).toBe(303)
     expect(account.headers.get('location')).toBe('/signin?next=%2Faccount')

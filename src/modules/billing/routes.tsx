@@ -9,19 +9,23 @@ import * as z from 'zod'
 import type { AppEnv } from '../../http/env.js'
 import { requireCustomer } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
-import { AppError } from '../../lib/errors.js'
+import { AppError, isAppError } from '../../lib/errors.js'
+import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import { asAppError } from '../checkout/index.js'
-import { findCustomer } from '../customers/index.js'
+import { findCustomer, signIn } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
 import { listPlans, planName } from './plans.js'
 import { listInvoicesOfCustomer, listSubscriptionsOfCustomer } from './repo.js'
-import { fetchSubscriptionSnapshot, idOf } from './snapshot.js'
-import { startSubscriptionCheckout } from './subscribe.js'
-import { applySubscriptionSnapshot } from './sync.js'
-import { AccountPage, PORTAL_FLOWS, PricingPage, SubscribedPage } from './views.js'
+import { startGuestSubscriptionCheckout, startSubscriptionCheckout } from './subscribe.js'
+import { completeSubscriptionReturn, fetchReturnSnapshot } from './subscription-return.js'
+import { AccountPage, KnownSubscriberPage, PORTAL_FLOWS, PricingPage, SubscribedPage } from './views.js'
 
-const SubscribeForm = z.object({ price: z.string().min(1).max(200) })
+const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+const SubscribeForm = z.object({
+  price: z.string().min(1).max(200),
+  email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
+})
 const PortalForm = z.object({ flow: z.enum(PORTAL_FLOWS).optional() })
 
 export const billingRoutes = new Hono<AppEnv>()
@@ -32,11 +36,19 @@ export const billingRoutes = new Hono<AppEnv>()
     return renderPage(c, { title: 'Pricing' }, page)
   })
   .post('/subscribe', validate('form', SubscribeForm), async (c) => {
+    const deps = c.get('deps')
     const customer = c.get('customer')
-    if (!customer) return c.redirect(`/register?next=${encodeURIComponent('/pricing')}`, 303)
-    const { price } = c.req.valid('form')
-    const started = await startSubscriptionCheckout(c.get('deps'), customer.id, price)
-    return c.redirect(started.url, 303)
+    const { price, email } = c.req.valid('form')
+    try {
+      const started = customer
+        ? await startSubscriptionCheckout(deps, customer.id, price)
+        : await startGuestSubscriptionCheckout(deps, { lookupKey: price, ...(email ? { email } : {}) })
+      return c.redirect(started.url, 303)
+    } catch (err) {
+      if (!isAppError(err, 'ALREADY_SUBSCRIBED_SIGN_IN') || wantsJSON(c)) throw err
+      const page = <KnownSubscriberPage message={err.message} />
+      return renderPage(c, { title: 'You already have this plan', status: 409 }, page)
+    }
   })
   .get('/billing/success', async (c) => {
     const deps = c.get('deps')
@@ -46,19 +58,31 @@ export const billingRoutes = new Hono<AppEnv>()
       throw asAppError(err)
     })
     if (session.mode !== 'subscription') return c.redirect(`/checkout/success?session_id=${sessionId}`, 303)
-    const subscriptionId = idOf(session.subscription)
     // Sync now, before any webhook: the buyer sees the plan active the moment they land.
-    const snapshot =
-      subscriptionId && session.status === 'complete'
-        ? await fetchSubscriptionSnapshot(deps, subscriptionId)
-        : undefined
-    const synced = snapshot
-      ? await deps.db.transaction().execute((trx) => applySubscriptionSnapshot(deps, trx, snapshot))
+    const snapshot = await fetchReturnSnapshot(deps, session)
+    const signedInId = c.get('customer')?.id
+    const result = snapshot
+      ? await deps.db.transaction().execute(async (trx) => {
+          const done = await completeSubscriptionReturn(deps, trx, {
+            sessionId,
+            snapshot,
+            ...(signedInId ? { signedInId } : {}),
+          })
+          if (done.signInAs) await signIn(c, trx, done.signInAs, 'checkout')
+          return done
+        })
       : undefined
-    const mine = synced && c.get('customer')?.id === synced.current.customer_id
-    const sub = mine ? { ...synced.current, planName: planName(deps.catalog, synced.current) } : undefined
+    const current = result?.current
+    const sub = current ? { ...current, planName: planName(deps.catalog, current) } : undefined
     c.header('Cache-Control', 'no-store')
-    return renderPage(c, { title: 'Subscribed' }, <SubscribedPage sub={sub} />)
+    const page = (
+      <SubscribedPage
+        sub={sub}
+        newAccount={result?.signInAs !== undefined}
+        emailedSignInLink={result?.emailedSignInLink === true}
+      />
+    )
+    return renderPage(c, { title: 'Subscribed' }, page)
   })
   .get('/account', async (c) => {
     const signedIn = c.get('customer')

@@ -1,11 +1,16 @@
 /**
- * Subscribing: a signed-in customer picks a plan (a recurring catalog price). The Stripe customer
- * is created or reused before Checkout, `client_reference_id` is our customer id, the trial and
- * promotion-code switch come from the catalog. One plan per family: a second one is refused (the
- * portal changes plans), and an open Checkout for the family is reused or expired, so two tabs
- * cannot end with two subscriptions.
+ * Subscribing: a signed-in customer or a guest picks a plan (a recurring catalog price). One plan
+ * per family: a second one is refused before Checkout (the account page changes plans), and an
+ * open Checkout for the family is reused or expired, so two tabs cannot end with two
+ * subscriptions. The trial and promotion-code switch come from the catalog.
+ *
+ * A signed-in customer's Stripe customer is created or reused before Checkout and
+ * `client_reference_id` is our customer id. A guest pays first: Checkout collects (or is given)
+ * the email, and the subscription sync finds or makes the customer by that email; the metadata
+ * marks the subscription as a guest's, so the sync mails a link to choose a password.
  * @module
  */
+import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
 import type { CatalogPrice } from '../catalog/index.js'
@@ -16,49 +21,84 @@ import {
   recordPendingCheckout,
   setPendingCheckoutStatus,
 } from '../checkout/index.js'
-import { ensureStripeCustomer, findCustomer } from '../customers/index.js'
+import {
+  ensureStripeCustomer,
+  findCustomer,
+  findCustomerForEmail,
+  normalizeEmail,
+} from '../customers/index.js'
 import { listLiveSubscriptionsInFamily, listSubscriptionsOfCustomer } from './repo.js'
+
+/** Subscription metadata: the plan, and who started it (a signed-in customer or a guest). */
+export const GUEST_METADATA_KEY = 'tollgate_guest'
+
+export type SubscriptionStart = { id: string; url: string; reused: boolean }
 
 export function familyOf(price: CatalogPrice): string {
   return price.family ?? price.productId
+}
+
+function recurringPrice(deps: Deps, lookupKey: string): CatalogPrice {
+  const price = getPrice(deps.catalog, lookupKey)
+  if (!price.recurring) throw new AppError('PRICE_NOT_RECURRING', { details: { price: lookupKey } })
+  return price
+}
+
+async function hasLivePlanInFamily(deps: Deps, customerId: string, family: string): Promise<boolean> {
+  return (await listLiveSubscriptionsInFamily(deps.db, customerId, family)).length > 0
+}
+
+/** One free trial per plan family: returning members pay from day one. */
+async function hadPlanInFamily(deps: Deps, customerId: string, family: string): Promise<boolean> {
+  return (await listSubscriptionsOfCustomer(deps.db, customerId)).some((s) => s.plan_family === family)
+}
+
+function subscriptionParams(
+  price: CatalogPrice,
+  metadata: Record<string, string>,
+  withTrial: boolean,
+): Partial<Stripe.Checkout.SessionCreateParams> {
+  return {
+    ...(price.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
+    subscription_data: {
+      metadata: { ...metadata, tollgate_price: price.lookupKey },
+      ...(price.trialDays && withTrial ? { trial_period_days: price.trialDays } : {}),
+    },
+  }
+}
+
+function successUrls(deps: Deps): { successUrl: string; cancelUrl: string } {
+  const base = deps.config.publicUrl
+  return {
+    successUrl: `${base}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${base}/pricing`,
+  }
 }
 
 export async function startSubscriptionCheckout(
   deps: Deps,
   customerId: string,
   lookupKey: string,
-): Promise<{ url: string; reused: boolean }> {
-  const price = getPrice(deps.catalog, lookupKey)
-  if (!price.recurring) throw new AppError('PRICE_NOT_RECURRING', { details: { price: lookupKey } })
+): Promise<SubscriptionStart> {
+  const price = recurringPrice(deps, lookupKey)
   const family = familyOf(price)
-  if ((await listLiveSubscriptionsInFamily(deps.db, customerId, family)).length > 0) {
+  if (await hasLivePlanInFamily(deps, customerId, family)) {
     throw new AppError('ALREADY_SUBSCRIBED', { details: { family } })
   }
   const reused = await reuseOrExpireOpenCheckouts(deps, customerId, price)
-  if (reused) return { url: reused, reused: true }
+  if (reused) return reused
   const customer = await findCustomer(deps.db, customerId)
   if (!customer) throw new AppError('UNAUTHORIZED')
   const stripeCustomerId = await ensureStripeCustomer(deps, customer)
-  const hadPlan = (await listSubscriptionsOfCustomer(deps.db, customerId)).some(
-    (s) => s.plan_family === family,
-  )
-  const base = deps.config.publicUrl
+  const withTrial = !(await hadPlanInFamily(deps, customerId, family))
   const session = await createCheckoutSession(deps, {
     mode: 'subscription',
     price,
     quantity: 1,
     customerId,
     stripeCustomerId,
-    successUrl: `${base}/billing/success?session_id={CHECKOUT_SESSION_ID}`,
-    cancelUrl: `${base}/pricing`,
-    params: {
-      ...(price.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
-      subscription_data: {
-        metadata: { tollgate_customer_id: customerId, tollgate_price: price.lookupKey },
-        // One free trial per plan family: returning members pay from day one.
-        ...(price.trialDays && !hadPlan ? { trial_period_days: price.trialDays } : {}),
-      },
-    },
+    ...successUrls(deps),
+    params: subscriptionParams(price, { tollgate_customer_id: customerId }, withTrial),
   })
   if (!session.url) throw new AppError('STRIPE_UNAVAILABLE', { message: 'Checkout returned no URL.' })
   await recordPendingCheckout(deps.db, session, {
@@ -69,7 +109,60 @@ export async function startSubscriptionCheckout(
     quantity: 1,
     now: deps.clock.now(),
   })
-  return { url: session.url, reused: false }
+  return { id: session.id, url: session.url, reused: false }
+}
+
+/**
+ * A visitor without an account. With an email already known to hold a plan of the family, refused
+ * before Checkout (ALREADY_SUBSCRIBED_SIGN_IN: the page offers a sign-in link). Without an email
+ * (a buy button that names none), Checkout asks for it.
+ */
+export async function startGuestSubscriptionCheckout(
+  deps: Deps,
+  input: { lookupKey: string; email?: string },
+): Promise<SubscriptionStart> {
+  const price = recurringPrice(deps, input.lookupKey)
+  const family = familyOf(price)
+  const email = input.email ? normalizeEmail(input.email) : undefined
+  const known = email ? await findCustomerForEmail(deps.db, email) : undefined
+  if (known && (await hasLivePlanInFamily(deps, known.id, family))) {
+    throw new AppError('ALREADY_SUBSCRIBED_SIGN_IN', { details: { family } })
+  }
+  const withTrial = !(known && (await hadPlanInFamily(deps, known.id, family)))
+  const session = await createCheckoutSession(deps, {
+    mode: 'subscription',
+    price,
+    quantity: 1,
+    // A known Stripe customer keeps one customer (and one card list) across purchases.
+    ...(known?.stripeCustomerId ? { stripeCustomerId: known.stripeCustomerId } : email ? { email } : {}),
+    ...successUrls(deps),
+    params: subscriptionParams(price, { [GUEST_METADATA_KEY]: '1' }, withTrial),
+  })
+  if (!session.url) throw new AppError('STRIPE_UNAVAILABLE', { message: 'Checkout returned no URL.' })
+  await recordPendingCheckout(deps.db, session, {
+    mode: 'subscription',
+    email,
+    customerId: undefined,
+    price,
+    quantity: 1,
+    now: deps.clock.now(),
+  })
+  return { id: session.id, url: session.url, reused: false }
+}
+
+/**
+ * The buy button's way in (`POST /api/checkout-sessions` with a recurring price): a signed-in
+ * customer on this site subscribes as on /pricing; anyone else as a guest.
+ */
+export async function startSubscriptionFromButton(
+  deps: Deps,
+  input: { lookupKey: string; email?: string; customerId?: string },
+): Promise<SubscriptionStart> {
+  if (input.customerId) return startSubscriptionCheckout(deps, input.customerId, input.lookupKey)
+  return startGuestSubscriptionCheckout(deps, {
+    lookupKey: input.lookupKey,
+    ...(input.email ? { email: input.email } : {}),
+  })
 }
 
 /** Same plan still open → its URL; another plan of the family open → expire it first. */
@@ -77,7 +170,7 @@ async function reuseOrExpireOpenCheckouts(
   deps: Deps,
   customerId: string,
   price: CatalogPrice,
-): Promise<string | undefined> {
+): Promise<SubscriptionStart | undefined> {
   const family = familyOf(price)
   const open = await listOpenCheckouts(deps.db, { customerId, mode: 'subscription', now: deps.clock.now() })
   for (const pending of open) {
@@ -85,7 +178,7 @@ async function reuseOrExpireOpenCheckouts(
     if (!other || familyOf(other) !== family) continue
     const session = await deps.stripe.checkout.sessions.retrieve(pending.stripe_checkout_session_id)
     if (session.status === 'open' && pending.price_lookup_key === price.lookupKey && session.url) {
-      return session.url
+      return { id: session.id, url: session.url, reused: true }
     }
     if (session.status === 'open') await deps.stripe.checkout.sessions.expire(session.id)
     const status = session.status === 'complete' ? 'complete' : 'expired'

@@ -11,6 +11,7 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { newId } from '../../lib/ids.js'
+import { sendSetPasswordLink } from '../accounts/index.js'
 import { findCustomer, findOrCreateCustomerByEmail, linkStripeCustomer } from '../customers/index.js'
 import { effectiveTimeOf, recordSubscriptionWorth, worthOf } from './history.js'
 import { queueLifecycleMail } from './lifecycle-mail.js'
@@ -23,6 +24,7 @@ import {
   upsertInvoice,
 } from './repo.js'
 import { idOf, invoiceSubscriptionId, periodOf, type SubscriptionSnapshot } from './snapshot.js'
+import { GUEST_METADATA_KEY } from './subscribe.js'
 import type { NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
 
 const TERMINAL = new Set(['canceled', 'incomplete_expired'])
@@ -49,7 +51,15 @@ export async function applySubscriptionSnapshot(
   await reconcileSubscriptionGrants(deps, trx, current)
   if (applied) await recordHistory(deps, trx, snapshot.subscription, current, inserted)
   if (applied) await queueLifecycleMail(deps, trx, { ...(previous ? { previous } : {}), current })
+  if (inserted && snapshot.subscription.metadata?.[GUEST_METADATA_KEY])
+    await welcomeGuest(deps, trx, customerId)
   return { ...(previous ? { previous } : {}), current, applied }
+}
+
+/** A guest paid before having an account: once, a link to choose a password (if they have none). */
+async function welcomeGuest(deps: Deps, trx: Executor, customerId: string): Promise<void> {
+  const customer = await findCustomer(trx, customerId)
+  if (customer && !customer.hasPassword) await sendSetPasswordLink(deps, trx, customer)
 }
 
 /** The ledger behind the metrics: a row when what the subscription is worth has changed. */

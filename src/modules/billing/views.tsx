@@ -3,6 +3,7 @@ import { formatMoney } from '../../lib/money.js'
 import type { EntitlementView } from '../entitlements/index.js'
 import type { Plan } from './plans.js'
 import { intervalLabel } from './plans.js'
+import { invoiceStatusWords, statusWords } from './status-words.js'
 import type { InvoiceRow, SubscriptionRow } from './table.js'
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—')
@@ -39,22 +40,45 @@ function PlanCard({ plan, signedIn }: { plan: Plan; signedIn: boolean }) {
         {formatMoney(price.unitAmount, price.currency)} {intervalLabel(price)}
       </p>
       {price.trialDays ? <p class="muted small">{`${price.trialDays}-day free trial`}</p> : null}
-      {signedIn ? (
-        <form method="post" action="/subscribe">
-          <input type="hidden" name="price" value={price.lookupKey} />
-          <button type="submit" class="button">
-            Subscribe
-          </button>
-        </form>
-      ) : (
-        <p>
-          <a class="button" href={`/register?next=${encodeURIComponent('/pricing')}`}>
-            Create an account to subscribe
-          </a>{' '}
-          <a href={`/signin?next=${encodeURIComponent('/pricing')}`}>or sign in</a>
-        </p>
-      )}
+      <form method="post" action="/subscribe">
+        <input type="hidden" name="price" value={price.lookupKey} />
+        {signedIn ? null : <GuestEmail lookupKey={price.lookupKey} />}
+        <button type="submit" class="button">
+          Subscribe
+        </button>
+      </form>
     </article>
+  )
+}
+
+/** A visitor pays first; the email is checked against known subscribers and fixed on Checkout. */
+function GuestEmail({ lookupKey }: { lookupKey: string }) {
+  const id = `email-${lookupKey}`
+  return (
+    <p>
+      <label for={id}>Your email</label>
+      <input id={id} type="email" name="email" required autocomplete="email" placeholder="you@example.com" />
+      <span class="muted small">
+        We make your account from your payment. Have one? <a href="/signin?next=%2Fpricing">Sign in</a>
+      </span>
+    </p>
+  )
+}
+
+/** A guest typed an email that already holds a plan of the family: sign in instead of paying twice. */
+export function KnownSubscriberPage({ message }: { message: string }) {
+  const next = encodeURIComponent('/account')
+  return (
+    <section class="card narrow" data-known-subscriber>
+      <h1>You already have this plan</h1>
+      <p>{message}</p>
+      <p>
+        <a class="button" href={`/signin?next=${next}`}>
+          Sign in
+        </a>{' '}
+        <a href={`/login?next=${next}`}>Sign in with an emailed link</a>
+      </p>
+    </section>
   )
 }
 
@@ -105,7 +129,7 @@ function SubscriptionSummary({ sub }: { sub: SubscriptionRow & { planName: strin
     <div class="subscription" data-subscription={sub.stripe_subscription_id} data-status={sub.status}>
       <h2>{sub.planName}</h2>
       <p>
-        Status: <strong data-subscription-status>{sub.status}</strong>
+        Status: <strong data-subscription-status>{statusWords(sub.status)}</strong>
       </p>
       {sub.status === 'trialing' ? <p data-trial-end>{`Trial ends ${day(sub.trial_end)}`}</p> : null}
       {sub.status === 'canceled' ? (
@@ -162,7 +186,7 @@ function InvoiceList({ invoices }: { invoices: InvoiceRow[] }) {
             <tr data-invoice={inv.stripe_invoice_id}>
               <td>{day(inv.stripe_created)}</td>
               <td>{formatMoney(inv.total, inv.currency)}</td>
-              <td>{inv.status}</td>
+              <td>{invoiceStatusWords(inv.status)}</td>
               <td>{inv.hosted_invoice_url ? <a href={inv.hosted_invoice_url}>View</a> : null}</td>
             </tr>
           ))}
@@ -184,18 +208,35 @@ function PortalButton({ label, flow }: { label: string; flow?: PortalFlow }) {
   )
 }
 
-export function SubscribedPage({ sub }: { sub?: SubscriptionRow & { planName: string } }) {
+export function SubscribedPage(props: {
+  sub?: SubscriptionRow & { planName: string }
+  newAccount: boolean
+  emailedSignInLink: boolean
+}) {
+  const { sub } = props
   return (
     <section class="card narrow" data-subscribed={sub?.status ?? 'unknown'}>
       <h1>{sub ? 'Welcome aboard' : 'Thank you'}</h1>
       {sub ? (
         <p>
-          Your plan <strong>{sub.planName}</strong> is <strong data-subscription-status>{sub.status}</strong>
+          Your plan <strong>{sub.planName}</strong> is{' '}
+          <strong data-subscription-status>{statusWords(sub.status)}</strong>
           {sub.status === 'trialing' ? ` (trial until ${day(sub.trial_end)})` : ''}.
+        </p>
+      ) : props.emailedSignInLink ? (
+        <p data-emailed-sign-in>
+          Your payment went through. This email already has an account: we sent it a link to sign in and see
+          your plan.
         </p>
       ) : (
         <p>Your subscription is being set up. It will appear in your account shortly.</p>
       )}
+      {props.newAccount ? (
+        <p data-new-account>
+          We made your account and signed you in. Check your email for a link to choose a password, so you can
+          sign in again later.
+        </p>
+      ) : null}
       <p>
         <a class="button" href="/account">
           Your account

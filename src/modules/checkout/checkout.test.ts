@@ -107,8 +107,11 @@ describe.each(DIALECTS)('checkout on %s', (dialect) => {
       code: 'PRICE_NOT_FOUND',
       message: expect.any(String),
     })
+    // A recurring price starts a subscription Checkout (the guest flow; see test/e2e/guest-subscribe).
     const recurring = await api({ price: 'membership-monthly' })
-    expect(recurring.status).toBe(400)
+    expect(recurring.status).toBe(201)
+    const plan = (await recurring.json()) as { id: string }
+    expect((await t.stripe.checkout.sessions.retrieve(plan.id)).mode).toBe('subscription')
 
     const preflight = await t.request('/api/checkout-sessions', {
       method: 'OPTIONS',

@@ -25,7 +25,8 @@ export interface SessionTable {
   proof: SessionProof | null
 }
 
-export type SessionProof = 'password' | 'link' | 'token'
+/** How a session's person showed who they are; `checkout` is a guest back from paying (email typed, not proven). */
+export type SessionProof = 'password' | 'link' | 'token' | 'checkout'
 
 /** Long-lived access tokens shown once after a purchase (email + token signs in). */
 export interface AccessTokenTable {

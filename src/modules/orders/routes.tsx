@@ -40,7 +40,7 @@ export const orderRoutes = new Hono<AppEnv>().get('/checkout/success', async (c)
     c,
     { title: 'Thank you' },
     <SuccessPage
-      productName={product?.name ?? paid.order.product_id}
+      productName={product?.name ?? paid.order.product_name ?? paid.order.product_id}
       token={paid.token}
       signedIn={signedIn}
     />,

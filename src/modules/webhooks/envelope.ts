@@ -9,7 +9,11 @@ import * as z from 'zod'
 
 const EventEnvelope = z.object({
   id: z.string().regex(/^evt_\w{1,250}$/),
-  type: z.string().regex(/^[a-z0-9_.]{1,100}$/),
+  // Stripe's types are dotted names (`invoice.paid`, `v1.billing.meter.no_meter_found`).
+  type: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/),
   created: z
     .number()
     .int()

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
 import { insertIfAbsent, lockSkippingLocked } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
@@ -6,6 +6,11 @@ import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './tab
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
 export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow): Promise<boolean> {
   return insertIfAbsent(db, db.insertInto('stripe_events').values(row), 'stripe_event_id')
+}
+
+/** PostgreSQL only: NOTIFY on `channel` (delivered to listeners when the caller's work commits). */
+export async function notifyChannel(db: Executor, channel: string): Promise<void> {
+  await sql`select pg_notify(${channel}, '')`.execute(db)
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * `POST /webhooks/stripe`: verify, store, acknowledge. The raw body is verified with the SDK's
  * `constructEventAsync` (400 and nothing stored on failure), checked to have an event's envelope
- * (400 otherwise), stored in the inbox keyed by event id
- * (duplicates ignored) and answered 200. No domain work happens in the request.
+ * (400 otherwise), stored in the inbox keyed by event id (duplicates ignored), the inbox worker
+ * woken, and answered 200. No domain work happens in the request.
  * @module
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../../http/env.js'
 import { AppError } from '../../lib/errors.js'
 import { parseEventEnvelope } from './envelope.js'
+import { announceInboxEvent } from './inbox-signal.js'
 import { storeEvent } from './intake.js'
 
 export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
@@ -33,5 +34,6 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (
     throw new AppError('WEBHOOK_PAYLOAD_INVALID')
   }
   const stored = await storeEvent(deps.db, event, { payload, source: 'webhook', now: deps.clock.now() })
+  if (stored) await announceInboxEvent(deps.db)
   return c.json({ received: true, duplicate: !stored }, 200)
 })

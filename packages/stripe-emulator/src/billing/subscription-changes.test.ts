@@ -124,6 +124,26 @@ describe('cancel at period end', () => {
     expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
   })
 
+  it('cancel_at_period_end keeps the customer’s cancellation feedback and comment; a bad feedback is refused', async () => {
+    const { sub } = await subscribed(basic)
+    const updated = await suite.stripe.subscriptions.update(sub.id, {
+      cancel_at_period_end: true,
+      cancellation_details: { feedback: 'too_expensive', comment: 'Cheaper elsewhere' },
+    })
+    expect(updated.cancellation_details).toMatchObject({
+      reason: 'cancellation_requested',
+      feedback: 'too_expensive',
+      comment: 'Cheaper elsewhere',
+    })
+    await expect(
+      suite.stripe.subscriptions.update(sub.id, {
+        cancellation_details: {
+          feedback: 'bored' as Stripe.SubscriptionUpdateParams.CancellationDetails.Feedback,
+        },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400 })
+  })
+
   it('DELETE cancels at once', async () => {
     const { sub } = await subscribed(basic)
     const canceled = await suite.stripe.subscriptions.cancel(sub.id)

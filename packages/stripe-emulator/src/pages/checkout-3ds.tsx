@@ -54,7 +54,12 @@ function ChallengePage(props: { session: Stripe.Checkout.Session }): JSX.Element
 
 function payerOf(ctx: Ctx, pending: Pending): Payer {
   const pm = findObject<Stripe.PaymentMethod>(ctx.state, pending.paymentMethod, 'payment_method') ?? null
-  return { email: pending.email || null, name: pending.name || null, paymentMethod: pm }
+  return {
+    email: pending.email || null,
+    name: pending.name || null,
+    paymentMethod: pm,
+    address: pending.address ?? null,
+  }
 }
 
 async function complete(

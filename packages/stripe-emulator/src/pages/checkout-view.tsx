@@ -18,7 +18,11 @@ export type FormValues = Partial<
     | 'promotionCode'
     | 'paymentMethodType'
     | 'iban'
-    | 'ibanName',
+    | 'ibanName'
+    | 'addressLine1'
+    | 'addressCity'
+    | 'addressPostalCode'
+    | 'addressCountry',
     string
   >
 >
@@ -33,6 +37,8 @@ export type CheckoutView = {
   cardRequired: boolean
   /** Show the card / SEPA Direct Debit choice (`paymentMethodType`, `iban`, `ibanName`). */
   offersSepa: boolean
+  /** `billing_address_collection: required`: the page asks for the billing address. */
+  collectsAddress: boolean
   error?: string | undefined
   notice?: string | undefined
   values?: FormValues | undefined
@@ -132,6 +138,7 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
           ) : (
             <input id="email" name="email" type="email" autocomplete="email" required value={v.email ?? ''} />
           )}
+          {view.collectsAddress ? <AddressFields values={v} /> : null}
           {view.offersSepa ? <MethodChoice sepa={v.paymentMethodType === 'sepa_debit'} /> : null}
           <div class="card-fields">
             <label for="cardNumber">Card number</label>
@@ -201,6 +208,47 @@ export function CheckoutPage(props: { view: CheckoutView }): JSX.Element {
         </form>
       </main>
     </Layout>
+  )
+}
+
+function AddressFields(props: { values: FormValues }): JSX.Element {
+  const v = props.values
+  return (
+    <fieldset data-billing-address>
+      <legend class="muted">Billing address</legend>
+      <label for="addressLine1">Address</label>
+      <input
+        id="addressLine1"
+        name="addressLine1"
+        autocomplete="address-line1"
+        required
+        value={v.addressLine1 ?? ''}
+      />
+      <label for="addressCity">City</label>
+      <input
+        id="addressCity"
+        name="addressCity"
+        autocomplete="address-level2"
+        required
+        value={v.addressCity ?? ''}
+      />
+      <label for="addressPostalCode">Postal code</label>
+      <input
+        id="addressPostalCode"
+        name="addressPostalCode"
+        autocomplete="postal-code"
+        required
+        value={v.addressPostalCode ?? ''}
+      />
+      <label for="addressCountry">Country (two letters)</label>
+      <input
+        id="addressCountry"
+        name="addressCountry"
+        autocomplete="country"
+        required
+        value={v.addressCountry ?? ''}
+      />
+    </fieldset>
   )
 }
 

@@ -95,6 +95,7 @@ export function renderCheckout(
     lockedEmail: lockedEmail(ctx, session),
     cardRequired: cardRequired(ctx, session),
     offersSepa: offersSepa(session),
+    collectsAddress: session.billing_address_collection === 'required',
     error: extras.error,
     notice: extras.notice,
     values: extras.values,
@@ -132,6 +133,10 @@ const FIELDS = [
   'paymentMethodType',
   'iban',
   'ibanName',
+  'addressLine1',
+  'addressCity',
+  'addressPostalCode',
+  'addressCountry',
 ] as const
 
 async function readForm(c: Context): Promise<FormValues> {
@@ -210,6 +215,9 @@ async function submit(c: Context, ctx: Ctx): Promise<Response> {
   const email = lockedEmail(ctx, session) ?? values.email ?? ''
   if (!validEmail(email))
     return renderCheckout(c, ctx, session, { error: 'Enter a valid email address.', values }, 400)
+  const address = billingAddress(session, values)
+  if (address === 'missing')
+    return renderCheckout(c, ctx, session, { error: 'Enter your billing address.', values }, 400)
   let paymentMethod: Stripe.PaymentMethod | null = null
   if (values.paymentMethodType === 'sepa_debit' && offersSepa(session)) {
     const iban = values.iban ?? ''
@@ -219,14 +227,30 @@ async function submit(c: Context, ctx: Ctx): Promise<Response> {
     if (!values.ibanName)
       return renderCheckout(c, ctx, session, { error: "Enter the account holder's name.", values }, 400)
     const debit = createSepaDebitPaymentMethod(ctx, { iban, name: values.ibanName, email })
-    return pay(c, ctx, session, { email, name: values.ibanName, paymentMethod: debit }, values)
+    return pay(c, ctx, session, { email, name: values.ibanName, paymentMethod: debit, address }, values)
   }
   if (!(noCard && !cardRequired(ctx, session))) {
     const card = validateCard(ctx, values)
     if (typeof card === 'string') return renderCheckout(c, ctx, session, { error: card, values }, 400)
     paymentMethod = createCardPaymentMethod(ctx, { ...card, email })
   }
-  return pay(c, ctx, session, { email, name: values.cardName || null, paymentMethod }, values)
+  return pay(c, ctx, session, { email, name: values.cardName || null, paymentMethod, address }, values)
+}
+
+/** The billing address when the session requires one: all four fields, a two-letter country. */
+function billingAddress(session: Stripe.Checkout.Session, v: FormValues): Stripe.Address | null | 'missing' {
+  if (session.billing_address_collection !== 'required') return null
+  const country = (v.addressCountry ?? '').toUpperCase()
+  if (!v.addressLine1 || !v.addressCity || !v.addressPostalCode || !/^[A-Z]{2}$/.test(country))
+    return 'missing'
+  return {
+    city: v.addressCity,
+    country,
+    line1: v.addressLine1,
+    line2: null,
+    postal_code: v.addressPostalCode,
+    state: null,
+  }
 }
 
 async function pay(

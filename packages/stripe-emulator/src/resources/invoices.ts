@@ -15,6 +15,7 @@ import {
   voidInvoice,
 } from '../billing/invoices.js'
 import '../billing/manual-invoices.js'
+import '../pages/invoice.js'
 import { cardError, invalidRequest } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, inRange, optRange, optString } from '../params.js'

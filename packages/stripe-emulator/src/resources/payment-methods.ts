@@ -81,7 +81,7 @@ function createSepaFromParams(ctx: Ctx, params: Params): Stripe.PaymentMethod {
 
 function resolveToken(ctx: Ctx, token: string): Stripe.PaymentMethod {
   const test = magicCard(token)
-  if (!test) throw invalidRequest(`No such token: '${token}'`, 'resource_missing', 'card[token]', 404)
+  if (!test) throw invalidRequest(`No such token: '${token}'`, 'resource_missing', 'card[token]')
   return fromMagic(ctx, test)
 }
 
@@ -111,7 +111,7 @@ route('post', '/v1/payment_methods/:id/attach', (ctx, params, path) => {
     reqString(params, 'customer'),
     'customer',
   )
-  return attachPaymentMethod(ctx, resolvePaymentMethod(ctx, path.id!, 'payment_method'), customer.id)
+  return attachPaymentMethod(ctx, resolvePaymentMethod(ctx, path.id!, 'id'), customer.id)
 })
 route('post', '/v1/payment_methods/:id/detach', (ctx, params, path) => {
   allowOnly(params, [])

@@ -31,7 +31,13 @@ import { insertPaymentIntent } from './payment-intent-objects.js'
 import '../pages/checkout.js'
 import '../pages/checkout-3ds.js'
 
-export type Payer = { email: string | null; name: string | null; paymentMethod: Stripe.PaymentMethod | null }
+export type Payer = {
+  email: string | null
+  name: string | null
+  paymentMethod: Stripe.PaymentMethod | null
+  /** The billing address the page collected (`billing_address_collection: required`). */
+  address?: Stripe.Address | null
+}
 
 export type PayResult =
   | { outcome: 'complete' }
@@ -142,7 +148,13 @@ function pendingOf(
   pm: Stripe.PaymentMethod,
   payer: Payer,
 ): NonNullable<ReturnType<typeof checkoutHidden>['pending3ds']> {
-  return { paymentIntent, paymentMethod: pm.id, email: payer.email ?? '', name: payer.name ?? '' }
+  return {
+    paymentIntent,
+    paymentMethod: pm.id,
+    email: payer.email ?? '',
+    name: payer.name ?? '',
+    address: payer.address ?? null,
+  }
 }
 
 async function paySubscription(ctx: Ctx, session: Stripe.Checkout.Session, payer: Payer): Promise<PayResult> {
@@ -201,7 +213,7 @@ export function finishSession(
   session.status = 'complete'
   session.payment_status = paymentStatus
   session.url = null
-  session.customer_details = customerDetails(payer.email, payer.name)
+  session.customer_details = customerDetails(payer.email, payer.name, payer.address ?? null)
   const hidden = checkoutHidden(ctx, session.id)
   delete hidden.pending3ds
   ctx.unschedule((job) => job.action === 'checkout.session.expire' && job.data.id === session.id)

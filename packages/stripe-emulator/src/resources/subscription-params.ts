@@ -122,12 +122,7 @@ export function readSwaps(
     const itemId = optString(entry, 'id', `items[${i}][id]`) ?? sub.items.data[0]?.id
     const item = sub.items.data.find((it) => it.id === itemId)
     if (!item)
-      throw invalidRequest(
-        `No such subscription item: '${itemId}'`,
-        'resource_missing',
-        `items[${i}][id]`,
-        404,
-      )
+      throw invalidRequest(`No such subscription item: '${itemId}'`, 'resource_missing', `items[${i}][id]`)
     const priceId =
       optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan') ?? item.price.id
     const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)

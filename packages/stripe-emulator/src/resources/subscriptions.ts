@@ -26,6 +26,7 @@ import {
   optBool,
   optEnum,
   optInt,
+  optObject,
   optRange,
   optString,
   type Params,
@@ -126,7 +127,13 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
     scheduleCancel(ctx, sub, false, at)
   }
   if (params.trial_end !== undefined) changeTrialEnd(ctx, sub, params)
+  const details = readCancellationDetails(params)
   changeSubscription(ctx, sub, (s) => {
+    if (details)
+      s.cancellation_details = {
+        ...s.cancellation_details,
+        ...details,
+      } as Stripe.Subscription.CancellationDetails
     s.metadata = applyMetadata(s.metadata, params)
     const pm = nullableString(params, 'default_payment_method')
     if (pm) getObject(ctx.state, 'payment_method', pm, 'default_payment_method', 'PaymentMethod')
@@ -137,6 +144,32 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
   return sub
 }
 
+const FEEDBACK = [
+  'customer_service',
+  'low_quality',
+  'missing_features',
+  'other',
+  'switched_service',
+  'too_complex',
+  'too_expensive',
+  'unused',
+] as const
+
+/** `cancellation_details[feedback|comment]` on update: the customer's reason, kept as given. */
+function readCancellationDetails(
+  params: Params,
+): { feedback?: string | null; comment?: string | null } | undefined {
+  const raw = optObject(params, 'cancellation_details')
+  if (!raw) return undefined
+  allowOnly(raw, ['feedback', 'comment'], 'cancellation_details')
+  const feedback =
+    raw.feedback === '' ? null : optEnum(raw, 'feedback', FEEDBACK, 'cancellation_details[feedback]')
+  const comment = raw.comment === '' ? null : optString(raw, 'comment', 'cancellation_details[comment]')
+  return {
+    ...(feedback !== undefined ? { feedback } : {}),
+    ...(comment !== undefined ? { comment } : {}),
+  }
+}
 function changeTrialEnd(ctx: Ctx, sub: Stripe.Subscription, params: Params): void {
   const now = ctx.now(clockOfSubscription(ctx, sub))
   if (params.trial_end === 'now') {
