@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.js'
 import { apiKeyCommand } from './commands/api-key.js'
+import { couponsCommand } from './commands/coupons.js'
 import { customersCommand } from './commands/customers.js'
 import { doctorCommand } from './commands/doctor.js'
 import { emulatorCommand } from './commands/emulator.js'
@@ -32,4 +33,5 @@ export const COMMANDS: Command[] = [
   customersCommand,
   refundCommand,
   subscriptionsCommand,
+  couponsCommand,
 ]

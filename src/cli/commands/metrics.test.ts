@@ -157,6 +157,47 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(JSON.parse(shown.out.join('\n')).mrr).toMatchObject({ usd: 1200 + 200 })
   }, 60_000)
 
+  it('creates, lists and deactivates coupons, refusing percent and amount together before Stripe', async () => {
+    const stripe = new Stripe(EMULATOR_SECRET_KEY, stripeOptions(emulatorUrl))
+    const before = (await stripe.coupons.list({ limit: 100 })).data.length
+    const bad = cli(env)
+    expect(
+      await bad.run(['coupons', 'create', '--percent', '10', '--amount', '500', '--currency', 'usd']),
+    ).toBe(1)
+    expect(bad.err.at(-1)).toBe('Give a percent or an amount off, not both.')
+    expect(await bad.run(['coupons', 'create', '--percent', 'ten'])).toBe(2)
+    expect(await bad.run(['coupons', 'list', '--code', 'X'])).toBe(2)
+    expect((await stripe.coupons.list({ limit: 100 })).data.length).toBe(before)
+    const c = cli(env)
+    expect(
+      await c.run([
+        'coupons',
+        'create',
+        '--percent',
+        '12.5',
+        '--duration',
+        'repeating',
+        '--months',
+        '3',
+        '--code',
+        'SPRING',
+        '--json',
+      ]),
+    ).toBe(0)
+    const created = JSON.parse(c.out.join('\n'))
+    expect(created).toMatchObject({ percent_off: 12.5, duration: 'repeating', code: { code: 'SPRING' } })
+    const listed = cli(env)
+    expect(await listed.run(['coupons', 'list', '--json'])).toBe(0)
+    expect(JSON.parse(listed.out.join('\n'))).toContainEqual(
+      expect.objectContaining({
+        id: created.id,
+        codes: [expect.objectContaining({ code: 'SPRING', active: true })],
+      }),
+    )
+    expect(await cli(env).run(['coupons', 'deactivate', created.code.id])).toBe(0)
+    expect((await stripe.promotionCodes.retrieve(created.code.id)).active).toBe(false)
+  }, 60_000)
+
   it('draws a progress bar', () => {
     expect(progressBar(0, 4, 8)).toBe('[........] 0/4')
     expect(progressBar(2, 4, 8)).toBe('[####....] 2/4')

@@ -98,7 +98,7 @@ describe.each(DIALECTS)('owner operations on %s', (dialect) => {
     expect(JSON.parse(entry?.before_json ?? '{}')).toEqual({ status: 'paid', amount_refunded: 0 })
     const report = await buildMetricsReport(t.deps.db, parseRange({}, t.deps.clock.now()))
     expect(report.revenue).toEqual({ gross: { usd: 1900 }, refunds: { usd: 500 }, net: { usd: 1400 } })
-  })
+  }, 120_000)
 
   it('changes a plan within its family, cancels, and MRR follows', async () => {
     const member = await createMember(t, 'member@example.com')
@@ -162,5 +162,5 @@ describe.each(DIALECTS)('owner operations on %s', (dialect) => {
       'subscription.cancel',
       'subscription.change-plan',
     ])
-  })
+  }, 120_000)
 })
