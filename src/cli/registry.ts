@@ -34,4 +34,6 @@ export const COMMANDS: Command[] = [
   refundCommand,
   subscriptionsCommand,
   couponsCommand,
+  // The console calls the inbox "events"; the same command under that name.
+  { ...inboxCommand, name: 'events', usage: 'events [list | replay <evt_id> | recover] [--json]' },
 ]

@@ -123,6 +123,8 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(await c.run(['subscriptions', 'cancel', 'sub_missing'])).toBe(1)
     expect(c.err.at(-1)).toBe('Unknown subscription.')
     expect(await c.run(['customers', 'show', 'nobody@example.com'])).toBe(1)
+    expect(await c.run(['events', 'list', '--json'])).toBe(0)
+    expect(await c.run(['events', 'replay'])).toBe(2)
   }, 60_000)
 
   it('backfills the ledger from Stripe once, with progress', async () => {
