@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono'
 import * as z from 'zod'
+import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { AppEnv } from '../../http/env.js'
 import { requireCustomer } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
@@ -62,7 +63,7 @@ export const billingRoutes = new Hono<AppEnv>()
     const snapshot = await fetchReturnSnapshot(deps, session)
     const signedInId = c.get('customer')?.id
     const result = snapshot
-      ? await deps.db.transaction().execute(async (trx) => {
+      ? await transactionRetryingDeadlocks(deps.db, async (trx) => {
           const done = await completeSubscriptionReturn(deps, trx, {
             sessionId,
             snapshot,
