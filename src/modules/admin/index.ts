@@ -13,3 +13,14 @@ export {
 } from './metrics.js'
 export type { PerCurrency } from './mrr.js'
 export { type AdminOptions, createAdminRoutes } from './routes.js'
+export { parseRange } from './range.js'
+export { type AuditInput, recordAudit } from './audit.js'
+export { listAuditEntries } from './repo.js'
+export {
+  type CouponInput,
+  checkCoupon,
+  createCoupon,
+  DURATIONS,
+  deactivateCoupon,
+  listCoupons,
+} from './coupons/service.js'

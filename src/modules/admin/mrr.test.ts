@@ -130,6 +130,60 @@ describe('MRR movements', () => {
   })
 })
 
+describe('MRR movements inside one period', () => {
+  it('counts a subscription that starts and ends within the period both ways', () => {
+    const ledger = [
+      row('a', 'c1', 3),
+      row('a', 'c1', 5, { amount: 800 }),
+      row('a', 'c1', 7, { status: 'canceled' }),
+    ]
+    expect(movementsBetween(ledger, endOf(1), endOf(9))).toEqual({
+      new: { usd: 1000 },
+      expansion: {},
+      contraction: { usd: 200 },
+      churned: { usd: 800 },
+      reactivation: {},
+    })
+  })
+
+  it('counts the end of a repeating discount as expansion', () => {
+    const ledger = [
+      row('a', 'c1', 1, { discount_percent_bp: 5000, discount_ends_at: '2026-12-06T00:00:00.000Z' }),
+    ]
+    expect(movementsBetween(ledger, endOf(2), endOf(9))).toMatchObject({ expansion: { usd: 500 } })
+    expect(mrrAt(ledger, endOf(9))).toEqual({ usd: 1000 })
+  })
+
+  it('adds up to the change in MRR over a busy ledger, in each currency', () => {
+    const ledger: LedgerRow[] = []
+    const statuses = ['active', 'trialing', 'past_due', 'canceled', 'active']
+    for (let i = 0; i < 60; i++) {
+      const sub = `s${i % 9}`
+      ledger.push(
+        row(sub, `c${(i % 9) % 5}`, 1 + (i % 28), {
+          status: statuses[i % statuses.length] as string,
+          amount: 100 * (1 + (i % 7)),
+          currency: i % 3 === 0 ? 'eur' : 'usd',
+          interval: i % 4 === 0 ? 'year' : 'month',
+        }),
+      )
+    }
+    ledger.sort((a, b) => (a.effective_at < b.effective_at ? -1 : a.effective_at > b.effective_at ? 1 : 0))
+    const from = endOf(4)
+    const to = endOf(20)
+    const m = movementsBetween(ledger, from, to)
+    for (const currency of ['usd', 'eur']) {
+      const net =
+        (m.new[currency] ?? 0) +
+        (m.expansion[currency] ?? 0) +
+        (m.reactivation[currency] ?? 0) -
+        (m.contraction[currency] ?? 0) -
+        (m.churned[currency] ?? 0)
+      expect(net).toBe((mrrAt(ledger, to)[currency] ?? 0) - (mrrAt(ledger, from)[currency] ?? 0))
+    }
+  })
+})
+
 describe('trial → paid', () => {
   it('counts trials that ended in the range and how many paid', () => {
     const ledger = [

@@ -107,26 +107,70 @@ export type Movements = {
 }
 
 /**
- * MRR movements between `from` and `to`, per customer and currency (Stripe's customer-level view):
- * 0 → x is new, or reactivation when the customer earned MRR in that currency before `from`;
- * x → 0 is churned; up is expansion, down contraction. Contraction and churn are positive numbers;
- * new + expansion + reactivation − contraction − churned = MRR(to) − MRR(from).
+ * MRR movements in (from, to], per customer and currency (Stripe's customer-level view), change by
+ * change: every ledger row and every end of a repeating discount moves that customer's MRR, and
+ * each move is 0 → x new (or reactivation when the customer earned MRR in that currency before),
+ * x → 0 churned, up expansion, down contraction. Contraction and churn are positive numbers, and
+ * new + expansion + reactivation − contraction − churned = MRR(to) − MRR(from) exactly.
  */
 export function movementsBetween(rows: readonly LedgerRow[], from: string, to: string): Movements {
-  const before = customerMrrAt(rows, from)
-  const after = customerMrrAt(rows, to)
-  const earnedBefore = customersEarningBefore(rows, from)
   const out: Movements = { new: {}, expansion: {}, contraction: {}, churned: {}, reactivation: {} }
-  for (const key of new Set([...before.keys(), ...after.keys()])) {
-    const currency = key.slice(key.lastIndexOf('|') + 1)
-    const a = before.get(key) ?? 0
-    const b = after.get(key) ?? 0
-    if (a === 0 && b > 0) add(earnedBefore.has(key) ? out.reactivation : out.new, currency, b)
-    else if (a > 0 && b === 0) add(out.churned, currency, a)
-    else if (b > a) add(out.expansion, currency, b - a)
-    else if (a > b) add(out.contraction, currency, a - b)
+  const inForce = new Map(rowsInForce(rows, from).map((r) => [r.stripe_subscription_id, r]))
+  const current = customerMrrAt(rows, from)
+  const earned = customersEarningBefore(rows, from)
+  for (const change of changesBetween(rows, from, to)) {
+    if (change.row) inForce.set(change.row.stripe_subscription_id, change.row)
+    const { customer, at } = change
+    const now = new Map<string, number>()
+    for (const r of inForce.values()) {
+      if (r.customer_id !== customer) continue
+      const key = `${customer}|${r.currency}`
+      now.set(key, (now.get(key) ?? 0) + monthlyAmount(r, at))
+    }
+    for (const key of new Set([
+      ...now.keys(),
+      ...[...current.keys()].filter((k) => k.startsWith(`${customer}|`)),
+    ])) {
+      const before = current.get(key) ?? 0
+      const after = now.get(key) ?? 0
+      classify(out, key.slice(key.lastIndexOf('|') + 1), before, after, earned.has(key))
+      if (after > 0) earned.add(key)
+      if (after === 0) current.delete(key)
+      else current.set(key, after)
+    }
   }
   return out
+}
+
+function classify(
+  out: Movements,
+  currency: string,
+  before: number,
+  after: number,
+  earnedBefore: boolean,
+): void {
+  if (before === 0 && after > 0) add(earnedBefore ? out.reactivation : out.new, currency, after)
+  else if (before > 0 && after === 0) add(out.churned, currency, before)
+  else if (after > before) add(out.expansion, currency, after - before)
+  else if (before > after) add(out.contraction, currency, before - after)
+}
+
+type Change = { at: string; customer: string; row?: LedgerRow }
+
+/** Ledger rows in (from, to], and the ends of repeating discounts there, in time order. */
+function changesBetween(rows: readonly LedgerRow[], from: string, to: string): Change[] {
+  const changes: Change[] = []
+  for (const row of rows) {
+    if (row.effective_at > from && row.effective_at <= to) {
+      changes.push({ at: row.effective_at, customer: row.customer_id, row })
+    }
+    const end = row.discount_ends_at
+    if (end !== null && end > from && end <= to && end > row.effective_at) {
+      changes.push({ at: end, customer: row.customer_id })
+    }
+  }
+  // Stable: rows keep their ledger order at equal times; a discount end counts after them.
+  return changes.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
 }
 
 /** `customer|currency` keys that earned MRR at any moment up to `at` (each row's own start). */

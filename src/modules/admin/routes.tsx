@@ -13,6 +13,7 @@ import { countUndeliveredMail } from '../mail/index.js'
 import { listOrdersPage } from '../orders/index.js'
 import { countInboxTrouble, type EventHandlerMap, findNewestEventCreated } from '../webhooks/index.js'
 import { adminOf, requireAdmin } from './access.js'
+import { couponRoutes } from './coupons/routes.js'
 import { createCustomerRoutes } from './customers/routes.js'
 import { createEventRoutes } from './events/routes.js'
 import { orderRoutes } from './orders/routes.js'
@@ -85,6 +86,7 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
     .route('/', metricsRoutes)
     .route('/', createCustomerRoutes())
     .route('/', orderRoutes)
+    .route('/', couponRoutes)
     .route('/', subscriptionRoutes)
     .route('/', createEventRoutes(options.eventHandlers))
 }

@@ -111,3 +111,24 @@ export function effectiveTimeOf(sub: Stripe.Subscription, firstSighting: boolean
 export async function hasHistory(db: Executor, stripeSubscriptionId: string): Promise<boolean> {
   return (await countHistoryOfSubscription(db, stripeSubscriptionId)) > 0
 }
+
+/**
+ * The ledger rows a subscription that predates the ledger most likely had, from what Stripe still
+ * says: a trial from `trial_start`, paying from the trial's end (or the start), and its end. The
+ * price is today's (earlier plan changes are not in Stripe's subscription object).
+ */
+export function backfillRowsOf(sub: Stripe.Subscription): { worth: SubscriptionWorth; at: Date }[] {
+  const worth = worthOf(sub)
+  const at = (seconds: number): Date => new Date(seconds * 1000)
+  const rows: { worth: SubscriptionWorth; at: Date }[] = []
+  if (sub.trial_start) rows.push({ worth: { ...worth, status: 'trialing' }, at: at(sub.trial_start) })
+  const paidFrom = sub.trial_end ?? sub.start_date
+  if (sub.status === 'canceled') {
+    const endedAt = sub.ended_at ?? sub.canceled_at ?? paidFrom
+    if (endedAt > paidFrom) rows.push({ worth: { ...worth, status: 'active' }, at: at(paidFrom) })
+    rows.push({ worth, at: at(endedAt) })
+  } else if (sub.status !== 'trialing') {
+    rows.push({ worth, at: at(paidFrom) })
+  }
+  return rows
+}

@@ -23,3 +23,4 @@ export {
 export { fetchSubscriptionSnapshot, type SubscriptionSnapshot } from './snapshot.js'
 export { applySubscriptionSnapshot } from './sync.js'
 export { findSubscriptionByStripeId, listSubscriptionsPage } from './repo.js'
+export { type BackfillOutcome, backfillSubscription, listStripeSubscriptions } from './backfill.js'

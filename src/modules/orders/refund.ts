@@ -48,7 +48,8 @@ export async function applyChargeRefund(
     const moved = await updateOrderRefund(trx, order.id, {
       status: charge.amount_refunded > 0 ? 'partially_refunded' : 'paid',
       amountRefunded: charge.amount_refunded,
-      refundedAt: null,
+      // refunded_at dates the latest refund for the owner's figures (admin metrics).
+      refundedAt: charge.amount_refunded > 0 ? now.toISOString() : null,
       fromAmount: order.amount_refunded,
     })
     if (!moved) return { status: 'unchanged', order }
@@ -60,7 +61,7 @@ export async function applyChargeRefund(
     await updateOrderRefund(trx, order.id, {
       status: 'partially_refunded',
       amountRefunded: charge.amount_refunded,
-      refundedAt: null,
+      refundedAt: now.toISOString(),
     })
     return { status: 'partial', order }
   }

@@ -1,0 +1,208 @@
+/**
+ * `tollgate metrics`, `metrics backfill`, `refund`, `subscriptions` and `customers` from the
+ * command line: the JSON carries integer minor units per currency, flags are strict (exit 2 naming
+ * the flag), refused requests exit 1 with the app's message and change nothing.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import Stripe from 'stripe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stripeOptions } from '../../../test/harness.js'
+import { EMULATOR_SECRET_KEY } from '../../config.js'
+import { connectDatabase } from '../../db/connect.js'
+import { type Emulator, startEmulator } from '../../test-mode/emulator.js'
+import { runCli } from '../index.js'
+import { progressBar } from './metrics.js'
+
+function cli(env: Record<string, string>) {
+  const out: string[] = []
+  const err: string[] = []
+  const io = { env, out: (l: string) => out.push(l), err: (l: string) => err.push(l) }
+  return { run: (args: string[]) => runCli(args, io), out, err }
+}
+
+function ledgerRow(sub: string, customer: string, at: string, over: Record<string, unknown> = {}) {
+  return {
+    id: `shx_${sub}_${at}`,
+    stripe_subscription_id: sub,
+    customer_id: customer,
+    effective_at: at,
+    status: 'active',
+    price_lookup_key: null,
+    currency: 'usd',
+    amount: 1200,
+    interval: 'month' as const,
+    interval_count: 1,
+    discount_percent_bp: null,
+    discount_amount_off: null,
+    discount_ends_at: null,
+    source: 'sync' as const,
+    recorded_at: at,
+    ...over,
+  }
+}
+
+describe('npx tollgate metrics | refund | subscriptions | customers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-metrics-cli-'))
+  let emulator: Emulator
+  let emulatorUrl: string
+  let env: Record<string, string>
+  beforeAll(async () => {
+    const started = await startEmulator({ port: 0 })
+    emulator = started.emulator
+    emulatorUrl = started.url
+    env = {
+      STRIPE_API_URL: started.url,
+      SESSION_SECRET: 'cli-test-session-secret-0123456789',
+      DATA_DIR: dir,
+      DATABASE_URL: join(dir, 'cli.db'),
+      CATALOG: resolve('catalog.yaml'),
+      LOG_LEVEL: 'silent',
+    }
+    expect(await cli(env).run(['migrate'])).toBe(0)
+  })
+  afterAll(() => emulator.stop())
+
+  it('prints MRR, ARR, subscribers, churn and revenue as integer minor units per currency', async () => {
+    const db = connectDatabase(env.DATABASE_URL as string)
+    try {
+      await db
+        .insertInto('subscription_history')
+        .values([
+          ledgerRow('sub_a', 'cu_a', '2026-01-02T10:00:00.000Z'),
+          ledgerRow('sub_b', 'cu_b', '2026-01-03T10:00:00.000Z', {
+            currency: 'eur',
+            interval: 'year',
+            amount: 12_000,
+          }),
+          ledgerRow('sub_c', 'cu_c', '2026-01-03T10:00:00.000Z'),
+          ledgerRow('sub_c', 'cu_c', '2026-01-20T10:00:00.000Z', { status: 'canceled' }),
+          ledgerRow('sub_d', 'cu_d', '2026-01-04T10:00:00.000Z', { status: 'trialing' }),
+        ])
+        .execute()
+    } finally {
+      await db.destroy()
+    }
+    const c = cli(env)
+    expect(
+      await c.run(['metrics', '--from', '2026-01-10', '--to', '2026-01-31', '--interval', 'week', '--json']),
+    ).toBe(0)
+    const report = JSON.parse(c.out.join('\n'))
+    expect(report).toMatchObject({
+      mrr: { usd: 1200, eur: 1000 },
+      arr: { usd: 14_400, eur: 12_000 },
+      active_subscribers: 2,
+      trialing: 1,
+      churn_rate: 0.3333,
+      revenue: { gross: {}, refunds: {}, net: {} },
+      movements: { churned: { usd: 1200 } },
+    })
+    expect(report.series.map((b: { start: string }) => b.start.slice(0, 10))).toEqual([
+      '2026-01-10',
+      '2026-01-12',
+      '2026-01-19',
+      '2026-01-26',
+    ])
+  }, 60_000)
+
+  it('refuses unknown flags and bad values naming them, and unknown orders with the app message', async () => {
+    const c = cli(env)
+    expect(await c.run(['metrics', '--days', '7'])).toBe(2)
+    expect(c.err.join('\n')).toMatch(/--days/)
+    expect(await c.run(['metrics', '--interval', 'year'])).toBe(2)
+    expect(c.err.at(-1)).toMatch(/--interval: expected day, week or month, got "year"/)
+    expect(await c.run(['metrics', '--from', '1 Jan'])).toBe(2)
+    expect(await c.run(['refund', 'ord_x', '--amount', '1.50'])).toBe(2)
+    expect(c.err.at(-1)).toMatch(/--amount: expected a positive whole number of minor units/)
+    expect(await c.run(['subscriptions', 'pause', 'a@example.com'])).toBe(2)
+    expect(await c.run(['subscriptions', 'change-plan', 'sub_x'])).toBe(2)
+    expect(await c.run(['subscriptions', 'resume', 'sub_x', '--now'])).toBe(2)
+    expect(await c.run(['refund', 'ord_missing'])).toBe(1)
+    expect(c.err.at(-1)).toBe('Unknown order.')
+    expect(await c.run(['subscriptions', 'cancel', 'sub_missing'])).toBe(1)
+    expect(c.err.at(-1)).toBe('Unknown subscription.')
+    expect(await c.run(['customers', 'show', 'nobody@example.com'])).toBe(1)
+    expect(await c.run(['events', 'list', '--json'])).toBe(0)
+    expect(await c.run(['events', 'replay'])).toBe(2)
+  }, 60_000)
+
+  it('backfills the ledger from Stripe once, with progress', async () => {
+    const stripe = new Stripe(EMULATOR_SECRET_KEY, stripeOptions(emulatorUrl))
+    const product = await stripe.products.create({ name: 'Old plan' })
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 2400,
+      recurring: { interval: 'year' },
+    })
+    const customer = await stripe.customers.create({
+      email: 'old@example.com',
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    })
+    await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] })
+    const first = cli(env)
+    expect(await first.run(['metrics', 'backfill'])).toBe(0)
+    expect(first.err.at(-1)).toMatch(/^\[#+\] 1\/1$/)
+    expect(first.out.at(-1)).toMatch(/^Backfilled 1 of 1 subscriptions/)
+    const again = cli(env)
+    expect(await again.run(['metrics', 'backfill', '--json'])).toBe(0)
+    expect(JSON.parse(again.out.join('\n'))).toEqual({
+      subscriptions: 1,
+      added: 0,
+      present: 1,
+      'no-customer': 0,
+    })
+    const shown = cli(env)
+    expect(await shown.run(['metrics', '--json'])).toBe(0)
+    expect(JSON.parse(shown.out.join('\n')).mrr).toMatchObject({ usd: 1200 + 200 })
+  }, 60_000)
+
+  it('creates, lists and deactivates coupons, refusing percent and amount together before Stripe', async () => {
+    const stripe = new Stripe(EMULATOR_SECRET_KEY, stripeOptions(emulatorUrl))
+    const before = (await stripe.coupons.list({ limit: 100 })).data.length
+    const bad = cli(env)
+    expect(
+      await bad.run(['coupons', 'create', '--percent', '10', '--amount', '500', '--currency', 'usd']),
+    ).toBe(1)
+    expect(bad.err.at(-1)).toBe('Give a percent or an amount off, not both.')
+    expect(await bad.run(['coupons', 'create', '--percent', 'ten'])).toBe(2)
+    expect(await bad.run(['coupons', 'list', '--code', 'X'])).toBe(2)
+    expect((await stripe.coupons.list({ limit: 100 })).data.length).toBe(before)
+    const c = cli(env)
+    expect(
+      await c.run([
+        'coupons',
+        'create',
+        '--percent',
+        '12.5',
+        '--duration',
+        'repeating',
+        '--months',
+        '3',
+        '--code',
+        'SPRING',
+        '--json',
+      ]),
+    ).toBe(0)
+    const created = JSON.parse(c.out.join('\n'))
+    expect(created).toMatchObject({ percent_off: 12.5, duration: 'repeating', code: { code: 'SPRING' } })
+    const listed = cli(env)
+    expect(await listed.run(['coupons', 'list', '--json'])).toBe(0)
+    expect(JSON.parse(listed.out.join('\n'))).toContainEqual(
+      expect.objectContaining({
+        id: created.id,
+        codes: [expect.objectContaining({ code: 'SPRING', active: true })],
+      }),
+    )
+    expect(await cli(env).run(['coupons', 'deactivate', created.code.id])).toBe(0)
+    expect((await stripe.promotionCodes.retrieve(created.code.id)).active).toBe(false)
+  }, 60_000)
+
+  it('draws a progress bar', () => {
+    expect(progressBar(0, 4, 8)).toBe('[........] 0/4')
+    expect(progressBar(2, 4, 8)).toBe('[####....] 2/4')
+    expect(progressBar(0, 0, 4)).toBe('[####] 0/0')
+  })
+})

@@ -1,0 +1,114 @@
+/**
+ * `npx tollgate subscriptions list [--status S] [--json]` and
+ * `subscriptions cancel|resume|change-plan <email|subscription-id> [<price-lookup-key>] [--now] [--json]`:
+ * the console's subscription changes from the command line, with the same checks (a canceled
+ * subscription, a plan of another family: refused, nothing sent to Stripe) and audit entries.
+ * @module
+ */
+import type { Deps } from '../../deps.js'
+import { recordAudit } from '../../modules/admin/index.js'
+import {
+  applySubscriptionSnapshot,
+  changeSubscription,
+  listSubscriptionsOfCustomer,
+  listSubscriptionsPage,
+  type SubscriptionChange,
+  type SubscriptionRow,
+} from '../../modules/billing/index.js'
+import { findCustomerForEmail } from '../../modules/customers/index.js'
+import { type Command, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import { withCliDeps } from '../context.js'
+import { CLI_ACTOR } from './refund.js'
+
+const ACTIONS = ['list', 'cancel', 'resume', 'change-plan'] as const
+const LIVE = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete'])
+
+export const subscriptionsCommand: Command = {
+  name: 'subscriptions',
+  usage:
+    'subscriptions list [--status S] | cancel|resume|change-plan <email|sub_id> [<price>] [--now] [--json]',
+  summary: 'List subscriptions; cancel, resume or change the plan of one',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(
+      args,
+      { status: { type: 'string' }, now: { type: 'boolean' }, json: { type: 'boolean' } },
+      { min: 1, max: 3, names: ['<action>', '<email|subscription-id>', '<price-lookup-key>'] },
+    )
+    const [action, who, price] = positionals as [string, string | undefined, string | undefined]
+    if (!(ACTIONS as readonly string[]).includes(action)) throw new UsageError(`unknown action "${action}"`)
+    if (action === 'list') {
+      if (who) throw new UsageError(`unexpected argument "${who}"`)
+      if (values.now) throw new UsageError('--now is for cancel')
+      return withCliDeps(io, async ({ deps }) => {
+        const rows = await listSubscriptionsPage(deps.db, values.status ? { status: values.status } : {}, {
+          limit: 1000,
+          offset: 0,
+        })
+        if (values.json) printJSON(io, rows.map(summary))
+        else
+          for (const r of rows)
+            io.out(
+              `${r.stripe_subscription_id}  ${r.price_lookup_key ?? '?'}  ${r.status}${r.cancel_at_period_end ? ' (cancels at period end)' : ''}`,
+            )
+        return 0
+      })
+    }
+    if (!who) throw new UsageError('missing <email|subscription-id>')
+    if (values.status) throw new UsageError('--status is for list')
+    if (values.now && action !== 'cancel') throw new UsageError('--now is for cancel')
+    if (action === 'change-plan' && !price) throw new UsageError('missing <price-lookup-key>')
+    if (action !== 'change-plan' && price) throw new UsageError(`unexpected argument "${price}"`)
+    const change: SubscriptionChange =
+      action === 'cancel'
+        ? { kind: 'cancel', when: values.now ? 'now' : 'period_end' }
+        : action === 'resume'
+          ? { kind: 'resume' }
+          : { kind: 'change-plan', lookupKey: price as string }
+    return withCliDeps(io, async ({ deps }) => {
+      const id = await resolveSubscription(deps, who)
+      if (!id) {
+        io.err(`No single live subscription for ${who}; name it by its id (sub_…).`)
+        return 1
+      }
+      const { before, snapshot } = await changeSubscription(deps, id, change)
+      const current = await deps.db.transaction().execute(async (trx) => {
+        const { current } = await applySubscriptionSnapshot(deps, trx, snapshot)
+        await recordAudit(trx, deps.clock.now(), {
+          actor: CLI_ACTOR,
+          action: `subscription.${action === 'cancel' && values.now ? 'cancel-now' : action}`,
+          target: { type: 'subscription', id },
+          customerId: before.customer_id,
+          before: summary(before),
+          after: summary(current),
+        })
+        return current
+      })
+      if (values.json) printJSON(io, summary(current))
+      else
+        io.out(
+          `${id}: ${current.price_lookup_key ?? '?'} ${current.status}${current.cancel_at_period_end ? ' (cancels at period end)' : ''}`,
+        )
+      return 0
+    })
+  },
+}
+
+/** A subscription id as given, or the one live subscription of an email. */
+async function resolveSubscription(deps: Deps, who: string): Promise<string | undefined> {
+  if (!who.includes('@')) return who
+  const customer = await findCustomerForEmail(deps.db, who)
+  if (!customer) return undefined
+  const live = (await listSubscriptionsOfCustomer(deps.db, customer.id)).filter((s) => LIVE.has(s.status))
+  return live.length === 1 ? live[0]?.stripe_subscription_id : undefined
+}
+
+function summary(r: SubscriptionRow): Record<string, unknown> {
+  return {
+    id: r.stripe_subscription_id,
+    customer_id: r.customer_id,
+    price: r.price_lookup_key,
+    status: r.status,
+    cancel_at_period_end: r.cancel_at_period_end === 1,
+    current_period_end: r.current_period_end,
+  }
+}

@@ -1,0 +1,179 @@
+/** `/admin/coupons`: coupons and promotion codes at Stripe, with redemptions; create and deactivate. */
+import { Hono } from 'hono'
+import * as z from 'zod'
+import type { AppEnv } from '../../../http/env.js'
+import { validate } from '../../../http/validate.js'
+import { renderPage } from '../../../web/layout.js'
+import { adminOf } from '../access.js'
+import { recordAudit } from '../audit.js'
+import { ActionForm, AdminFrame } from '../views.js'
+import { createCoupon, DURATIONS, deactivateCoupon, listCoupons } from './service.js'
+
+const optionalNumber = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : Number(v)))
+  .pipe(z.number({ error: 'must be a number' }).optional())
+
+const CouponForm = z.object({
+  name: z.string().trim().max(100).optional(),
+  percent_off: optionalNumber,
+  amount_off: optionalNumber,
+  currency: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(3)
+    .optional()
+    .transform((v) => v || undefined),
+  duration: z.enum(DURATIONS),
+  duration_in_months: optionalNumber,
+  max_redemptions: optionalNumber,
+  redeem_by: z
+    .string()
+    .regex(/^(\d{4}-\d{2}-\d{2})?$/, 'must be a date, YYYY-MM-DD')
+    .optional(),
+  code: z
+    .string()
+    .trim()
+    .max(40)
+    .optional()
+    .transform((v) => v || undefined),
+})
+
+export const couponRoutes = new Hono<AppEnv>()
+  .get('/admin/coupons', async (c) => {
+    const listing = await listCoupons(c.get('deps'))
+    return renderPage(
+      c,
+      { title: 'Coupons' },
+      <AdminFrame title="Coupons and promotion codes" notice={c.req.query('done')}>
+        <table id="coupons">
+          <thead>
+            <tr>
+              <th>Coupon</th>
+              <th>Off</th>
+              <th>Duration</th>
+              <th>Redeemed</th>
+              <th>Codes</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {listing.map(({ coupon, codes }) => (
+              <tr data-coupon={coupon.id}>
+                <td>{coupon.name ?? coupon.id}</td>
+                <td>
+                  {coupon.percent_off != null
+                    ? `${coupon.percent_off}%`
+                    : `${coupon.amount_off} ${coupon.currency ?? ''}`}
+                </td>
+                <td>
+                  {coupon.duration === 'repeating' ? `${coupon.duration_in_months} months` : coupon.duration}
+                </td>
+                <td>
+                  {coupon.times_redeemed}
+                  {coupon.max_redemptions ? ` / ${coupon.max_redemptions}` : ''}
+                </td>
+                <td>
+                  {codes.map((p) => (
+                    <span>
+                      <code>{p.code}</code> {p.active ? '' : '(off)'}{' '}
+                      {p.active ? (
+                        <ActionForm
+                          action="/admin/coupons/deactivate"
+                          label="Switch off"
+                          fields={{ id: p.id }}
+                        />
+                      ) : null}
+                    </span>
+                  ))}
+                </td>
+                <td>
+                  <ActionForm
+                    action="/admin/coupons/deactivate"
+                    label="Delete coupon"
+                    fields={{ id: coupon.id }}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h2>New coupon</h2>
+        <form method="post" action="/admin/coupons" class="filters">
+          <label>
+            Name <input name="name" />
+          </label>
+          <label>
+            Percent off <input name="percent_off" inputmode="decimal" />
+          </label>
+          <label>
+            or amount off (minor units) <input name="amount_off" inputmode="numeric" />
+          </label>
+          <label>
+            Currency <input name="currency" size={3} />
+          </label>
+          <label>
+            Duration{' '}
+            <select name="duration">
+              {DURATIONS.map((d) => (
+                <option value={d}>{d}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Months (repeating) <input name="duration_in_months" inputmode="numeric" />
+          </label>
+          <label>
+            Max redemptions <input name="max_redemptions" inputmode="numeric" />
+          </label>
+          <label>
+            Expires <input type="date" name="redeem_by" />
+          </label>
+          <label>
+            Code <input name="code" />
+          </label>
+          <button type="submit">Create</button>
+        </form>
+      </AdminFrame>,
+    )
+  })
+  .post('/admin/coupons', validate('form', CouponForm), async (c) => {
+    const deps = c.get('deps')
+    const f = c.req.valid('form')
+    const created = await createCoupon(deps, {
+      name: f.name || undefined,
+      percentOff: f.percent_off,
+      amountOff: f.amount_off,
+      currency: f.currency,
+      duration: f.duration,
+      durationInMonths: f.duration_in_months,
+      maxRedemptions: f.max_redemptions,
+      redeemBy: f.redeem_by ? new Date(`${f.redeem_by}T00:00:00.000Z`) : undefined,
+      code: f.code,
+    })
+    await recordAudit(deps.db, deps.clock.now(), {
+      actor: adminOf(c).email,
+      action: 'coupon.create',
+      target: { type: 'coupon', id: created.coupon.id },
+      after: { coupon: created.coupon.id, code: created.promotionCode?.code ?? null },
+    })
+    return c.redirect(`/admin/coupons?done=${encodeURIComponent(`Created ${created.coupon.id}`)}`, 303)
+  })
+  .post(
+    '/admin/coupons/deactivate',
+    validate('form', z.object({ id: z.string().min(1).max(255) })),
+    async (c) => {
+      const deps = c.get('deps')
+      const { id } = c.req.valid('form')
+      const kind = await deactivateCoupon(deps, id)
+      await recordAudit(deps.db, deps.clock.now(), {
+        actor: adminOf(c).email,
+        action: kind === 'coupon' ? 'coupon.delete' : 'promotion_code.deactivate',
+        target: { type: kind, id },
+      })
+      return c.redirect(`/admin/coupons?done=${encodeURIComponent(`Deactivated ${id}`)}`, 303)
+    },
+  )

@@ -1,0 +1,105 @@
+/**
+ * Coupons and promotion codes at Stripe (the console and `tollgate coupons`): create (percent or
+ * amount off, duration, max redemptions, expiry, optionally a customer-facing code), list with
+ * redemptions, deactivate. Input is checked before Stripe is called: exactly one of percent or
+ * amount, a currency with an amount, months only for `repeating`.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Deps } from '../../../deps.js'
+import { AppError } from '../../../lib/errors.js'
+
+export const DURATIONS = ['once', 'forever', 'repeating'] as const
+
+export type CouponInput = {
+  name?: string | undefined
+  percentOff?: number | undefined
+  amountOff?: number | undefined
+  currency?: string | undefined
+  duration: (typeof DURATIONS)[number]
+  durationInMonths?: number | undefined
+  maxRedemptions?: number | undefined
+  redeemBy?: Date | undefined
+  code?: string | undefined
+}
+
+function refuse(message: string): AppError {
+  return new AppError('INVALID_REQUEST', { message })
+}
+
+export function checkCoupon(input: CouponInput, now: Date): void {
+  const percent = input.percentOff !== undefined
+  const amount = input.amountOff !== undefined
+  if (percent && amount) throw refuse('Give a percent or an amount off, not both.')
+  if (!percent && !amount) throw refuse('Give a percent or an amount off.')
+  if (percent && !(Number(input.percentOff) > 0 && Number(input.percentOff) <= 100)) {
+    throw refuse('The percent off must be more than 0 and at most 100.')
+  }
+  if (amount && !(Number.isSafeInteger(input.amountOff) && Number(input.amountOff) > 0)) {
+    throw refuse('The amount off must be a positive whole number of minor units.')
+  }
+  if (amount && !/^[a-z]{3}$/.test(input.currency ?? ''))
+    throw refuse('An amount off needs its currency (e.g. usd).')
+  if (percent && input.currency) throw refuse('A percent off takes no currency.')
+  if ((input.duration === 'repeating') !== (input.durationInMonths !== undefined)) {
+    throw refuse('Months go with a repeating duration, and only with it.')
+  }
+  if (
+    input.maxRedemptions !== undefined &&
+    !(Number.isSafeInteger(input.maxRedemptions) && input.maxRedemptions > 0)
+  ) {
+    throw refuse('Max redemptions must be a positive whole number.')
+  }
+  if (input.redeemBy && input.redeemBy <= now) throw refuse('The expiry must be in the future.')
+  if (input.code !== undefined && !/^[A-Za-z0-9_-]{3,40}$/.test(input.code)) {
+    throw refuse('A code is 3 to 40 letters, digits, - or _.')
+  }
+}
+
+export async function createCoupon(
+  deps: Deps,
+  input: CouponInput,
+): Promise<{ coupon: Stripe.Coupon; promotionCode?: Stripe.PromotionCode }> {
+  checkCoupon(input, deps.clock.now())
+  const coupon = await deps.stripe.coupons.create({
+    duration: input.duration,
+    ...(input.name ? { name: input.name } : {}),
+    ...(input.percentOff !== undefined ? { percent_off: input.percentOff } : {}),
+    ...(input.amountOff !== undefined ? { amount_off: input.amountOff, currency: input.currency } : {}),
+    ...(input.durationInMonths !== undefined ? { duration_in_months: input.durationInMonths } : {}),
+    ...(input.maxRedemptions !== undefined ? { max_redemptions: input.maxRedemptions } : {}),
+    ...(input.redeemBy ? { redeem_by: Math.floor(input.redeemBy.getTime() / 1000) } : {}),
+  })
+  if (!input.code) return { coupon }
+  const promotionCode = await deps.stripe.promotionCodes.create({
+    promotion: { type: 'coupon', coupon: coupon.id },
+    code: input.code,
+  })
+  return { coupon, promotionCode }
+}
+
+export type CouponListing = { coupon: Stripe.Coupon; codes: Stripe.PromotionCode[] }
+
+export async function listCoupons(deps: Deps): Promise<CouponListing[]> {
+  const coupons = await deps.stripe.coupons.list({ limit: 100 })
+  const codes = await deps.stripe.promotionCodes.list({ limit: 100 })
+  return coupons.data.map((coupon) => ({
+    coupon,
+    codes: codes.data.filter((p) => couponIdOf(p) === coupon.id),
+  }))
+}
+
+function couponIdOf(code: Stripe.PromotionCode): string | undefined {
+  const c = code.promotion?.coupon
+  return typeof c === 'string' ? c : c?.id
+}
+
+/** A promotion code (`promo_…`) is switched off; a coupon is deleted (no new redemptions). */
+export async function deactivateCoupon(deps: Deps, id: string): Promise<'promotion_code' | 'coupon'> {
+  if (id.startsWith('promo_')) {
+    await deps.stripe.promotionCodes.update(id, { active: false })
+    return 'promotion_code'
+  }
+  await deps.stripe.coupons.del(id)
+  return 'coupon'
+}
