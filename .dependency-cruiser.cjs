@@ -26,7 +26,9 @@ const LAYERS = [
   ['delivery', '^src/modules/delivery/'],
   ['members', '^src/modules/members/'],
   ['api-access', '^src/modules/api-access/'],
+  ['api-v1', '^src/modules/api-v1/'],
   ['health', '^src/modules/health/'],
+  ['admin', '^src/modules/admin/'],
   // The composition root: wires modules into the app, the workers, the CLI and test mode.
   ['root', '^src/(app|main|start|workers|event-handlers|cron)\\.tsx?$|^src/(cli|jobs|test-mode|serverless)/'],
 ]

@@ -8,11 +8,15 @@ import { csrf } from 'hono/csrf'
 import { secureHeaders } from 'hono/secure-headers'
 import { cronRoutes } from './cron.js'
 import type { Deps } from './deps.js'
+import { limitBodies } from './http/body-limit.js'
 import type { AppEnv } from './http/env.js'
 import { requestId } from './http/request-id.js'
 import { loadSession } from './http/session.js'
+import { EVENT_HANDLERS } from './event-handlers.js'
 import { accountRoutes } from './modules/accounts/index.js'
+import { createAdminRoutes } from './modules/admin/index.js'
 import { apiAccessRoutes } from './modules/api-access/index.js'
+import { apiV1Routes } from './modules/api-v1/index.js'
 import { billingRoutes, startSubscriptionFromButton } from './modules/billing/index.js'
 import { createCheckoutRoutes } from './modules/checkout/index.js'
 import { customerRoutes, findSessionCustomer } from './modules/customers/index.js'
@@ -42,6 +46,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
     await next()
   })
   app.use(requestId())
+  app.use(limitBodies(deps.config.bodyLimits))
   // CORP 'cross-origin': /tollgate.js and the JSON API are meant to be used from other sites.
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', referrerPolicy: 'same-origin' }))
   // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.
@@ -62,6 +67,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', accountRoutes)
   app.route('/', billingRoutes)
   app.route('/', apiAccessRoutes)
+  app.route('/', apiV1Routes)
+  app.route('/', createAdminRoutes({ eventHandlers: EVENT_HANDLERS })) // 404 for anyone but an admin
   app.route('/', memberRoutes) // last: catalog pages such as /premium, gated by feature
 
   app.onError(handleError)

@@ -155,3 +155,46 @@ describe('deployment settings (issue 10)', () => {
     expect(loadConfig({ DATA_DIR: dir }).files).toEqual({ kind: 'local' })
   })
 })
+
+/** @see issue 9 */
+describe('hardening settings (issue 9)', () => {
+  const dir = (): string => mkdtempSync(join(tmpdir(), 'tollgate-config-'))
+  const live = {
+    STRIPE_SECRET_KEY: 'sk_live_0123456789abcdef',
+    STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    SESSION_SECRET: 'x'.repeat(32),
+  }
+
+  it('listens on 127.0.0.1 in test mode and every interface in production, unless HOST says', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).host).toBe('127.0.0.1')
+    expect(loadConfig({ ...live, DATA_DIR: dir() }).host).toBe('0.0.0.0')
+    expect(loadConfig({ ...live, DATA_DIR: dir(), HOST: '::1' }).host).toBe('::1')
+  })
+
+  it('reads body limits, proxy trust, emulator port and Redis, naming every bad value', () => {
+    const config = loadConfig({
+      DATA_DIR: dir(),
+      BODY_LIMIT_FORM: '8192',
+      TRUST_PROXY: 'true',
+      STRIPE_EMULATOR_PORT: '12999',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    })
+    expect(config.bodyLimits).toEqual({ form: 8192, json: 1024 * 1024, webhook: 1024 * 1024 })
+    expect(config).toMatchObject({
+      trustProxy: true,
+      emulatorPort: 12999,
+      redisUrl: 'redis://127.0.0.1:6379',
+    })
+    expect(loadConfig({ DATA_DIR: dir() })).toMatchObject({ trustProxy: false, emulatorPort: undefined })
+    const problems = problemsOf({
+      DATA_DIR: dir(),
+      BODY_LIMIT_JSON: 'lots',
+      TRUST_PROXY: 'yes',
+      STRIPE_EMULATOR_PORT: '99999',
+      REDIS_URL: 'http://cache',
+    })
+    for (const name of ['BODY_LIMIT_JSON', 'TRUST_PROXY', 'STRIPE_EMULATOR_PORT', 'REDIS_URL']) {
+      expect(problems.join('\n')).toContain(name)
+    }
+  })
+})

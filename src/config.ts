@@ -8,6 +8,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
 import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
+import {
+  type DownloadOffload,
+  DOWNLOAD_OFFLOAD_PATTERN,
+  parseDownloadOffload,
+} from './lib/download-offload.js'
 import { type FilesLocation, parseFilesLocation } from './lib/files-url.js'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -44,6 +49,13 @@ const databaseUrl = z.string().superRefine((value, ctx) => {
 
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true')
 
+/** A size in bytes (a plain integer). */
+const bytes = z.coerce
+  .number({ error: 'must be a number of bytes' })
+  .int()
+  .min(1024)
+  .max(1024 ** 3)
+
 const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optionalText.pipe(
     z
@@ -66,15 +78,42 @@ const EnvSchema = z.object({
   ADMIN_EMAILS: list.pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   CATALOG: z.string().trim().default('./catalog.yaml'),
   CORS_ORIGINS: list.pipe(z.array(httpUrl)),
+  API_REDIRECT_ORIGINS: list.pipe(z.array(httpUrl)),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
   FILES_URL: optionalText,
+  DOWNLOAD_OFFLOAD: optionalText.pipe(
+    z
+      .string()
+      .regex(
+        DOWNLOAD_OFFLOAD_PATTERN,
+        'must be x-sendfile, x-accel-redirect or x-accel-redirect:/internal-prefix',
+      )
+      .optional(),
+  ),
   S3_ENDPOINT: optionalText.pipe(httpUrl.optional()),
   S3_REGION: optionalText,
   S3_ACCESS_KEY_ID: optionalText,
   S3_SECRET_ACCESS_KEY: optionalText,
   S3_FORCE_PATH_STYLE: optionalText.pipe(flag.optional()),
   CRON_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // Hardening (issue 9): listen address, proxy trust, body limits, shared rate-limit store.
+  HOST: optionalText,
+  TRUST_PROXY: optionalText.pipe(flag.optional()),
+  STRIPE_EMULATOR_PORT: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a port number' })
+      .int()
+      .min(0)
+      .max(65535)
+      .optional(),
+  ),
+  BODY_LIMIT_FORM: bytes.default(64 * 1024),
+  BODY_LIMIT_JSON: bytes.default(1024 * 1024),
+  BODY_LIMIT_WEBHOOK: bytes.default(1024 * 1024),
+  REDIS_URL: optionalText.pipe(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
 })
 
 export type Config = Readonly<{
@@ -95,12 +134,26 @@ export type Config = Readonly<{
   adminEmails: readonly string[]
   catalogPath: string
   corsOrigins: readonly string[]
+  /** Origins an integrator's success_url / cancel_url may point to (besides PUBLIC_URL's). */
+  apiRedirectOrigins: readonly string[]
   logLevel: (typeof LOG_LEVELS)[number]
   logFormat: (typeof LOG_FORMATS)[number]
   /** Where catalog files are served from: the local disk (catalog paths) or an S3 bucket. */
   files: FilesLocation
+  /** Local downloads sent by the web server in front (X-Accel-Redirect / X-Sendfile); undefined = by Node. */
+  downloadOffload?: DownloadOffload
   /** Bearer secret of `/cron` (serverless schedulers); undefined = the endpoint is off. */
   cronSecret?: string
+  /** The listen address: 127.0.0.1 in test mode, every interface in production, unless HOST says. */
+  host: string
+  /** Whether X-Forwarded-For / X-Forwarded-Proto from a proxy in front are believed. */
+  trustProxy: boolean
+  /** Test mode: the embedded emulator's port (undefined: the first free one from 12111). */
+  emulatorPort?: number
+  /** Largest request bodies, in bytes, by kind (413 past them, checked while streaming). */
+  bodyLimits: Readonly<{ form: number; json: number; webhook: number }>
+  /** Redis for rate limits shared by several instances; undefined keeps them in memory. */
+  redisUrl?: string
 }>
 
 /** The key the SDK uses against the emulator; any `sk_test_…` of 12+ characters is accepted there. */
@@ -147,10 +200,21 @@ export function loadConfig(env: Env): Config {
     adminEmails: Object.freeze(e.ADMIN_EMAILS.map((a) => a.toLowerCase())),
     catalogPath: resolve(e.CATALOG),
     corsOrigins: Object.freeze(e.CORS_ORIGINS.map((o) => new URL(o).origin)),
+    apiRedirectOrigins: Object.freeze(e.API_REDIRECT_ORIGINS.map((o) => new URL(o).origin)),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     files,
+    downloadOffload: parseDownloadOffload(e.DOWNLOAD_OFFLOAD),
     cronSecret: e.CRON_SECRET,
+    host: e.HOST ?? (testMode ? '127.0.0.1' : '0.0.0.0'),
+    trustProxy: e.TRUST_PROXY ?? false,
+    emulatorPort: e.STRIPE_EMULATOR_PORT,
+    bodyLimits: Object.freeze({
+      form: e.BODY_LIMIT_FORM,
+      json: e.BODY_LIMIT_JSON,
+      webhook: e.BODY_LIMIT_WEBHOOK,
+    }),
+    redisUrl: e.REDIS_URL,
   })
 }
 

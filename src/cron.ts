@@ -39,7 +39,7 @@ export const cronRoutes = new Hono<AppEnv>().on(['GET', 'POST'], '/cron', async 
   const deps = c.get('deps')
   const secret = deps.config.cronSecret
   if (secret === undefined) throw new AppError('NOT_FOUND')
-  await enforceRateLimit(deps.db, deps.clock, `cron:${clientIp(c)}`, CRON_LIMIT)
+  await enforceRateLimit(deps, `cron:${clientIp(c)}`, CRON_LIMIT)
   const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
   if (!safeEqual(given, secret))
     throw new AppError('UNAUTHORIZED', { message: 'A valid CRON_SECRET is required.' })

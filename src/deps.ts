@@ -2,9 +2,10 @@
  * The one dependencies object, built once at start and put on every request's context.
  * @module
  */
+import { createRequire } from 'node:module'
 import type { Kysely } from 'kysely'
 import pino, { type Logger, type LoggerOptions } from 'pino'
-import pinoPretty from 'pino-pretty'
+import type PinoPretty from 'pino-pretty'
 import Stripe from 'stripe'
 import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
@@ -12,6 +13,7 @@ import type { Database } from './db/database.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createFileStore, type FileStore } from './lib/file-store.js'
 import { createMailer, type Mailer } from './lib/mailer.js'
+import { createRateLimiter, type RateLimiter } from './lib/rate-limiter.js'
 import type { Catalog } from './modules/catalog/index.js'
 import { loadCatalog } from './modules/catalog/index.js'
 
@@ -25,6 +27,8 @@ export type Deps = {
   files: FileStore
   clock: Clock
   log: Logger
+  /** Rate-limit and back-off counters (memory, or Redis with REDIS_URL). */
+  rateLimits: RateLimiter
 }
 
 /** Builds every dependency from the config; tests pass overrides (a database, a clock, a logger). */
@@ -37,8 +41,9 @@ export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps 
     stripe: overrides.stripe ?? createStripeClient(config),
     catalog: overrides.catalog ?? loadCatalog(config.catalogPath),
     mail: overrides.mail ?? createMailer(config, log),
-    files: overrides.files ?? createFileStore(config.files),
+    files: overrides.files ?? createFileStore(config.files, config.downloadOffload),
     clock: overrides.clock ?? systemClock,
+    rateLimits: overrides.rateLimits ?? createRateLimiter({ redisUrl: config.redisUrl }),
   }
 }
 
@@ -70,6 +75,8 @@ export function createLogger(
     },
   }
   if (pretty) {
+    // Loaded only for readable logs (a terminal), never for JSON lines in production.
+    const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty
     const stream = pinoPretty({
       sync: true,
       colorize: destination === undefined && process.stdout.isTTY === true,

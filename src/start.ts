@@ -70,6 +70,7 @@ export async function startTollgate(
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await workers.stop()
       await emulator?.stop()
+      await deps.rateLimits.close()
       await deps.db.destroy()
     },
   }

@@ -6,12 +6,22 @@
  * each run opens whatever transactions it needs.
  * @module
  */
+import { dialectOf } from './db/connect.js'
+import { listenOnPostgres } from './db/listen.js'
+import { dialectOfExecutor } from './db/portable.js'
 import type { Deps } from './deps.js'
 import { EVENT_HANDLERS } from './event-handlers.js'
 import { pruneExpired } from './jobs/prune.js'
 import { type CheckResult, fail, type HeartbeatCheck, pass } from './modules/health/index.js'
 import { sendDueMail } from './modules/mail/index.js'
-import { processInbox, RECOVERY_INTERVAL_MS, recoverMissedEvents } from './modules/webhooks/index.js'
+import {
+  INBOX_CHANNEL,
+  onInboxEvent,
+  processInbox,
+  RECOVERY_INTERVAL_MS,
+  recoverMissedEvents,
+  ringInbox,
+} from './modules/webhooks/index.js'
 
 export type Worker = {
   name: string
@@ -19,12 +29,20 @@ export type Worker = {
   intervalMs: number
   /** A schedule: run at most once per this many ms of app-clock time (the first run is at start). */
   everyMs?: number
+  /** Subscribes to a signal that wakes the worker before its poll interval is over. */
+  wakeOn?: (wake: () => void) => () => void
   runOnce(deps: Deps): Promise<number>
 }
 
 export const WORKERS: Worker[] = [
   { name: 'mail', intervalMs: 1000, runOnce: sendDueMail },
-  { name: 'stripe-inbox', intervalMs: 250, runOnce: (deps) => processInbox(deps, EVENT_HANDLERS) },
+  {
+    name: 'stripe-inbox',
+    intervalMs: 250,
+    // Woken as soon as the intake stores an event; the poll is the safety net.
+    wakeOn: onInboxEvent,
+    runOnce: (deps) => processInbox(deps, EVENT_HANDLERS),
+  },
   {
     name: 'stripe-recovery',
     intervalMs: 60_000,
@@ -51,22 +69,38 @@ const STUCK_AFTER_MS = 2 * 60_000
 export function startWorkers(deps: Deps, workers: Worker[] = WORKERS): RunningWorkers {
   const stopping = new AbortController()
   const lastRound = new Map<string, number>()
+  const listener = listenForOtherInstances(deps)
   const loops = workers.map(async (worker) => {
+    // A signal during a run means new work may have missed it: run again instead of sleeping.
+    let woken = false
+    let wakeSleep: (() => void) | undefined
+    const unsubscribe = worker.wakeOn?.(() => {
+      woken = true
+      wakeSleep?.()
+    })
     while (!stopping.signal.aborted) {
       lastRound.set(worker.name, deps.clock.now().getTime())
+      woken = false
       let handled = 0
       try {
         handled = await runIfDue(deps, worker)
       } catch (err) {
         deps.log.error({ err, worker: worker.name }, 'worker run failed')
       }
-      if (handled === 0) await sleep(worker.intervalMs, stopping.signal)
+      if (handled === 0 && !woken) {
+        await sleep(worker.intervalMs, stopping.signal, (wake) => {
+          wakeSleep = wake
+        })
+        wakeSleep = undefined
+      }
     }
+    unsubscribe?.()
   })
   return {
     async stop() {
       stopping.abort()
       await Promise.all(loops)
+      await listener?.close()
     },
     heartbeat: async (current) => loopsAlive(current, workers, lastRound),
   }
@@ -123,10 +157,28 @@ async function runIfDue(deps: Deps, worker: Worker): Promise<number> {
   return worker.runOnce(deps)
 }
 
-/** Resolves after `ms`, or at once when the signal aborts (so shutdown never waits out a poll interval). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * On PostgreSQL, another instance's intake announces a new event with NOTIFY: ring this
+ * process's inbox signal too. (SQLite has one writer process; MySQL instances rely on the poll.)
+ */
+function listenForOtherInstances(deps: Deps): { close(): Promise<void> } | undefined {
+  if (dialectOfExecutor(deps.db) !== 'postgres' || dialectOf(deps.config.databaseUrl) !== 'postgres') return
+  return listenOnPostgres(deps.config.databaseUrl, INBOX_CHANNEL, ringInbox, (err) =>
+    deps.log.warn(
+      { err: err.message },
+      'inbox LISTEN connection lost; reconnecting (the poll covers the gap)',
+    ),
+  )
+}
+
+/**
+ * Resolves after `ms`, when the signal aborts (so shutdown never waits out a poll interval), or
+ * when the function handed to `onWake` is called.
+ */
+function sleep(ms: number, signal: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve()
+    onWake?.(done)
     const timer = setTimeout(done, ms)
     function done(): void {
       clearTimeout(timer)

@@ -69,6 +69,7 @@ export async function createMember(t: TestApp, email: string): Promise<Member> {
         token_hash: hashToken(token),
         created_at: now.toISOString(),
         expires_at: new Date(now.getTime() + 30 * DAY * 1000).toISOString(),
+        proof: 'link',
       })
       const agent = createAgent(t.request, t.url)
       agent.cookies.set(SESSION_COOKIE, token)

@@ -46,7 +46,13 @@ async function attached(config: Config, url: string): Promise<CliDeps> {
 
 function plain(config: Config, clock?: Deps['clock']): CliDeps {
   const deps = createDeps(config, clock ? { clock } : {})
-  return { deps, close: () => deps.db.destroy() }
+  return {
+    deps,
+    close: async () => {
+      await deps.rateLimits.close()
+      await deps.db.destroy()
+    },
+  }
 }
 
 async function runningEmulatorUrl(dataDir: string): Promise<string | undefined> {

@@ -7,7 +7,9 @@ import type { Kysely, Transaction } from 'kysely'
 import type { RateLimitTable } from '../http/rate-limit.table.js'
 import type { PasswordLinkTable } from '../modules/accounts/table.js'
 import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
-import type { InvoiceTable, SubscriptionTable } from '../modules/billing/table.js'
+import type { AdminAuditLogTable } from '../modules/admin/table.js'
+import type { ApiIdempotencyTable } from '../modules/api-v1/table.js'
+import type { InvoiceTable, SubscriptionHistoryTable, SubscriptionTable } from '../modules/billing/table.js'
 import type { CatalogPriceTable } from '../modules/catalog/table.js'
 import type { PendingCheckoutTable } from '../modules/checkout/table.js'
 import type {
@@ -44,8 +46,13 @@ export interface Database {
   password_links: PasswordLinkTable
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable
+  // Integrator API (/api/v1)
+  api_idempotency: ApiIdempotencyTable
   // Operations (health, doctor)
   worker_heartbeats: WorkerHeartbeatTable
+  // Owner console: the subscription ledger (billing) and the audit log (admin)
+  subscription_history: SubscriptionHistoryTable
+  admin_audit_log: AdminAuditLogTable
 }
 
 export type DB = Kysely<Database>

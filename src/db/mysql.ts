@@ -8,7 +8,13 @@
  * @module
  */
 import { CompiledQuery, type DatabaseConnection, type Kysely, MysqlAdapter, MysqlDialect, sql } from 'kysely'
-import { createPool } from 'mysql2'
+import { createRequire } from 'node:module'
+import type { createPool as CreatePool } from 'mysql2'
+
+// mysql2 is loaded only when DATABASE_URL names MySQL (connect.ts calls this lazily).
+const require = createRequire(import.meta.url)
+const createPool = (...args: Parameters<typeof CreatePool>): ReturnType<typeof CreatePool> =>
+  (require('mysql2') as { createPool: typeof CreatePool }).createPool(...args)
 
 const SESSION_SETUP = [
   'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',

@@ -1,64 +1,49 @@
 /**
- * Fixed-window rate limiting kept in the database (table `rate_limits`), so it holds across
- * processes and restarts and works the same on SQLite, PostgreSQL and MySQL.
+ * Rate limits and sign-in back-off at the edges, on `deps.rateLimits` (memory or Redis, never the
+ * database: checking a limit must not write on a read path). Keys name the client and the target
+ * (`signin:<ip>:<email>`), so one client's attempts never lock anyone else out.
  * @module
  */
-import { sql } from 'kysely'
+import type { Deps } from '../deps.js'
 import type { Executor } from '../db/database.js'
-import { upsertCounter } from '../db/portable.js'
-import type { Clock } from '../lib/clock.js'
 import { AppError } from '../lib/errors.js'
+import type { BackOffPolicy, RateLimitRule } from '../lib/rate-limiter.js'
 
 export type { RateLimitTable } from './rate-limit.table.js'
+export type { BackOffPolicy, RateLimitRule as RateLimit } from '../lib/rate-limiter.js'
 
-export type RateLimit = { limit: number; windowSeconds: number }
-export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number }
+type Limits = Pick<Deps, 'rateLimits'>
 
-/** Counts one hit for `key` in the current window and says whether it is within the limit. */
-export async function hitRateLimit(
-  db: Executor,
-  clock: Clock,
-  key: string,
-  rule: RateLimit,
-): Promise<RateLimitResult> {
-  const nowMs = clock.now().getTime()
-  const windowMs = rule.windowSeconds * 1000
-  const startMs = nowMs - (nowMs % windowMs)
-  const windowStart = new Date(startMs).toISOString()
-  const count = await upsertCounter(
-    db,
-    db.insertInto('rate_limits').values({ key, window_start: windowStart, count: 1 }),
-    'key',
-    {
-      column: 'count',
-      next: sql<number>`case when rate_limits.window_start = ${windowStart} then rate_limits.count + 1 else 1 end`,
-      inserted: 1,
-    },
-    { window_start: windowStart },
-  )
-  const retryAfterSeconds = Math.ceil((startMs + windowMs - nowMs) / 1000)
-  return { allowed: count <= rule.limit, count, retryAfterSeconds }
-}
-
-/** Like hitRateLimit, but throws AppError('RATE_LIMITED') when over the limit. */
-export async function enforceRateLimit(
-  db: Executor,
-  clock: Clock,
-  key: string,
-  rule: RateLimit,
-): Promise<void> {
-  const result = await hitRateLimit(db, clock, key, rule)
+/** Counts one attempt for `key`; throws AppError('RATE_LIMITED') (429) when over `rule`. */
+export async function enforceRateLimit(deps: Limits, key: string, rule: RateLimitRule): Promise<void> {
+  const result = await deps.rateLimits.hit(key, rule)
   if (!result.allowed) {
     throw new AppError('RATE_LIMITED', { details: { retryAfterSeconds: result.retryAfterSeconds } })
   }
 }
 
-/** Forgets a key, e.g. after a successful login. */
-export async function clearRateLimit(db: Executor, key: string): Promise<void> {
-  await db.deleteFrom('rate_limits').where('key', '=', key).execute()
+/** Throws AppError('RATE_LIMITED') while `key` is waiting out the back-off from its failures. */
+export async function enforceBackOff(deps: Limits, key: string): Promise<void> {
+  const retryAfterSeconds = await deps.rateLimits.backOffSeconds(key)
+  if (retryAfterSeconds > 0) throw new AppError('RATE_LIMITED', { details: { retryAfterSeconds } })
 }
 
-/** Housekeeping: forgets windows that ended before `beforeIso` (every rule's window is far shorter than a day). */
+/**
+ * Sign-in by password or access token, per client and account: five free failures, then 1 s,
+ * 2 s, 4 s … up to 15 minutes between tries; forgotten a day after the last failure. The owner,
+ * from another address or by emailed link, is never locked out by someone else's guesses.
+ */
+export const SIGN_IN_BACK_OFF: BackOffPolicy = {
+  freeFailures: 5,
+  firstDelaySeconds: 1,
+  maxDelaySeconds: 900,
+  memorySeconds: 86_400,
+}
+
+/**
+ * Housekeeping for the `rate_limits` table, where earlier versions kept their counters: forgets
+ * windows that started before `beforeIso`.
+ */
 export async function pruneRateLimits(db: Executor, beforeIso: string): Promise<number> {
   const result = await db.deleteFrom('rate_limits').where('window_start', '<', beforeIso).executeTakeFirst()
   return Number(result.numDeletedRows)

@@ -8,7 +8,8 @@ const INCOMING = /^[\w.-]{8,80}$/
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async function requestIdMiddleware(c, next) {
     const incoming = c.req.header('x-request-id')
-    const id = incoming && INCOMING.test(incoming) ? incoming : newId('req', c.get('deps').clock.now().getTime())
+    const id =
+      incoming && INCOMING.test(incoming) ? incoming : newId('req', c.get('deps').clock.now().getTime())
     c.set('requestId', id)
     c.header('X-Request-Id', id)
     await next()

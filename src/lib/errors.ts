@@ -6,7 +6,7 @@
  */
 
 type CodeEntry = {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 422 | 429 | 500 | 502 | 503
+  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 422 | 429 | 500 | 502 | 503
   readonly message: string
 }
 
@@ -23,6 +23,7 @@ export const ERROR_CODES = defineErrorCodes({
   NOT_FOUND: { status: 404, message: 'Not found.' },
   UNAUTHORIZED: { status: 401, message: 'Please sign in.' },
   FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   RATE_LIMITED: { status: 429, message: 'Too many attempts. Please wait a moment and try again.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
   STRIPE_UNAVAILABLE: {
@@ -46,6 +47,7 @@ export const ERROR_CODES = defineErrorCodes({
     message: 'Your payment for this is still being processed. We will email you as soon as it clears.',
   },
   WEBHOOK_SIGNATURE_INVALID: { status: 400, message: 'The webhook signature could not be verified.' },
+  WEBHOOK_PAYLOAD_INVALID: { status: 400, message: 'The signed body is not a Stripe event.' },
   WEBHOOK_SECRET_MISSING: { status: 500, message: 'No webhook signing secret is configured.' },
   FILE_NOT_FOUND: { status: 404, message: 'Unknown file.' },
   // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)
@@ -58,10 +60,6 @@ export const ERROR_CODES = defineErrorCodes({
     status: 409,
     message: 'This email already has a plan in this family. Sign in to see it or to change plans.',
   },
-  PLAN_NOT_IN_FAMILY: {
-    status: 409,
-    message: 'That plan is not one you can switch to from your current plan.',
-  },
   PLAN_UNCHANGED: { status: 409, message: 'You are already on this plan.' },
   PLAN_CHANGE_NOT_ALLOWED: {
     status: 409,
@@ -73,6 +71,26 @@ export const ERROR_CODES = defineErrorCodes({
   PASSWORD_LINK_INVALID: { status: 410, message: 'This link has expired or was already used.' },
   API_KEY_INVALID: { status: 401, message: 'A valid API key is required (Authorization: Bearer …).' },
   CUSTOMER_NOT_FOUND: { status: 404, message: 'Unknown customer.' },
+  // Integrator API (/api/v1)
+  API_SCOPE_MISSING: { status: 403, message: 'This API key lacks the scope this request needs.' },
+  API_INVALID_PARAMETER: { status: 400, message: 'A parameter is missing, unknown or invalid.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    message: 'This Idempotency-Key was already used with a different request body.',
+  },
+  ORDER_NOT_FOUND: { status: 404, message: 'Unknown order.' },
+  GRANT_NOT_FOUND: { status: 404, message: 'Unknown grant.' },
+  // Owner console and operations
+  ORDER_NOT_REFUNDABLE: { status: 409, message: 'This order has nothing left to refund.' },
+  REFUND_EXCEEDS_REMAINING: { status: 409, message: 'That is more than remains to be refunded.' },
+  SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'Unknown subscription.' },
+  SUBSCRIPTION_ENDED: { status: 409, message: 'This subscription has already ended.' },
+  SUBSCRIPTION_NOT_CANCELING: { status: 409, message: 'This subscription is not set to cancel.' },
+  PLAN_NOT_IN_FAMILY: {
+    status: 409,
+    message: 'That plan belongs to another family; a subscription changes only within its family.',
+  },
+  EVENT_NOT_FOUND: { status: 404, message: 'Unknown event.' },
   // Mail
   MAIL_TEMPLATE_NOT_FOUND: { status: 500, message: 'Unknown mail template.' },
 })

@@ -23,9 +23,21 @@ function encodeTime(ms: number): string {
   return out
 }
 
+/**
+ * Random bytes are drawn from the CSPRNG a few kilobytes at a time, not per id: one call per id
+ * cost more than everything else in making it. Each byte is used once.
+ */
+const POOL_SIZE = 4096
+let pool = randomBytes(POOL_SIZE)
+let offset = 0
+
 function encodeRandom(length: number): string {
-  const bytes = randomBytes(length)
+  if (offset + length > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE)
+    offset = 0
+  }
   let out = ''
-  for (const byte of bytes) out += ALPHABET[byte % 32]
+  for (let i = offset; i < offset + length; i++) out += ALPHABET[(pool[i] as number) % 32]
+  offset += length
   return out
 }

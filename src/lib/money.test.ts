@@ -33,4 +33,17 @@ describe('money', () => {
     expect(formatMoney(1500, 'jpy')).toBe('¥1,500')
     expect(formatMoney(900719925474099, 'usd')).toBe('$9,007,199,254,740.99')
   })
+
+  it('keeps each currency and locale apart when formatters are reused', () => {
+    const round = () => [
+      formatMoney(1900, 'usd'),
+      formatMoney(1900, 'usd', 'de-DE'),
+      formatMoney(1200, 'eur', 'de-DE'),
+      formatMoney(1500, 'jpy'),
+      formatMoney(1234, 'kwd'),
+    ]
+    const expected = ['$19.00', '19,00 $', '12,00 €', '¥1,500', 'KWD 1.234']
+    expect(round().map((s) => s.replace(/\s/g, ' '))).toEqual(expected)
+    expect(round().map((s) => s.replace(/\s/g, ' '))).toEqual(expected)
+  })
 })

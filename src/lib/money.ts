@@ -62,12 +62,28 @@ export function minorToDecimal(amount: number, currency: string): string {
 
 /** 1900 usd → "$19.00", 1500 jpy → "¥1,500". Intl formats the exact decimal string. */
 export function formatMoney(amount: number, currency: string, locale = 'en-US'): string {
-  const format = new Intl.NumberFormat(locale, {
+  // Intl accepts decimal strings and formats them exactly (no binary floating point).
+  return formatterFor(currency, locale).format(minorToDecimal(amount, currency) as unknown as number)
+}
+
+/**
+ * Building an Intl.NumberFormat costs far more than formatting with one, and a store page formats
+ * every price: formatters are kept per currency and locale (a formatter holds no amounts).
+ */
+const formatters = new Map<string, Intl.NumberFormat>()
+const MAX_FORMATTERS = 256
+
+function formatterFor(currency: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`
+  let format = formatters.get(key)
+  if (format) return format
+  format = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency: currency.toUpperCase(),
     minimumFractionDigits: currencyExponent(currency),
     maximumFractionDigits: currencyExponent(currency),
   })
-  // Intl accepts decimal strings and formats them exactly (no binary floating point).
-  return format.format(minorToDecimal(amount, currency) as unknown as number)
+  if (formatters.size >= MAX_FORMATTERS) formatters.clear()
+  formatters.set(key, format)
+  return format
 }

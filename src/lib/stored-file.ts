@@ -16,6 +16,8 @@ export type Delivery =
       read(range?: { start: number; end: number }): ReadableStream<Uint8Array>
     }
   | { kind: 'redirect'; url: string }
+  /** The web server in front sends the file: answer with this header and no body. */
+  | { kind: 'offload'; header: string; value: string }
 
 export type FileStore = {
   /** For messages: "the local disk" or `s3://bucket/prefix`. */

@@ -18,6 +18,8 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   const log = c.get('deps')?.log
   if (err instanceof AppError) {
     if (err.status >= 500) log?.error({ err, requestId }, err.message)
+    const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter))
     return respond(c, err.status, { code: err.code, message: err.message, requestId, details: err.details })
   }
   if (err instanceof HTTPException) {

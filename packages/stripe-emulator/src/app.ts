@@ -51,6 +51,24 @@ function checkApiKey(header: string | undefined): void {
   }
 }
 
+/**
+ * `Stripe-Version`: absent means the account's version (the one modelled). A malformed one is
+ * refused as Stripe refuses it; a real but older (or newer) version is refused too, naming the one
+ * the emulator models, because answering it with this version's shapes would be a silent lie.
+ */
+function checkVersion(header: string | undefined): void {
+  if (header === undefined) return
+  const version = header.trim()
+  if (version === API_VERSION) return
+  if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(version)) {
+    throw invalidRequest(`Invalid Stripe API version: ${version}`)
+  }
+  throw invalidRequest(
+    `The Tollgate emulator models Stripe API version ${API_VERSION} only; this request asked for ${version}. ` +
+      `Send Stripe-Version: ${API_VERSION} (or no Stripe-Version header).`,
+  )
+}
+
 async function readParams(c: Context): Promise<{ params: Params; raw: string }> {
   const url = new URL(c.req.url)
   const query = [...url.searchParams.entries()]
@@ -72,6 +90,7 @@ async function handleApi(c: Context, rt: Runtime, handler: Handler): Promise<Res
   c.header('Stripe-Version', c.req.header('stripe-version') ?? API_VERSION)
   try {
     checkApiKey(c.req.header('authorization'))
+    checkVersion(c.req.header('stripe-version'))
     refuseIfRateLimited(rt)
     const { params, raw } = await readParams(c)
     const key = c.req.method === 'POST' ? (c.req.header('idempotency-key') ?? null) : null

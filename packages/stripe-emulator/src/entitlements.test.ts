@@ -51,19 +51,19 @@ describe('entitlement features', () => {
     await expect(
       stripe.products.createFeature(product.id, { entitlement_feature: 'feat_nope' }),
     ).rejects.toMatchObject({
-      statusCode: 404,
+      statusCode: 400,
       param: 'entitlement_feature',
     })
     await stripe.products.deleteFeature(product.id, attached.id)
     expect((await stripe.products.listFeatures(product.id)).data).toEqual([])
   })
 
-  it('lists no active entitlements for a customer without subscriptions, and 404s unknown customers', async () => {
+  it('lists no active entitlements for a customer without subscriptions, and refuses unknown customers (400 resource_missing)', async () => {
     const customer = await stripe.customers.create({ email: 'nobody@example.com' })
     expect((await stripe.entitlements.activeEntitlements.list({ customer: customer.id })).data).toEqual([])
     await expect(stripe.entitlements.activeEntitlements.list({ customer: 'cus_nope' })).rejects.toMatchObject(
       {
-        statusCode: 404,
+        statusCode: 400,
       },
     )
   })

@@ -56,9 +56,12 @@ export function invalidParam(param: string, message: string, code = 'parameter_i
   return invalidRequest(message, code, param)
 }
 
-/** `No such customer: 'cus_x'`, with the param that referred to it (`id` on retrieve). */
+/**
+ * `No such customer: 'cus_x'`, with the param that referred to it. As on Stripe, the object the
+ * URL names (`id`) is a 404; one a parameter refers to (`customer`, `items[0][price]`) is a 400.
+ */
 export function noSuch(kind: string, id: string, param = 'id'): StripeError {
-  return invalidRequest(`No such ${kind}: '${id}'`, 'resource_missing', param, 404)
+  return invalidRequest(`No such ${kind}: '${id}'`, 'resource_missing', param, param === 'id' ? 404 : 400)
 }
 
 export function unrecognizedURL(method: string, path: string): StripeError {

@@ -36,6 +36,6 @@ export function paginate<T extends { id: string }>(items: T[], params: Params, u
 
 function cursorIndex(items: { id: string }[], id: string, param: string): number {
   const i = items.findIndex((o) => o.id === id)
-  if (i === -1) throw invalidRequest(`No such object: '${id}'`, 'resource_missing', param, 404)
+  if (i === -1) throw invalidRequest(`No such object: '${id}'`, 'resource_missing', param)
   return i
 }

@@ -36,8 +36,10 @@ function assign(root: Node, segments: string[], value: string): void {
         list.__append.push({ __value: value } as Node)
         return
       }
+      // As Rack (and so Stripe) does: a new element starts when the last one already holds this
+      // key's whole remaining path, so `items[][price_data][currency]` and `…[unit_amount]` share one.
       const last = list.__append.at(-1)
-      const target = last && !(rest[0]! in last) ? last : ({} as Node)
+      const target = last && !hasPath(last, rest) ? last : ({} as Node)
       if (target !== last) list.__append.push(target)
       assign(target, rest, value)
       return
@@ -46,6 +48,15 @@ function assign(root: Node, segments: string[], value: string): void {
     node = node[seg] as Node
   }
   node[segments.at(-1)!] = value
+}
+
+function hasPath(node: Node, path: string[]): boolean {
+  let at: unknown = node
+  for (const seg of path) {
+    if (typeof at !== 'object' || at === null || !(seg in at)) return false
+    at = (at as Node)[seg]
+  }
+  return true
 }
 
 function normalize(value: unknown): ParamValue {
@@ -144,8 +155,10 @@ export function reqInt(params: Params, key: string, name = key): number {
 export function optBool(params: Params, key: string, name = key): boolean | undefined {
   const v = optString(params, key, name)
   if (v === undefined || v === '') return undefined
-  if (v === 'true') return true
-  if (v === 'false') return false
+  // Stripe reads booleans case-insensitively: the Python SDK sends `True` / `False`.
+  const lower = v.toLowerCase()
+  if (lower === 'true') return true
+  if (lower === 'false') return false
   throw invalidParam(name, `Invalid boolean: ${v}`)
 }
 

@@ -9,25 +9,28 @@
  * @module
  */
 import type Stripe from 'stripe'
+import {
+  AUTHENTICATION_REQUIRED,
+  consumeAuthentication,
+  DISPUTES,
+  declineFor,
+  lastPaymentError,
+  markAuthenticated,
+  needsAuthentication,
+  type PaymentError,
+  paymentError,
+} from './card-outcomes.js'
 import type { Ctx } from './context.js'
 import { invalidRequest } from './errors.js'
+import { cardHidden, resolvePaymentMethod } from './resources/cards.js'
 import { type Decline, insertCharge } from './resources/charges.js'
-import { type DisputeKind, openDispute } from './resources/disputes.js'
-import { insertPaymentIntent } from './resources/payment-intents.js'
-import { type CardBehaviour, cardHidden, resolvePaymentMethod } from './resources/payment-methods.js'
+import { openDispute } from './resources/disputes.js'
+import { insertPaymentIntent } from './resources/payment-intent-objects.js'
 import { startProcessing } from './resources/sepa-debit.js'
 import { getObject } from './state.js'
 
 /** `processing`: a bank debit waits for the bank's answer (see resources/sepa-debit.ts). */
 export type PaymentOutcome = 'succeeded' | 'declined' | 'requires_action' | 'processing'
-
-export type PaymentError = {
-  type: 'card_error'
-  code: string
-  decline_code?: string
-  message: string
-  param?: string
-}
 
 export type PaymentAttempt = {
   paymentIntent: Stripe.PaymentIntent
@@ -48,73 +51,6 @@ export type PaymentInput = {
   metadata?: Record<string, string>
   /** Renewals are off-session; the hosted page is on-session. */
   offSession?: boolean
-}
-
-const DECLINES: Partial<Record<CardBehaviour, Decline>> = {
-  generic_decline: {
-    code: 'card_declined',
-    declineCode: 'generic_decline',
-    message: 'Your card was declined.',
-  },
-  customer_fail: {
-    code: 'card_declined',
-    declineCode: 'generic_decline',
-    message: 'Your card was declined.',
-  },
-  insufficient_funds: {
-    code: 'card_declined',
-    declineCode: 'insufficient_funds',
-    message: 'Your card has insufficient funds.',
-  },
-  lost_card: { code: 'card_declined', declineCode: 'lost_card', message: 'Your card was declined.' },
-  stolen_card: { code: 'card_declined', declineCode: 'stolen_card', message: 'Your card was declined.' },
-  fraudulent: { code: 'card_declined', declineCode: 'fraudulent', message: 'Your card was declined.' },
-  expired_card: {
-    code: 'expired_card',
-    declineCode: 'expired_card',
-    message: 'Your card has expired.',
-    param: 'exp_month',
-  },
-  incorrect_cvc: {
-    code: 'incorrect_cvc',
-    declineCode: 'incorrect_cvc',
-    message: "Your card's security code is incorrect.",
-    param: 'cvc',
-  },
-  processing_error: {
-    code: 'processing_error',
-    declineCode: 'processing_error',
-    message: 'An error occurred while processing your card. Try again in a little bit.',
-  },
-}
-
-const AUTHENTICATION_REQUIRED: Decline = {
-  code: 'authentication_required',
-  declineCode: 'authentication_required',
-  message: 'Your card was declined. This transaction requires authentication.',
-}
-
-/** The decline a charge on this card would get, or undefined when it would succeed. */
-export function declineFor(behaviour: CardBehaviour): Decline | undefined {
-  return DECLINES[behaviour]
-}
-
-/** Whether confirming with this card needs a 3DS step first. */
-export function needsAuthentication(ctx: Ctx, paymentMethodId: string): boolean {
-  const hidden = cardHidden(ctx, paymentMethodId)
-  if (hidden.behaviour === 'auth_on_setup') return hidden.authenticated !== true
-  if (hidden.behaviour === 'auth_always') return hidden.authenticated !== true
-  return false
-}
-
-/** Records a passed 3DS challenge: `auth_on_setup` cards stay set up; `auth_always` passes once. */
-export function markAuthenticated(ctx: Ctx, paymentMethodId: string): void {
-  cardHidden(ctx, paymentMethodId).authenticated = true
-}
-
-function consumeAuthentication(ctx: Ctx, paymentMethodId: string): void {
-  const hidden = cardHidden(ctx, paymentMethodId)
-  if (hidden.behaviour === 'auth_always') hidden.authenticated = false
 }
 
 /**
@@ -233,12 +169,6 @@ export function chargePaymentIntent(
   return { paymentIntent: pi, charge, outcome: 'succeeded' }
 }
 
-const DISPUTES: Partial<Record<CardBehaviour, DisputeKind>> = {
-  dispute_fraudulent: 'fraudulent',
-  dispute_product_not_received: 'product_not_received',
-  dispute_inquiry: 'inquiry',
-}
-
 /** Captures an authorized PaymentIntent: `charge.captured`, then `payment_intent.succeeded`. */
 export function capturePaymentIntent(ctx: Ctx, pi: Stripe.PaymentIntent, amount: number): void {
   const charge = getObject<Stripe.Charge>(ctx.state, 'charge', String(pi.latest_charge))
@@ -276,31 +206,4 @@ export function failAuthentication(ctx: Ctx, paymentIntentId: string): PaymentAt
   pi.last_payment_error = lastPaymentError(error, null, pm)
   ctx.emit('payment_intent.payment_failed', pi)
   return { paymentIntent: pi, outcome: 'declined', error }
-}
-
-function paymentError(decline: Decline): PaymentError {
-  return {
-    type: 'card_error',
-    code: decline.code,
-    message: decline.message,
-    ...(decline.declineCode ? { decline_code: decline.declineCode } : {}),
-    ...(decline.param ? { param: decline.param } : {}),
-  }
-}
-
-function lastPaymentError(
-  error: PaymentError,
-  chargeId: string | null,
-  pm: Stripe.PaymentMethod,
-): Stripe.PaymentIntent.LastPaymentError {
-  return {
-    type: 'card_error',
-    code: error.code,
-    message: error.message,
-    ...(error.decline_code ? { decline_code: error.decline_code } : {}),
-    ...(error.param ? { param: error.param } : {}),
-    ...(chargeId ? { charge: chargeId } : {}),
-    doc_url: `https://docs.stripe.com/error-codes/${error.code.replaceAll('_', '-')}`,
-    payment_method: JSON.parse(JSON.stringify(pm)) as Stripe.PaymentMethod,
-  } as Stripe.PaymentIntent.LastPaymentError
 }

@@ -173,7 +173,7 @@ describe('prices', () => {
     ).rejects.toMatchObject({ statusCode: 400, param: 'unit_amount' })
     await expect(
       stripe.prices.create({ product: 'prod_missing', currency: 'usd', unit_amount: 1 }),
-    ).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing', param: 'product' })
+    ).rejects.toMatchObject({ statusCode: 400, code: 'resource_missing', param: 'product' })
     await expect(
       stripe.prices.create({ product: product.id, unit_amount: 1 } as Stripe.PriceCreateParams),
     ).rejects.toMatchObject({ code: 'parameter_missing', param: 'currency' })
@@ -212,7 +212,14 @@ describe('customers', () => {
     expect(metaUpdate?.data.previous_attributes).toEqual({ metadata: { plan: null } })
     const gone = await stripe.customers.del(other.id)
     expect(gone).toMatchObject({ id: other.id, deleted: true })
-    await expect(stripe.customers.retrieve(other.id)).rejects.toMatchObject({ statusCode: 404 })
+    expect(await stripe.customers.retrieve(other.id)).toMatchObject({ id: other.id, deleted: true })
+    await expect(stripe.customers.update(other.id, { name: 'x' })).rejects.toMatchObject({ statusCode: 404 })
+    await expect(stripe.customers.del(other.id)).rejects.toMatchObject({ statusCode: 404 })
+    await expect(stripe.subscriptions.create({ customer: other.id, items: [] })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'resource_missing',
+      param: 'customer',
+    })
     expect((await eventsFor(other.id)).map((e) => e.type)).toEqual(['customer.created', 'customer.deleted'])
   })
 
@@ -254,7 +261,7 @@ describe('customers', () => {
 
   it('refuses an unknown test clock and an unknown customer', async () => {
     await expect(stripe.customers.create({ test_clock: 'clock_missing' })).rejects.toMatchObject({
-      statusCode: 404,
+      statusCode: 400,
       param: 'test_clock',
     })
     await expect(stripe.customers.update('cus_missing', { name: 'x' })).rejects.toMatchObject({

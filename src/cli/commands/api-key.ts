@@ -1,24 +1,80 @@
-/** `npx tollgate api-key create [--name NAME] [--json]`: prints the key once; only its hash is kept. */
-import { createApiKey } from '../../modules/api-access/index.js'
-import { type Command, parseCommandArgs, printJSON, UsageError } from '../command.js'
+/**
+ * `npx tollgate api-key create [--name NAME] [--scope S,S…] [--rate-limit N] [--json]` prints the
+ * key once (only its hash is kept); `api-key list [--json]`; `api-key revoke <key_…>`.
+ */
+import {
+  API_SCOPES,
+  type ApiKey,
+  type ApiScope,
+  createApiKey,
+  isApiScope,
+  listApiKeys,
+  revokeApiKey,
+} from '../../modules/api-access/index.js'
+import { type CliIO, type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
+
+const ACTIONS = ['create', 'list', 'revoke'] as const
 
 export const apiKeyCommand: Command = {
   name: 'api-key',
-  usage: 'api-key create [--name NAME] [--json]',
-  summary: 'Create an API key for GET /api/customers/:email/entitlements (shown once)',
+  usage:
+    'api-key create [--name NAME] [--scope SCOPE,…] [--rate-limit N] [--json] | list [--json] | revoke <key_id>',
+  summary: `Create (shown once), list or revoke API keys; scopes: ${API_SCOPES.join(', ')}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
-      { name: { type: 'string' }, json: { type: 'boolean' } },
-      { min: 1, max: 1, names: ['create'] },
+      {
+        name: { type: 'string' },
+        scope: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      { min: 1, max: 2, names: ['action', 'key id'] },
     )
-    if (positionals[0] !== 'create') throw new UsageError(`unknown action "${positionals[0]}"`)
+    const [action, id] = positionals
+    if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) {
+      throw new UsageError(`unknown action "${action}" (expected ${ACTIONS.join(', ')})`)
+    }
+    if (action === 'revoke' && !id) throw new UsageError('missing key id')
+    if (action !== 'revoke' && id) throw new UsageError(`unexpected argument "${id}"`)
+    if (action !== 'create' && (values.name || values.scope || values['rate-limit'])) {
+      throw new UsageError('--name, --scope and --rate-limit go with create')
+    }
     const name = values.name ?? 'default'
     if (name.trim() === '' || name.length > 100) throw new UsageError('--name: 1 to 100 characters')
+    const scopes = flagValue(
+      'scope',
+      values.scope,
+      parseScopes,
+      `a comma-separated list of ${API_SCOPES.join(', ')}`,
+    )
+    const ratePerMinute = flagValue(
+      'rate-limit',
+      values['rate-limit'],
+      parseRate,
+      'requests per minute, 1 to 100000',
+    )
     return withCliDeps(io, async ({ deps }) => {
-      const created = await createApiKey(deps.db, { name, now: deps.clock.now() })
-      if (values.json) printJSON(io, { id: created.id, name, key: created.key })
+      const now = deps.clock.now()
+      if (action === 'list') return printKeys(io, await listApiKeys(deps.db), values.json === true)
+      if (action === 'revoke') {
+        if (!(await revokeApiKey(deps.db, id as string, now))) {
+          io.err(`No live API key ${id}.`)
+          return 1
+        }
+        io.out(`API key ${id} revoked.`)
+        return 0
+      }
+      const created = await createApiKey(deps.db, {
+        name,
+        now,
+        live: !deps.config.testMode,
+        ...(scopes ? { scopes } : {}),
+        ...(ratePerMinute ? { ratePerMinute } : {}),
+      })
+      if (values.json)
+        printJSON(io, { id: created.id, name, key: created.key, scopes: scopes ?? ['entitlements:read'] })
       else {
         io.out(`API key "${name}" (${created.id}). Store it now; it is not shown again:`)
         io.out(created.key)
@@ -26,4 +82,29 @@ export const apiKeyCommand: Command = {
       return 0
     })
   },
+}
+
+function parseScopes(text: string): ApiScope[] | undefined {
+  const scopes = text.split(',').map((s) => s.trim())
+  return scopes.length > 0 && scopes.every(isApiScope) ? scopes : undefined
+}
+
+function parseRate(text: string): number | undefined {
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN
+  return n >= 1 && n <= 100_000 ? n : undefined
+}
+
+function printKeys(io: CliIO, keys: ApiKey[], json: boolean): number {
+  if (json) {
+    printJSON(io, keys)
+    return 0
+  }
+  if (keys.length === 0) io.out('No API keys.')
+  for (const k of keys) {
+    const state = k.revokedAt ? `revoked ${k.revokedAt}` : `last used ${k.lastUsedAt ?? 'never'}`
+    io.out(
+      `${k.id}  ${k.prefix}…  ${k.name}  [${(k.scopes ?? ['legacy']).join(',')}]  ${k.ratePerMinute}/min  ${state}`,
+    )
+  }
+  return 0
 }

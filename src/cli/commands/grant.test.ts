@@ -101,17 +101,31 @@ describe('npx tollgate grant | revoke | api-key', () => {
 
   it('creates an API key, prints it once and stores only its hash', async () => {
     const c = cli(env)
-    expect(await c.run(['api-key', 'create', '--name', 'backend'])).toBe(0)
+    expect(
+      await c.run(['api-key', 'create', '--name', 'backend', '--scope', 'checkout:write,orders:read']),
+    ).toBe(0)
     const key = c.lines.at(-1) ?? ''
-    expect(key).toMatch(/^tgk_[A-Za-z0-9_-]{40,}$/)
+    expect(key).toMatch(/^tg_test_[A-Za-z0-9_-]{40,}$/)
     const db = connectDatabase(env.DATABASE_URL as string)
     try {
       const row = await db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow()
       expect(row.name).toBe('backend')
       expect(row.key_hash).toBe(hashToken(key))
+      expect(row.scopes).toBe('checkout:write,orders:read')
       expect(JSON.stringify(row)).not.toContain(key)
     } finally {
       await db.destroy()
     }
+    const list = cli(env)
+    expect(await list.run(['api-key', 'list', '--json'])).toBe(0)
+    const [listed] = JSON.parse(list.lines.join('\n')) as { id: string; scopes: string[]; revokedAt: null }[]
+    expect(listed).toMatchObject({ scopes: ['checkout:write', 'orders:read'], revokedAt: null })
+    expect(JSON.stringify(listed)).not.toContain(key.slice(12))
+    const revoke = cli(env)
+    expect(await revoke.run(['api-key', 'revoke', listed?.id ?? ''])).toBe(0)
+    expect(await cli(env).run(['api-key', 'revoke', listed?.id ?? ''])).toBe(1)
+    const bad = cli(env)
+    expect(await bad.run(['api-key', 'create', '--scope', 'orders:write'])).toBe(2)
+    expect(bad.lines.join('\n')).toContain('--scope')
   }, 60_000)
 })

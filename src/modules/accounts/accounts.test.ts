@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
-import { type Agent, createAgent, createTestDeps, type TestDeps } from '../../../test/harness.js'
+import { type Agent, createAgent, createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import { findOrCreateCustomerByEmail } from '../customers/customers.js'
 import { findCustomerByEmail } from '../customers/repo.js'
 import { listDevMail } from '../mail/outbox.js'
 import { hashPassword, verifyPassword } from './passwords.js'
+import { ACCOUNT_LIMITS } from './routes.js'
 
 describe.each(DIALECTS)('accounts on %s', (dialect) => {
   let t: TestDeps
@@ -147,7 +148,7 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect(await listDevMail(t.deps.db, 'ghost@example.com')).toHaveLength(0)
   })
 
-  it('rate-limits password sign-in per email', async () => {
+  it('makes a client that guesses passwords back off', async () => {
     let last = 0
     for (let i = 0; i < 10; i++) {
       last = (
@@ -155,6 +156,24 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
       ).status
     }
     expect(last).toBe(429)
+  })
+
+  /** @see issue 9: one global key let anybody's failed attempts lock out every user. */
+  it('limits confirm and reset attempts per client, never for everyone', async () => {
+    const proxied = createApp({ ...t.deps, config: testConfig({ publicUrl: origin, trustProxy: true }) })
+    const post = (ip: string, path: string) =>
+      proxied.request(new URL(path, origin).href, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin, 'x-forwarded-for': ip },
+        body: new URLSearchParams({ token: 'not-a-real-token-0123456789', password: 'a brand new password' }),
+      })
+    for (const path of ['/account/confirm', '/password/reset']) {
+      let last = 0
+      for (let i = 0; i <= ACCOUNT_LIMITS.perClient.limit; i++)
+        last = (await post('203.0.113.50', path)).status
+      expect(last).toBe(429)
+      expect((await post('198.51.100.20', path)).status).toBe(410)
+    }
   })
 
   it('refuses a cross-site form post (CSRF)', async () => {

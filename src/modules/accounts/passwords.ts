@@ -4,7 +4,7 @@
  * for an address we do not know costs the same time as one we do.
  * @module
  */
-import { type Algorithm, hash, verify } from '@node-rs/argon2'
+import type { Algorithm } from '@node-rs/argon2'
 import { AppError } from '../../lib/errors.js'
 
 export const PASSWORD_MIN_LENGTH = 10
@@ -16,6 +16,9 @@ const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallel
 
 let dummyHash: Promise<string> | undefined
 
+/** The native argon2 binding is loaded on the first password, not at start (cold start, idle memory). */
+const argon2 = (): Promise<typeof import('@node-rs/argon2')> => import('@node-rs/argon2')
+
 export function checkPasswordPolicy(password: string): void {
   if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
     throw new AppError('PASSWORD_TOO_SHORT')
@@ -24,7 +27,7 @@ export function checkPasswordPolicy(password: string): void {
 
 export async function hashPassword(password: string): Promise<string> {
   checkPasswordPolicy(password)
-  return hash(password, OPTIONS)
+  return (await argon2()).hash(password, OPTIONS)
 }
 
 /** Verifies against the stored hash, or burns the same work on a dummy when there is none. */
@@ -32,6 +35,7 @@ export async function verifyPassword(
   storedHash: string | null | undefined,
   password: string,
 ): Promise<boolean> {
+  const { hash, verify } = await argon2()
   dummyHash ??= hash('tollgate-dummy-password', OPTIONS)
   const target = storedHash ?? (await dummyHash)
   const matches = await verify(target, password.slice(0, PASSWORD_MAX_LENGTH)).catch(() => false)

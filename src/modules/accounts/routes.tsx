@@ -3,15 +3,17 @@
  * /account/confirm`, `GET/POST /password/forgot`, `GET/POST /password/reset`. Registration always
  * answers "check your email": the password takes effect only once the email is proven, so nobody
  * can squat an address (or a guest buyer's purchases), and the answer does not reveal whether an
- * address is known. Every secret-checking route is rate-limited per IP and per email; the CSRF
- * origin check in app.ts covers every form post.
+ * address is known. Every secret-checking or mail-sending route counts against its client, keyed
+ * with its target (address or link): wrong passwords make that client wait longer for that account
+ * (back-off, never a lock on the account), and mails are also capped per address. The CSRF origin
+ * check in app.ts covers every form post.
  * @module
  */
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import { clientIp } from '../../http/client-ip.js'
 import type { AppEnv } from '../../http/env.js'
-import { clearRateLimit, enforceRateLimit } from '../../http/rate-limit.js'
+import { enforceBackOff, enforceRateLimit, SIGN_IN_BACK_OFF } from '../../http/rate-limit.js'
 import { safeNext } from '../../http/safe-redirect.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
@@ -30,9 +32,12 @@ import { hashPassword, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.j
 import { CheckEmailPage, ForgotPage, RegisterPage, SignInPage, TokenFormPage } from './views.js'
 
 export const ACCOUNT_LIMITS = {
-  perIp: { limit: 30, windowSeconds: 900 },
-  perEmail: { limit: 8, windowSeconds: 900 },
-  perToken: { limit: 10, windowSeconds: 900 },
+  /** Attempts of one kind (register, signin, forgot, confirm, reset) from one client. */
+  perClient: { limit: 30, windowSeconds: 900 },
+  /** Mails (confirm, reset) one client may ask for one address. */
+  mailPerClientAndAddress: { limit: 3, windowSeconds: 900 },
+  /** Mails to one address, whoever asks. */
+  mailPerAddress: { limit: 10, windowSeconds: 3600 },
 }
 
 const email = z.email().max(320)
@@ -42,15 +47,19 @@ const CredentialsForm = z.object({ email, password, next })
 const EmailForm = z.object({ email })
 const TokenForm = z.object({ token: z.string().min(16).max(200), password: password.optional() })
 
-async function limit(
-  c: Context<AppEnv>,
-  action: string,
-  key: string,
-  rule = ACCOUNT_LIMITS.perEmail,
-): Promise<void> {
+/** Counts one `action` attempt against the client; returns the client's address for further keys. */
+async function limitClient(c: Context<AppEnv>, action: string): Promise<string> {
+  const ip = clientIp(c)
+  await enforceRateLimit(c.get('deps'), `${action}:${ip}`, ACCOUNT_LIMITS.perClient)
+  return ip
+}
+
+/** Caps the mails one client can make us send to `address`, and those anyone can. */
+async function limitMail(c: Context<AppEnv>, action: string, address: string): Promise<void> {
   const deps = c.get('deps')
-  await enforceRateLimit(deps.db, deps.clock, `${action}:ip:${clientIp(c)}`, ACCOUNT_LIMITS.perIp)
-  await enforceRateLimit(deps.db, deps.clock, `${action}:key:${key}`, rule)
+  const ip = await limitClient(c, action)
+  await enforceRateLimit(deps, `${action}-mail:${ip}:${address}`, ACCOUNT_LIMITS.mailPerClientAndAddress)
+  await enforceRateLimit(deps, `account-mail:${address}`, ACCOUNT_LIMITS.mailPerAddress)
 }
 
 export const accountRoutes = new Hono<AppEnv>()
@@ -61,7 +70,7 @@ export const accountRoutes = new Hono<AppEnv>()
     const deps = c.get('deps')
     const form = c.req.valid('form')
     const address = normalizeEmail(form.email)
-    await limit(c, 'register', address)
+    await limitMail(c, 'register', address)
     let pendingPasswordHash: string
     try {
       pendingPasswordHash = await hashPassword(form.password)
@@ -97,12 +106,12 @@ export const accountRoutes = new Hono<AppEnv>()
   .post('/account/confirm', validate('form', TokenForm), async (c) => {
     const deps = c.get('deps')
     const { token } = c.req.valid('form')
-    await limit(c, 'confirm', 'all', { limit: 60, windowSeconds: 900 })
+    await limitClient(c, 'confirm')
     const ok = await deps.db.transaction().execute(async (trx) => {
       const link = await redeemPasswordLink(trx, token, deps.clock.now())
       if (link?.purpose !== 'claim') return false
       if (link.pending_password_hash) await setPasswordHash(trx, link.customer_id, link.pending_password_hash)
-      await signIn(c, trx, link.customer_id)
+      await signIn(c, trx, link.customer_id, 'link')
       return true
     })
     if (!ok) throw new AppError('PASSWORD_LINK_INVALID')
@@ -117,11 +126,13 @@ export const accountRoutes = new Hono<AppEnv>()
     const deps = c.get('deps')
     const form = c.req.valid('form')
     const address = normalizeEmail(form.email)
-    await limit(c, 'signin', address)
+    const backOffKey = `signin:${await limitClient(c, 'signin')}:${address}`
+    await enforceBackOff(deps, backOffKey)
     const customer = await findCustomerForEmail(deps.db, address)
     const stored = customer ? await findPasswordHash(deps.db, customer.id) : null
     // Same argon2 work whether or not the address is known or has a password.
     if (!(await verifyPassword(stored, form.password)) || !customer) {
+      await deps.rateLimits.recordFailure(backOffKey, SIGN_IN_BACK_OFF)
       const page = (
         <SignInPage
           email={address}
@@ -131,15 +142,15 @@ export const accountRoutes = new Hono<AppEnv>()
       )
       return renderPage(c, { title: 'Sign in', status: 401 }, page)
     }
-    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id))
-    await clearRateLimit(deps.db, `signin:key:${address}`)
+    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id, 'password'))
+    await deps.rateLimits.forgetFailures(backOffKey, SIGN_IN_BACK_OFF)
     return c.redirect(safeNext(form.next) ?? '/account', 303)
   })
   .get('/password/forgot', (c) => renderPage(c, { title: 'Forgot password' }, <ForgotPage />))
   .post('/password/forgot', validate('form', EmailForm), async (c) => {
     const deps = c.get('deps')
     const address = normalizeEmail(c.req.valid('form').email)
-    await limit(c, 'forgot', address)
+    await limitMail(c, 'forgot', address)
     const customer = await findCustomerForEmail(deps.db, address)
     if (customer)
       await deps.db.transaction().execute((trx) => sendPasswordLink(deps, trx, { customer, kind: 'reset' }))
@@ -150,6 +161,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .get('/password/reset', async (c) => {
     const deps = c.get('deps')
     const token = c.req.query('token') ?? ''
+    await limitClient(c, 'reset')
     const live = token.length >= 16 && (await isPasswordLinkLive(deps.db, token, deps.clock.now()))
     if (!live) throw new AppError('PASSWORD_LINK_INVALID')
     return renderPage(
@@ -161,14 +173,14 @@ export const accountRoutes = new Hono<AppEnv>()
   .post('/password/reset', validate('form', TokenForm), async (c) => {
     const deps = c.get('deps')
     const form = c.req.valid('form')
-    await limit(c, 'reset', 'all', { limit: 60, windowSeconds: 900 })
+    await limitClient(c, 'reset')
     const newHash = await hashPassword(form.password ?? '')
     const ok = await deps.db.transaction().execute(async (trx) => {
       const link = await redeemPasswordLink(trx, form.token, deps.clock.now())
       if (link?.purpose !== 'reset') return false
       await setPasswordHash(trx, link.customer_id, newHash)
       await signOutEverywhere(trx, link.customer_id)
-      await signIn(c, trx, link.customer_id)
+      await signIn(c, trx, link.customer_id, 'link')
       return true
     })
     if (!ok) throw new AppError('PASSWORD_LINK_INVALID')

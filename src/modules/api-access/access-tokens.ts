@@ -3,7 +3,6 @@
  * static sites and other backends can check access offline against `/.well-known/jwks.json`.
  * @module
  */
-import { SignJWT } from 'jose'
 import type { Deps } from '../../deps.js'
 import type { EntitlementView } from '../entitlements/index.js'
 import { getSigningKey, TOKEN_ALGORITHM } from './signing-keys.js'
@@ -17,6 +16,8 @@ export async function issueEntitlementToken(
   entitlements: EntitlementView[],
 ): Promise<{ token: string; expiresAt: Date }> {
   const key = await getSigningKey(deps)
+  // jose is loaded on the first token, not at start.
+  const { SignJWT } = await import('jose')
   const now = deps.clock.now()
   const issuedAt = Math.floor(now.getTime() / 1000)
   const live = entitlements.filter((e) => e.allowed)

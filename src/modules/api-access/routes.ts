@@ -5,7 +5,6 @@
  * @module
  */
 import { type Context, Hono } from 'hono'
-import { clientIp } from '../../http/client-ip.js'
 import type { AppEnv } from '../../http/env.js'
 import { enforceRateLimit, type RateLimit } from '../../http/rate-limit.js'
 import { requireCustomer } from '../../http/session.js'
@@ -13,18 +12,16 @@ import { AppError } from '../../lib/errors.js'
 import { findCustomerForEmail } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
 import { issueEntitlementToken } from './access-tokens.js'
-import { verifyApiKey } from './api-keys.js'
+import { authenticateApiKey } from './require-key.js'
 import { publicJwks } from './signing-keys.js'
 
 export const API_LIMITS = {
   session: { limit: 120, windowSeconds: 60 },
-  apiKey: { limit: 600, windowSeconds: 60 },
-  badKey: { limit: 20, windowSeconds: 900 },
 } satisfies Record<string, RateLimit>
 
 async function limit(c: Context<AppEnv>, key: string, rule: RateLimit): Promise<void> {
   const deps = c.get('deps')
-  await enforceRateLimit(deps.db, deps.clock, `api:${key}`, rule)
+  await enforceRateLimit(deps, `api:${key}`, rule)
 }
 
 export const apiAccessRoutes = new Hono<AppEnv>()
@@ -58,13 +55,11 @@ export const apiAccessRoutes = new Hono<AppEnv>()
   })
   .get('/api/customers/:email/entitlements', async (c) => {
     const deps = c.get('deps')
-    const presented = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
-    const key = presented ? await verifyApiKey(deps.db, presented, deps.clock.now()) : undefined
-    if (!key) {
-      await limit(c, `badkey:${clientIp(c)}`, API_LIMITS.badKey)
-      throw new AppError('API_KEY_INVALID')
+    const key = await authenticateApiKey(c)
+    // Keys from before scopes read this; a scoped key needs entitlements:read.
+    if (key.scopes && !key.scopes.includes('entitlements:read')) {
+      throw new AppError('API_SCOPE_MISSING', { details: { required: 'entitlements:read' } })
     }
-    await limit(c, `key:${key.id}`, API_LIMITS.apiKey)
     const customer = await findCustomerForEmail(deps.db, c.req.param('email'))
     if (!customer) throw new AppError('CUSTOMER_NOT_FOUND')
     const entitlements = await listEntitlements(deps.db, customer.id, deps.clock.now())

@@ -5,7 +5,7 @@
  * signs, all are published.
  * @module
  */
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import type { Deps } from '../../deps.js'
 import { newId } from '../../lib/ids.js'
 import { findNewestSigningKey, insertSigningKey, listSigningKeys } from './repo.js'
@@ -16,11 +16,14 @@ export type SigningKey = { kid: string; privateKey: CryptoKey | Uint8Array }
 
 export async function getSigningKey(deps: Deps): Promise<SigningKey> {
   const row = (await findNewestSigningKey(deps.db)) ?? (await createSigningKey(deps))
+  // jose is loaded on first use, not at start.
+  const { importJWK } = await import('jose')
   const privateKey = await importJWK(JSON.parse(row.private_jwk) as JWK, TOKEN_ALGORITHM)
   return { kid: row.kid, privateKey }
 }
 
 async function createSigningKey(deps: Deps): Promise<{ kid: string; private_jwk: string }> {
+  const { exportJWK, generateKeyPair } = await import('jose')
   const { publicKey, privateKey } = await generateKeyPair('Ed25519', { extractable: true })
   const row = {
     kid: newId('kid', deps.clock.now().getTime()),

@@ -10,6 +10,10 @@ export interface ApiKeyTable {
   created_at: string
   last_used_at: string | null
   revoked_at: string | null
+  /** Comma-separated scopes (`checkout:write,orders:read`); null for keys made before scopes. */
+  scopes: string | null
+  /** Requests per minute this key may make; null = the default. */
+  rate_limit_per_minute: number | null
 }
 
 /** The Ed25519 key pair that signs access tokens (JWK JSON), generated on first use. */

@@ -9,3 +9,17 @@
 export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
 export { billingRoutes } from './routes.js'
 export { startSubscriptionFromButton } from './subscribe.js'
+export { listHistoryUntil as listSubscriptionHistory } from './repo.js'
+export type { SubscriptionHistoryRow } from './table.js'
+export { listInvoicesOfCustomer, listSubscriptionsOfCustomer, sumPaidInvoicesByDay } from './repo.js'
+export type { InvoiceRow, SubscriptionRow } from './table.js'
+export {
+  changeSubscription,
+  checkSubscriptionChange,
+  type PlanChangePreview,
+  previewPlanChange,
+  type SubscriptionChange,
+} from './manage.js'
+export { fetchSubscriptionSnapshot, type SubscriptionSnapshot } from './snapshot.js'
+export { applySubscriptionSnapshot } from './sync.js'
+export { findSubscriptionByStripeId, listSubscriptionsPage } from './repo.js'

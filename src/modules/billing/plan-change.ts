@@ -63,7 +63,8 @@ export function previewPlanChange(deps: Deps, sub: SubscriptionRow, toLookupKey:
   const from = sub.price_lookup_key ? findPrice(deps.catalog, sub.price_lookup_key) : undefined
   const to = findPrice(deps.catalog, toLookupKey)
   if (!SWITCHABLE.has(sub.status) || !from) throw new AppError('PLAN_CHANGE_NOT_ALLOWED')
-  if (!to?.recurring || familyOf(to) !== familyOf(from) || to.currency !== from.currency) {
+  if (!to) throw new AppError('PRICE_NOT_FOUND', { details: { price: toLookupKey } })
+  if (!to.recurring || familyOf(to) !== familyOf(from) || to.currency !== from.currency) {
     throw new AppError('PLAN_NOT_IN_FAMILY', { details: { price: toLookupKey } })
   }
   if (to.lookupKey === from.lookupKey) throw new AppError('PLAN_UNCHANGED')

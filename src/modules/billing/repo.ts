@@ -1,6 +1,13 @@
+import { sql } from 'kysely'
 import type { Executor } from '../../db/database.js'
 import { insertIfAbsent, upsert } from '../../db/portable.js'
-import type { InvoiceRow, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
+import type {
+  InvoiceRow,
+  NewInvoiceRow,
+  NewSubscriptionRow,
+  SubscriptionHistoryRow,
+  SubscriptionRow,
+} from './table.js'
 
 /** Inserts the row unless the Stripe subscription is known; true when this call inserted it. */
 export async function insertSubscriptionIfAbsent(db: Executor, row: NewSubscriptionRow): Promise<boolean> {
@@ -97,4 +104,80 @@ export async function listInvoicesOfCustomer(
     .orderBy('stripe_created', 'desc')
     .limit(limit)
     .execute()
+}
+
+export async function findLatestHistoryEntry(
+  db: Executor,
+  stripeSubscriptionId: string,
+): Promise<SubscriptionHistoryRow | undefined> {
+  return db
+    .selectFrom('subscription_history')
+    .selectAll()
+    .where('stripe_subscription_id', '=', stripeSubscriptionId)
+    .orderBy('effective_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
+}
+
+export async function insertHistoryEntry(db: Executor, row: SubscriptionHistoryRow): Promise<void> {
+  await db.insertInto('subscription_history').values(row).execute()
+}
+
+/** The ledger up to a time, oldest first (metrics replay it). */
+export async function listHistoryUntil(db: Executor, untilIso: string): Promise<SubscriptionHistoryRow[]> {
+  return db
+    .selectFrom('subscription_history')
+    .selectAll()
+    .where('effective_at', '<=', untilIso)
+    .orderBy('effective_at')
+    .orderBy('id')
+    .execute()
+}
+
+export async function countHistoryOfSubscription(
+  db: Executor,
+  stripeSubscriptionId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('subscription_history')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('stripe_subscription_id', '=', stripeSubscriptionId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Paid subscription invoices per day and currency in [from, to), dated by their creation. */
+export async function sumPaidInvoicesByDay(
+  db: Executor,
+  fromIso: string,
+  toIso: string,
+): Promise<{ day: string; currency: string; count: number; amount: number }[]> {
+  const rows = await db
+    .selectFrom('invoices')
+    .select((eb) => [
+      sql<string>`substr(stripe_created, 1, 10)`.as('day'),
+      'currency',
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.sum<number | string>('amount_paid').as('amount'),
+    ])
+    .where('status', '=', 'paid')
+    .where('amount_paid', '>', 0)
+    .where('stripe_created', '>=', fromIso)
+    .where('stripe_created', '<', toIso)
+    .groupBy([sql`substr(stripe_created, 1, 10)`, 'currency'])
+    .execute()
+  return rows.map((r) => ({ ...r, count: Number(r.count), amount: Number(r.amount) }))
+}
+
+/** Subscriptions for the owner console, newest first, filtered by plan and status. */
+export async function listSubscriptionsPage(
+  db: Executor,
+  filter: { status?: string; lookupKey?: string; customerId?: string },
+  page: { limit: number; offset: number },
+): Promise<SubscriptionRow[]> {
+  let q = db.selectFrom('subscriptions').selectAll()
+  if (filter.status) q = q.where('status', '=', filter.status)
+  if (filter.lookupKey) q = q.where('price_lookup_key', '=', filter.lookupKey)
+  if (filter.customerId) q = q.where('customer_id', '=', filter.customerId)
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute()
 }

@@ -59,7 +59,7 @@ const CancelForm = z.object({
   reason: z.enum(Object.keys(CANCEL_REASONS) as [CancelReason, ...CancelReason[]]),
   comment: z.string().max(500).optional(),
 })
-const PLAN_REFUSALS = ['PLAN_NOT_IN_FAMILY', 'PLAN_UNCHANGED', 'PLAN_CHANGE_NOT_ALLOWED'] as const
+const PLAN_REFUSALS = ['PLAN_NOT_IN_FAMILY', 'PLAN_UNCHANGED', 'PLAN_CHANGE_NOT_ALLOWED', 'PRICE_NOT_FOUND'] as const
 
 /** The signed-in customer's own subscription row, or 404 (another member's id reveals nothing). */
 async function ownSubscription(c: Context<AppEnv>, stripeId: string): Promise<SubscriptionRow> {
@@ -202,7 +202,7 @@ export const billingRoutes = new Hono<AppEnv>()
               snapshot,
               ...(signedInId ? { signedInId } : {}),
             })
-            if (done.signInAs) await signIn(c, trx, done.signInAs)
+            if (done.signInAs) await signIn(c, trx, done.signInAs, 'checkout')
             return done
           }),
         )

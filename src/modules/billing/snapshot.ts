@@ -35,7 +35,8 @@ export async function fetchSubscriptionSnapshot(
   // Orders reads of one subscription; not domain time (see monotonicStamp).
   const fetchedAt = monotonicStamp()
   const subscription = await deps.stripe.subscriptions.retrieve(stripeSubscriptionId, {
-    expand: ['latest_invoice'],
+    // The discounts' coupons: the subscription ledger counts recurring discounts (billing/history.ts).
+    expand: ['latest_invoice', 'discounts.source.coupon'],
   })
   const latest = subscription.latest_invoice
   const latestInvoice = latest && typeof latest !== 'string' ? latest : undefined

@@ -13,6 +13,7 @@ import type { Deps } from '../../deps.js'
 import { newId } from '../../lib/ids.js'
 import { sendSetPasswordLink } from '../accounts/index.js'
 import { findCustomer, findOrCreateCustomerByEmail, linkStripeCustomer } from '../customers/index.js'
+import { effectiveTimeOf, recordSubscriptionWorth, worthOf } from './history.js'
 import { queueLifecycleMail } from './lifecycle-mail.js'
 import { reconcileSubscriptionGrants } from './reconcile-grants.js'
 import {
@@ -48,6 +49,7 @@ export async function applySubscriptionSnapshot(
   if (!current) throw new Error(`Subscription ${snapshot.subscription.id} vanished during sync`)
   for (const invoice of snapshot.invoices) await upsertInvoice(trx, toInvoiceRow(invoice, customerId, now))
   await reconcileSubscriptionGrants(deps, trx, current)
+  if (applied) await recordHistory(deps, trx, snapshot.subscription, current, inserted)
   const switchedFrom = snapshot.subscription.metadata?.[SWITCHED_FROM_METADATA_KEY]
   if (applied) {
     await queueLifecycleMail(deps, trx, {
@@ -65,6 +67,25 @@ export async function applySubscriptionSnapshot(
 async function welcomeGuest(deps: Deps, trx: Executor, customerId: string): Promise<void> {
   const customer = await findCustomer(trx, customerId)
   if (customer && !customer.hasPassword) await sendSetPasswordLink(deps, trx, customer)
+}
+
+/** The ledger behind the metrics: a row when what the subscription is worth has changed. */
+async function recordHistory(
+  deps: Deps,
+  trx: Executor,
+  sub: Stripe.Subscription,
+  current: SubscriptionRow,
+  firstSighting: boolean,
+): Promise<void> {
+  const now = deps.clock.now()
+  await recordSubscriptionWorth(trx, {
+    stripeSubscriptionId: sub.id,
+    customerId: current.customer_id,
+    worth: worthOf(sub),
+    effectiveAt: effectiveTimeOf(sub, firstSighting, now),
+    now,
+    source: 'sync',
+  })
 }
 
 function isNewer(stored: SubscriptionRow, incoming: { fetched_at: string; status: string }): boolean {

@@ -63,3 +63,31 @@ export type SubscriptionRow = Selectable<SubscriptionTable>
 export type NewSubscriptionRow = Insertable<SubscriptionTable>
 export type InvoiceRow = Selectable<InvoiceTable>
 export type NewInvoiceRow = Insertable<InvoiceTable>
+
+/**
+ * The append-only history of what each subscription is worth: a row whenever its status, price,
+ * quantity or discount changes, so MRR on any past day can be recomputed (docs/metrics.md).
+ * `amount` is what one billing interval costs before the discount (unit amount × quantity).
+ */
+export interface SubscriptionHistoryTable {
+  id: string
+  stripe_subscription_id: string
+  customer_id: string
+  effective_at: string
+  status: string
+  price_lookup_key: string | null
+  currency: string
+  amount: number
+  interval: 'day' | 'week' | 'month' | 'year'
+  interval_count: number
+  /** A recurring percent-off discount in basis points (12.5% → 1250). */
+  discount_percent_bp: number | null
+  /** A recurring amount-off discount per invoice, in the subscription's currency. */
+  discount_amount_off: number | null
+  /** When a `repeating` discount stops; null for `forever` (or no discount). */
+  discount_ends_at: string | null
+  source: 'sync' | 'backfill'
+  recorded_at: string
+}
+
+export type SubscriptionHistoryRow = Selectable<SubscriptionHistoryTable>

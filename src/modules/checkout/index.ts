@@ -5,7 +5,20 @@
  * happens once it is paid belongs to orders (one-time) and billing (subscriptions).
  * @module
  */
-export { type CheckoutMetadata, readCheckoutMetadata } from './metadata.js'
+export {
+  type AdhocLine,
+  type ApiCheckoutInput,
+  type ApiCheckoutStarted,
+  startApiCheckout,
+} from './api-checkout.js'
+export {
+  ADHOC_PRICE,
+  type CheckoutMetadata,
+  callerMetadata,
+  type GrantSpec,
+  RESERVED_METADATA_PREFIX,
+  readCheckoutMetadata,
+} from './metadata.js'
 export { type CheckoutPayment, checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
 export {
   findPendingCheckout,
@@ -23,3 +36,4 @@ export {
   createCheckoutSession,
   startOneTimeCheckout,
 } from './service.js'
+export { countCheckoutsBetween } from './repo.js'

@@ -27,7 +27,8 @@ export async function recordPendingCheckout(
     mode: PendingCheckoutTable['mode']
     email: string | undefined
     customerId: string | undefined
-    price: CatalogPrice
+    /** A catalog price, or `{ lookupKey: 'api:adhoc' }` for an integrator's ad-hoc line. */
+    price: Pick<CatalogPrice, 'lookupKey'>
     quantity: number
     now: Date
   },

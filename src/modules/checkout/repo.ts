@@ -91,3 +91,23 @@ export async function listOpenCheckoutsOfCustomer(
     .where('expires_at', '>', input.nowIso)
     .execute()
 }
+
+/** Checkout Sessions we created in [from, to), and how many of them completed. */
+export async function countCheckoutsBetween(
+  db: Executor,
+  fromIso: string,
+  toIso: string,
+): Promise<{ created: number; completed: number }> {
+  const row = await db
+    .selectFrom('pending_checkouts')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('created'),
+      eb.fn
+        .sum<number | string | null>(eb.case().when('status', '=', 'complete').then(1).else(0).end())
+        .as('completed'),
+    ])
+    .where('created_at', '>=', fromIso)
+    .where('created_at', '<', toIso)
+    .executeTakeFirstOrThrow()
+  return { created: Number(row.created), completed: Number(row.completed ?? 0) }
+}

@@ -17,11 +17,15 @@ export {
   normalizeEmail,
 } from './customers.js'
 export {
+  countCustomersSince,
   deleteSessionsOfCustomer as signOutEverywhere,
   findPasswordHash,
+  listSessionsOfCustomer,
   pruneExpiredAuth,
+  searchCustomers,
   setPasswordHash,
 } from './repo.js'
+export type { CustomerRow } from './table.js'
 export { customerRoutes } from './routes.js'
 export { findSessionCustomer, signIn, signOut } from './sessions.js'
 export { redeemSignInLink, sendSignInLink } from './sign-in-links.js'

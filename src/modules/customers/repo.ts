@@ -151,3 +151,38 @@ export async function setPasswordHash(db: Executor, customerId: string, password
 export async function deleteSessionsOfCustomer(db: Executor, customerId: string): Promise<void> {
   await db.deleteFrom('sessions').where('customer_id', '=', customerId).execute()
 }
+
+/** Customers whose email contains `query` (all when empty), newest first: the owner's search. */
+export async function searchCustomers(
+  db: Executor,
+  options: { query: string; limit: number; offset: number },
+): Promise<CustomerRow[]> {
+  let q = db.selectFrom('customers').selectAll()
+  const needle = options.query.trim().toLowerCase()
+  if (needle !== '') q = q.where('email', 'like', `%${needle}%`)
+  return q.orderBy('id', 'desc').limit(options.limit).offset(options.offset).execute()
+}
+
+/** A customer's live sessions (no token hashes leave this module). */
+export async function listSessionsOfCustomer(
+  db: Executor,
+  customerId: string,
+  nowIso: string,
+): Promise<{ id: string; created_at: string; expires_at: string; proof: string | null }[]> {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'created_at', 'expires_at', 'proof'])
+    .where('customer_id', '=', customerId)
+    .where('expires_at', '>', nowIso)
+    .orderBy('created_at', 'desc')
+    .execute()
+}
+
+export async function countCustomersSince(db: Executor, sinceIso: string): Promise<number> {
+  const row = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('created_at', '>=', sinceIso)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

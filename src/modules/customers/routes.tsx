@@ -1,14 +1,16 @@
 /**
- * `GET/POST /login`, `GET/POST /login/link`, `POST /logout`. Attempts are rate-limited per IP and
- * per email; the CSRF origin check in app.ts covers every form post here.
+ * `GET/POST /login`, `GET/POST /login/link`, `POST /logout`. Every attempt counts against its
+ * client; wrong access tokens make that client wait longer for that account (back-off), and sign-in
+ * mails are capped per client and address and per address, so nobody can mail-bomb an inbox or
+ * lock its owner out. The CSRF origin check in app.ts covers every form post here.
  * @module
  */
-import { type Context, Hono } from 'hono'
+import { Hono } from 'hono'
 import * as z from 'zod'
 import type { Deps } from '../../deps.js'
 import { clientIp } from '../../http/client-ip.js'
 import type { AppEnv } from '../../http/env.js'
-import { clearRateLimit, enforceRateLimit } from '../../http/rate-limit.js'
+import { enforceBackOff, enforceRateLimit, SIGN_IN_BACK_OFF } from '../../http/rate-limit.js'
 import { safeNext } from '../../http/safe-redirect.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
@@ -20,8 +22,12 @@ import { redeemSignInLink, sendSignInLink } from './sign-in-links.js'
 import { ConfirmLinkPage, LinkSentPage, LoginPage } from './views.js'
 
 export const LOGIN_LIMITS = {
-  perIp: { limit: 30, windowSeconds: 900 },
-  perEmail: { limit: 8, windowSeconds: 900 },
+  /** Sign-in attempts of any kind from one client. */
+  perClient: { limit: 30, windowSeconds: 900 },
+  /** Sign-in mails one client may ask for one address. */
+  mailPerClientAndAddress: { limit: 3, windowSeconds: 900 },
+  /** Sign-in mails to one address, whoever asks. */
+  mailPerAddress: { limit: 10, windowSeconds: 3600 },
 }
 
 const LoginForm = z.object({
@@ -43,19 +49,25 @@ export const customerRoutes = new Hono<AppEnv>()
     const deps = c.get('deps')
     const form = c.req.valid('form')
     const email = normalizeEmail(form.email)
-    await limitLogin(c, deps, email)
-    const customer = await findCustomerForEmail(deps.db, email)
+    const ip = clientIp(c)
+    await enforceRateLimit(deps, `login:${ip}`, LOGIN_LIMITS.perClient)
     if (form.intent === 'link') {
+      await limitSignInMail(deps, ip, email)
+      const customer = await findCustomerForEmail(deps.db, email)
       if (customer) await deps.db.transaction().execute((trx) => sendSignInLink(deps, trx, customer))
       return renderPage(c, { title: 'Check your email' }, <LinkSentPage />)
     }
+    const backOffKey = `login:${ip}:${email}`
+    await enforceBackOff(deps, backOffKey)
+    const customer = await findCustomerForEmail(deps.db, email)
     if (!(await verifyAccessToken(deps.db, customer?.id, form.token)) || !customer) {
+      await deps.rateLimits.recordFailure(backOffKey, SIGN_IN_BACK_OFF)
       const error = new AppError('INVALID_LOGIN').message
       const page = <LoginPage email={email} next={safeNext(form.next)} error={error} />
       return renderPage(c, { title: 'Sign in', status: 401 }, page)
     }
-    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id))
-    await clearRateLimit(deps.db, `login:email:${email}`)
+    await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id, 'token'))
+    await deps.rateLimits.forgetFailures(backOffKey, SIGN_IN_BACK_OFF)
     return c.redirect(safeNext(form.next) ?? '/library', 303)
   })
   .get('/login/link', (c) => {
@@ -65,9 +77,10 @@ export const customerRoutes = new Hono<AppEnv>()
   .post('/login/link', validate('form', LinkForm), async (c) => {
     const deps = c.get('deps')
     const { token } = c.req.valid('form')
+    await enforceRateLimit(deps, `login:${clientIp(c)}`, LOGIN_LIMITS.perClient)
     const signedIn = await deps.db.transaction().execute(async (trx) => {
       const customerId = await redeemSignInLink(trx, token, deps.clock.now())
-      if (customerId) await signIn(c, trx, customerId)
+      if (customerId) await signIn(c, trx, customerId, 'link')
       return customerId !== undefined
     })
     if (!signedIn) throw new AppError('SIGN_IN_LINK_INVALID')
@@ -78,7 +91,7 @@ export const customerRoutes = new Hono<AppEnv>()
     return c.redirect('/', 303)
   })
 
-async function limitLogin(c: Context<AppEnv>, deps: Deps, email: string): Promise<void> {
-  await enforceRateLimit(deps.db, deps.clock, `login:ip:${clientIp(c)}`, LOGIN_LIMITS.perIp)
-  await enforceRateLimit(deps.db, deps.clock, `login:email:${email}`, LOGIN_LIMITS.perEmail)
+async function limitSignInMail(deps: Deps, ip: string, email: string): Promise<void> {
+  await enforceRateLimit(deps, `login-mail:${ip}:${email}`, LOGIN_LIMITS.mailPerClientAndAddress)
+  await enforceRateLimit(deps, `login-mail:${email}`, LOGIN_LIMITS.mailPerAddress)
 }

@@ -18,12 +18,21 @@ import {
   findLiveSessionByHash,
   insertSession,
 } from './repo.js'
+import type { SessionProof, SessionRow } from './table.js'
 
 const SESSION_DAYS = 30
 const DAY_MS = 86_400_000
 
-/** Starts a session for the customer in the caller's transaction and sets the cookie. */
-export async function signIn(c: Context<AppEnv>, trx: Executor, customerId: string): Promise<void> {
+/**
+ * Starts a session for the customer in the caller's transaction and sets the cookie. `proof` says
+ * how the person showed who they are (see SessionProof); the owner console trusts only proven emails.
+ */
+export async function signIn(
+  c: Context<AppEnv>,
+  trx: Executor,
+  customerId: string,
+  proof: SessionProof,
+): Promise<void> {
   const deps = c.get('deps')
   const now = deps.clock.now()
   // A new session on every sign-in (and the old one gone) rules out session fixation.
@@ -38,11 +47,21 @@ export async function signIn(c: Context<AppEnv>, trx: Executor, customerId: stri
     token_hash: hashToken(token),
     created_at: now.toISOString(),
     expires_at: expiresAt.toISOString(),
+    proof,
   })
   writeSessionCookie(c, token, expiresAt)
   // The page rendered by this same request already shows the customer as signed in.
   const customer = await findCustomerById(trx, customerId)
-  if (customer) c.set('customer', { id: customer.id, email: customer.email, sessionId })
+  if (customer)
+    c.set(
+      'customer',
+      sessionCustomer(customer.email, {
+        id: sessionId,
+        customer_id: customerId,
+        created_at: now.toISOString(),
+        proof,
+      }),
+    )
 }
 
 export async function signOut(c: Context<AppEnv>): Promise<void> {
@@ -63,8 +82,20 @@ export const findSessionCustomer: SessionLookup = async (c, token) => {
     await extendSession(deps.db, session.id, expiresAt.toISOString())
     writeSessionCookie(c, token, expiresAt)
   }
-  const customer: SessionCustomer = { id: session.customer_id, email: session.email, sessionId: session.id }
-  return customer
+  return sessionCustomer(session.email, session)
+}
+
+function sessionCustomer(
+  email: string,
+  session: Pick<SessionRow, 'id' | 'customer_id' | 'created_at' | 'proof'>,
+): SessionCustomer {
+  return {
+    id: session.customer_id,
+    email,
+    sessionId: session.id,
+    signedInAt: session.created_at,
+    emailProven: session.proof === 'password' || session.proof === 'link',
+  }
 }
 
 function writeSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {

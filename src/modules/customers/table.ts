@@ -17,7 +17,16 @@ export interface SessionTable {
   token_hash: string
   created_at: string
   expires_at: string
+  /**
+   * How the browser signed in: `password` or `link` prove the email (a password is only set once a
+   * link has proven it); `token` (an access token from a purchase) does not. Null on sessions
+   * made before this was kept.
+   */
+  proof: SessionProof | null
 }
+
+/** How a session's person showed who they are; `checkout` is a guest back from paying (email typed, not proven). */
+export type SessionProof = 'password' | 'link' | 'token' | 'checkout'
 
 /** Long-lived access tokens shown once after a purchase (email + token signs in). */
 export interface AccessTokenTable {

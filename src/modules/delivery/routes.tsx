@@ -50,6 +50,16 @@ export const deliveryRoutes = new Hono<AppEnv>()
         range: range ? `${range.start}-${range.end}` : null,
         created_at: now.toISOString(),
       })
+    if (delivery.kind === 'offload') {
+      // nginx / Apache send the file (and answer Range requests); we have decided and recorded.
+      await record(undefined)
+      return c.body(null, 200, {
+        [delivery.header]: delivery.value,
+        'Content-Type': entry.file.contentType,
+        'Content-Disposition': contentDisposition(basename(entry.file.path)),
+        'Cache-Control': 'private, no-store',
+      })
+    }
     if (delivery.kind === 'redirect') {
       // Object storage: a short-lived signed link; the bucket answers Range requests itself.
       await record(undefined)

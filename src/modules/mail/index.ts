@@ -14,3 +14,5 @@ export {
   type RenderedMail,
 } from './templates.js'
 export { sendDueMail } from './worker.js'
+export { countUndeliveredMail, listOutboxMail } from './repo.js'
+export type { MailOutboxRow } from './table.js'

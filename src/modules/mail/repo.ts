@@ -62,3 +62,18 @@ export async function claimMail(db: Executor, row: MailOutboxRow, leaseUntilIso:
     .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
 }
+
+/** Mail not delivered: given up on, or still pending after `pendingBeforeIso`. */
+export async function countUndeliveredMail(db: Executor, pendingBeforeIso: string): Promise<number> {
+  const row = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'failed'),
+        eb.and([eb('status', '=', 'pending'), eb('created_at', '<', pendingBeforeIso)]),
+      ]),
+    )
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

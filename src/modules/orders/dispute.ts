@@ -82,7 +82,7 @@ async function tellOwner(deps: Deps, trx: Executor, order: OrderRow, dispute: St
   const dueBy = dispute.evidence_details.due_by
   const data: DisputeOpenedMail = {
     orderId: order.id,
-    productName: findProduct(deps.catalog, order.product_id)?.name ?? order.product_id,
+    productName: findProduct(deps.catalog, order.product_id)?.name ?? order.product_name ?? order.product_id,
     customerEmail: customer?.email ?? order.customer_id,
     amount: formatMoney(dispute.amount, dispute.currency),
     reason: dispute.reason,

@@ -11,7 +11,15 @@ import { addDays } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import type { CatalogProduct } from '../catalog/index.js'
 import { featuresOfProduct, findPrice, findProduct, productOfPrice } from '../catalog/index.js'
-import { checkoutPaymentOf, readCheckoutMetadata, setPendingCheckoutStatus } from '../checkout/index.js'
+import {
+  ADHOC_PRICE,
+  type CheckoutMetadata,
+  callerMetadata,
+  checkoutPaymentOf,
+  type GrantSpec,
+  readCheckoutMetadata,
+  setPendingCheckoutStatus,
+} from '../checkout/index.js'
 import {
   type Customer,
   findCustomer,
@@ -28,7 +36,7 @@ import {
 } from './mail.js'
 import { findOrderBySessionId, insertOrderIfAbsent, setSealedAccessToken } from './repo.js'
 import { sealToken } from './seal.js'
-import type { OrderRow } from './table.js'
+import type { NewOrderRow, OrderRow } from './table.js'
 
 export type FulfilResult =
   | { status: 'created' | 'existing'; order: OrderRow }
@@ -40,41 +48,80 @@ export async function fulfilCheckoutSession(
   session: Stripe.Checkout.Session,
 ): Promise<FulfilResult> {
   const meta = readCheckoutMetadata(session.metadata)
-  const price = meta ? findPrice(deps.catalog, meta.price) : undefined
-  if (session.mode !== 'payment' || !meta || !price || price.recurring) return { status: 'not-ours' }
+  const bought = meta && session.mode === 'payment' ? purchaseOf(deps, meta) : undefined
+  if (!meta || !bought) return { status: 'not-ours' }
   if (checkoutPaymentOf(session) !== 'paid') return { status: 'unpaid' }
   const existing = await findOrderBySessionId(trx, session.id)
   if (existing) return { status: 'existing', order: existing }
   const now = deps.clock.now()
   const customer = await customerOf(trx, session, meta.customerId, now)
-  const product = productOfPrice(deps.catalog, price)
   const orderId = newId('ord', now.getTime())
   const created = await insertOrderIfAbsent(trx, {
     id: orderId,
     customer_id: customer.id,
     stripe_checkout_session_id: session.id,
     stripe_payment_intent_id: idOf(session.payment_intent),
-    product_id: product.id,
-    price_lookup_key: price.lookupKey,
+    product_id: bought.product?.id ?? ADHOC_PRICE,
+    price_lookup_key: meta.price,
     quantity: meta.quantity,
-    amount: session.amount_total ?? price.unitAmount * meta.quantity,
+    amount: session.amount_total ?? (bought.unitAmount ?? 0) * meta.quantity,
     amount_refunded: 0,
-    currency: session.currency ?? price.currency,
+    currency: session.currency ?? bought.currency ?? 'usd',
     status: 'paid',
     sealed_access_token: null,
     revealed_at: null,
     created_at: now.toISOString(),
     refunded_at: null,
+    ...integratorFields(session, meta),
   })
   const order = await findOrderBySessionId(trx, session.id)
   if (!order) throw new Error(`Order for ${session.id} missing after insert`)
   if (!created) return { status: 'existing', order }
-  await grantProduct(trx, { customerId: customer.id, orderId, product, now })
+  await grantPurchase(trx, {
+    customerId: customer.id,
+    orderId,
+    product: bought.product,
+    extra: meta.grants,
+    now,
+  })
   const token = await issueAccessToken(trx, { customerId: customer.id, orderId, now })
   await setSealedAccessToken(trx, orderId, sealToken(deps.config.sessionSecret, token))
-  await queueConfirmation(deps, trx, { email: customer.email, product, token, now })
+  await queueConfirmation(deps, trx, {
+    email: customer.email,
+    productName: bought.name,
+    accessUntil: bought.product ? accessEnd(bought.product, now) : null,
+    token,
+    now,
+  })
   await setPendingCheckoutStatus(trx, session.id, 'complete')
   return { status: 'created', order: { ...order, sealed_access_token: null } }
+}
+
+type Purchase = { product?: CatalogProduct; name: string; unitAmount?: number; currency?: string }
+
+/** A one-time catalog price, or an integrator's ad-hoc line; undefined for anything else. */
+function purchaseOf(deps: Deps, meta: CheckoutMetadata): Purchase | undefined {
+  if (meta.price === ADHOC_PRICE) return { name: meta.productName ?? 'Purchase' }
+  const price = findPrice(deps.catalog, meta.price)
+  if (!price || price.recurring) return undefined
+  const product = productOfPrice(deps.catalog, price)
+  return { product, name: product.name, unitAmount: price.unitAmount, currency: price.currency }
+}
+
+/** What an integrator's checkout adds to the order: name, address, their metadata, grants, key. */
+function integratorFields(
+  session: Stripe.Checkout.Session,
+  meta: CheckoutMetadata,
+): Pick<NewOrderRow, 'product_name' | 'billing_address' | 'metadata' | 'grants' | 'api_key_id'> {
+  const theirs = callerMetadata(session.metadata)
+  const address = session.customer_details?.address
+  return {
+    product_name: meta.productName ?? null,
+    billing_address: address ? JSON.stringify(address) : null,
+    metadata: Object.keys(theirs).length > 0 ? JSON.stringify(theirs) : null,
+    grants: meta.grants?.length ? JSON.stringify(meta.grants) : null,
+    api_key_id: meta.apiKeyId ?? null,
+  }
 }
 
 /** The signed-in buyer (client_reference_id), else the customer for the email paid with. */
@@ -97,13 +144,26 @@ export function accessEnd(product: CatalogProduct, from: Date): Date | null {
   return product.access === 'forever' ? null : addDays(from, product.access.days)
 }
 
-async function grantProduct(
+async function grantPurchase(
   trx: Executor,
-  input: { customerId: string; orderId: string; product: CatalogProduct; now: Date; startsAt?: Date },
+  input: {
+    customerId: string
+    orderId: string
+    product: CatalogProduct | undefined
+    extra: GrantSpec[] | undefined
+    now: Date
+    startsAt?: Date
+  },
 ): Promise<void> {
   const startsAt = input.startsAt ?? input.now
-  const endsAt = accessEnd(input.product, startsAt)
-  for (const feature of featuresOfProduct(input.product)) {
+  const windows = new Map<string, Date | null>()
+  if (input.product) {
+    for (const feature of featuresOfProduct(input.product))
+      windows.set(feature, accessEnd(input.product, startsAt))
+  }
+  for (const g of input.extra ?? [])
+    windows.set(g.feature, g.days === null ? null : addDays(startsAt, g.days))
+  for (const [feature, endsAt] of windows) {
     await grantFeature(trx, {
       customerId: input.customerId,
       feature,
@@ -122,11 +182,13 @@ async function grantProduct(
  */
 export async function restoreOrderAccess(deps: Deps, trx: Executor, order: OrderRow): Promise<void> {
   const product = findProduct(deps.catalog, order.product_id)
-  if (!product) return
-  await grantProduct(trx, {
+  const extra = order.grants ? (JSON.parse(order.grants) as GrantSpec[]) : undefined
+  if (!product && !extra) return
+  await grantPurchase(trx, {
     customerId: order.customer_id,
     orderId: order.id,
     product,
+    extra,
     now: deps.clock.now(),
     startsAt: new Date(order.created_at),
   })
@@ -135,14 +197,14 @@ export async function restoreOrderAccess(deps: Deps, trx: Executor, order: Order
 async function queueConfirmation(
   deps: Deps,
   trx: Executor,
-  input: { email: string; product: CatalogProduct; token: string; now: Date },
+  input: { email: string; productName: string; accessUntil: Date | null; token: string; now: Date },
 ): Promise<void> {
   const data: PurchaseConfirmationMail = {
-    productName: input.product.name,
+    productName: input.productName,
     libraryUrl: `${deps.config.publicUrl}/library`,
     loginUrl: `${deps.config.publicUrl}/login`,
     accessToken: input.token,
-    accessUntil: accessEnd(input.product, input.now)?.toISOString() ?? null,
+    accessUntil: input.accessUntil?.toISOString() ?? null,
   }
   await enqueueMail(
     trx,

@@ -8,3 +8,13 @@
 export { ORDER_EVENT_HANDLERS } from './event-handlers.js'
 export { orderRoutes } from './routes.js'
 export { forgetUnrevealedTokens } from './seal.js'
+export {
+  findOrderById,
+  listOrdersOfCustomer,
+  listOrdersPage,
+  type OrderFilter,
+  sumOrdersByDay,
+  sumRefundsByDay,
+} from './repo.js'
+export type { OrderRow, OrderStatus } from './table.js'
+export { checkRefund, type RefundRequest, type RefundRequested, requestRefund } from './refund-request.js'

@@ -75,7 +75,7 @@ async function tellOwnerRefundFailed(
 ): Promise<void> {
   const data: RefundFailedMail = {
     orderId: order.id,
-    productName: findProduct(deps.catalog, order.product_id)?.name ?? order.product_id,
+    productName: findProduct(deps.catalog, order.product_id)?.name ?? order.product_name ?? order.product_id,
     amount: formatMoney(amount, order.currency),
   }
   for (const to of deps.config.adminEmails) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Executor } from '../../db/database.js'
 import { insertIfAbsent } from '../../db/portable.js'
 import type { NewOrderRow, OrderDisputeRow, OrderRow, OrderStatus } from './table.js'
@@ -129,4 +130,66 @@ export async function setOrderStatus(
   if (from !== undefined) query = query.where('status', '=', from)
   const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
+}
+
+/** Orders per day, currency and product created in [from, to) (the owner's sales figures). */
+export async function sumOrdersByDay(
+  db: Executor,
+  fromIso: string,
+  toIso: string,
+): Promise<{ day: string; currency: string; product_id: string; count: number; amount: number }[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select((eb) => [
+      sql<string>`substr(created_at, 1, 10)`.as('day'),
+      'currency',
+      'product_id',
+      eb.fn.countAll<number | string>().as('count'),
+      eb.fn.sum<number | string>('amount').as('amount'),
+    ])
+    .where('created_at', '>=', fromIso)
+    .where('created_at', '<', toIso)
+    .groupBy([sql`substr(created_at, 1, 10)`, 'currency', 'product_id'])
+    .execute()
+  return rows.map((r) => ({ ...r, count: Number(r.count), amount: Number(r.amount) }))
+}
+
+/** Refunded amounts per day and currency, dated by each order's latest refund, in [from, to). */
+export async function sumRefundsByDay(
+  db: Executor,
+  fromIso: string,
+  toIso: string,
+): Promise<{ day: string; currency: string; amount: number }[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select((eb) => [
+      sql<string>`substr(refunded_at, 1, 10)`.as('day'),
+      'currency',
+      eb.fn.sum<number | string>('amount_refunded').as('amount'),
+    ])
+    .where('refunded_at', '>=', fromIso)
+    .where('refunded_at', '<', toIso)
+    .groupBy([sql`substr(refunded_at, 1, 10)`, 'currency'])
+    .execute()
+  return rows.map((r) => ({ ...r, amount: Number(r.amount) }))
+}
+
+export async function findOrderById(db: Executor, id: string): Promise<OrderRow | undefined> {
+  return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export type OrderFilter = { status?: string; productId?: string; fromIso?: string; toIso?: string }
+
+/** Orders for the owner console, newest first, filtered by status, product and creation date. */
+export async function listOrdersPage(
+  db: Executor,
+  filter: OrderFilter,
+  page: { limit: number; offset: number },
+): Promise<OrderRow[]> {
+  let q = db.selectFrom('orders').selectAll()
+  if (filter.status) q = q.where('status', '=', filter.status as OrderStatus)
+  if (filter.productId) q = q.where('product_id', '=', filter.productId)
+  if (filter.fromIso) q = q.where('created_at', '>=', filter.fromIso)
+  if (filter.toIso) q = q.where('created_at', '<', filter.toIso)
+  return q.orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute()
 }

@@ -29,7 +29,7 @@ export const orderRoutes = new Hono<AppEnv>().get('/checkout/success', async (c)
   if (result.kind === 'other') return c.redirect('/account', 303)
   const paid = await deps.db.transaction().execute(async (trx) => {
     const done = await completePaidReturn(deps, trx, result.session)
-    if (done?.token) await signIn(c, trx, done.order.customer_id)
+    if (done?.token) await signIn(c, trx, done.order.customer_id, 'token')
     return done
   })
   if (!paid) return c.redirect('/account', 303)
@@ -40,7 +40,7 @@ export const orderRoutes = new Hono<AppEnv>().get('/checkout/success', async (c)
     c,
     { title: 'Thank you' },
     <SuccessPage
-      productName={product?.name ?? paid.order.product_id}
+      productName={product?.name ?? paid.order.product_name ?? paid.order.product_id}
       token={paid.token}
       signedIn={signedIn}
     />,

@@ -21,6 +21,15 @@ export interface OrderTable {
   revealed_at: string | null
   created_at: string
   refunded_at: string | null
+  /** Ad-hoc lines (`/api/v1`): the product name the integrator gave (no catalog product). */
+  product_name: string | null
+  /** The billing address Checkout collected (JSON of Stripe's Address), when it did. */
+  billing_address: string | null
+  /** The integrator's metadata (JSON object), when it gave any. */
+  metadata: string | null
+  /** Extra grants the integrator asked for (JSON `[feature, days | null][]`). */
+  grants: string | null
+  api_key_id: string | null
 }
 
 export type OrderRow = Selectable<OrderTable>

@@ -20,7 +20,18 @@ export {
   processInboxNow,
   replayEvent,
 } from './inbox-worker.js'
+export { announceInboxEvent, INBOX_CHANNEL, onInboxEvent, ringInbox } from './inbox-signal.js'
 export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
-export { countWebhookEventsSince, findEventSources, listEvents, pruneHandledEvents } from './repo.js'
+export {
+  countInboxTrouble,
+  countWebhookEventsSince,
+  findEventByStripeId,
+  findEventSources,
+  findNewestEventCreated,
+  listEvents,
+  listFailingEventIds,
+  listInboxPage,
+  pruneHandledEvents,
+} from './repo.js'
 export { webhookRoutes } from './routes.js'
 export type { StripeEventRow } from './table.js'

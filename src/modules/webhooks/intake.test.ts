@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
@@ -68,6 +69,54 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     expect(tampered.status).toBe(400)
     expect(await findEventByStripeId(deps.db, 'evt_badsig')).toBeUndefined()
     expect(await listEvents(deps.db)).toHaveLength(0)
+  })
+
+  /** @see issue 9: a validly signed body that is not an event answered 500. */
+  it('answers 400 and stores nothing for a signed body that is not an event', async () => {
+    const event = JSON.parse(eventPayload('evt_shape', 'coupon.created')) as Record<string, unknown>
+    const without = (key: string): string => JSON.stringify({ ...event, [key]: undefined })
+    const bodies = [
+      '{}',
+      'null',
+      '[]',
+      '42',
+      '"evt_x"',
+      '{"id":"evt_x"}',
+      without('type'),
+      without('created'),
+    ]
+    bodies.push(without('id'), without('data'), JSON.stringify({ ...event, created: 'yesterday' }))
+    for (const body of bodies) {
+      const res = await post(body, sign(body))
+      expect(res.status, body).toBe(400)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('WEBHOOK_PAYLOAD_INVALID')
+    }
+    expect(await listEvents(deps.db)).toHaveLength(0)
+  })
+
+  it('never answers 500 to any signed JSON, and stores only event-shaped bodies (property)', async () => {
+    const envelope = fc.record(
+      {
+        id: fc.oneof(fc.string(), fc.stringMatching(/^evt_prop\w{1,20}$/)),
+        type: fc.oneof(fc.string(), fc.constant('coupon.created')),
+        created: fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(1_790_000_000)),
+        data: fc.oneof(fc.jsonValue(), fc.constant({ object: { id: 'c_1' } })),
+      },
+      { requiredKeys: [] },
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue(), envelope), async (value) => {
+        const body = JSON.stringify(value) ?? 'null'
+        const res = await post(body, sign(body))
+        expect([200, 400]).toContain(res.status)
+      }),
+      { numRuns: 40 },
+    )
+    for (const row of await listEvents(deps.db)) {
+      expect(row.stripe_event_id).toMatch(/^evt_prop/)
+      expect(row.type).toBe('coupon.created')
+    }
+    await deps.db.deleteFrom('stripe_events').execute()
   })
 
   it('acknowledges an unknown type, stores a duplicate once, and marks it handled', async () => {

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
 import { insertIfAbsent, lockSkippingLocked } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
@@ -6,6 +6,11 @@ import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './tab
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
 export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow): Promise<boolean> {
   return insertIfAbsent(db, db.insertInto('stripe_events').values(row), 'stripe_event_id')
+}
+
+/** PostgreSQL only: NOTIFY on `channel` (delivered to listeners when the caller's work commits). */
+export async function notifyChannel(db: Executor, channel: string): Promise<void> {
+  await sql`select pg_notify(${channel}, '')`.execute(db)
 }
 
 /**
@@ -119,4 +124,50 @@ export async function countWebhookEventsSince(db: Executor, sinceIso: string): P
     .where('received_at', '>=', sinceIso)
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** The inbox for the owner console, newest first; `failing` = not handled and tried at least once. */
+export async function listInboxPage(
+  db: Executor,
+  options: { failing: boolean; limit: number; offset: number },
+): Promise<StripeEventRow[]> {
+  let q = db.selectFrom('stripe_events').selectAll()
+  if (options.failing) q = q.where('handled_at', 'is', null).where('attempts', '>', 0)
+  return q
+    .orderBy('event_created', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute()
+}
+
+/** Health of the inbox: failing events, and events waiting longer than `stuckBeforeIso`. */
+export async function countInboxTrouble(
+  db: Executor,
+  stuckBeforeIso: string,
+): Promise<{ failing: number; stuck: number }> {
+  const row = await db
+    .selectFrom('stripe_events')
+    .select((eb) => [
+      eb.fn
+        .sum<number | string | null>(eb.case().when('attempts', '>', 0).then(1).else(0).end())
+        .as('failing'),
+      eb.fn
+        .sum<number | string | null>(eb.case().when('received_at', '<', stuckBeforeIso).then(1).else(0).end())
+        .as('stuck'),
+    ])
+    .where('handled_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return { failing: Number(row.failing ?? 0), stuck: Number(row.stuck ?? 0) }
+}
+
+export async function listFailingEventIds(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('stripe_events')
+    .select('stripe_event_id')
+    .where('handled_at', 'is', null)
+    .where('attempts', '>', 0)
+    .orderBy('event_created')
+    .execute()
+  return rows.map((r) => r.stripe_event_id)
 }

@@ -1,13 +1,15 @@
 /**
  * `POST /webhooks/stripe`: verify, store, acknowledge. The raw body is verified with the SDK's
- * `constructEventAsync` (400 and nothing stored on failure), stored in the inbox keyed by event id
- * (duplicates ignored) and answered 200. No domain work happens in the request.
+ * `constructEventAsync` (400 and nothing stored on failure), checked to have an event's envelope
+ * (400 otherwise), stored in the inbox keyed by event id (duplicates ignored), the inbox worker
+ * woken, and answered 200. No domain work happens in the request.
  * @module
  */
 import { Hono } from 'hono'
-import type Stripe from 'stripe'
 import type { AppEnv } from '../../http/env.js'
 import { AppError } from '../../lib/errors.js'
+import { parseEventEnvelope } from './envelope.js'
+import { announceInboxEvent } from './inbox-signal.js'
 import { storeEvent } from './intake.js'
 
 export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
@@ -15,9 +17,9 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (
   const secret = deps.config.stripeWebhookSecret
   if (!secret) throw new AppError('WEBHOOK_SECRET_MISSING')
   const payload = await c.req.text()
-  let event: Stripe.Event
+  let signed: unknown
   try {
-    event = await deps.stripe.webhooks.constructEventAsync(
+    signed = await deps.stripe.webhooks.constructEventAsync(
       payload,
       c.req.header('stripe-signature') ?? '',
       secret,
@@ -26,6 +28,12 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (
     deps.log.warn({ err: (err as Error).message }, 'webhook signature rejected')
     throw new AppError('WEBHOOK_SIGNATURE_INVALID')
   }
+  const event = parseEventEnvelope(signed)
+  if (!event) {
+    deps.log.warn('signed webhook body is not an event')
+    throw new AppError('WEBHOOK_PAYLOAD_INVALID')
+  }
   const stored = await storeEvent(deps.db, event, { payload, source: 'webhook', now: deps.clock.now() })
+  if (stored) await announceInboxEvent(deps.db)
   return c.json({ received: true, duplicate: !stored }, 200)
 })

@@ -59,7 +59,8 @@ export function invoiceShell(ctx: Ctx, input: ShellInput): Stripe.Invoice {
     ending_balance: null,
     footer: null,
     from_invoice: null,
-    hosted_invoice_url: `${ctx.baseUrl}/i/${id}`,
+    // As on Stripe, a draft has neither link; finalizing sets both (see invoiceLinks).
+    hosted_invoice_url: null,
     invoice_pdf: null,
     issuer: { type: 'self' },
     last_finalization_error: null,
@@ -94,6 +95,12 @@ export function invoiceShell(ctx: Ctx, input: ShellInput): Stripe.Invoice {
     total_taxes: [],
     webhooks_delivered_at: null,
   } as unknown as Stripe.Invoice
+}
+
+/** The hosted invoice page and PDF, which Stripe links once an invoice is finalized. */
+export function invoiceLinks(ctx: Ctx, invoice: Stripe.Invoice): void {
+  invoice.hosted_invoice_url = `${ctx.baseUrl}/i/${invoice.id}`
+  invoice.invoice_pdf = `${ctx.baseUrl}/i/${invoice.id}/pdf`
 }
 
 /** Sets subtotal/total and what is due from the lines and a discount amount. */

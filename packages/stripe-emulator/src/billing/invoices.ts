@@ -11,7 +11,7 @@ import { newId } from '../ids.js'
 import { attemptPayment, type PaymentAttempt } from '../payments.js'
 import { discountAmount } from '../resources/coupons.js'
 import { hiddenOf, insertObject } from '../state.js'
-import { invoiceShell, setAmounts } from './invoice-shell.js'
+import { invoiceLinks, invoiceShell, setAmounts } from './invoice-shell.js'
 
 export type InvoiceLineInput = {
   amount: number
@@ -173,6 +173,7 @@ export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   invoice.status_transitions.finalized_at = ctx.now()
   invoice.effective_at = ctx.now()
   invoice.automatically_finalizes_at = null
+  invoiceLinks(ctx, invoice)
   ctx.emit('invoice.finalized', invoice)
 }
 

@@ -1,8 +1,8 @@
 /**
  * A subscription's life on its clock (a test clock, or the emulator-wide clock): first invoice,
  * trial_will_end three days before a trial ends, renewal at each period end (draft invoice, then
- * finalized and charged an hour later), dunning retries on `options.dunning.retryDays` ending in
- * cancellation or `unpaid`, and cancellation at period end or at `cancel_at`.
+ * finalized and charged an hour later, by `collection.ts`), and cancellation at period end or at
+ * `cancel_at`.
  * @module
  */
 import type Stripe from 'stripe'
@@ -93,7 +93,7 @@ export function scheduleCycle(ctx: Ctx, s: Stripe.Subscription): void {
   }
 }
 
-function planLines(s: Stripe.Subscription, start: number, end: number): InvoiceLineInput[] {
+export function planLines(s: Stripe.Subscription, start: number, end: number): InvoiceLineInput[] {
   return s.items.data.map((item) => ({
     amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1),
     description: `${item.quantity ?? 1} × ${item.price.nickname ?? 'Subscription'} (at ${item.price.unit_amount ?? 0} ${item.price.currency} / ${item.price.recurring?.interval})`,
@@ -164,27 +164,6 @@ export function startSubscription(ctx: Ctx, s: Stripe.Subscription, collect = tr
   return invoice
 }
 
-/**
- * `trial_end=now`: the trial (if any) ends at once, a new period starts now, and it is invoiced and
- * charged within the request, as Stripe does, rather than through the hour-later renewal job.
- */
-export function endTrialNow(ctx: Ctx, s: Stripe.Subscription): void {
-  const now = ctx.now(clockOfSubscription(ctx, s))
-  unscheduleAll(ctx, s.id, ['billing.renew', 'billing.trial_will_end'])
-  changeSubscription(ctx, s, (x) => {
-    x.status = 'active'
-    x.trial_end = now
-    x.billing_cycle_anchor = now
-    for (const item of x.items.data) {
-      item.current_period_start = now
-      item.current_period_end = periodEnd(item.price, now, now)
-    }
-  })
-  const lines = [...planLines(s, now, currentPeriodEnd(s)), ...takePendingLines(ctx, s)]
-  settleInvoice(ctx, s, createInvoice(ctx, s, 'subscription_update', lines))
-  scheduleCycle(ctx, s)
-}
-
 export function endSubscription(
   ctx: Ctx,
   s: Stripe.Subscription,
@@ -231,75 +210,6 @@ function renew(ctx: Ctx, data: Data): void {
   scheduleFor(ctx, s, now + HOUR, 'billing.collect', { invoice: invoice.id })
 }
 
-function collect(ctx: Ctx, data: Data): void {
-  const s = sub(ctx, data)
-  const invoice = findObject<Stripe.Invoice>(ctx.state, String(data.invoice), 'invoice')
-  if (!s || !invoice || invoice.status === 'paid' || invoice.status === 'void' || s.status === 'canceled')
-    return
-  settleInvoice(ctx, s, invoice)
-}
-
-/**
- * Charges an invoice and moves its subscription: paid → active (from incomplete, past_due or
- * unpaid); declined → the dunning schedule, or for a manual attempt (`/pay`) only
- * invoice.payment_failed, because manual attempts do not move Stripe's retry schedule.
- */
-export function settleInvoice(
-  ctx: Ctx,
-  s: Stripe.Subscription,
-  invoice: Stripe.Invoice,
-  manual = false,
-): PayOutcome {
-  const outcome = payInvoice(ctx, invoice, s)
-  if (outcome === 'paid') recovered(ctx, s)
-  else if (outcome === 'requires_action')
-    return outcome // not retried automatically, as on Stripe
-  else if (s.status === 'incomplete' || manual) recordFailure(ctx, invoice, invoice.next_payment_attempt)
-  else failed(ctx, s, invoice)
-  return outcome
-}
-
-function recovered(ctx: Ctx, s: Stripe.Subscription): void {
-  delete subHidden(ctx, s.id).firstFailureAt
-  const wasIncomplete = s.status === 'incomplete'
-  if (wasIncomplete || s.status === 'past_due' || s.status === 'unpaid') {
-    changeSubscription(ctx, s, (x) => {
-      x.status = 'active'
-    })
-  }
-  if (wasIncomplete) {
-    unscheduleAll(ctx, s.id, ['billing.incomplete_expire'])
-    scheduleCycle(ctx, s)
-  }
-}
-
-export function failed(ctx: Ctx, s: Stripe.Subscription, invoice: Stripe.Invoice): void {
-  const now = ctx.now(clockOfSubscription(ctx, s))
-  const hidden = subHidden(ctx, s.id)
-  hidden.firstFailureAt ??= now
-  const retryDays = ctx.options.dunning.retryDays
-  const next = retryDays[invoice.attempt_count - 1]
-  const nextAt = next === undefined ? null : hidden.firstFailureAt + next * DAY
-  recordFailure(ctx, invoice, nextAt)
-  if (s.status === 'active' || s.status === 'trialing') {
-    changeSubscription(ctx, s, (x) => {
-      x.status = 'past_due'
-    })
-  }
-  if (nextAt !== null) {
-    scheduleFor(ctx, s, nextAt, 'billing.collect', { invoice: invoice.id })
-    return
-  }
-  delete hidden.firstFailureAt
-  if (ctx.options.dunning.finalAction === 'unpaid') {
-    changeSubscription(ctx, s, (x) => {
-      x.status = 'unpaid'
-    })
-    return
-  }
-  endSubscription(ctx, s, 'payment_failed')
-}
-
 /** Whether the subscription will invoice at `periodEnd` (not set to end there or before). */
 function renewsAt(s: Stripe.Subscription, periodEnd: number): boolean {
   return !s.cancel_at_period_end && (s.cancel_at === null || s.cancel_at > periodEnd)
@@ -322,7 +232,6 @@ function upcoming(ctx: Ctx, data: Data): void {
 
 registerAction('billing.renew', renew)
 registerAction('billing.upcoming', upcoming)
-registerAction('billing.collect', collect)
 registerAction('billing.trial_will_end', (ctx, data) => {
   const s = sub(ctx, data)
   if (s && s.trial_end === data.trialEnd) trialWillEnd(ctx, s)

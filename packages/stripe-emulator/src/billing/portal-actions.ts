@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { attachPaymentMethod } from '../resources/payment-methods.js'
+import { attachPaymentMethod } from '../resources/cards.js'
 import { findObject } from '../state.js'
 import { changePlan, type Proration } from './change-plan.js'
 import { changeSubscription, endSubscription, scheduleCycle } from './lifecycle.js'

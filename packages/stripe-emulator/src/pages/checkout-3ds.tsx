@@ -8,16 +8,17 @@
 import type { Context } from 'hono'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import type Stripe from 'stripe'
+import { declineFor, markAuthenticated } from '../card-outcomes.js'
 import type { Ctx } from '../context.js'
 import { StripeError } from '../errors.js'
-import { completeAuthentication, declineFor, failAuthentication, markAuthenticated } from '../payments.js'
+import { completeAuthentication, failAuthentication } from '../payments.js'
 import { page } from '../registry.js'
+import { cardHidden } from '../resources/cards.js'
 import { checkoutHidden, checkoutSubscriptionData, hasTrial } from '../resources/checkout-sessions.js'
-import { cardHidden } from '../resources/payment-methods.js'
 import { finishSession, type Payer, startSubscription } from '../resources/payment-pages.js'
 import { findObject } from '../state.js'
 import { findSession, renderCheckout, successRedirect } from './checkout.js'
-import { formatMoney, Layout } from './checkout-view.js'
+import { formatMoney, Layout } from './layout.js'
 
 type Pending = NonNullable<ReturnType<typeof checkoutHidden>['pending3ds']>
 
@@ -53,7 +54,12 @@ function ChallengePage(props: { session: Stripe.Checkout.Session }): JSX.Element
 
 function payerOf(ctx: Ctx, pending: Pending): Payer {
   const pm = findObject<Stripe.PaymentMethod>(ctx.state, pending.paymentMethod, 'payment_method') ?? null
-  return { email: pending.email || null, name: pending.name || null, paymentMethod: pm }
+  return {
+    email: pending.email || null,
+    name: pending.name || null,
+    paymentMethod: pm,
+    address: pending.address ?? null,
+  }
 }
 
 async function complete(

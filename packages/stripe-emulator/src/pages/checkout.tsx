@@ -10,25 +10,19 @@ import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { StripeError } from '../errors.js'
 import { page } from '../registry.js'
+import { createCardPaymentMethod, passesLuhn } from '../resources/cards.js'
 import {
   applyTotals,
   checkoutLineItems,
   checkoutSubscriptionData,
   hasTrial,
 } from '../resources/checkout-sessions.js'
-import { createCardPaymentMethod, passesLuhn } from '../resources/payment-methods.js'
 import { type Payer, payCheckoutSession } from '../resources/payment-pages.js'
 import { findPromotionCodeByCode, redeemablePromotion } from '../resources/promotion-codes.js'
 import { createSepaDebitPaymentMethod, isValidIban } from '../resources/sepa-debit.js'
 import { findObject } from '../state.js'
-import {
-  CheckoutPage,
-  type CheckoutView,
-  type FormValues,
-  formatMoney,
-  intervalLabel,
-  MessagePage,
-} from './checkout-view.js'
+import { CheckoutPage, type CheckoutView, type FormValues } from './checkout-view.js'
+import { formatMoney, intervalLabel, MessagePage } from './layout.js'
 
 export type ViewExtras = { error?: string; notice?: string; values?: FormValues }
 
@@ -101,6 +95,7 @@ export function renderCheckout(
     lockedEmail: lockedEmail(ctx, session),
     cardRequired: cardRequired(ctx, session),
     offersSepa: offersSepa(session),
+    collectsAddress: session.billing_address_collection === 'required',
     error: extras.error,
     notice: extras.notice,
     values: extras.values,
@@ -138,6 +133,10 @@ const FIELDS = [
   'paymentMethodType',
   'iban',
   'ibanName',
+  'addressLine1',
+  'addressCity',
+  'addressPostalCode',
+  'addressCountry',
 ] as const
 
 async function readForm(c: Context): Promise<FormValues> {
@@ -216,6 +215,9 @@ async function submit(c: Context, ctx: Ctx): Promise<Response> {
   const email = lockedEmail(ctx, session) ?? values.email ?? ''
   if (!validEmail(email))
     return renderCheckout(c, ctx, session, { error: 'Enter a valid email address.', values }, 400)
+  const address = billingAddress(session, values)
+  if (address === 'missing')
+    return renderCheckout(c, ctx, session, { error: 'Enter your billing address.', values }, 400)
   let paymentMethod: Stripe.PaymentMethod | null = null
   if (values.paymentMethodType === 'sepa_debit' && offersSepa(session)) {
     const iban = values.iban ?? ''
@@ -225,14 +227,30 @@ async function submit(c: Context, ctx: Ctx): Promise<Response> {
     if (!values.ibanName)
       return renderCheckout(c, ctx, session, { error: "Enter the account holder's name.", values }, 400)
     const debit = createSepaDebitPaymentMethod(ctx, { iban, name: values.ibanName, email })
-    return pay(c, ctx, session, { email, name: values.ibanName, paymentMethod: debit }, values)
+    return pay(c, ctx, session, { email, name: values.ibanName, paymentMethod: debit, address }, values)
   }
   if (!(noCard && !cardRequired(ctx, session))) {
     const card = validateCard(ctx, values)
     if (typeof card === 'string') return renderCheckout(c, ctx, session, { error: card, values }, 400)
     paymentMethod = createCardPaymentMethod(ctx, { ...card, email })
   }
-  return pay(c, ctx, session, { email, name: values.cardName || null, paymentMethod }, values)
+  return pay(c, ctx, session, { email, name: values.cardName || null, paymentMethod, address }, values)
+}
+
+/** The billing address when the session requires one: all four fields, a two-letter country. */
+function billingAddress(session: Stripe.Checkout.Session, v: FormValues): Stripe.Address | null | 'missing' {
+  if (session.billing_address_collection !== 'required') return null
+  const country = (v.addressCountry ?? '').toUpperCase()
+  if (!v.addressLine1 || !v.addressCity || !v.addressPostalCode || !/^[A-Z]{2}$/.test(country))
+    return 'missing'
+  return {
+    city: v.addressCity,
+    country,
+    line1: v.addressLine1,
+    line2: null,
+    postal_code: v.addressPostalCode,
+    state: null,
+  }
 }
 
 async function pay(

@@ -4,7 +4,7 @@
  * @module
  */
 import type Stripe from 'stripe'
-import { formatMoney, intervalLabel } from './checkout-view.js'
+import { formatMoney, intervalLabel } from './layout.js'
 
 export type PortalSub = {
   sub: Stripe.Subscription

@@ -19,10 +19,10 @@ import {
 import type { Ctx } from '../context.js'
 import { page } from '../registry.js'
 import { findPortalSession, flowSubscription } from '../resources/billing-portal.js'
-import { createCardPaymentMethod } from '../resources/payment-methods.js'
+import { createCardPaymentMethod } from '../resources/cards.js'
 import { findObject, listObjects } from '../state.js'
 import { validateCard } from './checkout.js'
-import { formatMoney, intervalLabel } from './checkout-view.js'
+import { formatMoney, intervalLabel } from './layout.js'
 import { PortalMessage, PortalPage, type PortalSub } from './portal-view.js'
 
 type Session = Stripe.BillingPortal.Session

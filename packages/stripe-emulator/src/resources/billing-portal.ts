@@ -118,7 +118,7 @@ route('post', '/v1/billing_portal/configurations/:id', (ctx, params, path) => {
 })
 
 route('get', '/v1/billing_portal/configurations/:id', (ctx, _params, path) =>
-  getObject(ctx.state, 'billing_portal.configuration', path.id!, 'configuration'),
+  getObject(ctx.state, 'billing_portal.configuration', path.id!, 'id'),
 )
 
 route('get', '/v1/billing_portal/configurations', (ctx, params) => {

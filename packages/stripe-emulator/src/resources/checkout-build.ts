@@ -187,9 +187,10 @@ function emptyInvoiceData(): Stripe.Checkout.Session.InvoiceCreation.InvoiceData
 export function customerDetails(
   email: string | null,
   name: string | null,
+  address: Stripe.Address | null = null,
 ): Stripe.Checkout.Session.CustomerDetails {
   return {
-    address: null,
+    address,
     business_name: null,
     email,
     individual_name: null,

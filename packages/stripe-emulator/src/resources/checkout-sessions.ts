@@ -33,7 +33,7 @@ import {
   type SubscriptionData,
 } from './checkout-params.js'
 import { discountAmount } from './coupons.js'
-import { cancelPaymentIntent } from './payment-intents.js'
+import { cancelPaymentIntent } from './payment-intent-objects.js'
 
 export { customerDetails } from './checkout-build.js'
 export type { SubscriptionData } from './checkout-params.js'
@@ -45,7 +45,13 @@ export type CheckoutHidden = {
   /** The PaymentIntent / PaymentMethod waiting on the emulated 3DS page. */
   /** Set while a payment for the session is in progress. */
   paying?: boolean
-  pending3ds?: { paymentIntent: string | null; paymentMethod: string; email: string; name: string }
+  pending3ds?: {
+    paymentIntent: string | null
+    paymentMethod: string
+    email: string
+    name: string
+    address?: Stripe.Address | null
+  }
 }
 
 const CREATE = [

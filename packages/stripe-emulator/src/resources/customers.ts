@@ -24,7 +24,7 @@ import {
   reqString,
 } from '../params.js'
 import { includable, route } from '../registry.js'
-import { deleteObject, getObject, insertObject, listObjects } from '../state.js'
+import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 
 // The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since clover).
 const COMMON = [
@@ -201,11 +201,17 @@ export function clockOfCustomer(ctx: Ctx, customerId: string | null | undefined)
 }
 
 route('post', '/v1/customers', (ctx, params) => createCustomer(ctx, params))
-route('get', '/v1/customers/:id', (ctx, _params, path) => getObject(ctx.state, 'customer', path.id!))
+route('get', '/v1/customers/:id', (ctx, _params, path) => {
+  // As on Stripe, a deleted customer is still retrievable, as `{ id, object, deleted: true }`.
+  if (ctx.state.hidden[path.id!]?.deletedCustomer === true)
+    return { id: path.id!, object: 'customer', deleted: true }
+  return getObject(ctx.state, 'customer', path.id!)
+})
 route('post', '/v1/customers/:id', (ctx, params, path) => updateCustomer(ctx, path.id!, params))
 route('delete', '/v1/customers/:id', (ctx, _params, path) => {
   const customer = getObject<Stripe.Customer>(ctx.state, 'customer', path.id!)
   deleteObject(ctx.state, customer.id)
+  hiddenOf<{ deletedCustomer?: boolean }>(ctx.state, customer.id).deletedCustomer = true
   ctx.emit('customer.deleted', customer)
   return { id: customer.id, object: 'customer', deleted: true }
 })

@@ -4,6 +4,7 @@
  * @module
  */
 import type Stripe from 'stripe'
+import { settleInvoice } from '../billing/collection.js'
 import {
   finalizeInvoice,
   invoicePaymentOf,
@@ -13,14 +14,14 @@ import {
   recordFailure,
   voidInvoice,
 } from '../billing/invoices.js'
-import { settleInvoice } from '../billing/lifecycle.js'
 import '../billing/manual-invoices.js'
+import '../pages/invoice.js'
 import { cardError, invalidRequest } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, inRange, optRange, optString } from '../params.js'
 import { includable, route } from '../registry.js'
 import { findObject, getObject, listObjects } from '../state.js'
-import { resolvePaymentMethod } from './payment-methods.js'
+import { resolvePaymentMethod } from './cards.js'
 
 function subscriptionOf(invoice: Stripe.Invoice): string | null {
   const s = invoice.parent?.subscription_details?.subscription

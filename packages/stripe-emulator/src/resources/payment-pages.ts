@@ -15,22 +15,29 @@
  */
 import type Stripe from 'stripe'
 import { createSubscriptionFromCheckout } from '../billing/checkout.js'
+import { declineFor, needsAuthentication } from '../card-outcomes.js'
 import type { Ctx } from '../context.js'
 import { cardError, invalidParam, invalidRequest } from '../errors.js'
 import { allowOnly, optInt, type Params, reqString } from '../params.js'
-import { confirmPaymentIntent, declineFor, needsAuthentication, type PaymentAttempt } from '../payments.js'
+import { confirmPaymentIntent, type PaymentAttempt } from '../payments.js'
 import { route } from '../registry.js'
 import { getObject } from '../state.js'
+import { attachPaymentMethod, cardHidden, resolvePaymentMethod } from './cards.js'
 import { checkoutHidden, checkoutSubscriptionData, customerDetails, hasTrial } from './checkout-sessions.js'
 import { redeemCoupon } from './coupons.js'
 import { createCustomer } from './customers.js'
-import { insertPaymentIntent } from './payment-intents.js'
-import { attachPaymentMethod, cardHidden, resolvePaymentMethod } from './payment-methods.js'
+import { insertPaymentIntent } from './payment-intent-objects.js'
 // The hosted pages register themselves on import.
 import '../pages/checkout.js'
 import '../pages/checkout-3ds.js'
 
-export type Payer = { email: string | null; name: string | null; paymentMethod: Stripe.PaymentMethod | null }
+export type Payer = {
+  email: string | null
+  name: string | null
+  paymentMethod: Stripe.PaymentMethod | null
+  /** The billing address the page collected (`billing_address_collection: required`). */
+  address?: Stripe.Address | null
+}
 
 export type PayResult =
   | { outcome: 'complete' }
@@ -141,7 +148,13 @@ function pendingOf(
   pm: Stripe.PaymentMethod,
   payer: Payer,
 ): NonNullable<ReturnType<typeof checkoutHidden>['pending3ds']> {
-  return { paymentIntent, paymentMethod: pm.id, email: payer.email ?? '', name: payer.name ?? '' }
+  return {
+    paymentIntent,
+    paymentMethod: pm.id,
+    email: payer.email ?? '',
+    name: payer.name ?? '',
+    address: payer.address ?? null,
+  }
 }
 
 async function paySubscription(ctx: Ctx, session: Stripe.Checkout.Session, payer: Payer): Promise<PayResult> {
@@ -200,7 +213,7 @@ export function finishSession(
   session.status = 'complete'
   session.payment_status = paymentStatus
   session.url = null
-  session.customer_details = customerDetails(payer.email, payer.name)
+  session.customer_details = customerDetails(payer.email, payer.name, payer.address ?? null)
   const hidden = checkoutHidden(ctx, session.id)
   delete hidden.pending3ds
   ctx.unschedule((job) => job.action === 'checkout.session.expire' && job.data.id === session.id)

@@ -22,7 +22,7 @@ import {
 } from '../params.js'
 import { registerAction, route } from '../registry.js'
 import { findObject, getObject, insertObject, listObjects } from '../state.js'
-import { cardHidden } from './payment-methods.js'
+import { cardHidden } from './cards.js'
 
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const
 

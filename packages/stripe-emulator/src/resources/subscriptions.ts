@@ -1,29 +1,28 @@
 /**
- * Subscriptions and their items through the API: create (paying the first invoice at once),
+ * Subscriptions through the API: create (paying the first invoice at once),
  * retrieve, list, update (cancel at period end / at a time, price swaps with prorations, trial
  * end, metadata, payment method), cancel and resume.
  * @module
  */
 import type Stripe from 'stripe'
 import { changePlan, type Proration } from '../billing/change-plan.js'
+import { endTrialNow } from '../billing/collection.js'
 import {
   changeSubscription,
   endSubscription,
-  endTrialNow,
   scheduleCycle,
   startSubscription,
   unscheduleAll,
 } from '../billing/lifecycle.js'
-import { buildSubscription, clockOfSubscription, currentPeriodEnd, type ItemInput } from '../billing/model.js'
+import { buildSubscription, clockOfSubscription, currentPeriodEnd } from '../billing/model.js'
 import type { Ctx } from '../context.js'
-import { cardError, invalidParam, invalidRequest, missingParam } from '../errors.js'
+import { cardError, invalidParam, invalidRequest } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
   applyMetadata,
   inRange,
   nullableString,
-  optArray,
   optBool,
   optEnum,
   optInt,
@@ -36,103 +35,7 @@ import {
 import { route } from '../registry.js'
 import { deleteObject, getObject, listObjects } from '../state.js'
 import { resolveDiscount } from './subscription-discounts.js'
-
-const CREATE = [
-  'customer',
-  'items',
-  'default_payment_method',
-  'trial_period_days',
-  'trial_end',
-  'trial_from_plan',
-  'metadata',
-  'discounts',
-  'coupon',
-  'promotion_code',
-  'payment_behavior',
-  'cancel_at_period_end',
-  'cancel_at',
-  'description',
-  'off_session',
-  'proration_behavior',
-  'collection_method',
-  'payment_settings',
-  'billing_cycle_anchor',
-  'automatic_tax',
-  'add_invoice_items',
-  'default_tax_rates',
-  'currency',
-  'trial_settings',
-  'days_until_due',
-  'default_source',
-  'billing_mode',
-  'expand',
-] as const
-const UPDATE = [
-  'items',
-  'cancel_at_period_end',
-  'cancel_at',
-  'proration_behavior',
-  'trial_end',
-  'metadata',
-  'default_payment_method',
-  'description',
-  'payment_behavior',
-  'off_session',
-  'proration_date',
-  'discounts',
-  'coupon',
-  'promotion_code',
-  'cancellation_details',
-  'billing_cycle_anchor',
-  'pause_collection',
-  'collection_method',
-  'default_source',
-  'trial_from_plan',
-  'payment_settings',
-  'automatic_tax',
-] as const
-
-function readItems(ctx: Ctx, params: Params): ItemInput[] {
-  const raw = optArray(params, 'items')
-  if (!raw || raw.length === 0) throw missingParam('items')
-  return raw.map((entry, i) => {
-    if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
-    allowOnly(
-      entry,
-      ['price', 'quantity', 'metadata', 'tax_rates', 'discounts', 'price_data', 'plan'],
-      `items[${i}]`,
-    )
-    const priceId =
-      optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan', `items[${i}][plan]`)
-    if (!priceId) throw missingParam(`items[${i}][price]`)
-    const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)
-    if (price.type !== 'recurring') {
-      throw invalidParam(
-        `items[${i}][price]`,
-        `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
-      )
-    }
-    const quantity = optInt(entry, 'quantity', `items[${i}][quantity]`) ?? 1
-    if (quantity < 1) throw invalidParam(`items[${i}][quantity]`, 'Invalid quantity')
-    return { price, quantity }
-  })
-}
-
-function readTrialEnd(params: Params, now: number, items: ItemInput[]): number | null {
-  if (params.trial_end === 'now') return null
-  const end = optInt(params, 'trial_end')
-  if (end !== undefined) {
-    if (end <= now) throw invalidParam('trial_end', 'Invalid timestamp: must be in the future')
-    return end
-  }
-  const days = optInt(params, 'trial_period_days')
-  if (days !== undefined && days > 0) return now + days * 86_400
-  if (optBool(params, 'trial_from_plan')) {
-    const planDays = items[0]?.price.recurring?.trial_period_days
-    if (planDays) return now + planDays * 86_400
-  }
-  return null
-}
+import { CREATE, readItems, readSwaps, readTrialEnd, UPDATE } from './subscription-params.js'
 
 function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
   allowOnly(params, CREATE)
@@ -267,38 +170,6 @@ function readCancellationDetails(
     ...(comment !== undefined ? { comment } : {}),
   }
 }
-
-function readSwaps(
-  ctx: Ctx,
-  sub: Stripe.Subscription,
-  params: Params,
-): Array<{ item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }> {
-  const raw = optArray(params, 'items') ?? []
-  return raw.map((entry, i) => {
-    if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
-    allowOnly(
-      entry,
-      ['id', 'price', 'quantity', 'metadata', 'deleted', 'tax_rates', 'discounts', 'plan'],
-      `items[${i}]`,
-    )
-    const itemId = optString(entry, 'id', `items[${i}][id]`) ?? sub.items.data[0]?.id
-    const item = sub.items.data.find((it) => it.id === itemId)
-    if (!item)
-      throw invalidRequest(
-        `No such subscription item: '${itemId}'`,
-        'resource_missing',
-        `items[${i}][id]`,
-        404,
-      )
-    const priceId =
-      optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan') ?? item.price.id
-    const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)
-    if (price.currency !== sub.currency)
-      throw invalidParam(`items[${i}][price]`, 'The price currency must match the subscription currency.')
-    return { item, price, quantity: optInt(entry, 'quantity', `items[${i}][quantity]`) ?? item.quantity ?? 1 }
-  })
-}
-
 function changeTrialEnd(ctx: Ctx, sub: Stripe.Subscription, params: Params): void {
   const now = ctx.now(clockOfSubscription(ctx, sub))
   if (params.trial_end === 'now') {
@@ -382,21 +253,4 @@ route('get', '/v1/subscriptions', (ctx, params) => {
       inRange(s.created, created),
   )
   return paginate(items, params, '/v1/subscriptions')
-})
-route('get', '/v1/subscription_items', (ctx, params) => {
-  allowOnly(params, [...LIST_PARAMS, 'subscription'])
-  const sub = getObject<Stripe.Subscription>(
-    ctx.state,
-    'subscription',
-    reqString(params, 'subscription'),
-    'subscription',
-  )
-  return paginate(sub.items.data, params, '/v1/subscription_items')
-})
-route('get', '/v1/subscription_items/:id', (ctx, _p, path) => {
-  for (const sub of listObjects<Stripe.Subscription>(ctx.state, 'subscription')) {
-    const item = sub.items.data.find((i) => i.id === path.id)
-    if (item) return item
-  }
-  throw invalidRequest(`No such subscription item: '${path.id}'`, 'resource_missing', 'id', 404)
 })

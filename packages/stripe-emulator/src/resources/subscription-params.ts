@@ -1,0 +1,133 @@
+/**
+ * Reading a subscription request: the parameters create and update accept, the items of a new
+ * subscription, its trial end, and the item swaps of an update.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { ItemInput } from '../billing/model.js'
+import type { Ctx } from '../context.js'
+import { invalidParam, invalidRequest, missingParam } from '../errors.js'
+import { allowOnly, optArray, optBool, optInt, optString, type Params } from '../params.js'
+import { getObject } from '../state.js'
+
+export const CREATE = [
+  'customer',
+  'items',
+  'default_payment_method',
+  'trial_period_days',
+  'trial_end',
+  'trial_from_plan',
+  'metadata',
+  'discounts',
+  'coupon',
+  'promotion_code',
+  'payment_behavior',
+  'cancel_at_period_end',
+  'cancel_at',
+  'description',
+  'off_session',
+  'proration_behavior',
+  'collection_method',
+  'payment_settings',
+  'billing_cycle_anchor',
+  'automatic_tax',
+  'add_invoice_items',
+  'default_tax_rates',
+  'currency',
+  'trial_settings',
+  'days_until_due',
+  'default_source',
+  'billing_mode',
+  'expand',
+] as const
+export const UPDATE = [
+  'items',
+  'cancel_at_period_end',
+  'cancel_at',
+  'proration_behavior',
+  'trial_end',
+  'metadata',
+  'default_payment_method',
+  'description',
+  'payment_behavior',
+  'off_session',
+  'proration_date',
+  'discounts',
+  'coupon',
+  'promotion_code',
+  'cancellation_details',
+  'billing_cycle_anchor',
+  'pause_collection',
+  'collection_method',
+  'default_source',
+  'trial_from_plan',
+  'payment_settings',
+  'automatic_tax',
+] as const
+
+export function readItems(ctx: Ctx, params: Params): ItemInput[] {
+  const raw = optArray(params, 'items')
+  if (!raw || raw.length === 0) throw missingParam('items')
+  return raw.map((entry, i) => {
+    if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
+    allowOnly(
+      entry,
+      ['price', 'quantity', 'metadata', 'tax_rates', 'discounts', 'price_data', 'plan'],
+      `items[${i}]`,
+    )
+    const priceId =
+      optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan', `items[${i}][plan]`)
+    if (!priceId) throw missingParam(`items[${i}][price]`)
+    const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)
+    if (price.type !== 'recurring') {
+      throw invalidParam(
+        `items[${i}][price]`,
+        `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
+      )
+    }
+    const quantity = optInt(entry, 'quantity', `items[${i}][quantity]`) ?? 1
+    if (quantity < 1) throw invalidParam(`items[${i}][quantity]`, 'Invalid quantity')
+    return { price, quantity }
+  })
+}
+
+export function readTrialEnd(params: Params, now: number, items: ItemInput[]): number | null {
+  if (params.trial_end === 'now') return null
+  const end = optInt(params, 'trial_end')
+  if (end !== undefined) {
+    if (end <= now) throw invalidParam('trial_end', 'Invalid timestamp: must be in the future')
+    return end
+  }
+  const days = optInt(params, 'trial_period_days')
+  if (days !== undefined && days > 0) return now + days * 86_400
+  if (optBool(params, 'trial_from_plan')) {
+    const planDays = items[0]?.price.recurring?.trial_period_days
+    if (planDays) return now + planDays * 86_400
+  }
+  return null
+}
+export function readSwaps(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  params: Params,
+): Array<{ item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }> {
+  const raw = optArray(params, 'items') ?? []
+  return raw.map((entry, i) => {
+    if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
+    allowOnly(
+      entry,
+      ['id', 'price', 'quantity', 'metadata', 'deleted', 'tax_rates', 'discounts', 'plan'],
+      `items[${i}]`,
+    )
+    const itemId = optString(entry, 'id', `items[${i}][id]`) ?? sub.items.data[0]?.id
+    const item = sub.items.data.find((it) => it.id === itemId)
+    if (!item)
+      throw invalidRequest(`No such subscription item: '${itemId}'`, 'resource_missing', `items[${i}][id]`)
+    const priceId =
+      optString(entry, 'price', `items[${i}][price]`) ?? optString(entry, 'plan') ?? item.price.id
+    const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)
+    if (price.currency !== sub.currency)
+      throw invalidParam(`items[${i}][price]`, 'The price currency must match the subscription currency.')
+    return { item, price, quantity: optInt(entry, 'quantity', `items[${i}][quantity]`) ?? item.quantity ?? 1 }
+  })
+}

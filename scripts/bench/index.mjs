@@ -1,0 +1,274 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --quick] [-- --no-postgres] [-- --no-soak]`: Tollgate side by side with a
+ * bare Hono app on the same Node, in one run. Builds (`npm run build`), starts the Stripe emulator,
+ * the baseline, a file server (nginx when installed) and Tollgate from dist/ on SQLite (and on
+ * PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL answers), then prints one row per
+ * measure: Tollgate, baseline, ratio, goal, met. Full mode exits 1 when a goal is missed; --quick
+ * is a smoke run (short, small data, no goal enforced) for CI.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { writeBenchCatalog } from './catalog.mjs'
+import { startFileServer } from './file-server.mjs'
+import { freePort, run, startServer, stopAll, stopServer } from './proc.mjs'
+import { downloadRow, purchaseRows, scaleRow, startRows, throughputRow, webhookRow } from './rows.mjs'
+import { soakRow } from './soak.mjs'
+import { grantProbe, prepareTollgate, seedCustomers, startEmulator } from './store.mjs'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const argv = process.argv.slice(2)
+const quick = argv.includes('--quick')
+const known = ['--quick', '--no-postgres', '--no-soak']
+const unknown = argv.filter((a) => !known.includes(a))
+if (unknown.length > 0) {
+  console.error(`bench: unknown option ${unknown[0]} (known: ${known.join(', ')})`)
+  process.exit(2)
+}
+
+const MODE = quick
+  ? {
+      load: { connections: 16, duration: 1 },
+      downloadsEach: 2,
+      repeats: 1,
+      startRepeats: 1,
+      purchases: 4,
+      archiveMb: 20,
+      hot: 300,
+      bigCount: 50_000,
+      soakSeconds: 20,
+    }
+  : {
+      load: { connections: 32, duration: 5 },
+      downloadsEach: 3,
+      repeats: 3,
+      startRepeats: 5,
+      purchases: 24,
+      archiveMb: 100,
+      hot: 2000,
+      bigCount: 1_000_000,
+      soakSeconds: 600,
+    }
+
+const results = []
+const log = (line) => console.error(`bench ${new Date().toISOString().slice(11, 19)}: ${line}`)
+
+async function measure(name, fn) {
+  log(name)
+  try {
+    const out = await fn()
+    for (const r of [out].flat()) {
+      results.push(r)
+      log(`  ${r.row}: ${r.value} (${r.met ? 'met' : 'NOT met'})`)
+    }
+  } catch (err) {
+    results.push({
+      row: name,
+      tollgate: '',
+      baseline: '',
+      value: `error: ${err.message.split('\n')[0]}`,
+      goal: '',
+      met: false,
+    })
+    log(`  ${name} failed: ${err.stack}`)
+  }
+}
+
+async function postgresUrl() {
+  if (argv.includes('--no-postgres') || quick) return undefined
+  const admin =
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/test'
+  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 2000 })
+  try {
+    await client.connect()
+  } catch {
+    log(`PostgreSQL not reachable at ${admin}: SQLite only`)
+    return undefined
+  }
+  return {
+    async create(name) {
+      await client.query(`drop database if exists ${name}`)
+      await client.query(`create database ${name}`)
+      const url = new URL(admin)
+      url.pathname = `/${name}`
+      return url.href
+    },
+    async dropAll(names) {
+      for (const name of names) await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    },
+  }
+}
+
+async function main() {
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} at start`
+  log(machine)
+  await run(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--quiet'])
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'))
+  const pgDatabases = []
+  const postgres = await postgresUrl()
+  try {
+    const catalog = writeBenchCatalog(dir, MODE.archiveMb)
+    const emulator = await startEmulator(dir)
+    const baselinePort = await freePort()
+    const startBaseline = () =>
+      startServer({
+        name: 'baseline',
+        args: [join(ROOT, 'scripts/bench/baseline.mjs')],
+        env: { PORT: String(baselinePort) },
+        readyUrl: `http://127.0.0.1:${baselinePort}/healthz`,
+      })
+    const baseline = { url: `http://127.0.0.1:${baselinePort}` }
+
+    const targets = [{ dialect: 'sqlite', url: (name) => join(dir, `${name}.db`) }]
+    if (postgres)
+      targets.push({
+        dialect: 'postgres',
+        url: async (name) => (pgDatabases.push(name), postgres.create(name)),
+      })
+
+    for (const target of targets) {
+      const tag = target.dialect === 'sqlite' ? 's' : 'p'
+      const databaseUrl = await target.url(`tollgate_bench_${process.pid}_${tag}`)
+      const store = await prepareTollgate({
+        name: `tollgate-${target.dialect}`,
+        dir,
+        databaseUrl,
+        catalogPath: catalog.path,
+        emulator,
+      })
+      log(`seeding ${target.dialect}: ${MODE.hot} signed-in customers, ${10_000 - MODE.hot} more`)
+      const cookies = await seedCustomers(databaseUrl, { hot: MODE.hot, filler: 10_000 - MODE.hot, tag })
+      const ctx = {
+        dir,
+        dialect: target.dialect,
+        load: MODE.load,
+        repeats: MODE.repeats,
+        startRepeats: MODE.startRepeats,
+        purchases: MODE.purchases,
+        archiveMb: MODE.archiveMb,
+        downloadsEach: MODE.downloadsEach,
+        baseline,
+        cookies,
+        webhookSecret: store.webhookSecret,
+        tollgate: store,
+        startTollgate: () => store.start(),
+        startBaseline,
+      }
+      if (target.dialect === 'sqlite') await measure('cold start and idle memory', () => startRows(ctx))
+      const baselineProc = await startBaseline()
+      ctx.tollgateProc = await store.start()
+      const on = `(${target.dialect})`
+      await measure(`gated page ${on}`, () =>
+        throughputRow(ctx, {
+          row: `Gated page /premium vs bare Hono HTML ${on}`,
+          tollgatePath: '/premium',
+          baselinePath: '/page',
+          cookies,
+        }),
+      )
+      await measure(`entitlements API ${on}`, () =>
+        throughputRow(ctx, {
+          row: `GET /api/me/entitlements vs bare Hono JSON ${on}`,
+          tollgatePath: '/api/me/entitlements',
+          baselinePath: '/json',
+          cookies,
+        }),
+      )
+      await measure(`store page ${on}`, () =>
+        throughputRow(ctx, {
+          row: `Store page vs bare Hono HTML ${on}`,
+          tollgatePath: '/',
+          baselinePath: '/page',
+        }),
+      )
+      await measure(`webhook intake ${on}`, () =>
+        webhookRow({ ...ctx, tollgate: store }).then((r) => ({ ...r, row: `${r.row} ${on}` })),
+      )
+      if (target.dialect === 'sqlite') {
+        ctx.fileServer = await startFileServer(dir, catalog.archive)
+        await measure('download, 1 parallel', () => downloadRow(ctx, 1))
+        await measure('download, 10 parallel', () => downloadRow(ctx, 10))
+        await stopServer(ctx.fileServer.proc)
+      }
+      ctx.probe = await grantProbe(databaseUrl)
+      await measure(`purchases ${on}`, () =>
+        purchaseRows(ctx).then((rows) => rows.map((r) => ({ ...r, row: `${r.row} ${on}` }))),
+      )
+      await ctx.probe.close()
+      await stopServer(baselineProc)
+
+      await measure(`entitlement check at scale ${on}`, async () => {
+        const bigUrl = await target.url(`tollgate_bench_${process.pid}_${tag}big`)
+        const big = await prepareTollgate({
+          name: `tollgate-${target.dialect}-big`,
+          dir,
+          databaseUrl: bigUrl,
+          catalogPath: catalog.path,
+          emulator,
+        })
+        log(`seeding ${MODE.bigCount} customers`)
+        const bigCookies = await seedCustomers(bigUrl, {
+          hot: MODE.hot,
+          filler: MODE.bigCount - MODE.hot,
+          tag: `${tag}b`,
+        })
+        const bigProc = await big.start()
+        try {
+          return await scaleRow(ctx, {
+            small: { url: store.url, cookies },
+            big: { url: big.url, cookies: bigCookies },
+            bigCount: MODE.bigCount,
+          })
+        } finally {
+          await stopServer(bigProc)
+        }
+      })
+      await stopServer(ctx.tollgateProc)
+      if (target.dialect === 'sqlite' && !argv.includes('--no-soak')) {
+        await measure('memory soak', () => soakRow(ctx, store, MODE.soakSeconds))
+      }
+    }
+  } finally {
+    await stopAll()
+    if (postgres) await postgres.dropAll(pgDatabases)
+    rmSync(dir, { recursive: true, force: true })
+  }
+  print(machine)
+}
+
+function print(machine) {
+  const lines = [
+    `Tollgate benchmark (${quick ? 'quick smoke run: goals not enforced' : 'full run'}), ${new Date().toISOString()}`,
+    `Machine: ${machine}; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end`,
+    '',
+    '| Path | Tollgate | Baseline | Tollgate ÷ baseline | Goal | Met |',
+    '|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.row} | ${r.tollgate} | ${r.baseline} | ${r.value} | ${r.goal} | ${r.met ? 'yes' : '**no**'} |`,
+    ),
+  ]
+  console.log(lines.join('\n'))
+  const failed = results.filter((r) => !r.met)
+  if (quick) {
+    // A smoke run fails only when a measure could not be taken at all.
+    if (results.some((r) => r.value.startsWith('error'))) process.exitCode = 1
+  } else if (failed.length > 0) {
+    process.exitCode = 1
+  }
+}
+
+process.once('SIGINT', () => stopAll().then(() => process.exit(130)))
+await main()
+// Keep-alive sockets of the HTTP clients would hold the process open.
+process.exit()

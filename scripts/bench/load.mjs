@@ -1,0 +1,60 @@
+/**
+ * Load generation with autocannon, and the side-by-side discipline: each pair of targets runs
+ * `repeats` times in alternating order (A B, B A, A B…), and each side's median is compared.
+ */
+import autocannon from 'autocannon'
+
+/**
+ * One autocannon run; resolves to requests/s and bytes/s of 2xx answers only (any other status
+ * is counted and reported, so a rate limit or an error never passes as speed).
+ */
+export async function hammer(target, { connections = 32, duration = 5, amount, pipelining = 1 } = {}) {
+  const result = await autocannon({
+    url: target.url,
+    method: target.method ?? 'GET',
+    headers: target.headers ?? {},
+    ...(target.body !== undefined ? { body: target.body } : {}),
+    ...(target.requests ? { requests: target.requests } : {}),
+    connections,
+    ...(amount ? { amount } : { duration }),
+    pipelining,
+  })
+  const ok = result['2xx']
+  const bad = result.non2xx + result.errors + result.timeouts
+  if (ok === 0 || bad > ok * 0.01) {
+    throw new Error(
+      `${target.url}: ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    )
+  }
+  const seconds = result.duration
+  return {
+    rps: ok / seconds,
+    bytesPerSecond: result.throughput.total / seconds,
+    latencyP50: result.latency.p50,
+  }
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/**
+ * Runs `measureA` and `measureB` `repeats` times each, alternating which goes first, and
+ * returns both medians.
+ */
+export async function sideBySide(measureA, measureB, repeats) {
+  const a = []
+  const b = []
+  for (let i = 0; i < repeats; i++) {
+    if (i % 2 === 0) {
+      a.push(await measureA())
+      b.push(await measureB())
+    } else {
+      b.push(await measureB())
+      a.push(await measureA())
+    }
+  }
+  return { a: median(a), b: median(b), samplesA: a, samplesB: b }
+}

@@ -1,0 +1,253 @@
+/**
+ * The benchmark's rows. Each measures Tollgate and its baseline side by side (alternating, median
+ * of `repeats`) and returns { row, tollgate, baseline, value, goal, met }.
+ */
+import { createHmac } from 'node:crypto'
+import { ARCHIVE_FILE_ID, ONE_TIME_PRICE } from './catalog.mjs'
+import { hammer, median, sideBySide } from './load.mjs'
+import { rssMb, sampleRss, stopServer } from './proc.mjs'
+
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const ratioRow = (row, t, b, goal, unit = 'req/s') => ({
+  row,
+  tollgate: `${fmt(t)} ${unit}`,
+  baseline: `${fmt(b)} ${unit}`,
+  value: `${fmt(t / b, 2)}×`,
+  goal: `≥ ${goal}×`,
+  met: t / b >= goal,
+})
+
+/** Cycles through many customers' cookies, so no one customer meets the per-customer rate limit. */
+function rotatingCookies(cookies) {
+  let i = 0
+  return [
+    {
+      setupRequest(req) {
+        i = (i + 1) % cookies.length
+        return { ...req, headers: { ...req.headers, cookie: cookies[i] } }
+      },
+    },
+  ]
+}
+
+export async function throughputRow(ctx, { row, tollgatePath, baselinePath, cookies }) {
+  const { a, b } = await sideBySide(
+    async () =>
+      (
+        await hammer(
+          {
+            url: ctx.tollgate.url + tollgatePath,
+            ...(cookies ? { requests: rotatingCookies(cookies) } : {}),
+          },
+          ctx.load,
+        )
+      ).rps,
+    async () => (await hammer({ url: ctx.baseline.url + baselinePath }, ctx.load)).rps,
+    ctx.repeats,
+  )
+  return ratioRow(row, a, b, 0.5)
+}
+
+/** Signed, never-seen events (a fresh id each), as Stripe delivers them, against a bare JSON POST. */
+export async function webhookRow(ctx) {
+  let n = 0
+  const run = `${process.pid}${Date.now().toString(36)}`
+  const signed = {
+    setupRequest(req) {
+      n++
+      const payload = JSON.stringify({
+        id: `evt_bench${run}_${n}`,
+        object: 'event',
+        type: 'bench.intake',
+        api_version: '2025-01-01',
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        pending_webhooks: 1,
+        request: { id: null, idempotency_key: null },
+        data: { object: { id: `obj_${n}`, object: 'bench' } },
+      })
+      const t = Math.floor(Date.now() / 1000)
+      const v1 = createHmac('sha256', ctx.webhookSecret).update(`${t}.${payload}`).digest('hex')
+      return {
+        ...req,
+        method: 'POST',
+        body: payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${v1}` },
+      }
+    },
+  }
+  const plain = JSON.stringify({ id: 'evt_1', object: 'event', type: 'bench.intake', data: { object: {} } })
+  const { a, b } = await sideBySide(
+    async () =>
+      (await hammer({ url: `${ctx.tollgate.url}/webhooks/stripe`, requests: [signed] }, ctx.load)).rps,
+    async () =>
+      (
+        await hammer(
+          {
+            url: `${ctx.baseline.url}/json`,
+            method: 'POST',
+            body: plain,
+            headers: { 'content-type': 'application/json' },
+          },
+          ctx.load,
+        )
+      ).rps,
+    ctx.repeats,
+  )
+  return ratioRow('Verified webhook intake vs bare JSON POST', a, b, 0.5)
+}
+
+/** `parallel` clients downloading the archive over and over; MB/s and Tollgate's peak RSS growth. */
+export async function downloadRow(ctx, parallel) {
+  const idle = rssMb(ctx.tollgateProc.pid)
+  let peak = idle
+  // A fixed number of whole downloads (not a duration, which a slow side might not finish one in).
+  const opts = { connections: parallel, amount: parallel * ctx.downloadsEach }
+  const { a, b } = await sideBySide(
+    async () => {
+      const stop = sampleRss(ctx.tollgateProc.pid)
+      const r = await hammer(
+        { url: `${ctx.tollgate.url}/download/${ARCHIVE_FILE_ID}`, headers: { cookie: ctx.cookies[0] } },
+        opts,
+      )
+      peak = Math.max(peak, stop())
+      return r.bytesPerSecond / 1e6
+    },
+    async () => (await hammer({ url: ctx.fileServer.url }, opts)).bytesPerSecond / 1e6,
+    ctx.repeats,
+  )
+  const growth = peak - idle
+  const result = ratioRow(
+    `${ctx.archiveMb} MB download, ${parallel} parallel, vs ${ctx.fileServer.kind} (RSS +${fmt(growth)} MB)`,
+    a,
+    b,
+    0.8,
+    'MB/s',
+  )
+  result.goal = '≥ 0.8×, RSS +≤ 64 MB'
+  result.met = result.met && growth <= 64
+  return result
+}
+
+/** Spawn to first 200 from /healthz, and resident memory after two idle seconds. */
+export async function startRows(ctx) {
+  const cold = { t: [], b: [] }
+  const idle = { t: [], b: [] }
+  for (let i = 0; i < ctx.startRepeats; i++) {
+    const order = i % 2 === 0 ? ['t', 'b'] : ['b', 't']
+    for (const side of order) {
+      const proc = side === 't' ? await ctx.startTollgate() : await ctx.startBaseline()
+      cold[side].push(proc.coldStartMs)
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      idle[side].push(rssMb(proc.pid))
+      await stopServer(proc)
+    }
+  }
+  const [ct, cb, it, ib] = [median(cold.t), median(cold.b), median(idle.t), median(idle.b)]
+  return [
+    {
+      row: 'Cold start to first response vs bare Hono app',
+      tollgate: `${fmt(ct)} ms`,
+      baseline: `${fmt(cb)} ms`,
+      value: `${fmt(ct / cb, 1)}× slower`,
+      goal: '≤ 3×',
+      met: ct / cb <= 3,
+    },
+    {
+      row: 'Idle memory (RSS) vs bare Hono app',
+      tollgate: `${fmt(it)} MB`,
+      baseline: `${fmt(ib)} MB`,
+      value: `${fmt(it / ib, 1)}×`,
+      goal: '≤ 2×',
+      met: it / ib <= 2,
+    },
+  ]
+}
+
+/** create (our JSON API) → pay (the emulator's hosted page) → webhook → inbox → grant in the database. */
+async function purchase(ctx, email) {
+  const started = performance.now()
+  const res = await fetch(`${ctx.tollgate.url}/api/checkout-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ price: ONE_TIME_PRICE, email }),
+  })
+  if (res.status !== 201) throw new Error(`checkout answered ${res.status}: ${await res.text()}`)
+  const { url } = await res.json()
+  const page = await fetch(url)
+  const html = await page.text()
+  const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1]?.replaceAll('&amp;', '&')
+  const paid = await fetch(new URL(action ?? url, url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin },
+    body: new URLSearchParams({
+      email,
+      cardNumber: '4242424242424242',
+      cardExpiry: '12 / 34',
+      cardCvc: '123',
+      cardName: 'Bench Buyer',
+    }).toString(),
+  })
+  await paid.arrayBuffer()
+  if (paid.status !== 303) throw new Error(`payment answered ${paid.status}`)
+  const deadline = started + 30_000
+  while (!(await ctx.probe.granted(email))) {
+    if (performance.now() > deadline) throw new Error(`no grant for ${email} after 30 s`)
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
+  return performance.now() - started
+}
+
+export async function purchaseRows(ctx) {
+  let n = 0
+  const email = () => `buyer${++n}.${process.pid}.${Date.now().toString(36)}@bench.example`
+  await purchase(ctx, email()) // warm-up
+  const sequential = []
+  for (let i = 0; i < ctx.purchases; i++) sequential.push(await purchase(ctx, email()))
+  const concurrent = []
+  for (let round = 0; round < Math.max(1, Math.floor(ctx.purchases / 4)); round++) {
+    concurrent.push(...(await Promise.all(Array.from({ length: 8 }, () => purchase(ctx, email())))))
+  }
+  const [s, c] = [median(sequential), median(concurrent)]
+  return [
+    {
+      row: `Full purchase (create → pay → webhook → grant), sequential (median of ${sequential.length})`,
+      tollgate: `${fmt(s)} ms`,
+      baseline: '',
+      value: `${fmt(s)} ms`,
+      goal: '≤ 100 ms',
+      met: s <= 100,
+    },
+    {
+      row: `Same, 8 concurrent buyers (median of ${concurrent.length})`,
+      tollgate: `${fmt(c)} ms`,
+      baseline: '',
+      value: `${fmt(c)} ms`,
+      goal: '≤ 150 ms',
+      met: c <= 150,
+    },
+  ]
+}
+
+/** /api/me/entitlements on a store of many customers against one of 10k (both with the same hot set). */
+export async function scaleRow(ctx, { big, small, bigCount }) {
+  const run = (store) => async () =>
+    (
+      await hammer(
+        { url: `${store.url}/api/me/entitlements`, requests: rotatingCookies(store.cookies) },
+        ctx.load,
+      )
+    ).rps
+  const { a, b } = await sideBySide(run(small), run(big), ctx.repeats)
+  const slower = a / b
+  return {
+    row: `Entitlement check at ${fmt(bigCount)} customers vs 10k (${ctx.dialect})`,
+    tollgate: `${fmt(b)} req/s`,
+    baseline: `${fmt(a)} req/s`,
+    value: `${fmt(slower, 2)}× slower`,
+    goal: '≤ 1.5×',
+    met: slower <= 1.5,
+  }
+}

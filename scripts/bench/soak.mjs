@@ -1,0 +1,57 @@
+/**
+ * The memory soak: Tollgate under a steady mix of gated pages, entitlement reads and store pages
+ * for `seconds`, its live heap sampled after a forced GC every second (heap-probe.mjs). Flat means
+ * the last fifth's median is within 10% (or 5 MB) of the median of the fifth after warm-up.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { hammer, median } from './load.mjs'
+import { stopServer } from './proc.mjs'
+
+const PROBE = fileURLToPath(new URL('./heap-probe.mjs', import.meta.url))
+
+export async function soakRow(ctx, store, seconds) {
+  const heapFile = join(ctx.dir, 'heap.txt')
+  const proc = await store.start(['--expose-gc', '--import', PROBE], {
+    BENCH_HEAP_FILE: heapFile,
+    BENCH_HEAP_EVERY_MS: String(Math.max(250, Math.floor((seconds * 1000) / 100))),
+  })
+  try {
+    const paths = ['/premium', '/api/me/entitlements', '/']
+    let i = 0
+    await hammer(
+      {
+        url: store.url,
+        requests: [
+          {
+            setupRequest(req) {
+              i++
+              return {
+                ...req,
+                path: paths[i % paths.length],
+                headers: { ...req.headers, cookie: ctx.cookies[i % ctx.cookies.length] },
+              }
+            },
+          },
+        ],
+      },
+      { connections: 16, duration: seconds },
+    )
+  } finally {
+    await stopServer(proc)
+  }
+  const samples = readFileSync(heapFile, 'utf8').trim().split('\n').map(Number)
+  const fifth = Math.max(1, Math.floor(samples.length / 5))
+  const early = median(samples.slice(fifth, 2 * fifth))
+  const late = median(samples.slice(-fifth))
+  const growth = late - early
+  return {
+    row: `Memory soak, ${seconds} s of mixed load (live heap after GC, ${samples.length} samples)`,
+    tollgate: `${early.toFixed(1)} → ${late.toFixed(1)} MB`,
+    baseline: '',
+    value: `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB`,
+    goal: 'flat (≤ +10% or +5 MB)',
+    met: growth <= Math.max(5, early * 0.1),
+  }
+}

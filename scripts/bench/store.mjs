@@ -1,0 +1,166 @@
+/**
+ * One Tollgate under test, set up the way production runs it: the compiled build (`node
+ * dist/main.js`, NODE_ENV=production), a Stripe key pointed at a separately running emulator
+ * (STRIPE_API_URL), a real webhook endpoint and signing secret, the catalog synced with `tollgate
+ * sync`, and a database seeded with customers, sessions and grants.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
+import Stripe from 'stripe'
+import { ARCHIVE_FILE_ID } from './catalog.mjs'
+import { freePort, run, startServer, stopServer } from './proc.mjs'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/** Tollgate's own connection code, from the build (which the benchmark makes first). */
+const connect = async (url) => (await import('../../dist/db/connect.js')).connectDatabase(url)
+const SECRET_KEY = 'sk_test_tollgatebench000000000000'
+
+export async function startEmulator(dir) {
+  const port = await freePort()
+  const proc = await startServer({
+    name: 'emulator',
+    args: [
+      join(ROOT, 'scripts/bench/emulator.mjs'),
+      '--port',
+      String(port),
+      '--state',
+      join(dir, 'emulator.json'),
+    ],
+    readyUrl: `http://127.0.0.1:${port}/`,
+  })
+  const stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port, protocol: 'http' })
+  return { proc, url: `http://127.0.0.1:${port}`, stripe }
+}
+
+/**
+ * Prepares (migrate, sync, webhook endpoint) a Tollgate on `databaseUrl`; `start()` runs it and
+ * can be called again for cold-start samples. `extraNodeArgs` go before the entry (profiling).
+ */
+export async function prepareTollgate({ name, dir, databaseUrl, catalogPath, emulator }) {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const endpoint = await emulator.stripe.webhookEndpoints.create({
+    url: `${url}/webhooks/stripe`,
+    enabled_events: ['*'],
+  })
+  const env = {
+    NODE_ENV: 'production',
+    STRIPE_SECRET_KEY: SECRET_KEY,
+    STRIPE_API_URL: emulator.url,
+    STRIPE_WEBHOOK_SECRET: endpoint.secret,
+    PUBLIC_URL: url,
+    PORT: String(port),
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: join(dir, name),
+    CATALOG: catalogPath,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+  }
+  await run(process.execPath, [join(ROOT, 'bin/tollgate.js'), 'migrate'], env)
+  await run(process.execPath, [join(ROOT, 'bin/tollgate.js'), 'sync'], env)
+  return {
+    name,
+    url,
+    env,
+    webhookSecret: endpoint.secret,
+    async start(extraNodeArgs = [], extraEnv = {}) {
+      return startServer({
+        name,
+        args: [...extraNodeArgs, join(ROOT, 'dist/main.js')],
+        env: { ...env, ...extraEnv },
+        readyUrl: `${url}/healthz`,
+      })
+    },
+    stop: stopServer,
+  }
+}
+
+const hash = (token) => createHash('sha256').update(token).digest('hex')
+const FAR = '2999-01-01T00:00:00.000Z'
+const PAST = '2026-01-01T00:00:00.000Z'
+
+/**
+ * Seeds `hot` signed-in customers (each with a session whose token is returned, and grants of
+ * `premium` and the archive) and `filler` more customers with a premium grant each, so an
+ * entitlement check runs against a table of `hot + filler` customers.
+ */
+export async function seedCustomers(databaseUrl, { hot, filler, tag }) {
+  const db = await connect(databaseUrl)
+  const dialect = databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite'
+  const cookies = []
+  try {
+    for (let start = 0; start < hot; start += 500) {
+      const customers = []
+      const sessions = []
+      const grants = []
+      for (let i = start; i < Math.min(hot, start + 500); i++) {
+        const id = `cu_${tag}hot${i}`
+        const token = randomBytes(32).toString('base64url')
+        cookies.push(`tollgate_session=${token}`)
+        customers.push({ id, email: `hot${i}.${tag}@bench.example`, created_at: PAST })
+        sessions.push({
+          id: `ses_${tag}hot${i}`,
+          customer_id: id,
+          token_hash: hash(token),
+          created_at: PAST,
+          expires_at: FAR,
+        })
+        for (const feature of ['premium', `file:${ARCHIVE_FILE_ID}`]) {
+          grants.push({
+            id: `grt_${tag}hot${i}${feature.length}`,
+            customer_id: id,
+            feature,
+            source_type: 'manual',
+            source_id: 'bench',
+            starts_at: PAST,
+            ends_at: null,
+            created_at: PAST,
+          })
+        }
+      }
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('customers').values(customers).execute()
+        await trx.insertInto('sessions').values(sessions).execute()
+        await trx.insertInto('entitlement_grants').values(grants).execute()
+      })
+    }
+    if (filler > 0) await seedFiller(db, dialect, filler, tag)
+  } finally {
+    await db.destroy()
+  }
+  return cookies
+}
+
+async function seedFiller(db, dialect, count, tag) {
+  const series =
+    dialect === 'postgres'
+      ? sql`select i from generate_series(1, ${count}) as s(i)`
+      : sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${count}) select i from n`
+  await sql`insert into customers (id, email, created_at)
+    select ${`cu_${tag}f`} || i, ${`f${tag}`} || i || '@bench.example', ${PAST} from (${series}) as t`.execute(
+    db,
+  )
+  await sql`insert into entitlement_grants (id, customer_id, feature, source_type, source_id, starts_at, created_at)
+    select ${`grt_${tag}f`} || i, ${`cu_${tag}f`} || i, 'premium', 'manual', 'bench', ${PAST}, ${PAST}
+    from (${series}) as t`.execute(db)
+}
+
+/** A customer's grant count, read straight from the database (how a purchase's end is seen). */
+export async function grantProbe(databaseUrl) {
+  const db = await connect(databaseUrl)
+  return {
+    async granted(email) {
+      const row = await db
+        .selectFrom('entitlement_grants')
+        .innerJoin('customers', 'customers.id', 'entitlement_grants.customer_id')
+        .select('entitlement_grants.id')
+        .where('customers.email', '=', email)
+        .executeTakeFirst()
+      return row !== undefined
+    },
+    close: () => db.destroy(),
+  }
+}

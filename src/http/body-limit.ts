@@ -1,0 +1,37 @@
+/**
+ * Request body limits, enforced while the body streams in (Hono's `bodyLimit`): a declared
+ * Content-Length over the limit is refused before a byte is read, and a chunked body is cut off at
+ * the limit, so an oversized upload costs us at most the limit in memory. One limit per kind of
+ * body: HTML forms are small, the JSON API and Stripe's webhooks a little larger.
+ * @module
+ */
+import type { MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { Config } from '../config.js'
+import { AppError } from '../lib/errors.js'
+import type { AppEnv } from './env.js'
+
+export type BodyLimits = Config['bodyLimits']
+
+const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i
+
+/** Picks the limit by path (webhooks) or Content-Type (forms; everything else counts as JSON). */
+export function limitBodies(limits: BodyLimits): MiddlewareHandler<AppEnv> {
+  const refuse = (): never => {
+    throw new AppError('PAYLOAD_TOO_LARGE')
+  }
+  const byKind = {
+    form: bodyLimit({ maxSize: limits.form, onError: refuse }),
+    json: bodyLimit({ maxSize: limits.json, onError: refuse }),
+    webhook: bodyLimit({ maxSize: limits.webhook, onError: refuse }),
+  }
+  return async function limitBody(c, next) {
+    if (c.req.raw.body === null) return next()
+    const kind = c.req.path.startsWith('/webhooks/')
+      ? 'webhook'
+      : FORM_TYPES.test(c.req.header('content-type') ?? '')
+        ? 'form'
+        : 'json'
+    return byKind[kind](c, next)
+  }
+}

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { newId } from './ids.js'
+
+describe('newId', () => {
+  it('gives a prefixed, time-sortable id with 16 random characters', () => {
+    const id = newId('ord', 1_780_000_000_000)
+    expect(id).toMatch(/^ord_[0-9a-hjkmnp-tv-z]{26}$/)
+    expect(newId('ord', 1_780_000_000_001) > newId('ord', 1_780_000_000_000)).toBe(true)
+  })
+
+  it('never repeats, across many more ids than one pool of random bytes holds', () => {
+    const ids = new Set(Array.from({ length: 20_000 }, () => newId('dl', 1_780_000_000_000)))
+    expect(ids.size).toBe(20_000)
+    const tails = new Set([...ids].map((id) => id.slice(-16)))
+    expect(tails.size).toBe(20_000)
+  })
+
+  it('refuses a bad prefix', () => {
+    expect(() => newId('Ord', 0)).toThrow('Bad id prefix')
+  })
+})

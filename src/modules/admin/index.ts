@@ -1,0 +1,15 @@
+/**
+ * The owner console: who is an admin (signed in with a proven email listed in ADMIN_EMAILS), the
+ * append-only audit log of what admins changed, the revenue metrics from the local ledger
+ * (docs/metrics.md), and the `/admin` pages. Other modules are used only through their faces.
+ * @module
+ */
+export {
+  buildMetricsReport,
+  INTERVALS,
+  type Interval,
+  type MetricsQuery,
+  type MetricsReport,
+} from './metrics.js'
+export type { PerCurrency } from './mrr.js'
+export { type AdminOptions, createAdminRoutes } from './routes.js'

@@ -1,0 +1,214 @@
+/**
+ * The metrics report for a date range and interval: MRR and its movements from the subscription
+ * ledger (mrr.ts), revenue from orders and paid invoices, conversions from trials and checkouts.
+ * Every definition is in docs/metrics.md. Money is integer minor units per currency.
+ * @module
+ */
+import type { Executor } from '../../db/database.js'
+import { listSubscriptionHistory, sumPaidInvoicesByDay } from '../billing/index.js'
+import { countCheckoutsBetween } from '../checkout/index.js'
+import { sumOrdersByDay, sumRefundsByDay } from '../orders/index.js'
+import {
+  add,
+  countsAt,
+  customerMrrAt,
+  type LedgerRow,
+  type Movements,
+  mrrAt,
+  movementsBetween,
+  type PerCurrency,
+  roundDiv,
+  trialOutcomes,
+} from './mrr.js'
+
+export const INTERVALS = ['day', 'week', 'month'] as const
+export type Interval = (typeof INTERVALS)[number]
+
+/** `from` and `to` are UTC midnights; `to` is exclusive (the report covers [from, to)). */
+export type MetricsQuery = { from: Date; to: Date; interval: Interval }
+
+export type Bucket = {
+  start: string
+  end: string
+  /** MRR at the bucket's last moment. */
+  mrr: PerCurrency
+  movements: Movements
+  gross: PerCurrency
+  refunds: PerCurrency
+  activeSubscribers: number
+  trialing: number
+}
+
+export type Ratio = { numerator: number; denominator: number; rate: number }
+
+export type OneTimeSale = { productId: string; currency: string; count: number; amount: number }
+
+export type MetricsReport = {
+  from: string
+  to: string
+  interval: Interval
+  mrr: PerCurrency
+  arr: PerCurrency
+  activeSubscribers: number
+  trialing: number
+  movements: Movements
+  subscriberChurn: Ratio
+  /** Per currency: (churned + contraction MRR) ÷ MRR at the start. */
+  revenueChurn: Record<string, Ratio>
+  trialConversion: Ratio
+  checkoutConversion: Ratio
+  revenue: { gross: PerCurrency; refunds: PerCurrency; net: PerCurrency }
+  oneTimeSales: OneTimeSale[]
+  arpu: PerCurrency
+  series: Bucket[]
+}
+
+export async function buildMetricsReport(db: Executor, query: MetricsQuery): Promise<MetricsReport> {
+  const fromIso = query.from.toISOString()
+  const toIso = query.to.toISOString()
+  const ledger: LedgerRow[] = await listSubscriptionHistory(db, toIso)
+  const [orders, refunds, invoices, checkouts] = await Promise.all([
+    sumOrdersByDay(db, fromIso, toIso),
+    sumRefundsByDay(db, fromIso, toIso),
+    sumPaidInvoicesByDay(db, fromIso, toIso),
+    countCheckoutsBetween(db, fromIso, toIso),
+  ])
+  const start = lastMomentBefore(query.from)
+  const end = lastMomentBefore(query.to)
+  const mrr = mrrAt(ledger, end)
+  const counts = countsAt(ledger, end)
+  const movements = movementsBetween(ledger, start, end)
+  const gross: PerCurrency = {}
+  for (const o of orders) add(gross, o.currency, o.amount)
+  for (const i of invoices) add(gross, i.currency, i.amount)
+  const refunded: PerCurrency = {}
+  for (const r of refunds) add(refunded, r.currency, r.amount)
+  const trials = trialOutcomes(ledger, fromIso, toIso)
+  return {
+    from: fromIso,
+    to: toIso,
+    interval: query.interval,
+    mrr,
+    arr: mapValues(mrr, (v) => v * 12),
+    activeSubscribers: counts.activeSubscribers,
+    trialing: counts.trialing,
+    movements,
+    subscriberChurn: subscriberChurn(ledger, start, end),
+    revenueChurn: revenueChurn(mrrAt(ledger, start), movements),
+    trialConversion: ratio(trials.converted, trials.ended),
+    checkoutConversion: ratio(checkouts.completed, checkouts.created),
+    revenue: { gross, refunds: refunded, net: subtract(gross, refunded) },
+    oneTimeSales: oneTimeSales(orders),
+    arpu: arpu(ledger, end, mrr),
+    series: buckets(query).map(([s, e]) => bucketOf(ledger, s, e, { orders, invoices, refunds })),
+  }
+}
+
+type DaySums = {
+  orders: { day: string; currency: string; amount: number }[]
+  invoices: { day: string; currency: string; amount: number }[]
+  refunds: { day: string; currency: string; amount: number }[]
+}
+
+function bucketOf(ledger: readonly LedgerRow[], start: Date, end: Date, sums: DaySums): Bucket {
+  const startIso = start.toISOString()
+  const endIso = end.toISOString()
+  const atEnd = lastMomentBefore(end)
+  const inBucket = (day: string): boolean => day >= startIso.slice(0, 10) && day < endIso.slice(0, 10)
+  const gross: PerCurrency = {}
+  for (const row of [...sums.orders, ...sums.invoices])
+    if (inBucket(row.day)) add(gross, row.currency, row.amount)
+  const refunds: PerCurrency = {}
+  for (const row of sums.refunds) if (inBucket(row.day)) add(refunds, row.currency, row.amount)
+  const counts = countsAt(ledger, atEnd)
+  return {
+    start: startIso,
+    end: endIso,
+    mrr: mrrAt(ledger, atEnd),
+    movements: movementsBetween(ledger, lastMomentBefore(start), atEnd),
+    gross,
+    refunds,
+    activeSubscribers: counts.activeSubscribers,
+    trialing: counts.trialing,
+  }
+}
+
+/** Bucket boundaries: days, ISO weeks (from Monday) or calendar months, clipped to the range. */
+export function buckets(query: MetricsQuery): [Date, Date][] {
+  const out: [Date, Date][] = []
+  let cursor = query.from
+  while (cursor < query.to) {
+    const next = nextBoundary(cursor, query.interval)
+    out.push([cursor, new Date(Math.min(next.getTime(), query.to.getTime()))])
+    cursor = next
+  }
+  return out
+}
+
+function nextBoundary(at: Date, interval: Interval): Date {
+  const y = at.getUTCFullYear()
+  const m = at.getUTCMonth()
+  const d = at.getUTCDate()
+  if (interval === 'day') return new Date(Date.UTC(y, m, d + 1))
+  if (interval === 'month') return new Date(Date.UTC(y, m + 1, 1))
+  const daysToMonday = (8 - at.getUTCDay()) % 7 || 7
+  return new Date(Date.UTC(y, m, d + daysToMonday))
+}
+
+function lastMomentBefore(at: Date): string {
+  return new Date(at.getTime() - 1).toISOString()
+}
+
+function subscriberChurn(ledger: readonly LedgerRow[], start: string, end: string): Ratio {
+  const customersAt = (at: string): Set<string> =>
+    new Set([...customerMrrAt(ledger, at).keys()].map((k) => k.slice(0, k.lastIndexOf('|'))))
+  const before = customersAt(start)
+  const after = customersAt(end)
+  const churned = [...before].filter((c) => !after.has(c)).length
+  return ratio(churned, before.size)
+}
+
+function revenueChurn(startMrr: PerCurrency, movements: Movements): Record<string, Ratio> {
+  const out: Record<string, Ratio> = {}
+  for (const [currency, base] of Object.entries(startMrr)) {
+    const lost = (movements.churned[currency] ?? 0) + (movements.contraction[currency] ?? 0)
+    out[currency] = ratio(lost, base)
+  }
+  return out
+}
+
+function arpu(ledger: readonly LedgerRow[], at: string, mrr: PerCurrency): PerCurrency {
+  const subscribers: Record<string, number> = {}
+  for (const key of customerMrrAt(ledger, at).keys()) add(subscribers, key.slice(key.lastIndexOf('|') + 1), 1)
+  return mapValues(mrr, (amount, currency) => roundDiv(amount, subscribers[currency] ?? 1))
+}
+
+function oneTimeSales(
+  orders: { currency: string; product_id: string; count: number; amount: number }[],
+): OneTimeSale[] {
+  const byKey = new Map<string, OneTimeSale>()
+  for (const o of orders) {
+    const key = `${o.product_id}|${o.currency}`
+    const sale = byKey.get(key) ?? { productId: o.product_id, currency: o.currency, count: 0, amount: 0 }
+    sale.count += o.count
+    sale.amount += o.amount
+    byKey.set(key, sale)
+  }
+  return [...byKey.values()].sort((a, b) => b.amount - a.amount || a.productId.localeCompare(b.productId))
+}
+
+/** A rate for display (not money): four decimals, 0 when nothing to divide by. */
+export function ratio(numerator: number, denominator: number): Ratio {
+  const rate = denominator === 0 ? 0 : Math.round((numerator / denominator) * 10_000) / 10_000
+  return { numerator, denominator, rate }
+}
+
+function subtract(a: PerCurrency, b: PerCurrency): PerCurrency {
+  const out: PerCurrency = { ...a }
+  for (const [currency, amount] of Object.entries(b)) out[currency] = (out[currency] ?? 0) - amount
+  return out
+}
+
+function mapValues(values: PerCurrency, fn: (value: number, currency: string) => number): PerCurrency {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, fn(v, k)]))
+}

@@ -1,0 +1,170 @@
+/**
+ * MRR from the subscription ledger, as pure functions over its rows (docs/metrics.md): which rows
+ * are in force at a moment, what each is worth per month, and the movements between two moments.
+ * Money is integer minor units kept apart per currency.
+ * @module
+ */
+import type { SubscriptionHistoryRow } from '../billing/index.js'
+
+/** Amounts per currency (lower-case ISO code → integer minor units). */
+export type PerCurrency = Record<string, number>
+
+export type LedgerRow = Pick<
+  SubscriptionHistoryRow,
+  | 'stripe_subscription_id'
+  | 'customer_id'
+  | 'effective_at'
+  | 'status'
+  | 'currency'
+  | 'amount'
+  | 'interval'
+  | 'interval_count'
+  | 'discount_percent_bp'
+  | 'discount_amount_off'
+  | 'discount_ends_at'
+>
+
+/** Statuses that count toward MRR: paying, or owing (Stripe counts past_due until it ends). */
+const EARNING = new Set(['active', 'past_due'])
+
+/** How many of an interval make a month, as a fraction: a year is 1/12 of it, a week 52/12. */
+const MONTHS_PER: Record<LedgerRow['interval'], { num: number; den: number }> = {
+  day: { num: 365, den: 12 },
+  week: { num: 52, den: 12 },
+  month: { num: 1, den: 1 },
+  year: { num: 1, den: 12 },
+}
+
+/** The discounted price of one interval at `at` (a repeating discount stops at its end). */
+export function discountedAmount(row: LedgerRow, at: string): number {
+  const discountLive = row.discount_ends_at === null || at < row.discount_ends_at
+  if (!discountLive) return row.amount
+  let amount = row.amount
+  if (row.discount_percent_bp !== null) amount -= roundDiv(amount * row.discount_percent_bp, 10_000)
+  if (row.discount_amount_off !== null) amount -= row.discount_amount_off
+  return Math.max(0, amount)
+}
+
+/** One row's monthly worth at `at`: zero unless earning; yearly ÷ 12, rounded half up per row. */
+export function monthlyAmount(row: LedgerRow, at: string): number {
+  if (!EARNING.has(row.status)) return 0
+  const per = MONTHS_PER[row.interval]
+  return roundDiv(discountedAmount(row, at) * per.num, per.den * row.interval_count)
+}
+
+/** Integer division rounded half up, for non-negative integers (no float touches money). */
+export function roundDiv(numerator: number, denominator: number): number {
+  return Math.floor((2 * numerator + denominator) / (2 * denominator))
+}
+
+/** The row in force for each subscription at `at` (rows sorted by effective_at ascending). */
+export function rowsInForce(rows: readonly LedgerRow[], at: string): LedgerRow[] {
+  const latest = new Map<string, LedgerRow>()
+  for (const row of rows) {
+    if (row.effective_at > at) break
+    latest.set(row.stripe_subscription_id, row)
+  }
+  return [...latest.values()]
+}
+
+/** MRR per currency at `at`. */
+export function mrrAt(rows: readonly LedgerRow[], at: string): PerCurrency {
+  const out: PerCurrency = {}
+  for (const row of rowsInForce(rows, at)) add(out, row.currency, monthlyAmount(row, at))
+  return dropZeros(out)
+}
+
+/** Each customer's MRR per currency at `at` (key `customer|currency`). */
+export function customerMrrAt(rows: readonly LedgerRow[], at: string): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const row of rowsInForce(rows, at)) {
+    const amount = monthlyAmount(row, at)
+    if (amount === 0) continue
+    const key = `${row.customer_id}|${row.currency}`
+    out.set(key, (out.get(key) ?? 0) + amount)
+  }
+  return out
+}
+
+export type StatusCounts = { activeSubscribers: number; trialing: number }
+
+/** Customers with an earning subscription, and subscriptions in a trial, at `at`. */
+export function countsAt(rows: readonly LedgerRow[], at: string): StatusCounts {
+  const inForce = rowsInForce(rows, at)
+  const subscribers = new Set(inForce.filter((r) => EARNING.has(r.status)).map((r) => r.customer_id))
+  return {
+    activeSubscribers: subscribers.size,
+    trialing: inForce.filter((r) => r.status === 'trialing').length,
+  }
+}
+
+export type Movements = {
+  new: PerCurrency
+  expansion: PerCurrency
+  contraction: PerCurrency
+  churned: PerCurrency
+  reactivation: PerCurrency
+}
+
+/**
+ * MRR movements between `from` and `to`, per customer and currency (Stripe's customer-level view):
+ * 0 → x is new, or reactivation when the customer earned MRR in that currency before `from`;
+ * x → 0 is churned; up is expansion, down contraction. Contraction and churn are positive numbers;
+ * new + expansion + reactivation − contraction − churned = MRR(to) − MRR(from).
+ */
+export function movementsBetween(rows: readonly LedgerRow[], from: string, to: string): Movements {
+  const before = customerMrrAt(rows, from)
+  const after = customerMrrAt(rows, to)
+  const earnedBefore = customersEarningBefore(rows, from)
+  const out: Movements = { new: {}, expansion: {}, contraction: {}, churned: {}, reactivation: {} }
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const currency = key.slice(key.lastIndexOf('|') + 1)
+    const a = before.get(key) ?? 0
+    const b = after.get(key) ?? 0
+    if (a === 0 && b > 0) add(earnedBefore.has(key) ? out.reactivation : out.new, currency, b)
+    else if (a > 0 && b === 0) add(out.churned, currency, a)
+    else if (b > a) add(out.expansion, currency, b - a)
+    else if (a > b) add(out.contraction, currency, a - b)
+  }
+  return out
+}
+
+/** `customer|currency` keys that earned MRR at any moment up to `at` (each row's own start). */
+function customersEarningBefore(rows: readonly LedgerRow[], at: string): Set<string> {
+  const out = new Set<string>()
+  for (const row of rows) {
+    if (row.effective_at > at) break
+    if (monthlyAmount(row, row.effective_at) > 0) out.add(`${row.customer_id}|${row.currency}`)
+  }
+  return out
+}
+
+export type TrialOutcome = { ended: number; converted: number }
+
+/** Trials that ended in [from, to): how many, and how many turned into a paying subscription. */
+export function trialOutcomes(rows: readonly LedgerRow[], from: string, to: string): TrialOutcome {
+  const wasTrialing = new Set<string>()
+  const result: TrialOutcome = { ended: 0, converted: 0 }
+  for (const row of rows) {
+    const id = row.stripe_subscription_id
+    if (row.status === 'trialing') {
+      wasTrialing.add(id)
+      continue
+    }
+    if (!wasTrialing.has(id)) continue
+    wasTrialing.delete(id)
+    if (row.effective_at < from || row.effective_at >= to) continue
+    result.ended += 1
+    if (EARNING.has(row.status)) result.converted += 1
+  }
+  return result
+}
+
+export function add(target: PerCurrency, currency: string, amount: number): void {
+  if (amount === 0) return
+  target[currency] = (target[currency] ?? 0) + amount
+}
+
+function dropZeros(values: PerCurrency): PerCurrency {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== 0))
+}

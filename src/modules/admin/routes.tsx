@@ -1,0 +1,126 @@
+/**
+ * `/admin`: the owner console. Every path under it passes `requireAdmin` first (404 for anyone
+ * else, a fresh session for changes); the sections are mounted from their own files. The event
+ * handlers come from the composition root, which alone knows them (for replays).
+ * @module
+ */
+import { Hono } from 'hono'
+import type { Deps } from '../../deps.js'
+import type { AppEnv } from '../../http/env.js'
+import { renderPage } from '../../web/layout.js'
+import { countCustomersSince, findCustomer } from '../customers/index.js'
+import { countUndeliveredMail } from '../mail/index.js'
+import { listOrdersPage } from '../orders/index.js'
+import { countInboxTrouble, type EventHandlerMap, findNewestEventCreated } from '../webhooks/index.js'
+import { adminOf, requireAdmin } from './access.js'
+import { createCustomerRoutes } from './customers/routes.js'
+import { createEventRoutes } from './events/routes.js'
+import { orderRoutes } from './orders/routes.js'
+import { subscriptionRoutes } from './subscriptions/routes.js'
+import { metricsRoutes } from './metrics-routes.js'
+import { buildMetricsReport } from './metrics.js'
+import { parseRange } from './range.js'
+import { listAuditEntries } from './repo.js'
+import {
+  AdminFrame,
+  AuditTable,
+  DashboardPage,
+  type Health,
+  type LatestSale,
+  PAGE_SIZE,
+  Pager,
+  ReauthPage,
+} from './views.js'
+
+export type AdminOptions = { eventHandlers: EventHandlerMap }
+
+const DAY_MS = 86_400_000
+
+export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .use('/admin', requireAdmin())
+    .use('/admin/*', requireAdmin())
+    .get('/admin', async (c) => {
+      const deps = c.get('deps')
+      const now = deps.clock.now()
+      const today = parseRange({ from: now.toISOString().slice(0, 10) }, now)
+      const [todayReport, month, health, sales, newCustomers] = await Promise.all([
+        buildMetricsReport(deps.db, today),
+        buildMetricsReport(deps.db, parseRange({}, now)),
+        readHealth(deps, now),
+        latestSales(deps),
+        countCustomersSince(deps.db, new Date(now.getTime() - 30 * DAY_MS).toISOString()),
+      ])
+      const page = (
+        <DashboardPage
+          today={todayReport}
+          month={month}
+          health={health}
+          sales={sales}
+          newCustomers={newCustomers}
+        />
+      )
+      return renderPage(c, { title: 'Dashboard' }, <AdminFrame title="Dashboard">{page}</AdminFrame>)
+    })
+    .get('/admin/reauth', (c) => {
+      const next = c.req.query('next') ?? '/admin'
+      const safe = next.startsWith('/admin') && !next.startsWith('//') ? next : '/admin'
+      return renderPage(c, { title: 'Sign in again' }, <ReauthPage email={adminOf(c).email} next={safe} />)
+    })
+    .get('/admin/audit', async (c) => {
+      const page = pageOf(c.req.query('page'))
+      const entries = await listAuditEntries(c.get('deps').db, {
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      })
+      return renderPage(
+        c,
+        { title: 'Audit log' },
+        <AdminFrame title="Audit log">
+          <AuditTable entries={entries} />
+          <Pager path="/admin/audit" params={{}} page={page} count={entries.length} />
+        </AdminFrame>,
+      )
+    })
+    .route('/', metricsRoutes)
+    .route('/', createCustomerRoutes())
+    .route('/', orderRoutes)
+    .route('/', subscriptionRoutes)
+    .route('/', createEventRoutes(options.eventHandlers))
+}
+
+/** `?page=` as a positive integer (1 when missing or nonsense). */
+export function pageOf(text: string | undefined): number {
+  const n = Number(text ?? '1')
+  return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1
+}
+
+async function readHealth(deps: Deps, now: Date): Promise<Health> {
+  const fifteenMinutesAgo = new Date(now.getTime() - 15 * 60_000).toISOString()
+  const [inbox, undeliveredMail, cursor] = await Promise.all([
+    countInboxTrouble(deps.db, fifteenMinutesAgo),
+    countUndeliveredMail(deps.db, fifteenMinutesAgo),
+    findNewestEventCreated(deps.db),
+  ])
+  return {
+    failingEvents: inbox.failing,
+    stuckEvents: inbox.stuck,
+    undeliveredMail,
+    recoveryCursor: cursor ? new Date(cursor * 1000).toISOString() : undefined,
+  }
+}
+
+async function latestSales(deps: Deps): Promise<LatestSale[]> {
+  const orders = await listOrdersPage(deps.db, {}, { limit: 10, offset: 0 })
+  return Promise.all(
+    orders.map(async (o) => ({
+      id: o.id,
+      email: (await findCustomer(deps.db, o.customer_id))?.email ?? '',
+      productId: o.product_id,
+      amount: o.amount,
+      currency: o.currency,
+      status: o.status,
+      createdAt: o.created_at,
+    })),
+  )
+}

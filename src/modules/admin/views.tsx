@@ -1,0 +1,235 @@
+/**
+ * The console's frame (its own nav inside the shop's layout), paging, the re-authentication page,
+ * the dashboard and the audit log. Pages work without JavaScript: links and plain forms.
+ * @module
+ */
+import type { Child } from 'hono/jsx'
+import { formatMoney } from '../../lib/money.js'
+import type { MetricsReport } from './metrics.js'
+import { Headline, MrrChart, Money } from './metrics-views.js'
+import type { AuditEntryRow } from './table.js'
+
+const SECTIONS = [
+  ['/admin', 'Dashboard'],
+  ['/admin/metrics', 'Metrics'],
+  ['/admin/customers', 'Customers'],
+  ['/admin/orders', 'Orders'],
+  ['/admin/subscriptions', 'Subscriptions'],
+  ['/admin/events', 'Events'],
+  ['/admin/emails', 'Emails'],
+  ['/admin/audit', 'Audit log'],
+] as const
+
+export function AdminFrame({
+  title,
+  notice,
+  children,
+}: {
+  title: string
+  notice?: string | undefined
+  children?: Child
+}) {
+  return (
+    <div class="admin">
+      <nav class="admin-nav" aria-label="Console">
+        {SECTIONS.map(([href, label]) => (
+          <a href={href}>{label}</a>
+        ))}
+      </nav>
+      <h1>{title}</h1>
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {children}
+    </div>
+  )
+}
+
+export const PAGE_SIZE = 50
+
+/** Previous/next links keeping the other query parameters. */
+export function Pager({
+  path,
+  params,
+  page,
+  count,
+}: {
+  path: string
+  params: Record<string, string>
+  page: number
+  count: number
+}) {
+  const link = (p: number): string =>
+    `${path}?${new URLSearchParams({ ...params, page: String(p) }).toString()}`
+  return (
+    <p class="pager">
+      {page > 1 ? <a href={link(page - 1)}>← Previous</a> : null} <span>Page {page}</span>{' '}
+      {count === PAGE_SIZE ? <a href={link(page + 1)}>Next →</a> : null}
+    </p>
+  )
+}
+
+/** A form that posts back to the console with a hidden field or two. */
+export function ActionForm({
+  action,
+  label,
+  fields = {},
+  children,
+}: {
+  action: string
+  label: string
+  fields?: Record<string, string>
+  children?: Child
+}) {
+  return (
+    <form method="post" action={action} class="inline">
+      {Object.entries(fields).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      {children}
+      <button type="submit">{label}</button>
+    </form>
+  )
+}
+
+export function ReauthPage({ email, next }: { email: string; next: string }) {
+  return (
+    <section class="card">
+      <h1>Sign in again</h1>
+      <p>Changes in the console need a sign-in from the last 12 hours. Nothing was changed.</p>
+      <form method="post" action="/signin">
+        <input type="hidden" name="email" value={email} />
+        <input type="hidden" name="next" value={next} />
+        <label>
+          Password <input type="password" name="password" autocomplete="current-password" required />
+        </label>
+        <button type="submit">Sign in</button>
+      </form>
+      <form method="post" action="/login">
+        <input type="hidden" name="email" value={email} />
+        <input type="hidden" name="intent" value="link" />
+        <button type="submit" class="link">
+          Email me a sign-in link instead
+        </button>
+      </form>
+    </section>
+  )
+}
+
+export type Health = {
+  failingEvents: number
+  stuckEvents: number
+  undeliveredMail: number
+  recoveryCursor?: string | undefined
+}
+
+export type LatestSale = {
+  id: string
+  email: string
+  productId: string
+  amount: number
+  currency: string
+  status: string
+  createdAt: string
+}
+
+export function DashboardPage(props: {
+  today: MetricsReport
+  month: MetricsReport
+  health: Health
+  sales: LatestSale[]
+  newCustomers: number
+}) {
+  const { today, month, health } = props
+  return (
+    <>
+      <dl class="figures">
+        <dt>Revenue today</dt>
+        <dd data-metric="revenue_today">
+          <Money values={today.revenue.net} />
+        </dd>
+        <dt>Revenue, 30 days</dt>
+        <dd data-metric="revenue_30d">
+          <Money values={month.revenue.net} />
+        </dd>
+        <dt>New customers, 30 days</dt>
+        <dd data-metric="new_customers">{props.newCustomers}</dd>
+      </dl>
+      <Headline report={month} />
+      <MrrChart report={month} />
+      <h2>Health</h2>
+      <ul class="health">
+        <li data-health="failing_events">
+          <a href="/admin/events?status=failing">{health.failingEvents} failing webhook events</a>
+        </li>
+        <li data-health="stuck_events">{health.stuckEvents} events waiting over 15 minutes</li>
+        <li data-health="undelivered_mail">
+          <a href="/admin/emails">{health.undeliveredMail} undelivered emails</a>
+        </li>
+        <li>Event recovery resumes from {health.recoveryCursor ?? 'the start'}</li>
+      </ul>
+      <h2>Latest sales</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Customer</th>
+            <th>Product</th>
+            <th>Amount</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.sales.map((s) => (
+            <tr>
+              <td>{s.createdAt.slice(0, 16).replace('T', ' ')}</td>
+              <td>{s.email}</td>
+              <td>{s.productId}</td>
+              <td>{formatMoney(s.amount, s.currency)}</td>
+              <td>{s.status}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
+
+export function AuditTable({ entries }: { entries: AuditEntryRow[] }) {
+  return (
+    <table class="audit">
+      <thead>
+        <tr>
+          <th>When</th>
+          <th>Who</th>
+          <th>What</th>
+          <th>Target</th>
+          <th>Before</th>
+          <th>After</th>
+          <th>Reason</th>
+        </tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr data-audit-action={e.action}>
+            <td>{e.created_at.slice(0, 19).replace('T', ' ')}</td>
+            <td>{e.actor_email}</td>
+            <td>{e.action}</td>
+            <td>
+              {e.target_type} {e.target_id}
+            </td>
+            <td>
+              <code>{e.before_json ?? ''}</code>
+            </td>
+            <td>
+              <code>{e.after_json ?? ''}</code>
+            </td>
+            <td>{e.reason ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

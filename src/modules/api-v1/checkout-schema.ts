@@ -1,0 +1,124 @@
+/**
+ * The body of `POST /api/v1/checkout-sessions`, strict (an unknown field is refused by name), with
+ * Stripe's own limits checked here so nothing Stripe would refuse is sent: the currency must be one
+ * we know Stripe's minimum for, the amount at least that minimum and at most eight digits, the
+ * interval at most three years. The same schema feeds the OpenAPI document.
+ * @module
+ */
+import { z } from '@hono/zod-openapi'
+import {
+  CHARGE_CURRENCIES,
+  MAX_INTERVAL_COUNT,
+  MAXIMUM_CHARGE,
+  minimumCharge,
+} from '../../lib/stripe-currencies.js'
+
+const FEATURE_KEY = /^[a-z0-9][a-z0-9:_.-]{0,99}$/
+const METADATA_KEY = /^(?!tollgate_)[A-Za-z0-9_.-]{1,40}$/
+
+const Recurring = z
+  .strictObject({
+    interval: z.enum(['day', 'week', 'month', 'year']),
+    interval_count: z.number().int().min(1).default(1),
+  })
+  .openapi('Recurring', { description: 'Bill every `interval_count` `interval`s; at most three years.' })
+
+const Grant = z
+  .strictObject({
+    feature: z.string().regex(FEATURE_KEY).openapi({ example: 'pro' }),
+    duration_days: z.number().int().min(1).max(36_500).nullable().default(null).openapi({
+      description: 'Days of access from payment; null (the default) = forever.',
+    }),
+  })
+  .openapi('GrantSpec')
+
+export const CheckoutSessionBody = z
+  .strictObject({
+    price: z.string().min(1).max(200).optional().openapi({ description: 'A catalog price lookup key.' }),
+    amount: z.number().int().min(1).max(MAXIMUM_CHARGE).optional().openapi({
+      description: "Ad-hoc line: unit amount in the currency's minor units (cents; yen for JPY).",
+      example: 1999,
+    }),
+    currency: z
+      .string()
+      .regex(/^[a-z]{3}$/, 'three lower-case letters (ISO 4217)')
+      .optional()
+      .openapi({ enum: [...CHARGE_CURRENCIES], example: 'usd' }),
+    product_name: z.string().trim().min(1).max(250).optional().openapi({ example: 'Team plan, 5 seats' }),
+    recurring: Recurring.optional(),
+    quantity: z.number().int().min(1).max(100).default(1),
+    customer_email: z.email().max(320).optional(),
+    customer_id: z
+      .string()
+      .regex(/^cu_\w+$/)
+      .optional()
+      .openapi({ description: 'A Tollgate customer id.' }),
+    billing_address_collection: z.enum(['auto', 'required']).default('auto'),
+    success_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+    cancel_url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+    metadata: z
+      .record(
+        z.string().regex(METADATA_KEY, 'keys: 1 to 40 of A-Z a-z 0-9 _ . - not starting tollgate_'),
+        z.string().max(500),
+      )
+      .optional(),
+    grants: z.array(Grant).max(10).default([]),
+  })
+  .superRefine(checkLine)
+  .openapi('CheckoutSessionCreate')
+
+export type CheckoutSessionBody = z.infer<typeof CheckoutSessionBody>
+
+type Issue = { path: string; message: string }
+
+function checkLine(body: z.infer<z.ZodObject>, ctx: z.RefinementCtx): void {
+  const b = body as Partial<CheckoutSessionBody>
+  const add = (i: Issue): void => ctx.addIssue({ code: 'custom', path: [i.path], message: i.message })
+  const adhoc = b.amount !== undefined || b.currency !== undefined || b.product_name !== undefined
+  if (b.price !== undefined && (adhoc || b.recurring)) {
+    add({
+      path: 'price',
+      message: 'give either price or an ad-hoc line (amount, currency, product_name), not both',
+    })
+  } else if (b.price === undefined) {
+    for (const field of ['amount', 'currency', 'product_name'] as const) {
+      if (b[field] === undefined) add({ path: field, message: 'required for an ad-hoc line (or give price)' })
+    }
+  }
+  if (b.currency !== undefined) {
+    const minimum = minimumCharge(b.currency)
+    if (minimum === undefined)
+      add({ path: 'currency', message: `not accepted; one of ${CHARGE_CURRENCIES.join(', ')}` })
+    else if (b.amount !== undefined && b.amount < minimum) {
+      add({ path: 'amount', message: `at least ${minimum} (Stripe's minimum charge in ${b.currency})` })
+    }
+  }
+  if (b.recurring && b.recurring.interval_count > MAX_INTERVAL_COUNT[b.recurring.interval]) {
+    add({
+      path: 'recurring',
+      message: `interval_count at most ${MAX_INTERVAL_COUNT[b.recurring.interval]} for ${b.recurring.interval}`,
+    })
+  }
+  if (b.customer_email !== undefined && b.customer_id !== undefined) {
+    add({ path: 'customer_id', message: 'give customer_email or customer_id, not both' })
+  }
+  if (b.metadata && Object.keys(b.metadata).length > 40) add({ path: 'metadata', message: 'at most 40 keys' })
+  if (b.grants && JSON.stringify(b.grants.map((g) => [g.feature, g.duration_days])).length > 500) {
+    add({ path: 'grants', message: 'too long for Stripe metadata (500 characters encoded)' })
+  }
+}
+
+export const CheckoutSessionCreated = z
+  .object({
+    id: z.string().openapi({ example: 'cs_test_a1b2c3' }),
+    url: z.url(),
+    expires_at: z.iso.datetime(),
+    mode: z.enum(['payment', 'subscription']),
+  })
+  .openapi('CheckoutSession')

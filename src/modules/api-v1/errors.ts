@@ -1,0 +1,66 @@
+/**
+ * The `/api/v1` validation hook and the error envelope's schema. A Zod failure becomes one
+ * AppError('API_INVALID_PARAMETER') (400) whose message and `details.field` name the first bad
+ * field, unknown fields included, so nothing is silently dropped.
+ * @module
+ */
+import { z } from '@hono/zod-openapi'
+import type { ZodError } from 'zod'
+import { AppError } from '../../lib/errors.js'
+
+type Issue = ZodError['issues'][number]
+
+function fieldOf(issue: Issue): string {
+  const path = issue.path.map(String)
+  if (issue.code === 'unrecognized_keys') return [...path, issue.keys[0] ?? ''].join('.')
+  return path.join('.') || 'body'
+}
+
+function describe(issue: Issue): string {
+  if (issue.code === 'unrecognized_keys') return 'unknown field'
+  return issue.message
+}
+
+export function invalidParameter(error: ZodError): AppError {
+  const issues = error.issues.map((i) => ({ field: fieldOf(i), message: describe(i) }))
+  const first = issues[0] ?? { field: 'body', message: 'invalid' }
+  return new AppError('API_INVALID_PARAMETER', {
+    message: `${first.field}: ${first.message}`,
+    details: { field: first.field, issues },
+  })
+}
+
+/** The hook every /api/v1 route validates with. */
+export function v1ValidationHook(result: { success: boolean; error?: unknown }): void {
+  if (!result.success) throw invalidParameter(result.error as ZodError)
+}
+
+export const ErrorEnvelope = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'API_INVALID_PARAMETER' }),
+      message: z.string(),
+      requestId: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error')
+
+const json = { 'application/json': { schema: ErrorEnvelope } }
+
+/** The error answers every authenticated route can give. */
+export const AUTH_ERRORS = {
+  400: {
+    description: 'A parameter is missing, unknown or invalid (`details.field` names it).',
+    content: json,
+  },
+  401: { description: 'Missing or unknown API key.', content: json },
+  403: { description: 'The key lacks the scope.', content: json },
+  429: { description: 'Too many requests for this key.', content: json },
+} as const
+
+export const NOT_FOUND = { 404: { description: 'Not found.', content: json } } as const
+export const CONFLICT = {
+  409: { description: 'The Idempotency-Key was used with another body.', content: json },
+} as const
+export const UPSTREAM = { 502: { description: 'Stripe could not be reached.', content: json } } as const

@@ -1,0 +1,113 @@
+/**
+ * The subscription ledger: an append-only row whenever what a subscription is worth changes
+ * (status, price, quantity, discount). Metrics replay it to recompute MRR on any past day
+ * (docs/metrics.md). Written in the sync's transaction, under the subscription's row lock, and by
+ * the backfill from Stripe for subscriptions the ledger has never seen.
+ * @module
+ */
+import type Stripe from 'stripe'
+import type { Executor } from '../../db/database.js'
+import { newId } from '../../lib/ids.js'
+import { countHistoryOfSubscription, findLatestHistoryEntry, insertHistoryEntry } from './repo.js'
+import type { SubscriptionHistoryRow } from './table.js'
+
+/** What a subscription is worth at one moment (the ledger row without its bookkeeping). */
+export type SubscriptionWorth = Pick<
+  SubscriptionHistoryRow,
+  | 'status'
+  | 'price_lookup_key'
+  | 'currency'
+  | 'amount'
+  | 'interval'
+  | 'interval_count'
+  | 'discount_percent_bp'
+  | 'discount_amount_off'
+  | 'discount_ends_at'
+>
+
+const COMPARED: readonly (keyof SubscriptionWorth)[] = [
+  'status',
+  'price_lookup_key',
+  'currency',
+  'amount',
+  'interval',
+  'interval_count',
+  'discount_percent_bp',
+  'discount_amount_off',
+  'discount_ends_at',
+]
+
+/** Reads the worth from a Stripe subscription (discounts expanded to their coupons, or ignored). */
+export function worthOf(sub: Stripe.Subscription): SubscriptionWorth {
+  const items = sub.items.data
+  const recurring = items[0]?.price.recurring
+  const amount = items.reduce((sum, item) => sum + (item.price.unit_amount ?? 0) * (item.quantity ?? 1), 0)
+  return {
+    status: sub.status,
+    price_lookup_key: items[0]?.price.lookup_key ?? null,
+    currency: sub.currency,
+    amount,
+    interval: (recurring?.interval ?? 'month') as SubscriptionWorth['interval'],
+    interval_count: recurring?.interval_count ?? 1,
+    ...recurringDiscount(sub),
+  }
+}
+
+/**
+ * Only discounts that recur count toward MRR (Stripe's definition): `forever`, and `repeating`
+ * until its end. A `once` coupon or an unexpanded discount counts as none.
+ */
+function recurringDiscount(
+  sub: Stripe.Subscription,
+): Pick<SubscriptionWorth, 'discount_percent_bp' | 'discount_amount_off' | 'discount_ends_at'> {
+  const none = { discount_percent_bp: null, discount_amount_off: null, discount_ends_at: null }
+  const discount = sub.discounts?.find((d): d is Stripe.Discount => typeof d !== 'string')
+  const coupon = discount?.source?.coupon
+  if (!discount || !coupon || typeof coupon === 'string' || coupon.duration === 'once') return none
+  return {
+    // percent_off may carry decimals (12.5): kept as integer basis points, never as a float.
+    discount_percent_bp: coupon.percent_off != null ? Math.round(coupon.percent_off * 100) : null,
+    discount_amount_off:
+      coupon.amount_off != null && coupon.currency === sub.currency ? coupon.amount_off : null,
+    discount_ends_at:
+      coupon.duration === 'repeating' && discount.end ? new Date(discount.end * 1000).toISOString() : null,
+  }
+}
+
+export type HistoryInput = {
+  stripeSubscriptionId: string
+  customerId: string
+  worth: SubscriptionWorth
+  /** When the change took effect; kept no earlier than the subscription's last row. */
+  effectiveAt: Date
+  now: Date
+  source: SubscriptionHistoryRow['source']
+}
+
+/** Appends a row when the worth differs from the subscription's last one; true when it did. */
+export async function recordSubscriptionWorth(trx: Executor, input: HistoryInput): Promise<boolean> {
+  const last = await findLatestHistoryEntry(trx, input.stripeSubscriptionId)
+  if (last && COMPARED.every((key) => last[key] === input.worth[key])) return false
+  const at = input.effectiveAt.toISOString()
+  await insertHistoryEntry(trx, {
+    id: newId('shx', input.now.getTime()),
+    stripe_subscription_id: input.stripeSubscriptionId,
+    customer_id: input.customerId,
+    effective_at: last && last.effective_at > at ? last.effective_at : at,
+    ...input.worth,
+    source: input.source,
+    recorded_at: input.now.toISOString(),
+  })
+  return true
+}
+
+/** When a change seen now took effect: the start for a first sighting, the end for an ending. */
+export function effectiveTimeOf(sub: Stripe.Subscription, firstSighting: boolean, now: Date): Date {
+  if (sub.status === 'canceled' && sub.ended_at) return new Date(sub.ended_at * 1000)
+  if (firstSighting) return new Date(sub.start_date * 1000)
+  return now
+}
+
+export async function hasHistory(db: Executor, stripeSubscriptionId: string): Promise<boolean> {
+  return (await countHistoryOfSubscription(db, stripeSubscriptionId)) > 0
+}

@@ -1,0 +1,97 @@
+import Stripe from 'stripe'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, DIALECTS } from '../../../test/dialects.js'
+import { createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
+import { createApp } from '../../app.js'
+import { listenOnPostgres } from '../../db/listen.js'
+import type { Deps } from '../../deps.js'
+import { startWorkers } from '../../workers.js'
+import type { EventHandlerMap } from './handlers.js'
+import { INBOX_CHANNEL, onInboxEvent } from './inbox-signal.js'
+import { processInbox } from './inbox-worker.js'
+import { notifyChannel } from './repo.js'
+
+const SECRET = 'whsec_inbox_signal_test'
+const sdk = new Stripe('sk_test_tollgate_local')
+
+describe.each(DIALECTS)('the inbox worker wakes when an event is stored, on %s', (dialect) => {
+  let t: TestDeps
+  let deps: Deps
+
+  beforeAll(async () => {
+    t = await createTestDeps(dialect)
+    deps = { ...t.deps, config: testConfig({ stripeWebhookSecret: SECRET }) }
+  })
+  afterAll(() => t.close())
+
+  it('handles a webhook at once although its poll is an hour away', async () => {
+    const handled: string[] = []
+    const handlers = {
+      'coupon.created': [
+        async (_deps: Deps, event: Stripe.Event) => {
+          handled.push(event.id)
+          return undefined
+        },
+      ],
+    } as unknown as EventHandlerMap
+    // One run at start finds nothing; after that only the signal can wake the worker in time.
+    const workers = startWorkers(deps, [
+      {
+        name: 'stripe-inbox',
+        intervalMs: 3_600_000,
+        wakeOn: onInboxEvent,
+        runOnce: (d) => processInbox(d, handlers),
+      },
+    ])
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const payload = JSON.stringify({
+        id: `evt_signal_${dialect}`,
+        object: 'event',
+        type: 'coupon.created',
+        created: 1_790_000_000,
+        data: { object: { id: 'co_1', object: 'coupon' } },
+      })
+      const res = await createApp(deps).request('http://localhost/webhooks/stripe', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+        },
+        body: payload,
+      })
+      expect(res.status).toBe(200)
+      await expect.poll(() => handled, { timeout: 4000 }).toEqual([`evt_signal_${dialect}`])
+    } finally {
+      await workers.stop()
+    }
+  })
+})
+
+describe.runIf(DIALECTS.includes('postgres'))('NOTIFY reaches the inbox listener of another instance', () => {
+  it('calls the listener for a notification on the inbox channel', async () => {
+    const database = await createTestDatabase('postgres')
+    let heard = 0
+    const listener = listenOnPostgres(
+      database.databaseUrl,
+      INBOX_CHANNEL,
+      () => heard++,
+      () => {},
+    )
+    try {
+      // The listener connects in the background: notify until it has heard one.
+      await expect
+        .poll(
+          async () => {
+            await notifyChannel(database.db, INBOX_CHANNEL)
+            return heard
+          },
+          { timeout: 5000 },
+        )
+        .toBeGreaterThan(0)
+    } finally {
+      await listener.close()
+      await database.close()
+    }
+  })
+})

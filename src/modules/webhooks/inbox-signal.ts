@@ -1,0 +1,32 @@
+/**
+ * Wakes the inbox worker the moment an event is stored instead of at its next poll (a paid
+ * webhook used to wait up to a poll interval before its grant). In this process it is a plain
+ * signal; on PostgreSQL the intake also sends NOTIFY on `INBOX_CHANNEL`, which the composition
+ * root LISTENs to, so another instance's worker wakes too. The worker's poll stays as the safety
+ * net for a lost signal (a dropped listener connection, another dialect, a crash in between).
+ * @module
+ */
+import type { Executor } from '../../db/database.js'
+import { dialectOfExecutor } from '../../db/portable.js'
+import { notifyChannel } from './repo.js'
+
+export const INBOX_CHANNEL = 'tollgate_inbox'
+
+const listeners = new Set<() => void>()
+
+/** Calls `listener` whenever an event was stored in this process (or announced by another). */
+export function onInboxEvent(listener: () => void): () => void {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+/** Wakes this process's inbox worker(s) only. */
+export function ringInbox(): void {
+  for (const listener of listeners) listener()
+}
+
+/** After a new event is committed: wakes the workers here and, on PostgreSQL, on every instance. */
+export async function announceInboxEvent(db: Executor): Promise<void> {
+  ringInbox()
+  if (dialectOfExecutor(db) === 'postgres') await notifyChannel(db, INBOX_CHANNEL)
+}
