@@ -43,6 +43,7 @@ import {
 import { completeSubscriptionReturn, fetchReturnSnapshot } from './subscription-return.js'
 import { applySubscriptionSnapshot } from './sync.js'
 import type { SubscriptionRow } from './table.js'
+import { yearlySavings } from './savings.js'
 import { AccountPage, KnownSubscriberPage, PORTAL_FLOWS, PricingPage, SubscribedPage } from './views.js'
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
@@ -59,7 +60,12 @@ const CancelForm = z.object({
   reason: z.enum(Object.keys(CANCEL_REASONS) as [CancelReason, ...CancelReason[]]),
   comment: z.string().max(500).optional(),
 })
-const PLAN_REFUSALS = ['PLAN_NOT_IN_FAMILY', 'PLAN_UNCHANGED', 'PLAN_CHANGE_NOT_ALLOWED', 'PRICE_NOT_FOUND'] as const
+const PLAN_REFUSALS = [
+  'PLAN_NOT_IN_FAMILY',
+  'PLAN_UNCHANGED',
+  'PLAN_CHANGE_NOT_ALLOWED',
+  'PRICE_NOT_FOUND',
+] as const
 
 /** The signed-in customer's own subscription row, or 404 (another member's id reveals nothing). */
 async function ownSubscription(c: Context<AppEnv>, stripeId: string): Promise<SubscriptionRow> {
@@ -164,7 +170,15 @@ export const billingRoutes = new Hono<AppEnv>()
   .get('/pricing', (c) => {
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
     const plans = listPlans(c.get('deps').catalog, interval)
-    const page = <PricingPage interval={interval} plans={plans} signedIn={c.get('customer') !== undefined} />
+    const savings = yearlySavings(c.get('deps').catalog.prices)
+    const page = (
+      <PricingPage
+        interval={interval}
+        plans={plans}
+        signedIn={c.get('customer') !== undefined}
+        savings={savings}
+      />
+    )
     return renderPage(c, { title: 'Pricing' }, page)
   })
   .post('/subscribe', validate('form', SubscribeForm), async (c) => {

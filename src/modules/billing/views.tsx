@@ -9,7 +9,13 @@ import type { InvoiceRow, SubscriptionRow } from './table.js'
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—')
 
-export function PricingPage(props: { interval: 'month' | 'year'; plans: Plan[]; signedIn: boolean }) {
+export function PricingPage(props: {
+  interval: 'month' | 'year'
+  plans: Plan[]
+  signedIn: boolean
+  /** Per yearly plan: what it saves a year against the monthly plan of its family. */
+  savings?: Record<string, number>
+}) {
   return (
     <section data-pricing={props.interval}>
       <h1>Plans</h1>
@@ -23,7 +29,7 @@ export function PricingPage(props: { interval: 'month' | 'year'; plans: Plan[]; 
       </nav>
       <div class="grid">
         {props.plans.map((plan) => (
-          <PlanCard plan={plan} signedIn={props.signedIn} />
+          <PlanCard plan={plan} signedIn={props.signedIn} saving={props.savings?.[plan.price.lookupKey]} />
         ))}
       </div>
       {props.plans.length === 0 ? <p class="muted">No plans with this interval.</p> : null}
@@ -31,7 +37,15 @@ export function PricingPage(props: { interval: 'month' | 'year'; plans: Plan[]; 
   )
 }
 
-function PlanCard({ plan, signedIn }: { plan: Plan; signedIn: boolean }) {
+function PlanCard({
+  plan,
+  signedIn,
+  saving,
+}: {
+  plan: Plan
+  signedIn: boolean
+  saving?: number | undefined
+}) {
   const { product, price } = plan
   return (
     <article class="card product" data-plan={price.lookupKey}>
@@ -40,6 +54,9 @@ function PlanCard({ plan, signedIn }: { plan: Plan; signedIn: boolean }) {
       <p class="price">
         {formatMoney(price.unitAmount, price.currency)} {intervalLabel(price)}
       </p>
+      {saving ? (
+        <p data-yearly-saving>{`Save ${formatMoney(saving, price.currency)} a year against monthly`}</p>
+      ) : null}
       {price.trialDays ? <p class="muted small">{`${price.trialDays}-day free trial`}</p> : null}
       <form method="post" action="/subscribe">
         <input type="hidden" name="price" value={price.lookupKey} />
