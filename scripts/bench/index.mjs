@@ -62,7 +62,7 @@ async function measure(name, fn) {
     const out = await fn()
     for (const r of [out].flat()) {
       results.push(r)
-      log(`  ${r.row}: ${r.value} (${r.met ? 'met' : 'NOT met'})`)
+      log(`  ${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value}, goal ${r.goal} (${r.met ? 'met' : 'NOT met'})`)
     }
   } catch (err) {
     results.push({

@@ -8,7 +8,10 @@ import autocannon from 'autocannon'
  * One autocannon run; resolves to requests/s and bytes/s of 2xx answers only (any other status
  * is counted and reported, so a rate limit or an error never passes as speed).
  */
-export async function hammer(target, { connections = 32, duration = 5, amount, pipelining = 1 } = {}) {
+export async function hammer(
+  target,
+  { connections = 32, duration = 5, amount, timeout = 10, pipelining = 1 } = {},
+) {
   const result = await autocannon({
     url: target.url,
     method: target.method ?? 'GET',
@@ -16,6 +19,7 @@ export async function hammer(target, { connections = 32, duration = 5, amount, p
     ...(target.body !== undefined ? { body: target.body } : {}),
     ...(target.requests ? { requests: target.requests } : {}),
     connections,
+    timeout,
     ...(amount ? { amount } : { duration }),
     pipelining,
   })

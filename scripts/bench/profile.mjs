@@ -21,7 +21,13 @@ try {
   const catalog = writeBenchCatalog(dir, 1)
   const emulator = await startEmulator(dir)
   const databaseUrl = join(dir, 'profile.db')
-  const store = await prepareTollgate({ name: 'tollgate', dir, databaseUrl, catalogPath: catalog.path, emulator })
+  const store = await prepareTollgate({
+    name: 'tollgate',
+    dir,
+    databaseUrl,
+    catalogPath: catalog.path,
+    emulator,
+  })
   const cookies = await seedCustomers(databaseUrl, { hot: 500, filler: 9500, tag: 'x' })
   const before = new Set(readdirSync(out))
   const proc = await store.start(['--cpu-prof', `--cpu-prof-dir=${out}`])
@@ -30,7 +36,14 @@ try {
     const r = await hammer(
       {
         url: store.url + path,
-        requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[i++ % cookies.length] } }) }],
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              headers: { ...req.headers, cookie: cookies[i++ % cookies.length] },
+            }),
+          },
+        ],
       },
       { connections: 32, duration: 10 },
     )
@@ -59,11 +72,18 @@ function summarize(file) {
     const { functionName, url, lineNumber } = node.callFrame
     const fn = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
     byFn.set(fn, (byFn.get(fn) ?? 0) + n)
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.includes('/dist/') ? 'tollgate' : url.startsWith('node:') ? 'node' : functionName || '(native)')
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      (url.includes('/dist/') ? 'tollgate' : url.startsWith('node:') ? 'node' : functionName || '(native)')
     byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + n)
   }
   self.clear()
   const top = (map, n) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
-  console.log(`\n${file}\nby package (self time):\n${top(byPkg, 15).join('\n')}\n\nby function (self time):\n${top(byFn, 40).join('\n')}`)
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
+  console.log(
+    `\n${file}\nby package (self time):\n${top(byPkg, 15).join('\n')}\n\nby function (self time):\n${top(byFn, 40).join('\n')}`,
+  )
 }

@@ -103,7 +103,8 @@ export async function downloadRow(ctx, parallel) {
   const idle = rssMb(ctx.tollgateProc.pid)
   let peak = idle
   // A fixed number of whole downloads (not a duration, which a slow side might not finish one in).
-  const opts = { connections: parallel, amount: parallel * ctx.downloadsEach }
+  const each = parallel === 1 ? ctx.downloadsEach : 1
+  const opts = { connections: parallel, amount: parallel * each, timeout: 300 }
   const { a, b } = await sideBySide(
     async () => {
       const stop = sampleRss(ctx.tollgateProc.pid)

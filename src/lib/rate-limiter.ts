@@ -10,7 +10,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import { Redis } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Redis as RedisClient } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 
 export type RateLimitRule = { limit: number; windowSeconds: number }
@@ -41,12 +42,20 @@ export type RateLimiter = {
 
 type Limiter = RateLimiterMemory | RateLimiterRedis
 
+/** ioredis is loaded only when REDIS_URL is set (start-up time and idle memory otherwise). */
+const loadRedis = (): typeof RedisClient =>
+  (createRequire(import.meta.url)('ioredis') as { Redis: typeof RedisClient }).Redis
+
 /** In memory, or in Redis at `redisUrl`. `prefix` separates instances sharing one Redis (tests). */
 export function createRateLimiter(options: { redisUrl?: string; prefix?: string } = {}): RateLimiter {
   const prefix = options.prefix ?? 'tollgate'
   // Connected on first use, so commands that never limit anything (most of the CLI) never connect.
   const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
+    ? new (loadRedis())(options.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        lazyConnect: true,
+      })
     : undefined
   redis?.on('error', () => {}) // while Redis is away the in-memory fallback counts; ioredis reconnects
   let connecting: Promise<void> | undefined

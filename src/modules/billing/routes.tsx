@@ -6,7 +6,7 @@
  */
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
-import { retryOnDeadlock } from '../../db/deadlock-retry.js'
+import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../http/env.js'
 import { requireCustomer } from '../../http/session.js'
@@ -77,9 +77,7 @@ async function ownSubscription(c: Context<AppEnv>, stripeId: string): Promise<Su
 /** Re-reads the subscription from Stripe and applies it now, so access follows the change at once. */
 async function syncNow(deps: Deps, stripeId: string): Promise<void> {
   const snapshot = await fetchSubscriptionSnapshot(deps, stripeId)
-  await retryOnDeadlock(() =>
-    deps.db.transaction().execute((trx) => applySubscriptionSnapshot(deps, trx, snapshot)),
-  )
+  await transactionRetryingDeadlocks(deps.db, (trx) => applySubscriptionSnapshot(deps, trx, snapshot))
 }
 
 /** Bad switches are answered on a page in words, before anything reaches Stripe. */
@@ -209,17 +207,15 @@ export const billingRoutes = new Hono<AppEnv>()
     const signedInId = c.get('customer')?.id
     // The webhook may be applying the same subscription (and making the same customer) right now.
     const result = snapshot
-      ? await retryOnDeadlock(() =>
-          deps.db.transaction().execute(async (trx) => {
-            const done = await completeSubscriptionReturn(deps, trx, {
-              sessionId,
-              snapshot,
-              ...(signedInId ? { signedInId } : {}),
-            })
-            if (done.signInAs) await signIn(c, trx, done.signInAs, 'checkout')
-            return done
-          }),
-        )
+      ? await transactionRetryingDeadlocks(deps.db, async (trx) => {
+          const done = await completeSubscriptionReturn(deps, trx, {
+            sessionId,
+            snapshot,
+            ...(signedInId ? { signedInId } : {}),
+          })
+          if (done.signInAs) await signIn(c, trx, done.signInAs, 'checkout')
+          return done
+        })
       : undefined
     const current = result?.current
     const sub = current ? { ...current, planName: planName(deps.catalog, current) } : undefined

@@ -6,6 +6,7 @@
  * @module
  */
 import { Hono } from 'hono'
+import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { AppEnv } from '../../http/env.js'
 import { renderPage } from '../../web/layout.js'
 import { findProduct } from '../catalog/index.js'
@@ -27,7 +28,7 @@ export const orderRoutes = new Hono<AppEnv>().get('/checkout/success', async (c)
     return renderPage(c, { title: 'Payment not completed' }, <NotPaidPage checkoutUrl={result.checkoutUrl} />)
   }
   if (result.kind === 'other') return c.redirect('/account', 303)
-  const paid = await deps.db.transaction().execute(async (trx) => {
+  const paid = await transactionRetryingDeadlocks(deps.db, async (trx) => {
     const done = await completePaidReturn(deps, trx, result.session)
     if (done?.token) await signIn(c, trx, done.order.customer_id, 'token')
     return done
