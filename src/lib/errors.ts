@@ -60,6 +60,11 @@ export const ERROR_CODES = defineErrorCodes({
     status: 409,
     message: 'This email already has a plan in this family. Sign in to see it or to change plans.',
   },
+  PLAN_UNCHANGED: { status: 409, message: 'You are already on this plan.' },
+  PLAN_CHANGE_NOT_ALLOWED: {
+    status: 409,
+    message: 'This subscription cannot change plans now (it has ended or its first payment is not done).',
+  },
   NO_BILLING_ACCOUNT: { status: 409, message: 'There is no billing account to manage yet.' },
   INVALID_CREDENTIALS: { status: 401, message: 'That email and password do not match.' },
   PASSWORD_TOO_SHORT: { status: 422, message: 'Choose a password of at least 10 characters.' },

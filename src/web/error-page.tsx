@@ -22,18 +22,22 @@ export function ErrorPage({ c, status, error }: { c: Context<AppEnv>; status: nu
         <p>{error.message}</p>
         {status === 401 ? (
           <p>
-            <a class="button" href="/login">
+            <a class="button" href={`/login?next=${encodeURIComponent(c.req.path)}`}>
               Sign in
             </a>
           </p>
         ) : (
           <p>
             <a href="/">Back to the store</a>
+            {c.get('customer') ? (
+              <>
+                {' · '}
+                <a href="/account">Your account</a>
+              </>
+            ) : null}
           </p>
         )}
-        <p class="muted small">
-          Error <code>{error.code}</code> · request <code>{error.requestId}</code>
-        </p>
+        <p class="muted small">{`If you write to us about this, mention the reference ${error.requestId}.`}</p>
       </section>
     </Layout>
   )

@@ -81,7 +81,7 @@ describeInBrowser('purchase in a real browser', () => {
     await page.click('button:has-text("Sign out")')
     await page.goto(`${t.url}/library`)
     await page.waitForURL(/\/login/)
-    await page.fill('input[name="email"]', email)
+    await page.fill('#login-email', email)
     await page.fill('input[name="token"]', token)
     await page.click('button[value="token"]')
     await page.waitForURL(/\/library$/)
@@ -89,7 +89,7 @@ describeInBrowser('purchase in a real browser', () => {
 
     await page.click('button:has-text("Sign out")')
     await page.goto(`${t.url}/login`)
-    await page.fill('input[name="email"]', email)
+    await page.fill('#login-email', email)
     await page.fill('input[name="token"]', `${token.slice(0, -2)}xx`)
     await page.click('button[value="token"]')
     await page.locator('[data-login-error]').waitFor()

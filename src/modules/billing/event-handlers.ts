@@ -15,6 +15,7 @@ import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
 import { mailSubscriber, type PlanMailBase } from './customer-mail.js'
 import { BILLING_MAIL } from './mail.js'
 import { fetchSubscriptionSnapshot, idOf, invoiceSubscriptionId } from './snapshot.js'
+import { continueOnScheduledPlan } from './switch-at-period-end.js'
 import { applySubscriptionSnapshot, type SyncResult } from './sync.js'
 import type { SubscriptionRow } from './table.js'
 
@@ -65,6 +66,18 @@ export async function onSubscriptionChanged(deps: Deps, event: SubscriptionEvent
   const step = await syncStep(deps, event.data.object.id)
   return async (trx) => {
     await step(trx)
+  }
+}
+
+/** Deleted: sync, and when it ended for a scheduled downgrade, start the plan it continues on. */
+export async function onSubscriptionDeleted(
+  deps: Deps,
+  event: EventOf<'customer.subscription.deleted'>,
+): Promise<ApplyEvent> {
+  const snapshot = await fetchSubscriptionSnapshot(deps, event.data.object.id)
+  await continueOnScheduledPlan(deps, snapshot)
+  return async (trx) => {
+    await applySubscriptionSnapshot(deps, trx, snapshot)
   }
 }
 
@@ -188,7 +201,7 @@ export const BILLING_EVENT_HANDLERS: EventHandlerMap = {
   'checkout.session.completed': [onSubscriptionCheckoutCompleted],
   'customer.subscription.created': [onSubscriptionChanged],
   'customer.subscription.updated': [onSubscriptionChanged],
-  'customer.subscription.deleted': [onSubscriptionChanged],
+  'customer.subscription.deleted': [onSubscriptionDeleted],
   'customer.subscription.paused': [onSubscriptionChanged],
   'customer.subscription.resumed': [onSubscriptionChanged],
   'customer.subscription.trial_will_end': [onTrialWillEnd],

@@ -16,9 +16,11 @@ const LIVE = new Set(['trialing', 'active', 'past_due'])
 export async function queueLifecycleMail(
   deps: Deps,
   trx: Executor,
-  change: { previous?: SubscriptionRow; current: SubscriptionRow },
+  change: { previous?: SubscriptionRow; current: SubscriptionRow; switchedFrom?: string },
 ): Promise<void> {
   const { previous, current } = change
+  // A downgrade ends one subscription and starts the next: neither is news of a membership ending.
+  if (current.scheduled_price_lookup_key || change.switchedFrom) return
   const mail = pickMail(previous, current)
   if (mail === 'welcome') {
     await mailSubscriber(deps, trx, current, BILLING_MAIL.welcome, { trialEnd: current.trial_end })

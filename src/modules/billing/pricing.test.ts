@@ -29,6 +29,9 @@ describe('pricing and account pages (no Stripe needed)', () => {
     const yearly = await (await get('/pricing?interval=year')).text()
     expect(yearly).toContain('data-plan="membership-yearly"')
     expect(yearly).toContain('$80.00')
+    // The monthly plan is $8.00: twelve of them cost $96.00, so the yearly one saves $16.00.
+    expect(yearly).toContain('Save $16.00 a year against monthly')
+    expect(yearly).toContain('href="/pricing?interval=year" aria-current="page"')
     expect(yearly).not.toContain('data-plan="field-guide"')
   })
 

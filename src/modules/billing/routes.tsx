@@ -4,22 +4,46 @@
  * to sync a just-completed Checkout on the success page.
  * @module
  */
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import { transactionRetryingDeadlocks } from '../../db/retry.js'
+import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../http/env.js'
 import { requireCustomer } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
 import { AppError, isAppError } from '../../lib/errors.js'
 import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
+import { findPrice } from '../catalog/index.js'
 import { asAppError } from '../checkout/index.js'
 import { findCustomer, signIn } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
 import { listPlans, planName } from './plans.js'
-import { listInvoicesOfCustomer, listSubscriptionsOfCustomer } from './repo.js'
-import { startGuestSubscriptionCheckout, startSubscriptionCheckout } from './subscribe.js'
+import {
+  applyPlanChange,
+  keepCurrentPlan,
+  listSwitchTargets,
+  type PlanChangePreview,
+  previewPlanChange,
+} from './plan-change.js'
+import {
+  CANCEL_REASONS,
+  type CancelReason,
+  CancelPlanPage,
+  PlanChangePage,
+  PlanRefusedPage,
+} from './plan-views.js'
+import { findSubscriptionByStripeId, listInvoicesOfCustomer, listSubscriptionsOfCustomer } from './repo.js'
+import { fetchSubscriptionSnapshot } from './snapshot.js'
+import {
+  startGuestSubscriptionCheckout,
+  startSubscriptionCheckout,
+  SWITCH_METADATA_KEY,
+} from './subscribe.js'
 import { completeSubscriptionReturn, fetchReturnSnapshot } from './subscription-return.js'
+import { applySubscriptionSnapshot } from './sync.js'
+import type { SubscriptionRow } from './table.js'
+import { yearlySavings } from './savings.js'
 import { AccountPage, KnownSubscriberPage, PORTAL_FLOWS, PricingPage, SubscribedPage } from './views.js'
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
@@ -28,12 +52,131 @@ const SubscribeForm = z.object({
   email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
 })
 const PortalForm = z.object({ flow: z.enum(PORTAL_FLOWS).optional() })
+const subscriptionId = z.string().regex(/^sub_[A-Za-z0-9_]{4,200}$/)
+const ChangeForm = z.object({ subscription: subscriptionId, price: z.string().min(1).max(200) })
+const SubscriptionForm = z.object({ subscription: subscriptionId })
+const CancelForm = z.object({
+  subscription: subscriptionId,
+  reason: z.enum(Object.keys(CANCEL_REASONS) as [CancelReason, ...CancelReason[]]),
+  comment: z.string().max(500).optional(),
+})
+const PLAN_REFUSALS = [
+  'PLAN_NOT_IN_FAMILY',
+  'PLAN_UNCHANGED',
+  'PLAN_CHANGE_NOT_ALLOWED',
+  'PRICE_NOT_FOUND',
+] as const
+
+/** The signed-in customer's own subscription row, or 404 (another member's id reveals nothing). */
+async function ownSubscription(c: Context<AppEnv>, stripeId: string): Promise<SubscriptionRow> {
+  const row = await findSubscriptionByStripeId(c.get('deps').db, stripeId)
+  if (!row || row.customer_id !== requireCustomer(c).id) throw new AppError('NOT_FOUND')
+  return row
+}
+
+/** Re-reads the subscription from Stripe and applies it now, so access follows the change at once. */
+async function syncNow(deps: Deps, stripeId: string): Promise<void> {
+  const snapshot = await fetchSubscriptionSnapshot(deps, stripeId)
+  await transactionRetryingDeadlocks(deps.db, (trx) => applySubscriptionSnapshot(deps, trx, snapshot))
+}
+
+/** Bad switches are answered on a page in words, before anything reaches Stripe. */
+function refusePlan(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
+  if (!PLAN_REFUSALS.some((code) => isAppError(err, code)) || wantsJSON(c)) throw err
+  const page = <PlanRefusedPage message={(err as AppError).message} />
+  return renderPage(c, { title: 'Plan change refused', status: (err as AppError).status }, page)
+}
+
+const planRoutes = new Hono<AppEnv>()
+  .get('/billing/change', validate('query', ChangeForm), async (c) => {
+    const { subscription, price } = c.req.valid('query')
+    const row = await ownSubscription(c, subscription)
+    try {
+      const preview = previewPlanChange(c.get('deps'), row, price)
+      return renderPage(
+        c,
+        { title: 'Change plan' },
+        <PlanChangePage subscription={subscription} preview={preview} />,
+      )
+    } catch (err) {
+      return refusePlan(c, err)
+    }
+  })
+  .post('/billing/change', validate('form', ChangeForm), async (c) => {
+    const deps = c.get('deps')
+    const { subscription, price } = c.req.valid('form')
+    const row = await ownSubscription(c, subscription)
+    let preview: PlanChangePreview
+    try {
+      preview = previewPlanChange(deps, row, price)
+    } catch (err) {
+      return refusePlan(c, err)
+    }
+    await applyPlanChange(deps, row, preview)
+    await syncNow(deps, subscription)
+    return c.redirect(`/account?changed=${preview.kind}`, 303)
+  })
+  .post('/billing/keep-plan', validate('form', SubscriptionForm), async (c) => {
+    const deps = c.get('deps')
+    const row = await ownSubscription(c, c.req.valid('form').subscription)
+    try {
+      await keepCurrentPlan(deps, row)
+    } catch (err) {
+      return refusePlan(c, err)
+    }
+    await syncNow(deps, row.stripe_subscription_id)
+    return c.redirect('/account?changed=kept', 303)
+  })
+  .get('/billing/cancel', validate('query', SubscriptionForm), async (c) => {
+    const deps = c.get('deps')
+    const row = await ownSubscription(c, c.req.valid('query').subscription)
+    if (!['active', 'trialing', 'past_due'].includes(row.status) || row.cancel_at_period_end === 1) {
+      return refusePlan(c, new AppError('PLAN_CHANGE_NOT_ALLOWED'))
+    }
+    const page = (
+      <CancelPlanPage
+        subscription={row.stripe_subscription_id}
+        planName={planName(deps.catalog, row)}
+        endsOn={row.trial_end && row.status === 'trialing' ? row.trial_end : row.current_period_end}
+      />
+    )
+    return renderPage(c, { title: 'Cancel plan' }, page)
+  })
+  .post('/billing/cancel', validate('form', CancelForm), async (c) => {
+    const deps = c.get('deps')
+    const form = c.req.valid('form')
+    const row = await ownSubscription(c, form.subscription)
+    if (!['active', 'trialing', 'past_due'].includes(row.status)) {
+      return refusePlan(c, new AppError('PLAN_CHANGE_NOT_ALLOWED'))
+    }
+    const comment = form.comment?.trim()
+    await deps.stripe.subscriptions
+      .update(row.stripe_subscription_id, {
+        cancel_at_period_end: true,
+        cancellation_details: { feedback: form.reason, ...(comment ? { comment } : {}) },
+        metadata: { [SWITCH_METADATA_KEY]: '' },
+      })
+      .catch((err) => {
+        throw asAppError(err)
+      })
+    await syncNow(deps, row.stripe_subscription_id)
+    return c.redirect('/account?changed=canceled', 303)
+  })
 
 export const billingRoutes = new Hono<AppEnv>()
+  .route('/', planRoutes)
   .get('/pricing', (c) => {
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
     const plans = listPlans(c.get('deps').catalog, interval)
-    const page = <PricingPage interval={interval} plans={plans} signedIn={c.get('customer') !== undefined} />
+    const savings = yearlySavings(c.get('deps').catalog.prices)
+    const page = (
+      <PricingPage
+        interval={interval}
+        plans={plans}
+        signedIn={c.get('customer') !== undefined}
+        savings={savings}
+      />
+    )
     return renderPage(c, { title: 'Pricing' }, page)
   })
   .post('/subscribe', validate('form', SubscribeForm), async (c) => {
@@ -62,6 +205,7 @@ export const billingRoutes = new Hono<AppEnv>()
     // Sync now, before any webhook: the buyer sees the plan active the moment they land.
     const snapshot = await fetchReturnSnapshot(deps, session)
     const signedInId = c.get('customer')?.id
+    // The webhook may be applying the same subscription (and making the same customer) right now.
     const result = snapshot
       ? await transactionRetryingDeadlocks(deps.db, async (trx) => {
           const done = await completeSubscriptionReturn(deps, trx, {
@@ -95,8 +239,20 @@ export const billingRoutes = new Hono<AppEnv>()
     const view = {
       entitlements,
       email: signedIn.email,
-      subscriptions: subscriptions.map((s) => ({ ...s, planName: planName(deps.catalog, s) })),
+      subscriptions: subscriptions.map((s) => ({
+        ...s,
+        planName: planName(deps.catalog, s),
+        switchTargets: listSwitchTargets(deps, s),
+        currentPrice: s.price_lookup_key ? findPrice(deps.catalog, s.price_lookup_key) : undefined,
+        scheduledPlanName: s.scheduled_price_lookup_key
+          ? planName(deps.catalog, {
+              product_id: s.product_id,
+              price_lookup_key: s.scheduled_price_lookup_key,
+            })
+          : undefined,
+      })),
       invoices,
+      changed: c.req.query('changed'),
     }
     return renderPage(c, { title: 'Account' }, <AccountPage view={view} />)
   })

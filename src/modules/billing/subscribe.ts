@@ -31,6 +31,10 @@ import { listLiveSubscriptionsInFamily, listSubscriptionsOfCustomer } from './re
 
 /** Subscription metadata: the plan, and who started it (a signed-in customer or a guest). */
 export const GUEST_METADATA_KEY = 'tollgate_guest'
+/** A downgrade scheduled for the period end: the plan the member continues on (see plan-change.ts). */
+export const SWITCH_METADATA_KEY = 'tollgate_switch_to'
+/** On a subscription started by a scheduled switch: the one it replaced (no welcome mail). */
+export const SWITCHED_FROM_METADATA_KEY = 'tollgate_switched_from'
 
 export type SubscriptionStart = { id: string; url: string; reused: boolean }
 

@@ -24,7 +24,7 @@ import {
   upsertInvoice,
 } from './repo.js'
 import { idOf, invoiceSubscriptionId, periodOf, type SubscriptionSnapshot } from './snapshot.js'
-import { GUEST_METADATA_KEY } from './subscribe.js'
+import { GUEST_METADATA_KEY, SWITCH_METADATA_KEY, SWITCHED_FROM_METADATA_KEY } from './subscribe.js'
 import type { NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
 
 const TERMINAL = new Set(['canceled', 'incomplete_expired'])
@@ -50,7 +50,14 @@ export async function applySubscriptionSnapshot(
   for (const invoice of snapshot.invoices) await upsertInvoice(trx, toInvoiceRow(invoice, customerId, now))
   await reconcileSubscriptionGrants(deps, trx, current)
   if (applied) await recordHistory(deps, trx, snapshot.subscription, current, inserted)
-  if (applied) await queueLifecycleMail(deps, trx, { ...(previous ? { previous } : {}), current })
+  const switchedFrom = snapshot.subscription.metadata?.[SWITCHED_FROM_METADATA_KEY]
+  if (applied) {
+    await queueLifecycleMail(deps, trx, {
+      ...(previous ? { previous } : {}),
+      current,
+      ...(switchedFrom ? { switchedFrom } : {}),
+    })
+  }
   if (inserted && snapshot.subscription.metadata?.[GUEST_METADATA_KEY])
     await welcomeGuest(deps, trx, customerId)
   return { ...(previous ? { previous } : {}), current, applied }
@@ -133,6 +140,9 @@ function toSubscriptionValues(
     latest_invoice_status: s.latestInvoice?.status ?? null,
     latest_invoice_created: iso(s.latestInvoice?.created),
     cancellation_reason: sub.cancellation_details?.reason ?? null,
+    cancellation_feedback: sub.cancellation_details?.feedback ?? null,
+    cancellation_comment: sub.cancellation_details?.comment ?? null,
+    scheduled_price_lookup_key: sub.cancel_at_period_end ? sub.metadata?.[SWITCH_METADATA_KEY] || null : null,
     fetched_at: s.fetchedAt.toISOString(),
     updated_at: now,
   }

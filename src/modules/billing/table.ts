@@ -28,6 +28,11 @@ export interface SubscriptionTable {
   latest_invoice_status: string | null
   latest_invoice_created: string | null
   cancellation_reason: string | null
+  /** Stripe's `cancellation_details.feedback` and `comment`: why the member canceled. */
+  cancellation_feedback: string | null
+  cancellation_comment: string | null
+  /** A downgrade waiting for the period end (subscription metadata `tollgate_switch_to`). */
+  scheduled_price_lookup_key: string | null
   fetched_at: string
   created_at: string
   updated_at: string

@@ -1,5 +1,6 @@
 /** Pricing, account and subscription-success pages. Server-rendered; no JavaScript needed. */
 import { formatMoney } from '../../lib/money.js'
+import type { CatalogPrice } from '../catalog/index.js'
 import type { EntitlementView } from '../entitlements/index.js'
 import type { Plan } from './plans.js'
 import { intervalLabel } from './plans.js'
@@ -8,7 +9,13 @@ import type { InvoiceRow, SubscriptionRow } from './table.js'
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—')
 
-export function PricingPage(props: { interval: 'month' | 'year'; plans: Plan[]; signedIn: boolean }) {
+export function PricingPage(props: {
+  interval: 'month' | 'year'
+  plans: Plan[]
+  signedIn: boolean
+  /** Per yearly plan: what it saves a year against the monthly plan of its family. */
+  savings?: Record<string, number>
+}) {
   return (
     <section data-pricing={props.interval}>
       <h1>Plans</h1>
@@ -22,7 +29,7 @@ export function PricingPage(props: { interval: 'month' | 'year'; plans: Plan[]; 
       </nav>
       <div class="grid">
         {props.plans.map((plan) => (
-          <PlanCard plan={plan} signedIn={props.signedIn} />
+          <PlanCard plan={plan} signedIn={props.signedIn} saving={props.savings?.[plan.price.lookupKey]} />
         ))}
       </div>
       {props.plans.length === 0 ? <p class="muted">No plans with this interval.</p> : null}
@@ -30,7 +37,15 @@ export function PricingPage(props: { interval: 'month' | 'year'; plans: Plan[]; 
   )
 }
 
-function PlanCard({ plan, signedIn }: { plan: Plan; signedIn: boolean }) {
+function PlanCard({
+  plan,
+  signedIn,
+  saving,
+}: {
+  plan: Plan
+  signedIn: boolean
+  saving?: number | undefined
+}) {
   const { product, price } = plan
   return (
     <article class="card product" data-plan={price.lookupKey}>
@@ -39,6 +54,9 @@ function PlanCard({ plan, signedIn }: { plan: Plan; signedIn: boolean }) {
       <p class="price">
         {formatMoney(price.unitAmount, price.currency)} {intervalLabel(price)}
       </p>
+      {saving ? (
+        <p data-yearly-saving>{`Save ${formatMoney(saving, price.currency)} a year against monthly`}</p>
+      ) : null}
       {price.trialDays ? <p class="muted small">{`${price.trialDays}-day free trial`}</p> : null}
       <form method="post" action="/subscribe">
         <input type="hidden" name="price" value={price.lookupKey} />
@@ -86,11 +104,27 @@ export function KnownSubscriberPage({ message }: { message: string }) {
 export const PORTAL_FLOWS = ['payment_method_update'] as const
 export type PortalFlow = (typeof PORTAL_FLOWS)[number]
 
+export type AccountSubscription = SubscriptionRow & {
+  planName: string
+  currentPrice: CatalogPrice | undefined
+  switchTargets: CatalogPrice[]
+  scheduledPlanName: string | undefined
+}
+
 export type AccountView = {
   email: string
-  subscriptions: (SubscriptionRow & { planName: string })[]
+  subscriptions: AccountSubscription[]
   invoices: InvoiceRow[]
   entitlements: EntitlementView[]
+  /** After a change: `upgrade`, `downgrade`, `kept` or `canceled`. */
+  changed?: string | undefined
+}
+
+const CHANGED: Record<string, string> = {
+  upgrade: 'Your plan was upgraded. The new plan applies now.',
+  downgrade: 'Your switch is scheduled for the end of the period you paid for.',
+  kept: 'You stay on your current plan.',
+  canceled: 'Your plan will not renew. Thank you for telling us why.',
 }
 
 export function AccountPage({ view }: { view: AccountView }) {
@@ -100,6 +134,11 @@ export function AccountPage({ view }: { view: AccountView }) {
     <section class="card">
       <h1>Your account</h1>
       <p class="muted">{view.email}</p>
+      {view.changed && CHANGED[view.changed] ? (
+        <p class="notice ok" role="status" data-changed={view.changed}>
+          {CHANGED[view.changed]}
+        </p>
+      ) : null}
       {failing ? (
         <div class="notice danger" role="alert" data-payment-failed>
           <p>Your last payment failed. Please update your card to keep your membership.</p>
@@ -123,8 +162,9 @@ export function AccountPage({ view }: { view: AccountView }) {
   )
 }
 
-function SubscriptionSummary({ sub }: { sub: SubscriptionRow & { planName: string } }) {
+function SubscriptionSummary({ sub }: { sub: AccountSubscription }) {
   const ending = sub.cancel_at_period_end === 1 || sub.cancel_at !== null
+  const failing = sub.status === 'past_due' || sub.status === 'unpaid'
   return (
     <div class="subscription" data-subscription={sub.stripe_subscription_id} data-status={sub.status}>
       <h2>{sub.planName}</h2>
@@ -134,13 +174,80 @@ function SubscriptionSummary({ sub }: { sub: SubscriptionRow & { planName: strin
       {sub.status === 'trialing' ? <p data-trial-end>{`Trial ends ${day(sub.trial_end)}`}</p> : null}
       {sub.status === 'canceled' ? (
         <p>{`Ended ${day(sub.ended_at)}`}</p>
+      ) : sub.scheduledPlanName ? (
+        <ScheduledSwitch sub={sub} />
       ) : ending ? (
         <p data-ends>{`Ends ${day(sub.cancel_at ?? sub.current_period_end)} (renewal is off)`}</p>
+      ) : failing ? (
+        <p data-renewal-failing>Renewal is on hold until a payment goes through.</p>
       ) : (
         <p data-renews>{`Renews ${day(sub.current_period_end)}`}</p>
       )}
+      {!ending && sub.switchTargets.length > 0 ? <SwitchList sub={sub} /> : null}
+      {!ending && ['active', 'trialing', 'past_due'].includes(sub.status) ? (
+        <p>
+          <a href={`/billing/cancel?subscription=${sub.stripe_subscription_id}`} data-cancel-link>
+            Cancel this plan
+          </a>
+        </p>
+      ) : null}
     </div>
   )
+}
+
+function ScheduledSwitch({ sub }: { sub: AccountSubscription }) {
+  return (
+    <div data-scheduled-switch>
+      <p>{`Switches to ${sub.scheduledPlanName} on ${day(sub.current_period_end)}.`}</p>
+      <form method="post" action="/billing/keep-plan" class="inline">
+        <input type="hidden" name="subscription" value={sub.stripe_subscription_id} />
+        <button type="submit" class="button secondary">
+          Keep my current plan
+        </button>
+      </form>
+    </div>
+  )
+}
+
+/** Other plans of the family, each with what it costs per year against the current plan. */
+function SwitchList({ sub }: { sub: AccountSubscription }) {
+  return (
+    <div class="switch-plans">
+      <h3>Other plans</h3>
+      <ul>
+        {sub.switchTargets.map((p) => (
+          <li data-switch-to={p.lookupKey}>
+            {`${p.nickname ?? p.lookupKey}: ${formatMoney(p.unitAmount, p.currency)} ${intervalLabel(p)}`}
+            {sub.currentPrice ? <YearlyDifference from={sub.currentPrice} to={p} /> : null}{' '}
+            <a
+              href={`/billing/change?subscription=${sub.stripe_subscription_id}&price=${encodeURIComponent(p.lookupKey)}`}
+            >
+              {`Switch to ${p.nickname ?? p.lookupKey}`}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+function YearlyDifference({ from, to }: { from: CatalogPrice; to: CatalogPrice }) {
+  const a = perYear(from)
+  const b = perYear(to)
+  if (a === undefined || b === undefined || a === b) return null
+  const words =
+    b < a
+      ? `saves ${formatMoney(a - b, to.currency)} a year`
+      : `${formatMoney(b - a, to.currency)} more a year`
+  return <span class="muted">{` (${words})`}</span>
+}
+
+/** The amount a price costs over a year, when its interval divides a year. */
+export function perYear(price: CatalogPrice): number | undefined {
+  const r = price.recurring
+  if (!r) return undefined
+  const months = (r.interval === 'year' ? 12 : 1) * r.intervalCount
+  return 12 % months === 0 ? price.unitAmount * (12 / months) : undefined
 }
 
 const VIA: Record<string, string> = {

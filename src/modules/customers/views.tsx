@@ -5,34 +5,67 @@ function withNext(path: string, next: string | undefined): string {
   return next ? `${path}?next=${encodeURIComponent(next)}` : path
 }
 
+/**
+ * The one sign-in page every gated page sends a visitor to: a password, an emailed link, or the
+ * access token from a purchase receipt, whichever they have.
+ */
 export function LoginPage({ email, next, error }: { email?: string; next?: string; error?: string }) {
   return (
-    <section class="card narrow">
+    <section class="card narrow" data-login>
       <h1>Sign in</h1>
-      <p class="muted">Use the email you bought with and the access token from your receipt.</p>
-      <p class="small">
-        Have a password? <a href={withNext('/signin', next)}>Sign in with your password</a> ·{' '}
-        <a href={withNext('/register', next)}>Create an account</a>
-      </p>
+      <p class="muted">With your password, a link we email you, or the access token from your receipt.</p>
       {error ? (
         <p class="notice danger" role="alert" data-login-error>
           {error}
         </p>
       ) : null}
+      <h2>With your password</h2>
+      <form method="post" action="/signin" data-login-password>
+        {next ? <input type="hidden" name="next" value={next} /> : null}
+        <label for="password-email">Email</label>
+        <input
+          id="password-email"
+          type="email"
+          name="email"
+          value={email ?? ''}
+          required
+          autocomplete="email"
+        />
+        <label for="password-password">Password</label>
+        <input
+          id="password-password"
+          type="password"
+          name="password"
+          required
+          autocomplete="current-password"
+        />
+        <p />
+        <button type="submit" class="button">
+          Sign in with password
+        </button>{' '}
+        <a class="small" href="/password/forgot">
+          Forgot your password?
+        </a>
+      </form>
+      <h2>With an emailed link or your access token</h2>
       <form method="post" action="/login">
         {next ? <input type="hidden" name="next" value={next} /> : null}
         <label for="login-email">Email</label>
         <input id="login-email" type="email" name="email" value={email ?? ''} required autocomplete="email" />
-        <label for="login-token">Access token</label>
-        <input id="login-token" type="password" name="token" autocomplete="current-password" />
+        <label for="login-token">Access token (from your receipt; leave empty for a link)</label>
+        <input id="login-token" type="password" name="token" autocomplete="off" />
         <p />
-        <button type="submit" class="button" name="intent" value="token">
-          Sign in
-        </button>{' '}
         <button type="submit" class="button secondary" name="intent" value="link" formnovalidate>
           Email me a sign-in link
+        </button>{' '}
+        <button type="submit" class="button secondary" name="intent" value="token">
+          Sign in with token
         </button>
       </form>
+      <p class="small">
+        No account yet? <a href={withNext('/register', next)}>Create one</a>, or buy or subscribe and we make
+        it for you. <a href={withNext('/signin', next)}>Password sign-in only</a>
+      </p>
     </section>
   )
 }

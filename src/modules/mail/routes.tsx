@@ -28,7 +28,8 @@ function MailCard({ mail }: { mail: DevMail }) {
     <article class="card mail" data-mail-id={mail.id} style="margin-bottom:16px">
       <h2>{mail.subject}</h2>
       <p class="muted small">
-        To <strong>{mail.to}</strong> · {mail.createdAt} · {mail.template} · {mail.status}
+        To <strong>{mail.to}</strong> · <time datetime={mail.createdAt}>{readableTime(mail.createdAt)}</time>{' '}
+        · {mail.template} · {mail.status}
       </p>
       <pre style="white-space:pre-wrap">
         <Linked text={mail.text} />
@@ -42,4 +43,12 @@ const URL_PATTERN = /(https?:\/\/[^\s<>"]+)/g
 /** The text body with its URLs clickable, so sign-in and library links work from the dev mailbox. */
 function Linked({ text }: { text: string }) {
   return <>{text.split(URL_PATTERN).map((part, i) => (i % 2 === 1 ? <a href={part}>{part}</a> : part))}</>
+}
+
+/** `2026-12-02T08:47:18.123Z` → `2 Dec 2026, 08:47 UTC`: the mailbox is read by people. */
+function readableTime(iso: string): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso)
+  if (!m) return iso
+  return `${Number(m[3])} ${months[Number(m[2]) - 1]} ${m[1]}, ${m[4]}:${m[5]} UTC`
 }

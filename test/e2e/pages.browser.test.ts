@@ -1,0 +1,122 @@
+/**
+ * Every page as a stranger and as a member would meet it, in headless Chromium: axe-core (injected
+ * into the page) finds no serious or critical accessibility violation, and at a phone's width
+ * (375 px) nothing is wider than the screen (no horizontal scrolling), checked on a screenshot-sized
+ * viewport.
+ */
+import { createRequire } from 'node:module'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { SESSION_COOKIE } from '../../src/http/session.js'
+import { describeInBrowser, launchChromium } from '../browser.js'
+import { createTestApp, type TestApp } from '../harness.js'
+import { createMember, onlySubscription, settle, subscribe } from '../lifecycle.js'
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+const PHONE = { width: 375, height: 740 }
+
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH })
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe
+    return (await axe.run()).violations
+  })
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+async function overflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+}
+
+describeInBrowser('every page: accessibility and phone width', () => {
+  let t: TestApp
+  let browser: Browser
+  let stranger: BrowserContext
+  let member: BrowserContext
+  let memberPaths: string[] = []
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect: 'sqlite' })
+    browser = await launchChromium()
+    const m = await createMember(t, `pages-${Date.now()}@example.com`)
+    await subscribe(m, 'membership-monthly')
+    await settle(t)
+    const sub = await onlySubscription(t, m)
+    const agent = await m.agent()
+    const token = agent.cookies.get(SESSION_COOKIE) ?? ''
+    stranger = await browser.newContext({ viewport: PHONE })
+    member = await browser.newContext({ viewport: PHONE })
+    const { hostname } = new URL(t.url)
+    await member.addCookies([{ name: SESSION_COOKIE, value: token, domain: hostname, path: '/' }])
+    const id = sub.stripe_subscription_id
+    memberPaths = [
+      '/account',
+      '/library',
+      '/premium',
+      '/pricing',
+      `/billing/change?subscription=${id}&price=membership-yearly`,
+      `/billing/cancel?subscription=${id}`,
+    ]
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await t?.close()
+  })
+
+  const STRANGER_PATHS = [
+    '/',
+    '/pricing',
+    '/pricing?interval=year',
+    '/login',
+    '/signin',
+    '/register',
+    '/password/forgot',
+    '/checkout/cancel',
+    '/premium',
+    '/no-such-page',
+    '/dev/mail',
+  ]
+
+  async function check(context: BrowserContext, path: string): Promise<{ path: string; problems: string[] }> {
+    const page = await context.newPage()
+    try {
+      await page.goto(`${t.url}${path}`)
+      const problems = await seriousViolations(page)
+      const wider = await overflow(page)
+      if (wider > 0) problems.push(`${wider}px wider than a 375px screen`)
+      const shot = await page.screenshot()
+      expect(shot.length).toBeGreaterThan(0)
+      return { path, problems }
+    } finally {
+      await page.close()
+    }
+  }
+
+  it('pages a stranger sees', async () => {
+    const results = []
+    for (const path of STRANGER_PATHS) results.push(await check(stranger, path))
+    expect(results.filter((r) => r.problems.length > 0)).toEqual([])
+  }, 180_000)
+
+  it('a gated page sends a stranger to one sign-in page: password, emailed link or access token', async () => {
+    const page = await stranger.newPage()
+    await page.goto(`${t.url}/premium`)
+    expect(new URL(page.url()).pathname).toBe('/login')
+    expect(await page.locator('form[action="/signin"] input[name="password"]').count()).toBe(1)
+    expect(await page.locator('button[value="link"]').count()).toBe(1)
+    expect(await page.locator('input[name="token"]').count()).toBe(1)
+    expect(await page.locator('input[name="next"][value="/premium"]').count()).toBe(2)
+    await page.close()
+  }, 60_000)
+
+  it('pages a member sees', async () => {
+    const results = []
+    for (const path of memberPaths) results.push(await check(member, path))
+    expect(results.filter((r) => r.problems.length > 0)).toEqual([])
+  }, 180_000)
+})
