@@ -18,7 +18,6 @@ import { findPrice } from '../catalog/index.js'
 import { asAppError } from '../checkout/index.js'
 import { findCustomer, signIn } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
-import { listPlans, planName } from './plans.js'
 import {
   applyPlanChange,
   keepCurrentPlan,
@@ -28,23 +27,25 @@ import {
 } from './plan-change.js'
 import {
   CANCEL_REASONS,
-  type CancelReason,
   CancelPlanPage,
+  type CancelReason,
   PlanChangePage,
   PlanRefusedPage,
 } from './plan-views.js'
+import { listPlans, planName } from './plans.js'
+import { KnownSubscriberPage, PricingPage } from './pricing-views.js'
 import { findSubscriptionByStripeId, listInvoicesOfCustomer, listSubscriptionsOfCustomer } from './repo.js'
+import { yearlySavings } from './savings.js'
 import { fetchSubscriptionSnapshot } from './snapshot.js'
 import {
+  SWITCH_METADATA_KEY,
   startGuestSubscriptionCheckout,
   startSubscriptionCheckout,
-  SWITCH_METADATA_KEY,
 } from './subscribe.js'
 import { completeSubscriptionReturn, fetchReturnSnapshot } from './subscription-return.js'
 import { applySubscriptionSnapshot } from './sync.js'
 import type { SubscriptionRow } from './table.js'
-import { yearlySavings } from './savings.js'
-import { AccountPage, KnownSubscriberPage, PORTAL_FLOWS, PricingPage, SubscribedPage } from './views.js'
+import { AccountPage, PORTAL_FLOWS, SubscribedPage } from './views.js'
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 const SubscribeForm = z.object({

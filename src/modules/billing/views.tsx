@@ -1,104 +1,12 @@
-/** Pricing, account and subscription-success pages. Server-rendered; no JavaScript needed. */
+/** Account and subscription-success pages. Server-rendered; no JavaScript needed. */
 import { formatMoney } from '../../lib/money.js'
 import type { CatalogPrice } from '../catalog/index.js'
 import type { EntitlementView } from '../entitlements/index.js'
-import type { Plan } from './plans.js'
 import { intervalLabel } from './plans.js'
 import { invoiceStatusWords, statusWords } from './status-words.js'
 import type { InvoiceRow, SubscriptionRow } from './table.js'
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—')
-
-export function PricingPage(props: {
-  interval: 'month' | 'year'
-  plans: Plan[]
-  signedIn: boolean
-  /** Per yearly plan: what it saves a year against the monthly plan of its family. */
-  savings?: Record<string, number>
-}) {
-  return (
-    <section data-pricing={props.interval}>
-      <h1>Plans</h1>
-      <nav class="tabs" aria-label="Billing interval">
-        <a href="/pricing?interval=month" aria-current={props.interval === 'month' ? 'page' : undefined}>
-          Monthly
-        </a>{' '}
-        <a href="/pricing?interval=year" aria-current={props.interval === 'year' ? 'page' : undefined}>
-          Yearly
-        </a>
-      </nav>
-      <div class="grid">
-        {props.plans.map((plan) => (
-          <PlanCard plan={plan} signedIn={props.signedIn} saving={props.savings?.[plan.price.lookupKey]} />
-        ))}
-      </div>
-      {props.plans.length === 0 ? <p class="muted">No plans with this interval.</p> : null}
-    </section>
-  )
-}
-
-function PlanCard({
-  plan,
-  signedIn,
-  saving,
-}: {
-  plan: Plan
-  signedIn: boolean
-  saving?: number | undefined
-}) {
-  const { product, price } = plan
-  return (
-    <article class="card product" data-plan={price.lookupKey}>
-      <h2>{price.nickname ? `${product.name} · ${price.nickname}` : product.name}</h2>
-      {product.description ? <p>{product.description}</p> : null}
-      <p class="price">
-        {formatMoney(price.unitAmount, price.currency)} {intervalLabel(price)}
-      </p>
-      {saving ? (
-        <p data-yearly-saving>{`Save ${formatMoney(saving, price.currency)} a year against monthly`}</p>
-      ) : null}
-      {price.trialDays ? <p class="muted small">{`${price.trialDays}-day free trial`}</p> : null}
-      <form method="post" action="/subscribe">
-        <input type="hidden" name="price" value={price.lookupKey} />
-        {signedIn ? null : <GuestEmail lookupKey={price.lookupKey} />}
-        <button type="submit" class="button">
-          Subscribe
-        </button>
-      </form>
-    </article>
-  )
-}
-
-/** A visitor pays first; the email is checked against known subscribers and fixed on Checkout. */
-function GuestEmail({ lookupKey }: { lookupKey: string }) {
-  const id = `email-${lookupKey}`
-  return (
-    <p>
-      <label for={id}>Your email</label>
-      <input id={id} type="email" name="email" required autocomplete="email" placeholder="you@example.com" />
-      <span class="muted small">
-        We make your account from your payment. Have one? <a href="/signin?next=%2Fpricing">Sign in</a>
-      </span>
-    </p>
-  )
-}
-
-/** A guest typed an email that already holds a plan of the family: sign in instead of paying twice. */
-export function KnownSubscriberPage({ message }: { message: string }) {
-  const next = encodeURIComponent('/account')
-  return (
-    <section class="card narrow" data-known-subscriber>
-      <h1>You already have this plan</h1>
-      <p>{message}</p>
-      <p>
-        <a class="button" href={`/signin?next=${next}`}>
-          Sign in
-        </a>{' '}
-        <a href={`/login?next=${next}`}>Sign in with an emailed link</a>
-      </p>
-    </section>
-  )
-}
 
 /** Portal tasks a button may open directly (Stripe's `flow_data.type`). */
 export const PORTAL_FLOWS = ['payment_method_update'] as const
