@@ -5,28 +5,10 @@
  */
 import type { Customer } from '../customers/index.js'
 import type { EntitlementView, GrantRow } from '../entitlements/index.js'
-import type { Order } from '../orders/index.js'
+import { orderObject } from '../orders/index.js'
 
-export function orderAnswer(o: Order) {
-  return {
-    id: o.id,
-    object: 'order' as const,
-    customer_id: o.customerId,
-    status: o.status,
-    product_id: o.productId,
-    price: o.priceLookupKey,
-    product_name: o.productName,
-    quantity: o.quantity,
-    amount: o.amount,
-    amount_refunded: o.amountRefunded,
-    currency: o.currency,
-    billing_address: o.billingAddress,
-    metadata: o.metadata,
-    checkout_session_id: o.stripeCheckoutSessionId,
-    created_at: o.createdAt,
-    refunded_at: o.refundedAt,
-  }
-}
+/** The order as `GET /api/v1/orders/{id}` answers it: the same object its events carry. */
+export const orderAnswer = orderObject
 
 export function customerAnswer(c: Customer) {
   return { id: c.id, object: 'customer' as const, email: c.email, created_at: c.createdAt.toISOString() }

@@ -6,9 +6,8 @@
  * @module
  */
 export { ORDER_EVENT_HANDLERS } from './event-handlers.js'
-export { type BillingAddress, findOrder, type Order } from './read.js'
-export { orderRoutes } from './routes.js'
-export { forgetUnrevealedTokens } from './seal.js'
+export { type BillingAddress, findOrder, type Order, orderObject } from './read.js'
+export { checkRefund, type RefundRequest, type RefundRequested, requestRefund } from './refund-request.js'
 export {
   findOrderById,
   listOrdersOfCustomer,
@@ -17,5 +16,6 @@ export {
   sumOrdersByDay,
   sumRefundsByDay,
 } from './repo.js'
+export { orderRoutes } from './routes.js'
+export { forgetUnrevealedTokens } from './seal.js'
 export type { OrderRow, OrderStatus } from './table.js'
-export { checkRefund, type RefundRequest, type RefundRequested, requestRefund } from './refund-request.js'

@@ -62,12 +62,14 @@ export function toOrder(row: OrderRow): Order {
   }
 }
 
-/** The `data` of order events sent to other apps (`order.paid`, `order.refunded`). */
-export function orderEventData(row: OrderRow): Record<string, unknown> {
-  const o = toOrder(row)
+/**
+ * An order as other apps see it, in one shape for both doors: the `/api/v1` answer and the `data`
+ * of the events sent to them (`order.paid`, `order.refunded`).
+ */
+export function orderObject(o: Order) {
   return {
     id: o.id,
-    object: 'order',
+    object: 'order' as const,
     customer_id: o.customerId,
     status: o.status,
     product_id: o.productId,
@@ -81,5 +83,11 @@ export function orderEventData(row: OrderRow): Record<string, unknown> {
     metadata: o.metadata,
     checkout_session_id: o.stripeCheckoutSessionId,
     created_at: o.createdAt,
+    refunded_at: o.refundedAt,
   }
+}
+
+/** The `data` of order events sent to other apps. */
+export function orderEventData(row: OrderRow): Record<string, unknown> {
+  return orderObject(toOrder(row))
 }
