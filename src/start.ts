@@ -61,7 +61,8 @@ export async function startTollgate(
     server = await listen(deps, workers)
     // Only now: the sync's webhooks (products, prices) find the app listening. Synced before, they
     // failed and their retries kept `tollgate emulator advance` waiting for minutes.
-    if (emulator) deps.log.info(formatPlan(await syncCatalog(deps)))
+    // Test mode syncs into its emulator, embedded or named by STRIPE_API_URL.
+    if (config.testMode) deps.log.info(formatPlan(await syncCatalog(deps)))
   } catch (err) {
     await workers.stop()
     await emulator?.stop()

@@ -4,6 +4,7 @@
  * (375 px) nothing is wider than the screen (no horizontal scrolling), checked on a screenshot-sized
  * viewport.
  */
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -12,13 +13,15 @@ import { describeInBrowser, launchChromium } from '../browser.js'
 import { createTestApp, type TestApp } from '../harness.js'
 import { createMember, onlySubscription, settle, subscribe } from '../lifecycle.js'
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+// Injected through the debugger rather than as a <script> tag, so the pages keep their real CSP
+// (script-src 'self') while axe runs in them.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const PHONE = { width: 375, height: 740 }
 
 type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
 
 async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE_PATH })
+  await page.evaluate(AXE_SOURCE)
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe
     return (await axe.run()).violations
