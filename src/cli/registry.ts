@@ -4,6 +4,7 @@
  */
 import type { Command } from './command.js'
 import { apiKeyCommand } from './commands/api-key.js'
+import { backupCommand, restoreCommand } from './commands/backup.js'
 import { couponsCommand } from './commands/coupons.js'
 import { customersCommand } from './commands/customers.js'
 import { doctorCommand } from './commands/doctor.js'
@@ -31,6 +32,8 @@ export const COMMANDS: Command[] = [
   revokeCommand,
   apiKeyCommand,
   keysCommand,
+  backupCommand,
+  restoreCommand,
   webhooksCommand,
   inboxCommand,
   metricsCommand,
