@@ -4,8 +4,8 @@
 // a name not in it as Stripe does (400 `parameter_unknown`). Rerun after upgrading `stripe`:
 //   npm run params -w @tollgate/stripe-emulator          (--check: exit 1 when the file is stale)
 import { readFileSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import ts from 'typescript'
+import { probeStripeTypes } from './sdk-type-probe.mjs'
 
 const S = 'Stripe.'
 const ENDPOINTS = {
@@ -93,32 +93,16 @@ const ENDPOINTS = {
   'get /v1/entitlements/active_entitlements': 'Entitlements.ActiveEntitlementListParams',
 }
 
-const probe = resolve('__stripe_params_probe__.ts') // virtual: never written to disk
 const keys = Object.keys(ENDPOINTS)
-const text = ['import Stripe from "stripe"', ...keys.map((k, i) => `export type T${i} = ${S}${ENDPOINTS[k]}`)].join(
-  '\n',
+const { checker, types } = probeStripeTypes(
+  'stripe_params',
+  keys.map((k) => `${S}${ENDPOINTS[k]}`),
 )
-const options = {
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  target: ts.ScriptTarget.ES2022,
-  strict: true,
-  skipLibCheck: true,
-}
-const host = ts.createCompilerHost(options)
-const { readFile, fileExists, getSourceFile } = host
-host.readFile = (f) => (f === probe ? text : readFile.call(host, f))
-host.fileExists = (f) => f === probe || fileExists.call(host, f)
-host.getSourceFile = (f, lang) => (f === probe ? ts.createSourceFile(f, text, lang) : getSourceFile.call(host, f, lang))
-
-const program = ts.createProgram([probe], options, host)
-const checker = program.getTypeChecker()
 const params = {}
-for (const node of program.getSourceFile(probe).statements) {
-  if (!ts.isTypeAliasDeclaration(node)) continue
-  const key = keys[Number(node.name.text.slice(1))]
-  const type = checker.getTypeAtLocation(node)
-  if (type.flags & ts.TypeFlags.Any) throw new Error(`Could not resolve ${ENDPOINTS[key]}: check the type name`)
+for (const [i, type] of types) {
+  const key = keys[i]
+  if (type.flags & ts.TypeFlags.Any)
+    throw new Error(`Could not resolve ${ENDPOINTS[key]}: check the type name`)
   params[key] = checker
     .getPropertiesOfType(type)
     .map((p) => p.name)
