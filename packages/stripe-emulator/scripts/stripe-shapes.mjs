@@ -1,8 +1,8 @@
 // Writes src/stripe-shapes.json: for each Stripe resource the emulator serves, the
 // top-level keys the stripe SDK's own type declarations mark required and optional. The emulator's
 // tests compare every object it returns against these sets. Rerun after upgrading `stripe`:
-//   npm run shapes -w @tollgate/stripe-emulator
-import { writeFileSync } from 'node:fs'
+//   npm run shapes -w @tollgate/stripe-emulator          (--check: exit 1 when the file is stale)
+import { readFileSync, writeFileSync } from 'node:fs'
 import ts from 'typescript'
 import { probeStripeTypes } from './sdk-type-probe.mjs'
 
@@ -33,6 +33,16 @@ const TYPES = {
   product_feature: 'Stripe.ProductFeature',
   invoiceitem: 'Stripe.InvoiceItem',
   dispute: 'Stripe.Dispute',
+  setup_intent: 'Stripe.SetupIntent',
+  tax_rate: 'Stripe.TaxRate',
+  tax_id: 'Stripe.TaxId',
+  credit_note: 'Stripe.CreditNote',
+  credit_note_line_item: 'Stripe.CreditNoteLineItem',
+  subscription_schedule: 'Stripe.SubscriptionSchedule',
+  payment_link: 'Stripe.PaymentLink',
+  'billing.meter': 'Stripe.Billing.Meter',
+  'billing.meter_event': 'Stripe.Billing.MeterEvent',
+  customer_balance_transaction: 'Stripe.CustomerBalanceTransaction',
 }
 
 const names = Object.keys(TYPES)
@@ -48,9 +58,19 @@ for (const [i, type, alias] of types) {
   }
   shapes[names[i]] = { required: required.sort(), optional: optional.sort() }
 }
-writeFileSync(new URL('../src/stripe-shapes.json', import.meta.url), `${JSON.stringify(shapes, null, 2)}\n`)
-console.log(
-  Object.entries(shapes)
-    .map(([k, v]) => `${k}: ${v.required.length}/${v.required.length + v.optional.length}`)
-    .join('\n'),
-)
+const file = new URL('../src/stripe-shapes.json', import.meta.url)
+if (process.argv.includes('--check')) {
+  // Compared as data: the formatter lays the checked-in file out differently from JSON.stringify.
+  if (JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))) !== JSON.stringify(shapes)) {
+    console.error('src/stripe-shapes.json is stale: run `npm run shapes -w @tollgate/stripe-emulator`')
+    process.exit(1)
+  }
+  console.log('src/stripe-shapes.json is current')
+} else {
+  writeFileSync(file, `${JSON.stringify(shapes, null, 2)}\n`)
+  console.log(
+    Object.entries(shapes)
+      .map(([k, v]) => `${k}: ${v.required.length}/${v.required.length + v.optional.length}`)
+      .join('\n'),
+  )
+}

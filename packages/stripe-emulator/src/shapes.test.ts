@@ -1,7 +1,16 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { assertStripeShape, knownShapes, shapeProblems } from './shapes.js'
 
 describe('shape oracle', () => {
+  it('the checked-in key sets are what scripts/stripe-shapes.mjs reads from node_modules/stripe', async () => {
+    const script = fileURLToPath(new URL('../scripts/stripe-shapes.mjs', import.meta.url))
+    const { stdout } = await promisify(execFile)(process.execPath, [script, '--check'], { timeout: 500_000 })
+    expect(stdout).toContain('is current')
+  }, 600_000) // type-checks the SDK in a child process: slow on a loaded machine
+
   it('knows every kind the issue names, read from the SDK types', () => {
     for (const kind of [
       'checkout.session',
