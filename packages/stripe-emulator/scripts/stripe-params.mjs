@@ -91,6 +91,11 @@ const ENDPOINTS = {
   'post /v1/entitlements/features/:id': 'Entitlements.FeatureUpdateParams',
   'get /v1/entitlements/features': 'Entitlements.FeatureListParams',
   'get /v1/entitlements/active_entitlements': 'Entitlements.ActiveEntitlementListParams',
+  'post /v1/setup_intents': 'SetupIntentCreateParams',
+  'post /v1/setup_intents/:id': 'SetupIntentUpdateParams',
+  'get /v1/setup_intents': 'SetupIntentListParams',
+  'post /v1/setup_intents/:id/confirm': 'SetupIntentConfirmParams',
+  'post /v1/setup_intents/:id/cancel': 'SetupIntentCancelParams',
 }
 
 const keys = Object.keys(ENDPOINTS)

@@ -4,8 +4,8 @@
  * @module
  */
 import { parseArgs } from 'node:util'
-import { parseDuration } from './control.js'
 import type { DunningOptions } from './context.js'
+import { parseDuration } from './control.js'
 import { createEmulator, type EmulatorOptions } from './index.js'
 
 const HELP = `Usage:

@@ -15,7 +15,9 @@ import { completeAuthentication, failAuthentication } from '../payments.js'
 import { page } from '../registry.js'
 import { cardHidden } from '../resources/cards.js'
 import { checkoutHidden, checkoutSubscriptionData, hasTrial } from '../resources/checkout-sessions.js'
+import { sessionSetupIntent } from '../resources/checkout-setup.js'
 import { finishSession, type Payer, startSubscription } from '../resources/payment-pages.js'
+import { completeSetupAuthentication, failSetupAuthentication } from '../resources/setup-intent-objects.js'
 import { findObject } from '../state.js'
 import { findSession, renderCheckout, successRedirect } from './checkout.js'
 import { formatMoney, Layout } from './layout.js'
@@ -69,6 +71,11 @@ async function complete(
   pending: Pending,
 ): Promise<Response> {
   const payer = payerOf(ctx, pending)
+  if (session.mode === 'setup') {
+    completeSetupAuthentication(ctx, sessionSetupIntent(ctx, session))
+    finishSession(ctx, session, payer, 'no_payment_required')
+    return c.redirect(successRedirect(session), 303)
+  }
   if (pending.paymentIntent) {
     const attempt = completeAuthentication(ctx, pending.paymentIntent)
     if (attempt.outcome !== 'succeeded') {
@@ -108,6 +115,7 @@ function fail(
   pending: Pending,
 ): Response | Promise<Response> {
   if (pending.paymentIntent) failAuthentication(ctx, pending.paymentIntent)
+  if (session.mode === 'setup') failSetupAuthentication(ctx, sessionSetupIntent(ctx, session))
   delete checkoutHidden(ctx, session.id).pending3ds
   return renderCheckout(c, ctx, session, { error: AUTH_FAILED }, 402)
 }

@@ -47,7 +47,26 @@ export type CheckoutView = {
   values?: FormValues | undefined
 }
 
+/** Setup mode moves no money: the page only says whose card is being saved. */
+function SetupSummary(props: { view: CheckoutView }): JSX.Element {
+  const { session } = props.view
+  return (
+    <section class="summary">
+      {session.cancel_url ? (
+        <a class="back" href={session.cancel_url}>
+          ← Back
+        </a>
+      ) : null}
+      <h1 data-store-name>{props.view.storeName}</h1>
+      <p class="muted" data-setup>
+        Save a card for future payments. You will not be charged now.
+      </p>
+    </section>
+  )
+}
+
 function Summary(props: { view: CheckoutView }): JSX.Element {
+  if (props.view.session.mode === 'setup') return <SetupSummary view={props.view} />
   const { session, items, trialNote, appliedCode } = props.view
   const currency = session.currency ?? 'usd'
   const discount = session.total_details?.amount_discount ?? 0
@@ -111,6 +130,7 @@ function Summary(props: { view: CheckoutView }): JSX.Element {
 function submitLabel(view: CheckoutView): string {
   const { session } = view
   if (session.mode === 'subscription') return view.trialNote ? 'Start trial' : 'Subscribe'
+  if (session.mode === 'setup') return 'Save card'
   return `Pay ${formatMoney(session.amount_total ?? 0, session.currency ?? 'usd')}`
 }
 

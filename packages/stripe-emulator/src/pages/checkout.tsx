@@ -67,6 +67,7 @@ function lockedEmail(ctx: Ctx, session: Stripe.Checkout.Session): string | null 
 
 /** Whether the form must carry a card: not for a trial with `payment_method_collection: if_required`. */
 export function cardRequired(ctx: Ctx, session: Stripe.Checkout.Session): boolean {
+  if (session.mode === 'setup') return true
   if (session.mode === 'subscription') {
     return !(
       session.payment_method_collection === 'if_required' && hasTrial(checkoutSubscriptionData(ctx, session))

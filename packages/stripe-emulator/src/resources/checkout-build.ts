@@ -62,6 +62,9 @@ export function checkCombinations(params: Params, mode: Stripe.Checkout.Session.
       '`payment_method_collection` can only be used in `subscription` mode.',
     )
   }
+  if (params.setup_intent_data && mode !== 'setup') {
+    throw invalidParam('setup_intent_data', '`setup_intent_data` can only be used in `setup` mode.')
+  }
   if (params.subscription_data && mode !== 'subscription') {
     throw invalidParam('subscription_data', '`subscription_data` can only be used in `subscription` mode.')
   }
@@ -75,7 +78,7 @@ function uiMode(params: Params): Stripe.Checkout.Session.UiMode {
 
 export type BuildInput = {
   id: string
-  mode: 'payment' | 'subscription'
+  mode: Stripe.Checkout.Session.Mode
   customer: Stripe.Customer | undefined
   expiresAt: number
   discounts: Stripe.Checkout.Session.Discount[]
@@ -104,8 +107,8 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
     allow_promotion_codes: optBool(params, 'allow_promotion_codes') ?? null,
     ...(branding ? { branding_settings: branding } : {}),
     allowed_payment_method_types: null,
-    amount_subtotal: 0,
-    amount_total: 0,
+    amount_subtotal: mode === 'setup' ? null : 0,
+    amount_total: mode === 'setup' ? null : 0,
     automatic_tax: {
       enabled: automaticTax,
       liability: null,
@@ -121,7 +124,10 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
     consent: null,
     consent_collection: null,
     created: ctx.now(),
-    currency: input.lineItems[0]?.currency ?? 'usd',
+    currency:
+      mode === 'setup'
+        ? (optString(params, 'currency')?.toLowerCase() ?? null)
+        : (input.lineItems[0]?.currency ?? 'usd'),
     currency_conversion: null,
     custom_fields: [],
     custom_text: {
@@ -133,7 +139,7 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
     customer: customer?.id ?? null,
     customer_account: null,
     customer_creation:
-      mode === 'payment'
+      mode !== 'subscription'
         ? (optEnum(params, 'customer_creation', ['always', 'if_required'] as const) ?? 'if_required')
         : null,
     customer_details: customer ? customerDetails(customer.email, customer.name ?? null) : null,
@@ -156,7 +162,7 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
     payment_method_configuration_details: null,
     payment_method_options: {},
     payment_method_types: methodTypes,
-    payment_status: 'unpaid',
+    payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid',
     permissions: null,
     recovered_from: null,
     saved_payment_method_options: null,
@@ -168,7 +174,7 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
     submit_type: null,
     subscription: null,
     success_url: nullableString(params, 'success_url') ?? null,
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: uiMode(params),
     url: `${ctx.baseUrl}/c/pay/${id}`,
     wallet_options: null,

@@ -32,6 +32,7 @@ import {
   readSubscriptionData,
   type SubscriptionData,
 } from './checkout-params.js'
+import { createSessionSetupIntent } from './checkout-setup.js'
 import { discountAmount } from './coupons.js'
 import { cancelPaymentIntent } from './payment-intent-objects.js'
 
@@ -88,6 +89,7 @@ const CREATE = [
   'phone_number_collection',
   'return_url',
   'saved_payment_method_options',
+  'setup_intent_data',
   'shipping_address_collection',
   'submit_type',
   'subscription_data',
@@ -123,6 +125,7 @@ export function hasTrial(data: SubscriptionData | null): boolean {
 
 /** Recomputes line-item and session totals from the line items and the applied discount. */
 export function applyTotals(ctx: Ctx, session: Stripe.Checkout.Session): void {
+  if (session.mode === 'setup') return // no amounts: Stripe leaves them null
   const items = checkoutLineItems(ctx, session)
   const trial = session.mode === 'subscription' && hasTrial(checkoutSubscriptionData(ctx, session))
   const subtotal = items.reduce((sum, li) => sum + li.amount_subtotal, 0)
@@ -144,17 +147,23 @@ export function applyTotals(ctx: Ctx, session: Stripe.Checkout.Session): void {
   session.total_details = { amount_discount: trial ? 0 : discount, amount_shipping: 0, amount_tax: 0 }
 }
 
+/** Setup mode collects a card and charges nothing, so it takes no line items (as on Stripe). */
+function refuseLineItems(params: Params): Stripe.LineItem[] {
+  if (params.line_items !== undefined)
+    throw invalidParam('line_items', '`line_items` cannot be used in `setup` mode.')
+  return []
+}
+
 function createSession(ctx: Ctx, params: Params): Stripe.Checkout.Session {
   allowOnly(params, CREATE)
   const mode = optEnum(params, 'mode', ['payment', 'subscription', 'setup'] as const) ?? 'payment'
-  if (mode === 'setup') throw invalidParam('mode', 'The emulator supports `payment` and `subscription` mode.')
   checkCombinations(params, mode)
   const customerId = optString(params, 'customer')
   const customer = customerId
     ? getObject<Stripe.Customer>(ctx.state, 'customer', customerId, 'customer')
     : undefined
   const expiresAt = readExpiresAt(ctx, params)
-  const lineItems = readLineItems(ctx, params, mode)
+  const lineItems = mode === 'setup' ? refuseLineItems(params) : readLineItems(ctx, params, mode)
   const discounts = readDiscount(ctx, params)
   const id = `cs_test_${randomString(58)}`
   const session = buildSession(ctx, params, { id, mode, customer, expiresAt, discounts, lineItems })
@@ -162,6 +171,7 @@ function createSession(ctx: Ctx, params: Params): Stripe.Checkout.Session {
   hidden.lineItems = lineItems
   hidden.subscriptionData = mode === 'subscription' ? readSubscriptionData(ctx, params) : null
   hidden.paymentIntentData = readPaymentIntentData(params)
+  if (mode === 'setup') createSessionSetupIntent(ctx, session, params)
   insertObject(ctx.state, session)
   applyTotals(ctx, session)
   ctx.schedule(expiresAt, null, 'checkout.session.expire', { id })

@@ -7,6 +7,7 @@
  * charge.pending → payment_intent.processing → checkout.session.completed (`payment_status:
  * 'unpaid'`), and the bank's answer later (resources/sepa-debit.ts). A decline leaves the session open (the
  * failed PaymentIntent and Charge are recorded, and a retry reuses the PaymentIntent).
+ * Setup mode: see checkout-setup.ts.
  * Subscription mode: customer.created → payment_method.attached → billing's subscription and
  * first-invoice events → checkout.session.completed. A card that would be declined (including
  * 4000 0000 0000 0341 when something is due today) is refused before anything is created, as
@@ -24,6 +25,7 @@ import { route } from '../registry.js'
 import { getObject } from '../state.js'
 import { attachPaymentMethod, cardHidden, resolvePaymentMethod } from './cards.js'
 import { checkoutHidden, checkoutSubscriptionData, customerDetails, hasTrial } from './checkout-sessions.js'
+import { paySetup } from './checkout-setup.js'
 import { redeemCoupon } from './coupons.js'
 import { createCustomer } from './customers.js'
 import { insertPaymentIntent } from './payment-intent-objects.js'
@@ -64,6 +66,7 @@ export async function payCheckoutSession(
     )
   hidden.paying = true
   try {
+    if (session.mode === 'setup') return paySetup(ctx, session, payer)
     return session.mode === 'subscription'
       ? await paySubscription(ctx, session, payer)
       : await payOnce(ctx, session, payer)
@@ -72,7 +75,7 @@ export async function payCheckoutSession(
   }
 }
 
-function ensureCustomer(ctx: Ctx, session: Stripe.Checkout.Session, payer: Payer): string {
+export function ensureCustomer(ctx: Ctx, session: Stripe.Checkout.Session, payer: Payer): string {
   if (typeof session.customer === 'string') return session.customer
   const params: Params = {}
   if (payer.email) params.email = payer.email
@@ -143,7 +146,7 @@ function sessionPaymentIntent(
   return pi
 }
 
-function pendingOf(
+export function pendingOf(
   paymentIntent: string | null,
   pm: Stripe.PaymentMethod,
   payer: Payer,
