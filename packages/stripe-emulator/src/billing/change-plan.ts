@@ -23,9 +23,10 @@ import { prorate } from './periods.js'
 
 export type Proration = 'create_prorations' | 'none' | 'always_invoice'
 
-type Swap = { item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }
+export type Swap = { item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }
 
-function prorationLines(swap: Swap, now: number, start: number, end: number): InvoiceLineInput[] {
+/** The credit for the unused time on the old price and the charge for the rest on the new one. */
+export function prorationLines(swap: Swap, now: number, start: number, end: number): InvoiceLineInput[] {
   const total = end - start
   const remaining = end - now
   const oldAmount = (swap.item.price.unit_amount ?? 0) * (swap.item.quantity ?? 1)

@@ -112,8 +112,9 @@ export function previewInvoice(
   ctx: Ctx,
   sub: Stripe.Subscription,
   lines: InvoiceLineInput[],
+  reason: Reason = 'subscription_cycle',
 ): Stripe.Invoice {
-  const invoice = buildInvoice(ctx, sub, 'subscription_cycle', lines, { preview: true })
+  const invoice = buildInvoice(ctx, sub, reason, lines, { preview: true })
   const { id: _id, ...rest } = invoice
   return rest as Stripe.Invoice
 }

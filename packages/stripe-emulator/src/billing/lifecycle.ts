@@ -116,7 +116,7 @@ export function takePendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineI
 }
 
 /** The pending proration lines, left in place (for a preview). */
-function pendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineInput[] {
+export function pendingLines(ctx: Ctx, s: Stripe.Subscription): InvoiceLineInput[] {
   const lines = (subHidden(ctx, s.id).pendingLines ?? []).filter((l) => {
     if (!l.invoiceItem) return true
     const item = ctx.state.objects[l.invoiceItem] as unknown as Stripe.InvoiceItem | undefined

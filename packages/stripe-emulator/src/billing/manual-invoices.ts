@@ -7,23 +7,28 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { invalidParam, invalidRequest, unsupportedParam } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
   applyMetadata,
   nullableString,
+  onlyDefault,
   optBool,
   optEnum,
   optInt,
+  optObject,
   optString,
   type Params,
   reqInt,
   reqString,
+  taxDisabled,
 } from '../params.js'
 import { route } from '../registry.js'
 import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, insertObject, listObjects } from '../state.js'
+import { applyCollection, lineOf, syncDraft } from './invoice-edits.js'
 import { invoiceShell, setAmounts } from './invoice-shell.js'
 import type { InvoiceLineInput } from './invoices.js'
 
@@ -117,6 +122,59 @@ function customerOf(ctx: Ctx, params: Params): { customer: Stripe.Customer; cloc
   return { customer, clock: clockOfCustomer(ctx, customer.id) }
 }
 
+/** `amount`, or `pricing[price]` / `unit_amount_decimal` (whole minor units) times `quantity`. */
+function itemAmount(
+  ctx: Ctx,
+  params: Params,
+  quantity: number,
+): { amount: number; currency: string; pricing: Stripe.InvoiceItem['pricing'] } {
+  const pricing = optObject(params, 'pricing')
+  if (pricing) allowOnly(pricing, ['price'], 'pricing')
+  const priceId = pricing ? optString(pricing, 'price', 'pricing[price]') : undefined
+  if (priceId) {
+    const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, 'pricing[price]')
+    if (params.amount !== undefined || params.unit_amount_decimal !== undefined)
+      throw invalidRequest(
+        'You may only specify one of these parameters: amount, pricing.',
+        undefined,
+        'amount',
+      )
+    return {
+      amount: (price.unit_amount ?? 0) * quantity,
+      currency: price.currency,
+      pricing: {
+        type: 'price_details',
+        price_details: { price: price.id, product: String(price.product) },
+        unit_amount_decimal: price.unit_amount_decimal,
+      } as Stripe.InvoiceItem['pricing'],
+    }
+  }
+  const currency = reqString(params, 'currency').toLowerCase()
+  const decimal = optString(params, 'unit_amount_decimal')
+  if (decimal !== undefined) {
+    if (!/^-?\d+$/.test(decimal))
+      throw unsupportedParam('unit_amount_decimal', 'with fractions of a minor unit')
+    return { amount: Number(decimal) * quantity, currency, pricing: null }
+  }
+  return { amount: reqInt(params, 'amount'), currency, pricing: null }
+}
+
+/** The draft invoice an item is added to (`invoice`), which must be the same customer's. */
+function draftFor(ctx: Ctx, params: Params, customer: string): Stripe.Invoice | null {
+  const id = optString(params, 'invoice')
+  if (!id) return null
+  const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', id, 'invoice')
+  if (invoice.status !== 'draft')
+    throw invalidRequest(
+      `Invoice ${id} is no longer a draft; items can only be added to drafts.`,
+      'invoice_not_editable',
+      'invoice',
+    )
+  if (invoice.customer !== customer)
+    throw invalidParam('invoice', 'The invoice belongs to a different customer.')
+  return invoice
+}
+
 function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
   allowOnly(params, [
     'amount',
@@ -128,62 +186,38 @@ function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
     'invoice',
     'discountable',
     'period',
-    'subscription',
     'unit_amount_decimal',
     'pricing',
-    'tax_behavior',
   ])
   const { customer, clock } = customerOf(ctx, params)
+  const draft = draftFor(ctx, params, customer.id)
   const now = ctx.now(clock)
-  return insertInvoiceItem(ctx, {
+  const quantity = optInt(params, 'quantity') ?? 1
+  const { amount, currency, pricing } = itemAmount(ctx, params, quantity)
+  const period = optObject(params, 'period')
+  if (period) allowOnly(period, ['start', 'end'], 'period')
+  const item = insertInvoiceItem(ctx, {
     customer: customer.id,
     clock,
-    amount: reqInt(params, 'amount'),
-    currency: reqString(params, 'currency').toLowerCase(),
+    amount,
+    currency,
     description: nullableString(params, 'description') ?? null,
     discountable: optBool(params, 'discountable') ?? true,
-    invoice: optString(params, 'invoice') ?? null,
+    invoice: draft?.id ?? null,
     metadata: applyMetadata({}, params),
-    period: { start: now, end: now },
-    quantity: optInt(params, 'quantity') ?? 1,
+    period: period
+      ? { start: reqInt(period, 'start', 'period[start]'), end: reqInt(period, 'end', 'period[end]') }
+      : { start: now, end: now },
+    quantity,
     proration: false,
     parent: null,
-    pricing: null,
+    pricing,
   })
-}
-
-function lineOf(item: Stripe.InvoiceItem, invoiceId: string): Stripe.InvoiceLineItem {
-  return {
-    id: newId('il', 24),
-    object: 'line_item',
-    amount: item.amount,
-    currency: item.currency,
-    description: item.description,
-    discount_amounts: [],
-    discountable: item.discountable,
-    discounts: [],
-    invoice: invoiceId,
-    livemode: false,
-    metadata: item.metadata ?? {},
-    parent: {
-      type: 'invoice_item_details',
-      invoice_item_details: {
-        invoice_item: item.id,
-        proration: item.proration,
-        proration_details: { credited_items: null },
-        subscription: item.parent?.subscription_details?.subscription ?? null,
-      },
-      subscription_item_details: null,
-    },
-    period: item.period,
-    pretax_credit_amounts: [],
-    pricing: null,
-    quantity: item.quantity,
-    quantity_decimal: item.quantity_decimal,
-    subscription: null,
-    subtotal: item.amount,
-    taxes: [],
-  } as unknown as Stripe.InvoiceLineItem
+  if (draft) {
+    syncDraft(ctx, draft)
+    ctx.emit('invoice.updated', draft)
+  }
+  return item
 }
 
 function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
@@ -201,6 +235,7 @@ function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
     'currency',
     'automatic_tax',
   ])
+  onlyDefault(params, 'automatic_tax', taxDisabled)
   const { customer, clock } = customerOf(ctx, params)
   const include =
     optEnum(params, 'pending_invoice_items_behavior', ['include', 'exclude'] as const) === 'include'
@@ -225,6 +260,8 @@ function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
   invoice.metadata = applyMetadata({}, params)
   invoice.auto_advance = optBool(params, 'auto_advance') ?? false
   invoice.default_payment_method = optString(params, 'default_payment_method') ?? null
+  invoice.footer = nullableString(params, 'footer') ?? null
+  applyCollection(ctx, invoice, params)
   for (const item of pending) item.invoice = id
   invoice.lines.data = pending.map((item) => lineOf(item, id))
   setAmounts(

@@ -15,6 +15,8 @@ import {
   voidInvoice,
 } from '../billing/invoices.js'
 import '../billing/manual-invoices.js'
+import '../billing/invoice-edits.js'
+import { createPreview } from '../billing/preview.js'
 import '../pages/invoice.js'
 import { cardError, invalidRequest } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -28,6 +30,7 @@ function subscriptionOf(invoice: Stripe.Invoice): string | null {
   return typeof s === 'string' ? s : (s?.id ?? null)
 }
 
+route('post', '/v1/invoices/create_preview', (ctx, params) => createPreview(ctx, params))
 route('get', '/v1/invoices/:id', (ctx, _p, path) => getObject(ctx.state, 'invoice', path.id!))
 route('get', '/v1/invoices/:id/lines', (ctx, params, path) => {
   allowOnly(params, [...LIST_PARAMS])
