@@ -88,25 +88,41 @@ export function changePlan(ctx: Ctx, sub: Stripe.Subscription, swap: Swap, behav
       subscriptionItem: swap.item.id,
     }
     invoiceNow(ctx, sub, [...takePendingLines(ctx, sub), ...credit, charge])
-  } else if (behaviour === 'always_invoice' && lines.length > 0) {
-    invoiceNow(ctx, sub, [...takePendingLines(ctx, sub), ...lines])
-  } else if (lines.length > 0) {
-    const hidden = subHidden(ctx, sub.id)
-    hidden.pendingLines = [
-      ...(hidden.pendingLines ?? []),
-      ...lines.map((l) => ({
-        amount: l.amount,
-        description: l.description,
-        price: l.price.id,
-        quantity: l.quantity,
-        start: l.period.start,
-        end: l.period.end,
-        item: l.subscriptionItem,
-        invoiceItem: insertProrationItem(ctx, sub, l).id,
-      })),
-    ]
+  } else {
+    billProrations(ctx, sub, lines, behaviour)
   }
   scheduleCycle(ctx, sub)
+}
+
+/**
+ * Bills proration lines as `behaviour` says: `always_invoice` invoices them (with what was pending)
+ * at once; otherwise they wait as pending invoice items for the next invoice.
+ */
+export function billProrations(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  lines: InvoiceLineInput[],
+  behaviour: Proration,
+): void {
+  if (lines.length === 0 || behaviour === 'none') return
+  if (behaviour === 'always_invoice') {
+    invoiceNow(ctx, sub, [...takePendingLines(ctx, sub), ...lines])
+    return
+  }
+  const hidden = subHidden(ctx, sub.id)
+  hidden.pendingLines = [
+    ...(hidden.pendingLines ?? []),
+    ...lines.map((l) => ({
+      amount: l.amount,
+      description: l.description,
+      price: l.price.id,
+      quantity: l.quantity,
+      start: l.period.start,
+      end: l.period.end,
+      item: l.subscriptionItem,
+      invoiceItem: insertProrationItem(ctx, sub, l).id,
+    })),
+  ]
 }
 
 function invoiceNow(ctx: Ctx, sub: Stripe.Subscription, lines: InvoiceLineInput[]): void {
