@@ -43,14 +43,14 @@ const MALFORMED = {
   query: 'subscription=&price[]=x&session_id=cs_&token=&next=//evil.example&from=yesterday&page=-1',
 } as const
 
-type Caller = { agent: 'owner' | 'other' | 'admin' | 'anonymous'; authorization?: string }
+export type Caller = { agent: 'owner' | 'other' | 'admin' | 'anonymous'; authorization?: string }
 
 function accessKind(access: Access): string {
   return access.startsWith('key:') ? 'key' : access
 }
 
 /** The caller who is let in: the owner, the admin, a key with every scope, Stripe, the scheduler. */
-function admitted(row: RouteRow, f: SecurityFixture): Caller {
+export function admittedAgent(row: RouteRow, f: SecurityFixture): Caller {
   const kind = accessKind(row.access)
   if (kind === 'customer' || kind === 'feature') return { agent: 'owner' }
   if (kind === 'admin') return { agent: 'admin' }
@@ -150,7 +150,7 @@ export function probesFor(row: RouteRow, f: SecurityFixture): Probe[] {
         send(
           f,
           row,
-          admitted(row, f),
+          admittedAgent(row, f),
           input === 'query' ? { query: MALFORMED.query } : { body: malformedBody(input) },
         ),
     })
@@ -166,7 +166,7 @@ function malformedBody(input: 'form' | 'json'): Body {
 
 /** Cross-site form posts (every content type a page on another site can send) and oversized bodies. */
 function bodyProbes(row: RouteRow, f: SecurityFixture): Probe[] {
-  const caller = admitted(row, f)
+  const caller = admittedAgent(row, f)
   const limits = f.t.deps.config.bodyLimits
   const crossOrigin = [
     'application/x-www-form-urlencoded',
