@@ -41,6 +41,8 @@ export type TestAppOptions = {
   emulator?: { startTime?: number; webhookRetrySchedule?: number[] }
   /** Background workers (mail, inbox) are started unless `workers: 'manual'`; then call drain(). */
   workers?: 'background' | 'manual'
+  /** Another rate-limit store (e.g. one that never refuses, for suites that probe routes by the hundred). */
+  rateLimits?: Deps['rateLimits']
 }
 
 export type TestApp = {
@@ -100,6 +102,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     mail: devMailer,
     log: silentLogger(),
     clock: offsetClock(() => emulator.clock.now()),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   })
   await migrateToLatest(database.db)
   await ensureDemoFiles(deps.catalog)

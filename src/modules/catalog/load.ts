@@ -41,7 +41,7 @@ export function parseCatalog(text: string, source: string): Catalog {
       }),
     )
   }
-  const parsed = CatalogInput.safeParse(doc.toJS() ?? {})
+  const parsed = CatalogInput.safeParse(toPlainData(doc, label) ?? {})
   const problems: Problem[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message }))
@@ -53,6 +53,18 @@ export function parseCatalog(text: string, source: string): Catalog {
     )
   }
   return built.catalog
+}
+
+/**
+ * The document as plain data. An alias to an anchor defined later (`*a` first), or more aliases
+ * than the yaml library's limit (a "billion laughs" document), throws there, not as a parse error.
+ */
+function toPlainData(doc: Document, label: string): unknown {
+  try {
+    return doc.toJS()
+  } catch (err) {
+    throw new CatalogError([`${label}:1:1 ${(err as Error).message.split('\n')[0]}`])
+  }
 }
 
 /** `file:line:col` of the deepest node on the path that exists in the document. */
