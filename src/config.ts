@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
+import { ALERT_ENV, type AlertSettings, alertSettingsFromEnv } from './lib/alert-settings.js'
+import { BRAND_ENV, type Brand, brandFromEnv } from './lib/brand.js'
 import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
 import {
   type DownloadOffload,
@@ -74,7 +76,8 @@ const EnvSchema = z.object({
   SMTP_URL: optionalText.pipe(
     z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   ),
-  MAIL_FROM: z.string().trim().default('Tollgate <store@tollgate.localhost>'),
+  // A bare address takes STORE_NAME as its display name; `Name <address>` keeps its own.
+  MAIL_FROM: z.string().trim().default('store@tollgate.localhost'),
   ADMIN_EMAILS: list.pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   CATALOG: z.string().trim().default('./catalog.yaml'),
   CORS_ORIGINS: list.pipe(z.array(httpUrl)),
@@ -114,6 +117,9 @@ const EnvSchema = z.object({
   REDIS_URL: optionalText.pipe(
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
+  // The owner console (issue 11): the shop's brand and the owner's alerts.
+  ...BRAND_ENV,
+  ...ALERT_ENV,
 })
 
 export type Config = Readonly<{
@@ -154,6 +160,10 @@ export type Config = Readonly<{
   bodyLimits: Readonly<{ form: number; json: number; webhook: number }>
   /** Redis for rate limits shared by several instances; undefined keeps them in memory. */
   redisUrl?: string
+  /** The shop's name, logo, colour, support address and legal pages (STORE_*). */
+  brand: Brand
+  /** What the owner is alerted about, and where (ALERT_*). */
+  alerts: AlertSettings
 }>
 
 /** The key the SDK uses against the emulator; any `sk_test_…` of 12+ characters is accepted there. */
@@ -215,6 +225,8 @@ export function loadConfig(env: Env): Config {
       webhook: e.BODY_LIMIT_WEBHOOK,
     }),
     redisUrl: e.REDIS_URL,
+    brand: brandFromEnv(e),
+    alerts: alertSettingsFromEnv(e),
   })
 }
 

@@ -93,6 +93,12 @@ export const ERROR_CODES = defineErrorCodes({
   EVENT_NOT_FOUND: { status: 404, message: 'Unknown event.' },
   // Mail
   MAIL_TEMPLATE_NOT_FOUND: { status: 500, message: 'Unknown mail template.' },
+  MAIL_NOT_FOUND: { status: 404, message: 'Unknown email.' },
+  MAIL_BODY_NOT_KEPT: {
+    status: 409,
+    message:
+      'This email was delivered or given up on, so its body was not kept (it may hold a one-time secret). Send the customer a fresh sign-in link from their page instead.',
+  },
 })
 
 export type ErrorCode = keyof typeof ERROR_CODES

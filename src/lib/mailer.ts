@@ -17,7 +17,15 @@ export type Mailer = {
   verify?(): Promise<void>
 }
 
-export type MailerSettings = { smtpUrl?: string | undefined; mailFrom: string }
+export type MailerSettings = { smtpUrl?: string | undefined; mailFrom: string; brand: { name: string } }
+
+/**
+ * The From header: MAIL_FROM as written when it names itself (`Shop <a@b.c>`), otherwise the bare
+ * address under the shop's name, so buyers see the store (STORE_NAME), not the software.
+ */
+export function fromHeader(mailFrom: string, storeName: string): string | { name: string; address: string } {
+  return mailFrom.includes('<') ? mailFrom : { name: storeName, address: mailFrom }
+}
 
 export function createMailer(config: MailerSettings, log: Logger): Mailer {
   const { smtpUrl } = config
@@ -32,7 +40,7 @@ export function createMailer(config: MailerSettings, log: Logger): Mailer {
   return {
     transport: 'smtp',
     async send(mail) {
-      await (await smtp()).sendMail({ from: config.mailFrom, ...mail })
+      await (await smtp()).sendMail({ from: fromHeader(config.mailFrom, config.brand.name), ...mail })
       log.debug({ to: mail.to, subject: mail.subject }, 'mail sent')
     },
     async verify() {

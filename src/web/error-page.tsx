@@ -16,7 +16,12 @@ export function ErrorPage({ c, status, error }: { c: Context<AppEnv>; status: nu
   const title = TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request refused')
   const deps = c.get('deps')
   return (
-    <Layout title={title} testMode={deps?.config.testMode ?? false} customer={c.get('customer')}>
+    <Layout
+      title={title}
+      testMode={deps?.config.testMode ?? false}
+      customer={c.get('customer')}
+      {...(deps ? { brand: deps.config.brand } : {})}
+    >
       <section class="card error" data-error-code={error.code}>
         <h1>{title}</h1>
         <p>{error.message}</p>

@@ -1,17 +1,22 @@
 /**
  * The page frame every server-rendered page shares: header and nav, the test-mode banner, and
- * one stylesheet. Pages call `renderPage(c, { title }, <Body/>)`.
+ * one stylesheet. Pages call `renderPage(c, { title }, <Body/>)`. The header, title and footer
+ * carry the shop's brand (STORE_*): its name or logo, its accent colour as `--accent`, and its
+ * support address and legal pages.
  * @module
  */
 import type { Context } from 'hono'
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import type { AppEnv, SessionCustomer } from '../http/env.js'
+import { type Brand, DEFAULT_BRAND } from '../lib/brand.js'
 
 export type LayoutProps = {
   title: string
   testMode: boolean
   customer?: SessionCustomer
+  /** The shop's brand; the demo store's when not given. */
+  brand?: Brand
   children?: Child
 }
 
@@ -19,15 +24,15 @@ export function Layout(props: LayoutProps): ReturnType<typeof Frame> {
   return <Frame {...props} />
 }
 
-function Frame({ title, testMode, customer, children }: LayoutProps) {
+function Frame({ title, testMode, customer, brand = DEFAULT_BRAND, children }: LayoutProps) {
   return (
     <>
       {raw('<!doctype html>')}
-      <html lang="en">
+      <html lang="en" style={`--accent: ${brand.accentColor}`}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${title} · Tollgate`}</title>
+          <title>{`${title} · ${brand.name}`}</title>
           <link rel="stylesheet" href="/static/style.css" />
           <script src="/static/page.js" defer />
         </head>
@@ -35,7 +40,7 @@ function Frame({ title, testMode, customer, children }: LayoutProps) {
           {testMode ? <TestModeBanner /> : null}
           <header class="site-header">
             <a class="brand" href="/">
-              Tollgate
+              {brand.logoUrl ? <img src={brand.logoUrl} alt={brand.name} height="28" /> : brand.name}
             </a>
             <nav>
               <a href="/">Store</a>
@@ -45,10 +50,36 @@ function Frame({ title, testMode, customer, children }: LayoutProps) {
             </nav>
           </header>
           <main>{children}</main>
-          <footer class="site-footer">Powered by Tollgate</footer>
+          <SiteFooter brand={brand} />
         </body>
       </html>
     </>
+  )
+}
+
+function SiteFooter({ brand }: { brand: Brand }) {
+  return (
+    <footer class="site-footer" data-brand={brand.name}>
+      <span>{brand.name}</span>
+      {brand.supportEmail ? (
+        <>
+          {' · '}
+          <a href={`mailto:${brand.supportEmail}`}>{brand.supportEmail}</a>
+        </>
+      ) : null}
+      {brand.termsUrl ? (
+        <>
+          {' · '}
+          <a href={brand.termsUrl}>Terms</a>
+        </>
+      ) : null}
+      {brand.privacyUrl ? (
+        <>
+          {' · '}
+          <a href={brand.privacyUrl}>Privacy</a>
+        </>
+      ) : null}
+    </footer>
   )
 }
 
@@ -79,7 +110,12 @@ function TestModeBanner() {
 /** Renders a full page with the layout, taking test mode and the customer from the context. */
 export function renderPage(c: Context<AppEnv>, options: { title: string; status?: number }, body: Child) {
   const html = (
-    <Layout title={options.title} testMode={c.get('deps').config.testMode} customer={c.get('customer')}>
+    <Layout
+      title={options.title}
+      testMode={c.get('deps').config.testMode}
+      customer={c.get('customer')}
+      brand={c.get('deps').config.brand}
+    >
       {body}
     </Layout>
   )

@@ -1,38 +1,47 @@
+import type { Brand } from '../../lib/brand.js'
 import { defineMailTemplate, escapeHtml, mailFrame } from '../mail/index.js'
 
 export type AccountLinkMail = { url: string; minutes: number; resetUrl?: string }
 
-function linkMail(subject: string, intro: string, label: string) {
-  return (d: AccountLinkMail) => ({
-    subject,
-    text: `${intro}\n\n${label}: ${d.url}\n\nThe link works once, for ${d.minutes} minutes. If you did not ask for it, ignore this email.`,
-    html: mailFrame(
-      `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(d.url)}">${escapeHtml(label)}</a></p><p>The link works once, for ${d.minutes} minutes. If you did not ask for it, ignore this email.</p>`,
-    ),
-  })
+type Words = (shop: string) => string
+
+/** `subject` and `intro` are given the shop's name (STORE_NAME). */
+function linkMail(subjectOf: Words, introOf: Words, label: string) {
+  return (d: AccountLinkMail, brand: Brand) => {
+    const subject = subjectOf(brand.name)
+    const intro = introOf(brand.name)
+    return {
+      subject,
+      text: `${intro}\n\n${label}: ${d.url}\n\nThe link works once, for ${d.minutes} minutes. If you did not ask for it, ignore this email.`,
+      html: mailFrame(
+        `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(d.url)}">${escapeHtml(label)}</a></p><p>The link works once, for ${d.minutes} minutes. If you did not ask for it, ignore this email.</p>`,
+      ),
+    }
+  }
 }
 
 const confirm = defineMailTemplate<AccountLinkMail>(
   'account-confirm',
   linkMail(
-    'Confirm your Tollgate account',
-    'Confirm your email address to finish creating your account.',
+    (shop) => `Confirm your ${shop} account`,
+    () => 'Confirm your email address to finish creating your account.',
     'Confirm my account',
   ),
 )
 const exists = defineMailTemplate<AccountLinkMail>(
   'account-exists',
   linkMail(
-    'You already have a Tollgate account',
-    'Someone (hopefully you) tried to register with this email, but you already have an account. Sign in, or choose a new password with this link.',
+    (shop) => `You already have a ${shop} account`,
+    () =>
+      'Someone (hopefully you) tried to register with this email, but you already have an account. Sign in, or choose a new password with this link.',
     'Choose a new password',
   ),
 )
 const reset = defineMailTemplate<AccountLinkMail>(
   'password-reset',
   linkMail(
-    'Reset your Tollgate password',
-    'Choose a new password for your Tollgate account.',
+    (shop) => `Reset your ${shop} password`,
+    (shop) => `Choose a new password for your ${shop} account.`,
     'Choose a new password',
   ),
 )

@@ -44,9 +44,7 @@ export async function sendPasswordLink(
   }
   await enqueueMail(
     trx,
-    { to: input.customer.email, template: ACCOUNT_MAIL[input.kind], data },
-    deps.clock.now(),
-  )
+    { to: input.customer.email, template: ACCOUNT_MAIL[input.kind], data }, deps)
 }
 
 /**

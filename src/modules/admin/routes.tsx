@@ -13,6 +13,7 @@ import { countUndeliveredMail } from '../mail/index.js'
 import { listOrdersPage } from '../orders/index.js'
 import { countInboxTrouble, type EventHandlerMap, findNewestEventCreated } from '../webhooks/index.js'
 import { adminOf, requireAdmin } from './access.js'
+import { catalogRoutes } from './catalog/routes.js'
 import { couponRoutes } from './coupons/routes.js'
 import { createCustomerRoutes } from './customers/routes.js'
 import { createEventRoutes } from './events/routes.js'
@@ -87,6 +88,7 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
     .route('/', createCustomerRoutes())
     .route('/', orderRoutes)
     .route('/', couponRoutes)
+    .route('/', catalogRoutes)
     .route('/', subscriptionRoutes)
     .route('/', createEventRoutes(options.eventHandlers))
 }

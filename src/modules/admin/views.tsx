@@ -17,6 +17,7 @@ const SECTIONS = [
   ['/admin/subscriptions', 'Subscriptions'],
   ['/admin/events', 'Events'],
   ['/admin/emails', 'Emails'],
+  ['/admin/catalog', 'Catalog'],
   ['/admin/coupons', 'Coupons'],
   ['/admin/audit', 'Audit log'],
 ] as const

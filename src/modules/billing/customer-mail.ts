@@ -27,5 +27,5 @@ export async function mailSubscriber<Data extends PlanMailBase>(
     planName: planName(deps.catalog, row),
     accountUrl: `${deps.config.publicUrl}/account`,
   } as Data
-  await enqueueMail(trx, { to: customer.email, template, data: full }, deps.clock.now())
+  await enqueueMail(trx, { to: customer.email, template, data: full }, deps)
 }

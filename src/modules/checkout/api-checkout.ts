@@ -8,6 +8,7 @@
  * @module
  */
 import type Stripe from 'stripe'
+import { checkoutBranding } from './branding.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
 import { getPrice, resolveStripePriceId } from '../catalog/index.js'
@@ -66,6 +67,7 @@ export async function startApiCheckout(deps: Deps, input: ApiCheckoutInput): Pro
   const params: Stripe.Checkout.SessionCreateParams = {
     mode,
     line_items: [{ ...item, quantity: input.quantity }],
+    branding_settings: checkoutBranding(deps.config.brand),
     billing_address_collection: input.billingAddressCollection,
     success_url: input.successUrl ?? `${base}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: input.cancelUrl ?? `${base}/checkout/cancel`,

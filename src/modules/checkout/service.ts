@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import Stripe from 'stripe'
+import { checkoutBranding } from './branding.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
@@ -54,6 +55,7 @@ export async function createCheckoutSession(
   const params: Stripe.Checkout.SessionCreateParams = {
     ...input.params,
     mode: input.mode,
+    branding_settings: checkoutBranding(deps.config.brand),
     line_items: [
       { price: await resolveStripePriceId(deps, input.price.lookupKey), quantity: input.quantity },
     ],

@@ -32,7 +32,7 @@ export async function sendSignInLink(
     url: `${deps.config.publicUrl}/login/link?token=${encodeURIComponent(token)}`,
     minutes: SIGN_IN_LINK_MINUTES,
   }
-  await enqueueMail(trx, { to: customer.email, template: LOGIN_LINK_TEMPLATE, data }, deps.clock.now())
+  await enqueueMail(trx, { to: customer.email, template: LOGIN_LINK_TEMPLATE, data }, deps)
 }
 
 /** Uses up a link; returns its customer id, or undefined when unknown, used or expired. */

@@ -80,10 +80,10 @@ export function LinkSentPage() {
 }
 
 /** GET /login/link shows a button instead of signing in, so mail scanners that follow links use nothing up. */
-export function ConfirmLinkPage({ token }: { token: string }) {
+export function ConfirmLinkPage({ token, shop }: { token: string; shop: string }) {
   return (
     <section class="card narrow">
-      <h1>Sign in to Tollgate</h1>
+      <h1>Sign in to {shop}</h1>
       <form method="post" action="/login/link">
         <input type="hidden" name="token" value={token} />
         <button type="submit" class="button">

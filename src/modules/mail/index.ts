@@ -4,7 +4,15 @@
  * the dev mailbox at `/dev/mail` in test mode. The transport itself is `lib/mailer.ts`.
  * @module
  */
-export { type DevMail, enqueueMail, listDevMail, type MailRequest } from './outbox.js'
+export {
+  type DevMail,
+  enqueueMail,
+  listDevMail,
+  type MailContext,
+  type MailRequest,
+  type ResendOutcome,
+  resendMail,
+} from './outbox.js'
 export { mailRoutes } from './routes.js'
 export {
   defineMailTemplate,

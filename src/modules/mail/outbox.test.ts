@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
+import { type Brand, DEFAULT_BRAND } from '../../lib/brand.js'
 import { createManualClock } from '../../lib/clock.js'
 import type { Mailer, OutgoingMail } from '../../lib/mailer.js'
 import { enqueueMail, listDevMail } from './outbox.js'
@@ -31,6 +32,7 @@ function flakyMailer(failures: number): Mailer & { sent: OutgoingMail[] } {
 describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
   let t: TestDeps
   const clock = createManualClock(new Date('2026-11-22T10:00:00.000Z'))
+  const mailCtx = { clock, config: { brand: DEFAULT_BRAND } }
   beforeAll(async () => {
     t = await createTestDeps(dialect, { clock })
   })
@@ -41,11 +43,11 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
     await db
       .transaction()
       .execute((trx) =>
-        enqueueMail(trx, { to: 'Ann@Example.com', template: HELLO, data: { name: 'Ann' } }, clock.now()),
+        enqueueMail(trx, { to: 'Ann@Example.com', template: HELLO, data: { name: 'Ann' } }, mailCtx),
       )
     await expect(
       db.transaction().execute(async (trx) => {
-        await enqueueMail(trx, { to: 'bob@example.com', template: HELLO, data: { name: 'Bob' } }, clock.now())
+        await enqueueMail(trx, { to: 'bob@example.com', template: HELLO, data: { name: 'Bob' } }, mailCtx)
         throw new Error('business rule failed')
       }),
     ).rejects.toThrow('business rule failed')
@@ -53,7 +55,7 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
     expect(ann).toHaveLength(1)
     expect(ann[0]).toMatchObject({
       subject: 'Hello Ann',
-      text: 'Hi Ann, your library: https://shop.example/library',
+      text: 'Hi Ann, your library: https://shop.example/library\n\n— Tollgate demo store\n',
       status: 'pending',
       data: { name: 'Ann' },
     })
@@ -66,8 +68,8 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
     })
     await expect(
       t.deps.db.transaction().execute(async (trx) => {
-        await enqueueMail(trx, { to: 'ok@example.com', template: HELLO, data: { name: 'Ok' } }, clock.now())
-        await enqueueMail(trx, { to: 'x@example.com', template: broken, data: {} }, clock.now())
+        await enqueueMail(trx, { to: 'ok@example.com', template: HELLO, data: { name: 'Ok' } }, mailCtx)
+        await enqueueMail(trx, { to: 'x@example.com', template: broken, data: {} }, mailCtx)
       }),
     ).rejects.toThrow('template bug')
     expect(await listDevMail(t.deps.db, 'ok@example.com')).toEqual([])
@@ -83,7 +85,7 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
   it('retries a failed send with back-off, then delivers once', async () => {
     const mailer = flakyMailer(2)
     const deps = { ...t.deps, mail: mailer }
-    await enqueueMail(deps.db, { to: 'cy@example.com', template: HELLO, data: { name: 'Cy' } }, clock.now())
+    await enqueueMail(deps.db, { to: 'cy@example.com', template: HELLO, data: { name: 'Cy' } }, mailCtx)
     await sendDueMail(deps)
     const row = () =>
       deps.db
@@ -105,7 +107,7 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
 
   it('gives up after MAX_ATTEMPTS', async () => {
     const deps = { ...t.deps, mail: flakyMailer(Number.POSITIVE_INFINITY) }
-    await enqueueMail(deps.db, { to: 'dee@example.com', template: HELLO, data: { name: 'Dee' } }, clock.now())
+    await enqueueMail(deps.db, { to: 'dee@example.com', template: HELLO, data: { name: 'Dee' } }, mailCtx)
     for (let i = 0; i < MAX_ATTEMPTS + 2; i++) {
       await sendDueMail(deps)
       clock.advance(retryDelayMs(MAX_ATTEMPTS))
@@ -137,15 +139,42 @@ describe.each(DIALECTS)('mail outbox on %s', (dialect) => {
         enqueueMail(
           trx,
           { to: 'secret@example.com', template: HELLO, data: { name: 'tok_SECRET' } },
-          clock.now(),
+          mailCtx,
         ),
       )
     await sendDueMail(deps)
     expect(smtp.sent.map((m) => m.text)).toEqual([
-      'Hi tok_SECRET, your library: https://shop.example/library',
+      'Hi tok_SECRET, your library: https://shop.example/library\n\n— Tollgate demo store\n',
     ])
     const [row] = await listDevMail(deps.db, 'secret@example.com')
     expect(row).toMatchObject({ status: 'sent', subject: 'Hello tok_SECRET', data: {} })
     expect(JSON.stringify({ text: row!.text, html: row!.html })).not.toContain('tok_SECRET')
+  })
+
+  it('signs every email with the shop’s brand: header, signature and footer links', async () => {
+    const brand: Brand = {
+      name: 'Ada & Co <Books>',
+      accentColor: '#aa3300',
+      logoUrl: 'https://cdn.example/logo.png',
+      supportEmail: 'help@ada.example',
+      termsUrl: 'https://ada.example/terms',
+      privacyUrl: 'https://ada.example/privacy',
+    }
+    await enqueueMail(
+      t.deps.db,
+      { to: 'brand@example.com', template: HELLO, data: { name: 'Bea' } },
+      { clock, config: { brand } },
+    )
+    const [mail] = await listDevMail(t.deps.db, 'brand@example.com')
+    expect(mail?.text).toBe(
+      'Hi Bea, your library: https://shop.example/library\n\n— Ada & Co <Books>\nSupport: help@ada.example\nTerms: https://ada.example/terms\nPrivacy: https://ada.example/privacy\n',
+    )
+    expect(mail?.html).toContain('<img src="https://cdn.example/logo.png" alt="Ada &amp; Co &lt;Books&gt;"')
+    expect(mail?.html).toContain('border-bottom:3px solid #aa3300')
+    expect(mail?.html).toContain('<a href="mailto:help@ada.example">help@ada.example</a>')
+    expect(mail?.html).toContain('<a href="https://ada.example/terms">Terms</a>')
+    expect(mail?.html).toContain('<a href="https://ada.example/privacy">Privacy</a>')
+    expect(mail?.html).not.toMatch(/tollgate/i)
+    expect(mail?.html.indexOf('<p>Hi Bea</p>')).toBeGreaterThan(mail?.html.indexOf('data-brand-header') ?? 0)
   })
 })

@@ -77,3 +77,7 @@ export async function countUndeliveredMail(db: Executor, pendingBeforeIso: strin
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
+
+export async function findOutboxMail(db: Executor, id: string): Promise<MailOutboxRow | undefined> {
+  return db.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst()
+}

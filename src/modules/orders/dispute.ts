@@ -91,6 +91,6 @@ async function tellOwner(deps: Deps, trx: Executor, order: OrderRow, dispute: St
     disputeId: dispute.id,
   }
   for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: DISPUTE_OPENED_TEMPLATE, data }, deps.clock.now())
+    await enqueueMail(trx, { to, template: DISPUTE_OPENED_TEMPLATE, data }, deps)
   }
 }

@@ -211,9 +211,7 @@ async function queueConfirmation(
   }
   await enqueueMail(
     trx,
-    { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data },
-    deps.clock.now(),
-  )
+    { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data }, deps)
 }
 
 /**
@@ -237,7 +235,7 @@ export async function recordFailedPayment(
     productName: productOfPrice(deps.catalog, price).name,
     storeUrl: `${deps.config.publicUrl}/`,
   }
-  await enqueueMail(trx, { to: email, template: PURCHASE_PAYMENT_FAILED_TEMPLATE, data }, deps.clock.now())
+  await enqueueMail(trx, { to: email, template: PURCHASE_PAYMENT_FAILED_TEMPLATE, data }, deps)
 }
 
 export function idOf(value: string | { id: string } | null | undefined): string | null {

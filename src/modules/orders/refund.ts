@@ -80,6 +80,6 @@ async function tellOwnerRefundFailed(
     amount: formatMoney(amount, order.currency),
   }
   for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: REFUND_FAILED_TEMPLATE, data }, deps.clock.now())
+    await enqueueMail(trx, { to, template: REFUND_FAILED_TEMPLATE, data }, deps)
   }
 }

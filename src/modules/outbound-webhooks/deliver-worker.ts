@@ -98,7 +98,7 @@ export async function deliverDueWebhooks(deps: Deps): Promise<number> {
             template: ENDPOINT_DISABLED_TEMPLATE,
             data: { url: endpoint.url, endpointId: endpoint.id, failures, lastError: outcome.error },
           },
-          now,
+          deps,
         )
       }
     })

@@ -7,7 +7,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../../../http/env.js'
 import { AppError } from '../../../lib/errors.js'
 import { renderPage } from '../../../web/layout.js'
-import { listOutboxMail } from '../../mail/index.js'
+import { listOutboxMail, resendMail } from '../../mail/index.js'
 import {
   type EventHandlerMap,
   findEventByStripeId,
@@ -124,7 +124,7 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
       return renderPage(
         c,
         { title: 'Emails' },
-        <AdminFrame title="Emails">
+        <AdminFrame title="Emails" notice={c.req.query('done')}>
           <table id="emails">
             <thead>
               <tr>
@@ -134,22 +134,43 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
                 <th>Status</th>
                 <th>Attempts</th>
                 <th>Last error</th>
+                <th />
               </tr>
             </thead>
             <tbody>
               {emails.map((m) => (
-                <tr data-status={m.status}>
+                <tr data-mail={m.id} data-status={m.status}>
                   <td>{when(m.created_at)}</td>
                   <td>{m.to_address}</td>
                   <td>{m.subject}</td>
                   <td>{m.status}</td>
                   <td>{m.attempts}</td>
                   <td>{m.last_error ?? ''}</td>
+                  <td>
+                    <ActionForm action={`/admin/emails/${m.id}/resend`} label="Resend" />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </AdminFrame>,
       )
+    })
+    .post('/admin/emails/:id/resend', async (c) => {
+      const deps = c.get('deps')
+      const id = c.req.param('id')
+      const actor = adminOf(c).email
+      const outcome = await deps.db.transaction().execute(async (trx) => {
+        const done = await resendMail(trx, id, deps.clock.now())
+        await recordAudit(trx, deps.clock.now(), {
+          actor,
+          action: 'email.resend',
+          target: { type: 'email', id },
+          after: done,
+        })
+        return done
+      })
+      const notice = outcome.kind === 'retry-now' ? 'Sending again now' : `Queued again as ${outcome.id}`
+      return c.redirect(`/admin/emails?done=${encodeURIComponent(notice)}`, 303)
     })
 }

@@ -1,0 +1,93 @@
+/**
+ * The catalog page (what is loaded, and the drift `tollgate sync --dry-run` would fix, planned by
+ * the sync itself against the emulator) and "Resend" on the emails page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DIALECTS } from '../../../test/dialects.js'
+import { createTestApp, type TestApp } from '../../../test/harness.js'
+import { createMember, type Member } from '../../../test/lifecycle.js'
+import { syncCatalog } from '../catalog/index.js'
+import { defineMailTemplate, enqueueMail } from '../mail/index.js'
+import { SCRUBBED } from '../mail/worker.js'
+import { listAuditEntries } from './repo.js'
+
+const ADMIN = 'owner@example.com'
+const NOTE = defineMailTemplate('test-note', (d: { n: number }) => ({
+  subject: `Note ${d.n}`,
+  text: `Note ${d.n}`,
+  html: `<p>Note ${d.n}</p>`,
+}))
+
+describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
+  let t: TestApp
+  let admin: Member
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect, config: { adminEmails: [ADMIN] }, workers: 'manual' })
+    admin = await createMember(t, ADMIN)
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('shows the loaded catalog and no drift right after a sync', async () => {
+    const page = await (await admin.agent()).request('/admin/catalog')
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    for (const product of t.deps.catalog.products) expect(html).toContain(`data-product="${product.id}"`)
+    for (const price of t.deps.catalog.prices) expect(html).toContain(`data-price="${price.lookupKey}"`)
+    for (const feature of t.deps.catalog.features) expect(html).toContain(`data-feature="${feature.key}"`)
+    expect(html).toContain('data-drift="0"')
+  })
+
+  it('shows the same drift as the dry run when Stripe was changed by hand', async () => {
+    const product = t.deps.catalog.products[0]
+    if (!product) throw new Error('empty catalog')
+    const stripeProduct = (await t.stripe.products.list({ limit: 100 })).data.find(
+      (p) => p.metadata.tollgate_product_id === product.id,
+    )
+    if (!stripeProduct) throw new Error('catalog not synced')
+    await t.stripe.products.update(stripeProduct.id, { name: 'Renamed in the dashboard' })
+    const plan = await syncCatalog(t.deps, { dryRun: true })
+    expect(plan.changes).toBeGreaterThan(0)
+    const html = await (await (await admin.agent()).request('/admin/catalog')).text()
+    expect(html).toContain(`data-drift="${plan.changes}"`)
+    for (const action of plan.actions.filter((a) => a.kind !== 'unchanged'))
+      expect(html).toContain(`data-action="${action.kind}" data-target="${action.target}"`)
+    expect(html).toContain(`data-action="update-product" data-target="${product.id}"`)
+    // Looking changed nothing at Stripe.
+    expect((await t.stripe.products.retrieve(stripeProduct.id)).name).toBe('Renamed in the dashboard')
+    await syncCatalog(t.deps)
+  })
+
+  it('resends a kept email as a new outbox row, audited', async () => {
+    const id = await enqueueMail(t.deps.db, { to: 'ann@example.com', template: NOTE, data: { n: 1 } }, t.deps)
+    await t.drain()
+    const console = await admin.agent()
+    expect(await (await console.request('/admin/emails')).text()).toContain(`/admin/emails/${id}/resend`)
+    const res = await console.postForm(`/admin/emails/${id}/resend`, {})
+    expect(res.status).toBe(303)
+    const mail = await t.mail('ann@example.com')
+    expect(mail.map((m) => [m.subject, m.status])).toEqual([
+      ['Note 1', 'pending'],
+      ['Note 1', 'sent'],
+    ])
+    const [entry] = await listAuditEntries(t.deps.db, { limit: 1, offset: 0 })
+    expect(entry).toMatchObject({ actor_email: ADMIN, action: 'email.resend', target_id: id })
+  })
+
+  it('refuses to resend a delivered email whose body was dropped, changing nothing', async () => {
+    const id = await enqueueMail(t.deps.db, { to: 'bo@example.com', template: NOTE, data: { n: 2 } }, t.deps)
+    await t.deps.db
+      .updateTable('mail_outbox')
+      .set({ status: 'sent', ...SCRUBBED })
+      .where('id', '=', id)
+      .execute()
+    const res = await (await admin.agent()).postForm(`/admin/emails/${id}/resend`, {})
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('MAIL_BODY_NOT_KEPT')
+    expect(await t.mail('bo@example.com')).toHaveLength(1)
+    const missing = await (await admin.agent()).postForm('/admin/emails/msg_nope/resend', {})
+    expect(missing.status).toBe(404)
+  })
+})
