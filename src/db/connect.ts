@@ -8,11 +8,12 @@ import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { type Dialect, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import type pg from 'pg'
 import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
+import { trackChanges } from './read-cache.js'
 import { cachingStatements } from './sqlite-statements.js'
 
 export type { DialectName }
@@ -29,6 +30,14 @@ export type ConnectOptions = {
   schema?: string
 }
 
+/** Every handle counts its own writes, so its short-lived read cache (read-cache.ts) stays exact. */
+function open(dialect: Dialect): Kysely<Database> {
+  const tracked = trackChanges(dialect)
+  const db = new Kysely<Database>({ dialect: tracked.dialect })
+  tracked.attach(db)
+  return db
+}
+
 export function dialectOf(databaseUrl: string): DialectName {
   return parseDatabaseUrl(databaseUrl).dialect
 }
@@ -37,7 +46,7 @@ export function dialectOf(databaseUrl: string): DialectName {
 export function connectDatabase(databaseUrl: string, options: ConnectOptions = {}): Kysely<Database> {
   const target = parseDatabaseUrl(databaseUrl)
   if (target.dialect === 'postgres') return connectPostgres(target.url, options)
-  if (target.dialect === 'mysql') return new Kysely<Database>({ dialect: mysqlDialect(target.url) })
+  if (target.dialect === 'mysql') return open(mysqlDialect(target.url))
   return connectSqlite(target.path)
 }
 
@@ -52,7 +61,7 @@ function connectSqlite(path: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON')
   // Let a second process (the CLI next to a running server) wait for the writer instead of failing.
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) })
+  return open(new SqliteDialect({ database: cachingStatements(sqlite) }))
 }
 
 // COUNT(*) and BIGINT come back as strings by default; our counts and epoch values fit a number.
@@ -72,5 +81,5 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<D
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   })
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return open(new PostgresDialect({ pool }))
 }

@@ -43,12 +43,16 @@ describe('npx tollgate grant | revoke | api-key', () => {
     const db = connectDatabase(env.DATABASE_URL as string)
     try {
       const customer = await findCustomerByEmail(db, 'vip@example.com')
-      const access = await checkAccess(db, customer?.id ?? '', 'premium', new Date())
+      // The CLI writes through its own connection; read in a transaction, which always asks the
+      // database (a handle's own read cache may lag another's writes by up to a second).
+      const accessNow = () =>
+        db.transaction().execute((trx) => checkAccess(trx, customer?.id ?? '', 'premium', new Date()))
+      const access = await accessNow()
       expect(access).toMatchObject({ allowed: true, source: { type: 'manual' } })
       expect(access.until?.toISOString()).toBe('2999-01-01T00:00:00.000Z')
       expect(await c.run(['revoke', 'vip@example.com', 'premium', '--reason', 'ended'])).toBe(0)
       expect(c.lines.at(-1)).toBe('Revoked premium from vip@example.com (1 grant)')
-      expect((await checkAccess(db, customer?.id ?? '', 'premium', new Date())).allowed).toBe(false)
+      expect((await accessNow()).allowed).toBe(false)
       expect(await c.run(['grant', 'vip@example.com', 'no-such-feature'])).toBe(1)
       expect(c.lines.at(-1)).toBe('Unknown feature "no-such-feature".')
     } finally {

@@ -7,6 +7,7 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Executor } from '../../db/database.js'
+import { cachedRead } from '../../db/read-cache.js'
 import type { AppEnv, SessionCustomer } from '../../http/env.js'
 import { servedOverHttps } from '../../http/security-headers.js'
 import { readSessionCookie, SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
@@ -76,8 +77,13 @@ export async function signOut(c: Context<AppEnv>): Promise<void> {
 export const findSessionCustomer: SessionLookup = async (c, token) => {
   const deps = c.get('deps')
   const now = deps.clock.now()
-  const session = await findLiveSessionByHash(deps.db, hashToken(token), now.toISOString())
-  if (!session) return undefined
+  const hash = hashToken(token)
+  const nowIso = now.toISOString()
+  // Cached for at most a second (db/read-cache.ts), so expiry is checked again here.
+  const session = await cachedRead(deps.db, `session:${hash}`, () =>
+    findLiveSessionByHash(deps.db, hash, nowIso),
+  )
+  if (!session || session.expires_at <= nowIso) return undefined
   const remaining = new Date(session.expires_at).getTime() - now.getTime()
   if (remaining < (SESSION_DAYS - 1) * DAY_MS) {
     const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
-import { decideAccess } from './access.js'
-import { listGrantsOfCustomer } from './repo.js'
+import { decideAccess, grantsOfCustomer } from './access.js'
+
 import type { GrantRow } from './table.js'
 
 export type EntitlementView = {
@@ -24,7 +24,7 @@ export async function listEntitlements(
   now: Date,
 ): Promise<EntitlementView[]> {
   const byFeature = new Map<string, GrantRow[]>()
-  for (const grant of await listGrantsOfCustomer(db, customerId)) {
+  for (const grant of await grantsOfCustomer(db, customerId)) {
     byFeature.set(grant.feature, [...(byFeature.get(grant.feature) ?? []), grant])
   }
   return [...byFeature.entries()]
