@@ -19,10 +19,22 @@ export type AccountSubscription = SubscriptionRow & {
   scheduledPlanName: string | undefined
 }
 
+/** A one-time order as the account page lists it (the orders module fills these in). */
+export type AccountOrder = {
+  id: string
+  productName: string
+  amount: number
+  currency: string
+  statusWords: string
+  createdAt: string
+  receiptPath: string
+}
+
 export type AccountView = {
   email: string
   subscriptions: AccountSubscription[]
   invoices: InvoiceRow[]
+  orders: AccountOrder[]
   entitlements: EntitlementView[]
   /** After a change: `upgrade`, `downgrade`, `kept` or `canceled`. */
   changed?: string | undefined
@@ -62,6 +74,7 @@ export function AccountPage({ view }: { view: AccountView }) {
       )}
       {hasBilling ? <PortalButton label="Manage billing" /> : null}
       <AccessList entitlements={view.entitlements} />
+      <OrderList orders={view.orders} />
       <InvoiceList invoices={view.invoices} />
       <p>
         <a href="/library">Your library</a> · <a href="/password/forgot">Change password</a>
@@ -202,7 +215,54 @@ function InvoiceList({ invoices }: { invoices: InvoiceRow[] }) {
               <td>{day(inv.stripe_created)}</td>
               <td>{formatMoney(inv.total, inv.currency)}</td>
               <td>{invoiceStatusWords(inv.status)}</td>
-              <td>{inv.hosted_invoice_url ? <a href={inv.hosted_invoice_url}>View</a> : null}</td>
+              <td>
+                <a href={`/account/invoices/${inv.id}`} aria-label={`Receipt of ${day(inv.stripe_created)}`}>
+                  Receipt
+                </a>
+                {inv.invoice_pdf ? (
+                  <>
+                    {' · '}
+                    <a href={inv.invoice_pdf} aria-label={`Invoice PDF of ${day(inv.stripe_created)}`}>
+                      PDF
+                    </a>
+                  </>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  )
+}
+
+function OrderList({ orders }: { orders: AccountOrder[] }) {
+  if (orders.length === 0) return null
+  return (
+    <>
+      <h2>Orders</h2>
+      <table data-orders>
+        <thead>
+          <tr>
+            <th>Date</th>
+            <th>Item</th>
+            <th>Amount</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {orders.map((o) => (
+            <tr data-order={o.id}>
+              <td>{day(o.createdAt)}</td>
+              <td>{o.productName}</td>
+              <td>{formatMoney(o.amount, o.currency)}</td>
+              <td>{o.statusWords}</td>
+              <td>
+                <a href={o.receiptPath} aria-label={`Receipt for ${o.productName}`}>
+                  Receipt
+                </a>
+              </td>
             </tr>
           ))}
         </tbody>
