@@ -17,14 +17,14 @@ import { accountRoutes } from './modules/accounts/index.js'
 import { createAdminRoutes } from './modules/admin/index.js'
 import { apiAccessRoutes } from './modules/api-access/index.js'
 import { apiV1Routes } from './modules/api-v1/index.js'
-import { billingRoutes, startSubscriptionFromButton } from './modules/billing/index.js'
+import { createBillingRoutes, startSubscriptionFromButton } from './modules/billing/index.js'
 import { createCheckoutRoutes } from './modules/checkout/index.js'
 import { customerRoutes, findSessionCustomer } from './modules/customers/index.js'
 import { deliveryRoutes } from './modules/delivery/index.js'
 import { createHealthRoutes, type HeartbeatCheck } from './modules/health/index.js'
 import { mailRoutes } from './modules/mail/index.js'
 import { memberRoutes } from './modules/members/index.js'
-import { orderRoutes } from './modules/orders/index.js'
+import { listOrderSummaries, orderRoutes } from './modules/orders/index.js'
 import { storefrontRoutes } from './modules/storefront/index.js'
 import { webhookRoutes } from './modules/webhooks/index.js'
 import { handleError, handleNotFound } from './web/error-handler.js'
@@ -64,7 +64,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', webhookRoutes)
   app.route('/', deliveryRoutes)
   app.route('/', accountRoutes)
-  app.route('/', billingRoutes)
+  app.route('/', createBillingRoutes(listOrderSummaries))
   app.route('/', apiAccessRoutes)
   app.route('/', apiV1Routes)
   app.route('/', createAdminRoutes({ eventHandlers: EVENT_HANDLERS })) // 404 for anyone but an admin

@@ -13,7 +13,9 @@ import { findPrice } from '../catalog/index.js'
 import type { MailTemplate } from '../mail/index.js'
 import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
 import { mailSubscriber, type PlanMailBase } from './customer-mail.js'
+import { isEnding } from './lifecycle-mail.js'
 import { BILLING_MAIL } from './mail.js'
+import { findInvoiceByStripeId } from './repo.js'
 import { fetchSubscriptionSnapshot, idOf, invoiceSubscriptionId } from './snapshot.js'
 import { continueOnScheduledPlan } from './switch-at-period-end.js'
 import { applySubscriptionSnapshot, type SyncResult } from './sync.js'
@@ -98,14 +100,20 @@ export async function onInvoicePaid(
   const fetched = await invoiceSyncStep(deps, event.data.object.id as string)
   if (!fetched) return undefined
   const { invoice, step } = fetched
-  return syncThenMail(deps, step, BILLING_MAIL.receipt, () =>
-    invoice.status === 'paid' && invoice.amount_paid > 0
-      ? {
-          amount: formatMoney(invoice.amount_paid, invoice.currency),
-          invoiceUrl: invoice.hosted_invoice_url ?? null,
-        }
-      : undefined,
-  )
+  return async (trx) => {
+    const { current } = await step(trx)
+    if (invoice.status !== 'paid' || invoice.amount_paid <= 0) return
+    const row = await findInvoiceByStripeId(trx, invoice.id as string)
+    const renewal = invoice.billing_reason === 'subscription_cycle'
+    await mailSubscriber(deps, trx, current, BILLING_MAIL.receipt, {
+      amount: formatMoney(invoice.amount_paid, invoice.currency),
+      invoiceUrl: invoice.hosted_invoice_url ?? null,
+      pdfUrl: invoice.invoice_pdf ?? null,
+      receiptUrl: row ? `${deps.config.publicUrl}/account/invoices/${row.id}` : null,
+      renewal,
+      nextRenewal: renewal && !isEnding(current) ? current.current_period_end : null,
+    })
+  }
 }
 
 export async function onInvoicePaymentFailed(
@@ -116,7 +124,12 @@ export async function onInvoicePaymentFailed(
   if (!fetched) return undefined
   const { invoice, step } = fetched
   return syncThenMail(deps, step, BILLING_MAIL.paymentFailed, () =>
-    invoice.status === 'paid' ? undefined : { amount: formatMoney(invoice.amount_due, invoice.currency) },
+    invoice.status === 'paid'
+      ? undefined
+      : {
+          amount: formatMoney(invoice.amount_due, invoice.currency),
+          updateCardUrl: `${deps.config.publicUrl}/billing/update-card`,
+        },
   )
 }
 

@@ -7,7 +7,8 @@
  * @module
  */
 export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
-export { billingRoutes } from './routes.js'
+export { createBillingRoutes } from './routes.js'
+export type { ListOrders } from './account-routes.js'
 export { startSubscriptionFromButton } from './subscribe.js'
 export { listHistoryUntil as listSubscriptionHistory } from './repo.js'
 export type { SubscriptionHistoryRow } from './table.js'

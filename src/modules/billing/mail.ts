@@ -2,8 +2,26 @@
 import { defineMailTemplate, escapeHtml, mailFrame } from '../mail/index.js'
 
 export type WelcomeMail = { planName: string; accountUrl: string; trialEnd: string | null }
-export type ReceiptMail = { planName: string; amount: string; invoiceUrl: string | null; accountUrl: string }
-export type PaymentFailedMail = { planName: string; amount: string; accountUrl: string }
+export type ReceiptMail = {
+  planName: string
+  amount: string
+  accountUrl: string
+  /** Stripe's hosted invoice page and PDF, when Stripe gave them. */
+  invoiceUrl: string | null
+  pdfUrl?: string | null
+  /** The store's own receipt page of this invoice. */
+  receiptUrl?: string | null
+  /** A renewal (not the first payment): says so, and when the next one is due. */
+  renewal?: boolean
+  nextRenewal?: string | null
+}
+/** `updateCardUrl`: a link that signs in (if need be) and opens the portal's card form. */
+export type PaymentFailedMail = {
+  planName: string
+  amount: string
+  accountUrl: string
+  updateCardUrl?: string
+}
 export type TrialEndingMail = { planName: string; trialEnd: string; accountUrl: string }
 export type CanceledMail = { planName: string; accessUntil: string | null; accountUrl: string }
 export type RenewalReminderMail = { planName: string; amount: string; renewsOn: string; accountUrl: string }
@@ -31,16 +49,28 @@ const welcome = defineMailTemplate<WelcomeMail>('subscription-welcome', (d) =>
   ),
 )
 
-const receipt = defineMailTemplate<ReceiptMail>('subscription-receipt', (d) =>
-  simple(
-    `Receipt: ${d.planName}`,
-    [`Thank you. We received your payment of ${d.amount} for ${d.planName}.`],
-    {
-      url: d.invoiceUrl ?? d.accountUrl,
-      label: d.invoiceUrl ? 'View the invoice' : 'Your account',
-    },
-  ),
-)
+const receipt = defineMailTemplate<ReceiptMail>('subscription-receipt', (d) => {
+  const lines = d.renewal
+    ? [
+        `Your ${d.planName} membership renewed. We received your payment of ${d.amount}.`,
+        ...(d.nextRenewal ? [`The next renewal is on ${day(d.nextRenewal)}.`] : []),
+      ]
+    : [`Thank you. We received your payment of ${d.amount} for ${d.planName}.`]
+  const links = [
+    ...(d.receiptUrl ? [{ url: d.receiptUrl, label: 'Your receipt' }] : []),
+    ...(d.invoiceUrl ? [{ url: d.invoiceUrl, label: 'The invoice' }] : []),
+    ...(d.pdfUrl ? [{ url: d.pdfUrl, label: 'The invoice as PDF' }] : []),
+    { url: d.accountUrl, label: 'Your account' },
+  ]
+  return {
+    subject: d.renewal ? `Receipt: ${d.planName} renewed` : `Receipt: ${d.planName}`,
+    text: [...lines, '', ...links.map((l) => `${l.label}: ${l.url}`)].join('\n'),
+    html: mailFrame(
+      lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') +
+        `<ul>${links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul>`,
+    ),
+  }
+})
 
 const paymentFailed = defineMailTemplate<PaymentFailedMail>('subscription-payment-failed', (d) =>
   simple(
@@ -49,7 +79,7 @@ const paymentFailed = defineMailTemplate<PaymentFailedMail>('subscription-paymen
       `We could not charge ${d.amount} for ${d.planName}.`,
       'Please update your card; we will retry the payment automatically.',
     ],
-    { url: d.accountUrl, label: 'Update your card' },
+    { url: d.updateCardUrl ?? d.accountUrl, label: 'Update your card' },
   ),
 )
 

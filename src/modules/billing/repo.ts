@@ -86,6 +86,8 @@ export async function upsertInvoice(db: Executor, row: NewInvoiceRow): Promise<v
     amount_paid: row.amount_paid,
     attempt_count: row.attempt_count,
     hosted_invoice_url: row.hosted_invoice_url,
+    invoice_pdf: row.invoice_pdf,
+    number: row.number,
     period_start: row.period_start,
     period_end: row.period_end,
     updated_at: row.updated_at,
@@ -104,6 +106,31 @@ export async function listInvoicesOfCustomer(
     .orderBy('stripe_created', 'desc')
     .limit(limit)
     .execute()
+}
+
+export async function findInvoiceByStripeId(
+  db: Executor,
+  stripeInvoiceId: string,
+): Promise<InvoiceRow | undefined> {
+  return db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('stripe_invoice_id', '=', stripeInvoiceId)
+    .executeTakeFirst()
+}
+
+/** One invoice of one customer: another customer's id finds nothing. */
+export async function findInvoiceOfCustomer(
+  db: Executor,
+  customerId: string,
+  invoiceId: string,
+): Promise<InvoiceRow | undefined> {
+  return db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('id', '=', invoiceId)
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst()
 }
 
 export async function findLatestHistoryEntry(

@@ -1,7 +1,8 @@
 /**
- * `GET /pricing`, `POST /subscribe`, `GET /billing/success`, `GET /account`, `POST /billing/portal`.
- * The account page reads only local state; Stripe is called to start Checkout or the portal and
- * to sync a just-completed Checkout on the success page.
+ * `GET /pricing`, `POST /subscribe`, `GET /billing/success`, and the plan changes (`/billing/change`,
+ * `/billing/keep-plan`, `/billing/cancel`); the account pages are in account-routes.tsx. Stripe is
+ * called to start Checkout, to change a plan and to sync a just-completed Checkout on the success
+ * page.
  * @module
  */
 import { type Context, Hono } from 'hono'
@@ -14,17 +15,9 @@ import { validate } from '../../http/validate.js'
 import { AppError, isAppError } from '../../lib/errors.js'
 import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
-import { findPrice } from '../catalog/index.js'
 import { asAppError } from '../checkout/index.js'
-import { findCustomer, signIn } from '../customers/index.js'
-import { listEntitlements } from '../entitlements/index.js'
-import {
-  applyPlanChange,
-  keepCurrentPlan,
-  listSwitchTargets,
-  type PlanChangePreview,
-  previewPlanChange,
-} from './plan-change.js'
+import { signIn } from '../customers/index.js'
+import { applyPlanChange, keepCurrentPlan, type PlanChangePreview, previewPlanChange } from './plan-change.js'
 import {
   CANCEL_REASONS,
   CancelPlanPage,
@@ -34,7 +27,7 @@ import {
 } from './plan-views.js'
 import { listPlans, planName } from './plans.js'
 import { KnownSubscriberPage, PricingPage } from './pricing-views.js'
-import { findSubscriptionByStripeId, listInvoicesOfCustomer, listSubscriptionsOfCustomer } from './repo.js'
+import { findSubscriptionByStripeId } from './repo.js'
 import { yearlySavings } from './savings.js'
 import { fetchSubscriptionSnapshot } from './snapshot.js'
 import {
@@ -45,14 +38,14 @@ import {
 import { completeSubscriptionReturn, fetchReturnSnapshot } from './subscription-return.js'
 import { applySubscriptionSnapshot } from './sync.js'
 import type { SubscriptionRow } from './table.js'
-import { AccountPage, PORTAL_FLOWS, SubscribedPage } from './views.js'
+import { SubscribedPage } from './views.js'
+import { createAccountRoutes, type ListOrders } from './account-routes.js'
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 const SubscribeForm = z.object({
   price: z.string().min(1).max(200),
   email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
 })
-const PortalForm = z.object({ flow: z.enum(PORTAL_FLOWS).optional() })
 const subscriptionId = z.string().regex(/^sub_[A-Za-z0-9_]{4,200}$/)
 const ChangeForm = z.object({ subscription: subscriptionId, price: z.string().min(1).max(200) })
 const SubscriptionForm = z.object({ subscription: subscriptionId })
@@ -164,8 +157,7 @@ const planRoutes = new Hono<AppEnv>()
     return c.redirect('/account?changed=canceled', 303)
   })
 
-export const billingRoutes = new Hono<AppEnv>()
-  .route('/', planRoutes)
+const purchaseRoutes = new Hono<AppEnv>()
   .get('/pricing', (c) => {
     const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
     const plans = listPlans(c.get('deps').catalog, interval)
@@ -230,55 +222,11 @@ export const billingRoutes = new Hono<AppEnv>()
     )
     return renderPage(c, { title: 'Subscribed' }, page)
   })
-  .get('/account', async (c) => {
-    const signedIn = c.get('customer')
-    if (!signedIn) return c.redirect('/signin?next=%2Faccount', 303)
-    const deps = c.get('deps')
-    const subscriptions = await listSubscriptionsOfCustomer(deps.db, signedIn.id)
-    const invoices = await listInvoicesOfCustomer(deps.db, signedIn.id)
-    const entitlements = await listEntitlements(deps.db, signedIn.id, deps.clock.now())
-    const view = {
-      entitlements,
-      email: signedIn.email,
-      subscriptions: subscriptions.map((s) => ({
-        ...s,
-        planName: planName(deps.catalog, s),
-        switchTargets: listSwitchTargets(deps, s),
-        currentPrice: s.price_lookup_key ? findPrice(deps.catalog, s.price_lookup_key) : undefined,
-        scheduledPlanName: s.scheduled_price_lookup_key
-          ? planName(deps.catalog, {
-              product_id: s.product_id,
-              price_lookup_key: s.scheduled_price_lookup_key,
-            })
-          : undefined,
-      })),
-      invoices,
-      changed: c.req.query('changed'),
-    }
-    return renderPage(c, { title: 'Account' }, <AccountPage view={view} />)
-  })
-  .post('/billing/portal', validate('form', PortalForm), async (c) => {
-    const deps = c.get('deps')
-    const customer = await findCustomer(deps.db, requireCustomer(c).id)
-    if (!customer?.stripeCustomerId) throw new AppError('NO_BILLING_ACCOUNT')
-    const returnUrl = `${deps.config.publicUrl}/account`
-    const { flow } = c.req.valid('form')
-    const portal = await deps.stripe.billingPortal.sessions
-      .create({
-        customer: customer.stripeCustomerId,
-        return_url: returnUrl,
-        // The failed-payment banner goes straight to the card form, then back to the account.
-        ...(flow === 'payment_method_update'
-          ? {
-              flow_data: {
-                type: 'payment_method_update',
-                after_completion: { type: 'redirect', redirect: { return_url: returnUrl } },
-              },
-            }
-          : {}),
-      })
-      .catch((err) => {
-        throw asAppError(err)
-      })
-    return c.redirect(portal.url, 303)
-  })
+
+/** Every billing page; `listOrders` fills the account page's order list (see account-routes.tsx). */
+export function createBillingRoutes(listOrders?: ListOrders): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .route('/', planRoutes)
+    .route('/', createAccountRoutes(listOrders))
+    .route('/', purchaseRoutes)
+}

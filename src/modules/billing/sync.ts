@@ -163,6 +163,8 @@ function toInvoiceRow(invoice: Stripe.Invoice, customerId: string, now: string):
     amount_paid: invoice.amount_paid,
     attempt_count: invoice.attempt_count ?? 0,
     hosted_invoice_url: invoice.hosted_invoice_url ?? null,
+    invoice_pdf: invoice.invoice_pdf ?? null,
+    number: invoice.number ?? null,
     period_start: iso(invoice.period_start),
     period_end: iso(invoice.period_end),
     stripe_created: iso(invoice.created) as string,

@@ -53,6 +53,9 @@ export interface InvoiceTable {
   amount_paid: number
   attempt_count: number
   hosted_invoice_url: string | null
+  /** Stripe's PDF of the finalized invoice, and its number (both null on drafts). */
+  invoice_pdf: string | null
+  number: string | null
   period_start: string | null
   period_end: string | null
   stripe_created: string

@@ -3,8 +3,11 @@ import { formatMoney } from '../../lib/money.js'
 import type { CatalogPrice } from '../catalog/index.js'
 import type { EntitlementView } from '../entitlements/index.js'
 import { intervalLabel } from './plans.js'
-import { invoiceStatusWords, statusWords } from './status-words.js'
+import { type AccountOrder, InvoiceList, OrderList } from './account-lists.js'
+import { statusWords } from './status-words.js'
 import type { InvoiceRow, SubscriptionRow } from './table.js'
+
+export type { AccountOrder }
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '—')
 
@@ -23,6 +26,7 @@ export type AccountView = {
   email: string
   subscriptions: AccountSubscription[]
   invoices: InvoiceRow[]
+  orders: AccountOrder[]
   entitlements: EntitlementView[]
   /** After a change: `upgrade`, `downgrade`, `kept` or `canceled`. */
   changed?: string | undefined
@@ -62,6 +66,7 @@ export function AccountPage({ view }: { view: AccountView }) {
       )}
       {hasBilling ? <PortalButton label="Manage billing" /> : null}
       <AccessList entitlements={view.entitlements} />
+      <OrderList orders={view.orders} />
       <InvoiceList invoices={view.invoices} />
       <p>
         <a href="/library">Your library</a> · <a href="/password/forgot">Change password</a>
@@ -178,35 +183,6 @@ function AccessList({ entitlements }: { entitlements: EntitlementView[] }) {
           </li>
         ))}
       </ul>
-    </>
-  )
-}
-
-function InvoiceList({ invoices }: { invoices: InvoiceRow[] }) {
-  if (invoices.length === 0) return null
-  return (
-    <>
-      <h2>Invoices</h2>
-      <table data-invoices>
-        <thead>
-          <tr>
-            <th>Date</th>
-            <th>Amount</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {invoices.map((inv) => (
-            <tr data-invoice={inv.stripe_invoice_id}>
-              <td>{day(inv.stripe_created)}</td>
-              <td>{formatMoney(inv.total, inv.currency)}</td>
-              <td>{invoiceStatusWords(inv.status)}</td>
-              <td>{inv.hosted_invoice_url ? <a href={inv.hosted_invoice_url}>View</a> : null}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
     </>
   )
 }

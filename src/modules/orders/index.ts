@@ -17,5 +17,6 @@ export {
   sumRefundsByDay,
 } from './repo.js'
 export { orderRoutes } from './routes.js'
+export { listOrderSummaries, type OrderSummary } from './receipts.js'
 export { forgetUnrevealedTokens } from './seal.js'
 export type { OrderRow, OrderStatus } from './table.js'

@@ -104,3 +104,33 @@ export const REFUND_FAILED_TEMPLATE = defineMailTemplate<RefundFailedMail>('refu
       '<p>Their access was given back. Refund them another way, or revoke access with <code>npx tollgate revoke</code>.</p>',
   ),
 }))
+
+export type RefundIssuedMail = {
+  productName: string
+  /** Formatted, e.g. "$19.00": this refund, and what the order was. */
+  amount: string
+  orderAmount: string
+  /** A full refund ends the order's access; a partial one keeps it. */
+  full: boolean
+  receiptUrl: string
+  storeUrl: string
+}
+
+export const REFUND_ISSUED_TEMPLATE = defineMailTemplate<RefundIssuedMail>('refund-issued', (d) => {
+  const lines = [
+    d.full
+      ? `We refunded your payment of ${d.orderAmount} for ${d.productName}.`
+      : `We refunded ${d.amount} of your payment of ${d.orderAmount} for ${d.productName}.`,
+    d.full
+      ? `Your access to ${d.productName} has ended, and its downloads are no longer available.`
+      : `You keep your access to ${d.productName}; nothing else changes.`,
+    'Your bank usually shows the money back within 5 to 10 business days.',
+  ]
+  return {
+    subject: d.full ? `Refund: ${d.productName}` : `Partial refund: ${d.productName}`,
+    text: [...lines, '', `Your receipt: ${d.receiptUrl}`].join('\n'),
+    html: mailFrame(
+      `${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('')}<p><a href="${escapeHtml(d.receiptUrl)}">Your receipt</a></p>`,
+    ),
+  }
+})

@@ -3,7 +3,8 @@
  * marks it refunded; a partial refund records the amount and keeps access, because a partial
  * refund is usually a goodwill discount, not a return. Revoke by hand for anything else. A refund
  * that later fails (the card refused it) leaves the money with the store: the order's refunded
- * amount goes back down, access revoked by it comes back, and the owner is told.
+ * amount goes back down, access revoked by it comes back, and the owner is told. The buyer is
+ * told of each refund once, with what it does to their access.
  * @module
  */
 import type Stripe from 'stripe'
@@ -14,7 +15,14 @@ import { findProduct } from '../catalog/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
 import { enqueueMail } from '../mail/index.js'
 import { restoreOrderAccess } from './fulfil.js'
-import { REFUND_FAILED_TEMPLATE, type RefundFailedMail } from './mail.js'
+import { findCustomer } from '../customers/index.js'
+import {
+  REFUND_FAILED_TEMPLATE,
+  REFUND_ISSUED_TEMPLATE,
+  type RefundFailedMail,
+  type RefundIssuedMail,
+} from './mail.js'
+import { receiptPath } from './receipts.js'
 import { findOrderPaidBy, updateOrderRefund } from './repo.js'
 import type { OrderRow } from './table.js'
 
@@ -33,11 +41,18 @@ export async function applyChargeRefund(
   const now = deps.clock.now()
   if (charge.refunded) {
     if (order.status !== 'refunded') {
-      await updateOrderRefund(trx, order.id, {
+      const full = {
         status: 'refunded',
         amountRefunded: charge.amount_refunded,
         refundedAt: now.toISOString(),
-      })
+      } as const
+      // Only the handler that moves the amount tells the buyer; a concurrent one just agrees.
+      if (await updateOrderRefund(trx, order.id, { ...full, fromAmount: order.amount_refunded })) {
+        const amount = charge.amount_refunded - order.amount_refunded
+        await tellBuyerRefunded(deps, trx, order, { amount, full: true })
+      } else {
+        await updateOrderRefund(trx, order.id, full)
+      }
     }
     await revokeGrantsBySource(trx, { type: 'order', id: order.id }, { now, reason: 'refunded' })
     return { status: 'revoked', order }
@@ -58,14 +73,42 @@ export async function applyChargeRefund(
     return { status: 'restored', order }
   }
   if (charge.amount_refunded > 0 && charge.amount_refunded !== order.amount_refunded) {
-    await updateOrderRefund(trx, order.id, {
+    const moved = await updateOrderRefund(trx, order.id, {
       status: 'partially_refunded',
       amountRefunded: charge.amount_refunded,
       refundedAt: now.toISOString(),
+      fromAmount: order.amount_refunded,
     })
+    if (moved) {
+      const amount = charge.amount_refunded - order.amount_refunded
+      await tellBuyerRefunded(deps, trx, order, { amount, full: false })
+    }
     return { status: 'partial', order }
   }
   return { status: 'unchanged', order }
+}
+
+async function tellBuyerRefunded(
+  deps: Deps,
+  trx: Executor,
+  order: OrderRow,
+  refund: { amount: number; full: boolean },
+): Promise<void> {
+  const buyer = await findCustomer(trx, order.customer_id)
+  if (!buyer) return
+  const data: RefundIssuedMail = {
+    productName: productNameOf(deps, order),
+    amount: formatMoney(refund.amount, order.currency),
+    orderAmount: formatMoney(order.amount, order.currency),
+    full: refund.full,
+    receiptUrl: `${deps.config.publicUrl}${receiptPath(order.id)}`,
+    storeUrl: `${deps.config.publicUrl}/`,
+  }
+  await enqueueMail(trx, { to: buyer.email, template: REFUND_ISSUED_TEMPLATE, data }, deps.clock.now())
+}
+
+function productNameOf(deps: Deps, order: OrderRow): string {
+  return findProduct(deps.catalog, order.product_id)?.name ?? order.product_name ?? order.product_id
 }
 
 async function tellOwnerRefundFailed(
@@ -76,7 +119,7 @@ async function tellOwnerRefundFailed(
 ): Promise<void> {
   const data: RefundFailedMail = {
     orderId: order.id,
-    productName: findProduct(deps.catalog, order.product_id)?.name ?? order.product_name ?? order.product_id,
+    productName: productNameOf(deps, order),
     amount: formatMoney(amount, order.currency),
   }
   for (const to of deps.config.adminEmails) {

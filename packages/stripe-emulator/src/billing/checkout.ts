@@ -51,6 +51,7 @@ export function createSubscriptionFromCheckout(
     description: data?.description ?? null,
     coupon: discount.coupon,
     promotionCode: discount.promotionCode,
+    ...(data ? { missingPaymentMethod: data.missing_payment_method } : {}),
   })
   const invoice = startSubscription(ctx, subscription)
   return { subscription, invoice }

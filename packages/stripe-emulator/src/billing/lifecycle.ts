@@ -17,6 +17,7 @@ import {
   markUncollectible,
   type PayOutcome,
   payInvoice,
+  paymentMethodFor,
   previewInvoice,
   recordFailure,
   voidInvoice,
@@ -191,6 +192,7 @@ function renew(ctx: Ctx, data: Data): void {
     endSubscription(ctx, s, 'cancellation_requested')
     return
   }
+  if (endTrialWithoutPaymentMethod(ctx, s)) return
   const start = currentPeriodEnd(s)
   const anchor = s.billing_cycle_anchor
   const end = periodEnd(s.items.data[0]!.price, start, anchor)
@@ -210,6 +212,27 @@ function renew(ctx: Ctx, data: Data): void {
   if (s.status === 'unpaid') return // Stripe keeps invoicing an unpaid subscription but stops collecting
   if (pausedInvoice(ctx, s, invoice, now)) return
   scheduleFor(ctx, s, now + HOUR, 'billing.collect', { invoice: invoice.id })
+}
+
+/**
+ * A trial ends with no card on the subscription or the customer: `trial_settings.end_behavior
+ * .missing_payment_method` decides. `cancel` ends it; `pause` stops it with no invoice until
+ * `resume`; `create_invoice` (the default) renews, and the invoice fails for want of a card.
+ */
+function endTrialWithoutPaymentMethod(ctx: Ctx, s: Stripe.Subscription): boolean {
+  if (s.status !== 'trialing' || paymentMethodFor(ctx, s) !== null) return false
+  const behaviour = s.trial_settings?.end_behavior.missing_payment_method ?? 'create_invoice'
+  if (behaviour === 'cancel') {
+    endSubscription(ctx, s, 'cancellation_requested')
+    return true
+  }
+  if (behaviour !== 'pause') return false
+  unscheduleAll(ctx, s.id)
+  changeSubscription(ctx, s, (x) => {
+    x.status = 'paused'
+  })
+  ctx.emit('customer.subscription.paused', s)
+  return true
 }
 
 /**

@@ -21,6 +21,8 @@ export type SubscriptionInput = {
   description: string | null
   coupon: Stripe.Coupon | null
   promotionCode: string | null
+  /** What a trial ending without a payment method does (Stripe's default: `create_invoice`). */
+  missingPaymentMethod?: 'create_invoice' | 'cancel' | 'pause'
 }
 
 export type SubscriptionHidden = {
@@ -162,7 +164,9 @@ export function buildSubscription(ctx: Ctx, input: SubscriptionInput): Stripe.Su
     test_clock: clockId,
     transfer_data: null,
     trial_end: trialEnd,
-    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: { missing_payment_method: input.missingPaymentMethod ?? 'create_invoice' },
+    },
     trial_start: trialEnd ? now : null,
   } as unknown as Stripe.Subscription
   insertObject(ctx.state, sub)

@@ -12,6 +12,7 @@ import {
   applyMetadata,
   nullableString,
   optArray,
+  optEnum,
   optInt,
   optObject,
   optString,
@@ -22,9 +23,13 @@ import { couponIsRedeemable } from './coupons.js'
 import { createPrice } from './prices.js'
 import { redeemablePromotion } from './promotion-codes.js'
 
+/** `trial_settings[end_behavior][missing_payment_method]`: what a trial without a card ends in. */
+export type MissingPaymentMethod = 'create_invoice' | 'cancel' | 'pause'
+
 export type SubscriptionData = {
   trial_period_days: number | null
   trial_end: number | null
+  missing_payment_method: MissingPaymentMethod
   metadata: Record<string, string>
   description: string | null
 }
@@ -223,6 +228,7 @@ export function readSubscriptionData(ctx: Ctx, params: Params): SubscriptionData
   return {
     trial_period_days: days,
     trial_end: trialEnd,
+    missing_payment_method: readMissingPaymentMethod(data),
     metadata: applyMetadata({}, data),
     description: nullableString(data, 'description') ?? null,
   }
@@ -268,4 +274,22 @@ export function readPaymentIntentData(params: Params): PaymentIntentData | null 
     metadata: applyMetadata({}, data),
     setup_future_usage: sfu ?? null,
   }
+}
+
+function readMissingPaymentMethod(data: Params): MissingPaymentMethod {
+  const name = 'subscription_data[trial_settings]'
+  const settings = optObject(data, 'trial_settings', name)
+  if (!settings) return 'create_invoice'
+  allowOnly(settings, ['end_behavior'], name)
+  const end = optObject(settings, 'end_behavior', `${name}[end_behavior]`)
+  if (!end) throw missingParam(`${name}[end_behavior]`)
+  allowOnly(end, ['missing_payment_method'], `${name}[end_behavior]`)
+  const behaviour = optEnum(
+    end,
+    'missing_payment_method',
+    ['create_invoice', 'cancel', 'pause'] as const,
+    `${name}[end_behavior][missing_payment_method]`,
+  )
+  if (!behaviour) throw missingParam(`${name}[end_behavior][missing_payment_method]`)
+  return behaviour
 }
