@@ -12,10 +12,13 @@ import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
 import { findProduct } from '../catalog/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
+import { syncLicenses } from '../licenses/index.js'
 import { enqueueMail } from '../mail/index.js'
+import { publishEvent } from '../outbound-webhooks/index.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { REFUND_FAILED_TEMPLATE, type RefundFailedMail } from './mail.js'
-import { findOrderPaidBy, updateOrderRefund } from './repo.js'
+import { orderEventData } from './read.js'
+import { findOrderById, findOrderPaidBy, updateOrderRefund } from './repo.js'
 import type { OrderRow } from './table.js'
 
 export type RefundResult = {
@@ -32,14 +35,18 @@ export async function applyChargeRefund(
   if (!order) return { status: 'unknown-order' }
   const now = deps.clock.now()
   if (charge.refunded) {
-    if (order.status !== 'refunded') {
-      await updateOrderRefund(trx, order.id, {
+    // Compare-and-set on the amount: of handlers running at once, one moves it and tells other apps.
+    const moved =
+      order.status !== 'refunded' &&
+      (await updateOrderRefund(trx, order.id, {
         status: 'refunded',
         amountRefunded: charge.amount_refunded,
         refundedAt: now.toISOString(),
-      })
-    }
+        fromAmount: order.amount_refunded,
+      }))
     await revokeGrantsBySource(trx, { type: 'order', id: order.id }, { now, reason: 'refunded' })
+    await syncLicenses(deps, trx, { customerId: order.customer_id, source: { type: 'order', id: order.id }, now })
+    if (moved) await publishRefund(trx, order.id, now)
     return { status: 'revoked', order }
   }
   if (charge.amount_refunded < order.amount_refunded) {
@@ -58,14 +65,22 @@ export async function applyChargeRefund(
     return { status: 'restored', order }
   }
   if (charge.amount_refunded > 0 && charge.amount_refunded !== order.amount_refunded) {
-    await updateOrderRefund(trx, order.id, {
+    const moved = await updateOrderRefund(trx, order.id, {
       status: 'partially_refunded',
       amountRefunded: charge.amount_refunded,
       refundedAt: now.toISOString(),
+      fromAmount: order.amount_refunded,
     })
+    if (moved) await publishRefund(trx, order.id, now)
     return { status: 'partial', order }
   }
   return { status: 'unchanged', order }
+}
+
+/** `order.refunded` to other apps, full or partial (`status` and `amount_refunded` say which). */
+async function publishRefund(trx: Executor, orderId: string, now: Date): Promise<void> {
+  const order = await findOrderById(trx, orderId)
+  if (order) await publishEvent(trx, { type: 'order.refunded', data: orderEventData(order), now })
 }
 
 async function tellOwnerRefundFailed(
