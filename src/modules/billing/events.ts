@@ -46,7 +46,12 @@ export function subscriptionObject(row: SubscriptionRow, metadata: Record<string
 
 export async function publishSubscriptionChange(
   trx: Executor,
-  input: { previous?: SubscriptionRow; current: SubscriptionRow; subscription: Stripe.Subscription; now: Date },
+  input: {
+    previous?: SubscriptionRow
+    current: SubscriptionRow
+    subscription: Stripe.Subscription
+    now: Date
+  },
 ): Promise<void> {
   const { previous, current } = input
   const type = !previous

@@ -41,7 +41,8 @@ export async function activateLicense(
   input: { key: string; label: string; now: Date },
 ): Promise<{ state: LicenseState; activation: LicenseActivationRow; created: boolean }> {
   const found = await getLicenseByKey(trx, input.key, input.now)
-  if (found.status !== 'granted') throw new AppError('LICENSE_NOT_VALID', { details: { status: found.status } })
+  if (found.status !== 'granted')
+    throw new AppError('LICENSE_NOT_VALID', { details: { status: found.status } })
   await lockLicense(trx, found.row.id)
   const state = await readLicenseState(trx, found.row, input.now)
   const same = state.activations.find((a) => a.label === input.label)

@@ -37,7 +37,11 @@ export async function syncLicenses(
     const live = grants.find((g) => g.feature === feature && g.revoked_at === null)
     const existing = await findLicenseOfSource(trx, input.source, feature)
     if (live && !existing) {
-      const made = await createLicense(deps, trx, { ...input, grant: live, limit: terms.license.activationLimit })
+      const made = await createLicense(deps, trx, {
+        ...input,
+        grant: live,
+        limit: terms.license.activationLimit,
+      })
       issued.push({ id: made.row.id, feature, name: terms.name, key: made.key })
       await publishEvent(trx, { type: 'license.created', data: licenseEventData(made.row), now: input.now })
     } else if (existing && (live ? existing.revoked_at !== null : existing.revoked_at === null)) {

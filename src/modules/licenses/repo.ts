@@ -49,7 +49,11 @@ export async function listLicensesOfCustomer(db: Executor, customerId: string): 
 }
 
 /** Sets or clears `revoked_at`, only if it is not already so; true when this call changed it. */
-export async function setLicenseRevoked(db: Executor, id: string, revokedAt: string | null): Promise<boolean> {
+export async function setLicenseRevoked(
+  db: Executor,
+  id: string,
+  revokedAt: string | null,
+): Promise<boolean> {
   const result = await db
     .updateTable('license_keys')
     .set({ revoked_at: revokedAt })

@@ -65,7 +65,11 @@ export async function applyDispute(
   if (CHARGEBACK_HOLDS.has(dispute.status)) {
     if (order.status !== 'disputed') await setOrderStatus(trx, order.id, 'disputed')
     await revokeGrantsBySource(trx, { type: 'order', id: order.id }, { now, reason: 'disputed' })
-    await syncLicenses(deps, trx, { customerId: order.customer_id, source: { type: 'order', id: order.id }, now })
+    await syncLicenses(deps, trx, {
+      customerId: order.customer_id,
+      source: { type: 'order', id: order.id },
+      now,
+    })
     return { status: 'revoked', order }
   }
   if (dispute.status === 'won' && order.status === 'disputed') {

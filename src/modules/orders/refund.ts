@@ -45,7 +45,11 @@ export async function applyChargeRefund(
         fromAmount: order.amount_refunded,
       }))
     await revokeGrantsBySource(trx, { type: 'order', id: order.id }, { now, reason: 'refunded' })
-    await syncLicenses(deps, trx, { customerId: order.customer_id, source: { type: 'order', id: order.id }, now })
+    await syncLicenses(deps, trx, {
+      customerId: order.customer_id,
+      source: { type: 'order', id: order.id },
+      now,
+    })
     if (moved) await publishRefund(trx, order.id, now)
     return { status: 'revoked', order }
   }
