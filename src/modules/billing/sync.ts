@@ -49,9 +49,7 @@ export async function applySubscriptionSnapshot(
   if (previous && applied) await updateSubscription(trx, previous.id, values)
   const current = await findSubscriptionByStripeId(trx, snapshot.subscription.id)
   if (!current) throw new Error(`Subscription ${snapshot.subscription.id} vanished during sync`)
-  for (const invoice of snapshot.invoices) await upsertInvoice(trx, toInvoiceRow(invoice, customerId, now))
-  await reconcileSubscriptionGrants(deps, trx, current)
-  if (applied) await recordHistory(deps, trx, snapshot.subscription, current, inserted)
+  // Before the grants' events, so other apps hear of the subscription before what it gives.
   if (applied) {
     await publishSubscriptionChange(trx, {
       ...(previous ? { previous } : {}),
@@ -60,6 +58,9 @@ export async function applySubscriptionSnapshot(
       now: deps.clock.now(),
     })
   }
+  for (const invoice of snapshot.invoices) await upsertInvoice(trx, toInvoiceRow(invoice, customerId, now))
+  await reconcileSubscriptionGrants(deps, trx, current)
+  if (applied) await recordHistory(deps, trx, snapshot.subscription, current, inserted)
   const switchedFrom = snapshot.subscription.metadata?.[SWITCHED_FROM_METADATA_KEY]
   if (applied) {
     await queueLifecycleMail(deps, trx, {
