@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { RateLimitTable } from '../http/rate-limit.table.js'
 import type { PasswordLinkTable } from '../modules/accounts/table.js'
 import type { AdminAuditLogTable } from '../modules/admin/table.js'
-import type { ApiKeyTable, SigningKeyTable } from '../modules/api-access/table.js'
+import type { ApiKeyTable } from '../modules/api-access/table.js'
 import type { ApiIdempotencyTable } from '../modules/api-v1/table.js'
 import type { InvoiceTable, SubscriptionHistoryTable, SubscriptionTable } from '../modules/billing/table.js'
 import type { CatalogPriceTable } from '../modules/catalog/table.js'
@@ -21,9 +21,11 @@ import type {
 import type { DownloadTable } from '../modules/delivery/table.js'
 import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
 import type { WorkerHeartbeatTable } from '../modules/health/table.js'
+import type { LicenseActivationTable, LicenseKeyTable } from '../modules/licenses/table.js'
 import type { MailOutboxTable } from '../modules/mail/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../modules/outbound-webhooks/table.js'
+import type { SigningKeyTable } from '../modules/signing/table.js'
 import type { StripeEventTable, WebhookCursorTable } from '../modules/webhooks/table.js'
 
 export interface Database {
@@ -48,6 +50,8 @@ export interface Database {
   password_links: PasswordLinkTable
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable
+  license_keys: LicenseKeyTable
+  license_activations: LicenseActivationTable
   // Integrator API (/api/v1)
   api_idempotency: ApiIdempotencyTable
   webhook_endpoints: WebhookEndpointTable

@@ -80,6 +80,13 @@ export const ERROR_CODES = defineErrorCodes({
   },
   ORDER_NOT_FOUND: { status: 404, message: 'Unknown order.' },
   GRANT_NOT_FOUND: { status: 404, message: 'Unknown grant.' },
+  LICENSE_NOT_FOUND: { status: 404, message: 'Unknown licence key.' },
+  LICENSE_NOT_VALID: { status: 403, message: 'This licence key is revoked or expired.' },
+  LICENSE_ACTIVATION_LIMIT: {
+    status: 403,
+    message: 'This licence key has reached its activation limit; deactivate another first.',
+  },
+  LICENSE_ACTIVATION_NOT_FOUND: { status: 404, message: 'Unknown activation for this licence key.' },
   // Owner console and operations
   ORDER_NOT_REFUNDABLE: { status: 409, message: 'This order has nothing left to refund.' },
   REFUND_EXCEEDS_REMAINING: { status: 409, message: 'That is more than remains to be refunded.' },

@@ -1,8 +1,10 @@
 /**
  * `npx tollgate keys rotate [--json]`: a new access-token signing key signs from now on; the old
- * one stays in /.well-known/jwks.json until every token it signed has expired.
+ * one stays in /.well-known/jwks.json until every token it signed has expired, and while licence
+ * keys it signed are in force.
  */
-import { publicJwks, rotateSigningKey } from '../../modules/api-access/index.js'
+import { licenseSigningKids } from '../../modules/licenses/index.js'
+import { publicJwks, rotateSigningKey } from '../../modules/signing/index.js'
 import { type Command, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 
@@ -20,7 +22,7 @@ export const keysCommand: Command = {
       throw new UsageError(`unknown action "${positionals[0]}" (expected rotate)`)
     return withCliDeps(io, async ({ deps }) => {
       const key = await rotateSigningKey(deps)
-      const published = (await publicJwks(deps)).keys.map((k) => k.kid)
+      const published = (await publicJwks(deps, await licenseSigningKids(deps))).keys.map((k) => k.kid)
       if (values.json) printJSON(io, { kid: key.kid, published })
       else io.out(`Signing key ${key.kid} signs from now on; published: ${published.join(', ')}.`)
       return 0

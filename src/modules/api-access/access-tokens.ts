@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../../deps.js'
 import type { EntitlementView } from '../entitlements/index.js'
-import { ACCESS_TOKEN_SECONDS, getSigningKey, TOKEN_ALGORITHM } from './signing-keys.js'
+import { ACCESS_TOKEN_SECONDS, getSigningKey, TOKEN_ALGORITHM } from '../signing/index.js'
 
 export { ACCESS_TOKEN_SECONDS }
 export const TOKEN_AUDIENCE = 'tollgate'

@@ -17,10 +17,3 @@ export {
 } from './api-keys.js'
 export { requireApiKey } from './require-key.js'
 export { apiAccessRoutes } from './routes.js'
-export {
-  ensureSigningKey,
-  getSigningKey,
-  publicJwks,
-  rotateSigningKey,
-  TOKEN_ALGORITHM,
-} from './signing-keys.js'

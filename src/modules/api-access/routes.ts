@@ -11,9 +11,10 @@ import { requireCustomer } from '../../http/session.js'
 import { AppError } from '../../lib/errors.js'
 import { findCustomerForEmail } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
+import { licenseSigningKids } from '../licenses/index.js'
 import { issueEntitlementToken } from './access-tokens.js'
 import { authenticateApiKey } from './require-key.js'
-import { publicJwks } from './signing-keys.js'
+import { publicJwks } from '../signing/index.js'
 
 export const API_LIMITS = {
   session: { limit: 120, windowSeconds: 60 },
@@ -51,7 +52,8 @@ export const apiAccessRoutes = new Hono<AppEnv>()
   })
   .get('/.well-known/jwks.json', async (c) => {
     c.header('Cache-Control', 'public, max-age=300')
-    return c.json(await publicJwks(c.get('deps')))
+    const deps = c.get('deps')
+    return c.json(await publicJwks(deps, await licenseSigningKids(deps)))
   })
   .get('/api/customers/:email/entitlements', async (c) => {
     const deps = c.get('deps')

@@ -16,14 +16,4 @@ export interface ApiKeyTable {
   rate_limit_per_minute: number | null
 }
 
-/** The Ed25519 key pair that signs access tokens (JWK JSON), generated on first use. */
-export interface SigningKeyTable {
-  kid: string
-  algorithm: string
-  public_jwk: string
-  private_jwk: string
-  created_at: string
-}
-
 export type ApiKeyRow = Selectable<ApiKeyTable>
-export type SigningKeyRow = Selectable<SigningKeyTable>

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Customer } from '../customers/index.js'
-import type { EntitlementView, GrantRow } from '../entitlements/index.js'
+import { type EntitlementView, grantObject } from '../entitlements/index.js'
 import { orderObject } from '../orders/index.js'
 
 /** The order as `GET /api/v1/orders/{id}` answers it: the same object its events carry. */
@@ -24,15 +24,5 @@ export function entitlementAnswer(e: EntitlementView) {
   }
 }
 
-export function grantAnswer(g: GrantRow) {
-  return {
-    id: g.id,
-    object: 'grant' as const,
-    customer_id: g.customer_id,
-    feature: g.feature,
-    source: g.source_type,
-    starts_at: g.starts_at,
-    ends_at: g.ends_at,
-    revoked_at: g.revoked_at,
-  }
-}
+/** A grant as `/api/v1/grants` answers it: the same object its events carry. */
+export const grantAnswer = grantObject

@@ -23,6 +23,7 @@ import {
 } from './contracts.js'
 import { v1ValidationHook } from './errors.js'
 import { runIdempotent } from './idempotency.js'
+import { licenseRoutes } from './licenses/routes.js'
 import { OPENAPI_INFO } from './openapi.js'
 import { customerAnswer, entitlementAnswer, grantAnswer, orderAnswer } from './read-answers.js'
 import { ReferencePage } from './views.js'
@@ -129,6 +130,8 @@ apiV1Routes.openapi(deleteGrantRoute, async (c) => {
   if (!grant) throw new AppError('GRANT_NOT_FOUND')
   return c.json(grantAnswer(grant), 200)
 })
+
+apiV1Routes.route('/', licenseRoutes)
 
 apiV1Routes.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

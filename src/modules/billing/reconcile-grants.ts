@@ -13,6 +13,7 @@ import {
   listGrantsFrom,
   revokeGrantsBySource,
 } from '../entitlements/index.js'
+import { mailLicenseKeys, syncLicenses } from '../licenses/index.js'
 import { DEFAULT_LAPSE_POLICY, type SubscriptionState, subscriptionWindow } from './access-window.js'
 import type { SubscriptionRow } from './table.js'
 
@@ -24,7 +25,7 @@ export async function reconcileSubscriptionGrants(
   const source = { type: 'subscription' as const, id: row.id }
   const now = deps.clock.now()
   const product = row.product_id ? findProduct(deps.catalog, row.product_id) : undefined
-  const features = product ? featuresOfProduct(product) : []
+  const features = [...new Set([...(product ? featuresOfProduct(product) : []), ...adhocFeatures(row)])]
   const manuallyRevoked = new Set(await listFeaturesRevokedByHand(trx, source))
   const state = toState(row)
   for (const feature of features) {
@@ -46,6 +47,19 @@ export async function reconcileSubscriptionGrants(
     })
   }
   await revokeDroppedFeatures(trx, source, new Set(features), now)
+  const issued = await syncLicenses(deps, trx, { customerId: row.customer_id, source, now })
+  await mailLicenseKeys(deps, trx, { customerId: row.customer_id, licenses: issued })
+}
+
+/**
+ * The features an integrator's ad-hoc subscription grants. They follow the subscription like a
+ * plan's features (its window, under the feature's lapse policy if the catalog has one); a
+ * `duration_days` asked for does not apply, as the subscription's period bounds them.
+ */
+function adhocFeatures(row: SubscriptionRow): string[] {
+  if (!row.grants) return []
+  const pairs = JSON.parse(row.grants) as { feature: string }[]
+  return pairs.map((g) => g.feature)
 }
 
 async function revokeDroppedFeatures(

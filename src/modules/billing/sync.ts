@@ -12,7 +12,9 @@ import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { newId } from '../../lib/ids.js'
 import { sendSetPasswordLink } from '../accounts/index.js'
+import { readCheckoutMetadata } from '../checkout/index.js'
 import { findCustomer, findOrCreateCustomerByEmail, linkStripeCustomer } from '../customers/index.js'
+import { publishSubscriptionChange } from './events.js'
 import { effectiveTimeOf, recordSubscriptionWorth, worthOf } from './history.js'
 import { queueLifecycleMail } from './lifecycle-mail.js'
 import { reconcileSubscriptionGrants } from './reconcile-grants.js'
@@ -47,6 +49,15 @@ export async function applySubscriptionSnapshot(
   if (previous && applied) await updateSubscription(trx, previous.id, values)
   const current = await findSubscriptionByStripeId(trx, snapshot.subscription.id)
   if (!current) throw new Error(`Subscription ${snapshot.subscription.id} vanished during sync`)
+  // Before the grants' events, so other apps hear of the subscription before what it gives.
+  if (applied) {
+    await publishSubscriptionChange(trx, {
+      ...(previous ? { previous } : {}),
+      current,
+      subscription: snapshot.subscription,
+      now: deps.clock.now(),
+    })
+  }
   for (const invoice of snapshot.invoices) await upsertInvoice(trx, toInvoiceRow(invoice, customerId, now))
   await reconcileSubscriptionGrants(deps, trx, current)
   if (applied) await recordHistory(deps, trx, snapshot.subscription, current, inserted)
@@ -143,8 +154,18 @@ function toSubscriptionValues(
     cancellation_feedback: sub.cancellation_details?.feedback ?? null,
     cancellation_comment: sub.cancellation_details?.comment ?? null,
     scheduled_price_lookup_key: sub.cancel_at_period_end ? sub.metadata?.[SWITCH_METADATA_KEY] || null : null,
+    ...integratorLine(sub),
     fetched_at: s.fetchedAt.toISOString(),
     updated_at: now,
+  }
+}
+
+/** An integrator's ad-hoc line (its checkout's metadata rides on the subscription): name and grants. */
+function integratorLine(sub: Stripe.Subscription): Pick<NewSubscriptionRow, 'grants' | 'product_name'> {
+  const meta = readCheckoutMetadata(sub.metadata)
+  return {
+    grants: meta?.grants?.length ? JSON.stringify(meta.grants) : null,
+    product_name: meta?.productName ?? null,
   }
 }
 

@@ -33,6 +33,10 @@ export interface SubscriptionTable {
   cancellation_comment: string | null
   /** A downgrade waiting for the period end (subscription metadata `tollgate_switch_to`). */
   scheduled_price_lookup_key: string | null
+  /** An integrator's ad-hoc subscription: the features its checkout granted (JSON `[feature, days][]`). */
+  grants: string | null
+  /** An integrator's ad-hoc subscription: the line's product name (no catalog product). */
+  product_name: string | null
   fetched_at: string
   created_at: string
   updated_at: string

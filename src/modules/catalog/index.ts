@@ -28,6 +28,7 @@ export type {
   CatalogPrice,
   CatalogProduct,
   LapsePolicy,
+  LicenseTerms,
   Recurring,
 } from './types.js'
 export { ensureWebhookEndpoint } from './webhook-endpoint.js'

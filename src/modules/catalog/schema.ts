@@ -15,6 +15,13 @@ export const FeatureInput = z.strictObject({
   pastDueGraceDays: z.number().int().min(0).max(365).default(0),
   accessUntilPeriodEnd: z.boolean().default(true),
   trialing: z.boolean().default(true),
+  /** A licence-key feature: each order or subscription that grants it gets a key. */
+  license: z
+    .strictObject({
+      /** Devices or installs a key may be activated on; null = no limit. */
+      activationLimit: z.number().int().min(1).max(10_000).nullable().default(null),
+    })
+    .optional(),
 })
 
 export const FileInput = z.strictObject({

@@ -114,7 +114,7 @@ describe.each(DIALECTS)('syncCatalog against the emulator (%s)', (dialect) => {
       return
     }
     const features = await t.stripe.entitlements.features.list()
-    expect(features.data.map((f) => f.lookup_key)).toEqual(['premium'])
+    expect(features.data.map((f) => f.lookup_key).sort()).toEqual(['desktop-app', 'premium'])
     const { products } = await stripeState(t.stripe)
     const membership = products.find((p) => p.metadata[PRODUCT_METADATA_KEY] === 'membership')
     const attached = await t.stripe.products.listFeatures(membership?.id as string)

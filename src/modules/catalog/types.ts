@@ -9,7 +9,10 @@ export type LapsePolicy = {
   trialing: boolean
 }
 
-export type CatalogFeature = LapsePolicy & { key: string; name: string }
+/** A licence-key feature's terms (catalog `license:`); the key's window follows its grant. */
+export type LicenseTerms = { activationLimit: number | null }
+
+export type CatalogFeature = LapsePolicy & { key: string; name: string; license?: LicenseTerms | undefined }
 
 export type CatalogFile = {
   id: string

@@ -13,12 +13,12 @@ import {
   listGrantsOfCustomer,
   listGrantsOfSource,
   listManuallyRevokedFeatures,
+  listGrantsOfFeature,
   revokeGrantRow,
-  revokeGrantsOfSource,
-  revokeLiveGrantsOfFeature,
   setGrantReason,
   updateGrantWindow,
 } from './repo.js'
+import { publishGrantEvent } from './events.js'
 import type { GrantRow, GrantSourceType } from './table.js'
 
 export type GrantSource = { type: GrantSourceType; id: string }
@@ -48,9 +48,8 @@ export async function grantFeature(trx: Executor, input: GrantInput): Promise<st
     if (input.reason !== undefined) await setGrantReason(trx, live.id, input.reason)
     return live.id
   }
-  const id = newId('grt', input.now.getTime())
-  await insertGrant(trx, {
-    id,
+  const row: GrantRow = {
+    id: newId('grt', input.now.getTime()),
     customer_id: input.customerId,
     feature: input.feature,
     source_type: input.source.type,
@@ -60,8 +59,31 @@ export async function grantFeature(trx: Executor, input: GrantInput): Promise<st
     revoked_at: null,
     reason: input.reason ?? null,
     created_at: input.now.toISOString(),
-  })
-  return id
+  }
+  await insertGrant(trx, row)
+  await publishGrantEvent(trx, 'entitlement.granted', row, input.now)
+  return row.id
+}
+
+/** Revokes the given live grants one by one (compare-and-set), publishing each this call revoked. */
+async function revokeEach(
+  trx: Executor,
+  grants: GrantRow[],
+  at: { now: Date; reason: string },
+): Promise<number> {
+  let revoked = 0
+  for (const grant of grants) {
+    const revokedAt = at.now.toISOString()
+    if (!(await revokeGrantRow(trx, { id: grant.id, revokedAt, reason: at.reason }))) continue
+    revoked++
+    await publishGrantEvent(
+      trx,
+      'entitlement.revoked',
+      { ...grant, revoked_at: revokedAt, reason: at.reason },
+      at.now,
+    )
+  }
+  return revoked
 }
 
 /** Revokes every live grant of a source (optionally one feature); returns how many were revoked. */
@@ -70,24 +92,21 @@ export async function revokeGrantsBySource(
   source: GrantSource,
   options: { now: Date; reason: string; feature?: string },
 ): Promise<number> {
-  return revokeGrantsOfSource(trx, source, {
-    revokedAt: options.now.toISOString(),
-    reason: options.reason,
-    ...(options.feature !== undefined ? { feature: options.feature } : {}),
-  })
+  const live = (await listGrantsOfSource(trx, source)).filter(
+    (g) => g.revoked_at === null && (options.feature === undefined || g.feature === options.feature),
+  )
+  return revokeEach(trx, live, options)
 }
 
 /** Ends every live grant of one feature for a customer, whatever its source (an owner's revoke). */
-export function revokeFeature(
+export async function revokeFeature(
   trx: Executor,
   input: { customerId: string; feature: string; now: Date; reason: string },
 ): Promise<number> {
-  return revokeLiveGrantsOfFeature(trx, {
-    customerId: input.customerId,
-    feature: input.feature,
-    revokedAt: input.now.toISOString(),
-    reason: input.reason,
-  })
+  const live = (await listGrantsOfFeature(trx, input.customerId, input.feature)).filter(
+    (g) => g.revoked_at === null,
+  )
+  return revokeEach(trx, live, input)
 }
 
 /** Features of a source that the owner revoked by hand: reconciliation leaves them revoked. */
@@ -121,9 +140,7 @@ export async function revokeGrant(
   db: Executor,
   input: { id: string; now: Date; reason: string },
 ): Promise<boolean> {
-  return revokeGrantRow(db, {
-    id: input.id,
-    revokedAt: input.now.toISOString(),
-    reason: `manual revoke: ${input.reason}`,
-  })
+  const grant = await findGrantById(db, input.id)
+  if (!grant || grant.revoked_at !== null) return false
+  return (await revokeEach(db, [grant], { now: input.now, reason: `manual revoke: ${input.reason}` })) > 0
 }

@@ -18,6 +18,7 @@ export {
   revokeGrant,
   revokeGrantsBySource,
 } from './grants.js'
+export { grantObject } from './events.js'
 export { type EntitlementView, listEntitlements } from './list.js'
 export { loginPath, renderNoAccess, requireFeature } from './require-feature.js'
 export type { GrantRow, GrantSourceType } from './table.js'

@@ -33,23 +33,6 @@ export async function updateGrantWindow(
     .execute()
 }
 
-/** Marks every live grant of a source revoked; returns how many changed. */
-export async function revokeGrantsOfSource(
-  db: Executor,
-  source: { type: GrantSourceType; id: string },
-  at: { revokedAt: string; reason: string; feature?: string },
-): Promise<number> {
-  let query = db
-    .updateTable('entitlement_grants')
-    .set({ revoked_at: at.revokedAt, reason: at.reason })
-    .where('source_type', '=', source.type)
-    .where('source_id', '=', source.id)
-    .where('revoked_at', 'is', null)
-  if (at.feature !== undefined) query = query.where('feature', '=', at.feature)
-  const result = await query.executeTakeFirst()
-  return Number(result.numUpdatedRows)
-}
-
 export async function listGrantsOfSource(
   db: Executor,
   source: { type: GrantSourceType; id: string },
@@ -96,21 +79,6 @@ export async function listManuallyRevokedFeatures(
     .where('reason', 'like', 'manual revoke%')
     .execute()
   return rows.map((r) => r.feature)
-}
-
-/** Every live grant of a customer for a feature, whatever the source (for manual revokes). */
-export async function revokeLiveGrantsOfFeature(
-  db: Executor,
-  input: { customerId: string; feature: string; revokedAt: string; reason: string },
-): Promise<number> {
-  const result = await db
-    .updateTable('entitlement_grants')
-    .set({ revoked_at: input.revokedAt, reason: input.reason })
-    .where('customer_id', '=', input.customerId)
-    .where('feature', '=', input.feature)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return Number(result.numUpdatedRows)
 }
 
 export async function findGrantById(db: Executor, id: string): Promise<GrantRow | undefined> {

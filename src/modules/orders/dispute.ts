@@ -16,6 +16,7 @@ import { formatMoney } from '../../lib/money.js'
 import { findProduct } from '../catalog/index.js'
 import { findCustomer } from '../customers/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
+import { syncLicenses } from '../licenses/index.js'
 import { enqueueMail } from '../mail/index.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { DISPUTE_OPENED_TEMPLATE, type DisputeOpenedMail } from './mail.js'
@@ -64,6 +65,11 @@ export async function applyDispute(
   if (CHARGEBACK_HOLDS.has(dispute.status)) {
     if (order.status !== 'disputed') await setOrderStatus(trx, order.id, 'disputed')
     await revokeGrantsBySource(trx, { type: 'order', id: order.id }, { now, reason: 'disputed' })
+    await syncLicenses(deps, trx, {
+      customerId: order.customer_id,
+      source: { type: 'order', id: order.id },
+      now,
+    })
     return { status: 'revoked', order }
   }
   if (dispute.status === 'won' && order.status === 'disputed') {

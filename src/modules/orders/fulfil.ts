@@ -27,9 +27,11 @@ import {
   issueAccessToken,
 } from '../customers/index.js'
 import { grantFeature } from '../entitlements/index.js'
+import { syncLicenses } from '../licenses/index.js'
 import { enqueueMail } from '../mail/index.js'
 import { publishEvent } from '../outbound-webhooks/index.js'
 import {
+  type LicenseKeyLine,
   PURCHASE_CONFIRMATION_TEMPLATE,
   PURCHASE_PAYMENT_FAILED_TEMPLATE,
   type PurchaseConfirmationMail,
@@ -86,6 +88,11 @@ export async function fulfilCheckoutSession(
     extra: meta.grants,
     now,
   })
+  const licenses = await syncLicenses(deps, trx, {
+    customerId: customer.id,
+    source: { type: 'order', id: orderId },
+    now,
+  })
   const token = await issueAccessToken(trx, { customerId: customer.id, orderId, now })
   await setSealedAccessToken(trx, orderId, sealToken(deps.config.sessionSecret, token))
   await queueConfirmation(deps, trx, {
@@ -93,6 +100,7 @@ export async function fulfilCheckoutSession(
     productName: bought.name,
     accessUntil: bought.product ? accessEnd(bought.product, now) : null,
     token,
+    licenses: licenses.map((l) => ({ name: l.name, key: l.key })),
     now,
   })
   await setPendingCheckoutStatus(trx, session.id, 'complete')
@@ -195,14 +203,27 @@ export async function restoreOrderAccess(deps: Deps, trx: Executor, order: Order
     now: deps.clock.now(),
     startsAt: new Date(order.created_at),
   })
+  await syncLicenses(deps, trx, {
+    customerId: order.customer_id,
+    source: { type: 'order', id: order.id },
+    now: deps.clock.now(),
+  })
 }
 
 async function queueConfirmation(
   deps: Deps,
   trx: Executor,
-  input: { email: string; productName: string; accessUntil: Date | null; token: string; now: Date },
+  input: {
+    email: string
+    productName: string
+    accessUntil: Date | null
+    token: string
+    licenses: LicenseKeyLine[]
+    now: Date
+  },
 ): Promise<void> {
   const data: PurchaseConfirmationMail = {
+    ...(input.licenses.length > 0 ? { licenses: input.licenses } : {}),
     productName: input.productName,
     libraryUrl: `${deps.config.publicUrl}/library`,
     loginUrl: `${deps.config.publicUrl}/login`,

@@ -7,6 +7,23 @@ export type PurchaseConfirmationMail = {
   accessToken: string
   /** ISO date, or null for access forever. */
   accessUntil: string | null
+  /** Licence keys the purchase came with (catalog features of kind `license`). */
+  licenses?: LicenseKeyLine[]
+}
+
+export type LicenseKeyLine = { name: string; key: string }
+
+function licenseText(lines: LicenseKeyLine[] | undefined): string[] {
+  return (lines ?? []).flatMap((l) => ['', `Your licence key for ${l.name}:`, l.key])
+}
+
+function licenseHtml(lines: LicenseKeyLine[] | undefined): string {
+  return (lines ?? [])
+    .map(
+      (l) =>
+        `<p>Your licence key for ${escapeHtml(l.name)}:</p><p><code style="word-break:break-all">${escapeHtml(l.key)}</code></p>`,
+    )
+    .join('')
 }
 
 export const PURCHASE_CONFIRMATION_TEMPLATE = defineMailTemplate<PurchaseConfirmationMail>(
@@ -24,12 +41,14 @@ export const PURCHASE_CONFIRMATION_TEMPLATE = defineMailTemplate<PurchaseConfirm
         d.accessToken,
         '',
         'Keep the token private: it opens your library.',
+        ...licenseText(d.licenses),
       ].join('\n'),
       html: mailFrame(
         `<p>Thank you for buying <strong>${escapeHtml(d.productName)}</strong>. You have access ${until}.</p>` +
           `<p><a href="${escapeHtml(d.libraryUrl)}">Open your library</a></p>` +
           `<p>Sign in with this email address and your access token:</p><p><code>${escapeHtml(d.accessToken)}</code></p>` +
-          '<p>Keep the token private: it opens your library.</p>',
+          '<p>Keep the token private: it opens your library.</p>' +
+          licenseHtml(d.licenses),
       ),
     }
   },

@@ -13,7 +13,9 @@ import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
 import { findProduct } from '../catalog/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
+import { syncLicenses } from '../licenses/index.js'
 import { enqueueMail } from '../mail/index.js'
+import { publishEvent } from '../outbound-webhooks/index.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { findCustomer } from '../customers/index.js'
 import {
@@ -22,8 +24,9 @@ import {
   type RefundFailedMail,
   type RefundIssuedMail,
 } from './mail.js'
+import { orderEventData } from './read.js'
 import { receiptPath } from './receipts.js'
-import { findOrderPaidBy, updateOrderRefund } from './repo.js'
+import { findOrderById, findOrderPaidBy, updateOrderRefund } from './repo.js'
 import type { OrderRow } from './table.js'
 
 export type RefundResult = {
@@ -40,21 +43,29 @@ export async function applyChargeRefund(
   if (!order) return { status: 'unknown-order' }
   const now = deps.clock.now()
   if (charge.refunded) {
-    if (order.status !== 'refunded') {
-      const full = {
-        status: 'refunded',
-        amountRefunded: charge.amount_refunded,
-        refundedAt: now.toISOString(),
-      } as const
-      // Only the handler that moves the amount tells the buyer; a concurrent one just agrees.
-      if (await updateOrderRefund(trx, order.id, { ...full, fromAmount: order.amount_refunded })) {
-        const amount = charge.amount_refunded - order.amount_refunded
-        await tellBuyerRefunded(deps, trx, order, { amount, full: true })
-      } else {
-        await updateOrderRefund(trx, order.id, full)
-      }
+    const full = {
+      status: 'refunded',
+      amountRefunded: charge.amount_refunded,
+      refundedAt: now.toISOString(),
+    } as const
+    // Compare-and-set on the amount: of handlers running at once, only the one that moves it tells
+    // the buyer and other apps; a concurrent one just agrees.
+    const moved =
+      order.status !== 'refunded' &&
+      (await updateOrderRefund(trx, order.id, { ...full, fromAmount: order.amount_refunded }))
+    if (moved) {
+      const amount = charge.amount_refunded - order.amount_refunded
+      await tellBuyerRefunded(deps, trx, order, { amount, full: true })
+    } else if (order.status !== 'refunded') {
+      await updateOrderRefund(trx, order.id, full)
     }
     await revokeGrantsBySource(trx, { type: 'order', id: order.id }, { now, reason: 'refunded' })
+    await syncLicenses(deps, trx, {
+      customerId: order.customer_id,
+      source: { type: 'order', id: order.id },
+      now,
+    })
+    if (moved) await publishRefund(trx, order.id, now)
     return { status: 'revoked', order }
   }
   if (charge.amount_refunded < order.amount_refunded) {
@@ -82,6 +93,7 @@ export async function applyChargeRefund(
     if (moved) {
       const amount = charge.amount_refunded - order.amount_refunded
       await tellBuyerRefunded(deps, trx, order, { amount, full: false })
+      await publishRefund(trx, order.id, now)
     }
     return { status: 'partial', order }
   }
@@ -109,6 +121,12 @@ async function tellBuyerRefunded(
 
 function productNameOf(deps: Deps, order: OrderRow): string {
   return findProduct(deps.catalog, order.product_id)?.name ?? order.product_name ?? order.product_id
+}
+
+/** `order.refunded` to other apps, full or partial (`status` and `amount_refunded` say which). */
+async function publishRefund(trx: Executor, orderId: string, now: Date): Promise<void> {
+  const order = await findOrderById(trx, orderId)
+  if (order) await publishEvent(trx, { type: 'order.refunded', data: orderEventData(order), now })
 }
 
 async function tellOwnerRefundFailed(

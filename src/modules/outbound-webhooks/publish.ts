@@ -9,6 +9,19 @@ import { newId } from '../../lib/ids.js'
 import type { OutboundEventType } from './endpoints.js'
 import { insertDelivery, listEnabledEndpointRows } from './repo.js'
 
+/**
+ * Delivery ids carry the order events must reach each endpoint in (the worker sends the lowest
+ * pending id first). Ids made in the same millisecond would sort by their random part, so a
+ * transaction publishing `entitlement.granted` then `order.paid` could see them swapped: each
+ * delivery's time part is at least one past the last one this process made.
+ */
+let lastStamp = 0
+
+function nextStamp(now: Date): number {
+  lastStamp = Math.max(now.getTime(), lastStamp + 1)
+  return lastStamp
+}
+
 export async function publishEvent(
   trx: Executor,
   input: { type: OutboundEventType; data: Record<string, unknown>; now: Date },
@@ -17,11 +30,11 @@ export async function publishEvent(
     (e) => e.events === '*' || e.events.split(',').includes(input.type),
   )
   if (endpoints.length === 0) return 0
-  const messageId = newId('wev', input.now.getTime())
+  const messageId = newId('wev', nextStamp(input.now))
   const payload = JSON.stringify({ type: input.type, timestamp: input.now.toISOString(), data: input.data })
   for (const endpoint of endpoints) {
     await insertDelivery(trx, {
-      id: newId('whd', input.now.getTime()),
+      id: newId('whd', nextStamp(input.now)),
       endpoint_id: endpoint.id,
       message_id: messageId,
       event_type: input.type,

@@ -37,16 +37,14 @@ export async function processInbox(
 ): Promise<number> {
   const now = deps.clock.now()
   const lease = leaseFrom(now)
-  const rows = await deps.db
-    .transaction()
-    .execute((trx) =>
-      claimDueEvents(trx, {
-        nowIso: now.toISOString(),
-        leaseUntilIso: lease,
-        maxAttempts: MAX_ATTEMPTS,
-        limit: BATCH,
-      }),
-    )
+  const rows = await deps.db.transaction().execute((trx) =>
+    claimDueEvents(trx, {
+      nowIso: now.toISOString(),
+      leaseUntilIso: lease,
+      maxAttempts: MAX_ATTEMPTS,
+      limit: BATCH,
+    }),
+  )
   if (rows.length === 0) return 0
   const renewal = keepLeased(deps, rows, lease, options.renewEveryMs ?? RENEW_EVERY_MS)
   try {
