@@ -46,6 +46,21 @@ export async function listGrantsOfSource(
     .execute()
 }
 
+/** Every grant a customer holds for one feature (live, future, ended or revoked). */
+export async function listGrantsOfFeature(
+  db: Executor,
+  customerId: string,
+  feature: string,
+): Promise<GrantRow[]> {
+  return db
+    .selectFrom('entitlement_grants')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('feature', '=', feature)
+    .orderBy('id')
+    .execute()
+}
+
 export async function listGrantsOfCustomer(db: Executor, customerId: string): Promise<GrantRow[]> {
   return db
     .selectFrom('entitlement_grants')

@@ -42,5 +42,5 @@ export async function mailLicenseKeys(
     licenses: input.licenses.map((l) => ({ name: l.name, key: l.key })),
     libraryUrl: `${deps.config.publicUrl}/library`,
   }
-  await enqueueMail(trx, { to: customer.email, template: LICENSE_KEYS_TEMPLATE, data }, deps.clock.now())
+  await enqueueMail(trx, { to: customer.email, template: LICENSE_KEYS_TEMPLATE, data }, deps)
 }

@@ -116,7 +116,7 @@ async function tellBuyerRefunded(
     receiptUrl: `${deps.config.publicUrl}${receiptPath(order.id)}`,
     storeUrl: `${deps.config.publicUrl}/`,
   }
-  await enqueueMail(trx, { to: buyer.email, template: REFUND_ISSUED_TEMPLATE, data }, deps.clock.now())
+  await enqueueMail(trx, { to: buyer.email, template: REFUND_ISSUED_TEMPLATE, data }, deps)
 }
 
 function productNameOf(deps: Deps, order: OrderRow): string {
