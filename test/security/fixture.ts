@@ -59,6 +59,11 @@ export async function createSecurityFixture(dialect: DialectName): Promise<Secur
     .where('customer_id', '=', ownerMember.id)
     .executeTakeFirstOrThrow()
   const order = await db.selectFrom('orders').select('id').executeTakeFirstOrThrow()
+  const invoice = await db
+    .selectFrom('invoices')
+    .select('id')
+    .where('customer_id', '=', ownerMember.id)
+    .executeTakeFirstOrThrow()
   const event = await db.selectFrom('stripe_events').select('stripe_event_id').executeTakeFirstOrThrow()
   const grant = await db.selectFrom('entitlement_grants').select('id').executeTakeFirstOrThrow()
   const fileId = t.deps.catalog.products.flatMap((p) => p.files)[0]?.id ?? 'no-file'
@@ -92,6 +97,7 @@ export async function createSecurityFixture(dialect: DialectName): Promise<Secur
     },
     ids: {
       order: order.id,
+      invoice: invoice.id,
       customer: ownerMember.id,
       'customer-email': ownerMember.email,
       subscription: subscription.stripe_subscription_id,

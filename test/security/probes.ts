@@ -94,13 +94,16 @@ function send(
 function plainBody(row: RouteRow, f: SecurityFixture): Body | undefined {
   if (row.method === 'GET') return undefined
   if (row.input === 'json') return { type: 'application/json', body: '{}' }
-  return { type: 'application/x-www-form-urlencoded', body: row.owned ? ownedInput(f) : '' }
+  return {
+    type: 'application/x-www-form-urlencoded',
+    body: row.owned === 'subscription' ? ownedInput(f) : '',
+  }
 }
 
 export function probesFor(row: RouteRow, f: SecurityFixture): Probe[] {
   const probes: Probe[] = []
   const kind = accessKind(row.access)
-  const query = row.method === 'GET' && row.owned ? ownedInput(f) : undefined
+  const query = row.method === 'GET' && row.owned === 'subscription' ? ownedInput(f) : undefined
   const body = plainBody(row, f)
   const anonymous = ANONYMOUS_REFUSAL[kind]
   if (anonymous !== undefined) {

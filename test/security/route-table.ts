@@ -20,10 +20,19 @@ export type Access =
   | `key:${string}`
 
 /** The signed-in owner's things a row can be pointed at, to try them as another customer. */
-export type Owned = 'subscription'
+/** `subscription`: the owner's subscription named in the query or form; `path`: the `:id` is the owner's. */
+export type Owned = 'subscription' | 'path'
 
 /** Fixture ids that fill a path's `:param` (the rest get an unknown id). */
-export type FixtureId = 'order' | 'customer' | 'customer-email' | 'subscription' | 'event' | 'file' | 'grant'
+export type FixtureId =
+  | 'order'
+  | 'invoice'
+  | 'customer'
+  | 'customer-email'
+  | 'subscription'
+  | 'event'
+  | 'file'
+  | 'grant'
 
 export type Input = 'form' | 'json' | 'query' | 'none'
 
@@ -110,6 +119,9 @@ export const ROUTES: readonly RouteRow[] = [
   reads('GET', '/billing/success', 'token', { input: 'query', malformed: 303 }),
   reads('GET', '/account', 'customer'),
   writes('POST', '/billing/portal', 'customer'),
+  reads('GET', '/billing/update-card', 'customer'), // from the payment-failed email: 303 to the portal
+  reads('GET', '/account/orders/:id', 'customer', { id: 'order', owned: 'path' }),
+  reads('GET', '/account/invoices/:id', 'customer', { id: 'invoice', owned: 'path' }),
   // api access: session JSON, tokens, keys
   reads('GET', '/api/me/entitlements', 'customer'),
   writes('POST', '/api/token', 'customer', { input: 'none' }),
@@ -122,6 +134,9 @@ export const ROUTES: readonly RouteRow[] = [
   reads('GET', '/api/v1/customers/:id/entitlements', 'key:entitlements:read', { id: 'customer' }),
   writes('POST', '/api/v1/grants', 'key:grants:write', { input: 'json' }),
   writes('DELETE', '/api/v1/grants/:id', 'key:grants:write', { input: 'none', id: 'grant' }),
+  writes('POST', '/api/v1/licenses/validate', 'token', { input: 'json' }), // the licence key is the credential
+  writes('POST', '/api/v1/licenses/activate', 'token', { input: 'json' }),
+  writes('POST', '/api/v1/licenses/deactivate', 'token', { input: 'json' }),
   reads('GET', '/api/v1/openapi.json', 'anyone'),
   reads('GET', '/api/v1/docs', 'anyone'),
   // admin console
@@ -155,6 +170,8 @@ export const ROUTES: readonly RouteRow[] = [
   writes('POST', '/admin/events/:id/replay', 'admin', { input: 'none', id: 'event' }),
   writes('POST', '/admin/events/replay-failing', 'admin', { input: 'none' }),
   reads('GET', '/admin/emails', 'admin'),
+  writes('POST', '/admin/emails/:id/resend', 'admin', { input: 'none' }),
+  reads('GET', '/admin/catalog', 'admin'),
 ]
 
 /**
