@@ -69,8 +69,11 @@ describe("parameters, from the pinned SDK's types", () => {
       message: expect.stringContaining('does not support the parameter source'),
     })
     await expect(
-      suite.stripe.customers.create({ tax_id_data: [{ type: 'eu_vat', value: 'DE123456789' }] }),
-    ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'tax_id_data' })
+      suite.stripe.customers.create({ cash_balance: { settings: { reconciliation_mode: 'automatic' } } }),
+    ).rejects.toMatchObject({
+      code: 'parameter_unsupported',
+      param: 'cash_balance',
+    })
     const c = await suite.stripe.customers.create({ invoice_prefix: 'SHOP1', next_invoice_sequence: 7 })
     expect(c).toMatchObject({ invoice_prefix: 'SHOP1', next_invoice_sequence: 7 })
     await suite.stripe.invoiceItems.create({ customer: c.id, amount: 100, currency: 'usd' })

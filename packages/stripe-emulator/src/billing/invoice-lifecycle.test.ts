@@ -1,4 +1,3 @@
-import type Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
 import { assertStripeShape } from '../shapes.js'
 import { useEmulatorSuite } from '../test-suite.js'

@@ -183,10 +183,23 @@ export function endSubscription(
   ctx.emit('customer.subscription.deleted', s)
 }
 
+/**
+ * Runs at a period boundary before the renewal invoice is built (subscription schedules change
+ * phase there, so the renewal bills the new phase's prices).
+ */
+export type RenewalHook = (ctx: Ctx, s: Stripe.Subscription, boundary: number) => void
+const renewalHooks: RenewalHook[] = []
+export function beforeRenewal(hook: RenewalHook): void {
+  renewalHooks.push(hook)
+}
+
 function renew(ctx: Ctx, data: Data): void {
   const s = sub(ctx, data)
   if (!s || s.status === 'canceled' || s.status === 'incomplete_expired' || s.status === 'incomplete') return
   if (currentPeriodEnd(s) !== data.periodEnd) return // superseded by a plan change or trial change
+  for (const hook of renewalHooks) hook(ctx, s, currentPeriodEnd(s))
+  // A hook may have ended the subscription or reset its cycle (a month ↔ year phase).
+  if (s.status === 'canceled' || currentPeriodEnd(s) !== data.periodEnd) return
   const now = ctx.now(clockOfSubscription(ctx, s))
   if (s.cancel_at_period_end || (s.cancel_at !== null && s.cancel_at <= now)) {
     endSubscription(ctx, s, 'cancellation_requested')

@@ -14,6 +14,7 @@ import {
   applyMetadata,
   inRange,
   nullableString,
+  optArray,
   optEnum,
   optInt,
   optObject,
@@ -25,10 +26,11 @@ import {
 } from '../params.js'
 import { includable, route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
+import { insertTaxId, readTaxId } from './tax-ids.js'
 
 // The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since clover).
 // Modelled parameters. Stripe's others (`source` / `default_source` cards, `cash_balance`, `tax`,
-// `tax_id_data`, `validate`, business/individual names) are refused as unsupported by the app
+// `validate`, business/individual names) are refused as unsupported by the app
 // layer (sdk-params.ts), never accepted and dropped.
 const COMMON = [
   'address',
@@ -45,7 +47,7 @@ const COMMON = [
   'shipping',
   'tax_exempt',
 ] as const
-const CREATE = [...COMMON, 'payment_method', 'test_clock'] as const
+const CREATE = [...COMMON, 'payment_method', 'test_clock', 'tax_id_data'] as const
 const UPDATE = COMMON
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const
@@ -145,6 +147,12 @@ export function createCustomer(ctx: Ctx, params: Params): Stripe.Customer {
   allowOnly(params, CREATE)
   const clockId = optString(params, 'test_clock')
   if (clockId) getObject(ctx.state, 'test_helpers.test_clock', clockId, 'test_clock', 'test clock')
+  // Checked before anything is stored, so a bad tax ID leaves no customer behind.
+  const taxIds = (optArray(params, 'tax_id_data') ?? []).map((entry, i) => {
+    if (typeof entry !== 'object' || Array.isArray(entry))
+      throw invalidParam(`tax_id_data[${i}]`, 'Invalid tax ID')
+    return readTaxId(entry, `tax_id_data[${i}]`)
+  })
   const id = newId('cus', 14)
   const customer: Stripe.Customer = {
     id,
@@ -180,6 +188,7 @@ export function createCustomer(ctx: Ctx, params: Params): Stripe.Customer {
   if (pm) attachPaymentMethod(ctx, id, pm, 'payment_method')
   customer.invoice_settings = invoiceSettings(ctx, id, customer.invoice_settings, params)
   ctx.emit('customer.created', customer)
+  for (const taxId of taxIds) insertTaxId(ctx, id, taxId)
   return customer
 }
 

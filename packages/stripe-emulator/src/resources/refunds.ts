@@ -49,7 +49,7 @@ function chargeToRefund(ctx: Ctx, params: Params): Stripe.Charge {
   return getObject<Stripe.Charge>(ctx.state, 'charge', pi.latest_charge, 'payment_intent')
 }
 
-function createRefund(ctx: Ctx, params: Params): Stripe.Refund {
+export function createRefund(ctx: Ctx, params: Params): Stripe.Refund {
   allowOnly(params, [
     'charge',
     'payment_intent',
