@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Stripe from 'stripe'
@@ -83,6 +84,44 @@ describe('startTollgate in test mode', () => {
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200)
     } finally {
       await running.stop()
+      await emulator.stop()
+    }
+  })
+
+  /** @see issue 9: a client that never finishes its request must not hold a SIGTERM forever. */
+  it('stop() lets a request in progress run out its grace period, then closes it and everything else', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-start-'))
+    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+    const { emulator, url: emulatorUrl } = await startEmulator({ port: 0 })
+    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
+    const config = loadConfig({
+      DATA_DIR: join(dir, 'data'),
+      CATALOG: join(dir, 'catalog.yaml'),
+      PORT: String(port),
+      LOG_LEVEL: 'silent',
+      STRIPE_API_URL: emulatorUrl,
+    })
+    const running = await startTollgate(config, { shutdownGraceMs: 300 })
+    try {
+      const socket = connect(port, '127.0.0.1')
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      socket.on('error', () => {})
+      let answer = ''
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString()
+      })
+      // A form from our own page: headers and a promise of 100 bytes of body, then silence.
+      const origin = `http://127.0.0.1:${port}`
+      socket.write(
+        `POST /checkout HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${origin}\r\n` +
+          'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nprice=',
+      )
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await running.stop()
+      await closed
+      expect(answer).toBe('') // still waiting for its body: cut, not answered
+      await expect(running.deps.db.selectFrom('orders').select('id').execute()).rejects.toThrow()
+    } finally {
       await emulator.stop()
     }
   })

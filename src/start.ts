@@ -31,9 +31,16 @@ export type RunningTollgate = {
 
 export const EMULATOR_PORT = 12111
 
+/**
+ * How long a stop waits for open requests before cutting their connections: inside the 30 s an
+ * orchestrator (Kubernetes, systemd, Docker) gives between SIGTERM and SIGKILL, so the workers and
+ * the database still close cleanly even when a client never finishes its request.
+ */
+export const SHUTDOWN_GRACE_MS = 20_000
+
 export async function startTollgate(
   initial: Config,
-  options: { emulatorPort?: number } = {},
+  options: { emulatorPort?: number; shutdownGraceMs?: number } = {},
 ): Promise<RunningTollgate> {
   const log = createLogger(initial)
   mkdirSync(initial.dataDir, { recursive: true })
@@ -87,7 +94,7 @@ export async function startTollgate(
     deps,
     emulatorUrl: emulator?.url,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await closeServer(server, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS, deps)
       await workers.stop()
       await emulator?.stop()
       await deps.rateLimits.close()
@@ -121,6 +128,25 @@ function listen(deps: Deps, workers: RunningWorkers): Promise<ServerType> {
     const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host })
     server.once('error', reject)
     server.once('listening', () => resolve(server))
+  })
+}
+
+/**
+ * Stops accepting, lets requests in progress finish, then closes: idle keep-alive connections at
+ * once, and any connection still open after `graceMs` (a client that never finishes) by force.
+ */
+function closeServer(server: ServerType, graceMs: number, deps: Deps): Promise<void> {
+  return new Promise((resolve) => {
+    const http = server as ServerType & { closeIdleConnections?(): void; closeAllConnections?(): void }
+    const force = setTimeout(() => {
+      deps.log.warn({ graceMs }, 'requests still open after the shutdown grace period; closing them')
+      http.closeAllConnections?.()
+    }, graceMs)
+    server.close(() => {
+      clearTimeout(force)
+      resolve()
+    })
+    http.closeIdleConnections?.()
   })
 }
 
