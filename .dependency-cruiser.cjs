@@ -15,6 +15,7 @@ const LAYERS = [
   ['http', '^src/http/'],
   ['web', '^src/web/'],
   ['mail', '^src/modules/mail/'],
+  ['alerts', '^src/modules/alerts/'],
   ['customers', '^src/modules/customers/'],
   ['accounts', '^src/modules/accounts/'],
   ['entitlements', '^src/modules/entitlements/'],

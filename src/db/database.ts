@@ -22,6 +22,7 @@ import type { DownloadTable } from '../modules/delivery/table.js'
 import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
 import type { WorkerHeartbeatTable } from '../modules/health/table.js'
 import type { MailOutboxTable } from '../modules/mail/table.js'
+import type { OwnerAlertTable } from '../modules/alerts/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../modules/outbound-webhooks/table.js'
 import type { StripeEventTable, WebhookCursorTable } from '../modules/webhooks/table.js'
@@ -57,6 +58,7 @@ export interface Database {
   // Owner console: the subscription ledger (billing) and the audit log (admin)
   subscription_history: SubscriptionHistoryTable
   admin_audit_log: AdminAuditLogTable
+  owner_alerts: OwnerAlertTable
 }
 
 export type DB = Kysely<Database>

@@ -16,7 +16,7 @@ import { formatMoney } from '../../lib/money.js'
 import { findProduct } from '../catalog/index.js'
 import { findCustomer } from '../customers/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
-import { enqueueMail } from '../mail/index.js'
+import { alertOwner } from '../alerts/index.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { DISPUTE_OPENED_TEMPLATE, type DisputeOpenedMail } from './mail.js'
 import { findOrderPaidBy, setOrderStatus, upsertOrderDispute } from './repo.js'
@@ -77,7 +77,6 @@ export async function applyDispute(
 }
 
 async function tellOwner(deps: Deps, trx: Executor, order: OrderRow, dispute: Stripe.Dispute): Promise<void> {
-  if (deps.config.adminEmails.length === 0) return
   const customer = await findCustomer(trx, order.customer_id)
   const dueBy = dispute.evidence_details.due_by
   const data: DisputeOpenedMail = {
@@ -90,7 +89,10 @@ async function tellOwner(deps: Deps, trx: Executor, order: OrderRow, dispute: St
     dueBy: dueBy ? new Date(dueBy * 1000).toISOString().slice(0, 10) : null,
     disputeId: dispute.id,
   }
-  for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: DISPUTE_OPENED_TEMPLATE, data }, deps)
-  }
+  await alertOwner(trx, deps, {
+    kind: 'dispute',
+    template: DISPUTE_OPENED_TEMPLATE,
+    data,
+    key: `dispute:${dispute.id}`,
+  })
 }

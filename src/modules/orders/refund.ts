@@ -12,7 +12,7 @@ import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
 import { findProduct } from '../catalog/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
-import { enqueueMail } from '../mail/index.js'
+import { alertOwner } from '../alerts/index.js'
 import { restoreOrderAccess } from './fulfil.js'
 import { REFUND_FAILED_TEMPLATE, type RefundFailedMail } from './mail.js'
 import { findOrderPaidBy, updateOrderRefund } from './repo.js'
@@ -79,7 +79,5 @@ async function tellOwnerRefundFailed(
     productName: findProduct(deps.catalog, order.product_id)?.name ?? order.product_name ?? order.product_id,
     amount: formatMoney(amount, order.currency),
   }
-  for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: REFUND_FAILED_TEMPLATE, data }, deps)
-  }
+  await alertOwner(trx, deps, { kind: 'refund_failed', template: REFUND_FAILED_TEMPLATE, data })
 }
