@@ -67,9 +67,7 @@ describe('architecture rules', () => {
     writeFileSync(join(dir, 'package.json'), '{}')
     const { code, text } = await output(BIN('biome'), ['lint', '--max-diagnostics=100', 'src'], dir)
     expect(code).not.toBe(0)
-    expect(text).toMatch(
-      /src\/modules\/orders\/clock\.ts:\d+:\d+ plugin[\s\S]*?Wall-clock read in domain code/,
-    )
+    expect(text).toMatch(/src\/modules\/orders\/clock\.ts:\d+:\d+ plugin[\s\S]*?Wall-clock read in domain code/)
     expect(text).toMatch(/src\/modules\/orders\/service\.ts:\d+:\d+ plugin[\s\S]*?Only edges/)
     expect(text).not.toMatch(/src\/modules\/orders\/routes\.ts:\d+:\d+ plugin/)
   }, 60_000)

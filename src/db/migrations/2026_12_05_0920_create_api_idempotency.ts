@@ -15,11 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('response', t.text, (c) => c.notNull())
     .addColumn('created_at', t.time, (c) => c.notNull())
     .execute()
-  await db.schema
-    .createIndex('api_idempotency_created_at')
-    .on('api_idempotency')
-    .column('created_at')
-    .execute()
+  await db.schema.createIndex('api_idempotency_created_at').on('api_idempotency').column('created_at').execute()
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()

@@ -32,14 +32,16 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
 
   it('lists the signed-in customer entitlements with why and until when', async () => {
     const until = new Date(Date.now() + 7 * 86_400_000)
-    await t.deps.db.transaction().execute((trx) =>
-      grantManually(t.deps, trx, {
-        email: 'member@example.com',
-        feature: 'premium',
-        until,
-        reason: 'press',
-      }),
-    )
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        grantManually(t.deps, trx, {
+          email: 'member@example.com',
+          feature: 'premium',
+          until,
+          reason: 'press',
+        }),
+      )
     const res = await member.request('/api/me/entitlements', { headers: { accept: 'application/json' } })
     expect(res.status).toBe(200)
     const body = (await res.json()) as {

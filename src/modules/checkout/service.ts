@@ -201,8 +201,7 @@ async function attemptKey(
   deps: Deps,
   input: { email: string | undefined; price: string; quantity: number; customerId: string | undefined },
 ): Promise<string> {
-  if (!input.email && !input.customerId)
-    return `tollgate-checkout-${newId('pco', deps.clock.now().getTime())}`
+  if (!input.email && !input.customerId) return `tollgate-checkout-${newId('pco', deps.clock.now().getTime())}`
   const previous = input.email
     ? await findLatestCheckout(deps.db, {
         email: input.email,

@@ -59,14 +59,16 @@ describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
 
   it('a grant with an end date stops at that date', async () => {
     const until = new Date(Date.now() - 1000)
-    await t.deps.db.transaction().execute((trx) =>
-      grantManually(t.deps, trx, {
-        email: 'reader@example.com',
-        feature: 'premium',
-        until,
-        reason: 'ended',
-      }),
-    )
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        grantManually(t.deps, trx, {
+          email: 'reader@example.com',
+          feature: 'premium',
+          until,
+          reason: 'ended',
+        }),
+      )
     expect((await reader.request('/premium')).status).toBe(403)
   })
 

@@ -11,14 +11,7 @@ import { listGrantsOfSource } from '../entitlements/repo.js'
 import { processInboxNow } from '../webhooks/inbox-worker.js'
 import { fulfilCheckoutSession } from './fulfil.js'
 import { findOrderBySessionId } from './repo.js'
-import {
-  buyAndPay,
-  CARDS,
-  payHostedCheckout,
-  settle,
-  startCheckout,
-  tokenFrom,
-} from '../../../test/purchase.js'
+import { buyAndPay, CARDS, payHostedCheckout, settle, startCheckout, tokenFrom } from '../../../test/purchase.js'
 
 describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
   let t: TestApp
