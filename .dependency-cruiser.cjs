@@ -17,6 +17,7 @@ const LAYERS = [
   ['mail', '^src/modules/mail/'],
   ['outbound-webhooks', '^src/modules/outbound-webhooks/'],
   ['signing', '^src/modules/signing/'],
+  ['alerts', '^src/modules/alerts/'],
   ['customers', '^src/modules/customers/'],
   ['accounts', '^src/modules/accounts/'],
   ['entitlements', '^src/modules/entitlements/'],

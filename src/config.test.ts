@@ -197,4 +197,68 @@ describe('hardening settings (issue 9)', () => {
       expect(problems.join('\n')).toContain(name)
     }
   })
+
+  it('reads the shop’s brand and the owner’s alerts, naming every bad value', () => {
+    const base = { SESSION_SECRET: 'x'.repeat(32), DATA_DIR: mkdtempSync(join(tmpdir(), 'tollgate-cfg-')) }
+    const plain = loadConfig(base)
+    expect(plain.brand).toEqual({
+      name: 'Tollgate demo store',
+      accentColor: '#2454d6',
+      logoUrl: undefined,
+      supportEmail: undefined,
+      termsUrl: undefined,
+      privacyUrl: undefined,
+    })
+    expect(plain.alerts).toEqual({
+      webhookUrl: undefined,
+      off: [],
+      digest: false,
+      badSignatures: { threshold: 20, windowSeconds: 300 },
+    })
+    const set = loadConfig({
+      ...base,
+      STORE_NAME: 'Ada Books',
+      STORE_LOGO_URL: 'https://cdn.ada.example/logo.png',
+      STORE_ACCENT_COLOR: '#AA3300',
+      STORE_SUPPORT_EMAIL: 'help@ada.example',
+      STORE_TERMS_URL: 'https://ada.example/terms',
+      STORE_PRIVACY_URL: 'https://ada.example/privacy',
+      ALERT_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/X',
+      ALERTS_OFF: 'sale, subscription',
+      ALERT_DIGEST: 'true',
+      ALERT_BAD_SIGNATURE_THRESHOLD: '5',
+      ALERT_BAD_SIGNATURE_WINDOW_SECONDS: '60',
+    })
+    expect(set.brand).toMatchObject({
+      name: 'Ada Books',
+      accentColor: '#aa3300',
+      supportEmail: 'help@ada.example',
+    })
+    expect(set.alerts).toEqual({
+      webhookUrl: 'https://hooks.slack.com/services/T/B/X',
+      off: ['sale', 'subscription'],
+      digest: true,
+      badSignatures: { threshold: 5, windowSeconds: 60 },
+    })
+    const problems = problemsOf({
+      ...base,
+      STORE_ACCENT_COLOR: 'blue',
+      STORE_LOGO_URL: 'javascript:alert(1)',
+      STORE_SUPPORT_EMAIL: 'help',
+      ALERTS_OFF: 'sale,sales',
+      ALERT_WEBHOOK_URL: 'ftp://hooks',
+      ALERT_DIGEST: 'daily',
+      ALERT_BAD_SIGNATURE_THRESHOLD: '0',
+    })
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ALERTS_OFF',
+      'ALERT_BAD_SIGNATURE_THRESHOLD',
+      'ALERT_DIGEST',
+      'ALERT_WEBHOOK_URL',
+      'STORE_ACCENT_COLOR',
+      'STORE_LOGO_URL',
+      'STORE_SUPPORT_EMAIL',
+    ])
+    expect(problems.find((p) => p.startsWith('ALERTS_OFF'))).toContain('sale, subscription, cancellation')
+  })
 })

@@ -12,6 +12,7 @@ import { dialectOfExecutor } from './db/portable.js'
 import type { Deps } from './deps.js'
 import { EVENT_HANDLERS } from './event-handlers.js'
 import { pruneExpired } from './jobs/prune.js'
+import { deliverDueAlerts, sendDailyDigest } from './modules/alerts/index.js'
 import { type CheckResult, fail, type HeartbeatCheck, pass } from './modules/health/index.js'
 import { sendDueMail } from './modules/mail/index.js'
 import { deliverDueWebhooks } from './modules/outbound-webhooks/index.js'
@@ -55,6 +56,14 @@ export const WORKERS: Worker[] = [
       }),
   },
   { name: 'outbound-webhooks', intervalMs: 1000, runOnce: deliverDueWebhooks },
+  // The owner's Slack-style webhook (their emails go through the mail outbox above).
+  { name: 'owner-alerts', intervalMs: 1000, runOnce: deliverDueAlerts },
+  {
+    name: 'owner-digest',
+    intervalMs: 60_000,
+    everyMs: 10 * 60_000,
+    runOnce: async (deps) => ((await sendDailyDigest(deps)) ? 1 : 0),
+  },
   { name: 'prune', intervalMs: 60_000, everyMs: 60 * 60_000, runOnce: pruneExpired },
 ]
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --no-postgres] [-- --no-soak]`: Tollgate side by side with a
+ * `npm run bench [-- --quick] [-- --no-postgres] [-- --no-soak] [-- --console-only]`: Tollgate side by side with a
  * bare Hono app on the same Node, in one run. Builds (`npm run build`), starts the Stripe emulator,
  * the baseline, a file server (nginx when installed) and Tollgate from dist/ on SQLite (and on
  * PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL answers), then prints one row per
@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { writeBenchCatalog } from './catalog.mjs'
+import { consoleRow } from './console.mjs'
 import { startFileServer } from './file-server.mjs'
 import { freePort, run, startServer, stopAll, stopServer } from './proc.mjs'
 import { downloadRow, purchaseRows, scaleRow, startRows, throughputRow, webhookRow } from './rows.mjs'
@@ -22,7 +23,8 @@ import { grantProbe, prepareTollgate, seedCustomers, startEmulator } from './sto
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick')
-const known = ['--quick', '--no-postgres', '--no-soak']
+const known = ['--quick', '--no-postgres', '--no-soak', '--console-only']
+const consoleOnly = argv.includes('--console-only')
 const unknown = argv.filter((a) => !known.includes(a))
 if (unknown.length > 0) {
   console.error(`bench: unknown option ${unknown[0]} (known: ${known.join(', ')})`)
@@ -40,6 +42,7 @@ const MODE = quick
       hot: 300,
       bigCount: 50_000,
       soakSeconds: 20,
+      console: { customers: 5_000, orders: 10_000, subscriptions: 1_000 },
     }
   : {
       load: { connections: 32, duration: 5 },
@@ -51,6 +54,7 @@ const MODE = quick
       hot: 2000,
       bigCount: 1_000_000,
       soakSeconds: 600,
+      console: { customers: 100_000, orders: 200_000, subscriptions: 20_000 },
     }
 
 const results = []
@@ -78,7 +82,7 @@ async function measure(name, fn) {
 }
 
 async function postgresUrl() {
-  if (argv.includes('--no-postgres') || quick) return undefined
+  if (argv.includes('--no-postgres') || quick || consoleOnly) return undefined
   const admin =
     process.env.BENCH_DATABASE_URL ??
     process.env.TEST_DATABASE_URL ??
@@ -116,6 +120,10 @@ async function main() {
   const postgres = await postgresUrl()
   try {
     const catalog = writeBenchCatalog(dir, MODE.archiveMb)
+    await measure('owner console at scale', () =>
+      consoleRow({ dir, catalogPath: catalog.path, repeats: MODE.repeats }, MODE.console),
+    )
+    if (consoleOnly) return
     const emulator = await startEmulator(dir)
     const baselinePort = await freePort()
     const startBaseline = () =>

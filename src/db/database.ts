@@ -23,6 +23,7 @@ import type { EntitlementGrantTable } from '../modules/entitlements/table.js'
 import type { WorkerHeartbeatTable } from '../modules/health/table.js'
 import type { LicenseActivationTable, LicenseKeyTable } from '../modules/licenses/table.js'
 import type { MailOutboxTable } from '../modules/mail/table.js'
+import type { OwnerAlertTable } from '../modules/alerts/table.js'
 import type { OrderDisputeTable, OrderTable } from '../modules/orders/table.js'
 import type { WebhookDeliveryTable, WebhookEndpointTable } from '../modules/outbound-webhooks/table.js'
 import type { SigningKeyTable } from '../modules/signing/table.js'
@@ -61,6 +62,7 @@ export interface Database {
   // Owner console: the subscription ledger (billing) and the audit log (admin)
   subscription_history: SubscriptionHistoryTable
   admin_audit_log: AdminAuditLogTable
+  owner_alerts: OwnerAlertTable
 }
 
 export type DB = Kysely<Database>

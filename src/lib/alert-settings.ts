@@ -37,7 +37,9 @@ const kinds = z
       .map((s) => s.trim())
       .filter((s) => s !== ''),
   )
-  .pipe(z.array(z.enum(ALERT_KINDS, { error: `must be a comma-separated list of ${ALERT_KINDS.join(', ')}` })))
+  .pipe(
+    z.array(z.enum(ALERT_KINDS, { error: `must be a comma-separated list of ${ALERT_KINDS.join(', ')}` })),
+  )
 
 /** The `ALERT*` variables, spread into the config's schema. */
 export const ALERT_ENV = {

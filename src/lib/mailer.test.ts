@@ -33,7 +33,10 @@ afterAll(() => new Promise<void>((done) => smtp.close(done)))
 async function fromLineOf(mailFrom: string, storeName: string): Promise<string | undefined> {
   const mailer = createMailer({ smtpUrl, mailFrom, brand: { name: storeName } }, pino({ level: 'silent' }))
   await mailer.send({ to: 'buyer@example.com', subject: 'Hi', text: 'Hi', html: '<p>Hi</p>' })
-  return received.at(-1)?.split(/\r?\n/).find((l) => l.startsWith('From:'))
+  return received
+    .at(-1)
+    ?.split(/\r?\n/)
+    .find((l) => l.startsWith('From:'))
 }
 
 describe('the sender buyers see', () => {

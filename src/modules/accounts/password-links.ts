@@ -42,9 +42,7 @@ export async function sendPasswordLink(
     url: `${deps.config.publicUrl}${path}?token=${encodeURIComponent(token)}`,
     minutes,
   }
-  await enqueueMail(
-    trx,
-    { to: input.customer.email, template: ACCOUNT_MAIL[input.kind], data }, deps)
+  await enqueueMail(trx, { to: input.customer.email, template: ACCOUNT_MAIL[input.kind], data }, deps)
 }
 
 /**

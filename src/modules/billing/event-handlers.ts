@@ -9,6 +9,7 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
+import { alertOwner, ownerNote } from '../alerts/index.js'
 import { findPrice } from '../catalog/index.js'
 import type { MailTemplate } from '../mail/index.js'
 import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
@@ -123,7 +124,7 @@ export async function onInvoicePaymentFailed(
   const fetched = await invoiceSyncStep(deps, event.data.object.id as string)
   if (!fetched) return undefined
   const { invoice, step } = fetched
-  return syncThenMail(deps, step, BILLING_MAIL.paymentFailed, () =>
+  const mailing = syncThenMail(deps, step, BILLING_MAIL.paymentFailed, () =>
     invoice.status === 'paid'
       ? undefined
       : {
@@ -131,6 +132,19 @@ export async function onInvoicePaymentFailed(
           updateCardUrl: `${deps.config.publicUrl}/billing/update-card`,
         },
   )
+  return async (trx) => {
+    await mailing(trx)
+    if (invoice.status === 'paid') return
+    const amount = formatMoney(invoice.amount_due, invoice.currency)
+    const note = {
+      subject: `Payment failed: ${amount}`,
+      lines: [
+        `A subscription payment of ${amount} by ${invoice.customer_email ?? 'a customer'} failed; Stripe will retry it.`,
+        `Invoice ${invoice.id}`,
+      ],
+    }
+    await alertOwner(trx, deps, ownerNote('payment_failed', note, `payment_failed:${event.id}`))
+  }
 }
 
 /**

@@ -6,14 +6,10 @@
  * handlers are `BILLING_EVENT_HANDLERS`.
  * @module
  */
-export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
-export { createBillingRoutes } from './routes.js'
+
 export type { ListOrders } from './account-routes.js'
-export { startSubscriptionFromButton } from './subscribe.js'
-export { listHistoryUntil as listSubscriptionHistory } from './repo.js'
-export type { SubscriptionHistoryRow } from './table.js'
-export { listInvoicesOfCustomer, listSubscriptionsOfCustomer, sumPaidInvoicesByDay } from './repo.js'
-export type { InvoiceRow, SubscriptionRow } from './table.js'
+export { type BackfillOutcome, backfillSubscription, listStripeSubscriptions } from './backfill.js'
+export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
 export {
   changeSubscription,
   checkSubscriptionChange,
@@ -21,7 +17,16 @@ export {
   previewPlanChange,
   type SubscriptionChange,
 } from './manage.js'
+export {
+  findSubscriptionByStripeId,
+  listHistoryUntil as listSubscriptionHistory,
+  listInvoicesOfCustomer,
+  listSubscriptionsOfCustomer,
+  listSubscriptionsPage,
+  sumPaidInvoicesByDay,
+} from './repo.js'
+export { createBillingRoutes } from './routes.js'
 export { fetchSubscriptionSnapshot, type SubscriptionSnapshot } from './snapshot.js'
+export { startSubscriptionFromButton } from './subscribe.js'
 export { applySubscriptionSnapshot } from './sync.js'
-export { findSubscriptionByStripeId, listSubscriptionsPage } from './repo.js'
-export { type BackfillOutcome, backfillSubscription, listStripeSubscriptions } from './backfill.js'
+export type { InvoiceRow, SubscriptionHistoryRow, SubscriptionRow } from './table.js'

@@ -1,14 +1,18 @@
 /**
  * Mail that follows state changes of a subscription row (welcome when it first appears, canceled
- * when cancellation is first scheduled or happens). Runs in the sync transaction, after the row
- * was locked, so each transition is announced once however many syncs see it.
+ * when cancellation is first scheduled or happens), to the subscriber and, as an alert, to the
+ * owner. Runs in the sync transaction, after the row was locked, so each transition is announced
+ * once however many syncs see it.
  * Mail tied to one event (receipt, payment failed, trial ending) is queued by its event handler.
  * @module
  */
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
+import { alertOwner, ownerNote } from '../alerts/index.js'
+import { findCustomer } from '../customers/index.js'
 import { mailSubscriber } from './customer-mail.js'
 import { BILLING_MAIL } from './mail.js'
+import { planName } from './plans.js'
 import type { SubscriptionRow } from './table.js'
 
 const LIVE = new Set(['trialing', 'active', 'past_due'])
@@ -27,6 +31,33 @@ export async function queueLifecycleMail(
   } else if (mail === 'canceled') {
     await mailSubscriber(deps, trx, current, BILLING_MAIL.canceled, { accessUntil: accessUntil(current) })
   }
+  if (mail) await tellOwner(deps, trx, current, mail)
+}
+
+async function tellOwner(
+  deps: Deps,
+  trx: Executor,
+  row: SubscriptionRow,
+  mail: 'welcome' | 'canceled',
+): Promise<void> {
+  const who = (await findCustomer(trx, row.customer_id))?.email ?? row.customer_id
+  const plan = planName(deps.catalog, row)
+  const trial = row.status === 'trialing' ? ' (trial)' : ''
+  const until = accessUntil(row)
+  const note =
+    mail === 'welcome'
+      ? ownerNote('subscription', {
+          subject: `New subscription: ${plan}${trial}`,
+          lines: [`${who} subscribed to ${plan}${trial}.`, `Subscription ${row.stripe_subscription_id}`],
+        })
+      : ownerNote('cancellation', {
+          subject: `Cancellation: ${plan}`,
+          lines: [
+            `${who} canceled ${plan}${until ? `; access until ${until.slice(0, 10)}` : ''}.`,
+            `Subscription ${row.stripe_subscription_id}`,
+          ],
+        })
+  await alertOwner(trx, deps, note)
 }
 
 function pickMail(

@@ -17,6 +17,7 @@ import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import { asAppError } from '../checkout/index.js'
 import { signIn } from '../customers/index.js'
+import { createAccountRoutes, type ListOrders } from './account-routes.js'
 import { applyPlanChange, keepCurrentPlan, type PlanChangePreview, previewPlanChange } from './plan-change.js'
 import {
   CANCEL_REASONS,
@@ -39,7 +40,6 @@ import { completeSubscriptionReturn, fetchReturnSnapshot } from './subscription-
 import { applySubscriptionSnapshot } from './sync.js'
 import type { SubscriptionRow } from './table.js'
 import { SubscribedPage } from './views.js'
-import { createAccountRoutes, type ListOrders } from './account-routes.js'
 
 const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 const SubscribeForm = z.object({

@@ -2,8 +2,8 @@
 import { formatMoney } from '../../lib/money.js'
 import type { CatalogPrice } from '../catalog/index.js'
 import type { EntitlementView } from '../entitlements/index.js'
-import { intervalLabel } from './plans.js'
 import { type AccountOrder, InvoiceList, OrderList } from './account-lists.js'
+import { intervalLabel } from './plans.js'
 import { statusWords } from './status-words.js'
 import type { InvoiceRow, SubscriptionRow } from './table.js'
 

@@ -72,7 +72,11 @@ export const customerRoutes = new Hono<AppEnv>()
   })
   .get('/login/link', (c) => {
     const token = c.req.query('token') ?? ''
-    return renderPage(c, { title: 'Sign in' }, <ConfirmLinkPage token={token} shop={c.get('deps').config.brand.name} />)
+    return renderPage(
+      c,
+      { title: 'Sign in' },
+      <ConfirmLinkPage token={token} shop={c.get('deps').config.brand.name} />,
+    )
   })
   .post('/login/link', validate('form', LinkForm), async (c) => {
     const deps = c.get('deps')

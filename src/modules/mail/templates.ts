@@ -31,7 +31,8 @@ export function escapeHtml(text: string): string {
     .replaceAll("'", '&#39;')
 }
 
-const BODY_OPEN = '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2328;max-width:560px;margin:auto;padding:16px">'
+const BODY_OPEN =
+  '<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2328;max-width:560px;margin:auto;padding:16px">'
 
 /** Wraps an HTML body in the minimal frame every email shares (the brand is added by `brandMail`). */
 export function mailFrame(bodyHtml: string): string {

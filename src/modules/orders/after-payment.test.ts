@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { createMember } from '../../../test/lifecycle.js'
+import { buyAndPay, settle } from '../../../test/purchase.js'
 import { checkAccess } from '../entitlements/access.js'
 import { findOrderBySessionId } from './repo.js'
-import { buyAndPay, settle } from '../../../test/purchase.js'
 
 const OWNER = 'owner@example.com'
 const CARDS = {

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
+import { buyAndPay, IBANS, settle, tokenFrom } from '../../../test/purchase.js'
 import { findPendingCheckout } from '../checkout/repo.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
 import { findOrderBySessionId } from './repo.js'
-import { buyAndPay, IBANS, settle, tokenFrom } from '../../../test/purchase.js'
 
 const PRICE = 'berlin-edition-eur'
 /** Past the emulator's default processing time (10 s) for a bank debit. */

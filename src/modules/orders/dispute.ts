@@ -13,6 +13,7 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
+import { alertOwner } from '../alerts/index.js'
 import { findProduct } from '../catalog/index.js'
 import { findCustomer } from '../customers/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
@@ -83,7 +84,6 @@ export async function applyDispute(
 }
 
 async function tellOwner(deps: Deps, trx: Executor, order: OrderRow, dispute: Stripe.Dispute): Promise<void> {
-  if (deps.config.adminEmails.length === 0) return
   const customer = await findCustomer(trx, order.customer_id)
   const dueBy = dispute.evidence_details.due_by
   const data: DisputeOpenedMail = {
@@ -96,7 +96,10 @@ async function tellOwner(deps: Deps, trx: Executor, order: OrderRow, dispute: St
     dueBy: dueBy ? new Date(dueBy * 1000).toISOString().slice(0, 10) : null,
     disputeId: dispute.id,
   }
-  for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: DISPUTE_OPENED_TEMPLATE, data }, deps)
-  }
+  await alertOwner(trx, deps, {
+    kind: 'dispute',
+    template: DISPUTE_OPENED_TEMPLATE,
+    data,
+    key: `dispute:${dispute.id}`,
+  })
 }

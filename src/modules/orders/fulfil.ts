@@ -9,6 +9,8 @@ import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { addDays } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
+import { formatMoney } from '../../lib/money.js'
+import { alertOwner, ownerNote } from '../alerts/index.js'
 import type { CatalogProduct } from '../catalog/index.js'
 import { featuresOfProduct, findPrice, findProduct, productOfPrice } from '../catalog/index.js'
 import {
@@ -37,8 +39,8 @@ import {
   type PurchaseConfirmationMail,
   type PurchasePaymentFailedMail,
 } from './mail.js'
-import { findOrderBySessionId, insertOrderIfAbsent, setSealedAccessToken } from './repo.js'
 import { orderEventData } from './read.js'
+import { findOrderBySessionId, insertOrderIfAbsent, setSealedAccessToken } from './repo.js'
 import { sealToken } from './seal.js'
 import type { NewOrderRow, OrderRow } from './table.js'
 
@@ -105,6 +107,15 @@ export async function fulfilCheckoutSession(
   })
   await setPendingCheckoutStatus(trx, session.id, 'complete')
   await publishEvent(trx, { type: 'order.paid', data: orderEventData(order), now })
+  const paid = formatMoney(order.amount, order.currency)
+  await alertOwner(
+    trx,
+    deps,
+    ownerNote('sale', {
+      subject: `New sale: ${bought.name}, ${paid}`,
+      lines: [`${customer.email} bought ${bought.name} for ${paid}.`, `Order ${order.id}`],
+    }),
+  )
   return { status: 'created', order: { ...order, sealed_access_token: null } }
 }
 
@@ -230,9 +241,7 @@ async function queueConfirmation(
     accessToken: input.token,
     accessUntil: input.accessUntil?.toISOString() ?? null,
   }
-  await enqueueMail(
-    trx,
-    { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data }, deps)
+  await enqueueMail(trx, { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data }, deps)
 }
 
 /**
@@ -257,6 +266,14 @@ export async function recordFailedPayment(
     storeUrl: `${deps.config.publicUrl}/`,
   }
   await enqueueMail(trx, { to: email, template: PURCHASE_PAYMENT_FAILED_TEMPLATE, data }, deps)
+  await alertOwner(
+    trx,
+    deps,
+    ownerNote('payment_failed', {
+      subject: `Payment failed: ${data.productName}`,
+      lines: [`The bank refused ${email}'s payment for ${data.productName}; nothing was granted.`],
+    }),
+  )
 }
 
 export function idOf(value: string | { id: string } | null | undefined): string | null {

@@ -7,6 +7,7 @@
  */
 export { ORDER_EVENT_HANDLERS } from './event-handlers.js'
 export { type BillingAddress, findOrder, type Order, orderObject } from './read.js'
+export { listOrderSummaries, type OrderSummary } from './receipts.js'
 export { checkRefund, type RefundRequest, type RefundRequested, requestRefund } from './refund-request.js'
 export {
   findOrderById,
@@ -17,6 +18,5 @@ export {
   sumRefundsByDay,
 } from './repo.js'
 export { orderRoutes } from './routes.js'
-export { listOrderSummaries, type OrderSummary } from './receipts.js'
 export { forgetUnrevealedTokens } from './seal.js'
 export type { OrderRow, OrderStatus } from './table.js'

@@ -6,11 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
-import { EVENT_HANDLERS } from '../../event-handlers.js'
-import { listGrantsOfSource } from '../entitlements/repo.js'
-import { processInboxNow } from '../webhooks/inbox-worker.js'
-import { fulfilCheckoutSession } from './fulfil.js'
-import { findOrderBySessionId } from './repo.js'
 import {
   buyAndPay,
   CARDS,
@@ -19,6 +14,11 @@ import {
   startCheckout,
   tokenFrom,
 } from '../../../test/purchase.js'
+import { EVENT_HANDLERS } from '../../event-handlers.js'
+import { listGrantsOfSource } from '../entitlements/repo.js'
+import { processInboxNow } from '../webhooks/inbox-worker.js'
+import { fulfilCheckoutSession } from './fulfil.js'
+import { findOrderBySessionId } from './repo.js'
 
 describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
   let t: TestApp

@@ -11,13 +11,14 @@ import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
+import { alertOwner } from '../alerts/index.js'
 import { findProduct } from '../catalog/index.js'
+import { findCustomer } from '../customers/index.js'
 import { revokeGrantsBySource } from '../entitlements/index.js'
 import { syncLicenses } from '../licenses/index.js'
 import { enqueueMail } from '../mail/index.js'
 import { publishEvent } from '../outbound-webhooks/index.js'
 import { restoreOrderAccess } from './fulfil.js'
-import { findCustomer } from '../customers/index.js'
 import {
   REFUND_FAILED_TEMPLATE,
   REFUND_ISSUED_TEMPLATE,
@@ -140,7 +141,5 @@ async function tellOwnerRefundFailed(
     productName: productNameOf(deps, order),
     amount: formatMoney(amount, order.currency),
   }
-  for (const to of deps.config.adminEmails) {
-    await enqueueMail(trx, { to, template: REFUND_FAILED_TEMPLATE, data }, deps)
-  }
+  await alertOwner(trx, deps, { kind: 'refund_failed', template: REFUND_FAILED_TEMPLATE, data })
 }

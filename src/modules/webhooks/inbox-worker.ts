@@ -8,6 +8,7 @@
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
+import { alertOwner, ownerNote } from '../alerts/index.js'
 import { type ApplyEvent, type EventHandlerMap, handlersFor } from './handlers.js'
 import { claimDueEvents, markEventHandled, renewLease, resetEvent, updateEvent } from './repo.js'
 import type { StripeEventRow } from './table.js'
@@ -163,11 +164,24 @@ async function recordFailure(deps: Deps, row: StripeEventRow, err: unknown): Pro
   const message = err instanceof Error ? err.message : String(err)
   const next = new Date(deps.clock.now().getTime() + retryDelayMs(row.attempts))
   const context = { eventId: row.stripe_event_id, type: row.type, attempts: row.attempts, err: message }
-  // After MAX_ATTEMPTS the row stays unhandled with its last error, for someone to look at and replay.
-  if (row.attempts >= MAX_ATTEMPTS) deps.log.error(context, 'event gave up after the last retry')
-  else deps.log.warn(context, 'event failed; will retry')
-  await updateEvent(deps.db, row.id, {
-    last_error: message.slice(0, 2000),
-    next_attempt_at: next.toISOString(),
+  const update = { last_error: message.slice(0, 2000), next_attempt_at: next.toISOString() }
+  if (row.attempts < MAX_ATTEMPTS) {
+    deps.log.warn(context, 'event failed; will retry')
+    await updateEvent(deps.db, row.id, update)
+    return
+  }
+  // After MAX_ATTEMPTS the row stays unhandled with its last error, for someone to look at and
+  // replay: the owner is told in the same transaction that records the last failure.
+  deps.log.error(context, 'event gave up after the last retry')
+  const note = {
+    subject: `A Stripe event gave up: ${row.type}`,
+    lines: [
+      `${row.stripe_event_id} (${row.type}) failed ${row.attempts} times; last error: ${message.slice(0, 300)}`,
+      `Replay it from the console: ${deps.config.publicUrl}/admin/events?status=failing`,
+    ],
+  }
+  await deps.db.transaction().execute(async (trx) => {
+    await updateEvent(trx, row.id, update)
+    await alertOwner(trx, deps, ownerNote('event_failed', note, `event_failed:${row.id}:${row.attempts}`))
   })
 }

@@ -2,7 +2,8 @@
  * `POST /webhooks/stripe`: verify, store, acknowledge. The raw body is verified with the SDK's
  * `constructEventAsync` (400 and nothing stored on failure), checked to have an event's envelope
  * (400 otherwise), stored in the inbox keyed by event id (duplicates ignored), the inbox worker
- * woken, and answered 200. No domain work happens in the request.
+ * woken, and answered 200. No domain work happens in the request. A burst of bad signatures (a
+ * rotated secret, or someone probing) alerts the owner once per window.
  * @module
  */
 import { Hono } from 'hono'
@@ -11,6 +12,7 @@ import { AppError } from '../../lib/errors.js'
 import { parseEventEnvelope } from './envelope.js'
 import { announceInboxEvent } from './inbox-signal.js'
 import { storeEvent } from './intake.js'
+import { noteBadSignature } from './signature-burst.js'
 
 export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (c) => {
   const deps = c.get('deps')
@@ -26,6 +28,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (
     )
   } catch (err) {
     deps.log.warn({ err: (err as Error).message }, 'webhook signature rejected')
+    await noteBadSignature(deps)
     throw new AppError('WEBHOOK_SIGNATURE_INVALID')
   }
   const event = parseEventEnvelope(signed)
