@@ -6,7 +6,8 @@
  * @module
  */
 import { createHash } from 'node:crypto'
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
+import { isStripeError } from '../../lib/stripe-errors.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
@@ -199,7 +200,8 @@ async function attemptKey(
   deps: Deps,
   input: { email: string | undefined; price: string; quantity: number; customerId: string | undefined },
 ): Promise<string> {
-  if (!input.email && !input.customerId) return `tollgate-checkout-${newId('pco', deps.clock.now().getTime())}`
+  if (!input.email && !input.customerId)
+    return `tollgate-checkout-${newId('pco', deps.clock.now().getTime())}`
   const previous = input.email
     ? await findLatestCheckout(deps.db, {
         email: input.email,
@@ -219,7 +221,7 @@ async function attemptKey(
  */
 export function asAppError(err: unknown, options: { notFound?: 'CHECKOUT_SESSION_NOT_FOUND' } = {}): unknown {
   if (err instanceof AppError) return err
-  if (err instanceof Stripe.errors.StripeError) {
+  if (isStripeError(err)) {
     if (err.statusCode === 404 && options.notFound) return new AppError(options.notFound, { cause: err })
     return new AppError('STRIPE_UNAVAILABLE', { cause: err })
   }
