@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import type { Kysely } from 'kysely'
 import pino, { type Logger, type LoggerOptions } from 'pino'
 import type PinoPretty from 'pino-pretty'
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { Database } from './db/database.js'
@@ -89,11 +89,32 @@ export function createLogger(
   return destination ? pino(options, destination) : pino(options)
 }
 
-/** The real SDK; pointed at STRIPE_API_URL (the emulator) when set. */
+/**
+ * The real SDK; pointed at STRIPE_API_URL (the emulator) when set. Loaded on first use, not at
+ * start: the SDK is the largest library the app loads (about 10 MB of memory and a good part of
+ * the cold start), and many processes (a read-only instance, most CLI commands) never call Stripe.
+ * Its errors are recognised by `type` (lib/stripe-errors.ts), whichever build made them.
+ */
 export function createStripeClient(config: Pick<Config, 'stripeSecretKey' | 'stripeApiUrl'>): Stripe {
-  if (config.stripeApiUrl === undefined) return new Stripe(config.stripeSecretKey)
+  let client: Stripe | undefined
+  const real = (): Stripe => {
+    client ??= newStripeClient(config)
+    return client
+  }
+  return new Proxy({} as Stripe, {
+    get(_target, prop) {
+      const value = Reflect.get(real(), prop)
+      return typeof value === 'function' ? value.bind(real()) : value
+    },
+    has: (_target, prop) => prop in real(),
+  })
+}
+
+function newStripeClient(config: Pick<Config, 'stripeSecretKey' | 'stripeApiUrl'>): Stripe {
+  const StripeSdk = createRequire(import.meta.url)('stripe') as typeof Stripe
+  if (config.stripeApiUrl === undefined) return new StripeSdk(config.stripeSecretKey)
   const url = new URL(config.stripeApiUrl)
   const protocol = url.protocol === 'https:' ? 'https' : 'http'
   const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port)
-  return new Stripe(config.stripeSecretKey, { host: url.hostname, port, protocol })
+  return new StripeSdk(config.stripeSecretKey, { host: url.hostname, port, protocol })
 }

@@ -5,7 +5,8 @@
  * (`transfer_lookup_key`) and deactivates the old one. Returns the plan; `dryRun` only plans.
  * @module
  */
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
+import { isStripeInvalidRequest } from '../../lib/stripe-errors.js'
 import { formatMoney } from '../../lib/money.js'
 import type { CatalogContext } from './context.js'
 import { upsertCatalogPrice } from './repo.js'
@@ -75,7 +76,7 @@ async function syncFeaturesIfAvailable(
   try {
     return await syncFeatures(deps.stripe, deps.catalog, dryRun, actions)
   } catch (err) {
-    if (!(err instanceof Stripe.errors.StripeInvalidRequestError) || err.statusCode !== 404) throw err
+    if (!isStripeInvalidRequest(err) || err.statusCode !== 404) throw err
     actions.push({
       kind: 'skip-features',
       target: 'features',

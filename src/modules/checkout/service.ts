@@ -6,7 +6,8 @@
  * @module
  */
 import { createHash } from 'node:crypto'
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
+import { isStripeError } from '../../lib/stripe-errors.js'
 import { checkoutBranding } from './branding.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
@@ -222,7 +223,7 @@ async function attemptKey(
  */
 export function asAppError(err: unknown, options: { notFound?: 'CHECKOUT_SESSION_NOT_FOUND' } = {}): unknown {
   if (err instanceof AppError) return err
-  if (err instanceof Stripe.errors.StripeError) {
+  if (isStripeError(err)) {
     if (err.statusCode === 404 && options.notFound) return new AppError(options.notFound, { cause: err })
     return new AppError('STRIPE_UNAVAILABLE', { cause: err })
   }

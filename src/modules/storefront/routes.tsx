@@ -5,31 +5,51 @@
  * @module
  */
 import { Hono } from 'hono'
-import type { AppEnv, SessionCustomer } from '../../http/env.js'
+import { raw } from 'hono/html'
+import type { AppEnv } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
 import { renderPage } from '../../web/layout.js'
-import type { Access, CatalogPrice, CatalogProduct } from '../catalog/index.js'
+import type { Access, Catalog, CatalogPrice, CatalogProduct } from '../catalog/index.js'
 
 export const storefrontRoutes = new Hono<AppEnv>().get('/', (c) => {
   const { catalog } = c.get('deps')
+  return renderPage(c, { title: 'Store' }, raw(storeBody(catalog, c.get('customer') !== undefined)))
+})
+
+/**
+ * The store's body depends only on the catalog (loaded once, never changed while running) and on
+ * whether someone is signed in (who it is does not show), so each variant is rendered once.
+ */
+const storeBodies = new WeakMap<Catalog, Map<boolean, string>>()
+
+function storeBody(catalog: Catalog, signedIn: boolean): string {
+  const bodies = storeBodies.get(catalog) ?? new Map<boolean, string>()
+  storeBodies.set(catalog, bodies)
+  let html = bodies.get(signedIn)
+  if (html === undefined) {
+    html = String(<StoreBody catalog={catalog} signedIn={signedIn} />)
+    bodies.set(signedIn, html)
+  }
+  return html
+}
+
+function StoreBody({ catalog, signedIn }: { catalog: Catalog; signedIn: boolean }) {
   const oneTime = catalog.products.filter((p) => p.prices.some((price) => !price.recurring))
   const hasPlans = catalog.prices.some((p) => p.recurring)
-  return renderPage(
-    c,
-    { title: 'Store' },
+  return (
     <section>
       <h1>Store</h1>
       <div class="grid">
         {oneTime.map((product) => (
-          <ProductCard product={product} customer={c.get('customer')} />
+          <ProductCard product={product} signedIn={signedIn} />
         ))}
         {hasPlans ? <PlansCard /> : null}
       </div>
-    </section>,
+    </section>
   )
-})
+}
 
-function ProductCard({ product, customer }: { product: CatalogProduct; customer?: SessionCustomer }) {
+function ProductCard({ product, signedIn }: { product: CatalogProduct; signedIn: boolean }) {
   return (
     <article class="card product" data-product-id={product.id}>
       <h2>{product.name}</h2>
@@ -43,19 +63,19 @@ function ProductCard({ product, customer }: { product: CatalogProduct; customer?
       {product.prices
         .filter((p) => !p.recurring)
         .map((price) => (
-          <BuyForm price={price} customer={customer} />
+          <BuyForm price={price} signedIn={signedIn} />
         ))}
     </article>
   )
 }
 
-function BuyForm({ price, customer }: { price: CatalogPrice; customer?: SessionCustomer }) {
+function BuyForm({ price, signedIn }: { price: CatalogPrice; signedIn: boolean }) {
   const amount = formatMoney(price.unitAmount, price.currency)
   return (
     <form method="post" action="/checkout" class="buy-form" data-price={price.lookupKey}>
       <p class="price">{amount}</p>
       <input type="hidden" name="price" value={price.lookupKey} />
-      {customer ? null : (
+      {signedIn ? null : (
         <input
           type="email"
           name="email"
