@@ -9,7 +9,12 @@ import type { PasswordLinkTable } from '../modules/accounts/table.js'
 import type { AdminAuditLogTable } from '../modules/admin/table.js'
 import type { ApiKeyTable } from '../modules/api-access/table.js'
 import type { ApiIdempotencyTable } from '../modules/api-v1/table.js'
-import type { InvoiceTable, SubscriptionHistoryTable, SubscriptionTable } from '../modules/billing/table.js'
+import type {
+  InvoiceTable,
+  SubscriptionHistoryTable,
+  SubscriptionTable,
+  TrialUseTable,
+} from '../modules/billing/table.js'
 import type { CatalogPriceTable } from '../modules/catalog/table.js'
 import type { PendingCheckoutTable } from '../modules/checkout/table.js'
 import type {
@@ -48,6 +53,7 @@ export interface Database {
   // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)
   subscriptions: SubscriptionTable
   invoices: InvoiceTable
+  trial_uses: TrialUseTable
   password_links: PasswordLinkTable
   api_keys: ApiKeyTable
   signing_keys: SigningKeyTable

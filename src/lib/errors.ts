@@ -60,6 +60,11 @@ export const ERROR_CODES = defineErrorCodes({
     status: 409,
     message: 'This email already has a plan in this family. Sign in to see it or to change plans.',
   },
+  TRIAL_ALREADY_USED: {
+    status: 409,
+    message:
+      'You have already had a free trial, so this one is not available again. You can still subscribe, paying from today.',
+  },
   PLAN_UNCHANGED: { status: 409, message: 'You are already on this plan.' },
   PLAN_CHANGE_NOT_ALLOWED: {
     status: 409,

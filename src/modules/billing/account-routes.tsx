@@ -15,7 +15,7 @@ import { requireCustomer } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
 import { renderPage } from '../../web/layout.js'
-import { findPrice } from '../catalog/index.js'
+import { findPortalConfiguration, findPrice } from '../catalog/index.js'
 import { asAppError } from '../checkout/index.js'
 import { findCustomer } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
@@ -37,10 +37,15 @@ async function openPortal(c: Context<AppEnv>, flow: PortalFlow | undefined): Pro
   const customer = await findCustomer(deps.db, requireCustomer(c).id)
   if (!customer?.stripeCustomerId) throw new AppError('NO_BILLING_ACCOUNT')
   const returnUrl = `${deps.config.publicUrl}/account`
+  // The catalog sync's configuration (plan switching, cancellation reasons); Stripe's default otherwise.
+  const configuration = await findPortalConfiguration(deps.stripe).catch((err) => {
+    throw asAppError(err)
+  })
   const portal = await deps.stripe.billingPortal.sessions
     .create({
       customer: customer.stripeCustomerId,
       return_url: returnUrl,
+      ...(configuration ? { configuration: configuration.id } : {}),
       // The failed-payment banner and email go straight to the card form, then back to the account.
       ...(flow === 'payment_method_update'
         ? {

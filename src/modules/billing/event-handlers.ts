@@ -15,17 +15,18 @@ import type { MailTemplate } from '../mail/index.js'
 import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
 import { mailSubscriber, type PlanMailBase } from './customer-mail.js'
 import { isEnding } from './lifecycle-mail.js'
-import { BILLING_MAIL } from './mail.js'
+import { BILLING_MAIL, type TrialEndingMail } from './mail.js'
 import { findInvoiceByStripeId } from './repo.js'
 import { fetchSubscriptionSnapshot, idOf, invoiceSubscriptionId } from './snapshot.js'
 import { continueOnScheduledPlan } from './switch-at-period-end.js'
 import { applySubscriptionSnapshot, type SyncResult } from './sync.js'
 import type { SubscriptionRow } from './table.js'
+import { endRepeatedTrial } from './trials.js'
 
 type SyncStep = (trx: Executor) => Promise<SyncResult>
 
 async function syncStep(deps: Deps, subscriptionId: string): Promise<SyncStep> {
-  const snapshot = await fetchSubscriptionSnapshot(deps, subscriptionId)
+  const snapshot = await endRepeatedTrial(deps, await fetchSubscriptionSnapshot(deps, subscriptionId))
   return (trx) => applySubscriptionSnapshot(deps, trx, snapshot)
 }
 
@@ -84,13 +85,27 @@ export async function onSubscriptionDeleted(
   }
 }
 
+/** Three days before a trial ends: a reminder, or, for a trial without a card, a request for one. */
 export async function onTrialWillEnd(
   deps: Deps,
   event: EventOf<'customer.subscription.trial_will_end'>,
 ): Promise<ApplyEvent> {
-  const step = await syncStep(deps, event.data.object.id)
+  const snapshot = await fetchSubscriptionSnapshot(deps, event.data.object.id)
+  const needsCard = !snapshot.trialCard?.paymentMethodId
+  const behaviour: string | undefined =
+    snapshot.subscription.trial_settings?.end_behavior.missing_payment_method
+  const withoutCard: TrialEndingMail['withoutCard'] =
+    behaviour === 'cancel' ? 'cancel' : behaviour === 'pause' ? 'pause' : 'create_invoice'
+  const step: SyncStep = (trx) => applySubscriptionSnapshot(deps, trx, snapshot)
   return syncThenMail(deps, step, BILLING_MAIL.trialEnding, (current) =>
-    current.status === 'trialing' && current.trial_end ? { trialEnd: current.trial_end } : undefined,
+    current.status === 'trialing' && current.trial_end
+      ? {
+          trialEnd: current.trial_end,
+          needsCard,
+          updateCardUrl: `${deps.config.publicUrl}/billing/update-card`,
+          withoutCard,
+        }
+      : undefined,
   )
 }
 

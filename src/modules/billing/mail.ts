@@ -22,7 +22,15 @@ export type PaymentFailedMail = {
   accountUrl: string
   updateCardUrl?: string
 }
-export type TrialEndingMail = { planName: string; trialEnd: string; accountUrl: string }
+export type TrialEndingMail = {
+  planName: string
+  trialEnd: string
+  accountUrl: string
+  /** No card yet: the email asks for one (at `updateCardUrl`) and says what happens without it. */
+  needsCard?: boolean
+  updateCardUrl?: string
+  withoutCard?: 'cancel' | 'pause' | 'create_invoice'
+}
 export type CanceledMail = { planName: string; accessUntil: string | null; accountUrl: string }
 export type RenewalReminderMail = { planName: string; amount: string; renewsOn: string; accountUrl: string }
 
@@ -83,12 +91,29 @@ const paymentFailed = defineMailTemplate<PaymentFailedMail>('subscription-paymen
   ),
 )
 
+const WITHOUT_CARD: Record<NonNullable<TrialEndingMail['withoutCard']>, string> = {
+  cancel: 'Without one, your membership ends with the trial.',
+  pause: 'Without one, your membership is paused when the trial ends, until you add a card.',
+  create_invoice: 'Without one, the first payment fails and your access is on hold until it goes through.',
+}
+
 const trialEnding = defineMailTemplate<TrialEndingMail>('subscription-trial-ending', (d) =>
-  simple(
-    `Your ${d.planName} trial ends on ${day(d.trialEnd)}`,
-    [`Your free trial of ${d.planName} ends on ${day(d.trialEnd)}. After that, your card will be charged.`],
-    { url: d.accountUrl, label: 'Manage your membership' },
-  ),
+  d.needsCard
+    ? simple(
+        `Add a card to keep ${d.planName} after ${day(d.trialEnd)}`,
+        [
+          `Your free trial of ${d.planName} ends on ${day(d.trialEnd)}, and we have no card on file for it yet.`,
+          `To keep your membership, add a card before then. ${WITHOUT_CARD[d.withoutCard ?? 'create_invoice']}`,
+        ],
+        { url: d.updateCardUrl ?? d.accountUrl, label: 'Add a card' },
+      )
+    : simple(
+        `Your ${d.planName} trial ends on ${day(d.trialEnd)}`,
+        [
+          `Your free trial of ${d.planName} ends on ${day(d.trialEnd)}. After that, your card will be charged.`,
+        ],
+        { url: d.accountUrl, label: 'Manage your membership' },
+      ),
 )
 
 const canceled = defineMailTemplate<CanceledMail>('subscription-canceled', (d) =>

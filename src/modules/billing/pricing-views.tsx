@@ -1,4 +1,4 @@
-/** The pricing page and its refusal for a known subscriber. Server-rendered; no JavaScript needed. */
+/** The pricing page and its refusals (a known subscriber, a used trial). Server-rendered; no JavaScript needed. */
 import { formatMoney } from '../../lib/money.js'
 import type { Plan } from './plans.js'
 import { intervalLabel } from './plans.js'
@@ -51,7 +51,11 @@ function PlanCard({
       {saving ? (
         <p data-yearly-saving>{`Save ${formatMoney(saving, price.currency)} a year against monthly`}</p>
       ) : null}
-      {price.trialDays ? <p class="muted small">{`${price.trialDays}-day free trial`}</p> : null}
+      {price.trialDays ? (
+        <p class="muted small" data-trial>
+          {`${price.trialDays}-day free trial${price.trialCard === 'optional' ? ', no card needed' : ''}`}
+        </p>
+      ) : null}
       <form method="post" action="/subscribe">
         <input type="hidden" name="price" value={price.lookupKey} />
         {signedIn ? null : <GuestEmail lookupKey={price.lookupKey} />}
@@ -90,6 +94,25 @@ export function KnownSubscriberPage({ message }: { message: string }) {
         </a>{' '}
         <a href={`/login?next=${next}`}>Sign in with an emailed link</a>
       </p>
+    </section>
+  )
+}
+
+/** A second free trial was asked for: say so, and offer the plan paid from today. */
+export function TrialUsedPage(props: { message: string; price: string; email?: string | undefined }) {
+  return (
+    <section class="card narrow" data-trial-used>
+      <h1>Your free trial was used</h1>
+      <p>{props.message}</p>
+      <form method="post" action="/subscribe">
+        <input type="hidden" name="price" value={props.price} />
+        {props.email ? <input type="hidden" name="email" value={props.email} /> : null}
+        <input type="hidden" name="trial" value="skip" />
+        <button type="submit" class="button">
+          Subscribe without a trial
+        </button>{' '}
+        <a href="/pricing">Back to plans</a>
+      </form>
     </section>
   )
 }

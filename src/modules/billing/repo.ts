@@ -7,6 +7,7 @@ import type {
   NewSubscriptionRow,
   SubscriptionHistoryRow,
   SubscriptionRow,
+  TrialUseRow,
 } from './table.js'
 
 /** Inserts the row unless the Stripe subscription is known; true when this call inserted it. */
@@ -207,4 +208,43 @@ export async function listSubscriptionsPage(
   if (filter.lookupKey) q = q.where('price_lookup_key', '=', filter.lookupKey)
   if (filter.customerId) q = q.where('customer_id', '=', filter.customerId)
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute()
+}
+
+/** Records that a subscription started with a trial (once per subscription). */
+export async function insertTrialUseIfAbsent(db: Executor, row: TrialUseRow): Promise<boolean> {
+  return insertIfAbsent(db, db.insertInto('trial_uses').values(row), 'stripe_subscription_id')
+}
+
+/** The card behind a trial, once known (the first known card stays). */
+export async function setTrialFingerprint(
+  db: Executor,
+  stripeSubscriptionId: string,
+  fingerprint: string,
+): Promise<void> {
+  await db
+    .updateTable('trial_uses')
+    .set({ card_fingerprint: fingerprint })
+    .where('stripe_subscription_id', '=', stripeSubscriptionId)
+    .where('card_fingerprint', 'is', null)
+    .execute()
+}
+
+/** A trial this customer had, or one with any of these cards, other than `exceptSubscription`'s. */
+export async function findOtherTrialUse(
+  db: Executor,
+  input: { customerId?: string; fingerprints: string[]; exceptSubscription?: string },
+): Promise<TrialUseRow | undefined> {
+  const { customerId, fingerprints, exceptSubscription } = input
+  if (!customerId && fingerprints.length === 0) return undefined
+  let query = db
+    .selectFrom('trial_uses')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        ...(customerId ? [eb('customer_id', '=', customerId)] : []),
+        ...(fingerprints.length > 0 ? [eb('card_fingerprint', 'in', fingerprints)] : []),
+      ]),
+    )
+  if (exceptSubscription) query = query.where('stripe_subscription_id', '!=', exceptSubscription)
+  return query.limit(1).executeTakeFirst()
 }

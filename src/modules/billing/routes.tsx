@@ -27,7 +27,7 @@ import {
   PlanRefusedPage,
 } from './plan-views.js'
 import { listPlans, planName } from './plans.js'
-import { KnownSubscriberPage, PricingPage } from './pricing-views.js'
+import { KnownSubscriberPage, PricingPage, TrialUsedPage } from './pricing-views.js'
 import { findSubscriptionByStripeId } from './repo.js'
 import { yearlySavings } from './savings.js'
 import { fetchSubscriptionSnapshot } from './snapshot.js'
@@ -45,6 +45,7 @@ const emptyToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.tr
 const SubscribeForm = z.object({
   price: z.string().min(1).max(200),
   email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
+  trial: z.enum(['skip']).optional(),
 })
 const subscriptionId = z.string().regex(/^sub_[A-Za-z0-9_]{4,200}$/)
 const ChangeForm = z.object({ subscription: subscriptionId, price: z.string().min(1).max(200) })
@@ -175,13 +176,22 @@ const purchaseRoutes = new Hono<AppEnv>()
   .post('/subscribe', validate('form', SubscribeForm), async (c) => {
     const deps = c.get('deps')
     const customer = c.get('customer')
-    const { price, email } = c.req.valid('form')
+    const { price, email, trial } = c.req.valid('form')
+    const options = trial === 'skip' ? { skipTrial: true } : {}
     try {
       const started = customer
-        ? await startSubscriptionCheckout(deps, customer.id, price)
-        : await startGuestSubscriptionCheckout(deps, { lookupKey: price, ...(email ? { email } : {}) })
+        ? await startSubscriptionCheckout(deps, customer.id, price, options)
+        : await startGuestSubscriptionCheckout(deps, {
+            lookupKey: price,
+            ...options,
+            ...(email ? { email } : {}),
+          })
       return c.redirect(started.url, 303)
     } catch (err) {
+      if (isAppError(err, 'TRIAL_ALREADY_USED') && !wantsJSON(c)) {
+        const page = <TrialUsedPage message={err.message} price={price} email={email} />
+        return renderPage(c, { title: 'Free trial used', status: 409 }, page)
+      }
       if (!isAppError(err, 'ALREADY_SUBSCRIBED_SIGN_IN') || wantsJSON(c)) throw err
       const page = <KnownSubscriberPage message={err.message} />
       return renderPage(c, { title: 'You already have this plan', status: 409 }, page)

@@ -10,8 +10,13 @@ import type { CatalogPrice } from '../catalog/index.js'
 import { findCatalogPriceForStripeId, findPrice } from '../catalog/index.js'
 import { findCustomerForStripeId } from '../customers/index.js'
 
+/** The card a subscription would be charged with: its own, else the customer's default. */
+export type TrialCard = { paymentMethodId: string | null; fingerprint: string | null }
+
 export type SubscriptionSnapshot = {
   subscription: Stripe.Subscription
+  /** Read only for a subscription that had a trial (one trial per card; a trial may lack a card). */
+  trialCard?: TrialCard
   latestInvoice?: Stripe.Invoice
   invoices: Stripe.Invoice[]
   price?: CatalogPrice
@@ -52,7 +57,21 @@ export async function fetchSubscriptionSnapshot(
     ...(local ? { customerId: local.id } : {}),
     ...(stripeCustomerEmail ? { stripeCustomerEmail } : {}),
     ...(await resolvePrice(deps, subscription).then((price) => (price ? { price } : {}))),
+    ...(subscription.trial_start ? { trialCard: await fetchTrialCard(deps, subscription) } : {}),
   }
+}
+
+async function fetchTrialCard(deps: Deps, subscription: Stripe.Subscription): Promise<TrialCard> {
+  let paymentMethodId = idOf(subscription.default_payment_method)
+  if (!paymentMethodId) {
+    const customer = await deps.stripe.customers.retrieve(idOf(subscription.customer) as string)
+    if (!('deleted' in customer && customer.deleted)) {
+      paymentMethodId = idOf((customer as Stripe.Customer).invoice_settings?.default_payment_method)
+    }
+  }
+  if (!paymentMethodId) return { paymentMethodId: null, fingerprint: null }
+  const pm = await deps.stripe.paymentMethods.retrieve(paymentMethodId)
+  return { paymentMethodId, fingerprint: pm.card?.fingerprint ?? null }
 }
 
 async function listSubscriptionInvoices(

@@ -27,7 +27,8 @@ import {
   findCustomerForEmail,
   normalizeEmail,
 } from '../customers/index.js'
-import { listLiveSubscriptionsInFamily, listSubscriptionsOfCustomer } from './repo.js'
+import { listLiveSubscriptionsInFamily } from './repo.js'
+import { decideTrial } from './trials.js'
 
 /** Subscription metadata: the plan, and who started it (a signed-in customer or a guest). */
 export const GUEST_METADATA_KEY = 'tollgate_guest'
@@ -52,21 +53,27 @@ async function hasLivePlanInFamily(deps: Deps, customerId: string, family: strin
   return (await listLiveSubscriptionsInFamily(deps.db, customerId, family)).length > 0
 }
 
-/** One free trial per plan family: returning members pay from day one. */
-async function hadPlanInFamily(deps: Deps, customerId: string, family: string): Promise<boolean> {
-  return (await listSubscriptionsOfCustomer(deps.db, customerId)).some((s) => s.plan_family === family)
-}
-
+/**
+ * The Checkout params of a plan: its metadata, and its trial when there is one. A trial without a
+ * card up front asks Checkout for no card (`if_required`: nothing is due today) and tells Stripe
+ * what to do if the trial runs out without one.
+ */
 function subscriptionParams(
   price: CatalogPrice,
   metadata: Record<string, string>,
   withTrial: boolean,
 ): Partial<Stripe.Checkout.SessionCreateParams> {
+  const trial = price.trialDays && withTrial ? price.trialDays : undefined
+  const cardless = trial !== undefined && price.trialCard === 'optional'
   return {
     ...(price.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
+    ...(cardless ? { payment_method_collection: 'if_required' as const } : {}),
     subscription_data: {
       metadata: { ...metadata, tollgate_price: price.lookupKey },
-      ...(price.trialDays && withTrial ? { trial_period_days: price.trialDays } : {}),
+      ...(trial ? { trial_period_days: trial } : {}),
+      ...(cardless
+        ? { trial_settings: { end_behavior: { missing_payment_method: price.trialEndWithoutCard } } }
+        : {}),
     },
   }
 }
@@ -79,10 +86,14 @@ function successUrls(deps: Deps): { successUrl: string; cancelUrl: string } {
   }
 }
 
+/** `skipTrial`: the buyer chose to pay from today (after being told their trial was used). */
+export type SubscribeOptions = { skipTrial?: boolean }
+
 export async function startSubscriptionCheckout(
   deps: Deps,
   customerId: string,
   lookupKey: string,
+  options: SubscribeOptions = {},
 ): Promise<SubscriptionStart> {
   const price = recurringPrice(deps, lookupKey)
   const family = familyOf(price)
@@ -94,7 +105,7 @@ export async function startSubscriptionCheckout(
   const customer = await findCustomer(deps.db, customerId)
   if (!customer) throw new AppError('UNAUTHORIZED')
   const stripeCustomerId = await ensureStripeCustomer(deps, customer)
-  const withTrial = !(await hadPlanInFamily(deps, customerId, family))
+  const withTrial = await decideTrial(deps, price, { ...options, customerId, stripeCustomerId })
   const session = await createCheckoutSession(deps, {
     mode: 'subscription',
     price,
@@ -123,7 +134,7 @@ export async function startSubscriptionCheckout(
  */
 export async function startGuestSubscriptionCheckout(
   deps: Deps,
-  input: { lookupKey: string; email?: string },
+  input: { lookupKey: string; email?: string } & SubscribeOptions,
 ): Promise<SubscriptionStart> {
   const price = recurringPrice(deps, input.lookupKey)
   const family = familyOf(price)
@@ -132,7 +143,10 @@ export async function startGuestSubscriptionCheckout(
   if (known && (await hasLivePlanInFamily(deps, known.id, family))) {
     throw new AppError('ALREADY_SUBSCRIBED_SIGN_IN', { details: { family } })
   }
-  const withTrial = !(known && (await hadPlanInFamily(deps, known.id, family)))
+  const withTrial = await decideTrial(deps, price, {
+    ...(input.skipTrial ? { skipTrial: true } : {}),
+    ...(known ? { customerId: known.id, stripeCustomerId: known.stripeCustomerId } : {}),
+  })
   const session = await createCheckoutSession(deps, {
     mode: 'subscription',
     price,

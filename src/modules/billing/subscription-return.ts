@@ -15,6 +15,7 @@ import { findCustomer, sendSignInLink } from '../customers/index.js'
 import { fetchSubscriptionSnapshot, idOf, type SubscriptionSnapshot } from './snapshot.js'
 import { applySubscriptionSnapshot } from './sync.js'
 import type { SubscriptionRow } from './table.js'
+import { endRepeatedTrial } from './trials.js'
 
 const GUEST_SIGN_IN_WINDOW_MS = 6 * 3600_000
 
@@ -33,7 +34,7 @@ export async function fetchReturnSnapshot(
 ): Promise<SubscriptionSnapshot | undefined> {
   const subscriptionId = idOf(session.subscription)
   if (!subscriptionId || session.status !== 'complete') return undefined
-  return fetchSubscriptionSnapshot(deps, subscriptionId)
+  return endRepeatedTrial(deps, await fetchSubscriptionSnapshot(deps, subscriptionId))
 }
 
 /** In the route's transaction: apply the snapshot, then decide how a guest gets signed in. */

@@ -27,6 +27,7 @@ import {
 } from './repo.js'
 import { idOf, invoiceSubscriptionId, periodOf, type SubscriptionSnapshot } from './snapshot.js'
 import { GUEST_METADATA_KEY, SWITCH_METADATA_KEY, SWITCHED_FROM_METADATA_KEY } from './subscribe.js'
+import { recordTrialUse } from './trials.js'
 import type { NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
 
 const TERMINAL = new Set(['canceled', 'incomplete_expired'])
@@ -60,6 +61,7 @@ export async function applySubscriptionSnapshot(
   }
   for (const invoice of snapshot.invoices) await upsertInvoice(trx, toInvoiceRow(invoice, customerId, now))
   await reconcileSubscriptionGrants(deps, trx, current)
+  await recordTrialUse(deps, trx, snapshot, current)
   if (applied) await recordHistory(deps, trx, snapshot.subscription, current, inserted)
   const switchedFrom = snapshot.subscription.metadata?.[SWITCHED_FROM_METADATA_KEY]
   if (applied) {

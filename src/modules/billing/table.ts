@@ -98,3 +98,15 @@ export interface SubscriptionHistoryTable {
 }
 
 export type SubscriptionHistoryRow = Selectable<SubscriptionHistoryTable>
+
+/** Subscriptions that started with a free trial (one trial per customer and per card). */
+export interface TrialUseTable {
+  id: string
+  stripe_subscription_id: string
+  customer_id: string
+  /** The card's fingerprint (the same card in any customer has the same one), once known. */
+  card_fingerprint: string | null
+  created_at: string
+}
+
+export type TrialUseRow = Selectable<TrialUseTable>

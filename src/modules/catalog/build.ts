@@ -88,6 +88,8 @@ function buildPrice(p: CatalogInput['prices'][number]): CatalogPrice {
     nickname: p.nickname,
     recurring: p.recurring,
     trialDays: p.trialDays,
+    trialCard: p.trialCard,
+    trialEndWithoutCard: p.trialEndWithoutCard,
     allowPromotionCodes: p.allowPromotionCodes,
     family: p.family,
   }

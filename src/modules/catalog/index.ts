@@ -19,6 +19,7 @@ export {
 export { CatalogError, loadCatalog, parseCatalog } from './load.js'
 export { findCatalogPriceForStripeId, resolveStripePriceId } from './prices.js'
 export { formatPlan, type SyncPlan, syncCatalog } from './sync.js'
+export { findPortalConfiguration } from './sync-portal.js'
 export type {
   Access,
   Catalog,

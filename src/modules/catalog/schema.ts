@@ -62,6 +62,10 @@ export const PriceInput = z
       })
       .optional(),
     trialDays: z.number().int().min(1).max(730).optional(),
+    /** `optional`: the trial starts without a card (Checkout asks for none). */
+    trialCard: z.enum(['required', 'optional']).default('required'),
+    /** A trial without a card runs out: the subscription ends (`cancel`) or waits (`pause`). */
+    trialEndWithoutCard: z.enum(['cancel', 'pause']).default('cancel'),
     allowPromotionCodes: z.boolean().default(false),
     family: slug.optional(),
   })
@@ -69,6 +73,9 @@ export const PriceInput = z
   .superRefine((p, ctx) => {
     if (!p.recurring && p.trialDays !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['trialDays'], message: 'only recurring prices can have a trial' })
+    }
+    if (p.trialDays === undefined && p.trialCard === 'optional') {
+      ctx.addIssue({ code: 'custom', path: ['trialCard'], message: 'only a price with trialDays has a trial' })
     }
     if (!p.recurring && p.family !== undefined) {
       ctx.addIssue({

@@ -11,6 +11,7 @@ import { formatMoney } from '../../lib/money.js'
 import type { CatalogContext } from './context.js'
 import { upsertCatalogPrice } from './repo.js'
 import { type FeatureAction, syncFeatures, syncProductFeatures } from './sync-features.js'
+import { type PlanPrices, type PortalAction, syncPortalConfiguration } from './sync-portal.js'
 import type { CatalogPrice, CatalogProduct } from './types.js'
 
 export type SyncAction = {
@@ -22,6 +23,7 @@ export type SyncAction = {
     | 'reactivate-price'
     | FeatureAction['kind']
     | 'skip-features'
+    | PortalAction['kind']
     | 'unchanged'
   target: string
   detail?: string
@@ -43,6 +45,7 @@ export async function syncCatalog(
     deps.catalog.prices.map((p) => p.lookupKey),
   )
   const featureIds = await syncFeaturesIfAvailable(deps, dryRun, actions)
+  const plans: PlanPrices = new Map()
   for (const product of deps.catalog.products) {
     const stripeProduct = await syncProduct(deps.stripe, product, remote.get(product.id), dryRun, actions)
     if (featureIds) await attachFeatures(deps.stripe, product, stripeProduct, featureIds, dryRun, actions)
@@ -56,8 +59,13 @@ export async function syncCatalog(
         actions,
       )
       if (!dryRun && stripePrice && stripeProduct) await recordPrice(deps, price, stripeProduct, stripePrice)
+      if (price.recurring && stripePrice && stripeProduct) {
+        plans.set(stripeProduct.id, [...(plans.get(stripeProduct.id) ?? []), stripePrice.id])
+      }
     }
   }
+  const portal = await syncPortalConfiguration(deps, plans, dryRun)
+  if (portal) actions.push(portal)
   const changes = actions.filter((a) => a.kind !== 'unchanged' && a.kind !== 'skip-features').length
   return { dryRun, actions, changes }
 }

@@ -34,6 +34,9 @@ export type CatalogPrice = {
   nickname?: string
   recurring?: Recurring
   trialDays?: number
+  /** `optional`: the trial starts without a card; `trialEndWithoutCard` says what happens when it runs out. */
+  trialCard: 'required' | 'optional'
+  trialEndWithoutCard: 'cancel' | 'pause'
   allowPromotionCodes: boolean
   /** Plans in one family are mutually exclusive: a customer holds at most one subscription per family. */
   family?: string

@@ -1,0 +1,156 @@
+/**
+ * Free trials end to end on every dialect: a trial without a card (Checkout asks for none, the
+ * trial-ending email asks for one, the trial runs out into an ended or a paused membership per
+ * the plan), and one trial per customer, by email before Checkout and by card after it.
+ * @see issue 13 (trials)
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listSubscriptionsOfCustomer } from '../../src/modules/billing/repo.js'
+import { findCustomerForEmail } from '../../src/modules/customers/index.js'
+import { DIALECTS } from '../dialects.js'
+import { createTestApp, type TestApp } from '../harness.js'
+import {
+  advanceDays,
+  createMember,
+  LIFECYCLE_CATALOG,
+  onlySubscription,
+  payOnHostedCheckout,
+  settle,
+  subscribe,
+} from '../lifecycle.js'
+
+const CATALOG = `${LIFECYCLE_CATALOG.replace(
+  'prices:\n',
+  `  - id: free
+    name: Free Start
+    features: [premium]
+  - id: pausing
+    name: Pausing Club
+    features: [premium]
+prices:
+  - { lookupKey: free-monthly, product: free, currency: usd, amount: 500, recurring: { interval: month }, trialDays: 7, trialCard: optional, family: free }
+  - { lookupKey: pausing-monthly, product: pausing, currency: usd, amount: 500, recurring: { interval: month }, trialDays: 7, trialCard: optional, trialEndWithoutCard: pause, family: pausing }
+`,
+)}`
+
+function writeCatalog(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'tollgate-trials-')), 'catalog.yaml')
+  writeFileSync(path, CATALOG)
+  return path
+}
+
+let counter = 0
+const email = (label: string): string => `${label}-${++counter}-${Date.now()}@example.com`
+
+describe.each(DIALECTS)('trials on %s', (dialect) => {
+  let t: TestApp
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect, config: { catalogPath: writeCatalog() } })
+  }, 120_000)
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  /** A guest starts a plan from /pricing's form; the Checkout URL (or the refusal). */
+  async function guestSubscribe(price: string, to: string, fields: Record<string, string> = {}) {
+    return t.agent().postForm('/subscribe', { price, email: to, ...fields })
+  }
+
+  /** Completes the hosted Checkout with only an email, as a trial without a card allows. */
+  async function payWithoutCard(checkoutUrl: string, to: string): Promise<void> {
+    const res = await fetch(checkoutUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(checkoutUrl).origin },
+      body: new URLSearchParams({ email: to }).toString(),
+    })
+    expect(res.status, await res.clone().text()).toBe(303)
+    await settle(t)
+  }
+
+  async function subscriptionOf(to: string) {
+    const customer = await findCustomerForEmail(t.deps.db, to)
+    const rows = customer ? await listSubscriptionsOfCustomer(t.deps.db, customer.id) : []
+    return rows[0]
+  }
+
+  it('a trial without a card: no card asked, the ending email asks for one, then the plan ends', async () => {
+    expect(await (await t.request('/pricing')).text()).toContain('7-day free trial, no card needed')
+    const to = email('cardless')
+    const started = await guestSubscribe('free-monthly', to)
+    expect(started.status).toBe(303)
+    await payWithoutCard(started.headers.get('location') ?? '', to)
+    const sub = await subscriptionOf(to)
+    expect(sub?.status).toBe('trialing')
+
+    await advanceDays(t, 4.5)
+    const ending = (await t.mail(to)).find((m) => m.template === 'subscription-trial-ending')
+    expect(ending?.subject).toMatch(/^Add a card to keep Free Start/)
+    expect(ending?.text).toContain('Without one, your membership ends with the trial.')
+    expect(ending?.text).toContain(`Add a card: ${t.url}/billing/update-card`)
+
+    await advanceDays(t, 3)
+    expect((await subscriptionOf(to))?.status).toBe('canceled')
+  })
+
+  it('a trial without a card on a pausing plan is paused when it runs out', async () => {
+    const to = email('paused')
+    const started = await guestSubscribe('pausing-monthly', to)
+    await payWithoutCard(started.headers.get('location') ?? '', to)
+    await advanceDays(t, 4.5)
+    const ending = (await t.mail(to)).find((m) => m.template === 'subscription-trial-ending')
+    expect(ending?.text).toContain('your membership is paused when the trial ends')
+    await advanceDays(t, 3)
+    expect((await subscriptionOf(to))?.status).toBe('paused')
+  })
+
+  it('one trial per customer: a known email is refused before Checkout, and may pay from today', async () => {
+    const to = email('again')
+    const first = await guestSubscribe('free-monthly', to)
+    await payWithoutCard(first.headers.get('location') ?? '', to)
+    const sub = await subscriptionOf(to)
+    await t.stripe.subscriptions.cancel(sub?.stripe_subscription_id as string)
+    await settle(t)
+
+    const refused = await guestSubscribe('pausing-monthly', to)
+    expect(refused.status).toBe(409)
+    const page = await refused.text()
+    expect(page).toContain('You have already had a free trial')
+    expect(page).toContain('name="trial" value="skip"')
+    const sessionsBefore = (await t.stripe.checkout.sessions.list({ limit: 100 })).data.length
+
+    const paid = await guestSubscribe('pausing-monthly', to, { trial: 'skip' })
+    expect(paid.status).toBe(303)
+    expect((await t.stripe.checkout.sessions.list({ limit: 100 })).data.length).toBe(sessionsBefore + 1)
+    await payOnHostedCheckout(paid.headers.get('location') ?? '', { email: to })
+    await settle(t)
+    const customer = await findCustomerForEmail(t.deps.db, to)
+    const rows = await listSubscriptionsOfCustomer(t.deps.db, customer?.id as string)
+    expect(rows.find((r) => r.price_lookup_key === 'pausing-monthly')?.status).toBe('active')
+  })
+
+  it('one trial per card: a new email paying with a card that had a trial pays from today', async () => {
+    const first = await createMember(t, email('card-owner'))
+    await subscribe(first, 'member-monthly')
+    await settle(t)
+    expect((await onlySubscription(t, first)).status).toBe('trialing')
+
+    const second = await createMember(t, email('card-again'))
+    await subscribe(second, 'member-monthly')
+    await settle(t)
+    const sub = await onlySubscription(t, second)
+    expect(sub.status).toBe('active')
+    expect(sub.latest_invoice_status).toBe('paid')
+
+    // Signed in with that card saved, the next trial is refused before Checkout.
+    const agent = await second.agent()
+    await t.stripe.subscriptions.cancel(sub.stripe_subscription_id)
+    await settle(t)
+    const refused = await agent.postForm('/subscribe', { price: 'free-monthly' })
+    expect(refused.status).toBe(409)
+  })
+})
