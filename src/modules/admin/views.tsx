@@ -18,6 +18,8 @@ const SECTIONS = [
   ['/admin/events', 'Events'],
   ['/admin/emails', 'Emails'],
   ['/admin/coupons', 'Coupons'],
+  ['/admin/api-keys', 'API keys'],
+  ['/admin/webhooks', 'Webhooks'],
   ['/admin/audit', 'Audit log'],
 ] as const
 

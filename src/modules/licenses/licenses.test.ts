@@ -127,7 +127,9 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
     const mail = (await t.mail('lic@example.com')).find((m) => m.template === 'purchase-confirmation')
     const token = /^([\w-]{40,})$/m.exec(mail?.text ?? '')?.[1] ?? ''
     const buyer = t.agent()
-    expect((await buyer.postForm('/login', { email: 'lic@example.com', token, intent: 'token' })).status).toBe(303)
+    expect(
+      (await buyer.postForm('/login', { email: 'lic@example.com', token, intent: 'token' })).status,
+    ).toBe(303)
     const library = await (await buyer.request('/library')).text()
     expect(library).toContain(key)
     expect(library).toMatch(/2 of 2 devices/)
