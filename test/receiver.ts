@@ -1,7 +1,7 @@
 /**
  * A real HTTP server standing in for an integrator's webhook receiver: it records what arrives and
  * checks each delivery's signature with the Standard Webhooks reference library, as a receiver
- * should. Used only by tests.
+ * should; a GET is one of the integrator's pages (where a success_url lands). Used only by tests.
  * @module
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
@@ -29,6 +29,12 @@ export function startReceiver(): Promise<Receiver> {
   let verifier: Webhook | undefined
   const receiver = { events: [] as ReceivedEvent[], rejected: 0 }
   const server: Server = createServer((req, res) => {
+    if (req.method === 'GET') {
+      // The integrator's own pages (a success_url lands here).
+      res.setHeader('content-type', 'text/html')
+      res.end('<!doctype html><title>Integrator</title><h1 id="back">Back at the integrator</h1>')
+      return
+    }
     let body = ''
     req.on('data', (chunk: Buffer) => {
       body += chunk.toString('utf8')

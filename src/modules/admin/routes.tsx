@@ -13,16 +13,17 @@ import { countUndeliveredMail } from '../mail/index.js'
 import { listOrdersPage } from '../orders/index.js'
 import { countInboxTrouble, type EventHandlerMap, findNewestEventCreated } from '../webhooks/index.js'
 import { adminOf, requireAdmin } from './access.js'
+import { apiKeyRoutes } from './api-keys/routes.js'
 import { catalogRoutes } from './catalog/routes.js'
 import { couponRoutes } from './coupons/routes.js'
 import { createCustomerRoutes } from './customers/routes.js'
 import { createEventRoutes } from './events/routes.js'
-import { orderRoutes } from './orders/routes.js'
-import { subscriptionRoutes } from './subscriptions/routes.js'
-import { metricsRoutes } from './metrics-routes.js'
 import { buildMetricsReport } from './metrics.js'
+import { metricsRoutes } from './metrics-routes.js'
+import { orderRoutes } from './orders/routes.js'
 import { parseRange } from './range.js'
 import { listAuditEntries } from './repo.js'
+import { subscriptionRoutes } from './subscriptions/routes.js'
 import {
   AdminFrame,
   AuditTable,
@@ -33,6 +34,7 @@ import {
   Pager,
   ReauthPage,
 } from './views.js'
+import { webhookRoutes } from './webhooks/routes.js'
 
 export type AdminOptions = { eventHandlers: EventHandlerMap }
 
@@ -91,6 +93,8 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
     .route('/', catalogRoutes)
     .route('/', subscriptionRoutes)
     .route('/', createEventRoutes(options.eventHandlers))
+    .route('/', apiKeyRoutes)
+    .route('/', webhookRoutes)
 }
 
 /** `?page=` as a positive integer (1 when missing or nonsense). */

@@ -19,6 +19,8 @@ const SECTIONS = [
   ['/admin/emails', 'Emails'],
   ['/admin/catalog', 'Catalog'],
   ['/admin/coupons', 'Coupons'],
+  ['/admin/api-keys', 'API keys'],
+  ['/admin/webhooks', 'Webhooks'],
   ['/admin/audit', 'Audit log'],
 ] as const
 

@@ -13,6 +13,8 @@ import { newId } from '../../lib/ids.js'
 import { renderPage } from '../../web/layout.js'
 import { checkAccess, loginPath, renderNoAccess } from '../entitlements/index.js'
 import { findCatalogFile } from './files.js'
+import { listCustomerLicenses } from '../licenses/index.js'
+import { LicenseKeys } from './license-views.js'
 import { listLibrary } from './library.js'
 import { type ByteRange, parseRange } from './range.js'
 import { insertDownload } from './repo.js'
@@ -23,8 +25,16 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const customer = c.get('customer')
     if (!customer) return c.redirect(loginPath('/library'), 303)
     const items = await listLibrary(c.get('deps'), customer.id)
+    const licenses = await listCustomerLicenses(c.get('deps'), customer.id)
     c.header('Cache-Control', 'private, no-store')
-    return renderPage(c, { title: 'Your library' }, <LibraryPage items={items} email={customer.email} />)
+    return renderPage(
+      c,
+      { title: 'Your library' },
+      <>
+        <LibraryPage items={items} email={customer.email} />
+        <LicenseKeys licenses={licenses} />
+      </>,
+    )
   })
   .get('/download/:id', async (c) => {
     const deps = c.get('deps')

@@ -123,6 +123,17 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
     expect((await api('/api/v1/licenses/validate', { key, extra: 1 })).status).toBe(400)
     expect((await api('/api/v1/licenses/validate', { key: `${key.slice(0, -2)}xx` })).status).toBe(404)
 
+    // The library shows the key again (opened from its sealed copy).
+    const mail = (await t.mail('lic@example.com')).find((m) => m.template === 'purchase-confirmation')
+    const token = /^([\w-]{40,})$/m.exec(mail?.text ?? '')?.[1] ?? ''
+    const buyer = t.agent()
+    expect(
+      (await buyer.postForm('/login', { email: 'lic@example.com', token, intent: 'token' })).status,
+    ).toBe(303)
+    const library = await (await buyer.request('/library')).text()
+    expect(library).toContain(key)
+    expect(library).toMatch(/2 of 2 devices/)
+
     // A full refund revokes the key like any grant.
     const order = await t.deps.db
       .selectFrom('orders')

@@ -99,3 +99,16 @@ export async function enableWebhookEndpoint(db: Executor, id: string): Promise<b
   await setEndpointFailures(db, id, { consecutive_failures: 0, status: 'enabled', disabled_at: null })
   return true
 }
+
+/** Switches an endpoint off by hand: nothing is sent to it until it is enabled again. */
+export async function disableWebhookEndpoint(db: Executor, id: string, now: Date): Promise<boolean> {
+  const endpoint = await findEndpointRow(db, id)
+  if (!endpoint) return false
+  if (endpoint.status === 'disabled') return true
+  await setEndpointFailures(db, id, {
+    consecutive_failures: endpoint.consecutive_failures,
+    status: 'disabled',
+    disabled_at: now.toISOString(),
+  })
+  return true
+}

@@ -8,6 +8,7 @@
 export { deliverDueWebhooks, DISABLE_AFTER_FAILURES, RETRY_SCHEDULE_SECONDS } from './deliver-worker.js'
 export {
   addWebhookEndpoint,
+  disableWebhookEndpoint,
   enableWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
