@@ -172,6 +172,14 @@ export const ROUTES: readonly RouteRow[] = [
   reads('GET', '/admin/emails', 'admin'),
   writes('POST', '/admin/emails/:id/resend', 'admin', { input: 'none' }),
   reads('GET', '/admin/catalog', 'admin'),
+  reads('GET', '/admin/api-keys', 'admin'),
+  writes('POST', '/admin/api-keys', 'admin'),
+  writes('POST', '/admin/api-keys/revoke', 'admin'),
+  reads('GET', '/admin/webhooks', 'admin'),
+  writes('POST', '/admin/webhooks', 'admin'),
+  writes('POST', '/admin/webhooks/disable', 'admin'),
+  writes('POST', '/admin/webhooks/enable', 'admin'),
+  writes('POST', '/admin/webhooks/redeliver', 'admin'),
 ]
 
 /**
