@@ -10,6 +10,7 @@ import { AppError } from '../../lib/errors.js'
 import { startApiCheckout } from '../checkout/index.js'
 import { findCustomer, listCustomers } from '../customers/index.js'
 import { findGrant, listEntitlements, revokeGrant } from '../entitlements/index.js'
+import { syncCustomerLicenses } from '../licenses/index.js'
 import { grantManually, knownFeatures } from '../members/index.js'
 import { findOrder } from '../orders/index.js'
 import { toApiCheckoutInput } from './checkout-input.js'
@@ -123,8 +124,11 @@ apiV1Routes.openapi(deleteGrantRoute, async (c) => {
   const id = c.req.valid('param').id
   const key = apiKeyOf(c)
   const grant = await deps.db.transaction().execute(async (trx) => {
-    if (!(await findGrant(trx, id))) return undefined
-    await revokeGrant(trx, { id, now: deps.clock.now(), reason: `API key ${key.name} (${key.id})` })
+    const found = await findGrant(trx, id)
+    if (!found) return undefined
+    const now = deps.clock.now()
+    await revokeGrant(trx, { id, now, reason: `API key ${key.name} (${key.id})` })
+    await syncCustomerLicenses(deps, trx, { customerId: found.customer_id, now })
     return findGrant(trx, id)
   })
   if (!grant) throw new AppError('GRANT_NOT_FOUND')

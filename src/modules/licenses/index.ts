@@ -12,7 +12,13 @@ export {
   getLicenseByKey,
   validateLicense,
 } from './check.js'
-export { type IssuedLicense, type LicenseSource, listLicensesFrom, syncLicenses } from './issue.js'
+export {
+  type IssuedLicense,
+  type LicenseSource,
+  listLicensesFrom,
+  syncCustomerLicenses,
+  syncLicenses,
+} from './issue.js'
 export { mailLicenseKeys } from './mail.js'
 export { LICENSE_TOKEN_TYPE } from './key-format.js'
 export { type LicenseView, licenseSigningKids, listCustomerLicenses } from './list.js'

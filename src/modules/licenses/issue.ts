@@ -17,7 +17,13 @@ import { publishEvent } from '../outbound-webhooks/index.js'
 import { getSigningKey, TOKEN_ALGORITHM } from '../signing/index.js'
 import { LICENSE_SEAL_PURPOSE, LICENSE_TOKEN_TYPE } from './key-format.js'
 import { licenseEventData } from './read.js'
-import { findLicenseOfSource, insertLicenseKey, listLicensesOfSource, setLicenseRevoked } from './repo.js'
+import {
+  findLicenseOfSource,
+  insertLicenseKey,
+  listLicensesOfCustomer,
+  listLicensesOfSource,
+  setLicenseRevoked,
+} from './repo.js'
 import type { LicenseKeyRow } from './table.js'
 
 export type LicenseSource = { type: 'order' | 'subscription'; id: string }
@@ -55,6 +61,22 @@ export async function syncLicenses(
     }
   }
   return issued
+}
+
+/**
+ * After grants changed by hand (the owner's revoke, an integrator's `DELETE /api/v1/grants/{id}`),
+ * brings every licence of the customer in line with its grant.
+ */
+export async function syncCustomerLicenses(
+  deps: Deps,
+  trx: Executor,
+  input: { customerId: string; now: Date },
+): Promise<void> {
+  const sources = new Map<string, LicenseSource>()
+  for (const row of await listLicensesOfCustomer(trx, input.customerId)) {
+    sources.set(`${row.source_type}:${row.source_id}`, { type: row.source_type, id: row.source_id })
+  }
+  for (const source of sources.values()) await syncLicenses(deps, trx, { ...input, source })
 }
 
 /** The keys of one source (e.g. an order, for its confirmation email). */

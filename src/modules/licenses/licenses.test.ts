@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { settle } from '../../../test/purchase.js'
+import { hashToken } from '../../lib/tokens.js'
 import { createApiKey } from '../api-access/index.js'
 import { LICENSE_TOKEN_TYPE } from './index.js'
 
@@ -199,6 +200,50 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
       valid: false,
       status: 'expired',
     })
+  })
+
+  it('revokes the key when an integrator revokes its grant by hand', async () => {
+    expect(
+      await payHosted(
+        await checkout({
+          amount: 900,
+          currency: 'usd',
+          product_name: 'Desktop app',
+          grants: [{ feature: 'desktop-app' }],
+        }),
+        'byhand@example.com',
+      ),
+    ).toBe(303)
+    await settle(t)
+    const key = await keyFromMail('byhand@example.com', 'purchase-confirmation')
+    const row = await t.deps.db
+      .selectFrom('license_keys')
+      .selectAll()
+      .where('key_hash', '=', hashToken(key))
+      .executeTakeFirstOrThrow()
+    const grant = await t.deps.db
+      .selectFrom('entitlement_grants')
+      .selectAll()
+      .where('source_id', '=', row.source_id)
+      .executeTakeFirstOrThrow()
+    const writer = (
+      await createApiKey(t.deps.db, { name: 'w', now: t.deps.clock.now(), scopes: ['grants:write'] })
+    ).key
+    const res = await t.request(`/api/v1/grants/${grant.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${writer}` },
+    })
+    expect(res.status).toBe(200)
+    expect(await (await api('/api/v1/licenses/validate', { key })).json()).toMatchObject({
+      valid: false,
+      status: 'revoked',
+    })
+    const after = await t.deps.db
+      .selectFrom('license_keys')
+      .selectAll()
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow()
+    expect(after.revoked_at).not.toBeNull()
   })
 
   it('limits checks per client and key', async () => {

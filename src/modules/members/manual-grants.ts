@@ -12,6 +12,7 @@ import type { Catalog } from '../catalog/index.js'
 import { featuresOfProduct } from '../catalog/index.js'
 import { findCustomerForEmail, findOrCreateCustomerByEmail } from '../customers/index.js'
 import { grantFeature, revokeFeature } from '../entitlements/index.js'
+import { syncCustomerLicenses } from '../licenses/index.js'
 
 export function knownFeatures(catalog: Catalog): string[] {
   return [...new Set([...catalog.features.map((f) => f.key), ...catalog.products.flatMap(featuresOfProduct)])]
@@ -48,10 +49,14 @@ export async function revokeManually(
 ): Promise<number> {
   const customer = await findCustomerForEmail(trx, input.email)
   if (!customer) throw new AppError('CUSTOMER_NOT_FOUND')
-  return revokeFeature(trx, {
+  const now = deps.clock.now()
+  const revoked = await revokeFeature(trx, {
     customerId: customer.id,
     feature: input.feature,
-    now: deps.clock.now(),
+    now,
     reason: `manual revoke: ${input.reason}`,
   })
+  // A licence key follows its grant: revoked with it, and other apps are told.
+  if (revoked > 0) await syncCustomerLicenses(deps, trx, { customerId: customer.id, now })
+  return revoked
 }
