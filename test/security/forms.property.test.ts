@@ -76,6 +76,8 @@ describe('form fields (properties, sqlite)', () => {
     async (_key, row) => {
       await fc.assert(
         fc.asyncProperty(form, async (fields) => {
+          // Webhooks about an earlier accepted form (a coupon created) must land before we count.
+          await f.t.emulator.idle()
           const before = await f.counts()
           const caller = admittedAgent(row, f)
           const res = await f[caller.agent].request(fillPath(row, f), {
@@ -98,7 +100,8 @@ describe('form fields (properties, sqlite)', () => {
             expect(FIELDS as readonly string[]).toContain(field)
           }
         }),
-        { numRuns: 12 },
+        // Found by this property: an unknown coupon id (" ") reached Stripe's 404 and answered 500.
+        { numRuns: 12, examples: [[[['id', ' ']]], [[['id', 'zz_unknown']]]] },
       )
     },
     60_000,

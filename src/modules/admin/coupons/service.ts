@@ -5,7 +5,7 @@
  * amount, a currency with an amount, months only for `repeating`.
  * @module
  */
-import type Stripe from 'stripe'
+import Stripe from 'stripe'
 import type { Deps } from '../../../deps.js'
 import { AppError } from '../../../lib/errors.js'
 
@@ -96,10 +96,24 @@ function couponIdOf(code: Stripe.PromotionCode): string | undefined {
 
 /** A promotion code (`promo_…`) is switched off; a coupon is deleted (no new redemptions). */
 export async function deactivateCoupon(deps: Deps, id: string): Promise<'promotion_code' | 'coupon'> {
-  if (id.startsWith('promo_')) {
-    await deps.stripe.promotionCodes.update(id, { active: false })
-    return 'promotion_code'
+  try {
+    if (id.startsWith('promo_')) {
+      await deps.stripe.promotionCodes.update(id, { active: false })
+      return 'promotion_code'
+    }
+    await deps.stripe.coupons.del(id)
+    return 'coupon'
+  } catch (err) {
+    throw refusalOf(err, id)
   }
-  await deps.stripe.coupons.del(id)
-  return 'coupon'
+}
+
+/** Stripe's answer to an id the admin typed: unknown or malformed ids are the admin's 4xx, not our 500. */
+function refusalOf(err: unknown, id: string): unknown {
+  if (!(err instanceof Stripe.errors.StripeError)) return err
+  if (err.statusCode === 404) {
+    return new AppError('NOT_FOUND', { message: `No coupon or promotion code "${id}".`, cause: err })
+  }
+  if (err.statusCode === 400) return new AppError('INVALID_REQUEST', { message: err.message, cause: err })
+  return new AppError('STRIPE_UNAVAILABLE', { cause: err })
 }
