@@ -11,7 +11,7 @@ import type Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
-import { settle } from '../../../test/lifecycle.js'
+import { createMember, onlySubscription, settle, subscribe } from '../../../test/lifecycle.js'
 import { buyAndPay } from '../../../test/purchase.js'
 import type { Config } from '../../config.js'
 import type { Deps } from '../../deps.js'
@@ -104,6 +104,21 @@ describe.each(DIALECTS)('owner alerts on %s', (dialect) => {
     expect(row).toMatchObject({ kind: 'sale', webhook_status: 'sent', attempts: 1 })
     await t.drain()
     expect(receiver.bodies).toHaveLength(1)
+  })
+
+  it('tells the owner of a new subscription and of its cancellation', async () => {
+    const member = await createMember(t, `member-${dialect}@example.com`)
+    await subscribe(member, 'membership-monthly')
+    await settle(t)
+    const sub = await onlySubscription(t, member)
+    await t.stripe.subscriptions.update(sub.stripe_subscription_id, { cancel_at_period_end: true })
+    await settle(t)
+    const subjects = (await t.mail(ADMIN)).map((m) => m.subject)
+    expect(subjects.filter((s) => s.startsWith('New subscription:'))).toHaveLength(1)
+    expect(subjects.filter((s) => s.startsWith('Cancellation:'))).toHaveLength(1)
+    const texts = receiver.bodies.map((b) => b.text)
+    expect(texts.some((x) => x.includes(`${member.email} subscribed to`))).toBe(true)
+    expect(texts.some((x) => x.includes(`${member.email} canceled`))).toBe(true)
   })
 
   it('retries the webhook with back-off when the receiver fails, and delivers once', async () => {
