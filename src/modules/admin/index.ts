@@ -4,18 +4,8 @@
  * (docs/metrics.md), and the `/admin` pages. Other modules are used only through their faces.
  * @module
  */
-export {
-  buildMetricsReport,
-  INTERVALS,
-  type Interval,
-  type MetricsQuery,
-  type MetricsReport,
-} from './metrics.js'
-export type { PerCurrency } from './mrr.js'
-export { type AdminOptions, createAdminRoutes } from './routes.js'
-export { parseRange } from './range.js'
+
 export { type AuditInput, recordAudit } from './audit.js'
-export { listAuditEntries } from './repo.js'
 export {
   type CouponInput,
   checkCoupon,
@@ -24,3 +14,14 @@ export {
   deactivateCoupon,
   listCoupons,
 } from './coupons/service.js'
+export {
+  buildMetricsReport,
+  INTERVALS,
+  type Interval,
+  type MetricsQuery,
+  type MetricsReport,
+} from './metrics.js'
+export type { PerCurrency } from './mrr.js'
+export { parseRange } from './range.js'
+export { listAuditEntries } from './repo.js'
+export { type AdminOptions, createAdminRoutes } from './routes.js'

@@ -8,14 +8,15 @@ import type { Executor } from '../../db/database.js'
 import { listSubscriptionHistory, sumPaidInvoicesByDay } from '../billing/index.js'
 import { countCheckoutsBetween } from '../checkout/index.js'
 import { sumOrdersByDay, sumRefundsByDay } from '../orders/index.js'
+import { type SweptBucket, sweepLedger } from './ledger-sweep.js'
 import {
   add,
   countsAt,
   customerMrrAt,
   type LedgerRow,
   type Movements,
-  mrrAt,
   movementsBetween,
+  mrrAt,
   type PerCurrency,
   roundDiv,
   trialOutcomes,
@@ -100,7 +101,7 @@ export async function buildMetricsReport(db: Executor, query: MetricsQuery): Pro
     revenue: { gross, refunds: refunded, net: subtract(gross, refunded) },
     oneTimeSales: oneTimeSales(orders),
     arpu: arpu(ledger, end, mrr),
-    series: buckets(query).map(([s, e]) => bucketOf(ledger, s, e, { orders, invoices, refunds })),
+    series: seriesOf(ledger, buckets(query), { orders, invoices, refunds }),
   }
 }
 
@@ -110,27 +111,24 @@ type DaySums = {
   refunds: { day: string; currency: string; amount: number }[]
 }
 
-function bucketOf(ledger: readonly LedgerRow[], start: Date, end: Date, sums: DaySums): Bucket {
-  const startIso = start.toISOString()
-  const endIso = end.toISOString()
-  const atEnd = lastMomentBefore(end)
-  const inBucket = (day: string): boolean => day >= startIso.slice(0, 10) && day < endIso.slice(0, 10)
-  const gross: PerCurrency = {}
-  for (const row of [...sums.orders, ...sums.invoices])
-    if (inBucket(row.day)) add(gross, row.currency, row.amount)
-  const refunds: PerCurrency = {}
-  for (const row of sums.refunds) if (inBucket(row.day)) add(refunds, row.currency, row.amount)
-  const counts = countsAt(ledger, atEnd)
-  return {
-    start: startIso,
-    end: endIso,
-    mrr: mrrAt(ledger, atEnd),
-    movements: movementsBetween(ledger, lastMomentBefore(start), atEnd),
-    gross,
-    refunds,
-    activeSubscribers: counts.activeSubscribers,
-    trialing: counts.trialing,
-  }
+/** The chart's buckets: the ledger's figures from one sweep, the day sums added up per bucket. */
+function seriesOf(ledger: readonly LedgerRow[], ranges: [Date, Date][], sums: DaySums): Bucket[] {
+  const first = ranges[0]
+  if (!first) return []
+  const boundaries = [lastMomentBefore(first[0]), ...ranges.map(([, end]) => lastMomentBefore(end))]
+  const swept = sweepLedger(ledger, boundaries)
+  return ranges.map(([start, end], i) => {
+    const startIso = start.toISOString()
+    const endIso = end.toISOString()
+    const inBucket = (day: string): boolean => day >= startIso.slice(0, 10) && day < endIso.slice(0, 10)
+    const gross: PerCurrency = {}
+    for (const row of [...sums.orders, ...sums.invoices])
+      if (inBucket(row.day)) add(gross, row.currency, row.amount)
+    const refunds: PerCurrency = {}
+    for (const row of sums.refunds) if (inBucket(row.day)) add(refunds, row.currency, row.amount)
+    const ledgerFigures = swept[i] as SweptBucket
+    return { start: startIso, end: endIso, gross, refunds, ...ledgerFigures }
+  })
 }
 
 /** Bucket boundaries: days, ISO weeks (from Monday) or calendar months, clipped to the range. */

@@ -25,7 +25,7 @@ export type LedgerRow = Pick<
 >
 
 /** Statuses that count toward MRR: paying, or owing (Stripe counts past_due until it ends). */
-const EARNING = new Set(['active', 'past_due'])
+export const EARNING: ReadonlySet<string> = new Set(['active', 'past_due'])
 
 /** How many of an interval make a month, as a fraction: a year is 1/12 of it, a week 52/12. */
 const MONTHS_PER: Record<LedgerRow['interval'], { num: number; den: number }> = {
@@ -121,7 +121,8 @@ export function movementsBetween(rows: readonly LedgerRow[], from: string, to: s
   const ownerOf = new Map<string, string>()
   const place = (r: LedgerRow): void => {
     const previous = ownerOf.get(r.stripe_subscription_id)
-    if (previous !== undefined && previous !== r.customer_id) subsOf.get(previous)?.delete(r.stripe_subscription_id)
+    if (previous !== undefined && previous !== r.customer_id)
+      subsOf.get(previous)?.delete(r.stripe_subscription_id)
     ownerOf.set(r.stripe_subscription_id, r.customer_id)
     const subs = subsOf.get(r.customer_id) ?? new Map<string, LedgerRow>()
     subs.set(r.stripe_subscription_id, r)

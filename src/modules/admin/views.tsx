@@ -6,7 +6,7 @@
 import type { Child } from 'hono/jsx'
 import { formatMoney } from '../../lib/money.js'
 import type { MetricsReport } from './metrics.js'
-import { Headline, MrrChart, Money } from './metrics-views.js'
+import { Headline, Money, MrrChart } from './metrics-views.js'
 import type { AuditEntryRow } from './table.js'
 
 const SECTIONS = [

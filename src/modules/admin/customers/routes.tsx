@@ -25,10 +25,10 @@ import { grantManually, knownFeatures, revokeManually } from '../../members/inde
 import { listOrdersOfCustomer } from '../../orders/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
-import { type CustomerDetail, CustomerList, CustomerPage } from './views.js'
-import { listAuditEntries } from '../repo.js'
 import { toCsv } from '../csv.js'
+import { listAuditEntries } from '../repo.js'
 import { AdminFrame, PAGE_SIZE, Pager } from '../views.js'
+import { type CustomerDetail, CustomerList, CustomerPage } from './views.js'
 
 const GrantForm = z.object({
   intent: z.enum(['grant', 'revoke']),
