@@ -8,10 +8,18 @@ import { Hono } from 'hono'
 import type { AppEnv, SessionCustomer } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
 import { renderPage } from '../../web/layout.js'
-import type { Access, CatalogPrice, CatalogProduct } from '../catalog/index.js'
+import { type Access, type CatalogPrice, type CatalogProduct, featuresOfProduct } from '../catalog/index.js'
+import { listEntitlements } from '../entitlements/index.js'
 
-export const storefrontRoutes = new Hono<AppEnv>().get('/', (c) => {
-  const { catalog } = c.get('deps')
+export const storefrontRoutes = new Hono<AppEnv>().get('/', async (c) => {
+  const { catalog, db, clock } = c.get('deps')
+  const customer = c.get('customer')
+  // What the signed-in buyer already holds: those products lead to the library, not to Buy.
+  const held = customer
+    ? new Set(
+        (await listEntitlements(db, customer.id, clock.now())).filter((e) => e.allowed).map((e) => e.feature),
+      )
+    : new Set<string>()
   const oneTime = catalog.products.filter((p) => p.prices.some((price) => !price.recurring))
   const hasPlans = catalog.prices.some((p) => p.recurring)
   return renderPage(
@@ -21,7 +29,13 @@ export const storefrontRoutes = new Hono<AppEnv>().get('/', (c) => {
       <h1>Store</h1>
       <div class="grid">
         {oneTime.map((product) => (
-          <ProductCard product={product} customer={c.get('customer')} />
+          <ProductCard
+            product={product}
+            customer={customer}
+            owned={
+              featuresOfProduct(product).length > 0 && featuresOfProduct(product).every((f) => held.has(f))
+            }
+          />
         ))}
         {hasPlans ? <PlansCard /> : null}
       </div>
@@ -29,7 +43,15 @@ export const storefrontRoutes = new Hono<AppEnv>().get('/', (c) => {
   )
 })
 
-function ProductCard({ product, customer }: { product: CatalogProduct; customer?: SessionCustomer }) {
+function ProductCard({
+  product,
+  customer,
+  owned,
+}: {
+  product: CatalogProduct
+  customer?: SessionCustomer | undefined
+  owned: boolean
+}) {
   return (
     <article class="card product" data-product-id={product.id}>
       <h2>{product.name}</h2>
@@ -40,11 +62,17 @@ function ProductCard({ product, customer }: { product: CatalogProduct; customer?
           ? ` · ${product.files.length} file${product.files.length > 1 ? 's' : ''}`
           : ''}
       </p>
-      {product.prices
-        .filter((p) => !p.recurring)
-        .map((price) => (
-          <BuyForm price={price} customer={customer} />
-        ))}
+      {owned ? (
+        <p data-owned>
+          <a class="button secondary" href="/library">
+            In your library
+          </a>
+        </p>
+      ) : (
+        product.prices
+          .filter((p) => !p.recurring)
+          .map((price) => <BuyForm price={price} customer={customer} />)
+      )}
     </article>
   )
 }
