@@ -11,7 +11,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { SESSION_COOKIE } from '../../src/http/session.js'
 import { describeInBrowser, launchChromium } from '../browser.js'
 import { createTestApp, type TestApp } from '../harness.js'
+import { listInvoicesOfCustomer } from '../../src/modules/billing/repo.js'
+import { listOrdersOfCustomer } from '../../src/modules/orders/repo.js'
 import { createMember, onlySubscription, settle, subscribe } from '../lifecycle.js'
+import { buyAndPay } from '../purchase.js'
 
 // Injected through the debugger rather than as a <script> tag, so the pages keep their real CSP
 // (script-src 'self') while axe runs in them.
@@ -47,8 +50,11 @@ describeInBrowser('every page: accessibility and phone width', () => {
     browser = await launchChromium()
     const m = await createMember(t, `pages-${Date.now()}@example.com`)
     await subscribe(m, 'membership-monthly')
+    await buyAndPay(await m.agent(), { price: 'field-guide', email: m.email })
     await settle(t)
     const sub = await onlySubscription(t, m)
+    const [invoice] = await listInvoicesOfCustomer(t.deps.db, m.id)
+    const [order] = await listOrdersOfCustomer(t.deps.db, m.id)
     const agent = await m.agent()
     const token = agent.cookies.get(SESSION_COOKIE) ?? ''
     stranger = await browser.newContext({ viewport: PHONE })
@@ -63,6 +69,8 @@ describeInBrowser('every page: accessibility and phone width', () => {
       '/pricing',
       `/billing/change?subscription=${id}&price=membership-yearly`,
       `/billing/cancel?subscription=${id}`,
+      `/account/invoices/${invoice?.id}`,
+      `/account/orders/${order?.id}`,
     ]
   }, 180_000)
 

@@ -21,38 +21,43 @@ export function InvoiceList({ invoices }: { invoices: InvoiceRow[] }) {
   return (
     <>
       <h2>Invoices</h2>
-      <table data-invoices>
-        <thead>
-          <tr>
-            <th>Date</th>
-            <th>Amount</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {invoices.map((inv) => (
-            <tr data-invoice={inv.stripe_invoice_id}>
-              <td>{day(inv.stripe_created)}</td>
-              <td>{formatMoney(inv.total, inv.currency)}</td>
-              <td>{invoiceStatusWords(inv.status)}</td>
-              <td>
-                <a href={`/account/invoices/${inv.id}`} aria-label={`Receipt of ${day(inv.stripe_created)}`}>
-                  Receipt
-                </a>
-                {inv.invoice_pdf ? (
-                  <>
-                    {' · '}
-                    <a href={inv.invoice_pdf} aria-label={`Invoice PDF of ${day(inv.stripe_created)}`}>
-                      PDF
-                    </a>
-                  </>
-                ) : null}
-              </td>
+      <div class="table-scroll">
+        <table data-invoices>
+          <thead>
+            <tr>
+              <th>Date</th>
+              <th>Amount</th>
+              <th>Status</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {invoices.map((inv) => (
+              <tr data-invoice={inv.stripe_invoice_id}>
+                <td>{day(inv.stripe_created)}</td>
+                <td>{formatMoney(inv.total, inv.currency)}</td>
+                <td>{invoiceStatusWords(inv.status)}</td>
+                <td>
+                  <a
+                    href={`/account/invoices/${inv.id}`}
+                    aria-label={`Receipt of ${day(inv.stripe_created)}`}
+                  >
+                    Receipt
+                  </a>
+                  {inv.invoice_pdf ? (
+                    <>
+                      {' · '}
+                      <a href={inv.invoice_pdf} aria-label={`Invoice PDF of ${day(inv.stripe_created)}`}>
+                        PDF
+                      </a>
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   )
 }
@@ -62,32 +67,34 @@ export function OrderList({ orders }: { orders: AccountOrder[] }) {
   return (
     <>
       <h2>Orders</h2>
-      <table data-orders>
-        <thead>
-          <tr>
-            <th>Date</th>
-            <th>Item</th>
-            <th>Amount</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {orders.map((o) => (
-            <tr data-order={o.id}>
-              <td>{day(o.createdAt)}</td>
-              <td>{o.productName}</td>
-              <td>{formatMoney(o.amount, o.currency)}</td>
-              <td>{o.statusWords}</td>
-              <td>
-                <a href={o.receiptPath} aria-label={`Receipt for ${o.productName}`}>
-                  Receipt
-                </a>
-              </td>
+      <div class="table-scroll">
+        <table data-orders>
+          <thead>
+            <tr>
+              <th>Date</th>
+              <th>Item</th>
+              <th>Amount</th>
+              <th>Status</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {orders.map((o) => (
+              <tr data-order={o.id}>
+                <td>{day(o.createdAt)}</td>
+                <td>{o.productName}</td>
+                <td>{formatMoney(o.amount, o.currency)}</td>
+                <td>{o.statusWords}</td>
+                <td>
+                  <a href={o.receiptPath} aria-label={`Receipt for ${o.productName}`}>
+                    Receipt
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   )
 }

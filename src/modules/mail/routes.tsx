@@ -31,7 +31,7 @@ function MailCard({ mail }: { mail: DevMail }) {
         To <strong>{mail.to}</strong> · <time datetime={mail.createdAt}>{readableTime(mail.createdAt)}</time>{' '}
         · {mail.template} · {mail.status}
       </p>
-      <pre style="white-space:pre-wrap">
+      <pre style="white-space:pre-wrap;overflow-wrap:anywhere">
         <Linked text={mail.text} />
       </pre>
     </article>

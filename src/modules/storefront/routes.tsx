@@ -9,31 +9,58 @@ import { raw } from 'hono/html'
 import type { AppEnv } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
 import { renderPage } from '../../web/layout.js'
-import type { Access, Catalog, CatalogPrice, CatalogProduct } from '../catalog/index.js'
+import {
+  type Access,
+  type Catalog,
+  type CatalogPrice,
+  type CatalogProduct,
+  featuresOfProduct,
+} from '../catalog/index.js'
+import { listEntitlements } from '../entitlements/index.js'
 
-export const storefrontRoutes = new Hono<AppEnv>().get('/', (c) => {
-  const { catalog } = c.get('deps')
-  return renderPage(c, { title: 'Store' }, raw(storeBody(catalog, c.get('customer') !== undefined)))
+export const storefrontRoutes = new Hono<AppEnv>().get('/', async (c) => {
+  const { catalog, db, clock } = c.get('deps')
+  const customer = c.get('customer')
+  // What the signed-in buyer already holds: those products lead to the library, not to Buy.
+  const held = customer
+    ? new Set(
+        (await listEntitlements(db, customer.id, clock.now())).filter((e) => e.allowed).map((e) => e.feature),
+      )
+    : new Set<string>()
+  const owned = catalog.products
+    .filter((p) => featuresOfProduct(p).length > 0 && featuresOfProduct(p).every((f) => held.has(f)))
+    .map((p) => p.id)
+  return renderPage(c, { title: 'Store' }, raw(storeBody(catalog, customer !== undefined, owned)))
 })
 
 /**
- * The store's body depends only on the catalog (loaded once, never changed while running) and on
- * whether someone is signed in (who it is does not show), so each variant is rendered once.
+ * The store's body depends only on the catalog (loaded once, never changed while running), on
+ * whether someone is signed in and on which products they own (who it is does not show), so each
+ * variant is rendered once.
  */
-const storeBodies = new WeakMap<Catalog, Map<boolean, string>>()
+const storeBodies = new WeakMap<Catalog, Map<string, string>>()
 
-function storeBody(catalog: Catalog, signedIn: boolean): string {
-  const bodies = storeBodies.get(catalog) ?? new Map<boolean, string>()
+function storeBody(catalog: Catalog, signedIn: boolean, owned: readonly string[]): string {
+  const bodies = storeBodies.get(catalog) ?? new Map<string, string>()
   storeBodies.set(catalog, bodies)
-  let html = bodies.get(signedIn)
+  const key = `${signedIn}|${owned.join(',')}`
+  let html = bodies.get(key)
   if (html === undefined) {
-    html = String(<StoreBody catalog={catalog} signedIn={signedIn} />)
-    bodies.set(signedIn, html)
+    html = String(<StoreBody catalog={catalog} signedIn={signedIn} owned={new Set(owned)} />)
+    bodies.set(key, html)
   }
   return html
 }
 
-function StoreBody({ catalog, signedIn }: { catalog: Catalog; signedIn: boolean }) {
+function StoreBody({
+  catalog,
+  signedIn,
+  owned,
+}: {
+  catalog: Catalog
+  signedIn: boolean
+  owned: ReadonlySet<string>
+}) {
   const oneTime = catalog.products.filter((p) => p.prices.some((price) => !price.recurring))
   const hasPlans = catalog.prices.some((p) => p.recurring)
   return (
@@ -41,7 +68,7 @@ function StoreBody({ catalog, signedIn }: { catalog: Catalog; signedIn: boolean 
       <h1>Store</h1>
       <div class="grid">
         {oneTime.map((product) => (
-          <ProductCard product={product} signedIn={signedIn} />
+          <ProductCard product={product} signedIn={signedIn} owned={owned.has(product.id)} />
         ))}
         {hasPlans ? <PlansCard /> : null}
       </div>
@@ -49,7 +76,15 @@ function StoreBody({ catalog, signedIn }: { catalog: Catalog; signedIn: boolean 
   )
 }
 
-function ProductCard({ product, signedIn }: { product: CatalogProduct; signedIn: boolean }) {
+function ProductCard({
+  product,
+  signedIn,
+  owned,
+}: {
+  product: CatalogProduct
+  signedIn: boolean
+  owned: boolean
+}) {
   return (
     <article class="card product" data-product-id={product.id}>
       <h2>{product.name}</h2>
@@ -60,11 +95,17 @@ function ProductCard({ product, signedIn }: { product: CatalogProduct; signedIn:
           ? ` · ${product.files.length} file${product.files.length > 1 ? 's' : ''}`
           : ''}
       </p>
-      {product.prices
-        .filter((p) => !p.recurring)
-        .map((price) => (
-          <BuyForm price={price} signedIn={signedIn} />
-        ))}
+      {owned ? (
+        <p data-owned>
+          <a class="button secondary" href="/library">
+            In your library
+          </a>
+        </p>
+      ) : (
+        product.prices
+          .filter((p) => !p.recurring)
+          .map((price) => <BuyForm price={price} signedIn={signedIn} />)
+      )}
     </article>
   )
 }
