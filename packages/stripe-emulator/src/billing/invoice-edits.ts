@@ -14,6 +14,7 @@ import { allowOnly, applyMetadata, nullableString, optBool, optEnum, optInt, typ
 import { route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, listObjects } from '../state.js'
 import { setAmounts } from './invoice-shell.js'
+import { finalizeInvoice } from './invoices.js'
 
 const DRAFT_ONLY = ['collection_method', 'days_until_due', 'due_date', 'default_payment_method'] as const
 
@@ -151,9 +152,11 @@ route('post', '/v1/invoices/:id/send', (ctx, params, path) => {
       "You can only manually send an invoice if its collection method is 'send_invoice'.",
       'invoice_unexpected_state',
     )
+  // Sending a draft finalizes it first, as on Stripe (the CLI's invoice.sent fixture relies on it).
+  if (invoice.status === 'draft') finalizeInvoice(ctx, invoice)
   if (invoice.status !== 'open' && invoice.status !== 'paid')
     throw invalidRequest(
-      `You can only send an invoice that is finalized; this invoice is ${invoice.status}.`,
+      `You can only send an invoice that is open or paid; this invoice is ${invoice.status}.`,
       'invoice_unexpected_state',
     )
   hiddenOf<{ sentAt?: number }>(ctx.state, invoice.id).sentAt = ctx.now()

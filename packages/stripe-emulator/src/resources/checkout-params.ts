@@ -70,7 +70,7 @@ function readPrice(ctx: Ctx, item: Params, i: number): Stripe.Price {
   return price
 }
 
-function lineItem(price: Stripe.Price, quantity: number): Stripe.LineItem {
+export function lineItem(price: Stripe.Price, quantity: number): Stripe.LineItem {
   const unit = price.unit_amount ?? 0
   return {
     id: newId('li', 24),

@@ -154,7 +154,7 @@ function refuseLineItems(params: Params): Stripe.LineItem[] {
   return []
 }
 
-function createSession(ctx: Ctx, params: Params): Stripe.Checkout.Session {
+export function createSession(ctx: Ctx, params: Params): Stripe.Checkout.Session {
   allowOnly(params, CREATE)
   const mode = optEnum(params, 'mode', ['payment', 'subscription', 'setup'] as const) ?? 'payment'
   checkCombinations(params, mode)
@@ -255,6 +255,7 @@ route('get', '/v1/checkout/sessions', (ctx, params) => {
   const customer = optString(params, 'customer')
   const pi = optString(params, 'payment_intent')
   const sub = optString(params, 'subscription')
+  const link = optString(params, 'payment_link')
   const status = optEnum(params, 'status', ['open', 'complete', 'expired'] as const)
   const created = optRange(params, 'created')
   const details = optObject(params, 'customer_details')
@@ -268,6 +269,7 @@ route('get', '/v1/checkout/sessions', (ctx, params) => {
       (email === undefined || s.customer_details?.email === email) &&
       (pi === undefined || s.payment_intent === pi) &&
       (sub === undefined || s.subscription === sub) &&
+      (link === undefined || s.payment_link === link) &&
       (status === undefined || s.status === status) &&
       inRange(s.created, created),
   )

@@ -77,8 +77,6 @@ function readPhases(ctx: Ctx, params: Params, start: number): PhaseInput[] {
     const name = `phases[${i}]`
     if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(name, 'Invalid phase')
     allowOnly(entry, PHASE_KEYS, name)
-    if (entry.iterations !== undefined)
-      throw unsupportedParam(`${name}[iterations]`, '(use duration or end_date)')
     const given = entry.start_date
     if (
       i === 0 &&
@@ -106,10 +104,17 @@ function readPhases(ctx: Ctx, params: Params, start: number): PhaseInput[] {
   })
 }
 
-/** `end_date`, or `duration[interval|interval_count]`, or one billing period of the first price. */
+/** `end_date`, `duration[interval|interval_count]`, `iterations` periods, or one period of the first price. */
 function phaseEnd(entry: Params, name: string, start: number, price: Stripe.Price): number {
   const end = optInt(entry, 'end_date', `${name}[end_date]`)
   if (end !== undefined) return end
+  const iterations = optInt(entry, 'iterations', `${name}[iterations]`)
+  if (iterations !== undefined) {
+    if (iterations < 1) throw invalidParam(`${name}[iterations]`, 'iterations must be at least 1.')
+    let at = start
+    for (let i = 0; i < iterations; i++) at = periodEnd(price, at, start)
+    return at
+  }
   const duration = optObject(entry, 'duration', `${name}[duration]`)
   if (duration) {
     allowOnly(duration, ['interval', 'interval_count'], `${name}[duration]`)
