@@ -137,6 +137,9 @@ export const ROUTES: readonly RouteRow[] = [
   writes('POST', '/api/v1/licenses/validate', 'token', { input: 'json' }), // the licence key is the credential
   writes('POST', '/api/v1/licenses/activate', 'token', { input: 'json' }),
   writes('POST', '/api/v1/licenses/deactivate', 'token', { input: 'json' }),
+  reads('GET', '/api/v1/licenses/:id', 'key:entitlements:read'),
+  writes('POST', '/api/v1/licenses/:id/revoke', 'key:licenses:write', { input: 'json' }),
+  reads('GET', '/api/v1/customers/:id/licenses', 'key:entitlements:read', { id: 'customer' }),
   reads('GET', '/api/v1/openapi.json', 'anyone'),
   reads('GET', '/api/v1/docs', 'anyone'),
   // admin console

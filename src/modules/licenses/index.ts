@@ -19,14 +19,16 @@ export {
   syncCustomerLicenses,
   syncLicenses,
 } from './issue.js'
-export { mailLicenseKeys } from './mail.js'
 export { LICENSE_TOKEN_TYPE } from './key-format.js'
 export { type LicenseView, licenseSigningKids, listCustomerLicenses } from './list.js'
+export { mailLicenseKeys } from './mail.js'
 export {
   activationAnswer,
   type LicenseState,
   type LicenseStatus,
   licenseAnswer,
+  licenseDetailAnswer,
   openLicenseKey,
 } from './read.js'
+export { getLicense, listLicenseStates, revokeLicense } from './revoke.js'
 export type { LicenseKeyRow } from './table.js'

@@ -3,7 +3,7 @@
  * licences are brought in line in the same transaction: a live grant of a licence feature without a
  * key gets one (`license.created`), a key whose grant was revoked is revoked (`license.revoked`),
  * and one whose grant came back is valid again (`license.created`, as integrators must hand it out
- * again). Idempotent: running it twice changes nothing.
+ * again) unless it was revoked by hand (revoke.ts). Idempotent: running it twice changes nothing.
  * @module
  */
 import type { Executor } from '../../db/database.js'
@@ -42,6 +42,7 @@ export async function syncLicenses(
     if (!terms?.license) continue
     const live = grants.find((g) => g.feature === feature && g.revoked_at === null)
     const existing = await findLicenseOfSource(trx, input.source, feature)
+    if (existing?.revoked_reason) continue // revoked by hand: the grant no longer decides
     if (live && !existing) {
       const made = await createLicense(deps, trx, {
         ...input,
@@ -117,6 +118,7 @@ async function createLicense(
     activation_limit: input.limit,
     created_at: input.now.toISOString(),
     revoked_at: null,
+    revoked_reason: null,
   }
   await insertLicenseKey(trx, row)
   return { row, key }

@@ -77,3 +77,19 @@ export function licenseAnswer(state: LicenseState) {
 export function activationAnswer(a: LicenseActivationRow) {
   return { object: 'license_activation' as const, id: a.id, label: a.label, created_at: a.created_at }
 }
+
+/**
+ * The answer of the integrator reads (`GET /api/v1/licenses/{id}`): the state plus where the key
+ * came from, its activations and who revoked it. Never the key itself: the buyer has it (email,
+ * library), and an API key that could read every customer's licence keys would be a key store.
+ */
+export function licenseDetailAnswer(state: LicenseState) {
+  return {
+    ...licenseAnswer(state),
+    source: { type: state.row.source_type, id: state.row.source_id },
+    created_at: state.row.created_at,
+    revoked_at: state.row.revoked_at,
+    revoked_reason: state.row.revoked_reason,
+    activation_list: state.activations.map(activationAnswer),
+  }
+}

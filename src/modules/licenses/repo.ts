@@ -63,6 +63,25 @@ export async function setLicenseRevoked(
   return Number(result.numUpdatedRows) > 0
 }
 
+/**
+ * Revokes a key on its own: records the reason (once) and sets `revoked_at` if the grant had not
+ * already revoked it. Returns what changed, so the caller publishes `license.revoked` only once.
+ */
+export async function setLicenseRevokedByHand(
+  db: Executor,
+  input: { id: string; revokedAt: string; reason: string },
+): Promise<{ reasonSet: boolean; revokedNow: boolean }> {
+  const reason = await db
+    .updateTable('license_keys')
+    .set({ revoked_reason: input.reason })
+    .where('id', '=', input.id)
+    .where('revoked_reason', 'is', null)
+    .executeTakeFirst()
+  const reasonSet = Number(reason.numUpdatedRows) > 0
+  const revokedNow = reasonSet && (await setLicenseRevoked(db, input.id, input.revokedAt))
+  return { reasonSet, revokedNow }
+}
+
 /** The kids that signed keys still in force: the JWKS keeps publishing them. */
 export async function listLiveLicenseKids(db: Executor): Promise<string[]> {
   const rows = await db

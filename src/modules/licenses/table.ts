@@ -20,6 +20,11 @@ export interface LicenseKeyTable {
   activation_limit: number | null
   created_at: string
   revoked_at: string | null
+  /**
+   * Set when the key was revoked on its own (by an integrator), naming who and why; null when it
+   * follows its grant. A key revoked by hand stays revoked whatever its grant does.
+   */
+  revoked_reason: string | null
 }
 
 /** A device or install a key was activated on (`POST /api/v1/licenses/activate`). */

@@ -1,12 +1,15 @@
 /**
- * The public licence routes as OpenAPI contracts: `POST /api/v1/licenses/validate|activate|
- * deactivate`. No API key: the licence key is the credential (as Polar and Lemon Squeezy do, so a
- * desktop app can call them without a secret of the shop). Each is rate-limited per client address
- * and key.
+ * The licence routes as OpenAPI contracts. Public: `POST /api/v1/licenses/validate|activate|
+ * deactivate`, with no API key: the licence key is the credential (as Polar and Lemon Squeezy do,
+ * so a desktop app can call them without a secret of the shop), rate-limited per client address
+ * and key. For integrators, behind scoped API keys: read a licence (`entitlements:read`, as
+ * licences follow entitlements) and revoke one on its own (`licenses:write`).
  * @module
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { ErrorEnvelope } from '../errors.js'
+import { requireApiKey } from '../../api-access/index.js'
+import { AUTH_ERRORS, ErrorEnvelope, NOT_FOUND } from '../errors.js'
+import { IdParam } from '../read-schemas.js'
 
 const LicenseKeyField = z.string().min(16).max(4000).openapi({
   description: 'The licence key as the buyer received it (a compact JWS).',
@@ -64,6 +67,38 @@ export const LicenseSchema = z
   })
   .openapi('LicenseKey')
 
+export const LicenseDetailSchema = LicenseSchema.omit({ activation: true })
+  .extend({
+    source: z.object({ type: z.enum(['order', 'subscription']), id: z.string() }),
+    created_at: z.string(),
+    revoked_at: z.string().nullable(),
+    revoked_reason: z.string().nullable().openapi({
+      description: 'Who revoked the key on its own and why; null when it follows its grant.',
+    }),
+    activation_list: z.array(Activation),
+  })
+  .openapi('LicenseKeyDetail', {
+    description: 'A licence key as integrators see it. Never the key itself: the buyer has it.',
+  })
+
+export const LicenseDetailList = z
+  .object({
+    object: z.literal('list'),
+    customer: z.object({ id: z.string(), email: z.email() }),
+    data: z.array(LicenseDetailSchema),
+    has_more: z.literal(false),
+  })
+  .openapi('LicenseKeyList')
+
+export const LicenseRevokeBody = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(200).openapi({
+      description: 'Why (kept on the key and in its answers).',
+      example: 'key posted on a forum',
+    }),
+  })
+  .openapi('LicenseRevoke')
+
 const json = <T>(schema: T) => ({ 'application/json': { schema } })
 const error = (description: string) => ({ description, content: json(ErrorEnvelope) })
 
@@ -108,5 +143,58 @@ export const deactivateLicenseRoute = createRoute({
   responses: {
     200: { description: 'Deactivated.', content: json(LicenseSchema) },
     ...ERRORS,
+  },
+})
+
+const bearer = [{ bearerAuth: [] }]
+
+export const getLicenseRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/licenses/{id}',
+  tags: ['Licences'],
+  summary: 'Retrieve a licence key: status, feature, customer, activations (not the key)',
+  security: bearer,
+  middleware: [requireApiKey('entitlements:read')] as const,
+  request: { params: IdParam('lic', 'lic_01jd8x') },
+  responses: {
+    200: { description: 'The licence.', content: json(LicenseDetailSchema) },
+    ...AUTH_ERRORS,
+    ...NOT_FOUND,
+  },
+})
+
+export const listCustomerLicensesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/customers/{id}/licenses',
+  tags: ['Customers'],
+  summary: "A customer's licence keys, oldest first (not the keys themselves)",
+  security: bearer,
+  middleware: [requireApiKey('entitlements:read')] as const,
+  request: { params: IdParam('cu', 'cu_01jd8x') },
+  responses: {
+    200: { description: 'Every licence of the customer.', content: json(LicenseDetailList) },
+    ...AUTH_ERRORS,
+    ...NOT_FOUND,
+  },
+})
+
+export const revokeLicenseRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/licenses/{id}/revoke',
+  tags: ['Licences'],
+  summary: 'Revoke a licence key on its own (its grant stays; the key stays revoked)',
+  security: bearer,
+  middleware: [requireApiKey('licenses:write')] as const,
+  request: {
+    params: IdParam('lic', 'lic_01jd8x'),
+    body: { required: true, content: json(LicenseRevokeBody) },
+  },
+  responses: {
+    200: {
+      description: 'The revoked licence (again on a repeat; the first reason is kept).',
+      content: json(LicenseDetailSchema),
+    },
+    ...AUTH_ERRORS,
+    ...NOT_FOUND,
   },
 })
