@@ -15,6 +15,7 @@ export const ALERT_KINDS = [
   'refund_failed',
   'event_failed',
   'bad_signatures',
+  'endpoint_disabled',
 ] as const
 export type AlertKind = (typeof ALERT_KINDS)[number]
 

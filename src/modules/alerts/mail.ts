@@ -20,6 +20,7 @@ const LABELS: Record<string, string> = {
   refund_failed: 'refunds that failed',
   event_failed: 'webhook events that gave up',
   bad_signatures: 'bursts of bad webhook signatures',
+  endpoint_disabled: 'outbound webhook endpoints disabled',
 }
 
 export const DIGEST_TEMPLATE = defineMailTemplate<DigestMail>('owner-digest', (d) => {

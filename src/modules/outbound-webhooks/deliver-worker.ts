@@ -4,12 +4,13 @@
  * at least once, oldest first per endpoint, retrying on a non-2xx answer or a network error after
  * 5 s, 5 min, 30 min, 2 h, 5 h and 10 h (the schedule the spec's authors use). A delivery that
  * exhausts its retries is `failed`; after five such failures in a row the endpoint is disabled and
- * ADMIN_EMAILS are told.
+ * the owner is told through `alertOwner` (kind `endpoint_disabled`: ADMIN_EMAILS and the alert
+ * webhook, switchable with ALERTS_OFF like the other kinds).
  * @module
  */
 import { Webhook } from 'standardwebhooks'
 import type { Deps } from '../../deps.js'
-import { enqueueMail } from '../mail/index.js'
+import { alertOwner } from '../alerts/index.js'
 import { ENDPOINT_DISABLED_TEMPLATE } from './mail.js'
 import { claimDelivery, findEndpointRow, listDueHeads, recordAttempt, setEndpointFailures } from './repo.js'
 import type { WebhookDeliveryRow, WebhookEndpointRow } from './table.js'
@@ -90,17 +91,11 @@ export async function deliverDueWebhooks(deps: Deps): Promise<number> {
         status: 'disabled',
         disabled_at: now.toISOString(),
       })
-      for (const to of deps.config.adminEmails) {
-        await enqueueMail(
-          trx,
-          {
-            to,
-            template: ENDPOINT_DISABLED_TEMPLATE,
-            data: { url: endpoint.url, endpointId: endpoint.id, failures, lastError: outcome.error },
-          },
-          deps,
-        )
-      }
+      await alertOwner(trx, deps, {
+        kind: 'endpoint_disabled',
+        template: ENDPOINT_DISABLED_TEMPLATE,
+        data: { url: endpoint.url, endpointId: endpoint.id, failures, lastError: outcome.error },
+      })
     })
   }
   return attempted

@@ -5,7 +5,7 @@
  * automatic disabling with an alert.
  * @module
  */
-export { deliverDueWebhooks, DISABLE_AFTER_FAILURES, RETRY_SCHEDULE_SECONDS } from './deliver-worker.js'
+export { DISABLE_AFTER_FAILURES, deliverDueWebhooks, RETRY_SCHEDULE_SECONDS } from './deliver-worker.js'
 export {
   addWebhookEndpoint,
   disableWebhookEndpoint,

@@ -2,7 +2,7 @@ import { defineMailTemplate, escapeHtml, mailFrame } from '../mail/index.js'
 
 export type EndpointDisabledMail = { url: string; endpointId: string; failures: number; lastError: string }
 
-/** To ADMIN_EMAILS when an endpoint is switched off after deliveries kept failing. */
+/** The owner's alert (`endpoint_disabled`) when an endpoint is switched off after deliveries kept failing. */
 export const ENDPOINT_DISABLED_TEMPLATE = defineMailTemplate<EndpointDisabledMail>(
   'webhook-endpoint-disabled',
   (d) => ({

@@ -2,17 +2,25 @@
  * Outbound webhooks end to end: an integrator's paid checkout reaches a real HTTP receiver as
  * `order.paid`, signed so the Standard Webhooks reference library verifies it; a receiver that
  * fails gets the same message again after the back-off; an endpoint whose deliveries keep failing
- * is disabled and the owner is told; the delivery log and redelivery.
+ * is disabled and the owner is told through alertOwner (email and the alert webhook, switchable
+ * with ALERTS_OFF); the delivery log and redelivery.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
-import { createTestApp, type TestApp } from '../../../test/harness.js'
+import { createTestApp, type TestApp, testConfig } from '../../../test/harness.js'
 import { settle } from '../../../test/purchase.js'
+import type { Config } from '../../config.js'
 import { createApiKey } from '../api-access/index.js'
-import { addWebhookEndpoint, listWebhookDeliveries, publishEvent, redeliverWebhook } from './index.js'
+import {
+  addWebhookEndpoint,
+  deliverDueWebhooks,
+  listWebhookDeliveries,
+  publishEvent,
+  redeliverWebhook,
+} from './index.js'
 
 type Received = { body: string; headers: IncomingHttpHeaders }
 
@@ -39,15 +47,42 @@ function startReceiver(answers: number[]): Promise<{ server: Server; url: string
 describe.each(DIALECTS)('outbound webhooks on %s', (dialect) => {
   let t: TestApp
   let receiver: Awaited<ReturnType<typeof startReceiver>>
+  let alertHook: Awaited<ReturnType<typeof startReceiver>>
 
   beforeAll(async () => {
-    t = await createTestApp({ dialect, workers: 'manual', config: { adminEmails: ['owner@example.com'] } })
+    alertHook = await startReceiver([])
+    const alerts = { ...testConfig().alerts, webhookUrl: alertHook.url }
+    t = await createTestApp({
+      dialect,
+      workers: 'manual',
+      config: { adminEmails: ['owner@example.com'], alerts },
+    })
     receiver = await startReceiver([500])
   }, 120_000)
   afterAll(async () => {
     await t?.close()
-    await new Promise<void>((resolve) => receiver.server.close(() => resolve()))
+    for (const r of [receiver, alertHook])
+      await new Promise<void>((resolve) => r.server.close(() => resolve()))
   })
+
+  /** Publishes one event to the endpoint and fails its last retry, so the endpoint's fifth failure is due. */
+  async function lastChance(endpointId: string): Promise<void> {
+    await t.deps.db
+      .updateTable('webhook_endpoints')
+      .set({ consecutive_failures: 4 })
+      .where('id', '=', endpointId)
+      .execute()
+    await t.deps.db
+      .transaction()
+      .execute((trx) =>
+        publishEvent(trx, { type: 'entitlement.granted', data: { feature: 'x' }, now: t.deps.clock.now() }),
+      )
+    await t.deps.db
+      .updateTable('webhook_deliveries')
+      .set({ attempts: 6 })
+      .where('endpoint_id', '=', endpointId)
+      .execute()
+  }
 
   it('sends order.paid for a paid integrator checkout, signed, and retries after a failure', async () => {
     const { secret, id: endpointId } = await addWebhookEndpoint(t.deps.db, {
@@ -116,22 +151,8 @@ describe.each(DIALECTS)('outbound webhooks on %s', (dialect) => {
         events: '*',
         now: t.deps.clock.now(),
       })
-      await t.deps.db
-        .updateTable('webhook_endpoints')
-        .set({ consecutive_failures: 4 })
-        .where('id', '=', id)
-        .execute()
-      await t.deps.db
-        .transaction()
-        .execute((trx) =>
-          publishEvent(trx, { type: 'entitlement.granted', data: { feature: 'x' }, now: t.deps.clock.now() }),
-        )
       // The last retry: one more failure exhausts the schedule.
-      await t.deps.db
-        .updateTable('webhook_deliveries')
-        .set({ attempts: 6 })
-        .where('endpoint_id', '=', id)
-        .execute()
+      await lastChance(id)
       await settle(t)
       const endpoint = await t.deps.db
         .selectFrom('webhook_endpoints')
@@ -143,6 +164,17 @@ describe.each(DIALECTS)('outbound webhooks on %s', (dialect) => {
         (m) => m.template === 'webhook-endpoint-disabled',
       )
       expect(alert?.subject).toContain(dead.url)
+      // The same alert reaches the owner's alert webhook (Slack-compatible `{"text": …}`).
+      const posted = alertHook.received.map((r) => (JSON.parse(r.body) as { text: string }).text)
+      expect(posted.filter((text) => text.includes(`Webhook endpoint disabled: ${dead.url}`))).toHaveLength(1)
+      const recorded = await t.deps.db
+        .selectFrom('owner_alerts')
+        .selectAll()
+        .where('kind', '=', 'endpoint_disabled')
+        .execute()
+      expect(recorded.map((a) => [a.subject, a.webhook_status])).toEqual([
+        [`Webhook endpoint disabled: ${dead.url}`, 'sent'],
+      ])
       const sent = dead.received.length
       await t.deps.db
         .transaction()
@@ -151,6 +183,44 @@ describe.each(DIALECTS)('outbound webhooks on %s', (dialect) => {
         )
       await settle(t)
       expect(dead.received).toHaveLength(sent)
+    } finally {
+      await new Promise<void>((resolve) => dead.server.close(() => resolve()))
+    }
+  })
+
+  it('records but neither emails nor posts the alert when ALERTS_OFF switches endpoint_disabled off', async () => {
+    const dead = await startReceiver(Array.from({ length: 50 }, () => 503))
+    try {
+      const { id } = await addWebhookEndpoint(t.deps.db, {
+        url: dead.url,
+        events: '*',
+        now: t.deps.clock.now(),
+      })
+      await settle(t) // earlier endpoints' deliveries out of the way
+      await lastChance(id)
+      const mails = (await t.mail('owner@example.com')).length
+      const posts = alertHook.received.length
+      const config: Config = Object.freeze({
+        ...t.deps.config,
+        alerts: { ...t.deps.config.alerts, off: ['endpoint_disabled'] as const },
+      })
+      await deliverDueWebhooks({ ...t.deps, config })
+      await settle(t)
+      const endpoint = await t.deps.db
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+      expect(endpoint.status).toBe('disabled')
+      const recorded = await t.deps.db
+        .selectFrom('owner_alerts')
+        .selectAll()
+        .where('kind', '=', 'endpoint_disabled')
+        .where('subject', 'like', `%${dead.url}`)
+        .execute()
+      expect(recorded.map((a) => a.webhook_status)).toEqual(['none']) // still counted in the digest
+      expect((await t.mail('owner@example.com')).length).toBe(mails)
+      expect(alertHook.received.length).toBe(posts)
     } finally {
       await new Promise<void>((resolve) => dead.server.close(() => resolve()))
     }
