@@ -20,6 +20,7 @@ export function ErrorPage({ c, status, error }: { c: Context<AppEnv>; status: nu
       title={title}
       testMode={deps?.config.testMode ?? false}
       customer={c.get('customer')}
+      membersLink={(deps?.catalog.pages.length ?? 0) > 0}
       {...(deps ? { brand: deps.config.brand } : {})}
     >
       <section class="card error" data-error-code={error.code}>

@@ -17,6 +17,8 @@ export type LayoutProps = {
   customer?: SessionCustomer
   /** The shop's brand; the demo store's when not given. */
   brand?: Brand
+  /** The catalog has members pages: signed-in customers get a "Members" link to their list. */
+  membersLink?: boolean
   children?: Child
 }
 
@@ -24,7 +26,14 @@ export function Layout(props: LayoutProps): ReturnType<typeof Frame> {
   return <Frame {...props} />
 }
 
-function Frame({ title, testMode, customer, brand = DEFAULT_BRAND, children }: LayoutProps) {
+function Frame({
+  title,
+  testMode,
+  customer,
+  brand = DEFAULT_BRAND,
+  membersLink = false,
+  children,
+}: LayoutProps) {
   return (
     <>
       {raw('<!doctype html>')}
@@ -46,7 +55,11 @@ function Frame({ title, testMode, customer, brand = DEFAULT_BRAND, children }: L
               <a href="/">Store</a>
               <a href="/pricing">Pricing</a>
               <a href="/library">Library</a>
-              {customer ? <SignedIn customer={customer} /> : <a href="/login">Sign in</a>}
+              {customer ? (
+                <SignedIn customer={customer} membersLink={membersLink} />
+              ) : (
+                <a href="/login">Sign in</a>
+              )}
             </nav>
           </header>
           <main>{children}</main>
@@ -83,9 +96,14 @@ function SiteFooter({ brand }: { brand: Brand }) {
   )
 }
 
-function SignedIn({ customer }: { customer: SessionCustomer }) {
+/**
+ * The same "Members" link for every signed-in customer: the frame is cached per variant, not per
+ * customer, so which pages this customer may open is decided on `/members` itself.
+ */
+function SignedIn({ customer, membersLink }: { customer: SessionCustomer; membersLink: boolean }) {
   return (
     <>
+      {membersLink ? <a href="/members">Members</a> : null}
       <a href="/account">Account</a>
       <form method="post" action="/logout" class="inline">
         <button type="submit" class="link" title={customer.email}>
@@ -115,8 +133,9 @@ function TestModeBanner() {
  */
 export function renderPage(c: Context<AppEnv>, options: { title: string; status?: number }, body: Child) {
   const customer = c.get('customer')
-  const { testMode, brand } = c.get('deps').config
-  const frame = frameFor(brand, testMode, customer !== undefined)
+  const deps = c.get('deps')
+  const { testMode, brand } = deps.config
+  const frame = frameFor(brand, testMode, customer !== undefined, deps.catalog.pages.length > 0)
   const fill = (bodyHtml: string): string =>
     frame
       .map((part) =>
@@ -152,17 +171,17 @@ const EMAIL = 'xTollgateEmailMarkerQ7v'
 const BODY = 'xTollgateBodyMarkerQ7v'
 const MARKERS = new RegExp(`(${TITLE}|${EMAIL}|${BODY})`)
 
-/** Frames per brand (one per app's config), then per test mode on/off and signed in or not. */
+/** Frames per brand (one per app's config), then per test mode, signed in, and members pages or not. */
 const framesByBrand = new WeakMap<Brand, Map<string, string[]>>()
 
-/** The frame for the brand, test mode on/off and signed in or not, as text parts and markers. */
-function frameFor(brand: Brand, testMode: boolean, signedIn: boolean): string[] {
+/** The frame for the brand, test mode, signed in and members link, as text parts and markers. */
+function frameFor(brand: Brand, testMode: boolean, signedIn: boolean, membersLink: boolean): string[] {
   let frames = framesByBrand.get(brand)
   if (!frames) {
     frames = new Map()
     framesByBrand.set(brand, frames)
   }
-  const key = `${testMode}:${signedIn}`
+  const key = `${testMode}:${signedIn}:${membersLink}`
   let parts = frames.get(key)
   if (!parts) {
     const customer = signedIn
@@ -170,7 +189,7 @@ function frameFor(brand: Brand, testMode: boolean, signedIn: boolean): string[] 
       : undefined
     const html = String(
       (
-        <Frame title={TITLE} testMode={testMode} customer={customer} brand={brand}>
+        <Frame title={TITLE} testMode={testMode} customer={customer} brand={brand} membersLink={membersLink}>
           {raw(BODY)}
         </Frame>
       ).toString(),

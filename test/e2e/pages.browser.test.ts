@@ -65,6 +65,7 @@ describeInBrowser('every page: accessibility and phone width', () => {
     memberPaths = [
       '/account',
       '/library',
+      '/members',
       '/premium',
       '/pricing',
       `/billing/change?subscription=${id}&price=membership-yearly`,

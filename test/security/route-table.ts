@@ -97,6 +97,8 @@ export const ROUTES: readonly RouteRow[] = [
   // delivery
   reads('GET', '/library', 'customer'),
   reads('GET', '/download/:id', 'feature', { id: 'file' }),
+  // members
+  reads('GET', '/members', 'customer'),
   // accounts: passwords
   reads('GET', '/register', 'anyone', { input: 'query', malformed: LENIENT }),
   writes('POST', '/register', 'anyone'),

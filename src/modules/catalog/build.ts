@@ -49,6 +49,13 @@ export function buildCatalog(
       if (!featureKeys.has(f))
         problems.push({ path: ['products', i, 'features', j], message: `unknown feature "${f}"` })
     })
+    p.files.forEach((f, j) => {
+      if (f.stamp && f.contentType !== 'application/pdf')
+        problems.push({
+          path: ['products', i, 'files', j, 'stamp'],
+          message: 'only a PDF (application/pdf) can be stamped',
+        })
+    })
     const files = p.files.map((f) => ({ ...f, path: resolve(baseDir, f.path), feature: `file:${f.id}` }))
     return {
       id: p.id,

@@ -117,6 +117,21 @@ describe('parseCatalog', () => {
   })
 })
 
+describe('file stamping', () => {
+  it('defaults to off, and is refused on a file that is not a PDF', () => {
+    expect(parseCatalog(VALID, SOURCE).products[0]?.files[0]?.stamp).toBe(false)
+    const stamped = VALID.replace(
+      'contentType: application/pdf }',
+      'contentType: application/pdf, stamp: true }',
+    )
+    expect(parseCatalog(stamped, SOURCE).products[0]?.files[0]?.stamp).toBe(true)
+    const text = stamped.replace('contentType: application/pdf', 'contentType: application/zip')
+    expect(problemsOf(text)).toEqual([
+      'catalog.yaml:9:100 products[0].files[0].stamp: only a PDF (application/pdf) can be stamped',
+    ])
+  })
+})
+
 describe('the demo catalog', () => {
   it('loads: two PDFs in usd (forever and 30 days), one in jpy, monthly and yearly plans, /premium', () => {
     const catalog = loadCatalog('catalog.yaml')

@@ -29,6 +29,8 @@ export const FileInput = z.strictObject({
   title: z.string().min(1),
   path: z.string().min(1),
   contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as application/pdf'),
+  /** A PDF whose every page gets the buyer's email and order in its footer at download time. */
+  stamp: z.boolean().default(false),
 })
 
 export const AccessInput = z.union([

@@ -20,6 +20,8 @@ export type CatalogFile = {
   /** Absolute path (the catalog's relative paths are resolved against the catalog file's folder). */
   path: string
   contentType: string
+  /** Each buyer gets a copy with their email and order on every page (PDF only). */
+  stamp: boolean
   /** The entitlement feature that unlocks this file: `file:<id>`. */
   feature: string
 }

@@ -2,6 +2,9 @@
  * DOWNLOAD_OFFLOAD: access is decided and the download recorded by Tollgate, the bytes are left
  * to the web server in front (a header naming the file, no body); no grant, no header.
  */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
@@ -37,14 +40,16 @@ describe('downloads offloaded to the web server', () => {
       })
       cookies[who] = `tollgate_session=${token}`
       if (who === 'owner') {
-        await grantFeature(t.deps.db, {
-          customerId: customer.id,
-          feature: 'file:field-guide-pdf',
-          source: { type: 'manual', id: 'test' },
-          startsAt: now,
-          endsAt: null,
-          now,
-        })
+        for (const feature of ['file:field-guide-pdf', 'file:tokyo-edition-pdf']) {
+          await grantFeature(t.deps.db, {
+            customerId: customer.id,
+            feature,
+            source: { type: 'manual', id: 'test' },
+            startsAt: now,
+            endsAt: null,
+            now,
+          })
+        }
       }
     }
   })
@@ -70,6 +75,24 @@ describe('downloads offloaded to the web server', () => {
     expect(await res.text()).toBe('')
     const rows = await t.deps.db.selectFrom('downloads').selectAll().execute()
     expect(rows.map((r) => r.file_id)).toEqual(['field-guide-pdf'])
+  })
+
+  it('sends a stamped PDF itself: the web server would hand out the unstamped original', async () => {
+    const offload = loadConfig({
+      SESSION_SECRET: 'test-session-secret-0123456789abcdef',
+      DOWNLOAD_OFFLOAD: 'x-accel-redirect:/protected/',
+    }).downloadOffload
+    const config = { ...t.deps.config, dataDir: mkdtempSync(join(tmpdir(), 'tg-offload-stamp-')) }
+    const app = createApp({ ...t.deps, config, files: createFileStore({ kind: 'local' }, offload) })
+    const res = await app.request('http://localhost/download/tokyo-edition-pdf', {
+      headers: { cookie: cookies.owner as string },
+    })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('x-accel-redirect')).toBeNull()
+    const bytes = Buffer.from(await res.arrayBuffer())
+    const source = readFileSync(findCatalogFile(t.deps.catalog, 'tokyo-edition-pdf')?.file.path ?? '')
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    expect(bytes.equals(source)).toBe(false)
   })
 
   it('uses /_tollgate_files by default, and the plain path for X-Sendfile', async () => {

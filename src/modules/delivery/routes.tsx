@@ -1,7 +1,8 @@
 /**
  * `GET /library` and `GET /download/:id`. Downloads are addressed by catalog file id, served only
  * with a live grant of `file:<id>`, streamed with Range support from the local disk or handed to
- * object storage by a short-lived signed redirect; each one is recorded.
+ * object storage by a short-lived signed redirect (a stamped PDF: the buyer's own copy, always
+ * sent by Node); each one is recorded.
  * @module
  */
 import { basename } from 'node:path'
@@ -12,12 +13,13 @@ import { contentDisposition } from '../../lib/file-store.js'
 import { newId } from '../../lib/ids.js'
 import { renderPage } from '../../web/layout.js'
 import { checkAccess, loginPath, renderNoAccess } from '../entitlements/index.js'
-import { findCatalogFile } from './files.js'
 import { listCustomerLicenses } from '../licenses/index.js'
-import { LicenseKeys } from './license-views.js'
+import { findCatalogFile } from './files.js'
 import { listLibrary } from './library.js'
+import { LicenseKeys } from './license-views.js'
 import { type ByteRange, parseRange } from './range.js'
 import { insertDownload } from './repo.js'
+import { stampedDelivery, stampReference } from './stamped-copy.js'
 import { LibraryPage } from './views.js'
 
 export const deliveryRoutes = new Hono<AppEnv>()
@@ -46,7 +48,12 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const now = deps.clock.now()
     const decision = await checkAccess(deps.db, customer.id, entry.file.feature, now)
     if (!decision.allowed) return renderNoAccess(c, entry.file.feature, decision)
-    const delivery = await deps.files.deliver(entry.file, { filename: basename(entry.file.path) })
+    const delivery = entry.file.stamp
+      ? await stampedDelivery(deps.config.dataDir, entry.file, {
+          email: customer.email,
+          reference: stampReference(decision.source),
+        })
+      : await deps.files.deliver(entry.file, { filename: basename(entry.file.path) })
     if (!delivery) {
       deps.log.error({ fileId: id, location: deps.files.locate(entry.file) }, 'catalog file missing')
       throw new AppError('FILE_NOT_FOUND')

@@ -4,6 +4,7 @@
  * owner in catalog.yaml, the same trust as code, so it is rendered as-is (raw HTML in it passes
  * through); do not put visitor-supplied text into catalog pages.
  * Mounted last: paths that are not catalog pages fall through to the other routes / 404.
+ * `GET /members` lists the pages for the signed-in customer (the nav's "Members" link).
  * @module
  */
 import { Hono } from 'hono'
@@ -11,8 +12,9 @@ import { raw } from 'hono/html'
 import { marked } from 'marked'
 import type { AppEnv } from '../../http/env.js'
 import { renderPage } from '../../web/layout.js'
-import type { CatalogPage } from '../catalog/index.js'
-import { requireFeature } from '../entitlements/index.js'
+import { type CatalogPage, findFeature } from '../catalog/index.js'
+import { checkAccess, loginPath, requireFeature } from '../entitlements/index.js'
+import { MembersIndex } from './views.js'
 
 const rendered = new WeakMap<CatalogPage, string>()
 
@@ -25,18 +27,35 @@ function pageHtml(page: CatalogPage): string {
   return html
 }
 
-export const memberRoutes = new Hono<AppEnv>().use('*', async function memberPage(c, next) {
-  if (c.req.method !== 'GET') return next()
-  const page = c.get('deps').catalog.pages.find((p) => p.path === c.req.path)
-  if (!page) return next()
-  return requireFeature(page.feature)(c, async () => {
-    c.header('Cache-Control', 'private, no-store')
-    c.res = await renderPage(
-      c,
-      { title: page.title },
-      <article class="card member-page" data-member-page={page.path}>
-        {raw(pageHtml(page))}
-      </article>,
-    )
+export const memberRoutes = new Hono<AppEnv>()
+  .use('*', async function memberPage(c, next) {
+    if (c.req.method !== 'GET') return next()
+    const page = c.get('deps').catalog.pages.find((p) => p.path === c.req.path)
+    if (!page) return next()
+    return requireFeature(page.feature)(c, async () => {
+      c.header('Cache-Control', 'private, no-store')
+      c.res = await renderPage(
+        c,
+        { title: page.title },
+        <article class="card member-page" data-member-page={page.path}>
+          {raw(pageHtml(page))}
+        </article>,
+      )
+    })
   })
-})
+  .get('/members', async (c) => {
+    const customer = c.get('customer')
+    if (!customer) return c.redirect(loginPath('/members'), 303)
+    const deps = c.get('deps')
+    const now = deps.clock.now()
+    const items = await Promise.all(
+      deps.catalog.pages.map(async (page) => ({
+        path: page.path,
+        title: page.title,
+        featureName: findFeature(deps.catalog, page.feature)?.name ?? 'a purchase',
+        open: (await checkAccess(deps.db, customer.id, page.feature, now)).allowed,
+      })),
+    )
+    c.header('Cache-Control', 'private, no-store')
+    return renderPage(c, { title: 'Members pages' }, <MembersIndex items={items} />)
+  })
