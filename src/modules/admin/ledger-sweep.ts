@@ -8,7 +8,7 @@
  * @module
  */
 import {
-  add,
+  classify,
   EARNING,
   type LedgerRow,
   type Movements,
@@ -132,17 +132,4 @@ class SweepState {
       this.earningSubsOf.set(row.customer_id, (this.earningSubsOf.get(row.customer_id) ?? 0) + sign)
     }
   }
-}
-
-function classify(
-  out: Movements,
-  currency: string,
-  before: number,
-  after: number,
-  earnedBefore: boolean,
-): void {
-  if (before === 0 && after > 0) add(earnedBefore ? out.reactivation : out.new, currency, after)
-  else if (before > 0 && after === 0) add(out.churned, currency, before)
-  else if (after > before) add(out.expansion, currency, after - before)
-  else if (before > after) add(out.contraction, currency, before - after)
 }

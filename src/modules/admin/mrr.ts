@@ -160,7 +160,8 @@ export function movementsBetween(rows: readonly LedgerRow[], from: string, to: s
   return out
 }
 
-function classify(
+/** One customer's move in one currency, into the movement it is (docs/metrics.md). */
+export function classify(
   out: Movements,
   currency: string,
   before: number,
