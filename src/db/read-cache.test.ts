@@ -126,8 +126,14 @@ describe.each(DIALECTS)('read cache on %s', (dialect) => {
       expect(asked).toBe(2)
     })
     let asked = 0
-    await cachedRead(database.db, 'missing', async () => (asked++, undefined))
-    await cachedRead(database.db, 'missing', async () => (asked++, undefined))
+    await cachedRead(database.db, 'missing', async () => {
+      asked++
+      return undefined
+    })
+    await cachedRead(database.db, 'missing', async () => {
+      asked++
+      return undefined
+    })
     expect(asked).toBe(2)
   })
 })
