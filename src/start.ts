@@ -5,7 +5,7 @@
  * @module
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Server as NetServer } from 'node:net'
 import { join } from 'node:path'
 import { type ServerType, serve } from '@hono/node-server'
 import { createApp } from './app.js'
@@ -13,10 +13,11 @@ import type { Config } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
 import { describeDatabase, waitForDatabase } from './db/wait.js'
 import { createDeps, createLogger, type Deps } from './deps.js'
+import { type Drainable, trackConnections } from './http/drain.js'
 import { offsetClock } from './lib/clock.js'
 import { findFreePort } from './lib/ports.js'
-import { ensureSigningKey } from './modules/signing/index.js'
 import { ensureDemoFiles, ensureWebhookEndpoint, formatPlan, syncCatalog } from './modules/catalog/index.js'
+import { ensureSigningKey } from './modules/signing/index.js'
 import { type Emulator, startEmulator } from './test-mode/emulator.js'
 import { type RunningWorkers, startWorkers } from './workers.js'
 
@@ -54,7 +55,7 @@ export async function startTollgate(
     ...(emulator ? { clock: offsetClock(() => emulator.emulator.clock.now()) } : {}),
   })
   let deps: Deps
-  let server: ServerType
+  let listening: Listening
   try {
     deps = await prepare(base, config.testMode)
   } catch (err) {
@@ -65,7 +66,7 @@ export async function startTollgate(
   }
   const workers = startWorkers(deps)
   try {
-    server = await listen(deps, workers)
+    listening = await listen(deps, workers)
     // Only now: the sync's webhooks (products, prices) find the app listening. Synced before, they
     // failed and their retries kept `tollgate emulator advance` waiting for minutes.
     // Test mode syncs into its emulator, embedded or named by STRIPE_API_URL.
@@ -76,7 +77,7 @@ export async function startTollgate(
     await deps.db.destroy()
     throw err
   }
-  const address = server.address() as AddressInfo
+  const address = listening.server.address() as AddressInfo
   const port = address.port
   log.info(
     {
@@ -94,7 +95,7 @@ export async function startTollgate(
     deps,
     emulatorUrl: emulator?.url,
     async stop() {
-      await closeServer(server, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS, deps)
+      await closeServer(listening, options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS, deps)
       await workers.stop()
       await emulator?.stop()
       await deps.rateLimits.close()
@@ -122,31 +123,27 @@ async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
   return ready
 }
 
-function listen(deps: Deps, workers: RunningWorkers): Promise<ServerType> {
+type Listening = { server: ServerType; drain: Drainable }
+
+function listen(deps: Deps, workers: RunningWorkers): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const app = createApp(deps, { heartbeat: workers.heartbeat })
     const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host })
+    const drain = trackConnections(server as NetServer, () => performance.now())
     server.once('error', reject)
-    server.once('listening', () => resolve(server))
+    server.once('listening', () => resolve({ server, drain }))
   })
 }
 
 /**
- * Stops accepting, lets requests in progress finish, then closes: idle keep-alive connections at
- * once, and any connection still open after `graceMs` (a client that never finishes) by force.
+ * Stops accepting and lets every request the server took finish (http/drain.ts); any connection
+ * still open after `graceMs` (a client that never finishes) is cut.
  */
-function closeServer(server: ServerType, graceMs: number, deps: Deps): Promise<void> {
-  return new Promise((resolve) => {
-    const http = server as ServerType & { closeIdleConnections?(): void; closeAllConnections?(): void }
-    const force = setTimeout(() => {
-      deps.log.warn({ graceMs }, 'requests still open after the shutdown grace period; closing them')
-      http.closeAllConnections?.()
-    }, graceMs)
-    server.close(() => {
-      clearTimeout(force)
-      resolve()
-    })
-    http.closeIdleConnections?.()
+function closeServer({ drain }: Listening, graceMs: number, deps: Deps): Promise<void> {
+  return drain.close({
+    graceMs,
+    onForce: () =>
+      deps.log.warn({ graceMs }, 'requests still open after the shutdown grace period; closing them'),
   })
 }
 

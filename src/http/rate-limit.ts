@@ -4,13 +4,14 @@
  * (`signin:<ip>:<email>`), so one client's attempts never lock anyone else out.
  * @module
  */
-import type { Deps } from '../deps.js'
+
 import type { Executor } from '../db/database.js'
+import type { Deps } from '../deps.js'
 import { AppError } from '../lib/errors.js'
 import type { BackOffPolicy, RateLimitRule } from '../lib/rate-limiter.js'
 
-export type { RateLimitTable } from './rate-limit.table.js'
 export type { BackOffPolicy, RateLimitRule as RateLimit } from '../lib/rate-limiter.js'
+export type { RateLimitTable } from './rate-limit.table.js'
 
 type Limits = Pick<Deps, 'rateLimits'>
 

@@ -30,6 +30,10 @@ export const ERROR_CODES = defineErrorCodes({
     status: 502,
     message: 'The payment provider could not be reached. Please try again.',
   },
+  STRIPE_REFUSED: {
+    status: 409,
+    message: 'Stripe refused this request; nothing was changed.',
+  },
   // Catalog
   PRICE_NOT_FOUND: { status: 400, message: 'Unknown price.' },
   PRODUCT_NOT_FOUND: { status: 404, message: 'Unknown product.' },

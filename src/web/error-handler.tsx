@@ -1,6 +1,7 @@
 /**
- * Three tiers, one envelope: our AppError (logged only when ≥ 500), then Hono's HTTPException,
- * then anything else (logged with stack and request id, answered 500). JSON clients get
+ * Four tiers, one envelope: our AppError (logged only when ≥ 500), then Hono's HTTPException,
+ * then a Stripe error no module turned into an AppError (see `stripeRefusal`), then anything else
+ * (logged with stack and request id, answered 500). JSON clients get
  * `{ error: { code, message, requestId, details? } }`; browsers get the same data as a page.
  * @module
  */
@@ -9,13 +10,15 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../http/env.js'
 import { AppError } from '../lib/errors.js'
+import { isStripeError, type StripeErrorLike } from '../lib/stripe-errors.js'
 import { ErrorPage } from './error-page.js'
 
 export type ErrorBody = { code: string; message: string; requestId: string; details?: unknown }
 
-export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
   const requestId = c.get('requestId') ?? 'unknown'
   const log = c.get('deps')?.log
+  const err = isStripeError(thrown) ? stripeRefusal(thrown) : thrown
   if (err instanceof AppError) {
     if (err.status >= 500) log?.error({ err, requestId }, err.message)
     const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
@@ -29,6 +32,29 @@ export const handleError: ErrorHandler<AppEnv> = (err, c) => {
   }
   log?.error({ err, requestId }, 'unhandled error')
   return respond(c, 500, { code: 'INTERNAL', message: 'Something went wrong on our side.', requestId })
+}
+
+/**
+ * Stripe turning down what we asked (a refund of a charge refunded meanwhile, an idempotency key
+ * reused with other parameters, a declined card) is a 409 whose message is Stripe's own — its
+ * messages are written for people and carry no secrets. Stripe unreachable, failing or refusing
+ * our key is a 502: the buyer or owner can only try again, and it is logged for the operator.
+ */
+function stripeRefusal(err: StripeErrorLike): AppError {
+  const refused =
+    ['StripeInvalidRequestError', 'StripeCardError', 'StripeIdempotencyError'].includes(err.type) &&
+    err.statusCode !== undefined &&
+    err.statusCode >= 400 &&
+    err.statusCode < 500 &&
+    err.statusCode !== 401 &&
+    err.statusCode !== 403
+  if (refused) {
+    return new AppError('STRIPE_REFUSED', {
+      message: `Stripe refused this request: ${err.message}`,
+      cause: err,
+    })
+  }
+  return new AppError('STRIPE_UNAVAILABLE', { cause: err })
 }
 
 export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>

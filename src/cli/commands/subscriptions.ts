@@ -5,6 +5,7 @@
  * subscription, a plan of another family: refused, nothing sent to Stripe) and audit entries.
  * @module
  */
+import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { Deps } from '../../deps.js'
 import { recordAudit } from '../../modules/admin/index.js'
 import {
@@ -71,7 +72,7 @@ export const subscriptionsCommand: Command = {
         return 1
       }
       const { before, snapshot } = await changeSubscription(deps, id, change)
-      const current = await deps.db.transaction().execute(async (trx) => {
+      const current = await transactionRetryingDeadlocks(deps.db, async (trx) => {
         const { current } = await applySubscriptionSnapshot(deps, trx, snapshot)
         await recordAudit(trx, deps.clock.now(), {
           actor: CLI_ACTOR,

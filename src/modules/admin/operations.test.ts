@@ -88,6 +88,14 @@ describe.each(DIALECTS)('owner operations on %s', (dialect) => {
       reason: 'late delivery',
     })
     expect(done.status).toBe(303)
+    // A second submit before the refund event lands, with another reason: Stripe refuses the
+    // reused idempotency key, and the owner reads Stripe's words, not a 500.
+    const twice = await console.postForm(`/admin/orders/${order.id}/refund`, {
+      amount: '5.00',
+      reason: 'changed my mind',
+    })
+    expect(twice.status).toBe(409)
+    expect(await twice.text()).toContain('STRIPE_REFUSED')
     await settle(t)
     expect(await findOrderById(t.deps.db, order.id)).toMatchObject({
       amount_refunded: 500,

@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
+import { transactionRetryingDeadlocks } from '../../../db/retry.js'
 import type { AppEnv } from '../../../http/env.js'
 import { validate } from '../../../http/validate.js'
 import { AppError } from '../../../lib/errors.js'
@@ -129,7 +130,7 @@ export const subscriptionRoutes = new Hono<AppEnv>()
     const sub = await getSubscription(c, c.req.param('id'))
     const change = changeOf(form)
     const { before, snapshot } = await changeSubscription(deps, sub.stripe_subscription_id, change)
-    await deps.db.transaction().execute(async (trx) => {
+    await transactionRetryingDeadlocks(deps.db, async (trx) => {
       const { current } = await applySubscriptionSnapshot(deps, trx, snapshot)
       await recordAudit(trx, deps.clock.now(), {
         actor: adminOf(c).email,
