@@ -26,8 +26,13 @@ export async function hammer(
   const ok = result['2xx']
   const bad = result.non2xx + result.errors + result.timeouts
   if (ok === 0 || bad > ok * 0.01) {
+    // Which statuses, so a rate limit (429) or a sign-in redirect (303) is told from a failure.
+    const statuses = Object.entries(result.statusCodeStats ?? {})
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, { count }]) => `${code}×${count}`)
+      .join(', ')
     throw new Error(
-      `${target.url}: ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+      `${target.url}: ${ok} ok, ${result.non2xx} non-2xx${statuses ? ` (${statuses})` : ''}, ${result.errors} errors, ${result.timeouts} timeouts`,
     )
   }
   const seconds = result.duration
