@@ -38,3 +38,12 @@ export function requireCustomer(c: Context<AppEnv>): SessionCustomer {
   if (!customer) throw new AppError('UNAUTHORIZED')
   return customer
 }
+
+/**
+ * Before a signed-in route's other middleware (form validation above all): an anonymous caller is
+ * told to sign in, and learns nothing from which of its fields or ids were refused.
+ */
+export const signedInOnly: MiddlewareHandler<AppEnv> = async function signedInOnly(c, next) {
+  requireCustomer(c)
+  await next()
+}

@@ -121,6 +121,24 @@ export function probesFor(row: RouteRow, f: SecurityFixture): Probe[] {
       send: () =>
         send(f, row, { agent: 'anonymous' }, { ...(query ? { query } : {}), ...(body ? { body } : {}) }),
     })
+    if (body && row.input === 'form') {
+      // Sign-in comes before the form is read: an anonymous caller learns nothing from which of
+      // its fields (or ids) would have been refused.
+      probes.push({
+        name: 'anonymous, unfit form',
+        refused: true,
+        expected: anonymous,
+        send: () =>
+          send(
+            f,
+            row,
+            { agent: 'anonymous' },
+            {
+              body: { type: 'application/x-www-form-urlencoded', body: 'subscription=sub_unknown&price=%00' },
+            },
+          ),
+      })
+    }
   }
   const other = row.owned ? 'owned' : kind === 'feature' || kind === 'admin' ? kind : undefined
   if (other) {

@@ -11,7 +11,7 @@ import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../http/env.js'
-import { requireCustomer } from '../../http/session.js'
+import { requireCustomer, signedInOnly } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
 import { renderPage } from '../../web/layout.js'
@@ -107,7 +107,7 @@ export function createAccountRoutes(listOrders: ListOrders = NO_ORDERS): Hono<Ap
       const page = <InvoiceReceiptPage invoice={invoice} planName={plan} email={customer.email} />
       return renderPage(c, { title: 'Receipt' }, page)
     })
-    .post('/billing/portal', validate('form', PortalForm), async (c) => {
+    .post('/billing/portal', signedInOnly, validate('form', PortalForm), async (c) => {
       return c.redirect(await openPortal(c, c.req.valid('form').flow), 303)
     })
     .get('/billing/update-card', async (c) => {

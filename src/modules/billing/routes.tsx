@@ -10,7 +10,7 @@ import * as z from 'zod'
 import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../http/env.js'
-import { requireCustomer } from '../../http/session.js'
+import { requireCustomer, signedInOnly } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
 import { AppError, isAppError } from '../../lib/errors.js'
 import { wantsJSON } from '../../web/error-handler.js'
@@ -83,7 +83,7 @@ function refusePlan(c: Context<AppEnv>, err: unknown): Response | Promise<Respon
 }
 
 const planRoutes = new Hono<AppEnv>()
-  .get('/billing/change', validate('query', ChangeForm), async (c) => {
+  .get('/billing/change', signedInOnly, validate('query', ChangeForm), async (c) => {
     const { subscription, price } = c.req.valid('query')
     const row = await ownSubscription(c, subscription)
     try {
@@ -97,7 +97,7 @@ const planRoutes = new Hono<AppEnv>()
       return refusePlan(c, err)
     }
   })
-  .post('/billing/change', validate('form', ChangeForm), async (c) => {
+  .post('/billing/change', signedInOnly, validate('form', ChangeForm), async (c) => {
     const deps = c.get('deps')
     const { subscription, price } = c.req.valid('form')
     const row = await ownSubscription(c, subscription)
@@ -111,7 +111,7 @@ const planRoutes = new Hono<AppEnv>()
     await syncNow(deps, subscription)
     return c.redirect(`/account?changed=${preview.kind}`, 303)
   })
-  .post('/billing/keep-plan', validate('form', SubscriptionForm), async (c) => {
+  .post('/billing/keep-plan', signedInOnly, validate('form', SubscriptionForm), async (c) => {
     const deps = c.get('deps')
     const row = await ownSubscription(c, c.req.valid('form').subscription)
     try {
@@ -122,7 +122,7 @@ const planRoutes = new Hono<AppEnv>()
     await syncNow(deps, row.stripe_subscription_id)
     return c.redirect('/account?changed=kept', 303)
   })
-  .get('/billing/cancel', validate('query', SubscriptionForm), async (c) => {
+  .get('/billing/cancel', signedInOnly, validate('query', SubscriptionForm), async (c) => {
     const deps = c.get('deps')
     const row = await ownSubscription(c, c.req.valid('query').subscription)
     if (!['active', 'trialing', 'past_due'].includes(row.status) || row.cancel_at_period_end === 1) {
@@ -137,7 +137,7 @@ const planRoutes = new Hono<AppEnv>()
     )
     return renderPage(c, { title: 'Cancel plan' }, page)
   })
-  .post('/billing/cancel', validate('form', CancelForm), async (c) => {
+  .post('/billing/cancel', signedInOnly, validate('form', CancelForm), async (c) => {
     const deps = c.get('deps')
     const form = c.req.valid('form')
     const row = await ownSubscription(c, form.subscription)
