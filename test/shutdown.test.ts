@@ -182,8 +182,8 @@ it.each(SERVER_DIALECTS)(
     const code = await server.exited
 
     expect(code).toBe(0)
-    expect(inFlightCheckout).toMatchObject({ kind: 'answered', status: 303 })
-    expect(inFlightWebhook).toMatchObject({ kind: 'answered', status: 200 })
+    expect(inFlightCheckout, JSON.stringify(inFlightCheckout)).toMatchObject({ kind: 'answered', status: 303 })
+    expect(inFlightWebhook, JSON.stringify(inFlightWebhook)).toMatchObject({ kind: 'answered', status: 200 })
     const dropped = purchases.filter(
       (p) => p.checkout.kind === 'dropped' || (p.checkout.kind === 'answered' && p.checkout.status >= 500),
     )

@@ -53,6 +53,21 @@ describe('draining the HTTP server', () => {
     await closed
   })
 
+  it('keeps listening while connections still arrive, so none is reset in the accept queue', async () => {
+    const { drain, port } = await listening((_req, res) => res.end('ok'))
+    const closed = drain.close({ graceMs: 5000, idleMs: 200, quietMs: 150 })
+    const answers: Promise<string>[] = []
+    for (let i = 0; i < 5; i++) {
+      await sleep(60) // each connection comes before the listener has been quiet for 150 ms
+      const socket = await open(port)
+      answers.push(readAll(socket))
+      socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    }
+    for (const answer of await Promise.all(answers)) expect(answer).toMatch(/200[\s\S]*ok$/)
+    await closed
+    await expect(open(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
+  })
+
   it('cuts a connection that stays idle, and refuses new connections once stopping', async () => {
     const { drain, port } = await listening((_req, res) => res.end('ok'))
     const socket = await open(port)

@@ -7,9 +7,14 @@
  * request it did send. So the listener is closed alone (`net.Server#close`), every answer from then
  * on carries `Connection: close`, and a connection is cut only once it has stayed idle for
  * `idleMs` with no byte read: long enough for a request already on the wire to arrive and be
- * answered. Anything
- * still open after `graceMs` is cut by force, so a client that never finishes cannot hold the
- * shutdown.
+ * answered. Anything still open after `graceMs` is cut by force, so a client that never finishes
+ * cannot hold the shutdown.
+ *
+ * The listener itself stays open until no new connection has come for `quietMs` since the stop (at most
+ * `listenMs`): closing a listening socket resets every connection still waiting in the kernel's
+ * accept queue, which a client sees as ECONNRESET on a request it sent before the stop. Once the
+ * clients (or the load balancer in front) have stopped sending, the queue is empty and the close
+ * drops nothing; meanwhile late requests are served, each answer closing its connection.
  * @module
  */
 import type { ServerResponse } from 'node:http'
@@ -20,7 +25,13 @@ type Tracked = { active: number; idleSince: number; readAtIdle: number }
 
 export type Drainable = {
   /** Stops listening and resolves once every connection has closed (or been cut). */
-  close(options: { graceMs: number; idleMs?: number; onForce?: () => void }): Promise<void>
+  close(options: {
+    graceMs: number
+    idleMs?: number
+    quietMs?: number
+    listenMs?: number
+    onForce?: () => void
+  }): Promise<void>
 }
 
 /**
@@ -30,9 +41,11 @@ export type Drainable = {
 export function trackConnections(server: NetServer, monotonic: () => number): Drainable {
   const sockets = new Map<Socket, Tracked>()
   let draining = false
+  let lastConnection = Number.NEGATIVE_INFINITY
 
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, { active: 0, idleSince: monotonic(), readAtIdle: 0 })
+    lastConnection = monotonic()
+    sockets.set(socket, { active: 0, idleSince: lastConnection, readAtIdle: 0 })
     socket.once('close', () => sockets.delete(socket))
   })
   // Before the app's own listener, so even an answer written at once carries the header.
@@ -49,10 +62,12 @@ export function trackConnections(server: NetServer, monotonic: () => number): Dr
   })
 
   return {
-    close({ graceMs, idleMs = 1000, onForce }) {
+    close({ graceMs, idleMs = 1000, quietMs = 100, listenMs = 2000, onForce }) {
       draining = true
+      const stopAt = monotonic()
       return new Promise((resolve) => {
         let closed = false
+        let listening = true
         const cutIdle = (): void => {
           const now = monotonic()
           for (const [socket, t] of sockets) {
@@ -61,15 +76,13 @@ export function trackConnections(server: NetServer, monotonic: () => number): Dr
             if (quiet && now - t.idleSince >= idleMs) socket.destroy()
           }
         }
-        const sweep = setInterval(cutIdle, Math.max(10, Math.min(100, idleMs / 4)))
         const force = setTimeout(() => {
           if (closed) return
           onForce?.()
           for (const socket of sockets.keys()) socket.destroy()
         }, graceMs)
-        // One turn of the event loop first: a connection whose handshake completed before the
-        // signal may still wait in the kernel's accept queue, and closing the listener resets it.
-        setTimeout(() => {
+        const closeListener = (): void => {
+          listening = false
           NetServer.prototype.close.call(server, () => {
             closed = true
             clearInterval(sweep)
@@ -77,7 +90,13 @@ export function trackConnections(server: NetServer, monotonic: () => number): Dr
             resolve()
           })
           cutIdle()
-        }, 20)
+        }
+        const sweep = setInterval(() => {
+          const now = monotonic()
+          const quietSince = Math.max(lastConnection, stopAt)
+          if (listening && (now - quietSince >= quietMs || now - stopAt >= listenMs)) closeListener()
+          if (!listening) cutIdle()
+        }, 10)
       })
     },
   }
