@@ -31,7 +31,8 @@ export type PayResult = { status: number; location: string | null; html: string 
  */
 export async function payHostedCheckout(
   pageUrl: string,
-  input: { email: string; card?: string; name?: string; iban?: string },
+  /** `fields`: more of the page's inputs, such as a required billing address. */
+  input: { email: string; card?: string; name?: string; iban?: string; fields?: Record<string, string> },
 ): Promise<PayResult> {
   const page = await fetch(pageUrl)
   const html = await page.text()
@@ -41,8 +42,8 @@ export async function payHostedCheckout(
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(pageUrl).origin },
-    body: new URLSearchParams(
-      input.iban
+    body: new URLSearchParams({
+      ...(input.iban
         ? {
             email: input.email,
             paymentMethodType: 'sepa_debit',
@@ -55,8 +56,9 @@ export async function payHostedCheckout(
             cardExpiry: '12 / 34',
             cardCvc: '123',
             cardName: input.name ?? 'Test Buyer',
-          },
-    ).toString(),
+          }),
+      ...input.fields,
+    }).toString(),
   })
   return { status: res.status, location: res.headers.get('location'), html: await res.text() }
 }

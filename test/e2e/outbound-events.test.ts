@@ -9,24 +9,8 @@ import { createApiKey } from '../../src/modules/api-access/index.js'
 import { addWebhookEndpoint, listWebhookDeliveries } from '../../src/modules/outbound-webhooks/index.js'
 import { DIALECTS } from '../dialects.js'
 import { createTestApp, type TestApp } from '../harness.js'
-import { eventually, settle } from '../purchase.js'
+import { eventually, payHostedCheckout, settle } from '../purchase.js'
 import { type Receiver, startReceiver } from '../receiver.js'
-
-async function pay(url: string, email: string): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      email,
-      cardNumber: '4242424242424242',
-      cardExpiry: '12 / 34',
-      cardCvc: '123',
-      cardName: 'Event Buyer',
-    }).toString(),
-  })
-  expect(res.status).toBe(303)
-}
 
 describe.each(DIALECTS)('outbound events on %s', (dialect) => {
   let t: TestApp
@@ -67,15 +51,13 @@ describe.each(DIALECTS)('outbound events on %s', (dialect) => {
   })
 
   it('sends the order, entitlement and licence events of a purchase and its refund, in order', async () => {
-    await pay(
-      await start({
-        amount: 1200,
-        currency: 'usd',
-        product_name: 'Plugin',
-        grants: [{ feature: 'desktop-app' }],
-      }),
-      'events@example.com',
-    )
+    const url = await start({
+      amount: 1200,
+      currency: 'usd',
+      product_name: 'Plugin',
+      grants: [{ feature: 'desktop-app' }],
+    })
+    expect((await payHostedCheckout(url, { email: 'events@example.com' })).status).toBe(303)
     await settle(t)
     await arrived(3)
     expect(types()).toEqual(['entitlement.granted', 'license.created', 'order.paid'])
@@ -103,17 +85,15 @@ describe.each(DIALECTS)('outbound events on %s', (dialect) => {
 
   it('sends subscription.created, then the grant, and subscription.canceled when it ends', async () => {
     const before = receiver.events.length
-    await pay(
-      await start({
-        amount: 700,
-        currency: 'usd',
-        product_name: 'Sync, monthly',
-        recurring: { interval: 'month' },
-        grants: [{ feature: 'cloud-sync' }],
-        metadata: { account: 'acct-3' },
-      }),
-      'subevents@example.com',
-    )
+    const url = await start({
+      amount: 700,
+      currency: 'usd',
+      product_name: 'Sync, monthly',
+      recurring: { interval: 'month' },
+      grants: [{ feature: 'cloud-sync' }],
+      metadata: { account: 'acct-3' },
+    })
+    expect((await payHostedCheckout(url, { email: 'subevents@example.com' })).status).toBe(303)
     await settle(t)
     await arrived(before + 2)
     const mine = (): typeof receiver.events => receiver.events.slice(before)

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
-import { settle } from '../../../test/purchase.js'
+import { payHostedCheckout, settle } from '../../../test/purchase.js'
 import { createApiKey } from '../api-access/index.js'
 
 const ADDRESS = {
@@ -14,24 +14,6 @@ const ADDRESS = {
   addressCity: 'Springfield',
   addressPostalCode: '12345',
   addressCountry: 'US',
-}
-
-/** Pays the hosted page over HTTP with a card and the billing address, as a browser would. */
-async function payWithAddress(url: string, email: string): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      email,
-      cardNumber: '4242424242424242',
-      cardExpiry: '12 / 34',
-      cardCvc: '123',
-      cardName: 'Integrator Buyer',
-      ...ADDRESS,
-    }).toString(),
-  })
-  return res.status
 }
 
 describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
@@ -76,7 +58,9 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
       currency: 'eur',
       billing_address_collection: 'required',
     })
-    expect(await payWithAddress(started.url, 'adhoc@example.com')).toBe(303)
+    expect(
+      (await payHostedCheckout(started.url, { email: 'adhoc@example.com', fields: ADDRESS })).status,
+    ).toBe(303)
     await settle(t)
     const order = await t.deps.db
       .selectFrom('orders')
@@ -135,7 +119,9 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
     expect(monthly.status).toBe(201)
     const started = (await monthly.json()) as { id: string; url: string; mode: string }
     expect(started.mode).toBe('subscription')
-    expect(await payWithAddress(started.url, 'team@example.com')).toBe(303)
+    expect(
+      (await payHostedCheckout(started.url, { email: 'team@example.com', fields: ADDRESS })).status,
+    ).toBe(303)
     await settle(t)
     const paid = await t.stripe.checkout.sessions.retrieve(started.id)
     const row = await t.deps.db

@@ -8,28 +8,12 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
-import { settle } from '../../../test/purchase.js'
+import { payHostedCheckout, settle } from '../../../test/purchase.js'
 import { hashToken } from '../../lib/tokens.js'
 import { createApiKey } from '../api-access/index.js'
 import { LICENSE_TOKEN_TYPE } from './index.js'
 
 const JWS = /eyJ[\w-]+\.[\w-]+\.[\w-]+/
-
-async function payHosted(url: string, email: string): Promise<number> {
-  const res = await fetch(url, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      email,
-      cardNumber: '4242424242424242',
-      cardExpiry: '12 / 34',
-      cardCvc: '123',
-      cardName: 'Licence Buyer',
-    }).toString(),
-  })
-  return res.status
-}
 
 describe.each(DIALECTS)('licence keys on %s', (dialect) => {
   let t: TestApp
@@ -67,7 +51,7 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
       product_name: 'Desktop app',
       grants: [{ feature: 'desktop-app' }],
     })
-    expect(await payHosted(url, 'lic@example.com')).toBe(303)
+    expect((await payHostedCheckout(url, { email: 'lic@example.com' })).status).toBe(303)
     await settle(t)
     const key = await keyFromMail('lic@example.com', 'purchase-confirmation')
 
@@ -163,7 +147,7 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
       grants: [{ feature: 'desktop-app' }, { feature: 'cloud-sync' }],
       metadata: { account: 'acct-9' },
     })
-    expect(await payHosted(url, 'sublic@example.com')).toBe(303)
+    expect((await payHostedCheckout(url, { email: 'sublic@example.com' })).status).toBe(303)
     await settle(t)
     const key = await keyFromMail('sublic@example.com', 'license-keys')
     const sub = await t.deps.db
@@ -203,17 +187,13 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
   })
 
   it('revokes the key when an integrator revokes its grant by hand', async () => {
-    expect(
-      await payHosted(
-        await checkout({
-          amount: 900,
-          currency: 'usd',
-          product_name: 'Desktop app',
-          grants: [{ feature: 'desktop-app' }],
-        }),
-        'byhand@example.com',
-      ),
-    ).toBe(303)
+    const url = await checkout({
+      amount: 900,
+      currency: 'usd',
+      product_name: 'Desktop app',
+      grants: [{ feature: 'desktop-app' }],
+    })
+    expect((await payHostedCheckout(url, { email: 'byhand@example.com' })).status).toBe(303)
     await settle(t)
     const key = await keyFromMail('byhand@example.com', 'purchase-confirmation')
     const row = await t.deps.db
