@@ -43,7 +43,12 @@ function prorationFor(
 export function addItem(
   ctx: Ctx,
   sub: Stripe.Subscription,
-  input: { price: Stripe.Price; quantity: number; metadata: Record<string, string> },
+  input: {
+    price: Stripe.Price
+    quantity: number
+    metadata: Record<string, string>
+    taxRates?: Stripe.TaxRate[] | undefined
+  },
   behaviour: Proration,
 ): Stripe.SubscriptionItem {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired')
@@ -63,7 +68,7 @@ export function addItem(
   const item = buildItem(
     ctx,
     sub.id,
-    { price: input.price, quantity: input.quantity },
+    { price: input.price, quantity: input.quantity, ...(input.taxRates ? { taxRates: input.taxRates } : {}) },
     currentPeriodStart(sub),
     currentPeriodEnd(sub),
   )

@@ -138,11 +138,7 @@ function previewPendingItems(
     clock,
   })
   invoice.lines.data = items.map((item) => lineOf(item, id))
-  setAmounts(
-    invoice,
-    items.reduce((sum, i) => sum + i.amount, 0),
-    0,
-  )
+  setAmounts(ctx, invoice, 0)
   return invoice
 }
 
