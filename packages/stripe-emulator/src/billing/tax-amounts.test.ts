@@ -204,7 +204,9 @@ describe('tax rates applied to invoices', () => {
     await expect(
       suite.stripe.checkout.sessions.create({
         mode: 'subscription',
-        line_items: [{ price: price.id, dynamic_tax_rates: [vat.id] }],
+        line_items: [
+          { price: price.id, dynamic_tax_rates: [vat.id] } as Stripe.Checkout.SessionCreateParams.LineItem,
+        ],
         success_url: 'http://shop.test/ok',
       }),
     ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'line_items[0][dynamic_tax_rates]' })
@@ -212,7 +214,7 @@ describe('tax rates applied to invoices', () => {
       suite.stripe.subscriptionSchedules.create({
         customer: customer.id,
         start_date: 'now',
-        phases: [{ items: [{ price: price.id, tax_rates: [vat.id] }], iterations: 1 }],
+        phases: [{ items: [{ price: price.id, tax_rates: [vat.id] }], duration: { interval: 'month' } }],
       }),
     ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'phases[0][items][0][tax_rates]' })
     expect(await suite.stripe.invoiceItems.list({ customer: customer.id })).toMatchObject({ data: [] })

@@ -118,6 +118,11 @@ export function readItems(ctx: Ctx, params: Params): ItemInput[] {
         `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
       )
     }
+    if (price.recurring?.usage_type === 'metered' && entry.quantity !== undefined)
+      throw invalidParam(
+        `items[${i}][quantity]`,
+        'Quantity should not be specified where usage_type is `metered`.',
+      )
     const quantity = optInt(entry, 'quantity', `items[${i}][quantity]`) ?? 1
     if (quantity < 1) throw invalidParam(`items[${i}][quantity]`, 'Invalid quantity')
     const taxRates = readTaxRates(ctx, entry.tax_rates, `items[${i}][tax_rates]`)
