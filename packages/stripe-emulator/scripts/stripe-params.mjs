@@ -128,6 +128,14 @@ const ENDPOINTS = {
   'get /v1/setup_intents': 'SetupIntentListParams',
   'post /v1/setup_intents/:id/confirm': 'SetupIntentConfirmParams',
   'post /v1/setup_intents/:id/cancel': 'SetupIntentCancelParams',
+  'post /v1/billing/meters': 'Billing.MeterCreateParams',
+  'get /v1/billing/meters/:id': 'Billing.MeterRetrieveParams',
+  'post /v1/billing/meters/:id': 'Billing.MeterUpdateParams',
+  'get /v1/billing/meters': 'Billing.MeterListParams',
+  'post /v1/billing/meters/:id/deactivate': 'Billing.MeterDeactivateParams',
+  'post /v1/billing/meters/:id/reactivate': 'Billing.MeterReactivateParams',
+  'get /v1/billing/meters/:id/event_summaries': 'Billing.MeterListEventSummariesParams',
+  'post /v1/billing/meter_events': 'Billing.MeterEventCreateParams',
 }
 
 const keys = Object.keys(ENDPOINTS)

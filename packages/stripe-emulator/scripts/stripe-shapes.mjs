@@ -42,6 +42,7 @@ const TYPES = {
   payment_link: 'Stripe.PaymentLink',
   'billing.meter': 'Stripe.Billing.Meter',
   'billing.meter_event': 'Stripe.Billing.MeterEvent',
+  'billing.meter_event_summary': 'Stripe.Billing.MeterEventSummary',
   customer_balance_transaction: 'Stripe.CustomerBalanceTransaction',
 }
 

@@ -19,7 +19,7 @@ describe.skipIf(!available && process.env.CI !== 'true')(
     })
     afterAll(() => t?.close())
 
-    it('runs catalog, customers, Checkout, refunds, subscriptions, invoices, errors and a webhook check', async () => {
+    it('runs catalog, customers, Checkout, refunds, subscriptions, invoices, tax rates, errors and a webhook check', async () => {
       const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, t.url], { timeout: 60_000 })
       expect(stdout.trim().split('\n')).toEqual(
         [
@@ -29,6 +29,7 @@ describe.skipIf(!available && process.env.CI !== 'true')(
           'refunds',
           'subscriptions',
           'invoices',
+          'tax rates',
           'errors',
           'webhooks',
         ].map((s) => `ok ${s}`),

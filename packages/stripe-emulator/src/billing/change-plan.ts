@@ -19,6 +19,7 @@ import {
   planOf,
   subHidden,
 } from './model.js'
+import { flatAmount } from './usage.js'
 import { prorate } from './periods.js'
 
 export type Proration = 'create_prorations' | 'none' | 'always_invoice'
@@ -29,8 +30,8 @@ export type Swap = { item: Stripe.SubscriptionItem; price: Stripe.Price; quantit
 export function prorationLines(swap: Swap, now: number, start: number, end: number): InvoiceLineInput[] {
   const total = end - start
   const remaining = end - now
-  const oldAmount = (swap.item.price.unit_amount ?? 0) * (swap.item.quantity ?? 1)
-  const newAmount = (swap.price.unit_amount ?? 0) * swap.quantity
+  const oldAmount = flatAmount(swap.item.price, swap.item.quantity ?? 1)
+  const newAmount = flatAmount(swap.price, swap.quantity)
   return [
     {
       amount: -prorate(oldAmount, remaining, total),
@@ -80,7 +81,7 @@ export function changePlan(ctx: Ctx, sub: Stripe.Subscription, swap: Swap, behav
     const credit = behaviour === 'none' ? [] : lines.slice(0, 1)
     const period = { start: now, end: currentPeriodEnd(sub) }
     const charge: InvoiceLineInput = {
-      amount: (swap.price.unit_amount ?? 0) * swap.quantity,
+      amount: flatAmount(swap.price, swap.quantity),
       description: `${swap.quantity} × ${swap.price.nickname ?? swap.price.id}`,
       price: swap.price,
       quantity: swap.quantity,

@@ -37,10 +37,17 @@ export function createSubscriptionFromCheckout(
   const data = checkoutSubscriptionData(ctx, session)
   const now = ctx.now(clockOfCustomer(ctx, customer))
   const trialEnd = data?.trial_end ?? (data?.trial_period_days ? now + data.trial_period_days * 86_400 : null)
-  const items = checkoutLineItems(ctx, session).map((li) => ({
-    price: (typeof li.price === 'string' ? ctx.state.objects[li.price] : li.price) as Stripe.Price,
-    quantity: li.quantity ?? 1,
-  }))
+  // A line item's own rates become its subscription item's; `default_tax_rates` the subscription's
+  // (a line taxed at exactly the defaults bills the same either way, so it keeps none of its own).
+  const defaults = (data?.default_tax_rates ?? []).map((r) => r.id).join()
+  const items = checkoutLineItems(ctx, session).map((li) => {
+    const rates = (li.taxes ?? []).map((t) => t.rate)
+    return {
+      price: (typeof li.price === 'string' ? ctx.state.objects[li.price] : li.price) as Stripe.Price,
+      quantity: li.quantity ?? 1,
+      ...(rates.length > 0 && rates.map((r) => r.id).join() !== defaults ? { taxRates: rates } : {}),
+    }
+  })
   const discount = sessionCoupon(ctx, session)
   const subscription = buildSubscription(ctx, {
     customer,
@@ -51,6 +58,7 @@ export function createSubscriptionFromCheckout(
     description: data?.description ?? null,
     coupon: discount.coupon,
     promotionCode: discount.promotionCode,
+    defaultTaxRates: data?.default_tax_rates ?? [],
     ...(data ? { missingPaymentMethod: data.missing_payment_method } : {}),
   })
   const invoice = startSubscription(ctx, subscription)

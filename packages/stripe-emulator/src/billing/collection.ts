@@ -109,7 +109,7 @@ export function endTrialNow(ctx: Ctx, s: Stripe.Subscription): void {
       item.current_period_end = periodEnd(item.price, now, now)
     }
   })
-  const lines = [...planLines(s, now, currentPeriodEnd(s)), ...takePendingLines(ctx, s)]
+  const lines = [...planLines(ctx, s, now, currentPeriodEnd(s)), ...takePendingLines(ctx, s)]
   settleInvoice(ctx, s, createInvoice(ctx, s, 'subscription_update', lines))
   scheduleCycle(ctx, s)
 }

@@ -15,6 +15,7 @@ import { route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, listObjects } from '../state.js'
 import { setAmounts } from './invoice-shell.js'
 import { finalizeInvoice } from './invoices.js'
+import { lineTax, readTaxRates } from './tax.js'
 
 const DRAFT_ONLY = ['collection_method', 'days_until_due', 'due_date', 'default_payment_method'] as const
 
@@ -49,7 +50,7 @@ export function lineOf(item: Stripe.InvoiceItem, invoiceId: string): Stripe.Invo
     quantity_decimal: item.quantity_decimal,
     subscription: null,
     subtotal: item.amount,
-    taxes: [],
+    taxes: (item.tax_rates ?? []).map((rate) => lineTax(rate)),
   } as unknown as Stripe.InvoiceLineItem
 }
 
@@ -68,7 +69,12 @@ export function syncDraft(ctx: Ctx, invoice: Stripe.Invoice): void {
   for (const line of kept) {
     const item = items.find((i) => i.id === itemOfLine(line))
     if (item)
-      Object.assign(line, { amount: item.amount, subtotal: item.amount, description: item.description })
+      Object.assign(line, {
+        amount: item.amount,
+        subtotal: item.amount,
+        description: item.description,
+        taxes: (item.tax_rates ?? []).map((rate) => lineTax(rate)),
+      })
   }
   const added = items
     .filter((i) => !kept.some((l) => itemOfLine(l) === i.id))
@@ -76,11 +82,7 @@ export function syncDraft(ctx: Ctx, invoice: Stripe.Invoice): void {
     .map((i) => lineOf(i, invoice.id))
   invoice.lines.data = [...kept, ...added]
   const discount = invoice.total_discount_amounts?.reduce((sum, d) => sum + d.amount, 0) ?? 0
-  setAmounts(
-    invoice,
-    invoice.lines.data.reduce((sum, l) => sum + l.amount, 0),
-    discount,
-  )
+  setAmounts(ctx, invoice, discount)
 }
 
 /** `collection_method` / `days_until_due` / `due_date`, shared by create and update. */
@@ -193,7 +195,7 @@ function editableItem(ctx: Ctx, id: string): { item: Stripe.InvoiceItem; draft: 
 }
 
 route('post', '/v1/invoiceitems/:id', (ctx, params, path) => {
-  allowOnly(params, ['amount', 'description', 'metadata', 'quantity', 'discountable'])
+  allowOnly(params, ['amount', 'description', 'metadata', 'quantity', 'discountable', 'tax_rates'])
   const { item, draft } = editableItem(ctx, path.id!)
   const before = JSON.parse(JSON.stringify(item)) as Stripe.InvoiceItem
   const amount = optInt(params, 'amount')
@@ -208,6 +210,8 @@ route('post', '/v1/invoiceitems/:id', (ctx, params, path) => {
   const discountable = optBool(params, 'discountable')
   if (discountable !== undefined) item.discountable = discountable
   item.metadata = applyMetadata(item.metadata ?? {}, params)
+  const rates = readTaxRates(ctx, params.tax_rates, 'tax_rates')
+  if (rates !== undefined) item.tax_rates = rates
   if (JSON.stringify(before) === JSON.stringify(item)) return item
   ctx.emit('invoiceitem.updated', item)
   if (draft) {

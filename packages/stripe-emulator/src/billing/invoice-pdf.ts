@@ -82,8 +82,10 @@ export async function invoicePdf(invoice: Stripe.Invoice): Promise<Uint8Array> {
   line(10)
   page.drawLine({ start: { x: 300, y }, end: { x: A4[0] - MARGIN, y }, thickness: 0.5 })
   const totals: Array<[string, number]> = [['Subtotal', invoice.subtotal]]
-  const discount = invoice.subtotal - invoice.total
+  const discount = (invoice.total_discount_amounts ?? []).reduce((sum, d) => sum + d.amount, 0)
   if (discount > 0) totals.push(['Discount', -discount])
+  for (const t of invoice.total_taxes ?? [])
+    if (t.amount !== 0) totals.push([t.tax_behavior === 'inclusive' ? 'Tax (included)' : 'Tax', t.amount])
   totals.push(['Total', invoice.total], ['Amount paid', invoice.amount_paid])
   totals.push(['Amount due', invoice.amount_remaining])
   for (const [label, amount] of totals) {

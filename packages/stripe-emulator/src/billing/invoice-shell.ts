@@ -7,6 +7,7 @@
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { ACCOUNT_NAME } from '../resources/checkout-branding.js'
+import { applyInvoiceTaxes } from './tax.js'
 
 export type ShellInput = {
   id: string
@@ -104,13 +105,10 @@ export function invoiceLinks(ctx: Ctx, invoice: Stripe.Invoice): void {
   invoice.invoice_pdf = `${ctx.baseUrl}/i/${invoice.id}/pdf`
 }
 
-/** Sets subtotal/total and what is due from the lines and a discount amount. */
-export function setAmounts(invoice: Stripe.Invoice, subtotal: number, discount: number): void {
-  const total = subtotal - discount
-  invoice.subtotal = subtotal
-  invoice.subtotal_excluding_tax = subtotal
-  invoice.total = total
-  invoice.total_excluding_tax = total
-  invoice.amount_due = Math.max(0, total)
-  invoice.amount_remaining = Math.max(0, total)
+/**
+ * Sets subtotal/total, taxes and what is due from the lines (each taxed at the rates its `taxes`
+ * entries name, see tax.ts) and an invoice-level discount amount.
+ */
+export function setAmounts(ctx: Ctx, invoice: Stripe.Invoice, discount: number): void {
+  applyInvoiceTaxes(ctx, invoice, discount)
 }

@@ -12,6 +12,7 @@ import { attemptPayment, type PaymentAttempt } from '../payments.js'
 import { discountAmount } from '../resources/coupons.js'
 import { hiddenOf, insertObject } from '../state.js'
 import { invoiceLinks, invoiceShell, setAmounts } from './invoice-shell.js'
+import { lineTax, ratesOfSubscriptionItem } from './tax.js'
 
 export type InvoiceLineInput = {
   amount: number
@@ -23,6 +24,8 @@ export type InvoiceLineInput = {
   proration?: boolean
   /** The pending invoice item this line bills (prorations); it is marked as on this invoice. */
   invoiceItem?: string
+  /** Tax rates of the line when not the subscription item's (a proration keeps the rates it had). */
+  taxRates?: Stripe.TaxRate[]
 }
 
 export type InvoiceHidden = { couponApplied?: string }
@@ -68,7 +71,9 @@ function buildLine(
     quantity_decimal: String(line.quantity) as unknown as Stripe.InvoiceLineItem['quantity_decimal'],
     subscription: sub.id,
     subtotal: line.amount,
-    taxes: [],
+    taxes: (line.taxRates ?? ratesOfSubscriptionItem(sub, line.subscriptionItem)).map((rate) =>
+      lineTax(rate),
+    ),
   } as Stripe.InvoiceLineItem
 }
 
@@ -148,8 +153,8 @@ function buildInvoice(
     reason,
     clock,
   })
-  setAmounts(invoice, subtotal, discount)
   invoice.lines.data = built
+  setAmounts(ctx, invoice, discount)
   invoice.period_start = periods[0]?.start ?? now
   invoice.period_end = periods[0]?.end ?? now
   invoice.parent = {

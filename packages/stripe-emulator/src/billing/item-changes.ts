@@ -13,6 +13,7 @@ import { billProrations, type Proration } from './change-plan.js'
 import type { InvoiceLineInput } from './invoices.js'
 import { changeSubscription, scheduleCycle } from './lifecycle.js'
 import { buildItem, clockOfSubscription, currentPeriodEnd, currentPeriodStart } from './model.js'
+import { isMetered } from './usage.js'
 import { prorate } from './periods.js'
 
 function prorationFor(
@@ -25,6 +26,7 @@ function prorationFor(
   const now = ctx.now(clockOfSubscription(ctx, sub))
   const start = currentPeriodStart(sub)
   const end = currentPeriodEnd(sub)
+  if (isMetered(item.price)) return [] // usage is billed at period end, never prorated
   const full = (item.price.unit_amount ?? 0) * (item.quantity ?? 1)
   const name = item.price.nickname ?? item.price.id
   return [
@@ -43,7 +45,12 @@ function prorationFor(
 export function addItem(
   ctx: Ctx,
   sub: Stripe.Subscription,
-  input: { price: Stripe.Price; quantity: number; metadata: Record<string, string> },
+  input: {
+    price: Stripe.Price
+    quantity: number
+    metadata: Record<string, string>
+    taxRates?: Stripe.TaxRate[] | undefined
+  },
   behaviour: Proration,
 ): Stripe.SubscriptionItem {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired')
@@ -63,7 +70,7 @@ export function addItem(
   const item = buildItem(
     ctx,
     sub.id,
-    { price: input.price, quantity: input.quantity },
+    { price: input.price, quantity: input.quantity, ...(input.taxRates ? { taxRates: input.taxRates } : {}) },
     currentPeriodStart(sub),
     currentPeriodEnd(sub),
   )

@@ -23,6 +23,7 @@ import {
   voidInvoice,
 } from './invoices.js'
 import { clockOfSubscription, currentPeriodEnd, periodEnd, subHidden } from './model.js'
+import { isMetered, meteredUsage } from './usage.js'
 
 const HOUR = 3600
 const DAY = 86_400
@@ -95,15 +96,34 @@ export function scheduleCycle(ctx: Ctx, s: Stripe.Subscription): void {
   }
 }
 
-export function planLines(s: Stripe.Subscription, start: number, end: number): InvoiceLineInput[] {
-  return s.items.data.map((item) => ({
+/**
+ * The lines a subscription bills for `[start, end)`: licensed items in advance, metered items in
+ * arrears (the usage of the item's current period, which ends where this one starts).
+ */
+export function planLines(ctx: Ctx, s: Stripe.Subscription, start: number, end: number): InvoiceLineInput[] {
+  return s.items.data.map((item) => {
+    if (!isMetered(item.price)) return licensedLine(item, start, end)
+    const usage = meteredUsage(ctx, s, item)
+    return {
+      amount: usage.amount,
+      description: `${usage.quantity} × ${item.price.nickname ?? 'Usage'} (at ${item.price.unit_amount ?? 0} ${item.price.currency} / unit)`,
+      price: item.price,
+      quantity: usage.quantity,
+      period: { start: item.current_period_start, end: item.current_period_end },
+      subscriptionItem: item.id,
+    }
+  })
+}
+
+function licensedLine(item: Stripe.SubscriptionItem, start: number, end: number): InvoiceLineInput {
+  return {
     amount: (item.price.unit_amount ?? 0) * (item.quantity ?? 1),
     description: `${item.quantity ?? 1} × ${item.price.nickname ?? 'Subscription'} (at ${item.price.unit_amount ?? 0} ${item.price.currency} / ${item.price.recurring?.interval})`,
     price: item.price,
     quantity: item.quantity ?? 1,
     period: { start, end },
     subscriptionItem: item.id,
-  }))
+  }
 }
 
 /**
@@ -141,7 +161,7 @@ export function startSubscription(ctx: Ctx, s: Stripe.Subscription, collect = tr
   if (trialing) s.status = 'trialing'
   ctx.emit('customer.subscription.created', s)
   const start = s.items.data[0]!.current_period_start
-  const lines = planLines(s, start, currentPeriodEnd(s)).map((l) =>
+  const lines = planLines(ctx, s, start, currentPeriodEnd(s)).map((l) =>
     trialing ? { ...l, amount: 0, description: `Trial period for ${l.price.nickname ?? 'subscription'}` } : l,
   )
   const invoice = createInvoice(ctx, s, 'subscription_create', lines)
@@ -211,7 +231,7 @@ function renew(ctx: Ctx, data: Data): void {
   const end = periodEnd(s.items.data[0]!.price, start, anchor)
   // Stripe's order: the draft invoice for the new period first, then the subscription update.
   const invoice = createInvoice(ctx, s, 'subscription_cycle', [
-    ...planLines(s, start, end),
+    ...planLines(ctx, s, start, end),
     ...takePendingLines(ctx, s),
   ])
   changeSubscription(ctx, s, (x) => {
@@ -283,7 +303,7 @@ function upcoming(ctx: Ctx, data: Data): void {
   const start = currentPeriodEnd(s)
   if (start !== data.periodEnd || !renewsAt(s, start)) return
   const end = periodEnd(s.items.data[0]!.price, start, s.billing_cycle_anchor)
-  const preview = previewInvoice(ctx, s, [...planLines(s, start, end), ...pendingLines(ctx, s)])
+  const preview = previewInvoice(ctx, s, [...planLines(ctx, s, start, end), ...pendingLines(ctx, s)])
   preview.next_payment_attempt = start + 3600
   ctx.emit('invoice.upcoming', preview)
 }

@@ -31,6 +31,7 @@ import { getObject, insertObject, listObjects } from '../state.js'
 import { applyCollection, lineOf, syncDraft } from './invoice-edits.js'
 import { invoiceShell, setAmounts } from './invoice-shell.js'
 import type { InvoiceLineInput } from './invoices.js'
+import { ratesOfSubscriptionItem, readTaxRates } from './tax.js'
 
 type ItemFields = {
   customer: string
@@ -46,6 +47,7 @@ type ItemFields = {
   proration: boolean
   parent: Stripe.InvoiceItem['parent']
   pricing: Stripe.InvoiceItem['pricing']
+  taxRates: Stripe.TaxRate[]
 }
 
 /** Stores an invoice item and emits `invoiceitem.created`. */
@@ -70,7 +72,7 @@ function insertInvoiceItem(ctx: Ctx, f: ItemFields): Stripe.InvoiceItem {
     proration: f.proration,
     quantity: f.quantity,
     quantity_decimal: String(f.quantity),
-    tax_rates: [],
+    tax_rates: f.taxRates,
     test_clock: f.clock,
   } as unknown as Stripe.InvoiceItem
   insertObject(ctx.state, item)
@@ -99,6 +101,7 @@ export function insertProrationItem(
     period: line.period,
     quantity: line.quantity,
     proration: true,
+    taxRates: line.taxRates ?? ratesOfSubscriptionItem(sub, line.subscriptionItem),
     parent: {
       type: 'subscription_details',
       subscription_details: { subscription: sub.id, subscription_item: line.subscriptionItem },
@@ -188,6 +191,7 @@ function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
     'period',
     'unit_amount_decimal',
     'pricing',
+    'tax_rates',
   ])
   const { customer, clock } = customerOf(ctx, params)
   const draft = draftFor(ctx, params, customer.id)
@@ -212,6 +216,7 @@ function createInvoiceItem(ctx: Ctx, params: Params): Stripe.InvoiceItem {
     proration: false,
     parent: null,
     pricing,
+    taxRates: readTaxRates(ctx, params.tax_rates, 'tax_rates') ?? [],
   })
   if (draft) {
     syncDraft(ctx, draft)
@@ -264,11 +269,7 @@ function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
   applyCollection(ctx, invoice, params)
   for (const item of pending) item.invoice = id
   invoice.lines.data = pending.map((item) => lineOf(item, id))
-  setAmounts(
-    invoice,
-    pending.reduce((sum, item) => sum + item.amount, 0),
-    0,
-  )
+  setAmounts(ctx, invoice, 0)
   insertObject(ctx.state, invoice)
   ctx.emit('invoice.created', invoice)
   return invoice

@@ -10,7 +10,8 @@ import { clockOfCustomer } from '../resources/customers.js'
 import { hiddenOf, insertObject } from '../state.js'
 import { addInterval, type Interval } from './periods.js'
 
-export type ItemInput = { price: Stripe.Price; quantity: number }
+/** `taxRates`: the item's own `tax_rates` (none: the subscription's `default_tax_rates` apply). */
+export type ItemInput = { price: Stripe.Price; quantity: number; taxRates?: Stripe.TaxRate[] }
 
 export type SubscriptionInput = {
   customer: string
@@ -21,6 +22,8 @@ export type SubscriptionInput = {
   description: string | null
   coupon: Stripe.Coupon | null
   promotionCode: string | null
+  /** Rates for items without their own `tax_rates`. */
+  defaultTaxRates?: Stripe.TaxRate[]
   /** What a trial ending without a payment method does (Stripe's default: `create_invoice`). */
   missingPaymentMethod?: 'create_invoice' | 'cancel' | 'pause'
 }
@@ -76,7 +79,7 @@ export function buildItem(
     price: input.price,
     quantity: input.quantity,
     subscription: subId,
-    tax_rates: [],
+    tax_rates: input.taxRates ?? [],
   } as Stripe.SubscriptionItem
 }
 
@@ -95,7 +98,7 @@ export function planOf(price: Stripe.Price): Stripe.Plan {
     interval_count: price.recurring?.interval_count ?? 1,
     livemode: false,
     metadata: price.metadata,
-    meter: null,
+    meter: price.recurring?.meter ?? null,
     nickname: price.nickname,
     product: price.product,
     tiers_mode: null,
@@ -137,7 +140,7 @@ export function buildSubscription(ctx: Ctx, input: SubscriptionInput): Stripe.Su
     days_until_due: null,
     default_payment_method: input.defaultPaymentMethod,
     default_source: null,
-    default_tax_rates: [],
+    default_tax_rates: input.defaultTaxRates ?? [],
     description: input.description,
     discounts: [],
     ended_at: null,

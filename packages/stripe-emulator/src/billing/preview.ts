@@ -27,6 +27,7 @@ import { invoiceShell, setAmounts } from './invoice-shell.js'
 import { type InvoiceLineInput, previewInvoice } from './invoices.js'
 import { pendingLines, planLines } from './lifecycle.js'
 import { clockOfSubscription, currentPeriodEnd, currentPeriodStart, periodEnd, planOf } from './model.js'
+import { flatAmount } from './usage.js'
 
 const DETAILS = [
   'items',
@@ -64,7 +65,7 @@ function swapped(sub: Stripe.Subscription, swaps: Swap[]): Stripe.Subscription {
 function nextRenewal(ctx: Ctx, s: Stripe.Subscription, extra: InvoiceLineInput[]): Stripe.Invoice {
   const start = currentPeriodEnd(s)
   const end = periodEnd(s.items.data[0]!.price, start, s.billing_cycle_anchor)
-  const invoice = previewInvoice(ctx, s, [...planLines(s, start, end), ...extra])
+  const invoice = previewInvoice(ctx, s, [...planLines(ctx, s, start, end), ...extra])
   invoice.next_payment_attempt = start + 3600
   return invoice
 }
@@ -102,7 +103,7 @@ function previewChange(ctx: Ctx, sub: Stripe.Subscription, details: Params): Str
   if (intervalChanged && !trialing) {
     const credits = prorations.filter((l) => l.amount < 0)
     const charges = swaps.map((swap) => ({
-      amount: (swap.price.unit_amount ?? 0) * swap.quantity,
+      amount: flatAmount(swap.price, swap.quantity),
       description: `${swap.quantity} × ${swap.price.nickname ?? swap.price.id}`,
       price: swap.price,
       quantity: swap.quantity,
@@ -138,11 +139,7 @@ function previewPendingItems(
     clock,
   })
   invoice.lines.data = items.map((item) => lineOf(item, id))
-  setAmounts(
-    invoice,
-    items.reduce((sum, i) => sum + i.amount, 0),
-    0,
-  )
+  setAmounts(ctx, invoice, 0)
   return invoice
 }
 

@@ -119,6 +119,13 @@ assert invoice.status == "paid" and invoice.amount_paid == 2500
 assert any(i.id == invoice.id for i in stripe.Invoice.list(customer=customer.id).auto_paging_iter())
 step("invoices")
 
+vat = stripe.TaxRate.create(display_name="VAT", percentage="20", inclusive=False)
+stripe.InvoiceItem.create(customer=customer.id, amount=1999, currency="usd", tax_rates=[vat.id])
+invoice = stripe.Invoice.create(customer=customer.id, pending_invoice_items_behavior="include")
+assert invoice.total == 2399 and invoice.total_excluding_tax == 1999, invoice.total
+assert invoice.total_taxes[0].amount == 400 and invoice.lines.data[0].taxes[0].tax_rate_details.tax_rate == vat.id
+step("tax rates")
+
 try:
     stripe.Customer.retrieve("cus_missing")
     raise AssertionError("expected a 404")

@@ -27,7 +27,8 @@ function day(unix: number | null | undefined): string {
 function Lines(props: { invoice: Stripe.Invoice }): JSX.Element {
   const { invoice } = props
   const money = (n: number) => formatMoney(n, invoice.currency)
-  const discount = invoice.subtotal - invoice.total
+  const discount = (invoice.total_discount_amounts ?? []).reduce((sum, d) => sum + d.amount, 0)
+  const taxes = (invoice.total_taxes ?? []).filter((t) => t.amount !== 0)
   return (
     <table>
       <tbody>
@@ -50,6 +51,12 @@ function Lines(props: { invoice: Stripe.Invoice }): JSX.Element {
             <td class="amt">−{money(discount)}</td>
           </tr>
         ) : null}
+        {taxes.map((t) => (
+          <tr data-tax={String(t.tax_rate_details?.tax_rate)}>
+            <td>Tax{t.tax_behavior === 'inclusive' ? ' (included)' : ''}</td>
+            <td class="amt">{money(t.amount)}</td>
+          </tr>
+        ))}
         <tr>
           <td>
             <strong>Total</strong>

@@ -4,8 +4,9 @@
  * @module
  */
 import type Stripe from 'stripe'
+import { readTaxRates } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
-import { invalidParam, invalidRequest, missingParam } from '../errors.js'
+import { invalidParam, invalidRequest, missingParam, unsupportedParam } from '../errors.js'
 import { newId } from '../ids.js'
 import {
   allowOnly,
@@ -32,6 +33,8 @@ export type SubscriptionData = {
   missing_payment_method: MissingPaymentMethod
   metadata: Record<string, string>
   description: string | null
+  /** Rates for line items without their own `tax_rates`. */
+  default_tax_rates: Stripe.TaxRate[]
 }
 
 function readPrice(ctx: Ctx, item: Params, i: number): Stripe.Price {
@@ -110,9 +113,19 @@ export function readLineItems(ctx: Ctx, params: Params, mode: 'payment' | 'subsc
     )
     const quantity = optInt(entry, 'quantity', `line_items[${i}][quantity]`) ?? 1
     if (quantity < 1) throw invalidParam(`line_items[${i}][quantity]`, 'Quantity must be at least 1.')
+    if (entry.dynamic_tax_rates !== undefined)
+      throw unsupportedParam(`line_items[${i}][dynamic_tax_rates]`, '(it needs automatic tax location)')
     const item = lineItem(readPrice(ctx, entry, i), quantity)
     item.description = productName(ctx, item.price)
     item.metadata = applyMetadata({}, entry)
+    const rates = readTaxRates(ctx, entry.tax_rates, `line_items[${i}][tax_rates]`) ?? []
+    if (rates.length > 0)
+      item.taxes = rates.map((rate) => ({
+        amount: 0,
+        rate,
+        taxability_reason: 'standard_rated',
+        taxable_amount: 0,
+      }))
     return item
   })
   checkModeAndCurrency(items, mode)
@@ -231,6 +244,8 @@ export function readSubscriptionData(ctx: Ctx, params: Params): SubscriptionData
     missing_payment_method: readMissingPaymentMethod(data),
     metadata: applyMetadata({}, data),
     description: nullableString(data, 'description') ?? null,
+    default_tax_rates:
+      readTaxRates(ctx, data.default_tax_rates, 'subscription_data[default_tax_rates]') ?? [],
   }
 }
 

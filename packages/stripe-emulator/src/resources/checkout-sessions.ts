@@ -7,6 +7,7 @@
  * @module
  */
 import type Stripe from 'stripe'
+import { allocate, taxShares } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest } from '../errors.js'
 import { randomString } from '../ids.js'
@@ -133,18 +134,39 @@ export function applyTotals(ctx: Ctx, session: Stripe.Checkout.Session): void {
   const coupon =
     typeof couponId === 'string' ? (ctx.state.objects[couponId] as Stripe.Coupon | undefined) : undefined
   const discount = coupon ? discountAmount(coupon, subtotal, session.currency ?? '') : 0
-  let left = discount
+  const shares = allocate(
+    discount,
+    items.map((li) => li.amount_subtotal),
+  )
+  const defaults = checkoutSubscriptionData(ctx, session)?.default_tax_rates ?? []
+  let tax = 0
+  let exclusive = 0
   items.forEach((li, i) => {
-    const share =
-      i === items.length - 1 ? left : Math.floor((discount * li.amount_subtotal) / Math.max(subtotal, 1))
-    li.amount_discount = share
-    li.amount_total = li.amount_subtotal - share
-    left -= share
+    const own = (li.taxes ?? []).map((t) => t.rate)
+    const rates = own.length > 0 ? own : defaults
+    const computed = taxShares(li.amount_subtotal - shares[i]!, rates)
+    if (computed.length > 0)
+      li.taxes = computed.map((s) => ({
+        amount: s.amount,
+        rate: s.rate,
+        taxability_reason: 'standard_rated',
+        taxable_amount: s.taxable,
+      }))
+    const added = computed.reduce((sum, s) => sum + (s.rate.inclusive ? 0 : s.amount), 0)
+    li.amount_discount = shares[i]!
+    li.amount_tax = computed.reduce((sum, s) => sum + s.amount, 0)
+    li.amount_total = li.amount_subtotal - shares[i]! + added
+    tax += li.amount_tax
+    exclusive += added
   })
   // With a trial nothing is due today, as Stripe's page shows "Free for N days".
   session.amount_subtotal = trial ? 0 : subtotal
-  session.amount_total = trial ? 0 : subtotal - discount
-  session.total_details = { amount_discount: trial ? 0 : discount, amount_shipping: 0, amount_tax: 0 }
+  session.amount_total = trial ? 0 : subtotal - discount + exclusive
+  session.total_details = {
+    amount_discount: trial ? 0 : discount,
+    amount_shipping: 0,
+    amount_tax: trial ? 0 : tax,
+  }
 }
 
 /** Setup mode collects a card and charges nothing, so it takes no line items (as on Stripe). */

@@ -59,24 +59,40 @@ const UPDATE = [
 ] as const
 const INTERVALS = ['day', 'week', 'month', 'year'] as const
 
-function readRecurring(params: Params, param: string): Stripe.Price.Recurring | null {
+/**
+ * `recurring`: a licensed price, or a metered one (`usage_type=metered`) that needs the active
+ * `meter` it bills from, as on Stripe since meters replaced usage records (`aggregate_usage` is gone).
+ */
+function readRecurring(ctx: Ctx, params: Params, param: string): Stripe.Price.Recurring | null {
   const r = optObject(params, 'recurring', param)
   if (!r) return null
-  allowOnly(
-    r,
-    ['interval', 'interval_count', 'meter', 'usage_type', 'trial_period_days', 'aggregate_usage'],
-    param,
-  )
+  allowOnly(r, ['interval', 'interval_count', 'meter', 'usage_type', 'trial_period_days'], param)
   const interval = optEnum(r, 'interval', INTERVALS, `${param}[interval]`)
   if (!interval) throw missingParam(`${param}[interval]`)
   const count = optInt(r, 'interval_count', `${param}[interval_count]`) ?? 1
   if (count < 1) throw invalidParam(`${param}[interval_count]`, 'Invalid interval_count')
+  const usage =
+    optEnum(r, 'usage_type', ['licensed', 'metered'] as const, `${param}[usage_type]`) ?? 'licensed'
+  const meterId = optString(r, 'meter', `${param}[meter]`)
+  if (usage === 'metered' && !meterId) throw missingParam(`${param}[meter]`)
+  if (usage === 'licensed' && meterId)
+    throw invalidParam(`${param}[meter]`, 'A meter can only be set on a price with `usage_type=metered`.')
+  if (meterId) {
+    const meter = getObject<Stripe.Billing.Meter>(
+      ctx.state,
+      'billing.meter',
+      meterId,
+      `${param}[meter]`,
+      'billing meter',
+    )
+    if (meter.status !== 'active') throw invalidParam(`${param}[meter]`, `The meter ${meter.id} is inactive.`)
+  }
   return {
     interval,
     interval_count: count,
-    meter: null,
+    meter: meterId ?? null,
     trial_period_days: optInt(r, 'trial_period_days') ?? null,
-    usage_type: optEnum(r, 'usage_type', ['licensed', 'metered'] as const) ?? 'licensed',
+    usage_type: usage,
   }
 }
 
@@ -134,7 +150,7 @@ export function createPrice(ctx: Ctx, params: Params, prefix = ''): Stripe.Price
   }
   if (unitAmount !== undefined && unitAmount < 0)
     throw invalidParam(name('unit_amount'), 'Invalid unit_amount')
-  const recurring = readRecurring(params, name('recurring'))
+  const recurring = readRecurring(ctx, params, name('recurring'))
   const productId = resolveProduct(ctx, params, name)
   const lookupKey = nullableString(params, 'lookup_key', name('lookup_key')) ?? null
   if (lookupKey) claimLookupKey(ctx, lookupKey, optBool(params, 'transfer_lookup_key') ?? false)
@@ -225,12 +241,14 @@ route('get', '/v1/prices', (ctx, params) => {
   const interval = recurring && optEnum(recurring, 'interval', INTERVALS, 'recurring[interval]')
   const usage =
     recurring && optEnum(recurring, 'usage_type', ['licensed', 'metered'] as const, 'recurring[usage_type]')
+  const meter = recurring && optString(recurring, 'meter', 'recurring[meter]')
   const items = listObjects<Stripe.Price>(
     ctx.state,
     'price',
     (p) =>
       (!interval || p.recurring?.interval === interval) &&
       (!usage || p.recurring?.usage_type === usage) &&
+      (!meter || p.recurring?.meter === meter) &&
       (active === undefined || p.active === active) &&
       (!currency || p.currency === currency) &&
       (!lookupKeys || (p.lookup_key !== null && lookupKeys.includes(p.lookup_key))) &&

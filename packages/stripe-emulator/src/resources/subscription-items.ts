@@ -9,6 +9,7 @@ import type Stripe from 'stripe'
 import { changePlan, type Proration } from '../billing/change-plan.js'
 import { addItem, removeItem } from '../billing/item-changes.js'
 import { changeSubscription } from '../billing/lifecycle.js'
+import { readTaxRates } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -70,6 +71,7 @@ route('post', '/v1/subscription_items', (ctx, params) => {
     'metadata',
     'proration_behavior',
     'payment_behavior',
+    'tax_rates',
   ])
   onlyDefault(params, 'payment_behavior', isDefaultBehaviour)
   const sub = getObject<Stripe.Subscription>(
@@ -84,12 +86,25 @@ route('post', '/v1/subscription_items', (ctx, params) => {
   return addItem(
     ctx,
     sub,
-    { price, quantity: quantityOf(params, 1), metadata: applyMetadata({}, params) },
+    {
+      price,
+      quantity: quantityOf(params, 1),
+      metadata: applyMetadata({}, params),
+      taxRates: readTaxRates(ctx, params.tax_rates, 'tax_rates'),
+    },
     prorationOf(params),
   )
 })
 route('post', '/v1/subscription_items/:id', (ctx, params, path) => {
-  allowOnly(params, ['price', 'plan', 'quantity', 'metadata', 'proration_behavior', 'payment_behavior'])
+  allowOnly(params, [
+    'price',
+    'plan',
+    'quantity',
+    'metadata',
+    'proration_behavior',
+    'payment_behavior',
+    'tax_rates',
+  ])
   onlyDefault(params, 'payment_behavior', isDefaultBehaviour)
   const { sub, item } = itemWithSubscription(ctx, path.id!)
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired')
@@ -99,12 +114,14 @@ route('post', '/v1/subscription_items/:id', (ctx, params, path) => {
   if (price.currency !== sub.currency)
     throw invalidParam('price', 'The price currency must match the subscription currency.')
   const quantity = quantityOf(params, item.quantity ?? 1)
+  const rates = readTaxRates(ctx, params.tax_rates, 'tax_rates')
   if (price.id !== item.price.id || quantity !== item.quantity)
     changePlan(ctx, sub, { item, price, quantity }, prorationOf(params))
-  if (params.metadata !== undefined)
+  if (params.metadata !== undefined || rates !== undefined)
     changeSubscription(ctx, sub, (s) => {
       const it = s.items.data.find((i) => i.id === item.id)!
       it.metadata = applyMetadata(it.metadata, params)
+      if (rates !== undefined) it.tax_rates = rates
     })
   return sub.items.data.find((i) => i.id === item.id)
 })

@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe'
 import type { ItemInput } from '../billing/model.js'
+import { readTaxRates } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest, missingParam } from '../errors.js'
 import {
@@ -20,7 +21,7 @@ import {
 import { getObject } from '../state.js'
 
 // Modelled parameters (some only at Stripe's default value, see guardDefaults). Stripe's others
-// (`add_invoice_items`, `default_tax_rates`, `days_until_due`, `default_source`,
+// (`add_invoice_items`, `days_until_due`, `default_source`,
 // `billing_cycle_anchor` on create, `proration_date`…) are refused as unsupported (sdk-params.ts).
 export const CREATE = [
   'customer',
@@ -45,6 +46,7 @@ export const CREATE = [
   'currency',
   'trial_settings',
   'billing_mode',
+  'default_tax_rates',
   'expand',
 ] as const
 export const UPDATE = [
@@ -68,6 +70,7 @@ export const UPDATE = [
   'trial_from_plan',
   'payment_settings',
   'automatic_tax',
+  'default_tax_rates',
 ] as const
 
 /**
@@ -115,9 +118,15 @@ export function readItems(ctx: Ctx, params: Params): ItemInput[] {
         `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
       )
     }
+    if (price.recurring?.usage_type === 'metered' && entry.quantity !== undefined)
+      throw invalidParam(
+        `items[${i}][quantity]`,
+        'Quantity should not be specified where usage_type is `metered`.',
+      )
     const quantity = optInt(entry, 'quantity', `items[${i}][quantity]`) ?? 1
     if (quantity < 1) throw invalidParam(`items[${i}][quantity]`, 'Invalid quantity')
-    return { price, quantity }
+    const taxRates = readTaxRates(ctx, entry.tax_rates, `items[${i}][tax_rates]`)
+    return { price, quantity, ...(taxRates ? { taxRates } : {}) }
   })
 }
 
@@ -140,7 +149,12 @@ export function readSwaps(
   ctx: Ctx,
   sub: Stripe.Subscription,
   params: Params,
-): Array<{ item: Stripe.SubscriptionItem; price: Stripe.Price; quantity: number }> {
+): Array<{
+  item: Stripe.SubscriptionItem
+  price: Stripe.Price
+  quantity: number
+  taxRates: Stripe.TaxRate[] | undefined
+}> {
   const raw = optArray(params, 'items') ?? []
   return raw.map((entry, i) => {
     if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
@@ -158,6 +172,11 @@ export function readSwaps(
     const price = getObject<Stripe.Price>(ctx.state, 'price', priceId, `items[${i}][price]`)
     if (price.currency !== sub.currency)
       throw invalidParam(`items[${i}][price]`, 'The price currency must match the subscription currency.')
-    return { item, price, quantity: optInt(entry, 'quantity', `items[${i}][quantity]`) ?? item.quantity ?? 1 }
+    return {
+      item,
+      price,
+      quantity: optInt(entry, 'quantity', `items[${i}][quantity]`) ?? item.quantity ?? 1,
+      taxRates: readTaxRates(ctx, entry.tax_rates, `items[${i}][tax_rates]`),
+    }
   })
 }

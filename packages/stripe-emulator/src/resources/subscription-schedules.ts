@@ -89,6 +89,12 @@ function readPhases(ctx: Ctx, params: Params, start: number): PhaseInput[] {
         'in the future (schedules that have not started are not modelled)',
       )
     const items = readItems(ctx, entry)
+    const taxed = items.findIndex((it) => it.taxRates !== undefined)
+    if (taxed >= 0)
+      throw unsupportedParam(
+        `${name}[items][${taxed}][tax_rates]`,
+        'on schedule phases (tax rates are modelled on subscriptions)',
+      )
     const end = phaseEnd(entry, name, at, items[0]!.price)
     if (end <= at) throw invalidParam(`${name}[end_date]`, 'The phase must end after it starts.')
     const phase: PhaseInput = {

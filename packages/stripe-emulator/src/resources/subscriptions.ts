@@ -15,6 +15,7 @@ import {
   unscheduleAll,
 } from '../billing/lifecycle.js'
 import { buildSubscription, clockOfSubscription, currentPeriodEnd } from '../billing/model.js'
+import { readTaxRates } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
 import { cardError, invalidParam, invalidRequest, missingParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -67,6 +68,7 @@ function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
     description: nullableString(params, 'description') ?? null,
     coupon: discount.coupon,
     promotionCode: discount.promotionCode,
+    defaultTaxRates: readTaxRates(ctx, params.default_tax_rates, 'default_tax_rates') ?? [],
   })
   startSubscription(ctx, sub, behaviour !== 'default_incomplete')
   if (sub.status === 'incomplete' && behaviour === 'error_if_incomplete') {
@@ -123,6 +125,7 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
     optEnum(params, 'proration_behavior', ['create_prorations', 'none', 'always_invoice'] as const) ??
     'create_prorations'
   const swaps = readSwaps(ctx, sub, params)
+  const defaultRates = readTaxRates(ctx, params.default_tax_rates, 'default_tax_rates')
   for (const swap of swaps) changePlan(ctx, sub, swap, behaviour as Proration)
   const atPeriodEnd = optBool(params, 'cancel_at_period_end')
   if (atPeriodEnd !== undefined) scheduleCancel(ctx, sub, atPeriodEnd)
@@ -134,6 +137,13 @@ function updateSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
   const pause = readPause(params)
   const details = readCancellationDetails(params)
   changeSubscription(ctx, sub, (s) => {
+    // Rates change with the update's other fields (one customer.subscription.updated); prorations
+    // the swaps above made keep the rates the items had.
+    if (defaultRates !== undefined) s.default_tax_rates = defaultRates
+    for (const swap of swaps) {
+      const item = s.items.data.find((it) => it.id === swap.item.id)
+      if (item && swap.taxRates !== undefined) item.tax_rates = swap.taxRates
+    }
     if (pause !== undefined) s.pause_collection = pause
     if (details)
       s.cancellation_details = {

@@ -1,8 +1,7 @@
 /**
  * Tax rates (`txr_…`): create, retrieve, update, list. Fixed percentages, inclusive or exclusive,
- * stored as Stripe stores them (`percentage` and `effective_percentage`). Applying them to
- * invoices and Checkout line items is not modelled: those `tax_rates` parameters are refused by
- * name, as is automatic tax everywhere.
+ * stored as Stripe stores them (`percentage` and `effective_percentage`). billing/tax.ts applies
+ * them to invoice, subscription and Checkout amounts; automatic tax is refused everywhere.
  * @module
  */
 import type Stripe from 'stripe'
