@@ -152,16 +152,15 @@ const renewalReminder = defineMailTemplate<RenewalReminderMail>('subscription-re
   ),
 )
 
-const ACCESS_AFTER_REFUND: Record<SubscriptionRefundMail['access'], (d: SubscriptionRefundMail) => string> =
-  {
-    continues: (d) =>
-      `Your ${d.planName} membership continues and your access is unchanged: a refund does not cancel it. To cancel, manage your membership from your account.`,
-    until: (d) =>
-      d.accessUntil
-        ? `Your ${d.planName} membership is canceled; you keep access until ${day(d.accessUntil)}.`
-        : `Your ${d.planName} membership is canceled.`,
-    ended: (d) => `Your ${d.planName} membership has ended, and with it your access to its pages and files.`,
-  }
+const ACCESS_AFTER_REFUND: Record<SubscriptionRefundMail['access'], (d: SubscriptionRefundMail) => string> = {
+  continues: (d) =>
+    `Your ${d.planName} membership continues and your access is unchanged: a refund does not cancel it. To cancel, manage your membership from your account.`,
+  until: (d) =>
+    d.accessUntil
+      ? `Your ${d.planName} membership is canceled; you keep access until ${day(d.accessUntil)}.`
+      : `Your ${d.planName} membership is canceled.`,
+  ended: (d) => `Your ${d.planName} membership has ended, and with it your access to its pages and files.`,
+}
 
 const refund = defineMailTemplate<SubscriptionRefundMail>('subscription-refund', (d) => {
   const lines = [

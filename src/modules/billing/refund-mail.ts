@@ -34,8 +34,7 @@ export async function onSubscriptionChargeRefunded(
   const snapshot = await fetchSubscriptionSnapshot(deps, subscriptionId)
   // This refund's amount: the charge's total refunded when the event was sent, less what it was before.
   const after = event.data.object.amount_refunded
-  const before = (event.data.previous_attributes as { amount_refunded?: number } | undefined)
-    ?.amount_refunded
+  const before = (event.data.previous_attributes as { amount_refunded?: number } | undefined)?.amount_refunded
   const amount = typeof before === 'number' && before < after ? after - before : after
   return async (trx) => {
     const { current } = await applySubscriptionSnapshot(deps, trx, snapshot)

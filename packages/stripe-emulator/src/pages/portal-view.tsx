@@ -55,15 +55,7 @@ function Reasons({ options }: { options: string[] }) {
   )
 }
 
-function Subscription({
-  s,
-  sessionId,
-  canCancel,
-}: {
-  s: PortalSub
-  sessionId: string
-  canCancel: boolean
-}) {
+function Subscription({ s, sessionId, canCancel }: { s: PortalSub; sessionId: string; canCancel: boolean }) {
   const item = s.sub.items.data[0]
   const price = item?.price
   const scheduled = s.sub.cancel_at_period_end || s.sub.cancel_at !== null
@@ -239,11 +231,7 @@ export function PortalPage({ view }: { view: PortalView }) {
                 immediately={f.subscription_cancel.mode === 'immediately'}
               />
             ) : (
-              <Subscription
-              s={s}
-              sessionId={view.session.id}
-                canCancel={f.subscription_cancel.enabled}
-              />
+              <Subscription s={s} sessionId={view.session.id} canCancel={f.subscription_cancel.enabled} />
             ),
           )}
           {f.payment_method_update.enabled || cardOnly ? <CardSection view={view} /> : null}
