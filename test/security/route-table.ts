@@ -116,6 +116,7 @@ export const ROUTES: readonly RouteRow[] = [
   writes('POST', '/billing/keep-plan', 'customer', { owned: 'subscription' }),
   reads('GET', '/billing/cancel', 'customer', { input: 'query', owned: 'subscription' }),
   writes('POST', '/billing/cancel', 'customer', { owned: 'subscription' }),
+  writes('POST', '/billing/resume', 'customer', { owned: 'subscription' }),
   reads('GET', '/pricing', 'anyone', { input: 'query', malformed: LENIENT }),
   writes('POST', '/subscribe', 'anyone'),
   reads('GET', '/billing/success', 'token', { input: 'query', malformed: 303 }),

@@ -1,6 +1,6 @@
 /**
  * `GET /pricing`, `POST /subscribe`, `GET /billing/success`, and the plan changes (`/billing/change`,
- * `/billing/keep-plan`, `/billing/cancel`); the account pages are in account-routes.tsx. Stripe is
+ * `/billing/keep-plan`, `/billing/cancel`, `/billing/resume` for a membership paused after its trial); the account pages are in account-routes.tsx. Stripe is
  * called to start Checkout, to change a plan and to sync a just-completed Checkout on the success
  * page.
  * @module
@@ -17,7 +17,7 @@ import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import { asAppError } from '../checkout/index.js'
 import { signIn } from '../customers/index.js'
-import { createAccountRoutes, type ListOrders } from './account-routes.js'
+import { createAccountRoutes, type ListOrders, openPortal } from './account-routes.js'
 import { applyPlanChange, keepCurrentPlan, type PlanChangePreview, previewPlanChange } from './plan-change.js'
 import {
   CANCEL_REASONS,
@@ -29,6 +29,7 @@ import {
 import { listPlans, planName } from './plans.js'
 import { KnownSubscriberPage, PricingPage, TrialUsedPage } from './pricing-views.js'
 import { findSubscriptionByStripeId } from './repo.js'
+import { resumePausedSubscription } from './resume-paused.js'
 import { yearlySavings } from './savings.js'
 import { fetchSubscriptionSnapshot } from './snapshot.js'
 import {
@@ -60,6 +61,7 @@ const PLAN_REFUSALS = [
   'PLAN_UNCHANGED',
   'PLAN_CHANGE_NOT_ALLOWED',
   'PRICE_NOT_FOUND',
+  'SUBSCRIPTION_NOT_PAUSED',
 ] as const
 
 /** The signed-in customer's own subscription row, or 404 (another member's id reveals nothing). */
@@ -121,6 +123,22 @@ const planRoutes = new Hono<AppEnv>()
     }
     await syncNow(deps, row.stripe_subscription_id)
     return c.redirect('/account?changed=kept', 303)
+  })
+  .post('/billing/resume', validate('form', SubscriptionForm), async (c) => {
+    const deps = c.get('deps')
+    const row = await ownSubscription(c, c.req.valid('form').subscription)
+    let result: Awaited<ReturnType<typeof resumePausedSubscription>>
+    try {
+      result = await resumePausedSubscription(deps, row)
+    } catch (err) {
+      return refusePlan(c, err)
+    }
+    // No card yet: the portal's card form first, then back here to press Resume again.
+    if (result === 'needs-card') {
+      return c.redirect(await openPortal(c, 'payment_method_update', '/account?changed=card-saved'), 303)
+    }
+    await syncNow(deps, row.stripe_subscription_id)
+    return c.redirect('/account?changed=resumed', 303)
   })
   .get('/billing/cancel', validate('query', SubscriptionForm), async (c) => {
     const deps = c.get('deps')
