@@ -171,6 +171,28 @@ describe.each(DIALECTS)('trials on %s', (dialect) => {
     expect(page).toContain('name="trial" value="skip"')
     const sessionsBefore = (await t.stripe.checkout.sessions.list({ limit: 100 })).data.length
 
+    // The buy button (JSON, read by a script on another site) is refused the same way, and names
+    // the page in words it sends the buyer to, whose form subscribes without the trial.
+    const button = await t.request('/api/checkout-sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ price: 'pausing-monthly', email: to }),
+    })
+    expect(button.status).toBe(409)
+    const { error } = (await button.json()) as { error: { code: string; details?: { next?: string } } }
+    expect(error.code).toBe('TRIAL_ALREADY_USED')
+    const next = new URL(error.details?.next ?? '')
+    expect(`${next.origin}${next.pathname}`).toBe(`${t.url}/subscribe/refused`)
+    const explained = await t.request(`${next.pathname}${next.search}`)
+    expect(explained.status).toBe(200)
+    const words = await explained.text()
+    expect(words).toContain('You have already had a free trial')
+    expect(words).toContain('name="trial" value="skip"')
+    expect(words).toContain(`name="email" value="${to}"`)
+    expect(words).toContain('name="price" value="pausing-monthly"')
+    expect((await t.request('/subscribe/refused?reason=other&price=x')).status).toBe(422)
+    expect((await t.stripe.checkout.sessions.list({ limit: 100 })).data.length).toBe(sessionsBefore)
+
     const paid = await guestSubscribe('pausing-monthly', to, { trial: 'skip' })
     expect(paid.status).toBe(303)
     expect((await t.stripe.checkout.sessions.list({ limit: 100 })).data.length).toBe(sessionsBefore + 1)

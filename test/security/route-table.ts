@@ -119,6 +119,7 @@ export const ROUTES: readonly RouteRow[] = [
   writes('POST', '/billing/resume', 'customer', { owned: 'subscription' }),
   reads('GET', '/pricing', 'anyone', { input: 'query', malformed: LENIENT }),
   writes('POST', '/subscribe', 'anyone'),
+  reads('GET', '/subscribe/refused', 'anyone', { input: 'query' }),
   reads('GET', '/billing/success', 'token', { input: 'query', malformed: 303 }),
   reads('GET', '/account', 'customer'),
   writes('POST', '/billing/portal', 'customer'),

@@ -48,6 +48,11 @@ const SubscribeForm = z.object({
   email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
   trial: z.enum(['skip']).optional(),
 })
+const RefusedQuery = z.object({
+  reason: z.enum(['trial-used', 'subscribed']),
+  price: z.string().min(1).max(200),
+  email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
+})
 const subscriptionId = z.string().regex(/^sub_[A-Za-z0-9_]{4,200}$/)
 const ChangeForm = z.object({ subscription: subscriptionId, price: z.string().min(1).max(200) })
 const SubscriptionForm = z.object({ subscription: subscriptionId })
@@ -214,6 +219,18 @@ const purchaseRoutes = new Hono<AppEnv>()
       const page = <KnownSubscriberPage message={err.message} />
       return renderPage(c, { title: 'You already have this plan', status: 409 }, page)
     }
+  })
+  // Where the buy button sends a buyer it was refused for (see withRefusalPage): the same pages
+  // as /subscribe's refusals, whose forms carry on from here.
+  .get('/subscribe/refused', validate('query', RefusedQuery), (c) => {
+    const { reason, price, email } = c.req.valid('query')
+    if (reason === 'trial-used') {
+      const message = new AppError('TRIAL_ALREADY_USED').message
+      const page = <TrialUsedPage message={message} price={price} email={email} />
+      return renderPage(c, { title: 'Free trial used' }, page)
+    }
+    const page = <KnownSubscriberPage message={new AppError('ALREADY_SUBSCRIBED_SIGN_IN').message} />
+    return renderPage(c, { title: 'You already have this plan' }, page)
   })
   .get('/billing/success', async (c) => {
     const deps = c.get('deps')
