@@ -101,6 +101,10 @@ export const ERROR_CODES = defineErrorCodes({
   REFUND_EXCEEDS_REMAINING: { status: 409, message: 'That is more than remains to be refunded.' },
   SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'Unknown subscription.' },
   SUBSCRIPTION_ENDED: { status: 409, message: 'This subscription has already ended.' },
+  SUBSCRIPTION_NOT_PAUSED: {
+    status: 409,
+    message: 'This membership is not paused, so there is nothing to resume.',
+  },
   SUBSCRIPTION_NOT_CANCELING: { status: 409, message: 'This subscription is not set to cancel.' },
   PLAN_NOT_IN_FAMILY: {
     status: 409,

@@ -74,6 +74,37 @@ describeInBrowser('guest subscribe in a real browser', () => {
     expect(await page.locator('main').textContent()).toContain(email)
     await context.close()
   }, 120_000)
+
+  it('a buy button refused for an email that has the plan opens a page in words with sign-in', async () => {
+    const email = `button-known-${Date.now()}@example.com`
+    const first = await browser.newContext()
+    const paying = await first.newPage()
+    paying.setDefaultTimeout(30_000)
+    await paying.goto(`${staticSite.url}/membership.html`)
+    await paying.getByRole('button', { name: 'Become a member' }).click()
+    await payOnCheckout(paying, email)
+    await paying.waitForURL(/\/billing\/success/)
+    await first.close()
+
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    page.setDefaultTimeout(30_000)
+    await page.goto(`${staticSite.url}/membership.html`)
+    const button = page.getByRole('button', { name: 'Become a member' })
+    await button.evaluate((el, address) => el.setAttribute('data-tollgate-email', address), email)
+    await button.click()
+    await page.waitForURL(/\/subscribe\/refused\?reason=subscribed/)
+    expect(new URL(page.url()).origin).toBe(t.url)
+    expect(await page.locator('h1').textContent()).toBe('You already have this plan')
+    expect(await page.locator('main').textContent()).not.toContain('ALREADY_SUBSCRIBED')
+    expect(
+      await page
+        .locator('[data-known-subscriber]')
+        .getByRole('link', { name: 'Sign in', exact: true })
+        .getAttribute('href'),
+    ).toBe('/signin?next=%2Faccount')
+    await context.close()
+  }, 120_000)
 })
 
 /** Serves test/static/membership.html on its own port; the page learns the app's URL per request. */

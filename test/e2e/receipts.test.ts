@@ -121,6 +121,37 @@ describe.each(DIALECTS)('receipts and billing emails on %s', (dialect) => {
     expect(mails[0]?.text).toContain('You keep your access')
   })
 
+  it('a refunded subscription payment is mailed with what happens to the membership', async () => {
+    const member = await createMember(t, email('sub-refund'))
+    await subscribe(member, 'basic-monthly')
+    await settle(t)
+    const sub = await onlySubscription(t, member)
+    const [invoice] = (
+      await t.stripe.invoices.list({ subscription: sub.stripe_subscription_id, expand: ['data.payments'] })
+    ).data
+    const paymentIntent = invoice?.payments?.data[0]?.payment.payment_intent
+    if (typeof paymentIntent !== 'string') throw new Error('the first invoice has no payment')
+
+    await t.stripe.refunds.create({ payment_intent: paymentIntent, amount: 300 })
+    await settle(t)
+    const [partial] = await mailOf(t, member.email, 'subscription-refund')
+    expect(partial?.subject).toBe('Partial refund: Basic (Monthly)')
+    expect(partial?.text).toContain('We refunded $3.00 of your payment of $9.00 for Basic (Monthly).')
+    expect(partial?.text).toContain('membership continues and your access is unchanged')
+    expect(partial?.text).toMatch(new RegExp(`Your receipt: ${t.url}/account/invoices/bin_`))
+
+    await t.stripe.subscriptions.cancel(sub.stripe_subscription_id)
+    await t.stripe.refunds.create({ payment_intent: paymentIntent })
+    await settle(t)
+    const mails = await mailOf(t, member.email, 'subscription-refund')
+    expect(mails).toHaveLength(2)
+    const full = mails.find((m) => m.subject === 'Refund: Basic (Monthly)')
+    expect(full?.text).toContain('We refunded $6.00 of your payment of $9.00')
+    expect(full?.text).toContain('membership has ended, and with it your access')
+    // A one-time order's refund is the orders module's email alone.
+    expect(await mailOf(t, member.email, 'refund-issued')).toHaveLength(0)
+  })
+
   it('an invoice has a receipt page whose Stripe links open; renewals and failures are mailed', async () => {
     const member = await createMember(t, email('invoiced'))
     await subscribe(member, 'basic-monthly')

@@ -105,7 +105,55 @@ describe.each(DIALECTS)('trials on %s', (dialect) => {
     const ending = (await t.mail(to)).find((m) => m.template === 'subscription-trial-ending')
     expect(ending?.text).toContain('your membership is paused when the trial ends')
     await advanceDays(t, 3)
-    expect((await subscriptionOf(to))?.status).toBe('paused')
+    const paused = await subscriptionOf(to)
+    expect(paused?.status).toBe('paused')
+    const subscriptionId = paused?.stripe_subscription_id as string
+
+    // The member resumes it from the account page: first a card on the portal's card form…
+    const member = await createMember(t, to)
+    const agent = await member.agent()
+    const account = await (await agent.request('/account')).text()
+    expect(account).toContain('the membership is paused')
+    expect(account).toContain('action="/billing/resume"')
+    expect(account).not.toContain('data-renews')
+    const toCard = await agent.postForm('/billing/resume', { subscription: subscriptionId })
+    expect(toCard.status).toBe(303)
+    const portalUrl = toCard.headers.get('location') ?? ''
+    expect(await (await fetch(portalUrl)).text()).toContain('Update your payment method')
+    expect((await t.stripe.subscriptions.retrieve(subscriptionId)).status).toBe('paused')
+    const saved = await fetch(portalUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(portalUrl).origin },
+      body: new URLSearchParams({
+        action: 'card',
+        cardNumber: '4242424242424242',
+        cardExpiry: '12/34',
+        cardCvc: '123',
+        cardName: 'Pat Paused',
+      }).toString(),
+    })
+    expect(saved.status).toBe(303)
+    expect(saved.headers.get('location')).toBe(`${t.url}/account?changed=card-saved`)
+    expect(await (await agent.request('/account?changed=card-saved')).text()).toContain(
+      'Your card is saved. Press Resume',
+    )
+
+    // …then Resume: Stripe resumes it and the row follows at once. (The emulator's resume sets
+    // the status only, without Stripe's new period and invoice, so access is not asserted here.)
+    const resumed = await agent.postForm('/billing/resume', { subscription: subscriptionId })
+    expect(resumed.status).toBe(303)
+    expect(resumed.headers.get('location')).toBe('/account?changed=resumed')
+    expect((await t.stripe.subscriptions.retrieve(subscriptionId)).status).toBe('active')
+    expect((await subscriptionOf(to))?.status).toBe('active')
+    expect(await (await agent.request('/account?changed=resumed')).text()).toContain(
+      'Your membership is active again.',
+    )
+
+    // Resuming what is not paused is refused in words, with nothing sent to Stripe.
+    const again = await agent.postForm('/billing/resume', { subscription: subscriptionId })
+    expect(again.status).toBe(409)
+    expect(await again.text()).toContain('This membership is not paused, so there is nothing to resume.')
   })
 
   it('one trial per customer: a known email is refused before Checkout, and may pay from today', async () => {
@@ -122,6 +170,28 @@ describe.each(DIALECTS)('trials on %s', (dialect) => {
     expect(page).toContain('You have already had a free trial')
     expect(page).toContain('name="trial" value="skip"')
     const sessionsBefore = (await t.stripe.checkout.sessions.list({ limit: 100 })).data.length
+
+    // The buy button (JSON, read by a script on another site) is refused the same way, and names
+    // the page in words it sends the buyer to, whose form subscribes without the trial.
+    const button = await t.request('/api/checkout-sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ price: 'pausing-monthly', email: to }),
+    })
+    expect(button.status).toBe(409)
+    const { error } = (await button.json()) as { error: { code: string; details?: { next?: string } } }
+    expect(error.code).toBe('TRIAL_ALREADY_USED')
+    const next = new URL(error.details?.next ?? '')
+    expect(`${next.origin}${next.pathname}`).toBe(`${t.url}/subscribe/refused`)
+    const explained = await t.request(`${next.pathname}${next.search}`)
+    expect(explained.status).toBe(200)
+    const words = await explained.text()
+    expect(words).toContain('You have already had a free trial')
+    expect(words).toContain('name="trial" value="skip"')
+    expect(words).toContain(`name="email" value="${to}"`)
+    expect(words).toContain('name="price" value="pausing-monthly"')
+    expect((await t.request('/subscribe/refused?reason=other&price=x')).status).toBe(422)
+    expect((await t.stripe.checkout.sessions.list({ limit: 100 })).data.length).toBe(sessionsBefore)
 
     const paid = await guestSubscribe('pausing-monthly', to, { trial: 'skip' })
     expect(paid.status).toBe(303)

@@ -31,12 +31,19 @@ export type ListOrders = (deps: Deps, customerId: string) => Promise<AccountOrde
 const NO_ORDERS: ListOrders = async () => []
 const PortalForm = z.object({ flow: z.enum(PORTAL_FLOWS).optional() })
 
-/** A portal session for the signed-in customer (optionally opened on one task) and its URL. */
-async function openPortal(c: Context<AppEnv>, flow: PortalFlow | undefined): Promise<string> {
+/**
+ * A portal session for the signed-in customer (optionally opened on one task) and its URL; the
+ * portal returns to the account page (`returnPath`, e.g. with a notice to show there).
+ */
+export async function openPortal(
+  c: Context<AppEnv>,
+  flow: PortalFlow | undefined,
+  returnPath = '/account',
+): Promise<string> {
   const deps = c.get('deps')
   const customer = await findCustomer(deps.db, requireCustomer(c).id)
   if (!customer?.stripeCustomerId) throw new AppError('NO_BILLING_ACCOUNT')
-  const returnUrl = `${deps.config.publicUrl}/account`
+  const returnUrl = `${deps.config.publicUrl}${returnPath}`
   // The catalog sync's configuration (plan switching, cancellation reasons); Stripe's default otherwise.
   const configuration = await findPortalConfiguration(deps.stripe).catch((err) => {
     throw asAppError(err)

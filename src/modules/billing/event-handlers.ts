@@ -16,6 +16,7 @@ import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
 import { mailSubscriber, type PlanMailBase } from './customer-mail.js'
 import { isEnding } from './lifecycle-mail.js'
 import { BILLING_MAIL, type TrialEndingMail } from './mail.js'
+import { onSubscriptionChargeRefunded } from './refund-mail.js'
 import { findInvoiceByStripeId } from './repo.js'
 import { fetchSubscriptionSnapshot, idOf, invoiceSubscriptionId } from './snapshot.js'
 import { continueOnScheduledPlan } from './switch-at-period-end.js'
@@ -247,6 +248,7 @@ export const BILLING_EVENT_HANDLERS: EventHandlerMap = {
   'customer.subscription.paused': [onSubscriptionChanged],
   'customer.subscription.resumed': [onSubscriptionChanged],
   'customer.subscription.trial_will_end': [onTrialWillEnd],
+  'charge.refunded': [onSubscriptionChargeRefunded],
   'invoice.paid': [onInvoicePaid],
   'invoice.payment_succeeded': [onInvoicePaymentSucceeded],
   'invoice.upcoming': [onInvoiceUpcoming],

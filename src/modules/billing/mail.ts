@@ -32,6 +32,20 @@ export type TrialEndingMail = {
   withoutCard?: 'cancel' | 'pause' | 'create_invoice'
 }
 export type CanceledMail = { planName: string; accessUntil: string | null; accountUrl: string }
+/** A refund of a subscription payment, and what it does to the membership (Stripe keeps it running). */
+export type SubscriptionRefundMail = {
+  planName: string
+  accountUrl: string
+  /** This refund, and the payment it was taken from. */
+  amount: string
+  paid: string
+  /** The whole payment is now refunded (by this refund or with earlier ones). */
+  full: boolean
+  /** The membership after the refund: still running, ending on `accessUntil`, or over. */
+  access: 'continues' | 'until' | 'ended'
+  accessUntil: string | null
+  receiptUrl: string | null
+}
 export type RenewalReminderMail = { planName: string; amount: string; renewsOn: string; accountUrl: string }
 
 function simple(subject: string, lines: string[], link: { url: string; label: string }) {
@@ -138,7 +152,40 @@ const renewalReminder = defineMailTemplate<RenewalReminderMail>('subscription-re
   ),
 )
 
+const ACCESS_AFTER_REFUND: Record<SubscriptionRefundMail['access'], (d: SubscriptionRefundMail) => string> = {
+  continues: (d) =>
+    `Your ${d.planName} membership continues and your access is unchanged: a refund does not cancel it. To cancel, manage your membership from your account.`,
+  until: (d) =>
+    d.accessUntil
+      ? `Your ${d.planName} membership is canceled; you keep access until ${day(d.accessUntil)}.`
+      : `Your ${d.planName} membership is canceled.`,
+  ended: (d) => `Your ${d.planName} membership has ended, and with it your access to its pages and files.`,
+}
+
+const refund = defineMailTemplate<SubscriptionRefundMail>('subscription-refund', (d) => {
+  const lines = [
+    d.amount === d.paid
+      ? `We refunded your payment of ${d.paid} for ${d.planName}.`
+      : `We refunded ${d.amount} of your payment of ${d.paid} for ${d.planName}.`,
+    ACCESS_AFTER_REFUND[d.access](d),
+    'Your bank usually shows the money back within 5 to 10 business days.',
+  ]
+  const links = [
+    ...(d.receiptUrl ? [{ url: d.receiptUrl, label: 'Your receipt' }] : []),
+    { url: d.accountUrl, label: 'Your account' },
+  ]
+  return {
+    subject: d.full ? `Refund: ${d.planName}` : `Partial refund: ${d.planName}`,
+    text: [...lines, '', ...links.map((l) => `${l.label}: ${l.url}`)].join('\n'),
+    html: mailFrame(
+      lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('') +
+        `<ul>${links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul>`,
+    ),
+  }
+})
+
 export const BILLING_MAIL = {
+  refund,
   welcome,
   receipt,
   paymentFailed,

@@ -1,6 +1,6 @@
 /**
  * `GET /pricing`, `POST /subscribe`, `GET /billing/success`, and the plan changes (`/billing/change`,
- * `/billing/keep-plan`, `/billing/cancel`); the account pages are in account-routes.tsx. Stripe is
+ * `/billing/keep-plan`, `/billing/cancel`, `/billing/resume` for a membership paused after its trial); the account pages are in account-routes.tsx. Stripe is
  * called to start Checkout, to change a plan and to sync a just-completed Checkout on the success
  * page.
  * @module
@@ -17,7 +17,7 @@ import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import { asAppError } from '../checkout/index.js'
 import { signIn } from '../customers/index.js'
-import { createAccountRoutes, type ListOrders } from './account-routes.js'
+import { createAccountRoutes, type ListOrders, openPortal } from './account-routes.js'
 import { applyPlanChange, keepCurrentPlan, type PlanChangePreview, previewPlanChange } from './plan-change.js'
 import {
   CANCEL_REASONS,
@@ -29,6 +29,7 @@ import {
 import { listPlans, planName } from './plans.js'
 import { KnownSubscriberPage, PricingPage, TrialUsedPage } from './pricing-views.js'
 import { findSubscriptionByStripeId } from './repo.js'
+import { resumePausedSubscription } from './resume-paused.js'
 import { yearlySavings } from './savings.js'
 import { fetchSubscriptionSnapshot } from './snapshot.js'
 import {
@@ -47,6 +48,11 @@ const SubscribeForm = z.object({
   email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
   trial: z.enum(['skip']).optional(),
 })
+const RefusedQuery = z.object({
+  reason: z.enum(['trial-used', 'subscribed']),
+  price: z.string().min(1).max(200),
+  email: z.preprocess(emptyToUndefined, z.email().max(320).optional()),
+})
 const subscriptionId = z.string().regex(/^sub_[A-Za-z0-9_]{4,200}$/)
 const ChangeForm = z.object({ subscription: subscriptionId, price: z.string().min(1).max(200) })
 const SubscriptionForm = z.object({ subscription: subscriptionId })
@@ -60,6 +66,7 @@ const PLAN_REFUSALS = [
   'PLAN_UNCHANGED',
   'PLAN_CHANGE_NOT_ALLOWED',
   'PRICE_NOT_FOUND',
+  'SUBSCRIPTION_NOT_PAUSED',
 ] as const
 
 /** The signed-in customer's own subscription row, or 404 (another member's id reveals nothing). */
@@ -121,6 +128,22 @@ const planRoutes = new Hono<AppEnv>()
     }
     await syncNow(deps, row.stripe_subscription_id)
     return c.redirect('/account?changed=kept', 303)
+  })
+  .post('/billing/resume', signedInOnly, validate('form', SubscriptionForm), async (c) => {
+    const deps = c.get('deps')
+    const row = await ownSubscription(c, c.req.valid('form').subscription)
+    let result: Awaited<ReturnType<typeof resumePausedSubscription>>
+    try {
+      result = await resumePausedSubscription(deps, row)
+    } catch (err) {
+      return refusePlan(c, err)
+    }
+    // No card yet: the portal's card form first, then back here to press Resume again.
+    if (result === 'needs-card') {
+      return c.redirect(await openPortal(c, 'payment_method_update', '/account?changed=card-saved'), 303)
+    }
+    await syncNow(deps, row.stripe_subscription_id)
+    return c.redirect('/account?changed=resumed', 303)
   })
   .get('/billing/cancel', signedInOnly, validate('query', SubscriptionForm), async (c) => {
     const deps = c.get('deps')
@@ -196,6 +219,18 @@ const purchaseRoutes = new Hono<AppEnv>()
       const page = <KnownSubscriberPage message={err.message} />
       return renderPage(c, { title: 'You already have this plan', status: 409 }, page)
     }
+  })
+  // Where the buy button sends a buyer it was refused for (see withRefusalPage): the same pages
+  // as /subscribe's refusals, whose forms carry on from here.
+  .get('/subscribe/refused', validate('query', RefusedQuery), (c) => {
+    const { reason, price, email } = c.req.valid('query')
+    if (reason === 'trial-used') {
+      const message = new AppError('TRIAL_ALREADY_USED').message
+      const page = <TrialUsedPage message={message} price={price} email={email} />
+      return renderPage(c, { title: 'Free trial used' }, page)
+    }
+    const page = <KnownSubscriberPage message={new AppError('ALREADY_SUBSCRIBED_SIGN_IN').message} />
+    return renderPage(c, { title: 'You already have this plan' }, page)
   })
   .get('/billing/success', async (c) => {
     const deps = c.get('deps')

@@ -176,10 +176,39 @@ export async function startSubscriptionFromButton(
   deps: Deps,
   input: { lookupKey: string; email?: string; customerId?: string },
 ): Promise<SubscriptionStart> {
-  if (input.customerId) return startSubscriptionCheckout(deps, input.customerId, input.lookupKey)
-  return startGuestSubscriptionCheckout(deps, {
-    lookupKey: input.lookupKey,
-    ...(input.email ? { email: input.email } : {}),
+  try {
+    if (input.customerId) return await startSubscriptionCheckout(deps, input.customerId, input.lookupKey)
+    return await startGuestSubscriptionCheckout(deps, {
+      lookupKey: input.lookupKey,
+      ...(input.email ? { email: input.email } : {}),
+    })
+  } catch (err) {
+    throw withRefusalPage(deps, err, input)
+  }
+}
+
+/** Refusals a buyer can act on, and the page (`GET /subscribe/refused`) that says what to do. */
+const REFUSAL_PAGES = {
+  TRIAL_ALREADY_USED: 'trial-used',
+  ALREADY_SUBSCRIBED_SIGN_IN: 'subscribed',
+  ALREADY_SUBSCRIBED: 'subscribed',
+} as const
+export type RefusalPage = (typeof REFUSAL_PAGES)[keyof typeof REFUSAL_PAGES]
+
+/**
+ * The button's answer is JSON, read by a script on another site: a refusal carries `details.next`,
+ * this store's page in words with the way on (subscribe without the trial, or sign in), where the
+ * script sends the buyer.
+ */
+function withRefusalPage(deps: Deps, err: unknown, input: { lookupKey: string; email?: string }): unknown {
+  if (!(err instanceof AppError)) return err
+  const reason = (REFUSAL_PAGES as Record<string, RefusalPage | undefined>)[err.code]
+  if (!reason) return err
+  const query = new URLSearchParams({ reason, price: input.lookupKey, ...(input.email ? { email: input.email } : {}) })
+  return new AppError(err.code, {
+    message: err.message,
+    details: { next: `${deps.config.publicUrl}/subscribe/refused?${query}` },
+    cause: err,
   })
 }
 

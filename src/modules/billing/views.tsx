@@ -37,6 +37,8 @@ const CHANGED: Record<string, string> = {
   downgrade: 'Your switch is scheduled for the end of the period you paid for.',
   kept: 'You stay on your current plan.',
   canceled: 'Your plan will not renew. Thank you for telling us why.',
+  'card-saved': 'Your card is saved. Press Resume to restart your paused membership.',
+  resumed: 'Your membership is active again.',
 }
 
 export function AccountPage({ view }: { view: AccountView }) {
@@ -87,6 +89,8 @@ function SubscriptionSummary({ sub }: { sub: AccountSubscription }) {
       {sub.status === 'trialing' ? <p data-trial-end>{`Trial ends ${day(sub.trial_end)}`}</p> : null}
       {sub.status === 'canceled' ? (
         <p>{`Ended ${day(sub.ended_at)}`}</p>
+      ) : sub.status === 'paused' ? (
+        <ResumePaused sub={sub} />
       ) : sub.scheduledPlanName ? (
         <ScheduledSwitch sub={sub} />
       ) : ending ? (
@@ -104,6 +108,25 @@ function SubscriptionSummary({ sub }: { sub: AccountSubscription }) {
           </a>
         </p>
       ) : null}
+    </div>
+  )
+}
+
+/** Paused when the free trial ended without a card: a card (if none yet), then billing from today. */
+function ResumePaused({ sub }: { sub: AccountSubscription }) {
+  return (
+    <div data-paused>
+      <p>
+        Your free trial has ended and the membership is paused. Resume it to get your access back; it is
+        billed from today.
+      </p>
+      <form method="post" action="/billing/resume" class="inline">
+        <input type="hidden" name="subscription" value={sub.stripe_subscription_id} />
+        <button type="submit" class="button">
+          Resume membership
+        </button>
+      </form>
+      <p class="muted">If there is no card on file yet, you add one first.</p>
     </div>
   )
 }

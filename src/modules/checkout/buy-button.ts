@@ -2,7 +2,8 @@
  * `GET /tollgate.js`: drop-in buy buttons for any site. Every element with
  * `data-tollgate-price="<lookup key>"` (optionally `data-tollgate-email`) becomes a button that
  * shows a loading state, POSTs to this Tollgate's `/api/checkout-sessions` and redirects to
- * Checkout; failures and timeouts show a visible message next to the button.
+ * Checkout; a refusal with a page of its own (`error.details.next`: a used free trial, a plan the
+ * buyer has) opens that page; other failures and timeouts show a visible message next to the button.
  * @module
  */
 
@@ -52,6 +53,9 @@ export const BUY_BUTTON_SCRIPT = `(function () {
       return res.json().catch(function () { return {}; }).then(function (data) {
         clearTimeout(timer);
         if (res.ok && data.url) { window.location.assign(data.url); return; }
+        // A refusal the buyer can act on (a used trial, a plan they have) has a page saying how.
+        var next = data && data.error && data.error.details && data.error.details.next;
+        if (typeof next === 'string' && next.indexOf(base + '/') === 0) { window.location.assign(next); return; }
         var msg = data && data.error && data.error.message ? data.error.message : 'Checkout could not start.';
         fail(el, label, msg);
       });

@@ -147,8 +147,17 @@ describe('the hosted portal page', () => {
       configuration: config.id,
     })
     const html = await (await fetch(session.url)).text()
-    expect(html).toContain('Cancel plan')
     expect(html).toContain(`Switch to ${'Plan 9000/year'}`)
+    // "Cancel plan" only opens a confirmation step; nothing on the first page cancels.
+    expect(html).toContain(`href="/p/session/${session.id}?cancel=${sub.id}"`)
+    expect(html).not.toContain('value="cancel"')
+    const confirm = await (await fetch(`${session.url}?cancel=${sub.id}`)).text()
+    expect(confirm).toContain('Cancel Plan 900/month?')
+    expect(confirm).toMatch(/stays active until \d{4}-\d{2}-\d{2}, then it ends/)
+    expect(confirm).toContain('name="action" value="cancel"')
+    expect(confirm).toContain('Confirm cancellation')
+    expect(confirm).toContain(`href="/p/session/${session.id}">Keep my plan`)
+    expect((await suite.stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end).toBe(false)
 
     const cancel = await post(session.url, { action: 'cancel', subscription: sub.id })
     expect(cancel.status).toBe(303)

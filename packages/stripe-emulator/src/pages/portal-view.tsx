@@ -21,6 +21,8 @@ export type PortalView = {
   invoices: Stripe.Invoice[]
   notice?: string
   error?: string
+  /** The subscription whose cancellation is being confirmed (`?cancel=sub_…`), as Stripe's portal asks first. */
+  confirmCancel?: string
 }
 
 const STYLE = `
@@ -53,17 +55,7 @@ function Reasons({ options }: { options: string[] }) {
   )
 }
 
-function Subscription({
-  s,
-  sessionId,
-  canCancel,
-  reasons,
-}: {
-  s: PortalSub
-  sessionId: string
-  canCancel: boolean
-  reasons: string[]
-}) {
+function Subscription({ s, sessionId, canCancel }: { s: PortalSub; sessionId: string; canCancel: boolean }) {
   const item = s.sub.items.data[0]
   const price = item?.price
   const scheduled = s.sub.cancel_at_period_end || s.sub.cancel_at !== null
@@ -84,20 +76,21 @@ function Subscription({
             ? `Trial ends ${date(s.sub.trial_end)}`
             : `Renews on ${date(end)}`}
       </p>
-      <form method="post" action={`/p/session/${sessionId}`}>
-        <input type="hidden" name="subscription" value={s.sub.id} />
-        {scheduled ? (
+      {scheduled ? (
+        <form method="post" action={`/p/session/${sessionId}`}>
+          <input type="hidden" name="subscription" value={s.sub.id} />
           <button name="action" value="renew">
             Renew plan
           </button>
-        ) : null}
-        {!scheduled && canCancel ? <Reasons options={reasons} /> : null}
-        {!scheduled && canCancel ? (
-          <button class="secondary" name="action" value="cancel">
+        </form>
+      ) : null}
+      {!scheduled && canCancel ? (
+        <p>
+          <a class="cancel" href={`/p/session/${sessionId}?cancel=${s.sub.id}`}>
             Cancel plan
-          </button>
-        ) : null}
-      </form>
+          </a>
+        </p>
+      ) : null}
       {s.switchTo.length > 0 ? (
         <form method="post" action={`/p/session/${sessionId}`}>
           <input type="hidden" name="subscription" value={s.sub.id} />
@@ -109,6 +102,41 @@ function Subscription({
           ))}
         </form>
       ) : null}
+    </section>
+  )
+}
+
+/** The step between "Cancel plan" and the cancellation: what ends when, the reason, and a way back. */
+function ConfirmCancel({
+  s,
+  sessionId,
+  reasons,
+  immediately,
+}: {
+  s: PortalSub
+  sessionId: string
+  reasons: string[]
+  immediately: boolean
+}) {
+  const end = s.sub.status === 'trialing' ? s.sub.trial_end : s.sub.items.data[0]?.current_period_end
+  return (
+    <section class="confirm-cancel" data-confirm-cancel={s.sub.id}>
+      <h2>{`Cancel ${s.productName}?`}</h2>
+      <p>
+        {immediately
+          ? 'Your plan ends now.'
+          : `Your plan stays active until ${date(end)}, then it ends. You can renew it until then.`}
+      </p>
+      <form method="post" action={`/p/session/${sessionId}`}>
+        <input type="hidden" name="subscription" value={s.sub.id} />
+        <Reasons options={reasons} />
+        <p>
+          <button name="action" value="cancel">
+            Confirm cancellation
+          </button>
+          <a href={`/p/session/${sessionId}`}>Keep my plan</a>
+        </p>
+      </form>
     </section>
   )
 }
@@ -194,14 +222,18 @@ export function PortalPage({ view }: { view: PortalView }) {
               <p>No active subscription.</p>
             </section>
           ) : null}
-          {(cardOnly ? [] : view.subs).map((s) => (
-            <Subscription
-              s={s}
-              sessionId={view.session.id}
-              canCancel={f.subscription_cancel.enabled}
-              reasons={reasons}
-            />
-          ))}
+          {(cardOnly ? [] : view.subs).map((s) =>
+            view.confirmCancel === s.sub.id && f.subscription_cancel.enabled ? (
+              <ConfirmCancel
+                s={s}
+                sessionId={view.session.id}
+                reasons={reasons}
+                immediately={f.subscription_cancel.mode === 'immediately'}
+              />
+            ) : (
+              <Subscription s={s} sessionId={view.session.id} canCancel={f.subscription_cancel.enabled} />
+            ),
+          )}
           {f.payment_method_update.enabled || cardOnly ? <CardSection view={view} /> : null}
           {f.invoice_history.enabled && !cardOnly ? <Invoices invoices={view.invoices} /> : null}
         </main>

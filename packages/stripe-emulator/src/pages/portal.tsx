@@ -1,6 +1,7 @@
 /**
  * The hosted Billing Portal at a session's `url` (`/p/session/:id`). GET shows the customer's
- * subscriptions, card and invoices as the session's configuration allows; POST takes one plain
+ * subscriptions, card and invoices as the session's configuration allows (with `?cancel=sub_…`,
+ * the confirmation step a cancellation goes through, with the reasons); POST takes one plain
  * form `action` (cancel, renew, switch, card), applies it with the API path's events and answers
  * 303 back to the page (or to `flow.after_completion.redirect.return_url`).
  * @module
@@ -66,7 +67,7 @@ function render(
   c: Context,
   ctx: Ctx,
   session: Session,
-  extras: { notice?: string; error?: string },
+  extras: { notice?: string | undefined; error?: string; confirmCancel?: string },
   status = 200,
 ) {
   const config = configOf(ctx, session)
@@ -142,7 +143,11 @@ function missing(c: Context) {
 page('get', '/p/session/:id', (c, ctx) => {
   const session = findPortalSession(ctx, c.req.param('id') ?? '')
   if (!session) return missing(c)
-  return render(c, ctx, session, { notice: c.req.query('notice') })
+  const confirmCancel = c.req.query('cancel')
+  return render(c, ctx, session, {
+    notice: c.req.query('notice'),
+    ...(confirmCancel ? { confirmCancel } : {}),
+  })
 })
 
 page('post', '/p/session/:id', async (c, ctx) => {
