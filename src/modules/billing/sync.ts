@@ -27,8 +27,8 @@ import {
 } from './repo.js'
 import { idOf, invoiceSubscriptionId, periodOf, type SubscriptionSnapshot } from './snapshot.js'
 import { GUEST_METADATA_KEY, SWITCH_METADATA_KEY, SWITCHED_FROM_METADATA_KEY } from './subscribe.js'
-import { recordTrialUse } from './trials.js'
 import type { NewInvoiceRow, NewSubscriptionRow, SubscriptionRow } from './table.js'
+import { recordTrialUse } from './trials.js'
 
 const TERMINAL = new Set(['canceled', 'incomplete_expired'])
 

@@ -9,10 +9,10 @@
  */
 import type { Executor } from '../../db/database.js'
 import type { Deps } from '../../deps.js'
+import { AppError } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import type { CatalogPrice } from '../catalog/index.js'
 import { asAppError } from '../checkout/index.js'
-import { AppError } from '../../lib/errors.js'
 import {
   findOtherTrialUse,
   insertTrialUseIfAbsent,
