@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { sweepLedger } from './ledger-sweep.js'
-import { countsAt, type LedgerRow, movementsBetween, mrrAt } from './mrr.js'
+import { type SweptMoment, sweepLedger, sweepRange } from './ledger-sweep.js'
+import { countsAt, customerMrrAt, type LedgerRow, movementsBetween, mrrAt } from './mrr.js'
 
 const day = (n: number, minute = 0): string => new Date(Date.UTC(2026, 0, 1 + n, 12, minute)).toISOString()
 
@@ -66,6 +66,72 @@ describe('the ledger sweep', () => {
       }),
       { numRuns: 400 },
     )
+  })
+
+  it('gives the whole range the MRR, paying customers and movements the per-range functions give', () => {
+    /** What the report reads at one moment, from the per-moment functions. */
+    const momentOf = (ledger: LedgerRow[], at: string): SweptMoment => {
+      const keys = [...customerMrrAt(ledger, at).keys()]
+      const customersPerCurrency: Record<string, number> = {}
+      for (const key of keys) {
+        const currency = key.slice(key.lastIndexOf('|') + 1)
+        customersPerCurrency[currency] = (customersPerCurrency[currency] ?? 0) + 1
+      }
+      return {
+        mrr: mrrAt(ledger, at),
+        customers: new Set(keys.map((k) => k.slice(0, k.lastIndexOf('|')))),
+        customersPerCurrency,
+        ...countsAt(ledger, at),
+      }
+    }
+    fc.assert(
+      fc.property(ledgerArb, boundariesArb, (ledger, boundaries) => {
+        const swept = sweepRange(ledger, boundaries)
+        const first = boundaries[0] as string
+        const last = boundaries.at(-1) as string
+        expect(swept.buckets).toEqual(sweepLedger(ledger, boundaries))
+        expect(swept.start).toEqual(momentOf(ledger, first))
+        expect(swept.end).toEqual(momentOf(ledger, last))
+        expect(swept.movements).toEqual(movementsBetween(ledger, first, last))
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('counts a return as reactivation over the range when the first MRR came from a discount ending', () => {
+    // Free (100 % off) until day 3, so the first row never earned at its own start; it earns from
+    // day 3, cancels on day 5 and comes back on day 8, each in a bucket of its own.
+    const base = {
+      stripe_subscription_id: 'sub_a',
+      customer_id: 'cus_a',
+      currency: 'usd',
+      amount: 1000,
+      interval: 'month',
+      interval_count: 1,
+      discount_amount_off: null,
+    } as const
+    const ledger: LedgerRow[] = [
+      {
+        ...base,
+        effective_at: day(1),
+        status: 'active',
+        discount_percent_bp: 10_000,
+        discount_ends_at: day(3),
+      },
+      {
+        ...base,
+        effective_at: day(5),
+        status: 'canceled',
+        discount_percent_bp: null,
+        discount_ends_at: null,
+      },
+      { ...base, effective_at: day(8), status: 'active', discount_percent_bp: null, discount_ends_at: null },
+    ]
+    const boundaries = [day(0), day(4), day(6), day(9)]
+    const swept = sweepRange(ledger, boundaries)
+    expect(swept.buckets[2]?.movements.new).toEqual({ usd: 1000 })
+    expect(swept.movements.reactivation).toEqual({ usd: 1000 })
+    expect(swept.movements).toEqual(movementsBetween(ledger, day(0), day(9)))
   })
 
   it('reads nothing from an empty ledger', () => {

@@ -3,8 +3,10 @@
  * `mrrAt`, `countsAt` and `movementsBetween` (mrr.ts) per bucket walks the whole ledger several
  * times per bucket, which for a year of daily buckets over a large ledger took minutes. This sweep
  * replays the ledger once, in time order, keeping each customer's MRR and the counts as it goes,
- * and reads them off at each boundary. It gives exactly what the per-bucket functions give (a
- * property test holds it to that), so docs/metrics.md describes both.
+ * and reads them off at each boundary. It also keeps what the report's own figures need over the
+ * whole range (MRR and the paying customers at its start and end, the range's movements), so a
+ * report reads the ledger once. It gives exactly what the per-bucket functions give (a property
+ * test holds it to that), so docs/metrics.md describes both.
  * @module
  */
 import {
@@ -24,6 +26,26 @@ export type SweptBucket = {
   movements: Movements
 } & StatusCounts
 
+/** The paying side of the ledger at one moment. */
+export type SweptMoment = {
+  /** MRR per currency (as `mrrAt`). */
+  mrr: PerCurrency
+  /** Customers with MRR in any currency (the keys of `customerMrrAt`, without the currency). */
+  customers: ReadonlySet<string>
+  /** Per currency, how many customers have MRR in it. */
+  customersPerCurrency: Record<string, number>
+} & StatusCounts
+
+export type SweptRange = {
+  buckets: SweptBucket[]
+  /** At the first boundary. */
+  start: SweptMoment
+  /** At the last boundary. */
+  end: SweptMoment
+  /** Movements in (first boundary, last boundary], as one `movementsBetween` over the range. */
+  movements: Movements
+}
+
 type Change = { at: string; customer: string; row?: LedgerRow }
 
 /**
@@ -32,34 +54,53 @@ type Change = { at: string; customer: string; row?: LedgerRow }
  * (as the ledger is read), and a subscription keeps its customer (Stripe's never change).
  */
 export function sweepLedger(rows: readonly LedgerRow[], boundaries: readonly string[]): SweptBucket[] {
-  const state = new SweepState()
-  const out: SweptBucket[] = []
-  const changes = changesOf(rows)
-  let next = 0
-  const first = boundaries[0]
-  if (first === undefined) return out
-  // Everything up to the first boundary builds the state; nothing is classified there.
-  while (next < changes.length && (changes[next] as Change).at <= first)
-    state.apply(changes[next++] as Change, null)
-  for (let i = 1; i < boundaries.length; i++) {
-    const end = boundaries[i] as string
-    const movements: Movements = { new: {}, expansion: {}, contraction: {}, churned: {}, reactivation: {} }
-    state.startBucket()
-    while (next < changes.length && (changes[next] as Change).at <= end) {
-      state.apply(changes[next++] as Change, movements)
-    }
-    out.push({ mrr: state.mrr(), movements, ...state.counts() })
-  }
-  return out
+  return sweepRange(rows, boundaries).buckets
 }
 
-/** Ledger rows and the ends of repeating discounts, in time order (rows first at equal times). */
-function changesOf(rows: readonly LedgerRow[]): Change[] {
+/** The buckets as `sweepLedger` gives them, and the whole range's figures from the same pass. */
+export function sweepRange(rows: readonly LedgerRow[], boundaries: readonly string[]): SweptRange {
+  const state = new SweepState()
+  const buckets: SweptBucket[] = []
+  const movements = noMovements()
+  const first = boundaries[0]
+  if (first === undefined) return { buckets, start: state.moment(), end: state.moment(), movements }
+  // Everything up to the first boundary builds the state, which is read once at that boundary;
+  // nothing is classified there (most of a long ledger lies before a report's range).
+  let before = 0
+  while (before < rows.length && (rows[before] as LedgerRow).effective_at <= first)
+    state.replay(rows[before++] as LedgerRow)
+  state.settle(first)
+  const start = state.moment()
+  const changes = changesAfter(rows, before, first)
+  let next = 0
+  for (let i = 1; i < boundaries.length; i++) {
+    const end = boundaries[i] as string
+    const inBucket = noMovements()
+    state.startBucket()
+    while (next < changes.length && (changes[next] as Change).at <= end) {
+      state.apply(changes[next++] as Change, { bucket: inBucket, range: movements })
+    }
+    buckets.push({ mrr: state.mrr(), movements: inBucket, ...state.counts() })
+  }
+  return { buckets, start, end: state.moment(), movements }
+}
+
+function noMovements(): Movements {
+  return { new: {}, expansion: {}, contraction: {}, churned: {}, reactivation: {} }
+}
+
+/**
+ * The ledger rows from index `from` on (those after `after`) and the ends of repeating discounts
+ * after `after`, in time order (rows first at equal times).
+ */
+function changesAfter(rows: readonly LedgerRow[], from: number, after: string): Change[] {
   const changes: Change[] = []
-  for (const row of rows) {
-    changes.push({ at: row.effective_at, customer: row.customer_id, row })
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as LedgerRow
+    if (i >= from) changes.push({ at: row.effective_at, customer: row.customer_id, row })
     const end = row.discount_ends_at
-    if (end !== null && end > row.effective_at) changes.push({ at: end, customer: row.customer_id })
+    if (end !== null && end > row.effective_at && end > after)
+      changes.push({ at: end, customer: row.customer_id })
   }
   // Stable, and nearly sorted already (the ledger is): cheap.
   return changes.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
@@ -73,16 +114,41 @@ class SweepState {
   private readonly total: PerCurrency = {}
   /** `customer|currency` keys whose ledger rows earned at their own start (mrr.ts's rule). */
   private readonly earnedByRows = new Set<string>()
-  /** Keys that earned during the current bucket. */
+  /** Keys that earned during the current bucket, and since the first boundary. */
   private earnedInBucket = new Set<string>()
+  private readonly earnedInRange = new Set<string>()
   private readonly earningSubsOf = new Map<string, number>()
+  private activeSubscribers = 0
   private trialing = 0
 
   startBucket(): void {
     this.earnedInBucket = new Set()
   }
 
-  apply(change: Change, movements: Movements | null): void {
+  /** A row before the range: in force from now on, and earning at its own start or not. */
+  replay(row: LedgerRow): void {
+    this.place(row)
+    if (monthlyAmount(row, row.effective_at) > 0) this.earnedByRows.add(`${row.customer_id}|${row.currency}`)
+  }
+
+  /**
+   * Every customer's MRR at `at`, from the rows placed so far. A customer's MRR as of their latest
+   * change equals it: every discount end up to `at` is a change of its customer.
+   */
+  settle(at: string): void {
+    for (const [customer, subs] of this.subsOf) {
+      const mine = new Map<string, number>()
+      for (const r of subs.values()) {
+        const amount = monthlyAmount(r, at)
+        if (amount === 0) continue
+        mine.set(r.currency, (mine.get(r.currency) ?? 0) + amount)
+        this.total[r.currency] = (this.total[r.currency] ?? 0) + amount
+      }
+      this.customerMrr.set(customer, mine)
+    }
+  }
+
+  apply(change: Change, movements: { bucket: Movements; range: Movements }): void {
     const { customer, at, row } = change
     if (row) this.place(row)
     const now = new Map<string, number>()
@@ -94,10 +160,15 @@ class SweepState {
       const key = `${customer}|${currency}`
       const before = mine.get(currency) ?? 0
       const after = now.get(currency) ?? 0
-      if (movements) {
-        const earned = this.earnedByRows.has(key) || this.earnedInBucket.has(key)
-        classify(movements, currency, before, after, earned)
-        if (after > 0) this.earnedInBucket.add(key)
+      // A key counts as having earned before when a row of it earned at its own start, or when
+      // it earned within the window asked about (the bucket, or the whole range): each window is
+      // classified as movementsBetween classifies it on its own.
+      const byRows = this.earnedByRows.has(key)
+      classify(movements.bucket, currency, before, after, byRows || this.earnedInBucket.has(key))
+      classify(movements.range, currency, before, after, byRows || this.earnedInRange.has(key))
+      if (after > 0) {
+        this.earnedInBucket.add(key)
+        this.earnedInRange.add(key)
       }
       this.total[currency] = (this.total[currency] ?? 0) + after - before
       if (after === 0) mine.delete(currency)
@@ -111,10 +182,20 @@ class SweepState {
     return Object.fromEntries(Object.entries(this.total).filter(([, v]) => v !== 0))
   }
 
+  moment(): SweptMoment {
+    const customers = new Set<string>()
+    const customersPerCurrency: Record<string, number> = {}
+    for (const [customer, mine] of this.customerMrr) {
+      if (mine.size === 0) continue
+      customers.add(customer)
+      for (const currency of mine.keys())
+        customersPerCurrency[currency] = (customersPerCurrency[currency] ?? 0) + 1
+    }
+    return { mrr: this.mrr(), customers, customersPerCurrency, ...this.counts() }
+  }
+
   counts(): StatusCounts {
-    let activeSubscribers = 0
-    for (const n of this.earningSubsOf.values()) if (n > 0) activeSubscribers += 1
-    return { activeSubscribers, trialing: this.trialing }
+    return { activeSubscribers: this.activeSubscribers, trialing: this.trialing }
   }
 
   private place(row: LedgerRow): void {
@@ -129,7 +210,10 @@ class SweepState {
   private count(row: LedgerRow, sign: 1 | -1): void {
     if (row.status === 'trialing') this.trialing += sign
     if (EARNING.has(row.status)) {
-      this.earningSubsOf.set(row.customer_id, (this.earningSubsOf.get(row.customer_id) ?? 0) + sign)
+      const before = this.earningSubsOf.get(row.customer_id) ?? 0
+      this.earningSubsOf.set(row.customer_id, before + sign)
+      if (before === 0 && sign === 1) this.activeSubscribers += 1
+      if (before === 1 && sign === -1) this.activeSubscribers -= 1
     }
   }
 }

@@ -8,19 +8,8 @@ import type { Executor } from '../../db/database.js'
 import { listSubscriptionHistory, sumPaidInvoicesByDay } from '../billing/index.js'
 import { countCheckoutsBetween } from '../checkout/index.js'
 import { sumOrdersByDay, sumRefundsByDay } from '../orders/index.js'
-import { type SweptBucket, sweepLedger } from './ledger-sweep.js'
-import {
-  add,
-  countsAt,
-  customerMrrAt,
-  type LedgerRow,
-  type Movements,
-  movementsBetween,
-  mrrAt,
-  type PerCurrency,
-  roundDiv,
-  trialOutcomes,
-} from './mrr.js'
+import { type SweptBucket, type SweptMoment, type SweptRange, sweepRange } from './ledger-sweep.js'
+import { add, type Movements, type PerCurrency, roundDiv, trialOutcomes } from './mrr.js'
 
 export const INTERVALS = ['day', 'week', 'month'] as const
 export type Interval = (typeof INTERVALS)[number]
@@ -67,18 +56,21 @@ export type MetricsReport = {
 export async function buildMetricsReport(db: Executor, query: MetricsQuery): Promise<MetricsReport> {
   const fromIso = query.from.toISOString()
   const toIso = query.to.toISOString()
-  const ledger: LedgerRow[] = await listSubscriptionHistory(db, toIso)
-  const [orders, refunds, invoices, checkouts] = await Promise.all([
+  const [ledger, orders, refunds, invoices, checkouts] = await Promise.all([
+    listSubscriptionHistory(db, toIso),
     sumOrdersByDay(db, fromIso, toIso),
     sumRefundsByDay(db, fromIso, toIso),
     sumPaidInvoicesByDay(db, fromIso, toIso),
     countCheckoutsBetween(db, fromIso, toIso),
   ])
-  const start = lastMomentBefore(query.from)
-  const end = lastMomentBefore(query.to)
-  const mrr = mrrAt(ledger, end)
-  const counts = countsAt(ledger, end)
-  const movements = movementsBetween(ledger, start, end)
+  // One pass over the ledger gives the chart's buckets and the range's own figures: the range
+  // starts at the first bucket's start and ends at the last bucket's end.
+  const ranges = buckets(query)
+  const swept = sweepRange(ledger, [
+    lastMomentBefore(query.from),
+    ...ranges.map(([, end]) => lastMomentBefore(end)),
+  ])
+  const { mrr } = swept.end
   const gross: PerCurrency = {}
   for (const o of orders) add(gross, o.currency, o.amount)
   for (const i of invoices) add(gross, i.currency, i.amount)
@@ -91,18 +83,24 @@ export async function buildMetricsReport(db: Executor, query: MetricsQuery): Pro
     interval: query.interval,
     mrr,
     arr: mapValues(mrr, (v) => v * 12),
-    activeSubscribers: counts.activeSubscribers,
-    trialing: counts.trialing,
-    movements,
-    subscriberChurn: subscriberChurn(ledger, start, end),
-    revenueChurn: revenueChurn(mrrAt(ledger, start), movements),
+    activeSubscribers: swept.end.activeSubscribers,
+    trialing: swept.end.trialing,
+    movements: swept.movements,
+    subscriberChurn: subscriberChurn(swept.start, swept.end),
+    revenueChurn: revenueChurn(swept.start.mrr, swept.movements),
     trialConversion: ratio(trials.converted, trials.ended),
     checkoutConversion: ratio(checkouts.completed, checkouts.created),
     revenue: { gross, refunds: refunded, net: subtract(gross, refunded) },
     oneTimeSales: oneTimeSales(orders),
-    arpu: arpu(ledger, end, mrr),
-    series: seriesOf(ledger, buckets(query), { orders, invoices, refunds }),
+    arpu: arpu(swept.end),
+    series: seriesOf(swept, ranges, { orders, invoices, refunds }),
   }
+}
+
+/** Net revenue (gross − refunds) of the report's last bucket: "today" when it is by day up to today. */
+export function lastBucketNet(report: MetricsReport): PerCurrency {
+  const last = report.series.at(-1)
+  return last ? subtract(last.gross, last.refunds) : {}
 }
 
 type DaySums = {
@@ -111,12 +109,8 @@ type DaySums = {
   refunds: { day: string; currency: string; amount: number }[]
 }
 
-/** The chart's buckets: the ledger's figures from one sweep, the day sums added up per bucket. */
-function seriesOf(ledger: readonly LedgerRow[], ranges: [Date, Date][], sums: DaySums): Bucket[] {
-  const first = ranges[0]
-  if (!first) return []
-  const boundaries = [lastMomentBefore(first[0]), ...ranges.map(([, end]) => lastMomentBefore(end))]
-  const swept = sweepLedger(ledger, boundaries)
+/** The chart's buckets: the ledger's figures from the sweep, the day sums added up per bucket. */
+function seriesOf(swept: SweptRange, ranges: [Date, Date][], sums: DaySums): Bucket[] {
   return ranges.map(([start, end], i) => {
     const startIso = start.toISOString()
     const endIso = end.toISOString()
@@ -126,7 +120,7 @@ function seriesOf(ledger: readonly LedgerRow[], ranges: [Date, Date][], sums: Da
       if (inBucket(row.day)) add(gross, row.currency, row.amount)
     const refunds: PerCurrency = {}
     for (const row of sums.refunds) if (inBucket(row.day)) add(refunds, row.currency, row.amount)
-    const ledgerFigures = swept[i] as SweptBucket
+    const ledgerFigures = swept.buckets[i] as SweptBucket
     return { start: startIso, end: endIso, gross, refunds, ...ledgerFigures }
   })
 }
@@ -157,13 +151,11 @@ function lastMomentBefore(at: Date): string {
   return new Date(at.getTime() - 1).toISOString()
 }
 
-function subscriberChurn(ledger: readonly LedgerRow[], start: string, end: string): Ratio {
-  const customersAt = (at: string): Set<string> =>
-    new Set([...customerMrrAt(ledger, at).keys()].map((k) => k.slice(0, k.lastIndexOf('|'))))
-  const before = customersAt(start)
-  const after = customersAt(end)
-  const churned = [...before].filter((c) => !after.has(c)).length
-  return ratio(churned, before.size)
+/** Customers paying at the start and no longer at the end, of those paying at the start. */
+function subscriberChurn(start: SweptMoment, end: SweptMoment): Ratio {
+  let churned = 0
+  for (const customer of start.customers) if (!end.customers.has(customer)) churned += 1
+  return ratio(churned, start.customers.size)
 }
 
 function revenueChurn(startMrr: PerCurrency, movements: Movements): Record<string, Ratio> {
@@ -175,10 +167,8 @@ function revenueChurn(startMrr: PerCurrency, movements: Movements): Record<strin
   return out
 }
 
-function arpu(ledger: readonly LedgerRow[], at: string, mrr: PerCurrency): PerCurrency {
-  const subscribers: Record<string, number> = {}
-  for (const key of customerMrrAt(ledger, at).keys()) add(subscribers, key.slice(key.lastIndexOf('|') + 1), 1)
-  return mapValues(mrr, (amount, currency) => roundDiv(amount, subscribers[currency] ?? 1))
+function arpu(end: SweptMoment): PerCurrency {
+  return mapValues(end.mrr, (amount, currency) => roundDiv(amount, end.customersPerCurrency[currency] ?? 1))
 }
 
 function oneTimeSales(

@@ -4,25 +4,13 @@
  * Money is integer minor units kept apart per currency.
  * @module
  */
-import type { SubscriptionHistoryRow } from '../billing/index.js'
+import type { LedgerEntry } from '../billing/index.js'
 
 /** Amounts per currency (lower-case ISO code → integer minor units). */
 export type PerCurrency = Record<string, number>
 
-export type LedgerRow = Pick<
-  SubscriptionHistoryRow,
-  | 'stripe_subscription_id'
-  | 'customer_id'
-  | 'effective_at'
-  | 'status'
-  | 'currency'
-  | 'amount'
-  | 'interval'
-  | 'interval_count'
-  | 'discount_percent_bp'
-  | 'discount_amount_off'
-  | 'discount_ends_at'
->
+/** One ledger row as metrics read it (billing's ledger columns). */
+export type LedgerRow = LedgerEntry
 
 /** Statuses that count toward MRR: paying, or owing (Stripe counts past_due until it ends). */
 export const EARNING: ReadonlySet<string> = new Set(['active', 'past_due'])

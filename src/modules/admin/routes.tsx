@@ -18,7 +18,7 @@ import { catalogRoutes } from './catalog/routes.js'
 import { couponRoutes } from './coupons/routes.js'
 import { createCustomerRoutes } from './customers/routes.js'
 import { createEventRoutes } from './events/routes.js'
-import { buildMetricsReport } from './metrics.js'
+import { buildMetricsReport, lastBucketNet } from './metrics.js'
 import { metricsRoutes } from './metrics-routes.js'
 import { orderRoutes } from './orders/routes.js'
 import { parseRange } from './range.js'
@@ -47,9 +47,8 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
     .get('/admin', async (c) => {
       const deps = c.get('deps')
       const now = deps.clock.now()
-      const today = parseRange({ from: now.toISOString().slice(0, 10) }, now)
-      const [todayReport, month, health, sales, newCustomers] = await Promise.all([
-        buildMetricsReport(deps.db, today),
+      // One report, the 30 days up to today by day: today is its last bucket.
+      const [month, health, sales, newCustomers] = await Promise.all([
         buildMetricsReport(deps.db, parseRange({}, now)),
         readHealth(deps, now),
         latestSales(deps),
@@ -57,7 +56,7 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
       ])
       const page = (
         <DashboardPage
-          today={todayReport}
+          todayNet={lastBucketNet(month)}
           month={month}
           health={health}
           sales={sales}

@@ -7,6 +7,7 @@ import type { Child } from 'hono/jsx'
 import { formatMoney } from '../../lib/money.js'
 import type { MetricsReport } from './metrics.js'
 import { Headline, Money, MrrChart } from './metrics-views.js'
+import type { PerCurrency } from './mrr.js'
 import type { AuditEntryRow } from './table.js'
 
 const SECTIONS = [
@@ -140,19 +141,20 @@ export type LatestSale = {
 }
 
 export function DashboardPage(props: {
-  today: MetricsReport
+  /** Net revenue today (the month report's last day). */
+  todayNet: PerCurrency
   month: MetricsReport
   health: Health
   sales: LatestSale[]
   newCustomers: number
 }) {
-  const { today, month, health } = props
+  const { todayNet, month, health } = props
   return (
     <>
       <dl class="figures">
         <dt>Revenue today</dt>
         <dd data-metric="revenue_today">
-          <Money values={today.revenue.net} />
+          <Money values={todayNet} />
         </dd>
         <dt>Revenue, 30 days</dt>
         <dd data-metric="revenue_30d">

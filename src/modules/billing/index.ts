@@ -19,6 +19,7 @@ export {
 } from './manage.js'
 export {
   findSubscriptionByStripeId,
+  type LedgerEntry,
   listHistoryUntil as listSubscriptionHistory,
   listInvoicesOfCustomer,
   listSubscriptionsOfCustomer,

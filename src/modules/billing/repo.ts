@@ -151,11 +151,28 @@ export async function insertHistoryEntry(db: Executor, row: SubscriptionHistoryR
   await db.insertInto('subscription_history').values(row).execute()
 }
 
+/** The ledger columns metrics replay (not the row's id or bookkeeping: a big ledger reads faster). */
+const LEDGER_COLUMNS = [
+  'stripe_subscription_id',
+  'customer_id',
+  'effective_at',
+  'status',
+  'currency',
+  'amount',
+  'interval',
+  'interval_count',
+  'discount_percent_bp',
+  'discount_amount_off',
+  'discount_ends_at',
+] as const
+
+export type LedgerEntry = Pick<SubscriptionHistoryRow, (typeof LEDGER_COLUMNS)[number]>
+
 /** The ledger up to a time, oldest first (metrics replay it). */
-export async function listHistoryUntil(db: Executor, untilIso: string): Promise<SubscriptionHistoryRow[]> {
+export async function listHistoryUntil(db: Executor, untilIso: string): Promise<LedgerEntry[]> {
   return db
     .selectFrom('subscription_history')
-    .selectAll()
+    .select(LEDGER_COLUMNS)
     .where('effective_at', '<=', untilIso)
     .orderBy('effective_at')
     .orderBy('id')
