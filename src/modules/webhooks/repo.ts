@@ -32,13 +32,17 @@ export async function claimDueEvents(
     .orderBy('id')
     .limit(input.limit)
   const rows = await lockSkippingLocked(trx, query).execute()
-  for (const row of rows) {
-    await trx
-      .updateTable('stripe_events')
-      .set({ attempts: row.attempts + 1, next_attempt_at: input.leaseUntilIso })
-      .where('id', '=', row.id)
-      .execute()
-  }
+  if (rows.length === 0) return []
+  // One statement for the batch: the rows are ours (locked, or SQLite's single writer).
+  await trx
+    .updateTable('stripe_events')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: input.leaseUntilIso }))
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .execute()
   return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }))
 }
 

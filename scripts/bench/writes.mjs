@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * `node scripts/bench/writes.mjs [--repeats N] [--seconds S] [--purchases N] [--webhook-only]
+ * [--purchases-only] [--cpu-prof]`: the benchmark's write-path rows alone (verified webhook intake
+ * against a bare JSON POST, and the full purchase, sequential and with 8 concurrent buyers), on
+ * SQLite, with the same store, load and side-by-side discipline as `npm run bench`. With
+ * `--cpu-prof` Tollgate runs under `node --cpu-prof` and the heaviest functions and packages by
+ * self time are printed (the profile is kept in ./profiles/). Build first (`npm run build`).
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeBenchCatalog } from './catalog.mjs'
+import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
+import { purchaseRows, webhookRow } from './rows.mjs'
+import { grantProbe, prepareTollgate, startEmulator } from './store.mjs'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const argv = process.argv.slice(2)
+const flag = (name) => argv.includes(name)
+const value = (name, fallback) => {
+  const i = argv.indexOf(name)
+  if (i < 0) return fallback
+  const n = Number(argv[i + 1])
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`writes: ${name} needs a positive integer`)
+    process.exit(2)
+  }
+  return n
+}
+const known = ['--repeats', '--seconds', '--purchases', '--webhook-only', '--purchases-only', '--cpu-prof']
+const unknown = argv.filter((a, i) => a.startsWith('--') && !known.includes(a) && !/^\d+$/.test(argv[i]))
+if (unknown.length > 0) {
+  console.error(`writes: unknown option ${unknown[0]} (known: ${known.join(', ')})`)
+  process.exit(2)
+}
+const repeats = value('--repeats', 3)
+const seconds = value('--seconds', 3)
+const purchases = value('--purchases', 12)
+const profile = flag('--cpu-prof')
+const out = resolve('profiles')
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-writes-'))
+try {
+  const catalog = writeBenchCatalog(dir, 1)
+  const emulator = await startEmulator(dir)
+  const store = await prepareTollgate({
+    name: 'tollgate',
+    dir,
+    databaseUrl: join(dir, 'writes.db'),
+    catalogPath: catalog.path,
+    emulator,
+  })
+  const baselinePort = await freePort()
+  const baselineProc = await startServer({
+    name: 'baseline',
+    args: [join(ROOT, 'scripts/bench/baseline.mjs')],
+    env: { PORT: String(baselinePort) },
+    readyUrl: `http://127.0.0.1:${baselinePort}/healthz`,
+  })
+  if (profile) mkdirSync(out, { recursive: true })
+  const before = profile ? new Set(readdirSync(out)) : new Set()
+  const proc = await store.start(profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : [])
+  const ctx = {
+    load: { connections: 32, duration: seconds },
+    repeats,
+    purchases,
+    baseline: { url: `http://127.0.0.1:${baselinePort}` },
+    webhookSecret: store.webhookSecret,
+    tollgate: store,
+    tollgateProc: proc,
+  }
+  const rows = []
+  if (!flag('--purchases-only')) rows.push(await webhookRow(ctx))
+  if (!flag('--webhook-only')) {
+    ctx.probe = await grantProbe(join(dir, 'writes.db'))
+    rows.push(...(await purchaseRows(ctx)))
+    await ctx.probe.close()
+  }
+  await stopServer(proc)
+  await stopServer(baselineProc)
+  for (const r of rows) console.log(`${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value} (goal ${r.goal})`)
+  if (profile) {
+    const file = readdirSync(out).find((f) => !before.has(f) && f.endsWith('.cpuprofile'))
+    if (file) summarize(join(out, file))
+  }
+} finally {
+  await stopAll()
+  rmSync(dir, { recursive: true, force: true })
+}
+process.exit()
+
+function summarize(file) {
+  const { nodes, samples } = JSON.parse(readFileSync(file, 'utf8'))
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const counts = new Map()
+  for (const id of samples) counts.set(id, (counts.get(id) ?? 0) + 1)
+  const idle = [...counts].filter(([id]) => byId.get(id).callFrame.functionName === '(idle)')
+  const busy = samples.length - idle.reduce((s, [, n]) => s + n, 0)
+  const byFn = new Map()
+  const byPkg = new Map()
+  for (const [id, n] of counts) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame
+    if (functionName === '(idle)') continue
+    const where = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')
+    const fn = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`
+    byFn.set(fn, (byFn.get(fn) ?? 0) + n)
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      (url.includes('/dist/') ? 'tollgate' : url.startsWith('node:') ? 'node' : functionName || '(native)')
+    byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + n)
+  }
+  const top = (map, n) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `${((100 * v) / busy).toFixed(1).padStart(5)}%  ${k}`)
+  console.log(
+    `\n${file} (shares of busy samples)\nby package:\n${top(byPkg, 15).join('\n')}\n\nby function:\n${top(byFn, 40).join('\n')}`,
+  )
+}
