@@ -7,10 +7,19 @@
  * folder, and files read next to the code (the stylesheet, the emulator's shape table) are copied
  * beside it. Tests (`*.test.ts`) are left out. Dependencies stay in node_modules.
  *
+ * The server's entry, `dist/main.js` (the container's and systemd's command), is then replaced by
+ * one bundle of everything it imports from src/ plus the pure-ESM packages of the request path
+ * (hono and its adapters, zod and the OpenAPI layer, marked): loading some 500 small ES modules
+ * one by one (resolve, stat, read, compile, link each) was most of a cold start. Every other
+ * package stays in node_modules (native code, CommonJS, optional drivers, lazily loaded ones, and
+ * kysely, which the migration files import too, so it must stay one copy). Code that finds files
+ * next to itself through `import.meta.url` (the stylesheet, the migrations folder) is given its
+ * own file's URL in the one-file layout of dist/, so it finds them where the per-file build put them.
+ *
  * Usage: node scripts/build.mjs [--quiet]
  */
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -58,6 +67,66 @@ async function buildPackage({ name, dir }) {
   if (!quiet) console.log(`${name}: ${entryPoints.length} modules, ${assets.length} assets → ${relative(ROOT, out)}/`)
 }
 
+/** Packages bundled into dist/main.js: pure ES modules, and every package that imports one of them. */
+const BUNDLED = new Set([
+  'hono',
+  '@hono/node-server',
+  '@hono/zod-openapi',
+  '@hono/zod-validator',
+  '@asteasolutions/zod-to-openapi',
+  'openapi3-ts',
+  'zod',
+  'marked',
+])
+const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+
+async function bundleServer() {
+  const src = join(ROOT, 'src')
+  await build({
+    entryPoints: [join(src, 'main.ts')],
+    outfile: join(ROOT, 'dist/main.js'),
+    allowOverwrite: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'tollgate-bundle',
+        setup(b) {
+          // A lazily imported module of ours (the S3 store) stays a file of its own, loaded when
+          // first used: bundled, its packages' imports would be hoisted to the bundle's start.
+          b.onResolve({ filter: /^\.\.?\// }, (args) =>
+            args.kind === 'dynamic-import' && args.importer.startsWith(src)
+              ? { path: `./${relative(src, join(dirname(args.importer), args.path))}`, external: true }
+              : undefined,
+          )
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('node:') || !BUNDLED.has(packageName(args.path))
+              ? { path: args.path, external: true }
+              : undefined,
+          )
+          b.onLoad({ filter: /\.tsx?$/ }, async (args) => {
+            if (!args.path.startsWith(src)) return undefined
+            const own = `./${relative(src, args.path).replace(/\.tsx?$/, '.js')}`
+            const text = readFileSync(args.path, 'utf8').replaceAll(
+              'import.meta.url',
+              `new URL(${JSON.stringify(own)}, import.meta.url).href`,
+            )
+            return { contents: text, loader: args.path.endsWith('x') ? 'tsx' : 'ts' }
+          })
+        },
+      },
+    ],
+  })
+}
+
 const started = performance.now()
 for (const pkg of PACKAGES) await buildPackage(pkg)
+await bundleServer()
+if (!quiet) console.log('tollgate: dist/main.js bundled')
 if (!quiet) console.log(`built in ${Math.round(performance.now() - started)} ms`)

@@ -114,6 +114,10 @@ describe('the production build', () => {
     expect(health.status).toBe(200)
     expect(await health.json()).toEqual({ status: 'pass' })
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200)
+    // dist/main.js is one bundle (scripts/build.mjs): files found next to the code still are.
+    const style = await fetch(`http://127.0.0.1:${port}/static/style.css`)
+    expect(style.status).toBe(200)
+    expect(await style.text()).toContain('--accent')
   }, 90_000)
 
   it('`NODE_ENV=production npm start`: npm execs node on the build, nothing else runs', async () => {

@@ -28,5 +28,6 @@ export function isHttps(c: Context<AppEnv>): boolean {
     const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase()
     if (proto) return proto === 'https'
   }
-  return new URL(c.req.url).protocol === 'https:'
+  // The adapter builds the URL from the socket: a scheme check, not a URL parse per request.
+  return c.req.url.startsWith('https:')
 }

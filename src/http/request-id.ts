@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { newId } from '../lib/ids.js'
 import type { AppEnv } from './env.js'
+import { nodeResponse } from './outgoing.js'
 
 const INCOMING = /^[\w.-]{8,80}$/
 
@@ -11,7 +12,10 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const id =
       incoming && INCOMING.test(incoming) ? incoming : newId('req', c.get('deps').clock.now().getTime())
     c.set('requestId', id)
-    c.header('X-Request-Id', id)
+    // On Node straight onto the socket's response (http/outgoing.ts); elsewhere through Hono.
+    const outgoing = nodeResponse(c)
+    if (outgoing) outgoing.setHeader('X-Request-Id', id)
+    else c.header('X-Request-Id', id)
     await next()
   }
 }

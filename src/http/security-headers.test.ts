@@ -1,10 +1,19 @@
-/** @see issue 9: security headers on every HTML response, `__Host-` session cookie under https. */
+/**
+ * @see issue 9: security headers on every HTML response, `__Host-` session cookie under https.
+ * @see issue 12: on Node they are put on the socket's response in one call; the same set either way.
+ */
+import type { AddressInfo } from 'node:net'
+import { type ServerType, serve } from '@hono/node-server'
+import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../test/dialects.js'
 import { createAgent, createTestDeps, type TestDeps, testConfig } from '../../test/harness.js'
 import { createApp } from '../app.js'
 import { issueAccessToken } from '../modules/customers/access-tokens.js'
 import { findOrCreateCustomerByEmail } from '../modules/customers/customers.js'
+import type { AppEnv } from './env.js'
+import { requestId } from './request-id.js'
+import { SECURITY_HEADERS, securityHeaders } from './security-headers.js'
 
 const PAGES = ['/', '/login', '/signin', '/register', '/password/forgot', '/pricing', '/no-such-page']
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>/i
@@ -59,5 +68,104 @@ describe.each(DIALECTS)('security headers on %s', (dialect) => {
     expect(legacy.status).toBe(200)
     expect((await browser.postForm('/logout', {})).status).toBe(303)
     expect((await browser.request('/library')).status).toBe(303)
+  })
+})
+
+/** Serves `fetch` on a free port for the test's duration. */
+async function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+): Promise<{ url: string; server: ServerType }> {
+  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' })
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+const close = (server: ServerType) => new Promise<void>((resolve) => server.close(() => resolve()))
+
+/** The response's headers, less the ones that differ per response. */
+function stableHeaders(res: Response): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of res.headers)
+    if (!['date', 'x-request-id', 'connection', 'keep-alive'].includes(name)) out[name] = value
+  return out
+}
+
+describe('security headers over a real Node server (sqlite)', () => {
+  let t: TestDeps
+  beforeAll(async () => {
+    t = await createTestDeps('sqlite')
+  })
+  afterAll(() => t.close())
+
+  it('sends every header once on every response, as app.request does, with a request id each', async () => {
+    const app = createApp(t.deps)
+    const { server, url } = await listen(app.fetch)
+    try {
+      const ids = new Set<string>()
+      for (const path of [
+        '/',
+        '/premium',
+        '/no-such-page',
+        '/api/me/entitlements',
+        '/static/page.js',
+        '/healthz',
+      ]) {
+        const real = await fetch(url + path, { headers: { accept: 'text/html' }, redirect: 'manual' })
+        await real.arrayBuffer()
+        for (const [name, value] of SECURITY_HEADERS)
+          expect(real.headers.get(name), `${path} ${name}`).toBe(value)
+        expect(real.headers.get('strict-transport-security'), path).toBeNull()
+        const id = real.headers.get('x-request-id') ?? ''
+        expect(id, path).toMatch(/^req_[0-9a-z]{26}$/)
+        ids.add(id)
+        const inMemory = await app.request(new URL(path, t.deps.config.publicUrl).href, {
+          headers: { accept: 'text/html' },
+        })
+        const expected = stableHeaders(inMemory)
+        const got = stableHeaders(real)
+        for (const [name] of SECURITY_HEADERS)
+          expect(got[name.toLowerCase()], `${path} ${name}`).toBe(expected[name.toLowerCase()])
+        expect(real.status, path).toBe(inMemory.status)
+      }
+      expect(ids.size).toBe(6)
+      const echoed = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'proxy-given-id-123' } })
+      expect(echoed.headers.get('x-request-id')).toBe('proxy-given-id-123')
+    } finally {
+      await close(server)
+    }
+  })
+
+  it('adds HSTS when the store is served over https, and a header the route sets wins on either path', async () => {
+    const https = createApp({ ...t.deps, config: testConfig({ publicUrl: 'https://store.example' }) })
+    const served = await listen(https.fetch)
+    try {
+      const res = await fetch(`${served.url}/healthz`)
+      expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains')
+    } finally {
+      await close(served.server)
+    }
+    const own = new Hono<AppEnv>()
+      .use(requestId())
+      .use(securityHeaders())
+      .get('/framed', (c) => {
+        c.header('X-Frame-Options', 'SAMEORIGIN')
+        return c.text('ok')
+      })
+    const withDeps = new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set('deps', t.deps)
+        await next()
+      })
+      .route('/', own)
+    const node = await listen(withDeps.fetch)
+    try {
+      const real = await fetch(`${node.url}/framed`)
+      expect(real.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+      expect(real.headers.get('x-content-type-options')).toBe('nosniff')
+    } finally {
+      await close(node.server)
+    }
+    const inMemory = await withDeps.request('http://localhost/framed')
+    expect(inMemory.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(inMemory.headers.get('x-content-type-options')).toBe('nosniff')
   })
 })

@@ -4,18 +4,25 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
+import { parse } from 'hono/utils/cookie'
 import { AppError } from '../lib/errors.js'
 import type { AppEnv, SessionCustomer } from './env.js'
 
 export const SESSION_COOKIE = 'tollgate_session'
+const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`
 
 /**
  * The session token from the request: `__Host-tollgate_session` (https: Secure, this host only),
  * or the plain name (http, and sessions started before the prefix was introduced).
  */
 export function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, SESSION_COOKIE, 'host') ?? getCookie(c, SESSION_COOKIE)
+  // The header is read once (getCookie reads it again per name); each parse stops at its name,
+  // and one for a name the header does not contain returns at once.
+  const header = c.req.header('cookie')
+  if (!header) return undefined
+  return (
+    parse(header, HOST_SESSION_COOKIE)[HOST_SESSION_COOKIE] ?? parse(header, SESSION_COOKIE)[SESSION_COOKIE]
+  )
 }
 
 /** Resolves a session cookie value to its customer (or undefined when unknown or expired). */

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.js'
 import { insertIfAbsent } from '../../db/portable.js'
+import { prepared } from '../../db/prepared.js'
 import type { AccessTokenRow, CustomerRow, NewCustomerRow, SessionRow } from './table.js'
 
 export async function findCustomerById(db: Executor, id: string): Promise<CustomerRow | undefined> {
@@ -46,19 +47,23 @@ export async function insertSession(db: Executor, row: SessionRow): Promise<void
   await db.insertInto('sessions').values(row).execute()
 }
 
-export async function findLiveSessionByHash(
-  db: Executor,
-  tokenHash: string,
-  nowIso: string,
-): Promise<(SessionRow & { email: string }) | undefined> {
-  return db
+/** Behind every signed-in request: compiled once (db/prepared.ts). */
+const liveSessionByHash = prepared((db, tokenHash: string, nowIso: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('customers', 'customers.id', 'sessions.customer_id')
     .selectAll('sessions')
     .select('customers.email')
     .where('sessions.token_hash', '=', tokenHash)
-    .where('sessions.expires_at', '>', nowIso)
-    .executeTakeFirst()
+    .where('sessions.expires_at', '>', nowIso),
+)
+
+export async function findLiveSessionByHash(
+  db: Executor,
+  tokenHash: string,
+  nowIso: string,
+): Promise<(SessionRow & { email: string }) | undefined> {
+  return (await liveSessionByHash(db, tokenHash, nowIso))[0]
 }
 
 export async function extendSession(db: Executor, id: string, expiresAt: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/database.js'
+import { prepared } from '../../db/prepared.js'
 import type { GrantRow, GrantSourceType, NewGrantRow } from './table.js'
 
 export async function insertGrant(db: Executor, row: NewGrantRow): Promise<void> {
@@ -61,13 +62,13 @@ export async function listGrantsOfFeature(
     .execute()
 }
 
+/** Behind every entitlement check: compiled once (db/prepared.ts). */
+const grantsOfCustomer = prepared((db, customerId: string) =>
+  db.selectFrom('entitlement_grants').selectAll().where('customer_id', '=', customerId).orderBy('id'),
+)
+
 export async function listGrantsOfCustomer(db: Executor, customerId: string): Promise<GrantRow[]> {
-  return db
-    .selectFrom('entitlement_grants')
-    .selectAll()
-    .where('customer_id', '=', customerId)
-    .orderBy('id')
-    .execute()
+  return grantsOfCustomer(db, customerId)
 }
 
 /** Keeps a grant's reason current (e.g. `trialing` → `active`) when its window is re-synced. */

@@ -5,9 +5,10 @@
  * amount, a currency with an amount, months only for `repeating`.
  * @module
  */
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import type { Deps } from '../../../deps.js'
 import { AppError } from '../../../lib/errors.js'
+import { isStripeError } from '../../../lib/stripe-errors.js'
 
 export const DURATIONS = ['once', 'forever', 'repeating'] as const
 
@@ -110,7 +111,7 @@ export async function deactivateCoupon(deps: Deps, id: string): Promise<'promoti
 
 /** Stripe's answer to an id the admin typed: unknown or malformed ids are the admin's 4xx, not our 500. */
 function refusalOf(err: unknown, id: string): unknown {
-  if (!(err instanceof Stripe.errors.StripeError)) return err
+  if (!isStripeError(err)) return err
   if (err.statusCode === 404) {
     return new AppError('NOT_FOUND', { message: `No coupon or promotion code "${id}".`, cause: err })
   }
