@@ -1,8 +1,8 @@
 /**
  * Every page as a stranger and as a member would meet it, in headless Chromium: axe-core (injected
  * into the page) finds no serious or critical accessibility violation, and at a phone's width
- * (375 px) nothing is wider than the screen (no horizontal scrolling), checked on a screenshot-sized
- * viewport.
+ * (375 px) nothing is wider than the screen (no horizontal scrolling) and no input's placeholder is
+ * cut off, checked on a screenshot-sized viewport.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -32,6 +32,26 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+/** Inputs whose placeholder is wider than the box it is shown in (read as cut off). */
+async function cutPlaceholders(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const context = document.createElement('canvas').getContext('2d')
+    if (!context) return ['no canvas to measure placeholders']
+    const cut: string[] = []
+    for (const input of Array.from(document.querySelectorAll<HTMLInputElement>('input[placeholder]'))) {
+      const style = getComputedStyle(input)
+      if (style.display === 'none' || input.type === 'hidden') continue
+      context.font = style.font
+      const text = context.measureText(input.placeholder).width
+      const box =
+        input.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight)
+      if (text > box + 1)
+        cut.push(`placeholder "${input.placeholder}" cut off (${Math.round(text)}px in ${box}px)`)
+    }
+    return cut
+  })
 }
 
 async function overflow(page: Page): Promise<number> {
@@ -119,6 +139,7 @@ describeInBrowser('every page: accessibility and phone width', () => {
       const problems = await seriousViolations(page)
       const wider = await overflow(page)
       if (wider > 0) problems.push(`${wider}px wider than a 375px screen`)
+      problems.push(...(await cutPlaceholders(page)))
       const shot = await page.screenshot()
       expect(shot.length).toBeGreaterThan(0)
       return { path, problems }
