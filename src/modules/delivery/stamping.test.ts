@@ -86,6 +86,10 @@ describe('stamped downloads', () => {
       expect(text).toContain(`Licensed to ann-stamp@example.com · Order ${ann.orderId}`)
       expect(text).toContain('Tokyo Edition') // the seller's own page content is still there
     }
+    // The account lists the access by the file's title, never its internal key.
+    const account = await (await ann.agent.request('/account')).text()
+    expect(account).toContain('Tokyo Edition (PDF) — purchase, forever')
+    expect(account).not.toContain('file:tokyo-edition-pdf —')
     const cached = readdirSync(join(dataDir, 'stamped', 'tokyo-edition-pdf'))
     expect(cached).toHaveLength(1)
 
