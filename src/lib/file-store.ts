@@ -9,9 +9,9 @@ import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { type DownloadOffload, offloadTarget } from './download-offload.js'
 import type { FilesLocation } from './files-url.js'
-import { type FileStore, fileSize, objectKey } from './stored-file.js'
+import { type FileStore, fileSize, objectKey, readLocalSource } from './stored-file.js'
 
-export type { Delivery, FileStore, SoldFile } from './stored-file.js'
+export type { Delivery, FileStore, SoldFile, StoredSource } from './stored-file.js'
 export { contentDisposition, fileSize, objectKey } from './stored-file.js'
 
 export function createFileStore(location: FilesLocation, offload?: DownloadOffload): FileStore {
@@ -26,6 +26,7 @@ export const localFileStore: FileStore = {
   description: 'the local disk',
   locate: (file) => file.path,
   exists: async (file) => (await fileSize(file.path)) !== undefined,
+  readSource: (file) => readLocalSource(file.path),
   async deliver(file) {
     const size = await fileSize(file.path)
     if (size === undefined) return undefined
@@ -63,6 +64,7 @@ function lazyS3FileStore(location: Extract<FilesLocation, { kind: 's3' }>): File
     description: `s3://${location.bucket}/${location.prefix}`,
     locate: (file) => `s3://${location.bucket}/${objectKey(location.prefix, file)}`,
     exists: async (file) => (await store()).exists(file),
+    readSource: async (file) => (await store()).readSource(file),
     deliver: async (file, download) => (await store()).deliver(file, download),
     upload: async (file) => {
       const s3 = await store()

@@ -39,6 +39,19 @@ export function createS3FileStore(location: S3Location): FileStore {
     description: `s3://${location.bucket}/${location.prefix}`,
     locate: (file) => `s3://${location.bucket}/${key(file)}`,
     exists: async (file) => (await head(file)) !== undefined,
+    async readSource(file) {
+      const found = await head(file)
+      if (found?.size === undefined) return undefined
+      return {
+        size: found.size,
+        version: found.etag ?? String(found.size),
+        async bytes() {
+          const res = await client.send(new GetObjectCommand({ Bucket: location.bucket, Key: key(file) }))
+          if (!res.Body) throw new Error(`s3://${location.bucket}/${key(file)} has no body`)
+          return res.Body.transformToByteArray()
+        },
+      }
+    },
     async deliver(file, download) {
       if ((await head(file)) === undefined) return undefined
       const command = new GetObjectCommand({

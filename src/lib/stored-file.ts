@@ -3,7 +3,7 @@
  * disk and the Content-Disposition of a download.
  * @module
  */
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 
 /** What a store needs to know about a catalog file. */
 export type SoldFile = { id: string; path: string; contentType: string }
@@ -19,6 +19,14 @@ export type Delivery =
   /** The web server in front sends the file: answer with this header and no body. */
   | { kind: 'offload'; header: string; value: string }
 
+/** A file's bytes as the store holds them, for Tollgate to change (per-buyer stamping). */
+export type StoredSource = {
+  size: number
+  /** Changes when the stored file does (modification time on disk, ETag in a bucket). */
+  version: string
+  bytes(): Promise<Uint8Array>
+}
+
 export type FileStore = {
   /** For messages: "the local disk" or `s3://bucket/prefix`. */
   readonly description: string
@@ -28,6 +36,8 @@ export type FileStore = {
   exists(file: SoldFile): Promise<boolean>
   /** How to deliver the file to a buyer who may have it; undefined when it is missing. */
   deliver(file: SoldFile, download: { filename: string }): Promise<Delivery | undefined>
+  /** The stored bytes, read through Tollgate (a stamped copy is made from them); undefined when missing. */
+  readSource(file: SoldFile): Promise<StoredSource | undefined>
   /** Copies the local file to the store (object storage only; the disk store is its own source). */
   upload?(file: SoldFile): Promise<'uploaded' | 'unchanged'>
 }
@@ -40,6 +50,13 @@ export async function fileSize(path: string): Promise<number | undefined> {
   } catch {
     return undefined
   }
+}
+
+/** A file on the local disk as a source. */
+export async function readLocalSource(path: string): Promise<StoredSource | undefined> {
+  const info = await stat(path).catch(() => undefined)
+  if (!info?.isFile()) return undefined
+  return { size: info.size, version: `${info.size}:${info.mtimeMs}`, bytes: () => readFile(path) }
 }
 
 /** `<prefix><file id>/<file name>`: unique by catalog id, readable in a bucket listing. */

@@ -2,7 +2,25 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../http/env.js'
 import { Layout } from './layout.js'
 
-type ErrorView = { code: string; message: string; requestId: string }
+type ErrorView = { code: string; message: string; requestId: string; details?: unknown }
+
+/** Form fields as a buyer reads them, for "Please check …" under a refused form. */
+const FIELD_WORDS: Record<string, string> = {
+  email: 'the email address',
+  password: 'the password',
+  price: 'the plan or product',
+  quantity: 'the quantity',
+  subscription: 'the membership',
+  token: 'the access token',
+}
+
+/** The fields a validation refusal names (`z.flattenError`'s fieldErrors), in words. */
+function fieldsToCheck(error: ErrorView): string | undefined {
+  if (error.code !== 'INVALID_REQUEST') return undefined
+  const fields = Object.keys((error.details as { fieldErrors?: object } | undefined)?.fieldErrors ?? {})
+  if (fields.length === 0) return undefined
+  return `Please check ${fields.map((f) => FIELD_WORDS[f] ?? f).join(', ')} and try again.`
+}
 
 const TITLES: Record<number, string> = {
   401: 'Please sign in',
@@ -26,6 +44,7 @@ export function ErrorPage({ c, status, error }: { c: Context<AppEnv>; status: nu
       <section class="card error" data-error-code={error.code}>
         <h1>{title}</h1>
         <p>{error.message}</p>
+        {fieldsToCheck(error) ? <p data-check-fields>{fieldsToCheck(error)}</p> : null}
         {status === 401 ? (
           <p>
             <a class="button" href={`/login?next=${encodeURIComponent(c.req.path)}`}>

@@ -104,6 +104,14 @@ describe.each(DIALECTS)('guest subscribe (%s)', (dialect) => {
     expect(((await json.json()) as { error: { code: string } }).error.code).toBe('ALREADY_SUBSCRIBED_SIGN_IN')
   }, 60_000)
 
+  it('a mistyped email is refused on a page that says which field to check, never with a code', async () => {
+    const res = await t.agent().postForm('/subscribe', { price: 'member-monthly', email: 'not-an-email' })
+    expect(res.status).toBe(422)
+    const page = await res.text()
+    expect(page).toContain('Please check the email address and try again.')
+    expect(page).not.toMatch(/>[^<]*INVALID_REQUEST/)
+  })
+
   it('a known email without the plan pays, but is sent a sign-in link instead of being signed in', async () => {
     const member = await createMember(t, email('known'))
     const visitor = t.agent()

@@ -1,8 +1,8 @@
 /**
  * Every page as a stranger and as a member would meet it, in headless Chromium: axe-core (injected
  * into the page) finds no serious or critical accessibility violation, and at a phone's width
- * (375 px) nothing is wider than the screen (no horizontal scrolling), checked on a screenshot-sized
- * viewport.
+ * (375 px) nothing is wider than the screen (no horizontal scrolling) and no input's placeholder is
+ * cut off, checked on a screenshot-sized viewport.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -13,7 +13,7 @@ import { describeInBrowser, launchChromium } from '../browser.js'
 import { createTestApp, type TestApp } from '../harness.js'
 import { listInvoicesOfCustomer } from '../../src/modules/billing/repo.js'
 import { listOrdersOfCustomer } from '../../src/modules/orders/repo.js'
-import { createMember, onlySubscription, settle, subscribe } from '../lifecycle.js'
+import { createMember, type Member, onlySubscription, settle, subscribe } from '../lifecycle.js'
 import { buyAndPay } from '../purchase.js'
 
 // Injected through the debugger rather than as a <script> tag, so the pages keep their real CSP
@@ -34,8 +34,34 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
+/** Inputs whose placeholder is wider than the box it is shown in (read as cut off). */
+async function cutPlaceholders(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const context = document.createElement('canvas').getContext('2d')
+    if (!context) return ['no canvas to measure placeholders']
+    const cut: string[] = []
+    for (const input of Array.from(document.querySelectorAll<HTMLInputElement>('input[placeholder]'))) {
+      const style = getComputedStyle(input)
+      if (style.display === 'none' || input.type === 'hidden') continue
+      context.font = style.font
+      const text = context.measureText(input.placeholder).width
+      const box =
+        input.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight)
+      if (text > box + 1)
+        cut.push(`placeholder "${input.placeholder}" cut off (${Math.round(text)}px in ${box}px)`)
+    }
+    return cut
+  })
+}
+
 async function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+}
+
+/** A Billing Portal session of the member, as "Manage billing" opens it. */
+async function portalUrl(m: Member): Promise<string> {
+  const res = await (await m.agent()).postForm('/billing/portal', {})
+  return res.headers.get('location') ?? ''
 }
 
 describeInBrowser('every page: accessibility and phone width', () => {
@@ -49,8 +75,8 @@ describeInBrowser('every page: accessibility and phone width', () => {
     t = await createTestApp({ dialect: 'sqlite' })
     browser = await launchChromium()
     const m = await createMember(t, `pages-${Date.now()}@example.com`)
-    await subscribe(m, 'membership-monthly')
-    await buyAndPay(await m.agent(), { price: 'field-guide', email: m.email })
+    const subscribed = await subscribe(m, 'membership-monthly')
+    const bought = await buyAndPay(await m.agent(), { price: 'field-guide', email: m.email })
     await settle(t)
     const sub = await onlySubscription(t, m)
     const [invoice] = await listInvoicesOfCustomer(t.deps.db, m.id)
@@ -72,6 +98,15 @@ describeInBrowser('every page: accessibility and phone width', () => {
       `/billing/cancel?subscription=${id}`,
       `/account/invoices/${invoice?.id}`,
       `/account/orders/${order?.id}`,
+      '/account?changed=card-saved',
+      subscribed.successPath,
+      bought.successPath,
+      // Refusals and errors, in words.
+      `/billing/change?subscription=${id}&price=membership-monthly`,
+      '/account/orders/ord_nothing',
+      // The emulator's hosted pages a member is sent to: the portal's card form and its cancel step.
+      '/billing/update-card',
+      `${await portalUrl(m)}?cancel=${id}`,
     ]
   }, 180_000)
 
@@ -92,15 +127,19 @@ describeInBrowser('every page: accessibility and phone width', () => {
     '/premium',
     '/no-such-page',
     '/dev/mail',
+    '/subscribe/refused?reason=trial-used&price=membership-monthly&email=someone%40example.com',
+    '/subscribe/refused?reason=subscribed&price=membership-monthly',
+    '/password/reset?token=not-a-token',
   ]
 
   async function check(context: BrowserContext, path: string): Promise<{ path: string; problems: string[] }> {
     const page = await context.newPage()
     try {
-      await page.goto(`${t.url}${path}`)
+      await page.goto(path.startsWith('http') ? path : `${t.url}${path}`)
       const problems = await seriousViolations(page)
       const wider = await overflow(page)
       if (wider > 0) problems.push(`${wider}px wider than a 375px screen`)
+      problems.push(...(await cutPlaceholders(page)))
       const shot = await page.screenshot()
       expect(shot.length).toBeGreaterThan(0)
       return { path, problems }

@@ -68,12 +68,11 @@ describeInBrowser('subscription in a real browser', () => {
     await page.goto(`${t.url}/account`)
     await page.getByRole('button', { name: 'Manage billing' }).click()
     await page.waitForURL(/\/p\/session\/bps_/)
-    await page
-      .getByRole('button', { name: /cancel/i })
-      .first()
-      .click()
-    const confirm = page.getByRole('button', { name: /cancel/i })
-    if ((await confirm.count()) > 0 && /\/p\/session\//.test(page.url())) await confirm.first().click()
+    // The portal asks before it cancels: "Cancel plan" opens a confirmation with the end date.
+    await page.getByRole('link', { name: 'Cancel plan' }).first().click()
+    await page.locator('[data-confirm-cancel]').waitFor()
+    expect(await page.locator('[data-confirm-cancel]').textContent()).toMatch(/stays active until/)
+    await page.getByRole('button', { name: 'Confirm cancellation' }).click()
     await settle(t)
 
     await page.goto(`${t.url}/account`)

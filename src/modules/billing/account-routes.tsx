@@ -15,7 +15,7 @@ import { requireCustomer, signedInOnly } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
 import { renderPage } from '../../web/layout.js'
-import { findPortalConfiguration, findPrice } from '../catalog/index.js'
+import { featureLabel, findPortalConfiguration, findPrice } from '../catalog/index.js'
 import { asAppError } from '../checkout/index.js'
 import { findCustomer } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
@@ -77,7 +77,10 @@ export function createAccountRoutes(listOrders: ListOrders = NO_ORDERS): Hono<Ap
       const deps = c.get('deps')
       const subscriptions = await listSubscriptionsOfCustomer(deps.db, signedIn.id)
       const view = {
-        entitlements: await listEntitlements(deps.db, signedIn.id, deps.clock.now()),
+        entitlements: (await listEntitlements(deps.db, signedIn.id, deps.clock.now())).map((e) => ({
+          ...e,
+          name: featureLabel(deps.catalog, e.feature),
+        })),
         email: signedIn.email,
         subscriptions: subscriptions.map((s) => ({
           ...s,

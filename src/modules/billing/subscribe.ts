@@ -204,7 +204,11 @@ function withRefusalPage(deps: Deps, err: unknown, input: { lookupKey: string; e
   if (!(err instanceof AppError)) return err
   const reason = (REFUSAL_PAGES as Record<string, RefusalPage | undefined>)[err.code]
   if (!reason) return err
-  const query = new URLSearchParams({ reason, price: input.lookupKey, ...(input.email ? { email: input.email } : {}) })
+  const query = new URLSearchParams({
+    reason,
+    price: input.lookupKey,
+    ...(input.email ? { email: input.email } : {}),
+  })
   return new AppError(err.code, {
     message: err.message,
     details: { next: `${deps.config.publicUrl}/subscribe/refused?${query}` },

@@ -27,7 +27,8 @@ export type AccountView = {
   subscriptions: AccountSubscription[]
   invoices: InvoiceRow[]
   orders: AccountOrder[]
-  entitlements: EntitlementView[]
+  /** Each with the name a buyer reads (the catalog's feature name or file title), never the key. */
+  entitlements: (EntitlementView & { name: string })[]
   /** After a change: `upgrade`, `downgrade`, `kept` or `canceled`. */
   changed?: string | undefined
 }
@@ -193,7 +194,7 @@ const VIA: Record<string, string> = {
   manual: 'granted by the store',
 }
 
-function AccessList({ entitlements }: { entitlements: EntitlementView[] }) {
+function AccessList({ entitlements }: { entitlements: AccountView['entitlements'] }) {
   const live = entitlements.filter((e) => e.allowed)
   if (live.length === 0) return null
   return (
@@ -202,7 +203,7 @@ function AccessList({ entitlements }: { entitlements: EntitlementView[] }) {
       <ul data-access-list>
         {live.map((e) => (
           <li data-feature={e.feature}>
-            {`${e.feature} — ${VIA[e.via ?? ''] ?? e.via}, ${e.until ? `until ${day(e.until)}` : 'forever'}`}
+            {`${e.name} — ${VIA[e.via ?? ''] ?? e.via}, ${e.until ? `until ${day(e.until)}` : 'forever'}`}
           </li>
         ))}
       </ul>

@@ -34,3 +34,11 @@ export function featuresOfProduct(product: CatalogProduct): string[] {
 export function findFeature(catalog: Catalog, key: string): Catalog['features'][number] | undefined {
   return catalog.features.find((f) => f.key === key)
 }
+
+/** A feature as a buyer reads it: its catalog name, or the title of the file it opens. */
+export function featureLabel(catalog: Catalog, key: string): string {
+  const feature = findFeature(catalog, key)
+  if (feature) return feature.name
+  const file = catalog.products.flatMap((p) => p.files).find((f) => f.feature === key)
+  return file?.title ?? key.replace(/^file:/, '')
+}

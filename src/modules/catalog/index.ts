@@ -9,6 +9,7 @@ export type { CatalogContext } from './context.js'
 export { ensureDemoFiles } from './demo.js'
 export {
   featuresOfProduct,
+  featureLabel,
   findFeature,
   findPrice,
   findProduct,

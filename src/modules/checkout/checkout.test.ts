@@ -136,7 +136,11 @@ describe.each(DIALECTS)('checkout on %s', (dialect) => {
     expect(await script.text()).toContain('data-tollgate-price')
     const cancel = await t.request('/checkout/cancel')
     expect(cancel.status).toBe(200)
-    expect(await cancel.text()).toContain('data-checkout="canceled"')
+    const canceled = await cancel.text()
+    expect(canceled).toContain('data-checkout="canceled"')
+    // There is no cart: the page says nothing was bought.
+    expect(canceled).not.toMatch(/\bcart\b/i)
+    expect(canceled).toContain('nothing was bought')
   })
 
   it('recovers missed webhooks from GET /v1/events and fulfils from them', async () => {

@@ -4,7 +4,7 @@ export function CancelPage() {
   return (
     <section class="card" data-checkout="canceled">
       <h1>Checkout canceled</h1>
-      <p>No payment was taken. Your cart is waiting whenever you are ready.</p>
+      <p>No payment was taken and nothing was bought. You can come back and buy whenever you are ready.</p>
       <p>
         <a class="button" href="/">
           Back to the store

@@ -8,11 +8,13 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { PDFDocument } from 'pdf-lib'
 import S3rver from 's3rver'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
+import { pageTexts } from '../../../test/pdf-text.js'
 import { buyAndPay, settle } from '../../../test/purchase.js'
 import { runCli } from '../../cli/index.js'
 import { loadConfig } from '../../config.js'
@@ -39,6 +41,15 @@ function s3Env(extra: Record<string, string> = {}): Record<string, string> {
     LOG_LEVEL: 'silent',
     ...extra,
   }
+}
+
+function s3Client(): S3Client {
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  })
 }
 
 async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
@@ -123,6 +134,33 @@ describe.each(DIALECTS)('files in object storage on %s', (dialect) => {
     expect(rows).toEqual([{ file_id: 'field-guide-pdf', range: null }])
   })
 
+  it('a stamped PDF is made from the bucket’s object and sent by Tollgate, never redirected', async () => {
+    const file = findCatalogFile(t.deps.catalog, 'tokyo-edition-pdf')?.file
+    if (!file?.stamp) throw new Error('no stamped file in the demo catalog')
+    // The bucket's object differs from the file on disk: the buyer's copy must be the bucket's.
+    const doc = await PDFDocument.create()
+    doc.addPage([300, 300]).drawText('Printed from the bucket', { x: 20, y: 150 })
+    await s3Client().send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: objectKey(prefix, file),
+        Body: await doc.save(),
+        ContentType: 'application/pdf',
+      }),
+    )
+    const agent = await buyer(`s3-stamp-${dialect}@example.com`, 'tokyo-edition-jpy')
+    const res = await agent.request('/download/tokyo-edition-pdf')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('location')).toBeNull()
+    const texts = await pageTexts(Buffer.from(await res.arrayBuffer()))
+    expect(texts).toHaveLength(1)
+    expect(texts[0]).toContain('Printed from the bucket')
+    expect(texts[0]).toContain(`Licensed to s3-stamp-${dialect}@example.com · Order ord_`)
+    const part = await agent.request('/download/tokyo-edition-pdf', { headers: { range: 'bytes=0-4' } })
+    expect(part.status).toBe(206)
+    expect(await part.text()).toBe('%PDF-')
+  })
+
   it('refuses without access (no link handed out) and answers 404 for an object missing from the bucket', async () => {
     const stranger = await buyer(`s3-stranger-${dialect}@example.com`, 'workshop-notes')
     const refused = await stranger.request('/download/field-guide-pdf')
@@ -131,13 +169,7 @@ describe.each(DIALECTS)('files in object storage on %s', (dialect) => {
 
     const file = findCatalogFile(t.deps.catalog, 'workshop-notes-pdf')?.file
     if (!file) throw new Error('no workshop notes in the demo catalog')
-    const client = new S3Client({
-      endpoint,
-      region: 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    })
-    await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: objectKey(prefix, file) }))
+    await s3Client().send(new DeleteObjectCommand({ Bucket: BUCKET, Key: objectKey(prefix, file) }))
     expect((await stranger.request('/download/workshop-notes-pdf')).status).toBe(404)
     expect(await createFileStore(loadConfig(s3Env()).files).exists(file)).toBe(false)
     // Push puts it back.

@@ -49,10 +49,13 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const decision = await checkAccess(deps.db, customer.id, entry.file.feature, now)
     if (!decision.allowed) return renderNoAccess(c, entry.file.feature, decision)
     const delivery = entry.file.stamp
-      ? await stampedDelivery(deps.config.dataDir, entry.file, {
-          email: customer.email,
-          reference: stampReference(decision.source),
-        })
+      ? await stampedDelivery(
+          deps.files,
+          deps.config.dataDir,
+          entry.file,
+          { email: customer.email, reference: stampReference(decision.source) },
+          now,
+        )
       : await deps.files.deliver(entry.file, { filename: basename(entry.file.path) })
     if (!delivery) {
       deps.log.error({ fileId: id, location: deps.files.locate(entry.file) }, 'catalog file missing')

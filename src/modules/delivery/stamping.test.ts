@@ -4,35 +4,18 @@
  * names the buyer and the order, a second download serves the cached copy, another buyer's copy
  * differs, Range requests read the stamped copy, and unstamped files stay byte-identical.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { decodePDFRawStream, PDFDocument, PDFRawStream } from 'pdf-lib'
+import { PDFDocument } from 'pdf-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Agent, createTestApp, type TestApp } from '../../../test/harness.js'
+import { pageTexts } from '../../../test/pdf-text.js'
 import { buyAndPay, settle, tokenFrom } from '../../../test/purchase.js'
+import { pruneExpired } from '../../jobs/prune.js'
 import { findOrderBySessionId } from '../orders/repo.js'
 import { findCatalogFile } from './files.js'
 import { stampPdf } from './stamp.js'
-
-/** The text each page draws: pdf-lib writes standard-font strings as hex `<…> Tj`. */
-async function pageTexts(bytes: Uint8Array): Promise<string[]> {
-  const pdf = await PDFDocument.load(bytes)
-  return pdf.getPages().map((page) => {
-    const contents = page.node.Contents()
-    const refs = contents && 'asArray' in contents ? contents.asArray() : contents ? [contents] : []
-    return refs
-      .map((ref) => pdf.context.lookup(ref))
-      .filter((s): s is PDFRawStream => s instanceof PDFRawStream)
-      .map((s) => Buffer.from(decodePDFRawStream(s).decode()).toString('latin1'))
-      .flatMap((ops) =>
-        [...ops.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)].map((m) =>
-          Buffer.from(m[1] ?? '', 'hex').toString('latin1'),
-        ),
-      )
-      .join('\n')
-  })
-}
 
 describe('stampPdf', () => {
   it('puts the footer on every page and keeps the pages', async () => {
@@ -103,6 +86,10 @@ describe('stamped downloads', () => {
       expect(text).toContain(`Licensed to ann-stamp@example.com · Order ${ann.orderId}`)
       expect(text).toContain('Tokyo Edition') // the seller's own page content is still there
     }
+    // The account lists the access by the file's title, never its internal key.
+    const account = await (await ann.agent.request('/account')).text()
+    expect(account).toContain('Tokyo Edition (PDF) — purchase, forever')
+    expect(account).not.toContain('file:tokyo-edition-pdf —')
     const cached = readdirSync(join(dataDir, 'stamped', 'tokyo-edition-pdf'))
     expect(cached).toHaveLength(1)
 
@@ -140,9 +127,37 @@ describe('stamped downloads', () => {
     expect(readdirSync(join(dataDir, 'stamped'))).toEqual(['tokyo-edition-pdf'])
   })
 
+  it('the hourly prune drops copies not downloaded for two weeks; a later download stamps again', async () => {
+    const carol = await buyer('tokyo-edition-jpy', 'carol-stamp@example.com')
+    const first = await download(carol.agent)
+    const dir = join(dataDir, 'stamped', 'tokyo-edition-pdf')
+    expect(readdirSync(dir)).toHaveLength(3) // Ann's, Bob's and Carol's
+    const age = (days: number): void => {
+      const then = new Date(t.deps.clock.now().getTime() - days * 86_400_000)
+      for (const name of readdirSync(dir)) utimesSync(join(dir, name), then, then)
+    }
+    age(20)
+    // Carol downloads again: her copy is dated by that use and survives; Ann's and Bob's go.
+    expect((await download(carol.agent)).bytes.equals(first.bytes)).toBe(true)
+    await pruneExpired(t.deps)
+    expect(readdirSync(dir)).toHaveLength(1)
+    age(13)
+    await pruneExpired(t.deps)
+    expect(readdirSync(dir)).toHaveLength(1)
+    age(15)
+    await pruneExpired(t.deps)
+    expect(readdirSync(dir)).toEqual([])
+    const remade = await download(carol.agent)
+    expect(remade.status).toBe(200)
+    expect((await pageTexts(remade.bytes)).join('\n')).toContain('Licensed to carol-stamp@example.com')
+    expect(readdirSync(dir)).toHaveLength(1)
+  })
+
   it('refuses a stamped file to a buyer without access, making no copy', async () => {
     const { agent } = await buyer('workshop-notes', 'other-stamp@example.com')
+    const before = readdirSync(join(dataDir, 'stamped', 'tokyo-edition-pdf'))
+    expect(before.length).toBeGreaterThan(0)
     expect((await download(agent)).status).toBe(403)
-    expect(readdirSync(join(dataDir, 'stamped', 'tokyo-edition-pdf'))).toHaveLength(2)
+    expect(readdirSync(join(dataDir, 'stamped', 'tokyo-edition-pdf'))).toEqual(before)
   })
 })

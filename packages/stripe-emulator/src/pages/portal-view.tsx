@@ -29,8 +29,8 @@ const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1a1f36;background:#f6f8fa}
 .banner{background:#ffd966;color:#5c4400;text-align:center;padding:6px;font-size:13px;font-weight:600}
 main{max-width:720px;margin:32px auto;padding:0 16px}section{background:#fff;border:1px solid #e3e8ee;border-radius:8px;padding:16px 20px;margin:16px 0}
-h1{font-size:22px;margin:8px 0}h2{font-size:16px;margin:0 0 12px}.muted{color:#697386;font-size:13px}
-a{color:#635bff}button{background:#635bff;color:#fff;border:0;border-radius:6px;padding:8px 14px;font:inherit;cursor:pointer;margin:4px 4px 4px 0}
+h1{font-size:22px;margin:8px 0}h2{font-size:16px;margin:0 0 12px}.muted{color:#556070;font-size:13px}
+a{color:#4f46d8}button{background:#635bff;color:#fff;border:0;border-radius:6px;padding:8px 14px;font:inherit;cursor:pointer;margin:4px 4px 4px 0}
 button.secondary{background:#fff;color:#635bff;border:1px solid #635bff}.notice{background:#eef9f1;color:#1c6b3a;padding:8px 12px;border-radius:6px}
 .error{background:#fdecea;color:#a41c1c;padding:8px 12px;border-radius:6px}input{font:inherit;padding:6px 8px;border:1px solid #c9d1da;border-radius:6px;margin:4px 4px 4px 0}
 table{width:100%;border-collapse:collapse}td{padding:6px 0;border-bottom:1px solid #e3e8ee}td.amt{text-align:right}
