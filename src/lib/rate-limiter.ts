@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto'
 import { createRequire } from 'node:module'
 import type { Redis as RedisClient } from 'ioredis'
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
+import type { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 
 export type RateLimitRule = { limit: number; windowSeconds: number }
 export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number }
@@ -42,9 +42,17 @@ export type RateLimiter = {
 
 type Limiter = RateLimiterMemory | RateLimiterRedis
 
+const require = createRequire(import.meta.url)
+
 /** ioredis is loaded only when REDIS_URL is set (start-up time and idle memory otherwise). */
-const loadRedis = (): typeof RedisClient =>
-  (createRequire(import.meta.url)('ioredis') as { Redis: typeof RedisClient }).Redis
+const loadRedis = (): typeof RedisClient => (require('ioredis') as { Redis: typeof RedisClient }).Redis
+
+// The classes we use, each from its own file: the package's index loads every store it supports
+// (Mongo, MySQL, DynamoDB, Prisma…), a good part of a cold start for two classes.
+const MemoryLimiter = require('rate-limiter-flexible/lib/RateLimiterMemory.js') as typeof RateLimiterMemory
+const LimiterResult = require('rate-limiter-flexible/lib/RateLimiterRes.js') as typeof RateLimiterRes
+const loadRedisLimiter = (): typeof RateLimiterRedis =>
+  require('rate-limiter-flexible/lib/RateLimiterRedis.js') as typeof RateLimiterRedis
 
 /** In memory, or in Redis at `redisUrl`. `prefix` separates instances sharing one Redis (tests). */
 export function createRateLimiter(options: { redisUrl?: string; prefix?: string } = {}): RateLimiter {
@@ -71,13 +79,13 @@ export function createRateLimiter(options: { redisUrl?: string; prefix?: string 
       void connect()
       const base = { points, duration, keyPrefix }
       found = redis
-        ? new RateLimiterRedis({
+        ? new (loadRedisLimiter())({
             ...base,
             storeClient: redis,
             rejectIfRedisNotReady: true,
-            insuranceLimiter: new RateLimiterMemory(base),
+            insuranceLimiter: new MemoryLimiter(base),
           })
-        : new RateLimiterMemory(base)
+        : new MemoryLimiter(base)
       limiters.set(keyPrefix, found)
     }
     return found
@@ -128,7 +136,7 @@ async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
   try {
     return await limiter.consume(key)
   } catch (err) {
-    if (err instanceof RateLimiterRes) return err
+    if (err instanceof LimiterResult) return err
     throw err
   }
 }

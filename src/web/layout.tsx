@@ -149,8 +149,8 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; status?
       )
       .join('')
   // A fragment escapes text children as JSX does everywhere else; its text is a promise when an
-  // async component is inside.
-  const rendered = renderToText(<>{body}</>)
+  // async component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
+  const rendered = isMarkup(body) ? String(body) : renderToText(<>{body}</>)
   const status = (options.status ?? 200) as 200
   return typeof rendered === 'string'
     ? c.html(fill(rendered), status)
@@ -158,6 +158,12 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; status?
         rendered.then((html) => fill(String(html))),
         status,
       )
+}
+
+/** `raw(…)` text: a String object hono marks as escaped already, with no callbacks to run. */
+function isMarkup(node: unknown): boolean {
+  const marked = node as { isEscaped?: boolean; callbacks?: unknown[] } | null
+  return node instanceof String && marked?.isEscaped === true && !marked.callbacks?.length
 }
 
 /** JSX nodes' `toString()` gives a promise when an async component is inside (the types say string). */

@@ -43,7 +43,9 @@ describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
     const open = await reader.request('/premium')
     expect(open.status).toBe(200)
     const html = await open.text()
-    expect(html).toContain('<h1>Premium articles</h1>')
+    expect(html).toContain(
+      '<article class="card member-page" data-member-page="/premium"><h1>Premium articles</h1>',
+    )
     expect(html).toContain('<strong>premium</strong>')
     await t.deps.db
       .transaction()

@@ -9,6 +9,7 @@
  */
 import { Hono } from 'hono'
 import { raw } from 'hono/html'
+import type { HtmlEscapedString } from 'hono/utils/html'
 import { marked } from 'marked'
 import type { AppEnv } from '../../http/env.js'
 import { renderPage } from '../../web/layout.js'
@@ -16,12 +17,20 @@ import { type CatalogPage, findFeature } from '../catalog/index.js'
 import { checkAccess, loginPath, requireFeature } from '../entitlements/index.js'
 import { MembersIndex } from './views.js'
 
-const rendered = new WeakMap<CatalogPage, string>()
+const rendered = new WeakMap<CatalogPage, HtmlEscapedString>()
 
-function pageHtml(page: CatalogPage): string {
+/** The page's article, rendered once per catalog page (the same for every customer allowed in). */
+function pageHtml(page: CatalogPage): HtmlEscapedString {
   let html = rendered.get(page)
   if (html === undefined) {
-    html = marked.parse(page.markdown, { async: false }) as string
+    const markdown = marked.parse(page.markdown, { async: false }) as string
+    html = raw(
+      (
+        <article class="card member-page" data-member-page={page.path}>
+          {raw(markdown)}
+        </article>
+      ).toString(),
+    )
     rendered.set(page, html)
   }
   return html
@@ -34,13 +43,7 @@ export const memberRoutes = new Hono<AppEnv>()
     if (!page) return next()
     return requireFeature(page.feature)(c, async () => {
       c.header('Cache-Control', 'private, no-store')
-      c.res = await renderPage(
-        c,
-        { title: page.title },
-        <article class="card member-page" data-member-page={page.path}>
-          {raw(pageHtml(page))}
-        </article>,
-      )
+      c.res = await renderPage(c, { title: page.title }, pageHtml(page))
     })
   })
   .get('/members', async (c) => {
