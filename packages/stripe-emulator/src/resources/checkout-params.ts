@@ -291,8 +291,11 @@ export function readPaymentIntentData(params: Params): PaymentIntentData | null 
   }
 }
 
-function readMissingPaymentMethod(data: Params): MissingPaymentMethod {
-  const name = 'subscription_data[trial_settings]'
+/** `trial_settings[end_behavior][missing_payment_method]` of `data` (named `name`), default `create_invoice`. */
+export function readMissingPaymentMethod(
+  data: Params,
+  name = 'subscription_data[trial_settings]',
+): MissingPaymentMethod {
   const settings = optObject(data, 'trial_settings', name)
   if (!settings) return 'create_invoice'
   allowOnly(settings, ['end_behavior'], name)
