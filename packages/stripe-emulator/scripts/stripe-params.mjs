@@ -52,6 +52,7 @@ const ENDPOINTS = {
   'post /v1/payment_intents/:id/capture': 'PaymentIntentCaptureParams',
   'get /v1/charges': 'ChargeListParams',
   'post /v1/refunds': 'RefundCreateParams',
+  'post /v1/refunds/:id': 'RefundUpdateParams',
   'get /v1/refunds': 'RefundListParams',
   'post /v1/disputes/:id': 'DisputeUpdateParams',
   'post /v1/disputes/:id/close': 'DisputeCloseParams',

@@ -48,6 +48,8 @@ const EVENTS = [
   'payment_intent.amount_capturable_updated',
   'charge.succeeded',
   'charge.failed',
+  'charge.refund.updated',
+  'customer.subscription.paused',
 ]
 
 describe('stripe trigger (the official CLI) against the emulator: the billing surface', () => {
@@ -64,4 +66,35 @@ describe('stripe trigger (the official CLI) against the emulator: the billing su
       assertStripeShape(after[0])
     }, 90_000)
   }
+})
+
+describe('stripe trigger: fixtures whose event comes later or on a test clock', () => {
+  it('checkout.session.async_payment_succeeded / _failed arrive once the bank answers (emulator clock)', async () => {
+    for (const event of [
+      'checkout.session.async_payment_succeeded',
+      'checkout.session.async_payment_failed',
+    ]) {
+      const output = await stripeTrigger(suite.t.url, event)
+      expect(output).toContain('Trigger succeeded')
+      await suite.emulator.idle()
+      expect((await eventsOfType(event)).length).toBe(0) // SEPA answers asyncPaymentSeconds later
+      await suite.emulator.clock.advance(60)
+      const after = await eventsOfType(event)
+      expect(after).toHaveLength(1)
+      expect(suite.receiver.received.some((r) => r.event.id === after[0]?.id)).toBe(true)
+      assertStripeShape(after[0])
+    }
+  }, 120_000)
+
+  it('subscription_schedule.completed is delivered (dated on the fixture’s 2020 test clock, so older than /v1/events’ 30 days)', async () => {
+    const output = await stripeTrigger(suite.t.url, 'subscription_schedule.completed')
+    expect(output).toContain('Trigger succeeded')
+    await suite.emulator.idle()
+    const delivered = suite.receiver.received.filter(
+      (r) => r.event.type === 'subscription_schedule.completed',
+    )
+    expect(delivered).toHaveLength(1)
+    assertStripeShape(delivered[0]!.event)
+    expect(delivered[0]!.event.data.object).toMatchObject({ status: 'completed' })
+  }, 90_000)
 })

@@ -16,7 +16,7 @@ export type Query = { join: 'AND' | 'OR'; clauses: Clause[] }
 export type FieldReader = (obj: Record<string, unknown>, key?: string) => unknown
 
 const CLAUSE =
-  /^\s*(-?)([a-z_.]+)(?:\[['"]([^'"\]]+)['"]\])?\s*(>=|<=|:|~|>|<)\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+)|(null))\s*/
+  /^\s*(-?)([a-z][a-z0-9_.]*)(?:\[['"]([^'"\]]+)['"]\])?\s*(>=|<=|:|~|>|<)\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+)|(null))\s*/
 
 function bad(message: string): Error {
   return invalidParam('query', message)

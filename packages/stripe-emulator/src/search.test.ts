@@ -80,4 +80,39 @@ describe("search endpoints with Stripe's query language", () => {
     }
     await expect(suite.stripe.customers.search({ query: '' })).rejects.toMatchObject({ statusCode: 400 })
   })
+
+  it("searches Stripe's other documented fields: nested charge card fields, invoice numbers, shippable products", async () => {
+    const s = suite.stripe
+    const pi = await s.paymentIntents.create({
+      amount: 2718,
+      currency: 'usd',
+      payment_method: 'pm_card_mastercard',
+      confirm: true,
+    })
+    const charges = async (query: string) =>
+      (await s.charges.search({ query })).data.map((c) => c.payment_intent)
+    expect(await charges("payment_method_details.card.brand:'mastercard' AND amount:2718")).toEqual([pi.id])
+    expect(await charges("payment_method_details.card.last4:'4444' AND amount:2718")).toEqual([pi.id])
+    expect(await charges("payment_method_details.type:'card' AND amount:2718")).toEqual([pi.id])
+    expect(await charges("payment_method_details.card.last4:'4242' AND amount:2718")).toEqual([])
+    const shipped = await s.products.create({ name: 'Boxed set', shippable: true })
+    expect(
+      (await s.products.search({ query: "shippable:'true' AND name~'boxed'" })).data.map((p) => p.id),
+    ).toEqual([shipped.id])
+    const customer = await s.customers.create({ email: 'receipts@search.test' })
+    await s.invoiceItems.create({ customer: customer.id, amount: 900, currency: 'usd' })
+    const invoice = await s.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: 'include',
+    })
+    const open = await s.invoices.finalizeInvoice(invoice.id)
+    const invoices = async (query: string) => (await s.invoices.search({ query })).data.map((i) => i.id)
+    expect(await invoices(`number:'${open.number}'`)).toEqual([invoice.id])
+    expect(await invoices(`customer:'${customer.id}' AND receipt_number:null`)).toEqual([invoice.id])
+    expect(await invoices(`customer:'${customer.id}' AND -last_finalization_error_code:null`)).toEqual([])
+    await expect(s.charges.search({ query: "payment_method_details:'card'" })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'query',
+    })
+  })
 })

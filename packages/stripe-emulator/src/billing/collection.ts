@@ -12,6 +12,7 @@ import { createInvoice, type PayOutcome, payInvoice, recordFailure } from './inv
 import {
   changeSubscription,
   endSubscription,
+  endTrialWithoutPaymentMethod,
   planLines,
   scheduleCycle,
   scheduleFor,
@@ -95,9 +96,11 @@ registerAction('billing.collect', collect)
 
 /**
  * `trial_end=now`: the trial (if any) ends at once, a new period starts now, and it is invoiced and
- * charged within the request, as Stripe does, rather than through the hour-later renewal job.
+ * charged within the request, as Stripe does, rather than through the hour-later renewal job. A
+ * trial ending without a payment method first follows `trial_settings` (`pause`, `cancel`).
  */
 export function endTrialNow(ctx: Ctx, s: Stripe.Subscription): void {
+  if (endTrialWithoutPaymentMethod(ctx, s)) return
   const now = ctx.now(clockOfSubscription(ctx, s))
   unscheduleAll(ctx, s.id, ['billing.renew', 'billing.trial_will_end'])
   changeSubscription(ctx, s, (x) => {

@@ -252,7 +252,7 @@ function renew(ctx: Ctx, data: Data): void {
  * .missing_payment_method` decides. `cancel` ends it; `pause` stops it with no invoice until
  * `resume`; `create_invoice` (the default) renews, and the invoice fails for want of a card.
  */
-function endTrialWithoutPaymentMethod(ctx: Ctx, s: Stripe.Subscription): boolean {
+export function endTrialWithoutPaymentMethod(ctx: Ctx, s: Stripe.Subscription): boolean {
   if (s.status !== 'trialing' || paymentMethodFor(ctx, s) !== null) return false
   const behaviour = s.trial_settings?.end_behavior.missing_payment_method ?? 'create_invoice'
   if (behaviour === 'cancel') {

@@ -211,6 +211,17 @@ describe('tax rates applied to invoices', () => {
       }),
     ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'line_items[0][dynamic_tax_rates]' })
     await expect(
+      suite.stripe.checkout.sessions.create({
+        mode: 'subscription',
+        line_items: [{ price: price.id }],
+        subscription_data: { billing_cycle_anchor: suite.emulator.clock.now() + 5 * 86_400 },
+        success_url: 'http://shop.test/ok',
+      }),
+    ).rejects.toMatchObject({
+      code: 'parameter_unsupported',
+      param: 'subscription_data[billing_cycle_anchor]',
+    })
+    await expect(
       suite.stripe.subscriptionSchedules.create({
         customer: customer.id,
         start_date: 'now',

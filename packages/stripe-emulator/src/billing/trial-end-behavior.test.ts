@@ -108,4 +108,26 @@ describe('a trial that ends without a payment method', () => {
       }),
     ).rejects.toThrow(/missing_payment_method/)
   })
+
+  it('through the API: a trial ended with trial_end=now and no card follows trial_settings (pause, cancel)', async () => {
+    const customer = await suite.stripe.customers.create({ email: 'nocard@example.com' })
+    const create = (behaviour: 'pause' | 'cancel') =>
+      suite.stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        trial_period_days: 7,
+        trial_settings: { end_behavior: { missing_payment_method: behaviour } },
+      })
+    const toPause = await create('pause')
+    expect(await suite.stripe.subscriptions.update(toPause.id, { trial_end: 'now' })).toMatchObject({
+      status: 'paused',
+    })
+    const toCancel = await create('cancel')
+    expect(await suite.stripe.subscriptions.update(toCancel.id, { trial_end: 'now' })).toMatchObject({
+      status: 'canceled',
+    })
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toContain('customer.subscription.paused')
+    expect((await suite.stripe.invoices.list({ subscription: toPause.id })).data).toHaveLength(1) // the trial's $0 one
+  })
 })

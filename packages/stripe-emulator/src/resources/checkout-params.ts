@@ -220,6 +220,18 @@ export function readSubscriptionData(ctx: Ctx, params: Params): SubscriptionData
     ],
     'subscription_data',
   )
+  // Stripe knows these; the emulator does not model them, so it refuses them rather than drop them.
+  for (const key of [
+    'billing_cycle_anchor',
+    'billing_mode',
+    'proration_behavior',
+    'invoice_settings',
+    'on_behalf_of',
+    'transfer_data',
+    'application_fee_percent',
+    'pending_invoice_item_interval',
+  ])
+    if (data[key] !== undefined) throw unsupportedParam(`subscription_data[${key}]`)
   const days = optInt(data, 'trial_period_days', 'subscription_data[trial_period_days]') ?? null
   if (days !== null && (days < 1 || days > 730)) {
     throw invalidParam('subscription_data[trial_period_days]', 'trial_period_days must be between 1 and 730.')
@@ -291,8 +303,11 @@ export function readPaymentIntentData(params: Params): PaymentIntentData | null 
   }
 }
 
-function readMissingPaymentMethod(data: Params): MissingPaymentMethod {
-  const name = 'subscription_data[trial_settings]'
+/** `trial_settings[end_behavior][missing_payment_method]` of `data` (named `name`), default `create_invoice`. */
+export function readMissingPaymentMethod(
+  data: Params,
+  name = 'subscription_data[trial_settings]',
+): MissingPaymentMethod {
   const settings = optObject(data, 'trial_settings', name)
   if (!settings) return 'create_invoice'
   allowOnly(settings, ['end_behavior'], name)

@@ -7,6 +7,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { previousAttributes, snapshotOf } from '../diff.js'
 import { invalidParam, invalidRequest, missingParam } from '../errors.js'
 import { newId, randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -161,6 +162,19 @@ function chargedBack(ctx: Ctx, chargeId: string): boolean {
 }
 
 route('get', '/v1/refunds/:id', (ctx, _params, path) => getObject(ctx.state, 'refund', path.id!))
+/** Only `metadata` changes, as on Stripe; `charge.refund.updated` and `refund.updated` carry it. */
+route('post', '/v1/refunds/:id', (ctx, params, path) => {
+  allowOnly(params, ['metadata'])
+  const refund = getObject<Stripe.Refund>(ctx.state, 'refund', path.id!)
+  const before = snapshotOf(refund)
+  refund.metadata = applyMetadata(refund.metadata ?? {}, params)
+  const previous = previousAttributes(before, refund)
+  if (Object.keys(previous).length > 0) {
+    ctx.emit('charge.refund.updated', refund, previous)
+    ctx.emit('refund.updated', refund, previous)
+  }
+  return refund
+})
 route('get', '/v1/refunds', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'charge', 'payment_intent', 'created'])
   const charge = optString(params, 'charge')

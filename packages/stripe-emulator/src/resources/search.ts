@@ -20,6 +20,11 @@ const field =
     o[name]
 const metadata: FieldReader = (o, key) => (o.metadata as Record<string, string> | undefined)?.[key ?? '']
 const idOf = (v: unknown): unknown => (v && typeof v === 'object' ? (v as Obj).id : v)
+/** A dotted path (`payment_method_details.card.last4`) read from nested hashes. */
+const path =
+  (dotted: string): FieldReader =>
+  (o) =>
+    dotted.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Obj)[k] : undefined), o)
 
 const COMMON = { created: field('created'), metadata }
 
@@ -46,6 +51,7 @@ const RESOURCES: Record<string, { kind: string; fields: Record<string, FieldRead
       active: field('active'),
       description: field('description'),
       name: field('name'),
+      shippable: field('shippable'),
       url: field('url'),
     },
   },
@@ -65,6 +71,9 @@ const RESOURCES: Record<string, { kind: string; fields: Record<string, FieldRead
       customer: (o) => idOf(o.customer),
       currency: field('currency'),
       number: field('number'),
+      receipt_number: field('receipt_number'),
+      last_finalization_error_code: path('last_finalization_error.code'),
+      last_finalization_error_type: path('last_finalization_error.type'),
       status: field('status'),
       total: field('total'),
       subscription: (o) =>
@@ -91,7 +100,13 @@ const RESOURCES: Record<string, { kind: string; fields: Record<string, FieldRead
       amount: field('amount'),
       currency: field('currency'),
       customer: (o) => idOf(o.customer),
-      payment_method_details: (o) => (o.payment_method_details as Obj | null)?.type ?? null,
+      'billing_details.address.postal_code': path('billing_details.address.postal_code'),
+      'payment_method_details.type': path('payment_method_details.type'),
+      'payment_method_details.card.brand': path('payment_method_details.card.brand'),
+      'payment_method_details.card.exp_month': path('payment_method_details.card.exp_month'),
+      'payment_method_details.card.exp_year': path('payment_method_details.card.exp_year'),
+      'payment_method_details.card.fingerprint': path('payment_method_details.card.fingerprint'),
+      'payment_method_details.card.last4': path('payment_method_details.card.last4'),
       refunded: field('refunded'),
       status: field('status'),
       disputed: field('disputed'),

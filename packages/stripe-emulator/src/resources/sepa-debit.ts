@@ -6,8 +6,10 @@
  * `payment_intent.payment_failed`, followed for a Checkout Session by
  * `checkout.session.async_payment_succeeded` / `…_failed`.
  *
- * Any IBAN that passes the ISO 13616 check succeeds, except Stripe's failing test IBAN
- * AT861904300235473202. AT611904300234573201 is Stripe's succeeding one. Offered on Checkout in
+ * Any IBAN that passes the ISO 13616 check succeeds, except Stripe's failing test IBANs
+ * AT861904300235473202, AT321904300235473204 (on Stripe it fails after three minutes; here after
+ * the same `asyncPaymentSeconds`), DE62370400440532013001 and IT60X0542811101000000123456 (the
+ * Stripe CLI's async_payment_failed fixture). AT611904300234573201 is Stripe's succeeding one. Offered on Checkout in
  * payment mode for EUR; subscriptions and invoices are charged by card only.
  * @module
  */
@@ -21,6 +23,12 @@ import { findObject, hiddenOf, insertObject, listObjects } from '../state.js'
 /** Stripe's documented test IBAN whose debit fails after processing. */
 export const FAILING_TEST_IBAN = 'AT861904300235473202'
 export const SUCCEEDING_TEST_IBAN = 'AT611904300234573201'
+/** Stripe's other failing test IBANs (a later failure, other countries). */
+const OTHER_FAILING_TEST_IBANS = new Set([
+  'AT321904300235473204',
+  'DE62370400440532013001',
+  'IT60X0542811101000000123456',
+])
 
 type SepaHidden = { sepaOutcome?: 'succeed' | 'fail' }
 
@@ -69,7 +77,8 @@ export function createSepaDebitPaymentMethod(ctx: Ctx, input: SepaInput): Stripe
     type: 'sepa_debit',
   } as Stripe.PaymentMethod
   insertObject(ctx.state, pm)
-  hiddenOf<SepaHidden>(ctx.state, pm.id).sepaOutcome = iban === FAILING_TEST_IBAN ? 'fail' : 'succeed'
+  hiddenOf<SepaHidden>(ctx.state, pm.id).sepaOutcome =
+    iban === FAILING_TEST_IBAN || OTHER_FAILING_TEST_IBANS.has(iban) ? 'fail' : 'succeed'
   return pm
 }
 

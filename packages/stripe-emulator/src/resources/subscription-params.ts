@@ -75,11 +75,11 @@ export const UPDATE = [
 
 /**
  * Parameters the emulator models only at Stripe's default: charged automatically, no automatic
- * tax, payment settings that only say whether to save the card, the items' own currency, and a
- * trial that ends by invoicing (`trial_settings[end_behavior][missing_payment_method]=pause` or
- * `cancel` is not modelled), the cycle left unchanged on update.
+ * tax, payment settings that only say whether to save the card, the items' own currency, the
+ * cycle left unchanged on update, and on update a trial that ends by invoicing (on create,
+ * `trial_settings[end_behavior][missing_payment_method]` may also be `cancel` or `pause`).
  */
-export function guardDefaults(params: Params, currency: string | null): void {
+export function guardDefaults(params: Params, currency: string | null, create = false): void {
   onlyDefault(params, 'collection_method', (v) => v === 'charge_automatically')
   onlyDefault(params, 'automatic_tax', taxDisabled)
   onlyDefault(
@@ -91,10 +91,11 @@ export function guardDefaults(params: Params, currency: string | null): void {
       Object.keys(v).every((k) => k === 'save_default_payment_method' || k === 'payment_method_types'),
   )
   if (currency !== null) onlyDefault(params, 'currency', (v) => String(v).toLowerCase() === currency)
-  onlyDefault(params, 'trial_settings', (v) => {
-    const end = typeof v === 'object' && !Array.isArray(v) ? v.end_behavior : undefined
-    return typeof end === 'object' && !Array.isArray(end) && end.missing_payment_method === 'create_invoice'
-  })
+  if (!create)
+    onlyDefault(params, 'trial_settings', (v) => {
+      const end = typeof v === 'object' && !Array.isArray(v) ? v.end_behavior : undefined
+      return typeof end === 'object' && !Array.isArray(end) && end.missing_payment_method === 'create_invoice'
+    })
   onlyDefault(params, 'billing_cycle_anchor', (v) => v === 'unchanged')
 }
 

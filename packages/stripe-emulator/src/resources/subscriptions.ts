@@ -36,6 +36,7 @@ import {
 import { route } from '../registry.js'
 import { deleteObject, getObject, listObjects } from '../state.js'
 import { resolveDiscount } from './subscription-discounts.js'
+import { readMissingPaymentMethod } from './checkout-params.js'
 import { CREATE, guardDefaults, readItems, readSwaps, readTrialEnd, UPDATE } from './subscription-params.js'
 
 function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
@@ -47,7 +48,7 @@ function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
     'customer',
   )
   const items = readItems(ctx, params)
-  guardDefaults(params, items[0]?.price.currency ?? null)
+  guardDefaults(params, items[0]?.price.currency ?? null, true)
   const now = ctx.now(typeof customer.test_clock === 'string' ? customer.test_clock : null)
   const pm = optString(params, 'default_payment_method')
   if (pm) getObject(ctx.state, 'payment_method', pm, 'default_payment_method', 'PaymentMethod')
@@ -69,6 +70,7 @@ function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
     coupon: discount.coupon,
     promotionCode: discount.promotionCode,
     defaultTaxRates: readTaxRates(ctx, params.default_tax_rates, 'default_tax_rates') ?? [],
+    missingPaymentMethod: readMissingPaymentMethod(params, 'trial_settings'),
   })
   startSubscription(ctx, sub, behaviour !== 'default_incomplete')
   if (sub.status === 'incomplete' && behaviour === 'error_if_incomplete') {
