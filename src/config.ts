@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import * as z from 'zod'
 import { ALERT_ENV, type AlertSettings, alertSettingsFromEnv } from './lib/alert-settings.js'
-import { BRAND_ENV, type Brand, brandFromEnv } from './lib/brand.js'
+import { BRAND_ENV, type Brand, type BrandSettings, brandFromEnv, brandSettingsFromEnv } from './lib/brand.js'
 import { DatabaseUrlError, parseDatabaseUrl } from './lib/database-url.js'
 import {
-  type DownloadOffload,
   DOWNLOAD_OFFLOAD_PATTERN,
+  type DownloadOffload,
   parseDownloadOffload,
 } from './lib/download-offload.js'
 import { type FilesLocation, parseFilesLocation } from './lib/files-url.js'
@@ -160,8 +160,13 @@ export type Config = Readonly<{
   bodyLimits: Readonly<{ form: number; json: number; webhook: number }>
   /** Redis for rate limits shared by several instances; undefined keeps them in memory. */
   redisUrl?: string
-  /** The shop's name, logo, colour, support address and legal pages (STORE_*). */
+  /**
+   * The shop's name, logo, colour, support address and legal pages: here the STORE_* variables over
+   * the defaults; `createDeps` lays them over the catalog's `store:` section (lib/brand.ts).
+   */
   brand: Brand
+  /** The brand fields the STORE_* variables set (they win over the catalog's). */
+  brandSettings?: BrandSettings
   /** What the owner is alerted about, and where (ALERT_*). */
   alerts: AlertSettings
 }>
@@ -226,6 +231,7 @@ export function loadConfig(env: Env): Config {
     }),
     redisUrl: e.REDIS_URL,
     brand: brandFromEnv(e),
+    brandSettings: brandSettingsFromEnv(e),
     alerts: alertSettingsFromEnv(e),
   })
 }

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { createLogger } from './deps.js'
+import { loadConfig } from './config.js'
+import { createDeps, createLogger } from './deps.js'
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough()
@@ -28,5 +32,55 @@ describe('createLogger', () => {
     expect(text).toContain('[redacted]')
     expect(text).not.toContain('tg_secret_value')
     expect(() => JSON.parse(text)).toThrow()
+  })
+})
+
+describe('createDeps: the brand', () => {
+  /** A copy of the demo catalog with a `store:` section, and a config over it. */
+  function depsWith(store: string, env: Record<string, string> = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-brand-'))
+    const demo = readFileSync(resolve('catalog.yaml'), 'utf8')
+    const catalogPath = join(dir, 'catalog.yaml')
+    writeFileSync(catalogPath, `${store}${demo}`)
+    const config = loadConfig({ DATA_DIR: dir, CATALOG: catalogPath, LOG_LEVEL: 'silent', ...env })
+    return createDeps(config, { db: {} as never })
+  }
+
+  const STORE = `store:
+  name: Ada Books
+  logoUrl: https://cdn.ada.example/logo.png
+  accentColor: "#AA3300"
+  supportEmail: help@ada.example
+`
+
+  it('takes the catalog’s store section over the defaults', () => {
+    expect(depsWith(STORE).config.brand).toEqual({
+      name: 'Ada Books',
+      logoUrl: 'https://cdn.ada.example/logo.png',
+      accentColor: '#aa3300',
+      supportEmail: 'help@ada.example',
+      termsUrl: undefined,
+      privacyUrl: undefined,
+    })
+  })
+
+  it('lets each STORE_* variable win over the catalog for its own field only', () => {
+    const deps = depsWith(STORE, {
+      STORE_NAME: 'Ada Books (staging)',
+      STORE_TERMS_URL: 'https://ada.example/terms',
+    })
+    expect(deps.config.brand).toEqual({
+      name: 'Ada Books (staging)',
+      logoUrl: 'https://cdn.ada.example/logo.png',
+      accentColor: '#aa3300',
+      supportEmail: 'help@ada.example',
+      termsUrl: 'https://ada.example/terms',
+      privacyUrl: undefined,
+    })
+    expect(Object.isFrozen(deps.config)).toBe(true)
+  })
+
+  it('keeps the defaults when neither sets a field', () => {
+    expect(depsWith('').config.brand).toMatchObject({ name: 'Tollgate demo store', accentColor: '#2454d6' })
   })
 })

@@ -10,6 +10,7 @@ import type Stripe from 'stripe'
 import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { Database } from './db/database.js'
+import { resolveBrand } from './lib/brand.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createFileStore, type FileStore } from './lib/file-store.js'
 import { createMailer, type Mailer } from './lib/mailer.js'
@@ -31,15 +32,24 @@ export type Deps = {
   rateLimits: RateLimiter
 }
 
-/** Builds every dependency from the config; tests pass overrides (a database, a clock, a logger). */
-export function createDeps(config: Config, overrides: Partial<Deps> = {}): Deps {
+/**
+ * Builds every dependency from the config; tests pass overrides (a database, a clock, a logger).
+ * The config's brand is completed here from the catalog's `store:` section (the STORE_* variables
+ * win over it field by field; lib/brand.ts).
+ */
+export function createDeps(base: Config, overrides: Partial<Deps> = {}): Deps {
+  const catalog = overrides.catalog ?? loadCatalog(base.catalogPath)
+  const config: Config = Object.freeze({
+    ...base,
+    brand: resolveBrand(base.brandSettings ?? {}, catalog.store, base.brand),
+  })
   const log = overrides.log ?? createLogger(config)
   return {
     config,
     log,
     db: overrides.db ?? connectDatabase(config.databaseUrl),
     stripe: overrides.stripe ?? createStripeClient(config),
-    catalog: overrides.catalog ?? loadCatalog(config.catalogPath),
+    catalog,
     mail: overrides.mail ?? createMailer(config, log),
     files: overrides.files ?? createFileStore(config.files, config.downloadOffload),
     clock: overrides.clock ?? systemClock,

@@ -42,5 +42,9 @@ export const COMMANDS: Command[] = [
   subscriptionsCommand,
   couponsCommand,
   // The console calls the inbox "events"; the same command under that name.
-  { ...inboxCommand, name: 'events', usage: 'events [list | replay <evt_id> | recover] [--json]' },
+  {
+    ...inboxCommand,
+    name: 'events',
+    usage: 'events [list | replay <evt_id> | replay --failing | recover] [--json]',
+  },
 ]

@@ -125,6 +125,51 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(await c.run(['customers', 'show', 'nobody@example.com'])).toBe(1)
     expect(await c.run(['events', 'list', '--json'])).toBe(0)
     expect(await c.run(['events', 'replay'])).toBe(2)
+    expect(await c.run(['events', 'list', '--failing'])).toBe(2)
+    expect(c.err.at(-1)).toMatch(/--failing/)
+    expect(await c.run(['events', 'replay', 'evt_x', '--failing'])).toBe(2)
+  }, 60_000)
+
+  it('replays every failing event, audited, and says which still fail', async () => {
+    const db = connectDatabase(env.DATABASE_URL as string)
+    const failing = (id: string, type: string, object: string) => ({
+      id: `ibx_${id}`,
+      stripe_event_id: id,
+      type,
+      payload: JSON.stringify({ id, object: 'event', type, data: { object: { id: object } } }),
+      event_created: 1,
+      source: 'webhook' as const,
+      received_at: '2026-01-01T00:00:00.000Z',
+      handled_at: null,
+      attempts: 3,
+      last_error: 'boom',
+      next_attempt_at: '2099-01-01T00:00:00.000Z',
+    })
+    try {
+      await db
+        .insertInto('stripe_events')
+        .values([
+          failing('evt_cli_ignored', 'tollgate.unknown_type', 'x_1'),
+          failing('evt_cli_broken', 'checkout.session.completed', 'cs_missing'),
+        ])
+        .execute()
+      const c = cli(env)
+      expect(await c.run(['events', 'replay', '--failing', '--json'])).toBe(0)
+      const result = JSON.parse(c.out.join('\n')) as { replayed: number; stillFailing: string[] }
+      expect(result.replayed).toBeGreaterThanOrEqual(2)
+      expect(result.stillFailing).toContain('evt_cli_broken')
+      expect(result.stillFailing).not.toContain('evt_cli_ignored')
+      const audit = await db
+        .selectFrom('admin_audit_log')
+        .selectAll()
+        .where('action', '=', 'event.replay_failing')
+        .execute()
+      expect(audit.map((a) => [a.actor_email, a.after_json])).toEqual([
+        ['cli', JSON.stringify({ replayed: result.replayed })],
+      ])
+    } finally {
+      await db.destroy()
+    }
   }, 60_000)
 
   it('backfills the ledger from Stripe once, with progress', async () => {

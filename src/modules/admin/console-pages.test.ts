@@ -76,6 +76,32 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     expect(entry).toMatchObject({ actor_email: ADMIN, action: 'email.resend', target_id: id })
   })
 
+  it('exports the emails, audit log, events and subscriptions as CSV, linked from each page', async () => {
+    const console = await admin.agent()
+    const csvOf = async (path: string): Promise<string[]> => {
+      const res = await console.request(path)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
+      return (await res.text()).trimEnd().split('\n')
+    }
+    for (const page of ['/admin/emails', '/admin/audit', '/admin/events', '/admin/subscriptions'])
+      expect(await (await console.request(page)).text()).toContain(`href="${page}.csv`)
+    const emails = await csvOf('/admin/emails.csv')
+    expect(emails[0]).toBe('id,created_at,to,subject,status,attempts,last_error')
+    expect(emails.filter((line) => line.includes(',ann@example.com,Note 1,'))).toHaveLength(2)
+    const audit = await csvOf('/admin/audit.csv')
+    expect(audit[0]).toBe('created_at,actor,action,target_type,target_id,before,after,reason')
+    expect(audit.some((line) => line.includes(`,${ADMIN},email.resend,`))).toBe(true)
+    const events = await csvOf('/admin/events.csv')
+    expect(events[0]).toBe('event,type,status,attempts,last_error,handled_at')
+    const inbox = await t.deps.db.selectFrom('stripe_events').select('stripe_event_id').execute()
+    expect(events).toHaveLength(1 + inbox.length)
+    const subscriptions = await csvOf('/admin/subscriptions.csv?status=active')
+    expect(subscriptions[0]).toBe(
+      'id,customer_id,status,price,current_period_end,cancel_at_period_end,canceled_at,start_date',
+    )
+  })
+
   it('refuses to resend a delivered email whose body was dropped, changing nothing', async () => {
     const id = await enqueueMail(t.deps.db, { to: 'bo@example.com', template: NOTE, data: { n: 2 } }, t.deps)
     await t.deps.db

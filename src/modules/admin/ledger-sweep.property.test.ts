@@ -79,7 +79,7 @@ describe('the ledger sweep', () => {
       }
       return {
         mrr: mrrAt(ledger, at),
-        customers: new Set(keys.map((k) => k.slice(0, k.lastIndexOf('|')))),
+        payingCustomers: new Set(keys.map((k) => k.slice(0, k.lastIndexOf('|')))).size,
         customersPerCurrency,
         ...countsAt(ledger, at),
       }
@@ -93,6 +93,10 @@ describe('the ledger sweep', () => {
         expect(swept.start).toEqual(momentOf(ledger, first))
         expect(swept.end).toEqual(momentOf(ledger, last))
         expect(swept.movements).toEqual(movementsBetween(ledger, first, last))
+        const payingAt = (at: string): Set<string> =>
+          new Set([...customerMrrAt(ledger, at).keys()].map((k) => k.slice(0, k.lastIndexOf('|'))))
+        const after = payingAt(last)
+        expect(swept.churnedCustomers).toBe([...payingAt(first)].filter((c) => !after.has(c)).length)
       }),
       { numRuns: 400 },
     )

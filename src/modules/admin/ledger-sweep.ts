@@ -30,8 +30,8 @@ export type SweptBucket = {
 export type SweptMoment = {
   /** MRR per currency (as `mrrAt`). */
   mrr: PerCurrency
-  /** Customers with MRR in any currency (the keys of `customerMrrAt`, without the currency). */
-  customers: ReadonlySet<string>
+  /** How many customers have MRR in any currency (`customerMrrAt`'s keys, without the currency). */
+  payingCustomers: number
   /** Per currency, how many customers have MRR in it. */
   customersPerCurrency: Record<string, number>
 } & StatusCounts
@@ -44,6 +44,8 @@ export type SweptRange = {
   end: SweptMoment
   /** Movements in (first boundary, last boundary], as one `movementsBetween` over the range. */
   movements: Movements
+  /** Customers paying at the first boundary and not at the last. */
+  churnedCustomers: number
 }
 
 type Change = { at: string; customer: string; row?: LedgerRow }
@@ -63,7 +65,8 @@ export function sweepRange(rows: readonly LedgerRow[], boundaries: readonly stri
   const buckets: SweptBucket[] = []
   const movements = noMovements()
   const first = boundaries[0]
-  if (first === undefined) return { buckets, start: state.moment(), end: state.moment(), movements }
+  if (first === undefined)
+    return { buckets, start: state.moment(), end: state.moment(), movements, churnedCustomers: 0 }
   // Everything up to the first boundary builds the state, which is read once at that boundary;
   // nothing is classified there (most of a long ledger lies before a report's range).
   let before = 0
@@ -82,7 +85,7 @@ export function sweepRange(rows: readonly LedgerRow[], boundaries: readonly stri
     }
     buckets.push({ mrr: state.mrr(), movements: inBucket, ...state.counts() })
   }
-  return { buckets, start, end: state.moment(), movements }
+  return { buckets, start, end: state.moment(), movements, churnedCustomers: state.churned() }
 }
 
 function noMovements(): Movements {
@@ -120,6 +123,11 @@ class SweepState {
   private readonly earningSubsOf = new Map<string, number>()
   private activeSubscribers = 0
   private trialing = 0
+  /** Customers with MRR, in all and per currency, kept as MRR changes. */
+  private payingCustomers = 0
+  private readonly customersPerCurrency: Record<string, number> = {}
+  /** Customers changed within the range, and whether they were paying at its start. */
+  private readonly payingAtStart = new Map<string, boolean>()
 
   startBucket(): void {
     this.earnedInBucket = new Set()
@@ -141,9 +149,11 @@ class SweepState {
       for (const r of subs.values()) {
         const amount = monthlyAmount(r, at)
         if (amount === 0) continue
+        if (!mine.has(r.currency)) this.countPaying(r.currency, 1)
         mine.set(r.currency, (mine.get(r.currency) ?? 0) + amount)
         this.total[r.currency] = (this.total[r.currency] ?? 0) + amount
       }
+      if (mine.size > 0) this.payingCustomers += 1
       this.customerMrr.set(customer, mine)
     }
   }
@@ -156,6 +166,8 @@ class SweepState {
       now.set(r.currency, (now.get(r.currency) ?? 0) + monthlyAmount(r, at))
     }
     const mine = this.customerMrr.get(customer) ?? new Map<string, number>()
+    const wasPaying = mine.size > 0
+    if (!this.payingAtStart.has(customer)) this.payingAtStart.set(customer, wasPaying)
     for (const currency of new Set([...now.keys(), ...mine.keys()])) {
       const key = `${customer}|${currency}`
       const before = mine.get(currency) ?? 0
@@ -171,9 +183,13 @@ class SweepState {
         this.earnedInRange.add(key)
       }
       this.total[currency] = (this.total[currency] ?? 0) + after - before
+      if (before === 0 && after > 0) this.countPaying(currency, 1)
+      if (before > 0 && after === 0) this.countPaying(currency, -1)
       if (after === 0) mine.delete(currency)
       else mine.set(currency, after)
     }
+    if (!wasPaying && mine.size > 0) this.payingCustomers += 1
+    if (wasPaying && mine.size === 0) this.payingCustomers -= 1
     this.customerMrr.set(customer, mine)
     if (row && monthlyAmount(row, row.effective_at) > 0) this.earnedByRows.add(`${customer}|${row.currency}`)
   }
@@ -183,15 +199,22 @@ class SweepState {
   }
 
   moment(): SweptMoment {
-    const customers = new Set<string>()
-    const customersPerCurrency: Record<string, number> = {}
-    for (const [customer, mine] of this.customerMrr) {
-      if (mine.size === 0) continue
-      customers.add(customer)
-      for (const currency of mine.keys())
-        customersPerCurrency[currency] = (customersPerCurrency[currency] ?? 0) + 1
-    }
-    return { mrr: this.mrr(), customers, customersPerCurrency, ...this.counts() }
+    const customersPerCurrency = Object.fromEntries(
+      Object.entries(this.customersPerCurrency).filter(([, n]) => n > 0),
+    )
+    return { mrr: this.mrr(), payingCustomers: this.payingCustomers, customersPerCurrency, ...this.counts() }
+  }
+
+  /** Customers paying at the range's start who pay nothing now (only those changed can be). */
+  churned(): number {
+    let churned = 0
+    for (const [customer, was] of this.payingAtStart)
+      if (was && (this.customerMrr.get(customer)?.size ?? 0) === 0) churned += 1
+    return churned
+  }
+
+  private countPaying(currency: string, sign: 1 | -1): void {
+    this.customersPerCurrency[currency] = (this.customersPerCurrency[currency] ?? 0) + sign
   }
 
   counts(): StatusCounts {

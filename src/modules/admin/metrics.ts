@@ -86,7 +86,7 @@ export async function buildMetricsReport(db: Executor, query: MetricsQuery): Pro
     activeSubscribers: swept.end.activeSubscribers,
     trialing: swept.end.trialing,
     movements: swept.movements,
-    subscriberChurn: subscriberChurn(swept.start, swept.end),
+    subscriberChurn: subscriberChurn(swept),
     revenueChurn: revenueChurn(swept.start.mrr, swept.movements),
     trialConversion: ratio(trials.converted, trials.ended),
     checkoutConversion: ratio(checkouts.completed, checkouts.created),
@@ -152,10 +152,8 @@ function lastMomentBefore(at: Date): string {
 }
 
 /** Customers paying at the start and no longer at the end, of those paying at the start. */
-function subscriberChurn(start: SweptMoment, end: SweptMoment): Ratio {
-  let churned = 0
-  for (const customer of start.customers) if (!end.customers.has(customer)) churned += 1
-  return ratio(churned, start.customers.size)
+function subscriberChurn(swept: SweptRange): Ratio {
+  return ratio(swept.churnedCustomers, swept.start.payingCustomers)
 }
 
 function revenueChurn(startMrr: PerCurrency, movements: Movements): Record<string, Ratio> {

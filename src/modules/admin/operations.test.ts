@@ -14,7 +14,7 @@ import { advanceDays, createMember, type Member, settle, subscribe } from '../..
 import { buyAndPay } from '../../../test/purchase.js'
 import { findSubscriptionByStripeId, listSubscriptionsOfCustomer } from '../billing/index.js'
 import { findOrderById, listOrdersOfCustomer } from '../orders/index.js'
-import { buildMetricsReport } from './metrics.js'
+import { buildMetricsReport, lastBucketNet } from './metrics.js'
 import { parseRange } from './range.js'
 import { listAuditEntries } from './repo.js'
 
@@ -106,6 +106,10 @@ describe.each(DIALECTS)('owner operations on %s', (dialect) => {
     expect(JSON.parse(entry?.before_json ?? '{}')).toEqual({ status: 'paid', amount_refunded: 0 })
     const report = await buildMetricsReport(t.deps.db, parseRange({}, t.deps.clock.now()))
     expect(report.revenue).toEqual({ gross: { usd: 1900 }, refunds: { usd: 500 }, net: { usd: 1400 } })
+    // The dashboard's "today" is the 30-day report's last day: the sale and its refund were today.
+    expect(lastBucketNet(report)).toEqual({ usd: 1400 })
+    const dashboard = await (await console.request('/admin')).text()
+    expect(dashboard).toContain('data-metric="revenue_today"><span>$14.00</span>')
   }, 120_000)
 
   it('changes a plan within its family, cancels, and MRR follows', async () => {

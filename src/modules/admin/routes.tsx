@@ -16,6 +16,7 @@ import { adminOf, requireAdmin } from './access.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
 import { catalogRoutes } from './catalog/routes.js'
 import { couponRoutes } from './coupons/routes.js'
+import { toCsv } from './csv.js'
 import { createCustomerRoutes } from './customers/routes.js'
 import { createEventRoutes } from './events/routes.js'
 import { buildMetricsReport, lastBucketNet } from './metrics.js'
@@ -80,10 +81,31 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
         c,
         { title: 'Audit log' },
         <AdminFrame title="Audit log">
+          <p>
+            <a href="/admin/audit.csv">CSV</a>
+          </p>
           <AuditTable entries={entries} />
           <Pager path="/admin/audit" params={{}} page={page} count={entries.length} />
         </AdminFrame>,
       )
+    })
+    .get('/admin/audit.csv', async (c) => {
+      const entries = await listAuditEntries(c.get('deps').db, { limit: 200_000, offset: 0 })
+      const csv = toCsv(
+        ['created_at', 'actor', 'action', 'target_type', 'target_id', 'before', 'after', 'reason'],
+        entries.map((e) => [
+          e.created_at,
+          e.actor_email,
+          e.action,
+          e.target_type,
+          e.target_id,
+          e.before_json ?? '',
+          e.after_json ?? '',
+          e.reason ?? '',
+        ]),
+      )
+      c.header('Content-Disposition', 'attachment; filename="audit.csv"')
+      return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
     })
     .route('/', metricsRoutes)
     .route('/', createCustomerRoutes())

@@ -4,6 +4,7 @@
  * @module
  */
 import { resolve } from 'node:path'
+import type { BrandSettings } from '../../lib/brand.js'
 import { parseMoney } from '../../lib/money.js'
 import type { CatalogInput } from './schema.js'
 import type { Catalog, CatalogPrice, CatalogProduct, Problem } from './types.js'
@@ -82,7 +83,13 @@ export function buildCatalog(
       problems.push({ path: ['pages', i, 'feature'], message: `unknown feature "${page.feature}"` })
     }
   })
-  return { catalog: { source, features: input.features, products, prices, pages: input.pages }, problems }
+  const store = Object.freeze(
+    Object.fromEntries(Object.entries(input.store).filter(([, v]) => v !== undefined)),
+  ) as BrandSettings
+  return {
+    catalog: { source, store, features: input.features, products, prices, pages: input.pages },
+    problems,
+  }
 }
 
 function buildPrice(p: CatalogInput['prices'][number]): CatalogPrice {

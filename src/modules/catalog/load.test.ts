@@ -117,6 +117,43 @@ describe('parseCatalog', () => {
   })
 })
 
+describe('the store section', () => {
+  it('gives the brand fields it sets, the accent colour in lower case, and nothing else', () => {
+    const store = `store:
+  name: Ada Books
+  accentColor: "#AA3300"
+  supportEmail: help@ada.example
+  termsUrl: https://ada.example/terms
+`
+    expect(parseCatalog(store + VALID, SOURCE).store).toEqual({
+      name: 'Ada Books',
+      accentColor: '#aa3300',
+      supportEmail: 'help@ada.example',
+      termsUrl: 'https://ada.example/terms',
+    })
+    expect(parseCatalog(VALID, SOURCE).store).toEqual({})
+  })
+
+  it('reports each bad field with its line, and a key it does not know', () => {
+    const store = `store:
+  name: ""
+  logoUrl: javascript:alert(1)
+  accentColor: blue
+  supportEmail: help
+  privacyUrl: ftp://ada.example/privacy
+  colour: "#aa3300"
+`
+    expect(problemsOf(store + VALID)).toEqual([
+      'catalog.yaml:2:9 store.name: must not be empty',
+      'catalog.yaml:3:12 store.logoUrl: must be an http(s) URL',
+      'catalog.yaml:4:16 store.accentColor: must be a hex colour like #2454d6',
+      'catalog.yaml:5:17 store.supportEmail: must be an email address',
+      'catalog.yaml:6:15 store.privacyUrl: must be an http(s) URL',
+      'catalog.yaml:2:3 store: Unrecognized key: "colour"',
+    ])
+  })
+})
+
 describe('file stamping', () => {
   it('defaults to off, and is refused on a file that is not a PDF', () => {
     expect(parseCatalog(VALID, SOURCE).products[0]?.files[0]?.stamp).toBe(false)

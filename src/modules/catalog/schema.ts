@@ -4,6 +4,7 @@
  * @module
  */
 import * as z from 'zod'
+import { BRAND_FIELDS } from '../../lib/brand.js'
 import { parseMoney } from '../../lib/money.js'
 
 const key = z.string().regex(/^[a-z0-9][a-z0-9_.:-]*$/, 'use lower-case letters, digits, - _ . :')
@@ -77,7 +78,11 @@ export const PriceInput = z
       ctx.addIssue({ code: 'custom', path: ['trialDays'], message: 'only recurring prices can have a trial' })
     }
     if (p.trialDays === undefined && p.trialCard === 'optional') {
-      ctx.addIssue({ code: 'custom', path: ['trialCard'], message: 'only a price with trialDays has a trial' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trialCard'],
+        message: 'only a price with trialDays has a trial',
+      })
     }
     if (!p.recurring && p.family !== undefined) {
       ctx.addIssue({
@@ -102,7 +107,18 @@ export const PageInput = z.strictObject({
   markdown: z.string(),
 })
 
+/** The shop's brand as the catalog gives it; the STORE_* variables win over each field they set. */
+export const StoreInput = z.strictObject({
+  name: BRAND_FIELDS.name.optional(),
+  logoUrl: BRAND_FIELDS.logoUrl.optional(),
+  accentColor: BRAND_FIELDS.accentColor.optional(),
+  supportEmail: BRAND_FIELDS.supportEmail.optional(),
+  termsUrl: BRAND_FIELDS.termsUrl.optional(),
+  privacyUrl: BRAND_FIELDS.privacyUrl.optional(),
+})
+
 export const CatalogInput = z.strictObject({
+  store: StoreInput.default({}),
   features: z.array(FeatureInput).default([]),
   products: z.array(ProductInput).default([]),
   prices: z.array(PriceInput).default([]),

@@ -1,4 +1,5 @@
 /** The validated catalog, as app code sees it. Amounts are integer minor units. */
+import type { BrandSettings } from '../../lib/brand.js'
 
 export type LapsePolicy = {
   /** Days a `past_due` subscription keeps access. */
@@ -63,6 +64,8 @@ export type CatalogPage = { path: string; title: string; markdown: string; featu
 export type Catalog = {
   /** Absolute path of the file this was loaded from. */
   source: string
+  /** The shop's brand fields the catalog's `store:` section sets (lib/brand.ts merges them). */
+  store: BrandSettings
   features: CatalogFeature[]
   products: CatalogProduct[]
   /** Every price of every product, in file order. */

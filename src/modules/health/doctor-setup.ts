@@ -25,7 +25,7 @@ export async function checkMail(deps: Deps): Promise<CheckResult> {
     return fail(
       'mail',
       `MAIL_FROM is the placeholder ${config.mailFrom}`,
-      'Set MAIL_FROM="Your Store <store@your-domain>" (an address your SMTP provider may send from).',
+      `Set MAIL_FROM=${suggestedSender(config)} (an address your SMTP provider may send from).`,
     )
   }
   const verify = deps.mail.verify
@@ -37,6 +37,19 @@ export async function checkMail(deps: Deps): Promise<CheckResult> {
       return pass('mail', `the SMTP server accepted a connection and login; sender ${config.mailFrom}`)
     },
   )
+}
+
+/**
+ * A sender for this shop: its brand name and an address at its own domain (the support address's,
+ * else PUBLIC_URL's when that is a public name); `your-domain` only when neither says.
+ */
+export function suggestedSender(config: Pick<Config, 'brand' | 'publicUrl'>): string {
+  const support = config.brand.supportEmail?.split('@')[1]
+  const host = new URL(config.publicUrl).hostname.replace(/^www\./, '')
+  const publicName = /\.[a-z]{2,}$/i.test(host) && !/(^|\.)localhost$/i.test(host) ? host : undefined
+  const domain = support ?? publicName ?? 'your-domain'
+  const name = config.brand.name.replace(/["\\<>]/g, '')
+  return `"${name} <store@${domain}>"`
 }
 
 export async function checkDatabase(deps: Deps): Promise<CheckResult[]> {

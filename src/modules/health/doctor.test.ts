@@ -4,8 +4,9 @@
  * SMTP a real local SMTP server, the database real.
  * @see issue 10
  */
-import type { AddressInfo } from 'node:net'
+
 import { mkdtempSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import pino from 'pino'
@@ -22,8 +23,8 @@ import { EVENT_HANDLERS } from '../../event-handlers.js'
 import { createMailer } from '../../lib/mailer.js'
 import type { CheckResult } from './check.js'
 import { runDoctor } from './doctor.js'
+import { checkSessionSecret, suggestedSender } from './doctor-setup.js'
 import { checkPublicUrl, checkStripeKeys } from './doctor-stripe.js'
-import { checkSessionSecret } from './doctor-setup.js'
 
 const NEEDED = Object.keys(EVENT_HANDLERS).sort()
 const SENDER = 'Demo Store <store@shop.example>'
@@ -145,9 +146,16 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
       status: 'fail',
       detail: expect.stringContaining('SMTP_URL is not set'),
     })
-    expect(await check({ mailFrom: 'Tollgate <store@tollgate.localhost>' })).toMatchObject({
+    expect(
+      await check({
+        mailFrom: 'Tollgate <store@tollgate.localhost>',
+        brand: { name: 'Ada Books', accentColor: '#aa3300' },
+        publicUrl: 'https://www.ada-books.example',
+      }),
+    ).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining('MAIL_FROM'),
+      fix: 'Set MAIL_FROM="Ada Books <store@ada-books.example>" (an address your SMTP provider may send from).',
     })
     const closed = await check({ smtpUrl: 'smtp://127.0.0.1:9' })
     expect(closed?.status).toBe('fail')
@@ -228,6 +236,21 @@ describe('doctor checks that need no services', () => {
     })
     expect(checkPublicUrl(config({ ...liveKey, publicUrl: 'https://store.example.com' })).status).toBe('pass')
     expect(checkPublicUrl(config({ publicUrl: 'http://localhost:3000' })).status).toBe('pass')
+  })
+
+  it('suggests a sender from the shop’s own name and domain', () => {
+    const brand = { name: 'Ada "Rare" Books', accentColor: '#aa3300' }
+    expect(suggestedSender({ brand, publicUrl: 'https://shop.ada.example' })).toBe(
+      '"Ada Rare Books <store@shop.ada.example>"',
+    )
+    expect(
+      suggestedSender({
+        brand: { ...brand, supportEmail: 'help@ada.example' },
+        publicUrl: 'https://x.example',
+      }),
+    ).toBe('"Ada Rare Books <store@ada.example>"')
+    for (const publicUrl of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://shop.localhost'])
+      expect(suggestedSender({ brand, publicUrl })).toBe('"Ada Rare Books <store@your-domain>"')
   })
 
   it('refuses weak session secrets', () => {

@@ -5,7 +5,7 @@
  * @module
  */
 export { type CheckResult, type CheckStatus, fail, overallStatus, pass, warn } from './check.js'
+export { type DoctorInput, runDoctor } from './doctor.js'
 export { checkMigrations, checkReadiness, databaseHeartbeat, type HeartbeatCheck } from './readiness.js'
 export { upsertHeartbeat } from './repo.js'
 export { createHealthRoutes } from './routes.js'
-export { type DoctorInput, runDoctor } from './doctor.js'

@@ -17,6 +17,7 @@ import {
 } from '../../webhooks/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
+import { toCsv } from '../csv.js'
 import { ActionForm, AdminFrame, PAGE_SIZE, Pager } from '../views.js'
 
 const when = (iso: string | null): string => (iso ? iso.slice(0, 19).replace('T', ' ') : '—')
@@ -36,7 +37,8 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
         { title: 'Events' },
         <AdminFrame title="Webhook events" notice={c.req.query('done')}>
           <p>
-            <a href="/admin/events">All</a> · <a href="/admin/events?status=failing">Failing</a>{' '}
+            <a href="/admin/events">All</a> · <a href="/admin/events?status=failing">Failing</a> ·{' '}
+            <a href={failing ? '/admin/events.csv?status=failing' : '/admin/events.csv'}>CSV</a>{' '}
             <ActionForm action="/admin/events/replay-failing" label="Replay all failing" />
           </p>
           <table id="events">
@@ -119,12 +121,52 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
       })
       return c.redirect(`/admin/events?done=${encodeURIComponent(`Replayed ${ids.length} events`)}`, 303)
     })
+    .get('/admin/events.csv', async (c) => {
+      const events = await listInboxPage(c.get('deps').db, {
+        failing: c.req.query('status') === 'failing',
+        limit: 200_000,
+        offset: 0,
+      })
+      const csv = toCsv(
+        ['event', 'type', 'status', 'attempts', 'last_error', 'handled_at'],
+        events.map((e) => [
+          e.stripe_event_id,
+          e.type,
+          e.handled_at ? 'handled' : e.attempts > 0 ? 'failing' : 'pending',
+          e.attempts,
+          e.last_error ?? '',
+          e.handled_at ?? '',
+        ]),
+      )
+      c.header('Content-Disposition', 'attachment; filename="events.csv"')
+      return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
+    })
+    .get('/admin/emails.csv', async (c) => {
+      const emails = await listOutboxMail(c.get('deps').db, undefined, 200_000)
+      const csv = toCsv(
+        ['id', 'created_at', 'to', 'subject', 'status', 'attempts', 'last_error'],
+        emails.map((m) => [
+          m.id,
+          m.created_at,
+          m.to_address,
+          m.subject,
+          m.status,
+          m.attempts,
+          m.last_error ?? '',
+        ]),
+      )
+      c.header('Content-Disposition', 'attachment; filename="emails.csv"')
+      return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
+    })
     .get('/admin/emails', async (c) => {
       const emails = await listOutboxMail(c.get('deps').db, undefined, 200)
       return renderPage(
         c,
         { title: 'Emails' },
         <AdminFrame title="Emails" notice={c.req.query('done')}>
+          <p>
+            <a href="/admin/emails.csv">CSV</a>
+          </p>
           <table id="emails">
             <thead>
               <tr>

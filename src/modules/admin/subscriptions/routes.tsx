@@ -23,6 +23,7 @@ import {
 } from '../../billing/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
+import { toCsv } from '../csv.js'
 import { ActionForm, AdminFrame, PAGE_SIZE, Pager } from '../views.js'
 
 const ChangeForm = z.object({
@@ -33,19 +34,27 @@ const ChangeForm = z.object({
 
 const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
 
+/** The list's filter from the query (`status`, `plan`), as the page and its CSV read it. */
+function filterOf(q: Record<string, string>): { status: string; plan: string } {
+  return { status: q.status ?? '', plan: q.plan ?? '' }
+}
+
+function listFilter(params: { status: string; plan: string }): { status?: string; lookupKey?: string } {
+  return {
+    ...(params.status ? { status: params.status } : {}),
+    ...(params.plan ? { lookupKey: params.plan } : {}),
+  }
+}
+
 export const subscriptionRoutes = new Hono<AppEnv>()
   .get('/admin/subscriptions', async (c) => {
     const q = c.req.query()
     const page = Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1)
-    const params = { status: q.status ?? '', plan: q.plan ?? '' }
-    const subs = await listSubscriptionsPage(
-      c.get('deps').db,
-      {
-        ...(params.status ? { status: params.status } : {}),
-        ...(params.plan ? { lookupKey: params.plan } : {}),
-      },
-      { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-    )
+    const params = filterOf(q)
+    const subs = await listSubscriptionsPage(c.get('deps').db, listFilter(params), {
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    })
     return renderPage(
       c,
       { title: 'Subscriptions' },
@@ -57,12 +66,43 @@ export const subscriptionRoutes = new Hono<AppEnv>()
           <label>
             Plan <input name="plan" value={params.plan} />
           </label>
-          <button type="submit">Filter</button>
+          <button type="submit">Filter</button>{' '}
+          <a href={`/admin/subscriptions.csv?${new URLSearchParams(params).toString()}`}>CSV</a>
         </form>
         <SubscriptionTable subs={subs} />
         <Pager path="/admin/subscriptions" params={params} page={page} count={subs.length} />
       </AdminFrame>,
     )
+  })
+  .get('/admin/subscriptions.csv', async (c) => {
+    const subs = await listSubscriptionsPage(c.get('deps').db, listFilter(filterOf(c.req.query())), {
+      limit: 200_000,
+      offset: 0,
+    })
+    const csv = toCsv(
+      [
+        'id',
+        'customer_id',
+        'status',
+        'price',
+        'current_period_end',
+        'cancel_at_period_end',
+        'canceled_at',
+        'start_date',
+      ],
+      subs.map((s) => [
+        s.stripe_subscription_id,
+        s.customer_id,
+        s.status,
+        s.price_lookup_key ?? '',
+        s.current_period_end ?? '',
+        s.cancel_at_period_end ? 'yes' : 'no',
+        s.canceled_at ?? '',
+        s.start_date,
+      ]),
+    )
+    c.header('Content-Disposition', 'attachment; filename="subscriptions.csv"')
+    return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
   })
   .get('/admin/subscriptions/:id', async (c) => {
     const deps = c.get('deps')
