@@ -17,6 +17,7 @@ import { type CheckResult, fail, type HeartbeatCheck, pass } from './modules/hea
 import { sendDueMail } from './modules/mail/index.js'
 import { deliverDueWebhooks } from './modules/outbound-webhooks/index.js'
 import {
+  INBOX_BATCH,
   INBOX_CHANNEL,
   onInboxEvent,
   processInbox,
@@ -33,6 +34,12 @@ export type Worker = {
   everyMs?: number
   /** Subscribes to a signal that wakes the worker before its poll interval is over. */
   wakeOn?: (wake: () => void) => () => void
+  /**
+   * Most items one run takes. A run that handled fewer found everything due, so the loop sleeps
+   * (unless woken) instead of polling again at once to find nothing. Without it, any work found
+   * means another run straight away.
+   */
+  batch?: number
   runOnce(deps: Deps): Promise<number>
 }
 
@@ -43,6 +50,7 @@ export const WORKERS: Worker[] = [
     intervalMs: 250,
     // Woken as soon as the intake stores an event; the poll is the safety net.
     wakeOn: onInboxEvent,
+    batch: INBOX_BATCH,
     runOnce: (deps) => processInbox(deps, EVENT_HANDLERS),
   },
   {
@@ -98,7 +106,8 @@ export function startWorkers(deps: Deps, workers: Worker[] = WORKERS): RunningWo
       } catch (err) {
         deps.log.error({ err, worker: worker.name }, 'worker run failed')
       }
-      if (handled === 0 && !woken) {
+      const foundAll = handled === 0 || (worker.batch !== undefined && handled < worker.batch)
+      if (foundAll && !woken) {
         await sleep(worker.intervalMs, stopping.signal, (wake) => {
           wakeSleep = wake
         })

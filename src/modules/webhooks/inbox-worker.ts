@@ -16,11 +16,19 @@ import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { Deps } from '../../deps.js'
 import { alertOwner, ownerNote } from '../alerts/index.js'
 import { type ApplyEvent, type EventHandlerMap, handlersFor } from './handlers.js'
-import { claimDueEvents, markEventHandled, renewLease, resetEvent, updateEvent } from './repo.js'
+import {
+  claimDueEvents,
+  markEventHandled,
+  markEventsHandled,
+  renewLease,
+  resetEvent,
+  updateEvent,
+} from './repo.js'
 import type { StripeEventRow } from './table.js'
 
 export const MAX_ATTEMPTS = 12
-const BATCH = 20
+/** Events claimed per run; a run that took fewer found everything that was due. */
+export const INBOX_BATCH = 20
 /** How many customers' events of one batch are handled at the same time. */
 export const LANES = 8
 /**
@@ -46,15 +54,29 @@ export async function processInbox(
 ): Promise<number> {
   const now = deps.clock.now()
   const lease = leaseFrom(now)
-  const rows = await deps.db.transaction().execute((trx) =>
-    claimDueEvents(trx, {
-      nowIso: now.toISOString(),
+  const nowIso = now.toISOString()
+  const { claimed, rows } = await deps.db.transaction().execute(async (trx) => {
+    const claimed = await claimDueEvents(trx, {
+      nowIso,
       leaseUntilIso: lease,
       maxAttempts: MAX_ATTEMPTS,
-      limit: BATCH,
-    }),
-  )
-  if (rows.length === 0) return 0
+      limit: INBOX_BATCH,
+    })
+    // Types no handler wants (most of a purchase's events) are stamped in the claiming
+    // transaction: nothing to fetch or apply, so no transaction of their own.
+    const ignored = claimed.filter((row) => handlersFor(handlers, row.type).length === 0)
+    await markEventsHandled(
+      trx,
+      ignored.map((row) => row.id),
+      nowIso,
+    )
+    return { claimed, rows: claimed.filter((row) => !ignored.includes(row)) }
+  })
+  for (const row of claimed) {
+    if (!rows.includes(row))
+      deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
+  }
+  if (rows.length === 0) return claimed.length
   const renewal = keepLeased(deps, rows, lease, options.renewEveryMs ?? RENEW_EVERY_MS)
   try {
     await runLanes(lanesOf(rows), async (row, event) => {
@@ -64,7 +86,7 @@ export async function processInbox(
   } finally {
     await renewal.stop()
   }
-  return rows.length
+  return claimed.length
 }
 
 type Claimed = { row: StripeEventRow; event: Stripe.Event | undefined }

@@ -15,6 +15,7 @@ export {
 } from './handlers.js'
 export {
   type HandleOutcome,
+  INBOX_BATCH,
   MAX_ATTEMPTS,
   processInbox,
   processInboxNow,

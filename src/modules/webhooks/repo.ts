@@ -57,6 +57,21 @@ export async function markEventHandled(db: Executor, id: string, nowIso: string)
   return Number(result.numUpdatedRows) > 0
 }
 
+/** Stamps several claimed events handled at once (events no handler wants: nothing to apply). */
+export async function markEventsHandled(
+  trx: Transaction<Database>,
+  ids: readonly string[],
+  nowIso: string,
+): Promise<void> {
+  if (ids.length === 0) return
+  await trx
+    .updateTable('stripe_events')
+    .set({ handled_at: nowIso, last_error: null })
+    .where('id', 'in', ids)
+    .where('handled_at', 'is', null)
+    .execute()
+}
+
 export async function updateEvent(db: Executor, id: string, update: StripeEventUpdate): Promise<void> {
   await db.updateTable('stripe_events').set(update).where('id', '=', id).execute()
 }
