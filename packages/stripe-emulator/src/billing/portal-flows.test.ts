@@ -107,7 +107,11 @@ describe('the hosted portal page: flows and cancellation reasons', () => {
       customer: customer.id,
       configuration: config.id,
     })
-    expect(await (await fetch(session.url)).text()).toContain('value="too_expensive"')
+    // The reasons are asked on the confirmation step that "Cancel plan" opens.
+    const portal = await (await fetch(session.url)).text()
+    expect(portal).not.toContain('value="too_expensive"')
+    expect(portal).toContain(`?cancel=${sub.id}`)
+    expect(await (await fetch(`${session.url}?cancel=${sub.id}`)).text()).toContain('value="too_expensive"')
     await post(session.url, {
       action: 'cancel',
       subscription: sub.id,
