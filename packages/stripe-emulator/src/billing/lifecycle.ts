@@ -35,14 +35,19 @@ function sub(ctx: Ctx, data: Data): Stripe.Subscription | undefined {
   return findObject<Stripe.Subscription>(ctx.state, String(data.subscription), 'subscription')
 }
 
-/** Emits customer.subscription.updated with `previous_attributes` for what `mutate` changed. */
+/**
+ * Emits customer.subscription.updated with `previous_attributes` for what `mutate` changed;
+ * `beforeUpdated` runs after the change and before that event (for an event Stripe sends first).
+ */
 export function changeSubscription(
   ctx: Ctx,
   s: Stripe.Subscription,
   mutate: (s: Stripe.Subscription) => void,
+  beforeUpdated?: (s: Stripe.Subscription) => void,
 ): void {
   const before = snapshotOf(s) as unknown as Record<string, unknown>
   mutate(s)
+  beforeUpdated?.(s)
   const after = s as unknown as Record<string, unknown>
   const prev: Record<string, unknown> = {}
   for (const key of Object.keys(after)) {

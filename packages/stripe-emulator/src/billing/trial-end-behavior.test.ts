@@ -82,7 +82,88 @@ describe('a trial that ends without a payment method', () => {
     expect(after.status).toBe('paused')
     expect(typesFor(sub.id)).toContain('customer.subscription.paused')
     expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
-    expect((await suite.stripe.subscriptions.resume(sub.id)).status).toBe('active')
+    await expect(
+      suite.stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: 'later' as 'now' }),
+    ).rejects.toThrow(/billing_cycle_anchor/)
+  })
+
+  it('resume after a card is attached: a new period from the resume time, invoiced and paid at once', async () => {
+    const sub = await trialWithoutCard('pause')
+    expect((await pastTrialEnd(sub)).status).toBe('paused')
+    await suite.emulator.clock.advance(3 * DAY)
+    const pm = await suite.stripe.paymentMethods.attach('pm_card_visa', { customer: String(sub.customer) })
+    await suite.stripe.customers.update(String(sub.customer), {
+      invoice_settings: { default_payment_method: pm.id },
+    })
+    const before = typesFor(sub.id).length
+    const invoiceEventsBefore = suite.receiver.received.length
+    const now = suite.emulator.clock.now()
+    const resumed = await suite.stripe.subscriptions.resume(sub.id)
+    expect(resumed.status).toBe('active')
+    expect(resumed.billing_cycle_anchor).toBe(now)
+    const item = resumed.items.data[0]!
+    expect(item.current_period_start).toBe(now)
+    expect(item.current_period_end).toBeGreaterThanOrEqual(now + 28 * DAY)
+    const invoices = await suite.stripe.invoices.list({ subscription: sub.id })
+    expect(invoices.data).toHaveLength(2)
+    const invoice = invoices.data.find((i) => i.id === resumed.latest_invoice)!
+    expect(invoice).toMatchObject({ status: 'paid', amount_paid: 1000 })
+    expect(invoice.lines.data[0]!.period).toEqual({ start: now, end: item.current_period_end })
+    await suite.emulator.idle()
+    expect(typesFor(sub.id).slice(before)).toEqual([
+      'customer.subscription.resumed',
+      'customer.subscription.updated',
+    ])
+    const order = suite.receiver.received
+      .slice(invoiceEventsBefore)
+      .map((r) => r.event)
+      .filter((e) => [invoice.id, sub.id].includes(String((e.data.object as { id?: string }).id)))
+      .map((e) => e.type)
+    expect(order).toEqual([
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+      'customer.subscription.resumed',
+      'customer.subscription.updated',
+    ])
+    await expect(suite.stripe.subscriptions.resume(sub.id)).rejects.toThrow(/paused/)
+  })
+
+  it('resume with a declined card: past_due, the invoice open and failed', async () => {
+    const sub = await trialWithoutCard('pause')
+    expect((await pastTrialEnd(sub)).status).toBe('paused')
+    const pm = await suite.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+      customer: String(sub.customer),
+    })
+    await suite.stripe.customers.update(String(sub.customer), {
+      invoice_settings: { default_payment_method: pm.id },
+    })
+    const resumed = await suite.stripe.subscriptions.resume(sub.id)
+    expect(resumed.status).toBe('past_due')
+    const invoice = await suite.stripe.invoices.retrieve(String(resumed.latest_invoice))
+    expect(invoice).toMatchObject({ status: 'open', attempt_count: 1, amount_paid: 0 })
+    await suite.emulator.idle()
+    expect(suite.receiver.types()).toContain('invoice.payment_failed')
+  })
+
+  it('resume with billing_cycle_anchor=unchanged: the period around now on the old anchor, prorated', async () => {
+    const sub = await trialWithoutCard('pause')
+    const paused = await pastTrialEnd(sub)
+    await suite.emulator.clock.advance(10 * DAY)
+    const pm = await suite.stripe.paymentMethods.attach('pm_card_visa', { customer: String(sub.customer) })
+    await suite.stripe.customers.update(String(sub.customer), {
+      invoice_settings: { default_payment_method: pm.id },
+    })
+    const resumed = await suite.stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: 'unchanged' })
+    expect(resumed.status).toBe('active')
+    expect(resumed.billing_cycle_anchor).toBe(paused.billing_cycle_anchor)
+    const item = resumed.items.data[0]!
+    expect(item.current_period_start).toBe(paused.items.data[0]!.current_period_end)
+    const invoice = await suite.stripe.invoices.retrieve(String(resumed.latest_invoice))
+    expect(invoice.status).toBe('paid')
+    expect(invoice.amount_paid).toBeGreaterThan(0)
+    expect(invoice.amount_paid).toBeLessThan(1000)
   })
 
   it('a card added during the trial renews it as usual, whatever the end behaviour', async () => {

@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe'
 import { changePlan, type Proration } from '../billing/change-plan.js'
-import { endTrialNow } from '../billing/collection.js'
+import { endTrialNow, resumeSubscription } from '../billing/collection.js'
 import {
   changeSubscription,
   endSubscription,
@@ -246,11 +246,13 @@ route('delete', '/v1/subscriptions/:id', (ctx, params, path) => cancelSubscripti
 route('post', '/v1/subscriptions/:id/resume', (ctx, params, path) => {
   allowOnly(params, ['billing_cycle_anchor', 'proration_behavior', 'proration_date'])
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', path.id!)
+  const anchor = optEnum(params, 'billing_cycle_anchor', ['now', 'unchanged'] as const) ?? 'now'
+  const proration =
+    optEnum(params, 'proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const) ??
+    'create_prorations'
+  optInt(params, 'proration_date')
   if (sub.status !== 'paused') throw invalidRequest('Only a paused subscription can be resumed.')
-  changeSubscription(ctx, sub, (s) => {
-    s.status = 'active'
-  })
-  ctx.emit('customer.subscription.resumed', sub)
+  resumeSubscription(ctx, sub, anchor, proration)
   return sub
 })
 route('get', '/v1/subscriptions', (ctx, params) => {
