@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listSubscriptionsOfCustomer } from '../../src/modules/billing/repo.js'
 import { findCustomerForEmail } from '../../src/modules/customers/index.js'
@@ -139,12 +140,14 @@ describe.each(DIALECTS)('trials on %s', (dialect) => {
       'Your card is saved. Press Resume',
     )
 
-    // …then Resume: Stripe resumes it and the row follows at once. (The emulator's resume sets
-    // the status only, without Stripe's new period and invoice, so access is not asserted here.)
+    // …then Resume: Stripe resumes it (a new period from now, invoiced and charged in the request)
+    // and the row follows at once. Access after resume is not asserted here.
     const resumed = await agent.postForm('/billing/resume', { subscription: subscriptionId })
     expect(resumed.status).toBe(303)
     expect(resumed.headers.get('location')).toBe('/account?changed=resumed')
-    expect((await t.stripe.subscriptions.retrieve(subscriptionId)).status).toBe('active')
+    const atStripe = await t.stripe.subscriptions.retrieve(subscriptionId, { expand: ['latest_invoice'] })
+    expect(atStripe.status).toBe('active')
+    expect((atStripe.latest_invoice as Stripe.Invoice).status).toBe('paid')
     expect((await subscriptionOf(to))?.status).toBe('active')
     expect(await (await agent.request('/account?changed=resumed')).text()).toContain(
       'Your membership is active again.',
