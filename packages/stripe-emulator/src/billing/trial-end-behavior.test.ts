@@ -83,7 +83,7 @@ describe('a trial that ends without a payment method', () => {
     expect(typesFor(sub.id)).toContain('customer.subscription.paused')
     expect((await suite.stripe.invoices.list({ subscription: sub.id })).data).toHaveLength(1)
     await expect(
-      suite.stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: 'later' as 'now' }),
+      suite.stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: { type: 'later' } }),
     ).rejects.toThrow(/billing_cycle_anchor/)
   })
 
@@ -155,7 +155,9 @@ describe('a trial that ends without a payment method', () => {
     await suite.stripe.customers.update(String(sub.customer), {
       invoice_settings: { default_payment_method: pm.id },
     })
-    const resumed = await suite.stripe.subscriptions.resume(sub.id, { billing_cycle_anchor: 'unchanged' })
+    const resumed = await suite.stripe.subscriptions.resume(sub.id, {
+      billing_cycle_anchor: { type: 'unchanged' },
+    })
     expect(resumed.status).toBe('active')
     expect(resumed.billing_cycle_anchor).toBe(paused.billing_cycle_anchor)
     const item = resumed.items.data[0]!

@@ -35,8 +35,8 @@ import {
 } from '../params.js'
 import { route } from '../registry.js'
 import { deleteObject, getObject, listObjects } from '../state.js'
-import { resolveDiscount } from './subscription-discounts.js'
 import { readMissingPaymentMethod } from './checkout-params.js'
+import { resolveDiscount } from './subscription-discounts.js'
 import { CREATE, guardDefaults, readItems, readSwaps, readTrialEnd, UPDATE } from './subscription-params.js'
 
 function createSubscription(ctx: Ctx, params: Params): Stripe.Subscription {
@@ -243,10 +243,24 @@ route('post', '/v1/subscriptions', (ctx, params) => createSubscription(ctx, para
 route('get', '/v1/subscriptions/:id', (ctx, _p, path) => getObject(ctx.state, 'subscription', path.id!))
 route('post', '/v1/subscriptions/:id', (ctx, params, path) => updateSubscription(ctx, path.id!, params))
 route('delete', '/v1/subscriptions/:id', (ctx, params, path) => cancelSubscription(ctx, path.id!, params))
+/**
+ * The pinned API version sends `billing_cycle_anchor[type]=now|unchanged` (a hash); versions
+ * before it sent the bare value, which is still read.
+ */
+function resumeAnchor(params: Params): 'now' | 'unchanged' {
+  const ANCHORS = ['now', 'unchanged'] as const
+  if (typeof params.billing_cycle_anchor !== 'object') {
+    return optEnum(params, 'billing_cycle_anchor', ANCHORS) ?? 'now'
+  }
+  const hash = optObject(params, 'billing_cycle_anchor') ?? {}
+  allowOnly(hash, ['type'], 'billing_cycle_anchor')
+  return optEnum(hash, 'type', ANCHORS, 'billing_cycle_anchor[type]') ?? 'now'
+}
+
 route('post', '/v1/subscriptions/:id/resume', (ctx, params, path) => {
   allowOnly(params, ['billing_cycle_anchor', 'proration_behavior', 'proration_date'])
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', path.id!)
-  const anchor = optEnum(params, 'billing_cycle_anchor', ['now', 'unchanged'] as const) ?? 'now'
+  const anchor = resumeAnchor(params)
   const proration =
     optEnum(params, 'proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const) ??
     'create_prorations'
