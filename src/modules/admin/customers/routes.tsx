@@ -23,6 +23,7 @@ import { listGrants } from '../../entitlements/index.js'
 import { listOutboxMail } from '../../mail/index.js'
 import { grantManually, knownFeatures, revokeManually } from '../../members/index.js'
 import { listOrdersOfCustomer } from '../../orders/index.js'
+import { listEventsNaming } from '../../webhooks/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
@@ -176,13 +177,25 @@ async function getCustomerRow(c: Context<AppEnv>, id: string): Promise<CustomerR
 async function readCustomerDetail(c: Context<AppEnv>, id: string): Promise<CustomerDetail> {
   const deps = c.get('deps')
   const customer = await getCustomerRow(c, id)
-  const [orders, subscriptions, grants, sessions, mail, audit] = await Promise.all([
-    listOrdersOfCustomer(deps.db, id),
+  const orders = await listOrdersOfCustomer(deps.db, id)
+  const [subscriptions, grants, sessions, mail, audit, events] = await Promise.all([
     listSubscriptionsOfCustomer(deps.db, id),
     listGrants(deps.db, id),
     listSessionsOfCustomer(deps.db, id, deps.clock.now().toISOString()),
     listOutboxMail(deps.db, customer.email, 50),
     listAuditEntries(deps.db, { customerId: id, limit: 100, offset: 0 }),
+    // Events naming the Stripe customer, or (one-time purchases make no Stripe customer) the
+    // Checkout Sessions and PaymentIntents of the newest 20 orders.
+    listEventsNaming(
+      deps.db,
+      [
+        customer.stripe_customer_id ?? '',
+        ...orders
+          .slice(0, 20)
+          .flatMap((o) => [o.stripe_checkout_session_id, o.stripe_payment_intent_id ?? '']),
+      ],
+      50,
+    ),
   ])
   return {
     customer,
@@ -192,6 +205,7 @@ async function readCustomerDetail(c: Context<AppEnv>, id: string): Promise<Custo
     sessions,
     mail,
     audit,
+    events,
     features: knownFeatures(deps.catalog),
   }
 }
