@@ -9,6 +9,7 @@ import { createMember, type Member, settle } from '../../../test/lifecycle.js'
 import { buyAndPay } from '../../../test/purchase.js'
 import { syncCatalog } from '../catalog/index.js'
 import { findCustomerByEmail } from '../customers/repo.js'
+import { listGrants } from '../entitlements/index.js'
 import { defineMailTemplate, enqueueMail } from '../mail/index.js'
 import { SCRUBBED } from '../mail/worker.js'
 import { listOrdersOfCustomer } from '../orders/index.js'
@@ -146,5 +147,24 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     const one = await (await console.request(`/admin/events?event=${caraEvent}`)).text()
     expect(one).toContain(`data-event="${caraEvent}"`)
     expect(one).not.toContain(`data-event="${danEvent}"`)
+  })
+
+  it('records the grants a revoke ended as its "before"', async () => {
+    const cara = await findCustomerByEmail(t.deps.db, 'cara@example.com')
+    if (!cara) throw new Error('cara has not bought')
+    const [grant] = (await listGrants(t.deps.db, cara.id)).filter((g) => g.revoked_at === null)
+    if (!grant) throw new Error('cara holds no grant')
+    const res = await (await admin.agent()).postForm(`/admin/customers/${cara.id}/grants`, {
+      intent: 'revoke',
+      feature: grant.feature,
+      reason: 'chargeback',
+    })
+    expect(res.status).toBe(303)
+    const [entry] = await listAuditEntries(t.deps.db, { customerId: cara.id, limit: 1, offset: 0 })
+    expect(entry).toMatchObject({ action: 'grant.revoke', target_id: grant.feature, reason: 'chargeback' })
+    expect(JSON.parse(entry?.before_json ?? 'null')).toEqual({
+      grants: [{ id: grant.id, source: `${grant.source_type} ${grant.source_id}`, ends_at: grant.ends_at }],
+    })
+    expect(JSON.parse(entry?.after_json ?? 'null')).toEqual({ revoked: 1 })
   })
 })

@@ -110,6 +110,10 @@ export function createCustomerRoutes(): Hono<AppEnv> {
             reason: form.reason,
           })
         } else {
+          // The grants the revoke will end, as they stood before it.
+          const live = (await listGrants(trx, customer.id)).filter(
+            (g) => g.feature === form.feature && g.revoked_at === null,
+          )
           const revoked = await revokeManually(deps, trx, {
             email: customer.email,
             feature: form.feature,
@@ -120,6 +124,13 @@ export function createCustomerRoutes(): Hono<AppEnv> {
             action: 'grant.revoke',
             target: { type: 'feature', id: form.feature },
             customerId: customer.id,
+            before: {
+              grants: live.map((g) => ({
+                id: g.id,
+                source: `${g.source_type} ${g.source_id}`,
+                ends_at: g.ends_at,
+              })),
+            },
             after: { revoked },
             reason: form.reason,
           })
@@ -135,12 +146,16 @@ export function createCustomerRoutes(): Hono<AppEnv> {
       const customer = await getCustomerRow(c, c.req.param('id'))
       const actor = adminOf(c).email
       await deps.db.transaction().execute(async (trx) => {
+        const now = deps.clock.now()
+        const sessions = await listSessionsOfCustomer(trx, customer.id, now.toISOString())
         await signOutEverywhere(trx, customer.id)
-        await recordAudit(trx, deps.clock.now(), {
+        await recordAudit(trx, now, {
           actor,
           action: 'customer.sign_out_everywhere',
           target: { type: 'customer', id: customer.id },
           customerId: customer.id,
+          before: { sessions: sessions.length },
+          after: { sessions: 0 },
         })
       })
       return c.redirect(`/admin/customers/${customer.id}?done=Signed+out+everywhere`, 303)
