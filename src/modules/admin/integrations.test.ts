@@ -107,6 +107,13 @@ describe.each(DIALECTS)('console pages for API keys and webhooks on %s', (dialec
         'webhook_endpoint.enable',
       ]),
     )
+    const entries = await listAuditEntries(t.deps.db, { limit: 20, offset: 0 })
+    const switched = (action: string) => {
+      const entry = entries.find((a) => a.action === action && a.target_id === id)
+      return [JSON.parse(entry?.before_json ?? 'null')?.status, JSON.parse(entry?.after_json ?? 'null')?.status]
+    }
+    expect(switched('webhook_endpoint.disable')).toEqual(['enabled', 'disabled'])
+    expect(switched('webhook_endpoint.enable')).toEqual(['disabled', 'enabled'])
   })
 
   it('answers 404 to anyone but an admin and refuses a cross-site post', async () => {
