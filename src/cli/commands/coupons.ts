@@ -87,11 +87,13 @@ export const couponsCommand: Command = {
         return 0
       }
       if (action === 'deactivate') {
-        const kind = await deactivateCoupon(deps, id as string)
+        const { kind, before } = await deactivateCoupon(deps, id as string)
         await recordAudit(deps.db, deps.clock.now(), {
           actor: CLI_ACTOR,
           action: kind === 'coupon' ? 'coupon.delete' : 'promotion_code.deactivate',
           target: { type: kind, id: id as string },
+          before,
+          after: kind === 'coupon' ? { deleted: true } : { active: false },
         })
         if (values.json) printJSON(io, { id, deactivated: kind })
         else io.out(`Deactivated ${kind.replace('_', ' ')} ${id}.`)

@@ -243,6 +243,23 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     )
     expect(await cli(env).run(['coupons', 'deactivate', created.code.id])).toBe(0)
     expect((await stripe.promotionCodes.retrieve(created.code.id)).active).toBe(false)
+    const db = connectDatabase(env.DATABASE_URL as string)
+    try {
+      const entry = await db
+        .selectFrom('admin_audit_log')
+        .selectAll()
+        .where('action', '=', 'promotion_code.deactivate')
+        .where('target_id', '=', created.code.id)
+        .executeTakeFirstOrThrow()
+      expect(JSON.parse(entry.before_json ?? 'null')).toEqual({
+        code: 'SPRING',
+        active: true,
+        times_redeemed: 0,
+      })
+      expect(JSON.parse(entry.after_json ?? 'null')).toEqual({ active: false })
+    } finally {
+      await db.destroy()
+    }
   }, 60_000)
 
   it('draws a progress bar', () => {

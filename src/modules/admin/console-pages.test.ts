@@ -5,10 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
-import { createMember, type Member } from '../../../test/lifecycle.js'
+import { createMember, type Member, settle } from '../../../test/lifecycle.js'
+import { buyAndPay } from '../../../test/purchase.js'
 import { syncCatalog } from '../catalog/index.js'
+import { findCustomerByEmail } from '../customers/repo.js'
+import { listGrants } from '../entitlements/index.js'
 import { defineMailTemplate, enqueueMail } from '../mail/index.js'
 import { SCRUBBED } from '../mail/worker.js'
+import { listOrdersOfCustomer } from '../orders/index.js'
 import { listAuditEntries } from './repo.js'
 
 const ADMIN = 'owner@example.com'
@@ -115,5 +119,52 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     expect(await t.mail('bo@example.com')).toHaveLength(1)
     const missing = await (await admin.agent()).postForm('/admin/emails/msg_nope/resend', {})
     expect(missing.status).toBe(404)
+  })
+
+  it("lists the inbox events of a customer who bought, and not another customer's", async () => {
+    await buyAndPay(t.agent(), { price: 'field-guide', email: 'cara@example.com' })
+    await buyAndPay(t.agent(), { price: 'field-guide', email: 'dan@example.com' })
+    await settle(t)
+    // A one-time purchase makes no Stripe customer: the events name the Checkout Session.
+    const eventOf = async (email: string): Promise<string> => {
+      const customer = await findCustomerByEmail(t.deps.db, email)
+      const [order] = customer ? await listOrdersOfCustomer(t.deps.db, customer.id) : []
+      if (!order) throw new Error(`${email} has no order`)
+      const events = await t.stripe.events.list({ limit: 100, type: 'checkout.session.completed' })
+      const mine = events.data.find((e) => (e.data.object as { id: string }).id === order.stripe_checkout_session_id)
+      if (!mine) throw new Error(`no Stripe event names ${email}'s session`)
+      return mine.id
+    }
+    const caraEvent = await eventOf('cara@example.com')
+    const danEvent = await eventOf('dan@example.com')
+    const cara = await findCustomerByEmail(t.deps.db, 'cara@example.com')
+    const console = await admin.agent()
+    const html = await (await console.request(`/admin/customers/${cara?.id}`)).text()
+    const section = html.slice(html.indexOf('<h2>Events</h2>'), html.indexOf('<h2>Audit</h2>'))
+    expect(section).toContain(`data-event="${caraEvent}" data-status="handled"`)
+    expect(section).toContain(`href="/admin/events?event=${caraEvent}"`)
+    expect(section).not.toContain(`data-event="${danEvent}"`)
+    const one = await (await console.request(`/admin/events?event=${caraEvent}`)).text()
+    expect(one).toContain(`data-event="${caraEvent}"`)
+    expect(one).not.toContain(`data-event="${danEvent}"`)
+  })
+
+  it('records the grants a revoke ended as its "before"', async () => {
+    const cara = await findCustomerByEmail(t.deps.db, 'cara@example.com')
+    if (!cara) throw new Error('cara has not bought')
+    const [grant] = (await listGrants(t.deps.db, cara.id)).filter((g) => g.revoked_at === null)
+    if (!grant) throw new Error('cara holds no grant')
+    const res = await (await admin.agent()).postForm(`/admin/customers/${cara.id}/grants`, {
+      intent: 'revoke',
+      feature: grant.feature,
+      reason: 'chargeback',
+    })
+    expect(res.status).toBe(303)
+    const [entry] = await listAuditEntries(t.deps.db, { customerId: cara.id, limit: 1, offset: 0 })
+    expect(entry).toMatchObject({ action: 'grant.revoke', target_id: grant.feature, reason: 'chargeback' })
+    expect(JSON.parse(entry?.before_json ?? 'null')).toEqual({
+      grants: [{ id: grant.id, source: `${grant.source_type} ${grant.source_id}`, ends_at: grant.ends_at }],
+    })
+    expect(JSON.parse(entry?.after_json ?? 'null')).toEqual({ revoked: 1 })
   })
 })

@@ -55,6 +55,11 @@ describe.each(DIALECTS)('console pages for API keys and webhooks on %s', (dialec
     const audit = await listAuditEntries(t.deps.db, { limit: 10, offset: 0 })
     const actions = audit.map((a) => a.action)
     expect(actions).toEqual(expect.arrayContaining(['api_key.create', 'api_key.revoke']))
+    const revoke = audit.find((a) => a.action === 'api_key.revoke' && a.target_id === id)
+    expect(JSON.parse(revoke?.before_json ?? 'null')).toMatchObject({
+      name: 'SaaS backend',
+      revoked_at: null,
+    })
     expect(JSON.stringify(audit)).not.toContain(key)
   })
 
@@ -107,6 +112,16 @@ describe.each(DIALECTS)('console pages for API keys and webhooks on %s', (dialec
         'webhook_endpoint.enable',
       ]),
     )
+    const entries = await listAuditEntries(t.deps.db, { limit: 20, offset: 0 })
+    const switched = (action: string) => {
+      const entry = entries.find((a) => a.action === action && a.target_id === id)
+      return [
+        JSON.parse(entry?.before_json ?? 'null')?.status,
+        JSON.parse(entry?.after_json ?? 'null')?.status,
+      ]
+    }
+    expect(switched('webhook_endpoint.disable')).toEqual(['enabled', 'disabled'])
+    expect(switched('webhook_endpoint.enable')).toEqual(['disabled', 'enabled'])
   })
 
   it('answers 404 to anyone but an admin and refuses a cross-site post', async () => {

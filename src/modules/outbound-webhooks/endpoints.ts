@@ -93,22 +93,46 @@ export async function redeliverWebhook(
   return id
 }
 
-/** Switches a disabled endpoint back on (its failure count starts again). */
-export async function enableWebhookEndpoint(db: Executor, id: string): Promise<boolean> {
-  if (!(await findEndpointRow(db, id))) return false
-  await setEndpointFailures(db, id, { consecutive_failures: 0, status: 'enabled', disabled_at: null })
-  return true
+/** An endpoint's switch as it stood before an enable or disable, for the audit log. */
+export type EndpointSwitch = {
+  status: 'enabled' | 'disabled'
+  consecutive_failures: number
+  disabled_at: string | null
 }
 
-/** Switches an endpoint off by hand: nothing is sent to it until it is enabled again. */
-export async function disableWebhookEndpoint(db: Executor, id: string, now: Date): Promise<boolean> {
+const switchOf = (e: EndpointSwitch): EndpointSwitch => ({
+  status: e.status,
+  consecutive_failures: e.consecutive_failures,
+  disabled_at: e.disabled_at,
+})
+
+/**
+ * Switches a disabled endpoint back on (its failure count starts again). Answers the state before,
+ * or undefined when there is no such endpoint.
+ */
+export async function enableWebhookEndpoint(db: Executor, id: string): Promise<EndpointSwitch | undefined> {
   const endpoint = await findEndpointRow(db, id)
-  if (!endpoint) return false
-  if (endpoint.status === 'disabled') return true
+  if (!endpoint) return undefined
+  await setEndpointFailures(db, id, { consecutive_failures: 0, status: 'enabled', disabled_at: null })
+  return switchOf(endpoint)
+}
+
+/**
+ * Switches an endpoint off by hand: nothing is sent to it until it is enabled again. Answers the
+ * state before, or undefined when there is no such endpoint.
+ */
+export async function disableWebhookEndpoint(
+  db: Executor,
+  id: string,
+  now: Date,
+): Promise<EndpointSwitch | undefined> {
+  const endpoint = await findEndpointRow(db, id)
+  if (!endpoint) return undefined
+  if (endpoint.status === 'disabled') return switchOf(endpoint)
   await setEndpointFailures(db, id, {
     consecutive_failures: endpoint.consecutive_failures,
     status: 'disabled',
     disabled_at: now.toISOString(),
   })
-  return true
+  return switchOf(endpoint)
 }

@@ -30,6 +30,7 @@ export {
   findEventSources,
   findNewestEventCreated,
   listEvents,
+  listEventsNaming,
   listFailingEventIds,
   listInboxPage,
   pruneHandledEvents,

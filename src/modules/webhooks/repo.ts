@@ -185,9 +185,10 @@ export async function renewLease(
 /** The inbox for the owner console, newest first; `failing` = not handled and tried at least once. */
 export async function listInboxPage(
   db: Executor,
-  options: { failing: boolean; limit: number; offset: number },
+  options: { failing: boolean; limit: number; offset: number; stripeEventId?: string },
 ): Promise<StripeEventRow[]> {
   let q = db.selectFrom('stripe_events').selectAll()
+  if (options.stripeEventId !== undefined) q = q.where('stripe_event_id', '=', options.stripeEventId)
   if (options.failing) q = q.where('handled_at', 'is', null).where('attempts', '>', 0)
   return q
     .orderBy('event_created', 'desc')
@@ -195,6 +196,30 @@ export async function listInboxPage(
     .limit(options.limit)
     .offset(options.offset)
     .execute()
+}
+
+/**
+ * The newest inbox events whose payload names any of `stripeIds` (a customer `cus_…`, a Checkout
+ * Session `cs_…`, a PaymentIntent `pi_…`), for the console's customer page. The inbox has no
+ * customer column, so this matches each quoted id in the stored JSON and stays bounded by `limit`;
+ * `_` is a LIKE wildcard, so rows are re-checked.
+ */
+export async function listEventsNaming(
+  db: Executor,
+  stripeIds: string[],
+  limit = 50,
+): Promise<StripeEventRow[]> {
+  const quoted = [...new Set(stripeIds.filter((id) => id !== ''))].map((id) => `"${id}"`)
+  if (quoted.length === 0) return []
+  const rows = await db
+    .selectFrom('stripe_events')
+    .selectAll()
+    .where((eb) => eb.or(quoted.map((q) => eb('payload', 'like', `%${q}%`))))
+    .orderBy('event_created', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+  return rows.filter((r) => quoted.some((q) => r.payload.includes(q)))
 }
 
 /** Health of the inbox: failing events, and events waiting longer than `stuckBeforeIso`. */

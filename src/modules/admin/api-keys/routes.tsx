@@ -151,12 +151,20 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       const { id } = c.req.valid('form')
       const now = deps.clock.now()
       const revoked = await deps.db.transaction().execute(async (trx) => {
+        const key = (await listApiKeys(trx)).find((k) => k.id === id)
         const done = await revokeApiKey(trx, id, now)
         if (done) {
           await recordAudit(trx, now, {
             actor: adminOf(c).email,
             action: 'api_key.revoke',
             target: { type: 'api_key', id },
+            before: {
+              name: key?.name ?? null,
+              prefix: key?.prefix ?? null,
+              scopes: key?.scopes ?? null,
+              revoked_at: null,
+            },
+            after: { revoked_at: now.toISOString() },
           })
         }
         return done

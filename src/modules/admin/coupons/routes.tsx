@@ -168,11 +168,13 @@ export const couponRoutes = new Hono<AppEnv>()
     async (c) => {
       const deps = c.get('deps')
       const { id } = c.req.valid('form')
-      const kind = await deactivateCoupon(deps, id)
+      const { kind, before } = await deactivateCoupon(deps, id)
       await recordAudit(deps.db, deps.clock.now(), {
         actor: adminOf(c).email,
         action: kind === 'coupon' ? 'coupon.delete' : 'promotion_code.deactivate',
         target: { type: kind, id },
+        before,
+        after: kind === 'coupon' ? { deleted: true } : { active: false },
       })
       return c.redirect(`/admin/coupons?done=${encodeURIComponent(`Deactivated ${id}`)}`, 303)
     },

@@ -96,14 +96,35 @@ function couponIdOf(code: Stripe.PromotionCode): string | undefined {
 }
 
 /** A promotion code (`promo_…`) is switched off; a coupon is deleted (no new redemptions). */
-export async function deactivateCoupon(deps: Deps, id: string): Promise<'promotion_code' | 'coupon'> {
+export type Deactivation = {
+  kind: 'promotion_code' | 'coupon'
+  /** What Stripe held just before, for the audit log. */
+  before: Record<string, unknown>
+}
+
+export async function deactivateCoupon(deps: Deps, id: string): Promise<Deactivation> {
   try {
     if (id.startsWith('promo_')) {
+      const code = await deps.stripe.promotionCodes.retrieve(id)
       await deps.stripe.promotionCodes.update(id, { active: false })
-      return 'promotion_code'
+      return {
+        kind: 'promotion_code',
+        before: { code: code.code, active: code.active, times_redeemed: code.times_redeemed },
+      }
     }
+    const coupon = await deps.stripe.coupons.retrieve(id)
     await deps.stripe.coupons.del(id)
-    return 'coupon'
+    return {
+      kind: 'coupon',
+      before: {
+        percent_off: coupon.percent_off,
+        amount_off: coupon.amount_off,
+        currency: coupon.currency,
+        duration: coupon.duration,
+        valid: coupon.valid,
+        times_redeemed: coupon.times_redeemed,
+      },
+    }
   } catch (err) {
     throw refusalOf(err, id)
   }

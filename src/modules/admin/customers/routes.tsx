@@ -23,6 +23,7 @@ import { listGrants } from '../../entitlements/index.js'
 import { listOutboxMail } from '../../mail/index.js'
 import { grantManually, knownFeatures, revokeManually } from '../../members/index.js'
 import { listOrdersOfCustomer } from '../../orders/index.js'
+import { listEventsNaming } from '../../webhooks/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
@@ -109,6 +110,10 @@ export function createCustomerRoutes(): Hono<AppEnv> {
             reason: form.reason,
           })
         } else {
+          // The grants the revoke will end, as they stood before it.
+          const live = (await listGrants(trx, customer.id)).filter(
+            (g) => g.feature === form.feature && g.revoked_at === null,
+          )
           const revoked = await revokeManually(deps, trx, {
             email: customer.email,
             feature: form.feature,
@@ -119,6 +124,13 @@ export function createCustomerRoutes(): Hono<AppEnv> {
             action: 'grant.revoke',
             target: { type: 'feature', id: form.feature },
             customerId: customer.id,
+            before: {
+              grants: live.map((g) => ({
+                id: g.id,
+                source: `${g.source_type} ${g.source_id}`,
+                ends_at: g.ends_at,
+              })),
+            },
             after: { revoked },
             reason: form.reason,
           })
@@ -134,12 +146,16 @@ export function createCustomerRoutes(): Hono<AppEnv> {
       const customer = await getCustomerRow(c, c.req.param('id'))
       const actor = adminOf(c).email
       await deps.db.transaction().execute(async (trx) => {
+        const now = deps.clock.now()
+        const sessions = await listSessionsOfCustomer(trx, customer.id, now.toISOString())
         await signOutEverywhere(trx, customer.id)
-        await recordAudit(trx, deps.clock.now(), {
+        await recordAudit(trx, now, {
           actor,
           action: 'customer.sign_out_everywhere',
           target: { type: 'customer', id: customer.id },
           customerId: customer.id,
+          before: { sessions: sessions.length },
+          after: { sessions: 0 },
         })
       })
       return c.redirect(`/admin/customers/${customer.id}?done=Signed+out+everywhere`, 303)
@@ -176,13 +192,25 @@ async function getCustomerRow(c: Context<AppEnv>, id: string): Promise<CustomerR
 async function readCustomerDetail(c: Context<AppEnv>, id: string): Promise<CustomerDetail> {
   const deps = c.get('deps')
   const customer = await getCustomerRow(c, id)
-  const [orders, subscriptions, grants, sessions, mail, audit] = await Promise.all([
-    listOrdersOfCustomer(deps.db, id),
+  const orders = await listOrdersOfCustomer(deps.db, id)
+  const [subscriptions, grants, sessions, mail, audit, events] = await Promise.all([
     listSubscriptionsOfCustomer(deps.db, id),
     listGrants(deps.db, id),
     listSessionsOfCustomer(deps.db, id, deps.clock.now().toISOString()),
     listOutboxMail(deps.db, customer.email, 50),
     listAuditEntries(deps.db, { customerId: id, limit: 100, offset: 0 }),
+    // Events naming the Stripe customer, or (one-time purchases make no Stripe customer) the
+    // Checkout Sessions and PaymentIntents of the newest 20 orders.
+    listEventsNaming(
+      deps.db,
+      [
+        customer.stripe_customer_id ?? '',
+        ...orders
+          .slice(0, 20)
+          .flatMap((o) => [o.stripe_checkout_session_id, o.stripe_payment_intent_id ?? '']),
+      ],
+      50,
+    ),
   ])
   return {
     customer,
@@ -192,6 +220,7 @@ async function readCustomerDetail(c: Context<AppEnv>, id: string): Promise<Custo
     sessions,
     mail,
     audit,
+    events,
     features: knownFeatures(deps.catalog),
   }
 }

@@ -5,6 +5,7 @@ import type { CustomerRow } from '../../customers/index.js'
 import type { GrantRow } from '../../entitlements/index.js'
 import type { MailOutboxRow } from '../../mail/index.js'
 import type { OrderRow } from '../../orders/index.js'
+import type { StripeEventRow } from '../../webhooks/index.js'
 import type { AuditEntryRow } from '../table.js'
 import { ActionForm, AuditTable } from '../views.js'
 
@@ -52,6 +53,8 @@ export type CustomerDetail = {
   sessions: { id: string; created_at: string; expires_at: string; proof: string | null }[]
   mail: MailOutboxRow[]
   audit: AuditEntryRow[]
+  /** The newest 50 inbox events naming the customer's Stripe customer, sessions or payments. */
+  events: StripeEventRow[]
   features: string[]
 }
 
@@ -169,6 +172,36 @@ export function CustomerPage({ detail }: { detail: CustomerDetail }) {
               <td>{m.status}</td>
             </tr>
           ))}
+        </tbody>
+      </table>
+      <h2>Events</h2>
+      <table id="events">
+        <thead>
+          <tr>
+            <th>Event</th>
+            <th>Type</th>
+            <th>Status</th>
+            <th>Attempts</th>
+            <th>Last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {detail.events.map((e) => {
+            const status = e.handled_at ? 'handled' : e.attempts > 0 ? 'failing' : 'pending'
+            return (
+              <tr data-event={e.stripe_event_id} data-status={status}>
+                <td>
+                  <a href={`/admin/events?${new URLSearchParams({ event: e.stripe_event_id }).toString()}`}>
+                    {e.stripe_event_id}
+                  </a>
+                </td>
+                <td>{e.type}</td>
+                <td>{e.handled_at ? `${status} ${when(e.handled_at)}` : status}</td>
+                <td>{e.attempts}</td>
+                <td>{e.last_error ?? ''}</td>
+              </tr>
+            )
+          })}
         </tbody>
       </table>
       <h2>Audit</h2>

@@ -27,10 +27,13 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
     .get('/admin/events', async (c) => {
       const failing = c.req.query('status') === 'failing'
       const page = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1)
+      // `?event=evt_…` shows that one event (the customer page links here).
+      const only = c.req.query('event')
       const events = await listInboxPage(c.get('deps').db, {
         failing,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
+        ...(only ? { stripeEventId: only } : {}),
       })
       return renderPage(
         c,

@@ -78,11 +78,14 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid('form')
     const now = deps.clock.now()
     const done = await deps.db.transaction().execute(async (trx) => {
-      if (!(await disableWebhookEndpoint(trx, id, now))) return false
+      const before = await disableWebhookEndpoint(trx, id, now)
+      if (!before) return false
       await recordAudit(trx, now, {
         actor: adminOf(c).email,
         action: 'webhook_endpoint.disable',
         target: { type: 'webhook_endpoint', id },
+        before,
+        after: { status: 'disabled' },
       })
       return true
     })
@@ -94,11 +97,14 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid('form')
     const now = deps.clock.now()
     const done = await deps.db.transaction().execute(async (trx) => {
-      if (!(await enableWebhookEndpoint(trx, id))) return false
+      const before = await enableWebhookEndpoint(trx, id)
+      if (!before) return false
       await recordAudit(trx, now, {
         actor: adminOf(c).email,
         action: 'webhook_endpoint.enable',
         target: { type: 'webhook_endpoint', id },
+        before,
+        after: { status: 'enabled' },
       })
       return true
     })
