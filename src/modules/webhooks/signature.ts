@@ -32,8 +32,10 @@ export function checkStripeSignature(
     const eq = item.indexOf('=')
     if (eq < 0) continue
     const key = item.slice(0, eq)
-    if (key === 't') timestamp = item.slice(eq + 1)
-    else if (key === 'v1') signatures.push(item.slice(eq + 1))
+    // Up to a second `=`, as stripe-node reads each `key=value` (it splits on every `=`).
+    const value = item.slice(eq + 1).split('=')[0] as string
+    if (key === 't') timestamp = value
+    else if (key === 'v1') signatures.push(value)
   }
   if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp)) return 'no timestamp in the header'
   if (signatures.length === 0) return 'no v1 signature in the header'
