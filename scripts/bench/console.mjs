@@ -3,7 +3,8 @@
  * orders over the last year and `subscriptions` subscriptions with a year of ledger history
  * (starts, plan changes, cancellations) and their monthly invoices; then the dashboard (`GET
  * /admin`) and the metrics page (`GET /admin/metrics`, 30 days by day) are requested in-process
- * through the compiled app as a signed-in admin, and their median answer times reported.
+ * through the compiled app as a signed-in admin, and their median answer times reported (wall
+ * clock, which the goal is about, and the CPU each request used, which a loaded machine moves less).
  * Goal: each under 300 ms.
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -42,12 +43,15 @@ export async function consoleRow(ctx, { customers, orders, subscriptions }) {
     await seed(deps.db, { customers, orders, subscriptions, now })
     const cookie = await adminSession(deps.db, now)
     const app = createApp(deps)
+    /** Wall-clock and CPU milliseconds of one request (in-process, so the CPU is the request's). */
     const time = async (path) => {
       const started = performance.now()
+      const cpu = process.cpuUsage()
       const res = await app.request(`${config.publicUrl}${path}`, { headers: { cookie } })
       const body = await res.text()
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${body.slice(0, 200)}`)
-      return performance.now() - started
+      const used = process.cpuUsage(cpu)
+      return { wall: performance.now() - started, cpu: (used.user + used.system) / 1000 }
     }
     const rows = []
     for (const [label, path] of [
@@ -57,10 +61,11 @@ export async function consoleRow(ctx, { customers, orders, subscriptions }) {
       await time(path) // warm: compiled statements, the page's modules
       const samples = []
       for (let i = 0; i < Math.max(3, ctx.repeats * 2 + 1); i++) samples.push(await time(path))
-      const ms = median(samples)
+      const ms = median(samples.map((s) => s.wall))
+      const cpu = median(samples.map((s) => s.cpu))
       rows.push({
         row: `Console ${label} at ${fmt(customers)} customers, ${fmt(orders)} orders, ${fmt(subscriptions)} subscriptions × a year (sqlite)`,
-        tollgate: `${ms.toFixed(0)} ms`,
+        tollgate: `${ms.toFixed(0)} ms (CPU ${cpu.toFixed(0)} ms)`,
         baseline: '',
         value: `${ms.toFixed(0)} ms`,
         goal: '< 300 ms',
@@ -75,7 +80,7 @@ export async function consoleRow(ctx, { customers, orders, subscriptions }) {
 
 const fmt = (n) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n))
 
-async function adminSession(db, now) {
+export async function adminSession(db, now) {
   const token = randomBytes(32).toString('base64url')
   const at = new Date(now).toISOString()
   await db.insertInto('customers').values({ id: 'cu_bench_admin', email: ADMIN, created_at: at }).execute()
@@ -98,7 +103,7 @@ async function adminSession(db, now) {
  * one subscription in four changes plan and one in five cancels, one in ten is yearly; orders and
  * invoices are in two currencies.
  */
-async function seed(db, { customers, orders, subscriptions, now }) {
+export async function seed(db, { customers, orders, subscriptions, now }) {
   const yearAgo = now - 365 * DAY
   const at = (expr) =>
     sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${yearAgo / 1000} + (${sql.raw(expr)}), 'unixepoch')`

@@ -131,7 +131,9 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
       const [order] = customer ? await listOrdersOfCustomer(t.deps.db, customer.id) : []
       if (!order) throw new Error(`${email} has no order`)
       const events = await t.stripe.events.list({ limit: 100, type: 'checkout.session.completed' })
-      const mine = events.data.find((e) => (e.data.object as { id: string }).id === order.stripe_checkout_session_id)
+      const mine = events.data.find(
+        (e) => (e.data.object as { id: string }).id === order.stripe_checkout_session_id,
+      )
       if (!mine) throw new Error(`no Stripe event names ${email}'s session`)
       return mine.id
     }

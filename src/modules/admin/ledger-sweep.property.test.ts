@@ -1,7 +1,10 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
-import { type SweptMoment, sweepLedger, sweepRange } from './ledger-sweep.js'
-import { countsAt, customerMrrAt, type LedgerRow, movementsBetween, mrrAt } from './mrr.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/dialects.js'
+import { migrateToLatest } from '../../db/migrate.js'
+import { readLedgerSlice, sliceLedger } from './ledger-slice.js'
+import { type SweptMoment, sweepLedger, sweepRange, sweepSlice } from './ledger-sweep.js'
+import { countsAt, customerMrrAt, type LedgerRow, movementsBetween, mrrAt, trialOutcomes } from './mrr.js'
 
 const day = (n: number, minute = 0): string => new Date(Date.UTC(2026, 0, 1 + n, 12, minute)).toISOString()
 
@@ -148,5 +151,98 @@ describe('the ledger sweep', () => {
         trialing: 0,
       },
     ])
+  })
+})
+
+describe.each(DIALECTS)('the ledger slice read from %s', (dialect) => {
+  let database: TestDatabase
+  beforeAll(async () => {
+    database = await createTestDatabase(dialect)
+    await migrateToLatest(database.db)
+  }, 60_000)
+  afterAll(() => database.close())
+
+  /** The ledger stored with ids in its order, so equal times keep it (as `order by id` reads them). */
+  const store = async (ledger: LedgerRow[]): Promise<void> => {
+    await database.db.deleteFrom('subscription_history').execute()
+    if (ledger.length === 0) return
+    await database.db
+      .insertInto('subscription_history')
+      .values(
+        ledger.map((row, i) => ({
+          ...row,
+          id: `sh_${String(i).padStart(4, '0')}`,
+          price_lookup_key: null,
+          source: 'sync' as const,
+          recorded_at: row.effective_at,
+        })),
+      )
+      .execute()
+  }
+
+  /** Rows of each customer in order: what the sweep and trial counts read of `history`. */
+  const perCustomer = (rows: LedgerRow[]): Record<string, LedgerRow[]> => {
+    const out: Record<string, LedgerRow[]> = {}
+    for (const row of rows) out[row.customer_id] = [...(out[row.customer_id] ?? []), row]
+    return out
+  }
+  const sortedGroups = <T>(groups: T[]): string[] => groups.map((g) => JSON.stringify(g)).sort()
+
+  it("is the slice of the whole ledger, and sweeps to the whole ledger's figures", async () => {
+    await fc.assert(
+      fc.asyncProperty(ledgerArb, boundariesArb, async (ledger, boundaries) => {
+        await store(ledger)
+        const at = boundaries[0] as string
+        const until = boundaries.at(-1) as string
+        const read = await readLedgerSlice(database.db, at, until)
+        const inMemory = sliceLedger(ledger, at, until)
+        expect(sortedGroups(read.groups)).toEqual(sortedGroups(inMemory.groups))
+        expect(perCustomer(read.history)).toEqual(perCustomer(inMemory.history))
+        expect(read.changes).toEqual(inMemory.changes)
+        expect(sweepSlice(read, boundaries)).toEqual(sweepRange(ledger, boundaries))
+        // The trial counts the report takes from the slice are those of the whole ledger.
+        const inRange = read.changes.filter((r) => r.effective_at > at)
+        const ahead = new Date(Date.parse(at) + 1).toISOString()
+        const after = new Date(Date.parse(until) + 1).toISOString()
+        expect(trialOutcomes([...read.history, ...inRange], ahead, after)).toEqual(
+          trialOutcomes(ledger, ahead, after),
+        )
+      }),
+      { numRuns: 60, seed: 1211 },
+    )
+  }, 120_000)
+
+  it('takes, of two rows of one subscription at the same moment, the later in ledger order', async () => {
+    const base = {
+      stripe_subscription_id: 'sub_tie',
+      customer_id: 'cus_tie',
+      effective_at: day(1),
+      currency: 'usd',
+      amount: 1000,
+      interval: 'month',
+      interval_count: 1,
+      discount_percent_bp: null,
+      discount_amount_off: null,
+      discount_ends_at: null,
+    } as const
+    // Two customers with two live subscriptions each (followed one by one) besides the tie.
+    const twoEach = ['cus_x', 'cus_y'].flatMap((customer) =>
+      ['1', '2'].map((n) => ({
+        ...base,
+        stripe_subscription_id: `sub_${customer}_${n}`,
+        customer_id: customer,
+      })),
+    )
+    const ledger: LedgerRow[] = [
+      { ...base, status: 'active' },
+      { ...base, status: 'canceled' },
+      ...twoEach.map((r) => ({ ...r, status: 'active' })),
+    ]
+    await store(ledger)
+    const boundaries = [day(2), day(5)]
+    const swept = sweepSlice(await readLedgerSlice(database.db, day(2), day(5)), boundaries)
+    expect(swept.start.mrr).toEqual({ usd: 4000 })
+    expect(swept.start.payingCustomers).toBe(2)
+    expect(swept).toEqual(sweepRange(ledger, boundaries))
   })
 })

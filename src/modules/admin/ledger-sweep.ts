@@ -5,7 +5,7 @@
  * replays the ledger once, in time order, keeping each customer's MRR and the counts as it goes,
  * and reads them off at each boundary. It also keeps what the report's own figures need over the
  * whole range (MRR and the paying customers at its start and end, the range's movements), so a
- * report reads the ledger once. It gives exactly what the per-bucket functions give (a property
+ * report reads the ledger once, and only the slice of it the range needs (ledger-slice.ts). It gives exactly what the per-bucket functions give (a property
  * test holds it to that), so docs/metrics.md describes both.
  * @module
  */
@@ -18,6 +18,7 @@ import {
   type PerCurrency,
   type StatusCounts,
 } from './mrr.js'
+import { isLive, type LedgerSlice, rowOfSignature, sliceLedger } from './ledger-slice.js'
 
 export type SweptBucket = {
   /** MRR at the bucket's last moment. */
@@ -61,20 +62,22 @@ export function sweepLedger(rows: readonly LedgerRow[], boundaries: readonly str
 
 /** The buckets as `sweepLedger` gives them, and the whole range's figures from the same pass. */
 export function sweepRange(rows: readonly LedgerRow[], boundaries: readonly string[]): SweptRange {
+  const first = boundaries[0]
+  if (first === undefined) return sweepSlice({ at: '', groups: [], history: [], changes: [] }, [])
+  return sweepSlice(sliceLedger(rows, first, boundaries.at(-1) as string), boundaries)
+}
+
+/** `sweepRange` over the slice of the ledger the range needs (`slice.at` is the first boundary). */
+export function sweepSlice(slice: LedgerSlice, boundaries: readonly string[]): SweptRange {
   const state = new SweepState()
   const buckets: SweptBucket[] = []
   const movements = noMovements()
-  const first = boundaries[0]
-  if (first === undefined)
+  if (boundaries[0] === undefined)
     return { buckets, start: state.moment(), end: state.moment(), movements, churnedCustomers: 0 }
-  // Everything up to the first boundary builds the state, which is read once at that boundary;
-  // nothing is classified there (most of a long ledger lies before a report's range).
-  let before = 0
-  while (before < rows.length && (rows[before] as LedgerRow).effective_at <= first)
-    state.replay(rows[before++] as LedgerRow)
-  state.settle(first)
+  // The state at the first boundary is read once there; nothing is classified before it.
+  state.begin(slice)
   const start = state.moment()
-  const changes = changesAfter(rows, before, first)
+  const changes = changesAfter(slice.changes, slice.at)
   let next = 0
   for (let i = 1; i < boundaries.length; i++) {
     const end = boundaries[i] as string
@@ -93,14 +96,13 @@ function noMovements(): Movements {
 }
 
 /**
- * The ledger rows from index `from` on (those after `after`) and the ends of repeating discounts
- * after `after`, in time order (rows first at equal times).
+ * The slice's rows after `after`, and the ends of repeating discounts after `after`, in time order
+ * (at equal times, in the order of the rows they come from, a row before its own discount's end).
  */
-function changesAfter(rows: readonly LedgerRow[], from: number, after: string): Change[] {
+function changesAfter(rows: readonly LedgerRow[], after: string): Change[] {
   const changes: Change[] = []
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as LedgerRow
-    if (i >= from) changes.push({ at: row.effective_at, customer: row.customer_id, row })
+  for (const row of rows) {
+    if (row.effective_at > after) changes.push({ at: row.effective_at, customer: row.customer_id, row })
     const end = row.discount_ends_at
     if (end !== null && end > row.effective_at && end > after)
       changes.push({ at: end, customer: row.customer_id })
@@ -133,29 +135,63 @@ class SweepState {
     this.earnedInBucket = new Set()
   }
 
-  /** A row before the range: in force from now on, and earning at its own start or not. */
-  replay(row: LedgerRow): void {
-    this.place(row)
-    if (monthlyAmount(row, row.effective_at) > 0) this.earnedByRows.add(`${row.customer_id}|${row.currency}`)
-  }
-
   /**
-   * Every customer's MRR at `at`, from the rows placed so far. A customer's MRR as of their latest
-   * change equals it: every discount end up to `at` is a change of its customer.
+   * The state at the slice's moment: the followed customers' rows replayed (each in force from its
+   * time on, and earning at its own start or not), their MRR read at that moment; then the totals
+   * of everyone, from the groups and from the followed customers the groups leave out (those with
+   * more than one live subscription).
    */
-  settle(at: string): void {
+  begin(slice: LedgerSlice): void {
+    const { at } = slice
+    for (const row of slice.history) {
+      const subs = this.subsOf.get(row.customer_id) ?? new Map<string, LedgerRow>()
+      subs.set(row.stripe_subscription_id, row)
+      this.subsOf.set(row.customer_id, subs)
+      if (monthlyAmount(row, row.effective_at) > 0)
+        this.earnedByRows.add(`${row.customer_id}|${row.currency}`)
+    }
     for (const [customer, subs] of this.subsOf) {
       const mine = new Map<string, number>()
+      let earning = 0
+      let live = 0
+      let trialing = 0
       for (const r of subs.values()) {
+        if (EARNING.has(r.status)) earning += 1
+        if (isLive(r)) live += 1
+        if (r.status === 'trialing') trialing += 1
         const amount = monthlyAmount(r, at)
-        if (amount === 0) continue
-        if (!mine.has(r.currency)) this.countPaying(r.currency, 1)
-        mine.set(r.currency, (mine.get(r.currency) ?? 0) + amount)
-        this.total[r.currency] = (this.total[r.currency] ?? 0) + amount
+        if (amount > 0) mine.set(r.currency, (mine.get(r.currency) ?? 0) + amount)
       }
-      if (mine.size > 0) this.payingCustomers += 1
+      this.earningSubsOf.set(customer, earning)
       this.customerMrr.set(customer, mine)
+      if (live > 1) this.addToTotals({ mrr: mine, earning: earning > 0, trialing, customers: 1 })
     }
+    for (const group of slice.groups) {
+      const row = rowOfSignature(group, at)
+      const amount = monthlyAmount(row, at)
+      this.addToTotals({
+        mrr: new Map(amount > 0 ? [[row.currency, amount * group.customers]] : []),
+        earning: EARNING.has(row.status),
+        trialing: row.status === 'trialing' ? group.customers : 0,
+        customers: group.customers,
+      })
+    }
+  }
+
+  /** `customers` customers alike: their MRR (summed), whether they earn, their trials. */
+  private addToTotals(part: {
+    mrr: Map<string, number>
+    earning: boolean
+    trialing: number
+    customers: number
+  }): void {
+    for (const [currency, amount] of part.mrr) {
+      this.total[currency] = (this.total[currency] ?? 0) + amount
+      this.customersPerCurrency[currency] = (this.customersPerCurrency[currency] ?? 0) + part.customers
+    }
+    if (part.mrr.size > 0) this.payingCustomers += part.customers
+    if (part.earning) this.activeSubscribers += part.customers
+    this.trialing += part.trialing
   }
 
   apply(change: Change, movements: { bucket: Movements; range: Movements }): void {

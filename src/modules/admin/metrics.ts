@@ -5,10 +5,11 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
-import { listSubscriptionHistory, sumPaidInvoicesByDay } from '../billing/index.js'
+import { sumPaidInvoicesByDay } from '../billing/index.js'
 import { countCheckoutsBetween } from '../checkout/index.js'
 import { sumOrdersByDay, sumRefundsByDay } from '../orders/index.js'
-import { type SweptBucket, type SweptMoment, type SweptRange, sweepRange } from './ledger-sweep.js'
+import { readLedgerSlice } from './ledger-slice.js'
+import { type SweptBucket, type SweptMoment, type SweptRange, sweepSlice } from './ledger-sweep.js'
 import { add, type Movements, type PerCurrency, roundDiv, trialOutcomes } from './mrr.js'
 
 export const INTERVALS = ['day', 'week', 'month'] as const
@@ -56,27 +57,29 @@ export type MetricsReport = {
 export async function buildMetricsReport(db: Executor, query: MetricsQuery): Promise<MetricsReport> {
   const fromIso = query.from.toISOString()
   const toIso = query.to.toISOString()
-  const [ledger, orders, refunds, invoices, checkouts] = await Promise.all([
-    listSubscriptionHistory(db, toIso),
+  // One pass over the ledger gives the chart's buckets and the range's own figures: the range
+  // starts at the first bucket's start and ends at the last bucket's end. Only the slice of the
+  // ledger the range needs is read (ledger-slice.ts).
+  const ranges = buckets(query)
+  const boundaries = [lastMomentBefore(query.from), ...ranges.map(([, end]) => lastMomentBefore(end))]
+  const [slice, orders, refunds, invoices, checkouts] = await Promise.all([
+    readLedgerSlice(db, boundaries[0] as string, boundaries.at(-1) as string),
     sumOrdersByDay(db, fromIso, toIso),
     sumRefundsByDay(db, fromIso, toIso),
     sumPaidInvoicesByDay(db, fromIso, toIso),
     countCheckoutsBetween(db, fromIso, toIso),
   ])
-  // One pass over the ledger gives the chart's buckets and the range's own figures: the range
-  // starts at the first bucket's start and ends at the last bucket's end.
-  const ranges = buckets(query)
-  const swept = sweepRange(ledger, [
-    lastMomentBefore(query.from),
-    ...ranges.map(([, end]) => lastMomentBefore(end)),
-  ])
+  const swept = sweepSlice(slice, boundaries)
   const { mrr } = swept.end
   const gross: PerCurrency = {}
   for (const o of orders) add(gross, o.currency, o.amount)
   for (const i of invoices) add(gross, i.currency, i.amount)
   const refunded: PerCurrency = {}
   for (const r of refunds) add(refunded, r.currency, r.amount)
-  const trials = trialOutcomes(ledger, fromIso, toIso)
+  // A trial ends in the range with a row there; whether one ran is in the row before it, which is
+  // in the history of a followed customer (every customer with a row in the range is followed).
+  const inRange = slice.changes.filter((r) => r.effective_at > slice.at)
+  const trials = trialOutcomes([...slice.history, ...inRange], fromIso, toIso)
   return {
     from: fromIso,
     to: toIso,

@@ -8,7 +8,7 @@
 import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
-import { countHistoryOfSubscription, findLatestHistoryEntry, insertHistoryEntry } from './repo.js'
+import { countHistoryOfSubscription, findLatestHistoryEntry, insertHistoryEntry } from './history-repo.js'
 import type { SubscriptionHistoryRow } from './table.js'
 
 /** What a subscription is worth at one moment (the ledger row without its bookkeeping). */

@@ -18,9 +18,15 @@ export {
   type SubscriptionChange,
 } from './manage.js'
 export {
-  findSubscriptionByStripeId,
   type LedgerEntry,
+  type LedgerSignature,
   listHistoryUntil as listSubscriptionHistory,
+  listLedgerChanges,
+  listLedgerOfChangedCustomers,
+  summarizeLedgerAt,
+} from './history-repo.js'
+export {
+  findSubscriptionByStripeId,
   listInvoicesOfCustomer,
   listSubscriptionsOfCustomer,
   listSubscriptionsPage,

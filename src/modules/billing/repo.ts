@@ -1,14 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/database.js'
 import { insertIfAbsent, upsert } from '../../db/portable.js'
-import type {
-  InvoiceRow,
-  NewInvoiceRow,
-  NewSubscriptionRow,
-  SubscriptionHistoryRow,
-  SubscriptionRow,
-  TrialUseRow,
-} from './table.js'
+import type { InvoiceRow, NewInvoiceRow, NewSubscriptionRow, SubscriptionRow, TrialUseRow } from './table.js'
 
 /** Inserts the row unless the Stripe subscription is known; true when this call inserted it. */
 export async function insertSubscriptionIfAbsent(db: Executor, row: NewSubscriptionRow): Promise<boolean> {
@@ -132,63 +125,6 @@ export async function findInvoiceOfCustomer(
     .where('id', '=', invoiceId)
     .where('customer_id', '=', customerId)
     .executeTakeFirst()
-}
-
-export async function findLatestHistoryEntry(
-  db: Executor,
-  stripeSubscriptionId: string,
-): Promise<SubscriptionHistoryRow | undefined> {
-  return db
-    .selectFrom('subscription_history')
-    .selectAll()
-    .where('stripe_subscription_id', '=', stripeSubscriptionId)
-    .orderBy('effective_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirst()
-}
-
-export async function insertHistoryEntry(db: Executor, row: SubscriptionHistoryRow): Promise<void> {
-  await db.insertInto('subscription_history').values(row).execute()
-}
-
-/** The ledger columns metrics replay (not the row's id or bookkeeping: a big ledger reads faster). */
-const LEDGER_COLUMNS = [
-  'stripe_subscription_id',
-  'customer_id',
-  'effective_at',
-  'status',
-  'currency',
-  'amount',
-  'interval',
-  'interval_count',
-  'discount_percent_bp',
-  'discount_amount_off',
-  'discount_ends_at',
-] as const
-
-export type LedgerEntry = Pick<SubscriptionHistoryRow, (typeof LEDGER_COLUMNS)[number]>
-
-/** The ledger up to a time, oldest first (metrics replay it). */
-export async function listHistoryUntil(db: Executor, untilIso: string): Promise<LedgerEntry[]> {
-  return db
-    .selectFrom('subscription_history')
-    .select(LEDGER_COLUMNS)
-    .where('effective_at', '<=', untilIso)
-    .orderBy('effective_at')
-    .orderBy('id')
-    .execute()
-}
-
-export async function countHistoryOfSubscription(
-  db: Executor,
-  stripeSubscriptionId: string,
-): Promise<number> {
-  const row = await db
-    .selectFrom('subscription_history')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('stripe_subscription_id', '=', stripeSubscriptionId)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
 }
 
 /** Paid subscription invoices per day and currency in [from, to), dated by their creation. */
