@@ -14,6 +14,7 @@ import { defineMailTemplate, enqueueMail } from '../mail/index.js'
 import { SCRUBBED } from '../mail/worker.js'
 import { listOrdersOfCustomer } from '../orders/index.js'
 import { listAuditEntries } from './repo.js'
+import { PAGE_SIZE } from './views.js'
 
 const ADMIN = 'owner@example.com'
 const NOTE = defineMailTemplate('test-note', (d: { n: number }) => ({
@@ -104,6 +105,33 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     expect(subscriptions[0]).toBe(
       'id,customer_id,status,price,current_period_end,cancel_at_period_end,canceled_at,start_date',
     )
+  })
+
+  it('searches the emails by address or subject and status, pages them, and exports what it found', async () => {
+    for (let n = 0; n < PAGE_SIZE + 1; n++)
+      await enqueueMail(t.deps.db, { to: 'pager@example.com', template: NOTE, data: { n: 100 + n } }, t.deps)
+    await enqueueMail(t.deps.db, { to: 'dora@example.com', template: NOTE, data: { n: 7 } }, t.deps)
+    const console = await admin.agent()
+    const rowsOf = async (query: string): Promise<string[]> => {
+      const html = await (await console.request(`/admin/emails?${query}`)).text()
+      return [...html.matchAll(/<tr data-mail="[^"]+" data-status="[^"]+"><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)</g)].map(
+        (m) => `${m[1]} ${m[2]}`,
+      )
+    }
+    expect(await rowsOf('q=dora')).toEqual(['dora@example.com Note 7'])
+    // The subject in any case; `%` and `_` are letters, not wildcards.
+    expect(await rowsOf('q=NOTE+7')).toEqual(['dora@example.com Note 7'])
+    expect(await rowsOf('q=%25')).toEqual([])
+    expect(await rowsOf('q=dora&status=failed')).toEqual([])
+    expect(await rowsOf('q=dora&status=pending')).toEqual(['dora@example.com Note 7'])
+    const first = await (await console.request('/admin/emails?q=pager')).text()
+    expect(first).toContain('href="/admin/emails?q=pager&amp;status=&amp;page=2"')
+    expect(await rowsOf('q=pager')).toHaveLength(PAGE_SIZE)
+    expect(await rowsOf('q=pager&page=2')).toEqual(['pager@example.com Note 100'])
+    expect(first).toContain('href="/admin/emails.csv?q=pager&amp;status="')
+    const csv = (await (await console.request('/admin/emails.csv?q=dora')).text()).trimEnd().split('\n')
+    expect(csv).toHaveLength(2)
+    expect(csv[1]).toContain(',dora@example.com,Note 7,pending,')
   })
 
   it('refuses to resend a delivered email whose body was dropped, changing nothing', async () => {

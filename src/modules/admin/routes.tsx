@@ -18,6 +18,7 @@ import { catalogRoutes } from './catalog/routes.js'
 import { couponRoutes } from './coupons/routes.js'
 import { toCsv } from './csv.js'
 import { createCustomerRoutes } from './customers/routes.js'
+import { emailRoutes } from './emails/routes.js'
 import { createEventRoutes } from './events/routes.js'
 import { buildMetricsReport, lastBucketNet } from './metrics.js'
 import { metricsRoutes } from './metrics-routes.js'
@@ -33,6 +34,7 @@ import {
   type LatestSale,
   PAGE_SIZE,
   Pager,
+  pageOf,
   ReauthPage,
 } from './views.js'
 import { webhookRoutes } from './webhooks/routes.js'
@@ -114,14 +116,9 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
     .route('/', catalogRoutes)
     .route('/', subscriptionRoutes)
     .route('/', createEventRoutes(options.eventHandlers))
+    .route('/', emailRoutes)
     .route('/', apiKeyRoutes)
     .route('/', webhookRoutes)
-}
-
-/** `?page=` as a positive integer (1 when missing or nonsense). */
-export function pageOf(text: string | undefined): number {
-  const n = Number(text ?? '1')
-  return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1
 }
 
 async function readHealth(deps: Deps, now: Date): Promise<Health> {

@@ -55,6 +55,12 @@ export function AdminFrame({
 export const PAGE_SIZE = 50
 
 /** Previous/next links keeping the other query parameters. */
+/** `?page=` as a positive integer (1 when missing or nonsense). */
+export function pageOf(text: string | undefined): number {
+  const n = Number(text ?? '1')
+  return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1
+}
+
 export function Pager({
   path,
   params,

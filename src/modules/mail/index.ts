@@ -22,5 +22,11 @@ export {
   type RenderedMail,
 } from './templates.js'
 export { sendDueMail } from './worker.js'
-export { countUndeliveredMail, listOutboxMail } from './repo.js'
+export {
+  countUndeliveredMail,
+  listOutboxMail,
+  listOutboxPage,
+  MAIL_STATUSES,
+  type OutboxFilter,
+} from './repo.js'
 export type { MailOutboxRow } from './table.js'

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Executor } from '../../db/database.js'
 import type { MailOutboxRow, MailOutboxUpdate, NewMailOutboxRow } from './table.js'
 
@@ -45,6 +46,40 @@ export async function listOutboxMail(db: Executor, to?: string, limit = 200): Pr
     .limit(limit)
   if (to !== undefined) query = query.where('to_address', '=', to.toLowerCase())
   return query.execute()
+}
+
+export const MAIL_STATUSES = ['pending', 'sent', 'failed'] as const
+
+/** What the owner searches the outbox by: text in the address or subject, and the status. */
+export type OutboxFilter = { query?: string; status?: (typeof MAIL_STATUSES)[number] }
+
+/**
+ * The outbox for the owner console, newest first: rows whose address or subject contains the
+ * query (any case, `%` and `_` taken literally), of one status when given.
+ */
+export async function listOutboxPage(
+  db: Executor,
+  filter: OutboxFilter,
+  page: { limit: number; offset: number },
+): Promise<MailOutboxRow[]> {
+  let query = db.selectFrom('mail_outbox').selectAll()
+  const needle = filter.query?.trim().toLowerCase() ?? ''
+  if (needle !== '') {
+    const pattern = `%${needle.replace(/[!%_]/g, (ch) => `!${ch}`)}%`
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`${eb.ref('to_address')} like ${pattern} escape '!'`,
+        sql<boolean>`lower(${eb.ref('subject')}) like ${pattern} escape '!'`,
+      ]),
+    )
+  }
+  if (filter.status) query = query.where('status', '=', filter.status)
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
 }
 
 /**

@@ -21,6 +21,7 @@ export {
   processInboxNow,
   replayEvent,
 } from './inbox-worker.js'
+export { type InboxStatus, inboxStatus } from './inbox-status.js'
 export { announceInboxEvent, INBOX_CHANNEL, onInboxEvent, ringInbox } from './inbox-signal.js'
 export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
 export {

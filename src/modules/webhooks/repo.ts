@@ -222,7 +222,10 @@ export async function listEventsNaming(
   return rows.filter((r) => quoted.some((q) => r.payload.includes(q)))
 }
 
-/** Health of the inbox: failing events, and events waiting longer than `stuckBeforeIso`. */
+/**
+ * Health of the inbox: failing events (`inboxStatus`'s rule in SQL), and unhandled events waiting
+ * longer than `stuckBeforeIso`.
+ */
 export async function countInboxTrouble(
   db: Executor,
   stuckBeforeIso: string,

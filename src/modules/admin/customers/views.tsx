@@ -5,7 +5,7 @@ import type { CustomerRow } from '../../customers/index.js'
 import type { GrantRow } from '../../entitlements/index.js'
 import type { MailOutboxRow } from '../../mail/index.js'
 import type { OrderRow } from '../../orders/index.js'
-import type { StripeEventRow } from '../../webhooks/index.js'
+import { inboxStatus, type StripeEventRow } from '../../webhooks/index.js'
 import type { AuditEntryRow } from '../table.js'
 import { ActionForm, AuditTable } from '../views.js'
 
@@ -187,7 +187,7 @@ export function CustomerPage({ detail }: { detail: CustomerDetail }) {
         </thead>
         <tbody>
           {detail.events.map((e) => {
-            const status = e.handled_at ? 'handled' : e.attempts > 0 ? 'failing' : 'pending'
+            const status = inboxStatus(e)
             return (
               <tr data-event={e.stripe_event_id} data-status={status}>
                 <td>

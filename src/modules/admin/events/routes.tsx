@@ -1,16 +1,16 @@
 /**
  * The webhook inbox (status, attempts, last error, payload) with replay of one event or of every
- * failing one, and the outbox of emails. Replays run the handlers the composition root gave us.
+ * failing one. Replays run the handlers the composition root gave us.
  * @module
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../../../http/env.js'
 import { AppError } from '../../../lib/errors.js'
 import { renderPage } from '../../../web/layout.js'
-import { listOutboxMail, resendMail } from '../../mail/index.js'
 import {
   type EventHandlerMap,
   findEventByStripeId,
+  inboxStatus,
   listFailingEventIds,
   listInboxPage,
   replayEvent,
@@ -57,10 +57,7 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
             </thead>
             <tbody>
               {events.map((e) => (
-                <tr
-                  data-event={e.stripe_event_id}
-                  data-status={e.handled_at ? 'handled' : e.attempts > 0 ? 'failing' : 'pending'}
-                >
+                <tr data-event={e.stripe_event_id} data-status={inboxStatus(e)}>
                   <td>
                     <details>
                       <summary>{e.stripe_event_id}</summary>
@@ -68,9 +65,7 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
                     </details>
                   </td>
                   <td>{e.type}</td>
-                  <td>
-                    {e.handled_at ? `handled ${when(e.handled_at)}` : e.attempts > 0 ? 'failing' : 'pending'}
-                  </td>
+                  <td>{e.handled_at ? `${inboxStatus(e)} ${when(e.handled_at)}` : inboxStatus(e)}</td>
                   <td>{e.attempts}</td>
                   <td>{e.last_error ?? ''}</td>
                   <td>
@@ -135,7 +130,7 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
         events.map((e) => [
           e.stripe_event_id,
           e.type,
-          e.handled_at ? 'handled' : e.attempts > 0 ? 'failing' : 'pending',
+          inboxStatus(e),
           e.attempts,
           e.last_error ?? '',
           e.handled_at ?? '',
@@ -143,79 +138,5 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
       )
       c.header('Content-Disposition', 'attachment; filename="events.csv"')
       return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
-    })
-    .get('/admin/emails.csv', async (c) => {
-      const emails = await listOutboxMail(c.get('deps').db, undefined, 200_000)
-      const csv = toCsv(
-        ['id', 'created_at', 'to', 'subject', 'status', 'attempts', 'last_error'],
-        emails.map((m) => [
-          m.id,
-          m.created_at,
-          m.to_address,
-          m.subject,
-          m.status,
-          m.attempts,
-          m.last_error ?? '',
-        ]),
-      )
-      c.header('Content-Disposition', 'attachment; filename="emails.csv"')
-      return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
-    })
-    .get('/admin/emails', async (c) => {
-      const emails = await listOutboxMail(c.get('deps').db, undefined, 200)
-      return renderPage(
-        c,
-        { title: 'Emails' },
-        <AdminFrame title="Emails" notice={c.req.query('done')}>
-          <p>
-            <a href="/admin/emails.csv">CSV</a>
-          </p>
-          <table id="emails">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>To</th>
-                <th>Subject</th>
-                <th>Status</th>
-                <th>Attempts</th>
-                <th>Last error</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {emails.map((m) => (
-                <tr data-mail={m.id} data-status={m.status}>
-                  <td>{when(m.created_at)}</td>
-                  <td>{m.to_address}</td>
-                  <td>{m.subject}</td>
-                  <td>{m.status}</td>
-                  <td>{m.attempts}</td>
-                  <td>{m.last_error ?? ''}</td>
-                  <td>
-                    <ActionForm action={`/admin/emails/${m.id}/resend`} label="Resend" />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </AdminFrame>,
-      )
-    })
-    .post('/admin/emails/:id/resend', async (c) => {
-      const deps = c.get('deps')
-      const id = c.req.param('id')
-      const actor = adminOf(c).email
-      const outcome = await deps.db.transaction().execute(async (trx) => {
-        const done = await resendMail(trx, id, deps.clock.now())
-        await recordAudit(trx, deps.clock.now(), {
-          actor,
-          action: 'email.resend',
-          target: { type: 'email', id },
-          after: done,
-        })
-        return done
-      })
-      const notice = outcome.kind === 'retry-now' ? 'Sending again now' : `Queued again as ${outcome.id}`
-      return c.redirect(`/admin/emails?done=${encodeURIComponent(notice)}`, 303)
     })
 }
