@@ -2,7 +2,10 @@
  * `npx tollgate webhooks add <url> [--events order.paid,…] | list | remove <id> | enable <id> |
  * deliveries [--endpoint <id>] [--limit N] | redeliver <delivery id>` (all with `--json`): the
  * endpoints other apps receive signed events at. The signing secret is printed once, by add.
+ * Every change is written to the audit log (actor `cli`) with the entry the console writes for it.
  */
+import type { Executor } from '../../db/database.js'
+import { type AuditInput, recordAudit } from '../../modules/admin/index.js'
 import {
   addWebhookEndpoint,
   enableWebhookEndpoint,
@@ -15,6 +18,7 @@ import {
 } from '../../modules/outbound-webhooks/index.js'
 import { type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
+import { CLI_ACTOR } from './refund.js'
 
 const ACTIONS = ['add', 'list', 'remove', 'enable', 'deliveries', 'redeliver'] as const
 type Action = (typeof ACTIONS)[number]
@@ -80,9 +84,53 @@ export const webhooksCommand: Command = {
         else io.out(line)
         return 0
       }
+      /** A change and its audit entry in one transaction, as the console writes them. */
+      const audited = <T>(
+        change: (trx: Executor) => Promise<T | undefined>,
+        entry: (done: T) => Omit<AuditInput, 'actor'>,
+      ): Promise<T | undefined> =>
+        db.transaction().execute(async (trx) => {
+          const done = await change(trx)
+          if (done !== undefined) await recordAudit(trx, now, { actor: CLI_ACTOR, ...entry(done) })
+          return done
+        })
+      const endpoint = { type: 'webhook_endpoint', id: arg as string }
+      const changeOne = (which: Action, id: string): Promise<unknown> =>
+        which === 'remove'
+          ? audited(
+              (trx) => removeWebhookEndpoint(trx, id),
+              (before) => ({ action: 'webhook_endpoint.remove', target: endpoint, before }),
+            )
+          : which === 'enable'
+            ? audited(
+                (trx) => enableWebhookEndpoint(trx, id),
+                (before) => ({
+                  action: 'webhook_endpoint.enable',
+                  target: endpoint,
+                  before,
+                  after: { status: 'enabled' },
+                }),
+              )
+            : audited(
+                (trx) => redeliverWebhook(trx, id, now),
+                (delivery) => ({
+                  action: 'webhook_delivery.redeliver',
+                  target: { type: 'webhook_delivery', id },
+                  after: { delivery },
+                }),
+              )
       switch (action) {
         case 'add': {
-          const created = await addWebhookEndpoint(db, { url: url as string, events: events ?? '*', now })
+          const eventList = events ?? '*'
+          const created = await audited(
+            (trx) => addWebhookEndpoint(trx, { url: url as string, events: eventList, now }),
+            (made) => ({
+              action: 'webhook_endpoint.add',
+              target: { type: 'webhook_endpoint', id: made.id },
+              after: { url, events: eventList },
+            }),
+          )
+          if (!created) throw new Error('endpoint not added')
           return print(
             { ...created, url },
             `Endpoint ${created.id} → ${url}. Its signing secret (shown once):\n${created.secret}`,
@@ -109,13 +157,8 @@ export const webhooksCommand: Command = {
         }
         default: {
           const id = arg as string
-          const done =
-            action === 'remove'
-              ? await removeWebhookEndpoint(db, id)
-              : action === 'enable'
-                ? await enableWebhookEndpoint(db, id)
-                : await redeliverWebhook(db, id, now)
-          if (!done) {
+          const done = await changeOne(action, id)
+          if (done === undefined) {
             io.err(`Nothing found with id ${id}.`)
             return 1
           }

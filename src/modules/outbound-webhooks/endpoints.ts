@@ -59,8 +59,12 @@ export async function listWebhookEndpoints(db: Executor): Promise<WebhookEndpoin
   return (await listEndpointRows(db)).map(({ secret: _secret, ...rest }) => rest)
 }
 
-export function removeWebhookEndpoint(db: Executor, id: string): Promise<boolean> {
-  return deleteEndpointRow(db, id)
+/** Removes an endpoint; answers it as it was (without its secret), or undefined when there is none. */
+export async function removeWebhookEndpoint(db: Executor, id: string): Promise<WebhookEndpoint | undefined> {
+  const endpoint = await findEndpointRow(db, id)
+  if (!endpoint || !(await deleteEndpointRow(db, id))) return undefined
+  const { secret: _secret, ...rest } = endpoint
+  return rest
 }
 
 export async function listWebhookDeliveries(
