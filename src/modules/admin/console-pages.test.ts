@@ -114,9 +114,11 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     const console = await admin.agent()
     const rowsOf = async (query: string): Promise<string[]> => {
       const html = await (await console.request(`/admin/emails?${query}`)).text()
-      return [...html.matchAll(/<tr data-mail="[^"]+" data-status="[^"]+"><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)</g)].map(
-        (m) => `${m[1]} ${m[2]}`,
-      )
+      return [
+        ...html.matchAll(
+          /<tr data-mail="[^"]+" data-status="[^"]+"><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)</g,
+        ),
+      ].map((m) => `${m[1]} ${m[2]}`)
     }
     expect(await rowsOf('q=dora')).toEqual(['dora@example.com Note 7'])
     // The subject in any case; `%` and `_` are letters, not wildcards.
@@ -132,6 +134,38 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     const csv = (await (await console.request('/admin/emails.csv?q=dora')).text()).trimEnd().split('\n')
     expect(csv).toHaveLength(2)
     expect(csv[1]).toContain(',dora@example.com,Note 7,pending,')
+  })
+
+  it('exports the coupons (a row per promotion code) and the catalog (a row per price) as CSV', async () => {
+    const console = await admin.agent()
+    for (const page of ['/admin/coupons', '/admin/catalog'])
+      expect(await (await console.request(page)).text()).toContain(`href="${page}.csv"`)
+    const coupon = await t.stripe.coupons.create({
+      percent_off: 25,
+      duration: 'repeating',
+      duration_in_months: 3,
+      name: 'Spring',
+    })
+    const code = await t.stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'SPRING25',
+    })
+    const bare = await t.stripe.coupons.create({ amount_off: 500, currency: 'usd', duration: 'once' })
+    const coupons = (await (await console.request('/admin/coupons.csv')).text()).trimEnd().split('\n')
+    expect(coupons[0]).toBe(
+      'coupon,name,percent_off,amount_off,currency,duration,duration_in_months,times_redeemed,max_redemptions,redeem_by,valid,promotion_code,code,code_active,code_times_redeemed',
+    )
+    expect(coupons).toContain(`${coupon.id},Spring,25,,,repeating,3,0,,,true,${code.id},SPRING25,true,0`)
+    expect(coupons).toContain(`${bare.id},,,500,usd,once,,0,,,true,,,,`)
+    const catalog = (await (await console.request('/admin/catalog.csv')).text()).trimEnd().split('\n')
+    expect(catalog[0]).toBe(
+      'product,product_name,access_days,features,files,price,currency,unit_amount,interval,interval_count,trial_days,family',
+    )
+    expect(catalog).toHaveLength(1 + t.deps.catalog.prices.length)
+    for (const price of t.deps.catalog.prices)
+      expect(
+        catalog.some((line) => line.includes(`,${price.lookupKey},${price.currency},${price.unitAmount},`)),
+      ).toBe(true)
   })
 
   it('refuses to resend a delivered email whose body was dropped, changing nothing', async () => {

@@ -10,31 +10,71 @@ import type { AppEnv } from '../../../http/env.js'
 import { formatMoney } from '../../../lib/money.js'
 import { renderPage } from '../../../web/layout.js'
 import { type Catalog, type CatalogPrice, type SyncPlan, syncCatalog } from '../../catalog/index.js'
+import { toCsv } from '../csv.js'
 import { AdminFrame } from '../views.js'
 
-export const catalogRoutes = new Hono<AppEnv>().get('/admin/catalog', async (c) => {
-  const deps = c.get('deps')
-  let plan: SyncPlan | undefined
-  let planError: string | undefined
-  try {
-    plan = await syncCatalog(deps, { dryRun: true })
-  } catch (err) {
-    // Stripe unreachable or refusing: the loaded catalog is still worth showing.
-    deps.log.warn({ err: (err as Error).message }, 'catalog drift could not be planned')
-    planError = (err as Error).message
-  }
-  return renderPage(
-    c,
-    { title: 'Catalog' },
-    <AdminFrame title="Catalog">
-      <p>
-        Loaded from <code>{deps.catalog.source}</code>.
-      </p>
-      <Drift plan={plan} error={planError} />
-      <CatalogTables catalog={deps.catalog} />
-    </AdminFrame>,
-  )
-})
+export const catalogRoutes = new Hono<AppEnv>()
+  .get('/admin/catalog', async (c) => {
+    const deps = c.get('deps')
+    let plan: SyncPlan | undefined
+    let planError: string | undefined
+    try {
+      plan = await syncCatalog(deps, { dryRun: true })
+    } catch (err) {
+      // Stripe unreachable or refusing: the loaded catalog is still worth showing.
+      deps.log.warn({ err: (err as Error).message }, 'catalog drift could not be planned')
+      planError = (err as Error).message
+    }
+    return renderPage(
+      c,
+      { title: 'Catalog' },
+      <AdminFrame title="Catalog">
+        <p>
+          Loaded from <code>{deps.catalog.source}</code>. <a href="/admin/catalog.csv">CSV</a>
+        </p>
+        <Drift plan={plan} error={planError} />
+        <CatalogTables catalog={deps.catalog} />
+      </AdminFrame>,
+    )
+  })
+  /** One row per price, with its product's access, features and files (what the page's table shows). */
+  .get('/admin/catalog.csv', (c) => {
+    const { catalog } = c.get('deps')
+    const csv = toCsv(
+      [
+        'product',
+        'product_name',
+        'access_days',
+        'features',
+        'files',
+        'price',
+        'currency',
+        'unit_amount',
+        'interval',
+        'interval_count',
+        'trial_days',
+        'family',
+      ],
+      catalog.products.flatMap((p) =>
+        p.prices.map((price) => [
+          p.id,
+          p.name,
+          p.access === 'forever' ? 'forever' : p.access.days,
+          p.features.join(' '),
+          p.files.map((f) => f.id).join(' '),
+          price.lookupKey,
+          price.currency,
+          price.unitAmount,
+          price.recurring?.interval ?? '',
+          price.recurring?.intervalCount ?? '',
+          price.trialDays ?? '',
+          price.family ?? '',
+        ]),
+      ),
+    )
+    c.header('Content-Disposition', 'attachment; filename="catalog.csv"')
+    return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
+  })
 
 function Drift({ plan, error }: { plan: SyncPlan | undefined; error: string | undefined }) {
   if (!plan) {

@@ -6,6 +6,7 @@ import { validate } from '../../../http/validate.js'
 import { renderPage } from '../../../web/layout.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
+import { toCsv } from '../csv.js'
 import { ActionForm, AdminFrame } from '../views.js'
 import { createCoupon, DURATIONS, deactivateCoupon, listCoupons } from './service.js'
 
@@ -49,6 +50,9 @@ export const couponRoutes = new Hono<AppEnv>()
       c,
       { title: 'Coupons' },
       <AdminFrame title="Coupons and promotion codes" notice={c.req.query('done')}>
+        <p>
+          <a href="/admin/coupons.csv">CSV</a>
+        </p>
         <table id="coupons">
           <thead>
             <tr>
@@ -139,6 +143,48 @@ export const couponRoutes = new Hono<AppEnv>()
         </form>
       </AdminFrame>,
     )
+  })
+  /** One row per promotion code (a coupon without codes has one row with the code columns empty). */
+  .get('/admin/coupons.csv', async (c) => {
+    const listing = await listCoupons(c.get('deps'))
+    const csv = toCsv(
+      [
+        'coupon',
+        'name',
+        'percent_off',
+        'amount_off',
+        'currency',
+        'duration',
+        'duration_in_months',
+        'times_redeemed',
+        'max_redemptions',
+        'redeem_by',
+        'valid',
+        'promotion_code',
+        'code',
+        'code_active',
+        'code_times_redeemed',
+      ],
+      listing.flatMap(({ coupon, codes }) => {
+        const couponCells = [
+          coupon.id,
+          coupon.name ?? '',
+          coupon.percent_off ?? '',
+          coupon.amount_off ?? '',
+          coupon.currency ?? '',
+          coupon.duration,
+          coupon.duration_in_months ?? '',
+          coupon.times_redeemed,
+          coupon.max_redemptions ?? '',
+          coupon.redeem_by ? new Date(coupon.redeem_by * 1000).toISOString() : '',
+          String(coupon.valid),
+        ]
+        if (codes.length === 0) return [[...couponCells, '', '', '', '']]
+        return codes.map((p) => [...couponCells, p.id, p.code, String(p.active), p.times_redeemed])
+      }),
+    )
+    c.header('Content-Disposition', 'attachment; filename="coupons.csv"')
+    return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' })
   })
   .post('/admin/coupons', validate('form', CouponForm), async (c) => {
     const deps = c.get('deps')

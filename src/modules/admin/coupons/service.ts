@@ -81,12 +81,15 @@ export async function createCoupon(
 
 export type CouponListing = { coupon: Stripe.Coupon; codes: Stripe.PromotionCode[] }
 
+/** Every coupon with its promotion codes, newest first, paging through Stripe (up to 1,000 of each). */
 export async function listCoupons(deps: Deps): Promise<CouponListing[]> {
-  const coupons = await deps.stripe.coupons.list({ limit: 100 })
-  const codes = await deps.stripe.promotionCodes.list({ limit: 100 })
-  return coupons.data.map((coupon) => ({
+  const [coupons, codes] = await Promise.all([
+    deps.stripe.coupons.list({ limit: 100 }).autoPagingToArray({ limit: 1000 }),
+    deps.stripe.promotionCodes.list({ limit: 100 }).autoPagingToArray({ limit: 1000 }),
+  ])
+  return coupons.map((coupon) => ({
     coupon,
-    codes: codes.data.filter((p) => couponIdOf(p) === coupon.id),
+    codes: codes.filter((p) => couponIdOf(p) === coupon.id),
   }))
 }
 
