@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type Stripe from 'stripe'
 import { expect } from 'vitest'
 import { SESSION_COOKIE } from '../src/http/session.js'
 import { newId } from '../src/lib/ids.js'
@@ -166,4 +167,13 @@ export async function premiumStatus(member: Member): Promise<number> {
 
 export async function mailTemplates(t: TestApp, member: Member): Promise<string[]> {
   return (await t.mail(member.email)).map((m) => m.template).reverse()
+}
+
+/** Replaces the subscription's card by one whose charges fail (4000 0000 0000 0341). */
+export async function makeCardFail(stripe: Stripe, subscriptionId: string): Promise<void> {
+  const sub = await stripe.subscriptions.retrieve(subscriptionId)
+  const customer = typeof sub.customer === 'string' ? sub.customer : sub.customer.id
+  const pm = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer })
+  await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } })
+  await stripe.subscriptions.update(subscriptionId, { default_payment_method: pm.id })
 }

@@ -22,6 +22,7 @@ import {
   DAY,
   LIFECYCLE_CATALOG,
   type Member,
+  makeCardFail,
   onlySubscription,
   settle,
   subscribe,
@@ -55,13 +56,6 @@ async function buyGuide(t: TestApp, member: Member): Promise<string> {
   const [order] = await listOrdersOfCustomer(t.deps.db, member.id)
   if (!order?.stripe_payment_intent_id) throw new Error('no paid order')
   return order.id
-}
-
-async function makeCardFail(stripe: Stripe, subscriptionId: string): Promise<void> {
-  const sub = await stripe.subscriptions.retrieve(subscriptionId)
-  const customer = typeof sub.customer === 'string' ? sub.customer : sub.customer.id
-  const pm = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer })
-  await stripe.subscriptions.update(subscriptionId, { default_payment_method: pm.id })
 }
 
 describe.each(DIALECTS)('receipts and billing emails on %s', (dialect) => {

@@ -18,6 +18,7 @@ import {
   DAY,
   type Member,
   mailTemplates,
+  makeCardFail,
   onlySubscription,
   premium,
   premiumStatus,
@@ -36,15 +37,6 @@ async function advancePast(t: TestApp, iso: string | null, hours = 2): Promise<v
   const target = Math.floor(Date.parse(iso) / 1000) + hours * 3600
   const seconds = target - t.emulator.clock.now()
   if (seconds > 0) await advanceDays(t, seconds / DAY)
-}
-
-/** Replaces the subscription's card by one whose charges fail (4000 0000 0000 0341). */
-async function makeCardFail(stripe: Stripe, subscriptionId: string): Promise<void> {
-  const sub = await stripe.subscriptions.retrieve(subscriptionId)
-  const customer = typeof sub.customer === 'string' ? sub.customer : sub.customer.id
-  const pm = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer })
-  await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } })
-  await stripe.subscriptions.update(subscriptionId, { default_payment_method: pm.id })
 }
 
 type DunningOutcome = {

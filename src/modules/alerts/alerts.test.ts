@@ -11,14 +11,21 @@ import type Stripe from 'stripe'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
-import { createMember, onlySubscription, settle, subscribe } from '../../../test/lifecycle.js'
+import {
+  advanceDays,
+  createMember,
+  makeCardFail,
+  onlySubscription,
+  settle,
+  subscribe,
+} from '../../../test/lifecycle.js'
 import { buyAndPay } from '../../../test/purchase.js'
 import type { Config } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import type { AlertSettings } from '../../lib/alert-settings.js'
 import { createManualClock } from '../../lib/clock.js'
-import { processInbox } from '../webhooks/index.js'
 import { MAX_ATTEMPTS as INBOX_MAX_ATTEMPTS } from '../webhooks/inbox-worker.js'
+import { processInbox } from '../webhooks/index.js'
 import { storeEvent } from '../webhooks/intake.js'
 import { alertOwner, ownerNote } from './alert.js'
 import { sendDailyDigest } from './digest-worker.js'
@@ -218,4 +225,22 @@ describe.each(DIALECTS)('owner alerts on %s', (dialect) => {
       false,
     )
   })
+
+  // Last: it moves the shared clock to the renewal, a month on.
+  it('tells the owner of a failed subscription payment, once', async () => {
+    const member = await createMember(t, `late-payer-${dialect}@example.com`)
+    await subscribe(member, 'membership-monthly')
+    await settle(t)
+    const sub = await onlySubscription(t, member)
+    await makeCardFail(t.stripe, sub.stripe_subscription_id)
+    // Just past the renewal, whose charge fails (Stripe then retries over the following days).
+    const renewal = Date.parse(sub.current_period_end ?? '') / 1000
+    await advanceDays(t, (renewal - t.emulator.clock.now() + 2 * 3600) / 86_400)
+    expect((await onlySubscription(t, member)).status).toBe('past_due')
+    const failed = (await t.mail(ADMIN)).filter((m) => m.subject.startsWith('Payment failed:'))
+    expect(failed).toHaveLength(1)
+    expect(failed[0]?.text).toContain(`by ${member.email} failed`)
+    await t.drain()
+    expect(receiver.bodies.filter((b) => b.text.includes(`by ${member.email} failed`))).toHaveLength(1)
+  }, 60_000)
 })
