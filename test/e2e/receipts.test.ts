@@ -10,7 +10,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listInvoicesOfCustomer } from '../../src/modules/billing/repo.js'
 import { listOrdersOfCustomer } from '../../src/modules/orders/repo.js'

@@ -6,7 +6,6 @@
  * Given a member, When they subscribe and time passes, Then the local subscription row, the grants
  * and the emails follow Stripe's state, whatever order or number of webhook deliveries.
  */
-import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listInvoicesOfCustomer } from '../../src/modules/billing/repo.js'
 import { DIALECTS } from '../dialects.js'
