@@ -1,6 +1,6 @@
 /**
  * The shop's own brand in headless Chromium: with STORE_* set, the store page's title, header,
- * accent colour and footer links carry it, the emulator's hosted Checkout shows its name and
+ * accent colour and footer links carry it, the emulator's hosted Checkout shows its name, logo and
  * button colour (through `branding_settings`), and the buyer's confirmation email carries its
  * header, signature and footer. No "Tollgate" is left for the buyer to read.
  */
@@ -14,6 +14,7 @@ import { settle } from '../lifecycle.js'
 const BRAND: Brand = {
   name: 'Ada Books',
   accentColor: '#aa3300',
+  logoUrl: 'https://ada.example/logo.png',
   supportEmail: 'help@ada.example',
   termsUrl: 'https://ada.example/terms',
   privacyUrl: 'https://ada.example/privacy',
@@ -38,7 +39,10 @@ describeInBrowser('the shop’s brand in a real browser', () => {
     page.setDefaultTimeout(20_000)
     await page.goto(`${t.url}/`)
     expect(await page.title()).toMatch(/· Ada Books$/)
-    expect(await page.locator('header .brand').textContent()).toBe('Ada Books')
+    // With a logo, the header shows it, named by the shop's name.
+    const logo = page.locator('header .brand img')
+    expect(await logo.getAttribute('src')).toBe('https://ada.example/logo.png')
+    expect(await logo.getAttribute('alt')).toBe('Ada Books')
     const accent = await page.evaluate(() =>
       getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
     )
@@ -59,6 +63,7 @@ describeInBrowser('the shop’s brand in a real browser', () => {
     await form.locator('button[type="submit"]').click()
     await page.waitForURL(/\/c\/pay\/cs_/)
     expect(await page.locator('[data-store-name]').textContent()).toBe('Ada Books')
+    expect(await page.locator('[data-store-logo]').getAttribute('src')).toBe('https://ada.example/logo.png')
     const button = page.locator('form button[type="submit"]').first()
     expect(await button.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(170, 51, 0)')
     await page.fill('input[name="cardNumber"]', '4242 4242 4242 4242')
@@ -73,7 +78,7 @@ describeInBrowser('the shop’s brand in a real browser', () => {
     if (!confirmation) throw new Error('no confirmation email')
     expect(confirmation.text).toContain('— Ada Books\nSupport: help@ada.example')
     await page.setContent(confirmation.html)
-    expect(await page.locator('[data-brand-header]').textContent()).toBe('Ada Books')
+    expect(await page.locator('[data-brand-header] img').getAttribute('alt')).toBe('Ada Books')
     expect(await page.locator('[data-brand-footer] a[href="mailto:help@ada.example"]').count()).toBe(1)
     expect(await page.locator('[data-brand-footer] a[href="https://ada.example/terms"]').count()).toBe(1)
     expect(confirmation.html).not.toMatch(/Sent by Tollgate/)

@@ -31,10 +31,30 @@ describe('the store name and colours on hosted Checkout', () => {
     expect(html).toContain('background:#123456')
   })
 
-  it('refuses a logo (not modelled) and a colour that is not hex, by name', async () => {
-    await expect(session({ logo: { type: 'url', url: 'https://x.test/a.png' } })).rejects.toMatchObject({
+  it('shows a logo given by URL above the name, and keeps it on the session', async () => {
+    const branded = await session({
+      display_name: 'Ada’s Posters',
+      logo: { type: 'url', url: 'https://shop.test/logo.png' },
+    })
+    expect(branded.branding_settings?.logo).toEqual({ type: 'url', url: 'https://shop.test/logo.png' })
+    const html = await (await fetch(branded.url!)).text()
+    expect(html).toMatch(/<img[^>]*data-store-logo[^>]*src="https:\/\/shop.test\/logo.png"/)
+    const plain = await (await fetch((await session()).url!)).text()
+    expect(plain).not.toContain('data-store-logo')
+  })
+
+  it('refuses a logo from a file upload (not modelled), a logo that is not a URL, and a colour that is not hex, by name', async () => {
+    await expect(session({ logo: { type: 'file', file: 'file_123' } })).rejects.toMatchObject({
       code: 'parameter_unsupported',
-      param: 'branding_settings[logo]',
+      param: 'branding_settings[logo][type]',
+    })
+    await expect(session({ logo: { type: 'url', url: 'not a url' } })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'branding_settings[logo][url]',
+    })
+    await expect(session({ icon: { type: 'url', url: 'https://x.test/a.png' } })).rejects.toMatchObject({
+      code: 'parameter_unsupported',
+      param: 'branding_settings[icon]',
     })
     await expect(session({ button_color: 'red' })).rejects.toMatchObject({
       statusCode: 400,

@@ -37,14 +37,25 @@ export type CheckoutView = {
   cardRequired: boolean
   /** Show the card / SEPA Direct Debit choice (`paymentMethodType`, `iban`, `ibanName`). */
   offersSepa: boolean
-  /** The store's name (`branding_settings[display_name]`, else the account's) and pay-button colour. */
+  /** The store's name (`branding_settings[display_name]`, else the account's), logo and pay-button colour. */
   storeName: string
+  logoUrl: string | null
   buttonColor: string | null
   /** `billing_address_collection: required`: the page asks for the billing address. */
   collectsAddress: boolean
   error?: string | undefined
   notice?: string | undefined
   values?: FormValues | undefined
+}
+
+function StoreName(props: { view: CheckoutView }): JSX.Element {
+  const { logoUrl, storeName } = props.view
+  return (
+    <>
+      {logoUrl ? <img class="logo" data-store-logo src={logoUrl} alt="" height={32} /> : null}
+      <h1 data-store-name>{storeName}</h1>
+    </>
+  )
 }
 
 /** Setup mode moves no money: the page only says whose card is being saved. */
@@ -57,7 +68,7 @@ function SetupSummary(props: { view: CheckoutView }): JSX.Element {
           ← Back
         </a>
       ) : null}
-      <h1 data-store-name>{props.view.storeName}</h1>
+      <StoreName view={props.view} />
       <p class="muted" data-setup>
         Save a card for future payments. You will not be charged now.
       </p>
@@ -77,7 +88,7 @@ function Summary(props: { view: CheckoutView }): JSX.Element {
           ← Back
         </a>
       ) : null}
-      <h1 data-store-name>{props.view.storeName}</h1>
+      <StoreName view={props.view} />
       <p class="muted">{session.mode === 'subscription' ? 'Subscribe' : 'Pay'}</p>
       <div class="total" data-amount-total={String(session.amount_total ?? 0)}>
         {formatMoney(session.amount_total ?? 0, currency)}

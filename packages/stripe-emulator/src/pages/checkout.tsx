@@ -99,6 +99,7 @@ export function renderCheckout(
     offersSepa: offersSepa(session),
     collectsAddress: session.billing_address_collection === 'required',
     storeName: session.branding_settings?.display_name ?? ACCOUNT_NAME,
+    logoUrl: session.branding_settings?.logo?.url ?? null,
     buttonColor: session.branding_settings?.button_color ?? null,
     error: extras.error,
     notice: extras.notice,
