@@ -11,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildMetricsReport, parseRange } from '../../src/modules/admin/index.js'
 import { listInvoicesOfCustomer } from '../../src/modules/billing/repo.js'
 import { listOrdersOfCustomer } from '../../src/modules/orders/repo.js'
 import { DIALECTS } from '../dialects.js'
@@ -124,9 +125,14 @@ describe.each(DIALECTS)('receipts and billing emails on %s', (dialect) => {
     ).data
     const paymentIntent = invoice?.payments?.data[0]?.payment.payment_intent
     if (typeof paymentIntent !== 'string') throw new Error('the first invoice has no payment')
+    // The owner's refunds (admin metrics, the last 30 days) count subscription refunds too.
+    const refunded = async () =>
+      (await buildMetricsReport(t.deps.db, parseRange({}, t.deps.clock.now()))).revenue.refunds.usd ?? 0
+    const refundedBefore = await refunded()
 
     await t.stripe.refunds.create({ payment_intent: paymentIntent, amount: 300 })
     await settle(t)
+    expect(await refunded()).toBe(refundedBefore + 300)
     const [partial] = await mailOf(t, member.email, 'subscription-refund')
     expect(partial?.subject).toBe('Partial refund: Basic (Monthly)')
     expect(partial?.text).toContain('We refunded $3.00 of your payment of $9.00 for Basic (Monthly).')
@@ -138,6 +144,7 @@ describe.each(DIALECTS)('receipts and billing emails on %s', (dialect) => {
     await settle(t)
     const mails = await mailOf(t, member.email, 'subscription-refund')
     expect(mails).toHaveLength(2)
+    expect(await refunded()).toBe(refundedBefore + 900)
     const full = mails.find((m) => m.subject === 'Refund: Basic (Monthly)')
     expect(full?.text).toContain('We refunded $6.00 of your payment of $9.00')
     expect(full?.text).toContain('membership has ended, and with it your access')

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
-import { sumPaidInvoicesByDay } from '../billing/index.js'
+import { sumInvoiceRefundsByDay, sumPaidInvoicesByDay } from '../billing/index.js'
 import { countCheckoutsBetween } from '../checkout/index.js'
 import { sumOrdersByDay, sumRefundsByDay } from '../orders/index.js'
 import { readLedgerSlice } from './ledger-slice.js'
@@ -62,13 +62,15 @@ export async function buildMetricsReport(db: Executor, query: MetricsQuery): Pro
   // ledger the range needs is read (ledger-slice.ts).
   const ranges = buckets(query)
   const boundaries = [lastMomentBefore(query.from), ...ranges.map(([, end]) => lastMomentBefore(end))]
-  const [slice, orders, refunds, invoices, checkouts] = await Promise.all([
+  const [slice, orders, orderRefunds, invoiceRefunds, invoices, checkouts] = await Promise.all([
     readLedgerSlice(db, boundaries[0] as string, boundaries.at(-1) as string),
     sumOrdersByDay(db, fromIso, toIso),
     sumRefundsByDay(db, fromIso, toIso),
+    sumInvoiceRefundsByDay(db, fromIso, toIso),
     sumPaidInvoicesByDay(db, fromIso, toIso),
     countCheckoutsBetween(db, fromIso, toIso),
   ])
+  const refunds = [...orderRefunds, ...invoiceRefunds]
   const swept = sweepSlice(slice, boundaries)
   const { mrr } = swept.end
   const gross: PerCurrency = {}

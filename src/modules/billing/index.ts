@@ -11,13 +11,6 @@ export type { ListOrders } from './account-routes.js'
 export { type BackfillOutcome, backfillSubscription, listStripeSubscriptions } from './backfill.js'
 export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
 export {
-  changeSubscription,
-  checkSubscriptionChange,
-  type PlanChangePreview,
-  previewPlanChange,
-  type SubscriptionChange,
-} from './manage.js'
-export {
   type LedgerEntry,
   type LedgerSignature,
   listHistoryUntil as listSubscriptionHistory,
@@ -26,10 +19,18 @@ export {
   summarizeLedgerAt,
 } from './history-repo.js'
 export {
+  changeSubscription,
+  checkSubscriptionChange,
+  type PlanChangePreview,
+  previewPlanChange,
+  type SubscriptionChange,
+} from './manage.js'
+export {
   findSubscriptionByStripeId,
   listInvoicesOfCustomer,
   listSubscriptionsOfCustomer,
   listSubscriptionsPage,
+  sumInvoiceRefundsByDay,
   sumPaidInvoicesByDay,
 } from './repo.js'
 export { createBillingRoutes } from './routes.js'

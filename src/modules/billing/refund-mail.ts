@@ -1,6 +1,6 @@
 /**
  * A refund of a subscription's invoice: Stripe refunds the money and leaves the subscription as
- * it was, so the subscriber is told what was refunded and what that does (or does not do) to
+ * it was. The invoice records what was refunded (for the owner's figures), and the subscriber is told what was refunded and what that does (or does not do) to
  * their access, read from the subscription after a fresh sync. One email per `charge.refunded`
  * event (each refund, partial or full, sends one); one-time orders are the orders module's.
  * @module
@@ -12,7 +12,7 @@ import type { ApplyEvent, EventOf } from '../webhooks/index.js'
 import { mailSubscriber } from './customer-mail.js'
 import { isEnding } from './lifecycle-mail.js'
 import { BILLING_MAIL, type SubscriptionRefundMail } from './mail.js'
-import { findInvoiceByStripeId } from './repo.js'
+import { findInvoiceByStripeId, recordInvoiceRefund } from './repo.js'
 import { fetchSubscriptionSnapshot, idOf, invoiceSubscriptionId } from './snapshot.js'
 import { applySubscriptionSnapshot } from './sync.js'
 import type { SubscriptionRow } from './table.js'
@@ -38,6 +38,11 @@ export async function onSubscriptionChargeRefunded(
   const amount = typeof before === 'number' && before < after ? after - before : after
   return async (trx) => {
     const { current } = await applySubscriptionSnapshot(deps, trx, snapshot)
+    // The owner's refunds count it (admin metrics), dated now as one-time orders' refunds are.
+    await recordInvoiceRefund(trx, invoice.id as string, {
+      amountRefunded: charge.amount_refunded,
+      refundedAt: deps.clock.now().toISOString(),
+    })
     const row = await findInvoiceByStripeId(trx, invoice.id as string)
     const data: Omit<SubscriptionRefundMail, 'planName' | 'accountUrl'> = {
       amount: formatMoney(amount, charge.currency),

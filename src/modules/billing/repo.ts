@@ -150,6 +150,44 @@ export async function sumPaidInvoicesByDay(
   return rows.map((r) => ({ ...r, count: Number(r.count), amount: Number(r.amount) }))
 }
 
+/**
+ * Records what has been refunded of an invoice's payment (the charge's running total). Only a
+ * larger total moves it, so refund events handled out of order leave the latest; true when moved.
+ */
+export async function recordInvoiceRefund(
+  db: Executor,
+  stripeInvoiceId: string,
+  refund: { amountRefunded: number; refundedAt: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('invoices')
+    .set({ amount_refunded: refund.amountRefunded, refunded_at: refund.refundedAt })
+    .where('stripe_invoice_id', '=', stripeInvoiceId)
+    .where('amount_refunded', '<', refund.amountRefunded)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
+}
+
+/** Refunded amounts of subscription invoices per day and currency, dated by the latest refund. */
+export async function sumInvoiceRefundsByDay(
+  db: Executor,
+  fromIso: string,
+  toIso: string,
+): Promise<{ day: string; currency: string; amount: number }[]> {
+  const rows = await db
+    .selectFrom('invoices')
+    .select((eb) => [
+      sql<string>`substr(refunded_at, 1, 10)`.as('day'),
+      'currency',
+      eb.fn.sum<number | string>('amount_refunded').as('amount'),
+    ])
+    .where('refunded_at', '>=', fromIso)
+    .where('refunded_at', '<', toIso)
+    .groupBy([sql`substr(refunded_at, 1, 10)`, 'currency'])
+    .execute()
+  return rows.map((r) => ({ ...r, amount: Number(r.amount) }))
+}
+
 /** Subscriptions for the owner console, newest first, filtered by plan and status. */
 export async function listSubscriptionsPage(
   db: Executor,

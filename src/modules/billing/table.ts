@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely'
+import type { Generated, Insertable, Selectable } from 'kysely'
 
 /**
  * One row per Stripe subscription, as last fetched from Stripe. Period dates come from the
@@ -64,6 +64,9 @@ export interface InvoiceTable {
   period_end: string | null
   stripe_created: string
   updated_at: string
+  /** What was refunded of the invoice's payment (Stripe's charge total), and when that last grew. */
+  amount_refunded: Generated<number>
+  refunded_at: string | null
 }
 
 export type SubscriptionRow = Selectable<SubscriptionTable>
