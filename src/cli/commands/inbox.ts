@@ -9,6 +9,7 @@ import { EVENT_HANDLERS } from '../../event-handlers.js'
 import { recordAudit } from '../../modules/admin/index.js'
 import {
   findEventByStripeId,
+  inboxStatus,
   listEvents,
   listFailingEventIds,
   processInboxNow,
@@ -21,7 +22,7 @@ import { withCliDeps } from '../context.js'
 import { CLI_ACTOR } from './refund.js'
 
 function describeEvent(row: StripeEventRow): string {
-  const state = row.handled_at ? `handled ${row.handled_at}` : row.last_error ? 'FAILED' : 'pending'
+  const state = row.handled_at ? `handled ${row.handled_at}` : inboxStatus(row)
   const error = row.last_error ? ` — ${row.last_error}` : ''
   return `${row.stripe_event_id}  ${row.type}  ${state}  attempts=${row.attempts}${error}`
 }

@@ -159,6 +159,10 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
       expect(result.replayed).toBeGreaterThanOrEqual(2)
       expect(result.stillFailing).toContain('evt_cli_broken')
       expect(result.stillFailing).not.toContain('evt_cli_ignored')
+      // The list names each event's status by the console's rule (webhooks' inboxStatus).
+      const listed = cli(env)
+      expect(await listed.run(['events', 'list'])).toBe(0)
+      expect(listed.out.find((l) => l.startsWith('evt_cli_broken '))).toContain(' failing  attempts=')
       const audit = await db
         .selectFrom('admin_audit_log')
         .selectAll()
