@@ -5,10 +5,14 @@
  * replays the ledger once, in time order, keeping each customer's MRR and the counts as it goes,
  * and reads them off at each boundary. It also keeps what the report's own figures need over the
  * whole range (MRR and the paying customers at its start and end, the range's movements), so a
- * report reads the ledger once, and only the slice of it the range needs (ledger-slice.ts). It gives exactly what the per-bucket functions give (a property
- * test holds it to that), so docs/metrics.md describes both.
+ * report reads the ledger once, and only the slice of it the range needs (ledger-slice.ts): the
+ * state at the range's start comes summed up per price, and only the customers that change are
+ * replayed. It gives exactly what the per-bucket functions give (a property test holds it to that,
+ * and another holds the slice read from each database to the slice of the whole ledger), so
+ * docs/metrics.md describes both.
  * @module
  */
+import { isLive, type LedgerSlice, rowOfSignature, sliceLedger } from './ledger-slice.js'
 import {
   classify,
   EARNING,
@@ -18,7 +22,6 @@ import {
   type PerCurrency,
   type StatusCounts,
 } from './mrr.js'
-import { isLive, type LedgerSlice, rowOfSignature, sliceLedger } from './ledger-slice.js'
 
 export type SweptBucket = {
   /** MRR at the bucket's last moment. */

@@ -13,7 +13,15 @@ export {
   type ResendOutcome,
   resendMail,
 } from './outbox.js'
+export {
+  countUndeliveredMail,
+  listOutboxMail,
+  listOutboxPage,
+  MAIL_STATUSES,
+  type OutboxFilter,
+} from './repo.js'
 export { mailRoutes } from './routes.js'
+export type { MailOutboxRow } from './table.js'
 export {
   defineMailTemplate,
   escapeHtml,
@@ -22,11 +30,3 @@ export {
   type RenderedMail,
 } from './templates.js'
 export { sendDueMail } from './worker.js'
-export {
-  countUndeliveredMail,
-  listOutboxMail,
-  listOutboxPage,
-  MAIL_STATUSES,
-  type OutboxFilter,
-} from './repo.js'
-export type { MailOutboxRow } from './table.js'

@@ -13,6 +13,8 @@ export {
   type EventType,
   mergeEventHandlers,
 } from './handlers.js'
+export { announceInboxEvent, INBOX_CHANNEL, onInboxEvent, ringInbox } from './inbox-signal.js'
+export { type InboxStatus, inboxStatus } from './inbox-status.js'
 export {
   type HandleOutcome,
   INBOX_BATCH,
@@ -21,8 +23,6 @@ export {
   processInboxNow,
   replayEvent,
 } from './inbox-worker.js'
-export { type InboxStatus, inboxStatus } from './inbox-status.js'
-export { announceInboxEvent, INBOX_CHANNEL, onInboxEvent, ringInbox } from './inbox-signal.js'
 export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
 export {
   countInboxTrouble,
