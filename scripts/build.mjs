@@ -8,13 +8,18 @@
  * beside it. Tests (`*.test.ts`) are left out. Dependencies stay in node_modules.
  *
  * The server's entry, `dist/main.js` (the container's and systemd's command), is then replaced by
- * one bundle of everything it imports from src/ plus the pure-ESM packages of the request path
- * (hono and its adapters, zod and the OpenAPI layer, marked): loading some 500 small ES modules
- * one by one (resolve, stat, read, compile, link each) was most of a cold start. Every other
- * package stays in node_modules (native code, CommonJS, optional drivers, lazily loaded ones, and
- * kysely, which the migration files import too, so it must stay one copy). Code that finds files
- * next to itself through `import.meta.url` (the stylesheet, the migrations folder) is given its
- * own file's URL in the one-file layout of dist/, so it finds them where the per-file build put them.
+ * a bundle of everything it imports from src/ plus the pure-JS packages of its start-up and
+ * request path (hono and its adapters, zod and the OpenAPI layer, marked, kysely, yaml): loading
+ * some 800 small modules one by one (resolve, stat, read, compile, link each) was most of a cold
+ * start. The bundle is split (esbuild `splitting`) with the migrations as entry points of their
+ * own in `dist/server/migrations/`, so the server's migrations and the server share one copy of
+ * kysely (its dialects are told apart by `instanceof`, which a second copy would fail); the CLI
+ * and the rest of dist/ keep the per-file layout and node_modules' kysely, with their own
+ * migrations in `dist/db/migrations/`. Every other package stays in node_modules (native code,
+ * CommonJS loaded through `createRequire`, optional drivers, lazily loaded ones). Code that finds
+ * files next to itself through `import.meta.url` (the stylesheet, the migrations folder) is given
+ * its own file's URL in the per-file layout of dist/ (the bundle's migrate.ts: that of the bundle's
+ * migrations), so it finds them where the per-file build put them.
  *
  * Usage: node scripts/build.mjs [--quiet]
  */
@@ -77,16 +82,37 @@ const BUNDLED = new Set([
   'openapi3-ts',
   'zod',
   'marked',
+  'kysely',
+  'yaml',
 ])
 const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
 
+/** Where the bundle's own migrations go (dist/server/migrations/), and its shared chunks. */
+const SERVER_DIR = 'server'
+
 async function bundleServer() {
   const src = join(ROOT, 'src')
-  await build({
-    entryPoints: [join(src, 'main.ts')],
-    outfile: join(ROOT, 'dist/main.js'),
+  const dist = join(ROOT, 'dist')
+  const migrations = walk(join(src, 'db/migrations')).filter((f) => isSource(f) && !isTest(f))
+  /** The URL a bundled file is given for itself: its place in the per-file layout of dist/. */
+  const ownUrl = (path) =>
+    path === join(src, 'db/migrate.ts')
+      ? `./${SERVER_DIR}/migrate.js` // reads ./migrations/ next to it: the bundle's migrations
+      : `./${relative(src, path).replace(/\.tsx?$/, '.js')}`
+  const result = await build({
+    entryPoints: [
+      { in: join(src, 'main.ts'), out: 'main' },
+      ...migrations.map((f) => ({
+        in: join(src, 'db/migrations', f),
+        out: `${SERVER_DIR}/migrations/${f.replace(/\.tsx?$/, '')}`,
+      })),
+    ],
+    outdir: dist,
+    chunkNames: `${SERVER_DIR}/chunks/[name]-[hash]`,
     allowOverwrite: true,
     bundle: true,
+    splitting: true,
+    metafile: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
@@ -94,6 +120,8 @@ async function bundleServer() {
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
     logLevel: 'warning',
+    // CommonJS packages in the bundle (yaml) call require() for node's own modules.
+    banner: { js: "import { createRequire as __tollgateRequire } from 'node:module'; const require = __tollgateRequire(import.meta.url);" },
     plugins: [
       {
         name: 'tollgate-bundle',
@@ -112,10 +140,9 @@ async function bundleServer() {
           )
           b.onLoad({ filter: /\.tsx?$/ }, async (args) => {
             if (!args.path.startsWith(src)) return undefined
-            const own = `./${relative(src, args.path).replace(/\.tsx?$/, '.js')}`
             const text = readFileSync(args.path, 'utf8').replaceAll(
               'import.meta.url',
-              `new URL(${JSON.stringify(own)}, import.meta.url).href`,
+              `new URL(${JSON.stringify(ownUrl(args.path))}, import.meta.url).href`,
             )
             return { contents: text, loader: args.path.endsWith('x') ? 'tsx' : 'ts' }
           })
@@ -123,6 +150,14 @@ async function bundleServer() {
       },
     ],
   })
+  // The URLs above are relative to dist/ itself: code that reads them must not land in a chunk.
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (!file.includes(`/${SERVER_DIR}/chunks/`)) continue
+    const own = Object.keys(output.inputs).filter(
+      (input) => input.startsWith('src/') && readFileSync(join(ROOT, input), 'utf8').includes('import.meta.url'),
+    )
+    if (own.length > 0) throw new Error(`build: ${own.join(', ')} read import.meta.url but landed in ${file}`)
+  }
 }
 
 const started = performance.now()

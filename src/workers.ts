@@ -32,6 +32,12 @@ export type Worker = {
   intervalMs: number
   /** A schedule: run at most once per this many ms of app-clock time (the first run is at start). */
   everyMs?: number
+  /**
+   * The loop's first run waits this long after start (the first runs of the others are at once):
+   * for work that loads heavy modules and is not urgent, so a server's first answers do not wait
+   * for it.
+   */
+  firstRunDelayMs?: number
   /** Subscribes to a signal that wakes the worker before its poll interval is over. */
   wakeOn?: (wake: () => void) => () => void
   /**
@@ -57,6 +63,8 @@ export const WORKERS: Worker[] = [
     name: 'stripe-recovery',
     intervalMs: 60_000,
     everyMs: RECOVERY_INTERVAL_MS,
+    // Asking Stripe loads its SDK (a sixth of a cold start): after the server's first answers.
+    firstRunDelayMs: 5_000,
     runOnce: (deps) =>
       recoverMissedEvents(deps).catch((err: Error) => {
         deps.log.warn({ err: err.message }, 'event recovery failed; will retry')
@@ -97,6 +105,7 @@ export function startWorkers(deps: Deps, workers: Worker[] = WORKERS): RunningWo
       woken = true
       wakeSleep?.()
     })
+    if (worker.firstRunDelayMs !== undefined) await sleep(worker.firstRunDelayMs, stopping.signal)
     while (!stopping.signal.aborted) {
       lastRound.set(worker.name, deps.clock.now().getTime())
       woken = false

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick] [-- --no-postgres] [-- --no-soak] [-- --console-only]`: Tollgate side by side with a
+ * `npm run bench [-- --quick] [-- --no-postgres] [-- --no-soak] [-- --console-only] [-- --reads-only]`:
+ * Tollgate side by side with a
  * bare Hono app on the same Node, in one run. Builds (`npm run build`), starts the Stripe emulator,
  * the baseline, a file server (nginx when installed) and Tollgate from dist/ on SQLite (and on
  * PostgreSQL when BENCH_DATABASE_URL / TEST_DATABASE_URL answers), then prints one row per
  * measure: Tollgate, baseline, ratio, goal, met. Full mode exits 1 when a goal is missed; --quick
- * is a smoke run (short, small data, no goal enforced) for CI.
+ * is a smoke run (short, small data, no goal enforced) for CI. --reads-only measures cold start,
+ * idle memory and the three read paths (gated page, entitlements API, store page) on SQLite only.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -23,8 +25,9 @@ import { grantProbe, prepareTollgate, seedCustomers, startEmulator } from './sto
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
 const quick = argv.includes('--quick')
-const known = ['--quick', '--no-postgres', '--no-soak', '--console-only']
+const known = ['--quick', '--no-postgres', '--no-soak', '--console-only', '--reads-only']
 const consoleOnly = argv.includes('--console-only')
+const readsOnly = argv.includes('--reads-only')
 const unknown = argv.filter((a) => !known.includes(a))
 if (unknown.length > 0) {
   console.error(`bench: unknown option ${unknown[0]} (known: ${known.join(', ')})`)
@@ -82,7 +85,7 @@ async function measure(name, fn) {
 }
 
 async function postgresUrl() {
-  if (argv.includes('--no-postgres') || quick || consoleOnly) return undefined
+  if (argv.includes('--no-postgres') || quick || consoleOnly || readsOnly) return undefined
   const admin =
     process.env.BENCH_DATABASE_URL ??
     process.env.TEST_DATABASE_URL ??
@@ -120,9 +123,10 @@ async function main() {
   const postgres = await postgresUrl()
   try {
     const catalog = writeBenchCatalog(dir, MODE.archiveMb)
-    await measure('owner console at scale', () =>
-      consoleRow({ dir, catalogPath: catalog.path, repeats: MODE.repeats }, MODE.console),
-    )
+    if (!readsOnly)
+      await measure('owner console at scale', () =>
+        consoleRow({ dir, catalogPath: catalog.path, repeats: MODE.repeats }, MODE.console),
+      )
     if (consoleOnly) return
     const emulator = await startEmulator(dir)
     const baselinePort = await freePort()
@@ -197,6 +201,11 @@ async function main() {
           baselinePath: '/page',
         }),
       )
+      if (readsOnly) {
+        await stopServer(baselineProc)
+        await stopServer(ctx.tollgateProc)
+        continue
+      }
       await measure(`webhook intake ${on}`, () =>
         webhookRow({ ...ctx, tollgate: store }).then((r) => ({ ...r, row: `${r.row} ${on}` })),
       )

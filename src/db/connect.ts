@@ -14,6 +14,7 @@ import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
 import { trackChanges } from './read-cache.js'
+import { attachSqliteReader, openSqliteReader } from './sqlite-reader.js'
 import { cachingStatements } from './sqlite-statements.js'
 
 export type { DialectName }
@@ -61,7 +62,21 @@ function connectSqlite(path: string): Kysely<Database> {
   sqlite.pragma('foreign_keys = ON')
   // Let a second process (the CLI next to a running server) wait for the writer instead of failing.
   sqlite.pragma('busy_timeout = 5000')
-  return open(new SqliteDialect({ database: cachingStatements(sqlite) }))
+  if (path === ':memory:') return open(new SqliteDialect({ database: cachingStatements(sqlite) }))
+  // The hot reads' own connection (sqlite-reader.ts), closed first so that the main connection,
+  // closing last, checkpoints and removes the write-ahead log.
+  const reader = openSqliteReader(path)
+  const main = cachingStatements(sqlite)
+  const database = {
+    prepare: main.prepare,
+    close: () => {
+      reader.close()
+      main.close()
+    },
+  }
+  const db = open(new SqliteDialect({ database }))
+  attachSqliteReader(db, reader)
+  return db
 }
 
 // COUNT(*) and BIGINT come back as strings by default; our counts and epoch values fit a number.

@@ -1,9 +1,16 @@
 /** @see issue 12: hot reads compiled once, with each call's own values bound. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../test/dialects.js'
 import { createTestDeps, type TestDeps } from '../../test/harness.js'
-import type { Executor } from './database.js'
+import { connectDatabase } from './connect.js'
+import type { Database, Executor } from './database.js'
+import { migrateToLatest } from './migrate.js'
 import { prepared } from './prepared.js'
+import { sqliteReaderOf } from './sqlite-reader.js'
 
 const AT = '2026-12-01T00:00:00.000Z'
 
@@ -50,5 +57,68 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
       db.selectFrom('customers').select('id').where('email', '=', email),
     )
     await expect(ignores(t.deps.db, 'a@example.com', 'x')).rejects.toThrow(/argument 1 is not bound/)
+  })
+})
+
+/**
+ * A SQLite file's root handle answers prepared SELECTs from its read-only connection
+ * (sqlite-reader.ts): committed writes at once, never a transaction's uncommitted ones.
+ */
+describe('prepared reads on a SQLite file', () => {
+  let dir: string
+  let db: Kysely<Database>
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tg-reader-'))
+    db = connectDatabase(join(dir, 'store.db'))
+    await migrateToLatest(db)
+  })
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const byId = prepared((h, id: string) =>
+    h.selectFrom('customers').select(['id', 'email']).where('id', '=', id),
+  )
+
+  it('goes to the read-only connection, and sees each committed write at once', async () => {
+    expect(sqliteReaderOf(db)).toBeDefined()
+    expect(await byId(db, 'cu_r1')).toEqual([])
+    await db
+      .insertInto('customers')
+      .values({ id: 'cu_r1', email: 'r1@example.com', created_at: AT })
+      .execute()
+    expect(await byId(db, 'cu_r1')).toEqual([{ id: 'cu_r1', email: 'r1@example.com' }])
+    await db.updateTable('customers').set({ email: 'new@example.com' }).where('id', '=', 'cu_r1').execute()
+    expect(await byId(db, 'cu_r1')).toEqual([{ id: 'cu_r1', email: 'new@example.com' }])
+  })
+
+  it('does not see what a transaction has not committed; the transaction sees its own writes', async () => {
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    let inserted: () => void = () => {}
+    const written = new Promise<void>((resolve) => {
+      inserted = resolve
+    })
+    const transaction = db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('customers')
+        .values({ id: 'cu_r2', email: 'r2@example.com', created_at: AT })
+        .execute()
+      expect(sqliteReaderOf(trx)).toBeUndefined()
+      expect(await byId(trx, 'cu_r2')).toHaveLength(1)
+      inserted()
+      await held
+    })
+    await written
+    expect(await byId(db, 'cu_r2')).toEqual([])
+    release()
+    await transaction
+    expect(await byId(db, 'cu_r2')).toHaveLength(1)
+  })
+
+  it('closes both connections with the handle, so the write-ahead log is checkpointed and removed', async () => {
+    await db.destroy()
+    expect(existsSync(join(dir, 'store.db-wal'))).toBe(false)
   })
 })

@@ -13,8 +13,14 @@
  */
 import { type Compilable, type CompiledQuery, createQueryId } from 'kysely'
 import type { Executor } from './database.js'
+import { sqliteReaderOf } from './sqlite-reader.js'
 
-type Compiled = { query: CompiledQuery; slots: ReadonlyArray<number | { value: unknown }> }
+type Compiled = {
+  query: CompiledQuery
+  slots: ReadonlyArray<number | { value: unknown }>
+  /** A SELECT (only those may go to the read-only connection). */
+  select: boolean
+}
 
 export function prepared<A extends unknown[], R>(
   build: (db: Executor, ...args: A) => Compilable<R>,
@@ -27,6 +33,9 @@ export function prepared<A extends unknown[], R>(
       byHandle.set(db, compiled)
     }
     const parameters = compiled.slots.map((slot) => (typeof slot === 'number' ? args[slot] : slot.value))
+    // SQLite: straight from the read-only connection (sqlite-reader.ts), the statement prepared once.
+    const reader = sqliteReaderOf(db)
+    if (reader && compiled.select) return reader.all(compiled.query.sql, parameters) as R[]
     const result = await db.executeQuery<R>({ ...compiled.query, parameters, queryId: createQueryId() })
     return result.rows
   }
@@ -48,5 +57,5 @@ function compile<A extends unknown[], R>(
   }
   if (standIns.some((s) => query.sql.includes(s)))
     throw new Error('prepared query: an argument is inlined in the SQL')
-  return { query, slots }
+  return { query, slots, select: query.query.kind === 'SelectQueryNode' }
 }

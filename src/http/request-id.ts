@@ -7,7 +7,8 @@ const INCOMING = /^[\w.-]{8,80}$/
 
 /** Gives each request an id (a sane incoming X-Request-Id is kept), echoed in the response. */
 export function requestId(): MiddlewareHandler<AppEnv> {
-  return async function requestIdMiddleware(c, next) {
+  // Not async: a layer that only passes on returns next()'s promise (one promise less per request).
+  return function requestIdMiddleware(c, next) {
     const incoming = c.req.header('x-request-id')
     const id =
       incoming && INCOMING.test(incoming) ? incoming : newId('req', c.get('deps').clock.now().getTime())
@@ -16,6 +17,6 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const outgoing = nodeResponse(c)
     if (outgoing) outgoing.setHeader('X-Request-Id', id)
     else c.header('X-Request-Id', id)
-    await next()
+    return next()
   }
 }

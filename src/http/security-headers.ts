@@ -7,7 +7,7 @@
  * A header a route sets itself wins over these (none of ours does).
  * @module
  */
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import { isHttps } from './client-ip.js'
 import type { AppEnv } from './env.js'
 import { nodeResponse } from './outgoing.js'
@@ -54,17 +54,22 @@ const PLAIN = new Map(SECURITY_HEADERS)
 const WITH_HSTS = new Map([...SECURITY_HEADERS, ['Strict-Transport-Security', HSTS]])
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
-  return async function securityHeadersMiddleware(c, next) {
+  return function securityHeadersMiddleware(c, next) {
     const headers = servedOverHttps(c) ? WITH_HSTS : PLAIN
     const outgoing = nodeResponse(c)
     if (outgoing) {
       outgoing.setHeaders(headers)
       return next()
     }
-    await next()
-    const own = c.res.headers
-    for (const [name, value] of headers) if (!own.has(name)) own.set(name, value)
+    return afterResponse(c, next, headers)
   }
+}
+
+/** Off Node: onto the finished response, where the route did not set the header itself. */
+async function afterResponse(c: Context<AppEnv>, next: Next, headers: Map<string, string>): Promise<void> {
+  await next()
+  const own = c.res.headers
+  for (const [name, value] of headers) if (!own.has(name)) own.set(name, value)
 }
 
 /** The request came over https, or the store's public address is https (a proxy terminates TLS). */

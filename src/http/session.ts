@@ -29,13 +29,14 @@ export function readSessionCookie(c: Context<AppEnv>): string | undefined {
 export type SessionLookup = (c: Context<AppEnv>, token: string) => Promise<SessionCustomer | undefined>
 
 export function loadSession(lookup?: SessionLookup): MiddlewareHandler<AppEnv> {
-  return async function loadSessionMiddleware(c, next) {
+  // Not async: an anonymous request (no cookie) passes straight on.
+  return function loadSessionMiddleware(c, next) {
     const token = readSessionCookie(c)
-    if (lookup && token) {
-      const customer = await lookup(c, token)
+    if (!lookup || !token) return next()
+    return lookup(c, token).then((customer) => {
       if (customer) c.set('customer', customer)
-    }
-    await next()
+      return next()
+    })
   }
 }
 

@@ -12,6 +12,7 @@ import type { AppEnv } from '../http/env.js'
 import { AppError } from '../lib/errors.js'
 import { isStripeError, type StripeErrorLike } from '../lib/stripe-errors.js'
 import { ErrorPage } from './error-page.js'
+import { renderHtml } from './render.js'
 
 export type ErrorBody = { code: string; message: string; requestId: string; details?: unknown }
 
@@ -73,5 +74,5 @@ export function wantsJSON(c: Context): boolean {
 function respond(c: Context<AppEnv>, status: number, body: ErrorBody): Response | Promise<Response> {
   const code = status as ContentfulStatusCode
   if (wantsJSON(c)) return c.json({ error: body }, code)
-  return c.html(<ErrorPage c={c} status={status} error={body} />, code)
+  return c.html(renderHtml(<ErrorPage c={c} status={status} error={body} />), code)
 }

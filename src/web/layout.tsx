@@ -10,6 +10,7 @@ import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import type { AppEnv, SessionCustomer } from '../http/env.js'
 import { type Brand, DEFAULT_BRAND } from '../lib/brand.js'
+import { escapeHtml, renderHtml } from './render.js'
 
 export type LayoutProps = {
   title: string
@@ -38,13 +39,11 @@ function Frame({
     <>
       {raw('<!doctype html>')}
       <html lang="en" style={`--accent: ${brand.accentColor}`}>
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>{`${title} · ${brand.name}`}</title>
-          <link rel="stylesheet" href="/static/style.css" />
-          <script src="/static/page.js" defer />
-        </head>
+        {raw(
+          '<head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>' +
+            `<title>${escapeHtml(`${title} · ${brand.name}`)}</title>` +
+            '<link rel="stylesheet" href="/static/style.css"/><script src="/static/page.js" defer=""></script></head>',
+        )}
         <body>
           {testMode ? <TestModeBanner /> : null}
           <header class="site-header">
@@ -148,9 +147,9 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; status?
               : part,
       )
       .join('')
-  // A fragment escapes text children as JSX does everywhere else; its text is a promise when an
-  // async component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
-  const rendered = isMarkup(body) ? String(body) : renderToText(<>{body}</>)
+  // Text children are escaped as JSX does everywhere else; the HTML is a promise when an async
+  // component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
+  const rendered = isMarkup(body) ? String(body) : renderHtml(body)
   const status = (options.status ?? 200) as 200
   return typeof rendered === 'string'
     ? c.html(fill(rendered), status)
@@ -164,11 +163,6 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; status?
 function isMarkup(node: unknown): boolean {
   const marked = node as { isEscaped?: boolean; callbacks?: unknown[] } | null
   return node instanceof String && marked?.isEscaped === true && !marked.callbacks?.length
-}
-
-/** JSX nodes' `toString()` gives a promise when an async component is inside (the types say string). */
-function renderToText(node: unknown): string | Promise<string> {
-  return (node as { toString(): string | Promise<string> }).toString()
 }
 
 // Markers put where per-request text goes; no page text contains them (letters only, escaped alike).
@@ -194,27 +188,15 @@ function frameFor(brand: Brand, testMode: boolean, signedIn: boolean, membersLin
       ? { id: '', email: EMAIL, sessionId: '', signedInAt: '', emailProven: false }
       : undefined
     const html = String(
-      (
+      renderHtml(
         <Frame title={TITLE} testMode={testMode} customer={customer} brand={brand} membersLink={membersLink}>
           {raw(BODY)}
-        </Frame>
-      ).toString(),
+        </Frame>,
+      ),
     )
     // The title marker is rendered with the suffix after it; the suffix is filled in with the title.
     parts = html.replace(`${TITLE}${escapeHtml(` · ${brand.name}`)}`, TITLE).split(MARKERS)
     frames.set(key, parts)
   }
   return parts
-}
-
-/** The escaping hono/jsx applies to text and attribute values. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] as string)
-}
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
 }

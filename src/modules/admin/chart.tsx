@@ -4,6 +4,10 @@
  * the table beside it and the browser tests can check what is drawn.
  * @module
  */
+import { raw } from 'hono/html'
+import type { Child } from 'hono/jsx'
+import { escapeHtml } from '../../web/render.js'
+
 export type ChartSeries = { name: string; values: number[] }
 export type ChartProps = { id: string; title: string; labels: string[]; series: ChartSeries[] }
 
@@ -60,8 +64,7 @@ export function LineChart({ id, title, labels, series }: ChartProps) {
     false,
   )
   return (
-    <svg id={id} class="chart" role="img" aria-label={title} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%">
-      <title>{title}</title>
+    <Svg id={id} title={title}>
       <Axes scale={scale} labels={labels} />
       {series.map((s, si) => (
         <g
@@ -84,12 +87,12 @@ export function LineChart({ id, title, labels, series }: ChartProps) {
               data-label={labels[i]}
               data-value={String(v)}
             >
-              <title>{`${s.name} ${labels[i]}: ${v}`}</title>
+              {svgTitle(`${s.name} ${labels[i]}: ${v}`)}
             </circle>
           ))}
         </g>
       ))}
-    </svg>
+    </Svg>
   )
 }
 
@@ -121,18 +124,38 @@ export function StackedBarChart({ id, title, labels, series }: ChartProps) {
           data-label={label}
           data-value={String(v)}
         >
-          <title>{`${s.name} ${label}: ${v}`}</title>
+          {svgTitle(`${s.name} ${label}: ${v}`)}
         </rect>
       )
     })
   })
   return (
-    <svg id={id} class="chart" role="img" aria-label={title} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%">
-      <title>{title}</title>
+    <Svg id={id} title={title}>
       <Axes scale={scale} labels={labels} />
       {bars}
-    </svg>
+    </Svg>
   )
+}
+
+/**
+ * The chart's `<svg>` and `<title>`s as markup around JSX children: hono/jsx renders those two
+ * elements through contexts of its own (see web/render.ts).
+ */
+function Svg({ id, title, children }: { id: string; title: string; children?: Child }) {
+  return (
+    <>
+      {raw(
+        `<svg id="${escapeHtml(id)}" class="chart" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%">`,
+      )}
+      {svgTitle(title)}
+      {children}
+      {raw('</svg>')}
+    </>
+  )
+}
+
+function svgTitle(text: string): ReturnType<typeof raw> {
+  return raw(`<title>${escapeHtml(text)}</title>`)
 }
 
 export function Legend({ series }: { series: ChartSeries[] }) {

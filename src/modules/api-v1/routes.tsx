@@ -27,6 +27,7 @@ import { runIdempotent } from './idempotency.js'
 import { licenseRoutes } from './licenses/routes.js'
 import { OPENAPI_INFO } from './openapi.js'
 import { customerAnswer, entitlementAnswer, grantAnswer, orderAnswer } from './read-answers.js'
+import { renderHtml } from '../../web/render.js'
 import { ReferencePage } from './views.js'
 
 function apiKeyOf(c: { get(key: 'apiKey'): AppEnv['Variables']['apiKey'] }): { id: string; name: string } {
@@ -153,5 +154,5 @@ apiV1Routes.get('/api/v1/docs', (c) => {
     ...OPENAPI_INFO,
     servers: [{ url: c.get('deps').config.publicUrl }],
   })
-  return c.html(<ReferencePage doc={doc} />)
+  return c.html(renderHtml(<ReferencePage doc={doc} />))
 })

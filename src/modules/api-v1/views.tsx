@@ -3,7 +3,9 @@
  * `/api/v1/openapi.json` (no script, no third-party assets).
  * @module
  */
+import { raw } from 'hono/html'
 import type { JSX } from 'hono/jsx/jsx-runtime'
+import { escapeHtml } from '../../web/render.js'
 
 type Schema = {
   type?: string | string[]
@@ -59,15 +61,12 @@ export function ReferencePage(props: { doc: unknown }): JSX.Element {
   const doc = props.doc as Doc
   return (
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>{doc.info.title} reference</title>
-        <style>
-          {
-            'body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .2em}td{vertical-align:top;padding:.2rem .6rem;border-top:1px solid #eee}section{margin:2rem 0}'
-          }
-        </style>
-      </head>
+      {/* Markup, not JSX: see web/render.ts on <head>, <title> and <style>. */}
+      {raw(
+        `<head><meta charset="utf-8"/><title>${escapeHtml(`${doc.info.title} reference`)}</title><style>` +
+          'body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:0 .2em}td{vertical-align:top;padding:.2rem .6rem;border-top:1px solid #eee}section{margin:2rem 0}' +
+          '</style></head>',
+      )}
       <body>
         <h1>
           {doc.info.title} <small>v{doc.info.version}</small>

@@ -13,6 +13,7 @@ import type { HtmlEscapedString } from 'hono/utils/html'
 import { marked } from 'marked'
 import type { AppEnv } from '../../http/env.js'
 import { renderPage } from '../../web/layout.js'
+import { renderHtml } from '../../web/render.js'
 import { type CatalogPage, findFeature } from '../catalog/index.js'
 import { checkAccess, loginPath, requireFeature } from '../entitlements/index.js'
 import { MembersIndex } from './views.js'
@@ -25,11 +26,11 @@ function pageHtml(page: CatalogPage): HtmlEscapedString {
   if (html === undefined) {
     const markdown = marked.parse(page.markdown, { async: false }) as string
     html = raw(
-      (
+      renderHtml(
         <article class="card member-page" data-member-page={page.path}>
           {raw(markdown)}
-        </article>
-      ).toString(),
+        </article>,
+      ),
     )
     rendered.set(page, html)
   }

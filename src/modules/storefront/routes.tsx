@@ -9,6 +9,7 @@ import { raw } from 'hono/html'
 import type { AppEnv } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
 import { renderPage } from '../../web/layout.js'
+import { renderHtml } from '../../web/render.js'
 import {
   type Access,
   type Catalog,
@@ -46,7 +47,7 @@ function storeBody(catalog: Catalog, signedIn: boolean, owned: readonly string[]
   const key = `${signedIn}|${owned.join(',')}`
   let html = bodies.get(key)
   if (html === undefined) {
-    html = String(<StoreBody catalog={catalog} signedIn={signedIn} owned={new Set(owned)} />)
+    html = String(renderHtml(<StoreBody catalog={catalog} signedIn={signedIn} owned={new Set(owned)} />))
     bodies.set(key, html)
   }
   return html

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * `node scripts/bench/cpu.mjs [--requests N] [--repeats N] [--cpu-prof] [name…]`: CPU time per
+ * request of the read paths, Tollgate (dist, SQLite, the benchmark's store) and the bare Hono
+ * baseline side by side. Each measure sends a fixed number of requests with autocannon (32
+ * connections, rotating signed-in customers where the row is signed in) and reads the server's
+ * user + system CPU time from /proc/<pid>/stat before and after: the same figure as
+ * `process.cpuUsage()` inside the server, all threads counted. Unlike requests per second it
+ * hardly moves when other work shares the machine. Prints the median of `repeats` per row, µs per
+ * request. Rows: premium, entitlements, store, store-signed-in (all by default).
+ * With `--cpu-prof` Tollgate runs under `node --cpu-prof` (profile kept in ./profiles/).
+ * Build first (`npm run build`).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeBenchCatalog } from './catalog.mjs'
+import { hammer, median } from './load.mjs'
+import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
+import { prepareTollgate, seedCustomers, startEmulator } from './store.mjs'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const ROWS = {
+  premium: { path: '/premium', signedIn: true, baseline: '/page' },
+  entitlements: { path: '/api/me/entitlements', signedIn: true, baseline: '/json' },
+  store: { path: '/', signedIn: false, baseline: '/page' },
+  'store-signed-in': { path: '/', signedIn: true, baseline: '/page' },
+}
+const argv = process.argv.slice(2)
+const option = (name, fallback) => {
+  const i = argv.indexOf(name)
+  if (i < 0) return fallback
+  const n = Number(argv[i + 1])
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`cpu: ${name} needs a positive integer`)
+    process.exit(2)
+  }
+  argv.splice(i, 2)
+  return n
+}
+const requests = option('--requests', 20_000)
+const repeats = option('--repeats', 3)
+const profile = argv.includes('--cpu-prof')
+const names = argv.filter((a) => a !== '--cpu-prof')
+for (const name of names) {
+  if (!(name in ROWS)) {
+    console.error(`cpu: unknown row ${name} (known: ${Object.keys(ROWS).join(', ')}, --requests, --repeats, --cpu-prof)`)
+    process.exit(2)
+  }
+}
+const selected = names.length > 0 ? names : Object.keys(ROWS)
+
+/** User + system CPU of a process in µs, from /proc (clock ticks of 10 ms). */
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10_000
+}
+
+async function perRequest(pid, target) {
+  const before = cpuMicros(pid)
+  const started = performance.now()
+  await hammer(target, { connections: 32, amount: requests })
+  const seconds = (performance.now() - started) / 1000
+  return { us: (cpuMicros(pid) - before) / requests, rps: requests / seconds }
+}
+
+function rotating(cookies) {
+  let i = 0
+  return [
+    {
+      setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[i++ % cookies.length] } }),
+    },
+  ]
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-cpu-'))
+try {
+  const catalog = writeBenchCatalog(dir, 1)
+  const emulator = await startEmulator(dir)
+  const databaseUrl = join(dir, 'cpu.db')
+  const store = await prepareTollgate({ name: 'tollgate', dir, databaseUrl, catalogPath: catalog.path, emulator })
+  // Enough signed-in customers that none meets the API's 120 a minute.
+  const cookies = await seedCustomers(databaseUrl, { hot: 4000, filler: 6000, tag: 'c' })
+  const baselinePort = await freePort()
+  const baseline = await startServer({
+    name: 'baseline',
+    args: [join(ROOT, 'scripts/bench/baseline.mjs')],
+    env: { PORT: String(baselinePort) },
+    readyUrl: `http://127.0.0.1:${baselinePort}/healthz`,
+  })
+  const out = resolve('profiles')
+  if (profile) mkdirSync(out, { recursive: true })
+  const proc = await store.start(profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : [])
+  const baseUrl = `http://127.0.0.1:${baselinePort}`
+  const load = `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`
+  console.log(`${requests} requests per sample, median of ${repeats}; ${load} at start`)
+  for (const name of selected) {
+    const row = ROWS[name]
+    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotating(cookies) } : {}) }
+    const b = { url: baseUrl + row.baseline }
+    // Warm-up: JIT, statement cache, rendered parts.
+    await hammer(t, { connections: 32, amount: 2000 })
+    await hammer(b, { connections: 32, amount: 2000 })
+    const ts = []
+    const bs = []
+    for (let i = 0; i < repeats; i++) {
+      ts.push(await perRequest(proc.pid, t))
+      bs.push(await perRequest(baseline.pid, b))
+    }
+    const tu = median(ts.map((s) => s.us))
+    const bu = median(bs.map((s) => s.us))
+    const tr = median(ts.map((s) => s.rps))
+    const br = median(bs.map((s) => s.rps))
+    console.log(
+      `${name.padEnd(16)} ${row.path.padEnd(22)} tollgate ${tu.toFixed(0).padStart(5)} µs/req (${tr.toFixed(0)} req/s)` +
+        `  baseline ${row.baseline} ${bu.toFixed(0).padStart(4)} µs/req (${br.toFixed(0)} req/s)  cpu ratio ${(bu / tu).toFixed(2)}×`,
+    )
+  }
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at the end`,
+  )
+  await stopServer(proc)
+  await stopServer(baseline)
+} finally {
+  await stopAll()
+  rmSync(dir, { recursive: true, force: true })
+}
+process.exit()
