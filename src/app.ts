@@ -3,7 +3,7 @@
  * error envelope. Nothing here knows about a particular page.
  * @module
  */
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import { cronRoutes } from './cron.js'
 import type { Deps } from './deps.js'
@@ -41,12 +41,22 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const publicOrigin = new URL(deps.config.publicUrl).origin
 
-  app.use(async function injectDeps(c, next) {
+  const injectDeps: MiddlewareHandler<AppEnv> = async function injectDeps(c, next) {
     c.set('deps', deps)
     await next()
-  })
-  app.use(requestId())
-  app.use(limitBodies(deps.config.bodyLimits))
+  }
+  const ids = requestId()
+  const bodies = limitBodies(deps.config.bodyLimits)
+
+  // Stripe's webhook comes first, behind only what it uses: its handler answers without calling
+  // next(), so the middleware below (security headers for pages, the form Origin check, the session
+  // cookie) never runs for a server-to-server JSON POST that has no cookie and renders nothing.
+  app.use('/webhooks/stripe', injectDeps, ids, bodies)
+  app.route('/', webhookRoutes)
+
+  app.use(injectDeps)
+  app.use(ids)
+  app.use(bodies)
   app.use(securityHeaders())
   // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.
   // `/api/v1` never reads the session cookie (API keys, licence keys), so there is nothing to forge,
@@ -66,7 +76,6 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', customerRoutes)
   app.route('/', createCheckoutRoutes(startSubscriptionFromButton))
   app.route('/', orderRoutes)
-  app.route('/', webhookRoutes)
   app.route('/', deliveryRoutes)
   app.route('/', accountRoutes)
   app.route('/', createBillingRoutes(listOrderSummaries))

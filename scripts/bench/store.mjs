@@ -164,3 +164,21 @@ export async function grantProbe(databaseUrl) {
     close: () => db.destroy(),
   }
 }
+
+/** Inbox counts straight from the database: events stored, and those not yet handled. */
+export async function inboxProbe(databaseUrl) {
+  const db = await connect(databaseUrl)
+  return {
+    async counts() {
+      const row = await db
+        .selectFrom('stripe_events')
+        .select((eb) => [
+          eb.fn.countAll().as('stored'),
+          eb.fn.sum(eb.case().when('handled_at', 'is', null).then(1).else(0).end()).as('pending'),
+        ])
+        .executeTakeFirstOrThrow()
+      return { stored: Number(row.stored), pending: Number(row.pending ?? 0) }
+    },
+    close: () => db.destroy(),
+  }
+}

@@ -1,11 +1,16 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
-import { insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
+import { insertAllIfAbsent, insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
 export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow): Promise<boolean> {
   return insertIfAbsent(db, db.insertInto('stripe_events').values(row), 'stripe_event_id')
+}
+
+/** Stores several events, each once; returns the Stripe ids of those the inbox did not have yet. */
+export async function insertEventsIfAbsent(db: Executor, rows: NewStripeEventRow[]): Promise<Set<string>> {
+  return insertAllIfAbsent(db, 'stripe_events', rows, { conflict: 'stripe_event_id', key: 'id' })
 }
 
 /** PostgreSQL only: NOTIFY on `channel` (delivered to listeners when the caller's work commits). */
