@@ -329,11 +329,11 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
       })
       // The first claim's transaction stays open (its row locks held) while the second claims.
       const holder = deps.db.transaction().execute(async (trx) => {
-        claimedFirst((await claimDueEvents(trx, input())).map((e) => e.stripe_event_id))
+        claimedFirst((await claimDueEvents(trx, input())).leased.map((e) => e.stripe_event_id))
         await firstHolds
       })
       const firstIds = await first
-      const second = await deps.db.transaction().execute((trx) => claimDueEvents(trx, input()))
+      const second = (await deps.db.transaction().execute((trx) => claimDueEvents(trx, input()))).leased
       finishFirst()
       await holder
       const secondIds = second.map((e) => e.stripe_event_id)
