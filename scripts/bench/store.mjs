@@ -27,6 +27,9 @@ export async function startEmulator(dir) {
       String(port),
       '--state',
       join(dir, 'emulator.json'),
+      // Several deliveries in flight per endpoint, in no promised order, as Stripe delivers.
+      '--webhook-concurrency',
+      '8',
     ],
     readyUrl: `http://127.0.0.1:${port}/`,
   })
