@@ -47,23 +47,24 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   }
   const ids = requestId()
   const bodies = limitBodies(deps.config.bodyLimits)
+  // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts,
+  // and a cross-site form post is refused here before anything reads it.
+  const formOrigin = csrf({
+    origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
+  })
 
   // Stripe's webhook comes first, behind only what it uses: its handler answers without calling
-  // next(), so the middleware below (security headers for pages, the form Origin check, the session
-  // cookie) never runs for a server-to-server JSON POST that has no cookie and renders nothing.
-  app.use('/webhooks/stripe', injectDeps, ids, bodies)
+  // next(), so the page middleware below (security headers, the session cookie) never runs for a
+  // server-to-server JSON POST that carries no cookie and renders nothing.
+  app.use('/webhooks/stripe', injectDeps, ids, bodies, formOrigin)
   app.route('/', webhookRoutes)
 
   app.use(injectDeps)
   app.use(ids)
   app.use(bodies)
   app.use(securityHeaders())
-  // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.
   // `/api/v1` never reads the session cookie (API keys, licence keys), so there is nothing to forge,
   // and a server's `DELETE` without a body has no content type, which the check takes for a form.
-  const formOrigin = csrf({
-    origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
-  })
   app.use((c, next) => (c.req.path.startsWith('/api/v1/') ? next() : formOrigin(c, next)))
   app.use(loadSession(findSessionCustomer))
 
