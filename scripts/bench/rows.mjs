@@ -238,24 +238,24 @@ async function purchase(ctx, email) {
   })
   await paid.arrayBuffer()
   if (paid.status !== 303) throw new Error(`payment answered ${paid.status}`)
-  const deadline = started + 30_000
-  while (!(await ctx.probe.granted(email))) {
-    if (performance.now() > deadline) throw new Error(`no grant for ${email} after 30 s`)
-    await new Promise((resolve) => setTimeout(resolve, 1))
-  }
-  return performance.now() - started
+  return (await ctx.probe.grantedAt(email)) - started
 }
 
 export async function purchaseRows(ctx) {
   let n = 0
   const email = () => `buyer${++n}.${process.pid}.${Date.now().toString(36)}@bench.example`
   await purchase(ctx, email()) // warm-up
+  const cpu = () => [ctx.tollgateProc.pid, ctx.emulatorProc?.pid].map((pid) => (pid ? cpuMs(pid) : 0))
+  const cpuBefore = cpu()
   const sequential = []
   for (let i = 0; i < ctx.purchases; i++) sequential.push(await purchase(ctx, email()))
   const concurrent = []
   for (let round = 0; round < Math.max(1, Math.floor(ctx.purchases / 4)); round++) {
     concurrent.push(...(await Promise.all(Array.from({ length: 8 }, () => purchase(ctx, email())))))
   }
+  const cpuAfter = cpu()
+  const count = sequential.length + concurrent.length
+  const [tollgateCpu, emulatorCpu] = cpuAfter.map((after, i) => (after - (cpuBefore[i] ?? 0)) / count)
   const [s, c] = [median(sequential), median(concurrent)]
   return [
     {
@@ -273,6 +273,15 @@ export async function purchaseRows(ctx) {
       value: `${fmt(c)} ms`,
       goal: '≤ 150 ms',
       met: c <= 150,
+    },
+    {
+      // CPU time is what a loaded machine does not distort: the latencies above wait for it.
+      row: `CPU per purchase, all ${count} above${ctx.emulatorProc ? ' (Tollgate; the emulator as Stripe)' : ''}`,
+      tollgate: `${fmt(tollgateCpu, 1)} ms`,
+      baseline: ctx.emulatorProc ? `${fmt(emulatorCpu, 1)} ms` : '',
+      value: `${fmt(tollgateCpu, 1)} ms`,
+      goal: '-',
+      met: true,
     },
   ]
 }

@@ -47,7 +47,7 @@ const out = resolve('profiles')
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-writes-'))
 try {
   const catalog = writeBenchCatalog(dir, 1)
-  const emulator = await startEmulator(dir)
+  const emulator = await startEmulator()
   const store = await prepareTollgate({
     name: 'tollgate',
     dir,
@@ -73,6 +73,7 @@ try {
     webhookSecret: store.webhookSecret,
     tollgate: store,
     tollgateProc: proc,
+    emulatorProc: emulator.proc,
   }
   const rows = []
   if (cpuEvents > 0) {
