@@ -60,9 +60,9 @@ export async function insertIfAbsent<TB extends keyof Database>(
  * Inserts each of `rows` unless a row with its value in `conflictColumn` (a unique column) exists,
  * in one statement; returns the values of `conflictColumn` that this call inserted. SQLite and
  * PostgreSQL say so themselves (`on conflict do nothing returning`). MySQL has no `returning`: its
- * statement turns a conflict into a no-op update, then the rows are read back in the same
- * transaction, and a row is ours when it carries the value of `keyColumn` (a key the caller made
- * unique, such as a new id) that we gave it. Rows go in the order of `conflictColumn`, so callers
+ * statement turns a conflict into a no-op update, then the rows are read back (what another writer
+ * inserted first is committed or locked by then), and a row is ours when it carries the value of
+ * `columns.key` (a key the caller made unique, such as a new id) that we gave it. Rows go in the order of `conflictColumn`, so callers
  * whose rows overlap take the unique index's locks in one order.
  */
 export async function insertAllIfAbsent<

@@ -1,7 +1,7 @@
 /**
  * Wakes the inbox worker the moment an event is stored instead of at its next poll (a paid
  * webhook used to wait up to a poll interval before its grant). In this process it is a plain
- * signal; on PostgreSQL the intake also sends NOTIFY on `INBOX_CHANNEL` (once per transaction of
+ * signal; on PostgreSQL the intake also sends NOTIFY on `INBOX_CHANNEL` (once per batch of
  * events), which the composition root LISTENs to, so another instance's worker wakes too. The
  * worker's poll stays as the safety net for a lost signal (a dropped listener connection, another
  * dialect, a crash in between).

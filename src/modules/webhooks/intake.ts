@@ -1,19 +1,18 @@
 /**
  * Storing verified events in the inbox. The webhook route hands each event to `acceptEvent`, which
  * stores it together with every other event that arrived in the same turn of the event loop, in one
- * transaction (group commit): under load one commit, one NOTIFY and one wake-up of the inbox serve
- * many deliveries instead of one each, and an event alone is stored as soon as the loop comes round.
- * A delivery is answered only after the transaction holding its event has committed, so nothing is
- * acknowledged that a crash could lose. When that transaction fails, each of its events is stored
- * again on its own, so one event the database refuses cannot fail the others' deliveries.
+ * statement (group commit): under load one insert, one commit, one NOTIFY and one wake-up of the
+ * inbox serve many deliveries instead of one each, and an event alone is stored as soon as the loop
+ * comes round. A delivery is answered only after the statement holding its event has committed, so
+ * nothing is acknowledged that a crash could lose. When that statement fails, each of its events is
+ * stored again on its own, so one event the database refuses cannot fail the others' deliveries.
  * `storeEvent` stores one event on its own (recovery, tests).
  * @module
  */
 import type Stripe from 'stripe'
 import type { DB, Executor } from '../../db/database.js'
-import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import { newId } from '../../lib/ids.js'
-import { announceInboxEvent, notifyOtherInstances, ringInbox } from './inbox-signal.js'
+import { announceInboxEvent } from './inbox-signal.js'
 import { insertEventIfAbsent, insertEventsIfAbsent } from './repo.js'
 import type { NewStripeEventRow, StripeEventTable } from './table.js'
 
@@ -100,22 +99,21 @@ async function storeBatch(db: DB, batch: Waiting[]): Promise<void> {
   const rows = [...first.values()].map((w) => w.row)
   let inserted: Set<string>
   try {
-    inserted = await transactionRetryingDeadlocks(db, async (trx) => {
-      const ids = await insertEventsIfAbsent(trx, rows)
-      // PostgreSQL delivers the NOTIFY when this transaction commits, and only then.
-      if (ids.size > 0) await notifyOtherInstances(trx)
-      return ids
-    })
+    // One statement stores the batch (MySQL adds one that reads it back), committed on its own:
+    // a transaction around it would only add BEGIN and COMMIT.
+    inserted = await insertEventsIfAbsent(db, rows)
   } catch (err) {
     if (batch.length === 1) return (batch[0] as Waiting).reject(err)
     for (const waiting of batch) await storeAlone(db, waiting)
     return
   }
-  if (inserted.size > 0) ringInbox()
   for (const waiting of batch) {
     const id = waiting.row.stripe_event_id
     waiting.resolve(first.get(id) === waiting && inserted.has(id))
   }
+  // Committed, so a woken worker finds the events (here, and on PostgreSQL on every instance). A
+  // NOTIFY that fails is not the deliveries' failure: the other instances' poll finds them.
+  if (inserted.size > 0) await announceInboxEvent(db).catch(() => undefined)
 }
 
 /** One event in a statement of its own, after its batch failed. */
