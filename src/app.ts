@@ -56,7 +56,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   // Stripe's webhook comes first, behind only what it uses: its handler answers without calling
   // next(), so the page middleware below (security headers, the session cookie) never runs for a
   // server-to-server JSON POST that carries no cookie and renders nothing.
-  app.use('/webhooks/stripe', injectDeps, ids, bodies, formOrigin)
+  app.on('POST', '/webhooks/stripe', injectDeps, ids, bodies, formOrigin)
   app.route('/', webhookRoutes)
 
   app.use(injectDeps)
