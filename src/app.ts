@@ -3,7 +3,7 @@
  * error envelope. Nothing here knows about a particular page.
  * @module
  */
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import { cronRoutes } from './cron.js'
 import type { Deps } from './deps.js'
@@ -50,20 +50,30 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   // nothing to do for a method are registered for the other methods only (`app.on`): a page view
   // passes three. The order is the same for every method.
   const requestIdStep = requestId()
-  app.use(function injectDepsAndRequestId(c, next) {
+  const injectDepsAndRequestId: MiddlewareHandler<AppEnv> = function injectDepsAndRequestId(c, next) {
     c.set('deps', deps)
     return requestIdStep(c, next)
-  })
-  // GET and HEAD have no body on Node (body-limit.ts).
-  app.on(WITH_BODY, '*', limitBodies(deps.config.bodyLimits))
-  app.use(securityHeaders())
-  // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts.
-  // `/api/v1` never reads the session cookie (API keys, licence keys), so there is nothing to forge,
-  // and a server's `DELETE` without a body has no content type, which the check takes for a form.
-  // GET, HEAD and OPTIONS are never checked (safe methods).
+  }
+  const bodies = limitBodies(deps.config.bodyLimits)
+  // Form posts must come from our own pages (Origin check); JSON and webhooks are not form posts,
+  // and a cross-site form post is refused here before anything reads it.
   const formOrigin = csrf({
     origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin,
   })
+
+  // Stripe's webhook comes first, behind only what it uses: its handler answers without calling
+  // next(), so the page middleware below (security headers, the session cookie) never runs for a
+  // server-to-server JSON POST that carries no cookie and renders nothing.
+  app.on('POST', '/webhooks/stripe', injectDepsAndRequestId, bodies, formOrigin)
+  app.route('/', webhookRoutes)
+
+  app.use(injectDepsAndRequestId)
+  // GET and HEAD have no body on Node (body-limit.ts).
+  app.on(WITH_BODY, '*', bodies)
+  app.use(securityHeaders())
+  // `/api/v1` never reads the session cookie (API keys, licence keys), so there is nothing to forge,
+  // and a server's `DELETE` without a body has no content type, which the check takes for a form.
+  // GET, HEAD and OPTIONS are never checked (safe methods).
   app.on(UNSAFE, '*', (c, next) => (c.req.path.startsWith('/api/v1/') ? next() : formOrigin(c, next)))
   app.use(loadSession(findSessionCustomer))
 
@@ -76,7 +86,6 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', customerRoutes)
   app.route('/', createCheckoutRoutes(startSubscriptionFromButton))
   app.route('/', orderRoutes)
-  app.route('/', webhookRoutes)
   app.route('/', deliveryRoutes)
   app.route('/', accountRoutes)
   app.route('/', createBillingRoutes(listOrderSummaries))

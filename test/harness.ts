@@ -38,7 +38,7 @@ export type TestAppOptions = {
   /** Overrides on top of the test config (e.g. `catalogPath`, `adminEmails`). */
   config?: Partial<Config>
   /** Emulator options (e.g. `startTime`); port is always random. */
-  emulator?: { startTime?: number; webhookRetrySchedule?: number[] }
+  emulator?: { startTime?: number; webhookRetrySchedule?: number[]; webhookConcurrency?: number }
   /** Background workers (mail, inbox) are started unless `workers: 'manual'`; then call drain(). */
   workers?: 'background' | 'manual'
   /** Another rate-limit store (e.g. one that never refuses, for suites that probe routes by the hundred). */
@@ -76,6 +76,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     port: 0,
     webhookRetrySchedule: options.emulator?.webhookRetrySchedule ?? [0.05, 0.1, 0.2],
     ...(options.emulator?.startTime !== undefined ? { startTime: options.emulator.startTime } : {}),
+    ...(options.emulator?.webhookConcurrency !== undefined
+      ? { webhookConcurrency: options.emulator.webhookConcurrency }
+      : {}),
   })
   const stripe = new Stripe(EMULATOR_SECRET_KEY, stripeOptions(emulatorUrl))
   const database = await createTestDatabase(dialect)

@@ -128,7 +128,7 @@ async function main() {
         consoleRow({ dir, catalogPath: catalog.path, repeats: MODE.repeats }, MODE.console),
       )
     if (consoleOnly) return
-    const emulator = await startEmulator(dir)
+    const emulator = await startEmulator()
     const baselinePort = await freePort()
     const startBaseline = () =>
       startServer({
@@ -173,6 +173,7 @@ async function main() {
         tollgate: store,
         startTollgate: () => store.start(),
         startBaseline,
+        emulatorProc: emulator.proc,
       }
       if (target.dialect === 'sqlite') await measure('cold start and idle memory', () => startRows(ctx))
       const baselineProc = await startBaseline()

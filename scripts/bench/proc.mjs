@@ -83,6 +83,17 @@ export function rssMb(pid) {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (clock ticks
+ * of 10 ms): the measure that stays comparable when other work loads the machine.
+ */
+export function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after "pid (comm) ".
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 /** Samples a process's RSS every `everyMs` until the returned stop() gives the peak. */
 export function sampleRss(pid, everyMs = 100) {
   let peak = rssMb(pid)

@@ -19,7 +19,7 @@ mkdirSync(out, { recursive: true })
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-profile-'))
 try {
   const catalog = writeBenchCatalog(dir, 1)
-  const emulator = await startEmulator(dir)
+  const emulator = await startEmulator()
   const databaseUrl = join(dir, 'profile.db')
   const store = await prepareTollgate({
     name: 'tollgate',

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
  * `node scripts/bench/writes.mjs [--repeats N] [--seconds S] [--purchases N] [--webhook-only]
- * [--purchases-only] [--cpu-prof]`: the benchmark's write-path rows alone (verified webhook intake
+ * [--purchases-only] [--cpu N] [--cpu-prof]`: the benchmark's write-path rows alone (verified webhook intake
  * against a bare JSON POST, and the full purchase, sequential and with 8 concurrent buyers), on
  * SQLite, with the same store, load and side-by-side discipline as `npm run bench`. With
  * `--cpu-prof` Tollgate runs under `node --cpu-prof` and the heaviest functions and packages by
- * self time are printed (the profile is kept in ./profiles/). Build first (`npm run build`).
+ * self time are printed (the profile is kept in ./profiles/). `--cpu N` adds Tollgate's CPU time per
+ * signed webhook (intake and inbox) over N events, the measure to compare on a loaded machine.
+ * Build first (`npm run build`).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,8 +15,8 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { purchaseRows, webhookRow } from './rows.mjs'
-import { grantProbe, prepareTollgate, startEmulator } from './store.mjs'
+import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
+import { grantProbe, inboxProbe, prepareTollgate, startEmulator } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
@@ -29,7 +31,7 @@ const value = (name, fallback) => {
   }
   return n
 }
-const known = ['--repeats', '--seconds', '--purchases', '--webhook-only', '--purchases-only', '--cpu-prof']
+const known = ['--repeats', '--seconds', '--purchases', '--webhook-only', '--purchases-only', '--cpu', '--cpu-prof']
 const unknown = argv.filter((a, i) => a.startsWith('--') && !known.includes(a) && !/^\d+$/.test(argv[i]))
 if (unknown.length > 0) {
   console.error(`writes: unknown option ${unknown[0]} (known: ${known.join(', ')})`)
@@ -39,12 +41,13 @@ const repeats = value('--repeats', 3)
 const seconds = value('--seconds', 3)
 const purchases = value('--purchases', 12)
 const profile = flag('--cpu-prof')
+const cpuEvents = flag('--cpu') ? value('--cpu', 2000) : 0
 const out = resolve('profiles')
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-writes-'))
 try {
   const catalog = writeBenchCatalog(dir, 1)
-  const emulator = await startEmulator(dir)
+  const emulator = await startEmulator()
   const store = await prepareTollgate({
     name: 'tollgate',
     dir,
@@ -70,8 +73,15 @@ try {
     webhookSecret: store.webhookSecret,
     tollgate: store,
     tollgateProc: proc,
+    emulatorProc: emulator.proc,
   }
   const rows = []
+  if (cpuEvents > 0) {
+    ctx.inbox = await inboxProbe(join(dir, 'writes.db'))
+    await webhookCpuRow({ ...ctx, repeats: 1 }, cpuEvents) // warm-up (the JIT, the statement cache)
+    rows.push(await webhookCpuRow(ctx, cpuEvents))
+    await ctx.inbox.close()
+  }
   if (!flag('--purchases-only')) rows.push(await webhookRow(ctx))
   if (!flag('--webhook-only')) {
     ctx.probe = await grantProbe(join(dir, 'writes.db'))

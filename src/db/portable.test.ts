@@ -3,9 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/dialects.js'
 import type { Executor } from './database.js'
 import { migrateToLatest } from './migrate.js'
-import { dialectOfExecutor, insertIfAbsent, lockSkippingLocked, upsert, upsertCounter } from './portable.js'
+import {
+  dialectOfExecutor,
+  insertAllIfAbsent,
+  insertIfAbsent,
+  lockSkippingLocked,
+  upsert,
+  upsertCounter,
+} from './portable.js'
 
 const AT = '2026-12-03T10:00:00.000Z'
+const COLUMNS = { conflict: 'stripe_event_id', key: 'id' } as const
 
 function customer(id: string, email: string, stripeCustomerId: string | null = null) {
   return { id, email, stripe_customer_id: stripeCustomerId, password_hash: null, created_at: AT }
@@ -61,6 +69,39 @@ describe.each(DIALECTS)('portable writes on %s', (dialect) => {
     expect(results.filter(Boolean)).toHaveLength(1)
     const rows = await db.selectFrom('customers').select('id').where('email', '=', 'race@x.io').execute()
     expect(rows).toHaveLength(1)
+  })
+
+  it('insertAllIfAbsent names the rows it inserted; overlapping concurrent calls each insert a row once', async () => {
+    await db.insertInto('stripe_events').values(event('all_0', 1)).execute()
+    const batch = (ids: number[]) => ids.map((n) => event(`all_${n}_${ids.join('')}`, n))
+    // The same Stripe ids under different primary keys: only the unique stripe_event_id collides.
+    const rows = (ids: number[]) =>
+      batch(ids).map((row, i) => ({ ...row, stripe_event_id: `evt_all_${ids[i]}` }))
+    const first = await db
+      .transaction()
+      .execute((trx) => insertAllIfAbsent(trx, 'stripe_events', rows([0, 1, 2]), COLUMNS))
+    expect([...first].sort()).toEqual(['evt_all_1', 'evt_all_2'])
+    const overlapping = [
+      [3, 4, 5, 6],
+      [6, 5, 4, 3],
+      [4, 7, 3],
+      [7, 8, 2],
+    ]
+    const results = await Promise.all(
+      overlapping.map((ids) =>
+        db.transaction().execute((trx) => insertAllIfAbsent(trx, 'stripe_events', rows(ids), COLUMNS)),
+      ),
+    )
+    const inserted = results.flatMap((set) => [...set]).sort()
+    expect(inserted).toEqual(['evt_all_3', 'evt_all_4', 'evt_all_5', 'evt_all_6', 'evt_all_7', 'evt_all_8'])
+    const stored = await db
+      .selectFrom('stripe_events')
+      .select('stripe_event_id')
+      .where('stripe_event_id', 'like', 'evt_all_%')
+      .execute()
+    expect(stored).toHaveLength(9)
+    expect(await insertAllIfAbsent(db, 'stripe_events', [], COLUMNS)).toEqual(new Set())
+    await db.deleteFrom('stripe_events').execute()
   })
 
   it('insertIfAbsent on a primary key, and the transaction goes on after a conflict', async () => {

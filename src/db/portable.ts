@@ -8,6 +8,7 @@
  */
 import {
   type AnyColumn,
+  type InsertObject,
   type InsertQueryBuilder,
   type InsertResult,
   type RawBuilder,
@@ -53,6 +54,49 @@ export async function insertIfAbsent<TB extends keyof Database>(
     if (await isDuplicateOf(db, err, tableOf(query), conflictColumn)) return false
     throw err
   }
+}
+
+/**
+ * Inserts each of `rows` unless a row with its value in `conflictColumn` (a unique column) exists,
+ * in one statement; returns the values of `conflictColumn` that this call inserted. SQLite and
+ * PostgreSQL say so themselves (`on conflict do nothing returning`). MySQL has no `returning`: its
+ * statement turns a conflict into a no-op update, then the rows are read back (what another writer
+ * inserted first is committed or locked by then), and a row is ours when it carries the value of
+ * `columns.key` (a key the caller made unique, such as a new id) that we gave it. Rows go in the order of `conflictColumn`, so callers
+ * whose rows overlap take the unique index's locks in one order.
+ */
+export async function insertAllIfAbsent<
+  TB extends keyof Database,
+  C extends Column<TB> & string,
+  K extends Column<TB> & string,
+>(
+  db: Executor,
+  table: TB,
+  rows: ReadonlyArray<InsertObject<Database, TB> & Record<C | K, string>>,
+  columns: { conflict: C; key: K },
+): Promise<Set<string>> {
+  const { conflict, key } = columns
+  const sorted = [...rows].sort((a, b) => (a[conflict] < b[conflict] ? -1 : 1))
+  const inserted = new Set<string>()
+  if (sorted.length === 0) return inserted
+  // biome-ignore lint/suspicious/noExplicitAny: rows of `table`, typed by the caller's signature
+  const insert = db.insertInto(table).values(sorted as any)
+  if (dialectOfExecutor(db) === 'mysql') {
+    // biome-ignore lint/suspicious/noExplicitAny: `conflict = conflict`, a column of `table`
+    await insert.onDuplicateKeyUpdate({ [conflict]: sql.ref(conflict) } as any).execute()
+    const ours = new Map<string, string>(sorted.map((row) => [row[conflict] as string, row[key] as string]))
+    const found = await sql<Record<string, string>>`select ${sql.ref(key)} as k, ${sql.ref(conflict)} as c
+      from ${sql.table(table)} where ${sql.ref(conflict)} in (${sql.join([...ours.keys()])})`.execute(db)
+    for (const row of found.rows) if (ours.get(row.c as string) === row.k) inserted.add(row.c as string)
+    return inserted
+  }
+  const returned = await insert
+    .onConflict((oc) => oc.column(conflict).doNothing())
+    // biome-ignore lint/suspicious/noExplicitAny: the conflict column, a column of `table`
+    .returning(conflict as any)
+    .execute()
+  for (const row of returned) inserted.add((row as Record<string, string>)[conflict] as string)
+  return inserted
 }
 
 /**

@@ -10,7 +10,7 @@ import { createEmulator, type EmulatorOptions } from './index.js'
 
 const HELP = `Usage:
   stripe-emulator [--port 12111] [--host 127.0.0.1] [--state ./data/emulator.json] [--start-time <unix>]
-                    [--webhook-retries 300,1800,7200] [--async-payment-seconds 10]
+                    [--webhook-retries 300,1800,7200] [--webhook-concurrency 1] [--async-payment-seconds 10]
                     [--dunning-days 3,5,7] [--dunning-final cancel|unpaid] [--verbose]
   stripe-emulator advance <duration: 90s | 15m | 2h | 30d> [--url http://127.0.0.1:12111]
   stripe-emulator reset [--url http://127.0.0.1:12111]
@@ -27,6 +27,7 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
       state: { type: 'string' },
       'start-time': { type: 'string' },
       'webhook-retries': { type: 'string' },
+      'webhook-concurrency': { type: 'string' },
       'async-payment-seconds': { type: 'string' },
       'dunning-days': { type: 'string' },
       'dunning-final': { type: 'string' },
@@ -63,6 +64,7 @@ type Flags = {
   state?: string
   'start-time'?: string
   'webhook-retries'?: string
+  'webhook-concurrency'?: string
   'async-payment-seconds'?: string
   'dunning-days'?: string
   'dunning-final'?: string
@@ -74,6 +76,11 @@ export function serverOptions(flags: Flags): EmulatorOptions {
     const n = Number(text)
     if (text.trim() === '' || !Number.isFinite(n) || n < 0)
       throw new Error(`--${flag}: not a number of seconds or days: ${text}`)
+    return n
+  }
+  const count = (flag: keyof Flags, text: string): number => {
+    const n = Number(text)
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: a whole number of 1 or more, not ${text}`)
     return n
   }
   const list = (flag: keyof Flags, text: string): number[] =>
@@ -93,6 +100,9 @@ export function serverOptions(flags: Flags): EmulatorOptions {
     ...(flags['start-time'] ? { startTime: number('start-time', flags['start-time']) } : {}),
     ...(flags['webhook-retries']
       ? { webhookRetrySchedule: list('webhook-retries', flags['webhook-retries']) }
+      : {}),
+    ...(flags['webhook-concurrency']
+      ? { webhookConcurrency: count('webhook-concurrency', flags['webhook-concurrency']) }
       : {}),
     ...(flags['async-payment-seconds']
       ? { asyncPaymentSeconds: number('async-payment-seconds', flags['async-payment-seconds']) }

@@ -28,6 +28,12 @@ export type EmulatorOptions = {
   webhookRetrySchedule?: number[]
   /** Per-attempt timeout for webhook POSTs, in milliseconds. */
   webhookTimeoutMs?: number
+  /**
+   * Webhook deliveries in flight at once per endpoint. 1 (the default) delivers one after another
+   * in the order the events were made; more is closer to Stripe, which delivers in parallel and
+   * in no guaranteed order.
+   */
+  webhookConcurrency?: number
   dunning?: Partial<DunningOptions>
   /** Days before a renewal that `invoice.upcoming` is sent (Stripe's "upcoming renewal events" setting; default 7). */
   upcomingInvoiceDays?: number

@@ -121,3 +121,58 @@ describe('delivery failures other than 5xx', () => {
     }
   })
 })
+
+describe('deliveries in flight at once', () => {
+  /** An endpoint that holds every delivery for `holdMs` and notes how many it held at most at once. */
+  async function holdingEndpoint(holdMs: number) {
+    let open = 0
+    const seen = { most: 0, types: [] as string[] }
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        open++
+        seen.most = Math.max(seen.most, open)
+        seen.types.push((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string }).id)
+        setTimeout(() => {
+          open--
+          res.writeHead(200).end()
+        }, holdMs)
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+    return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  }
+
+  it.each([
+    [undefined, 1],
+    [3, 3],
+  ])(
+    'with webhookConcurrency %s, at most %i per endpoint, started in the order made',
+    async (concurrency, most) => {
+      const own = await startTestEmulator(
+        concurrency === undefined ? {} : { webhookConcurrency: concurrency },
+      )
+      const endpoint = await holdingEndpoint(80)
+      try {
+        await own.stripe.webhookEndpoints.create({ url: endpoint.url, enabled_events: ['customer.created'] })
+        const made: string[] = []
+        for (let i = 0; i < 7; i++) {
+          await own.stripe.customers.create({ email: `c${i}@example.com` })
+          made.push(...(await own.stripe.events.list({ limit: 1 })).data.map((e) => e.id))
+        }
+        await own.emulator.idle()
+        expect(endpoint.seen.most).toBe(most)
+        expect(new Set(endpoint.seen.types)).toEqual(new Set(made))
+        if (most === 1) expect(endpoint.seen.types).toEqual(made)
+        const attempts = own.emulator.deliveries()
+        expect(attempts.map((d) => d.eventId)).toEqual(expect.arrayContaining(made))
+        expect(attempts.every((d) => d.ok)).toBe(true)
+      } finally {
+        await endpoint.close()
+        await own.close()
+      }
+    },
+  )
+})

@@ -118,6 +118,7 @@ describe('scheduler and clock', () => {
       serverOptions({
         port: '0',
         'webhook-retries': '5,30,120',
+        'webhook-concurrency': '8',
         'async-payment-seconds': '60',
         'dunning-days': '1,2',
         'dunning-final': 'unpaid',
@@ -126,11 +127,14 @@ describe('scheduler and clock', () => {
       port: 0,
       host: '127.0.0.1',
       webhookRetrySchedule: [5, 30, 120],
+      webhookConcurrency: 8,
       asyncPaymentSeconds: 60,
       dunning: { retryDays: [1, 2], finalAction: 'unpaid' },
     })
     expect(serverOptions({})).toEqual({ port: 12111, host: '127.0.0.1' })
     expect(() => serverOptions({ 'webhook-retries': '5,soon' })).toThrow(/--webhook-retries/)
+    expect(() => serverOptions({ 'webhook-concurrency': '0' })).toThrow(/--webhook-concurrency/)
+    expect(() => serverOptions({ 'webhook-concurrency': '2.5' })).toThrow(/--webhook-concurrency/)
     expect(() => serverOptions({ 'async-payment-seconds': '-1' })).toThrow(/--async-payment-seconds/)
     expect(() => serverOptions({ 'dunning-final': 'pause' })).toThrow(/--dunning-final/)
   })

@@ -2,6 +2,11 @@
  * Webhook delivery: one FIFO queue per endpoint, POSTs signed afresh on every attempt, retries on
  * a non-2xx answer or a timeout following the (compressible) schedule, and fault switches for
  * tests. Deliveries run in real time and never block the API response that caused them.
+ *
+ * By default an endpoint gets one delivery at a time, in the order the events were made (Stripe's
+ * typical order, which the tests of event sequences read off a receiver). With `concurrency` n,
+ * up to n deliveries to one endpoint are in flight at once, started in that order but answered in
+ * any: Stripe delivers in parallel and guarantees no order, and a receiver must cope with both.
  * @module
  */
 import type Stripe from 'stripe'
@@ -52,6 +57,8 @@ export type Deliverer = {
 
 export type DelivererOptions = {
   state: () => State
+  /** Deliveries in flight at once per endpoint (default 1: strictly one after another). */
+  concurrency?: number
   retrySchedule: number[]
   timeoutMs: number
   log: (line: string) => void
@@ -84,7 +91,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 export function createDeliverer(options: DelivererOptions): Deliverer {
   const queues = new Map<string, Item[]>()
-  const running = new Set<string>()
+  const inFlight = new Map<string, number>()
+  const concurrency = Math.max(1, options.concurrency ?? 1)
   const timers = new Set<NodeJS.Timeout>()
   let pending = 0
   let waiters: Array<() => void> = []
@@ -121,7 +129,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     const q = queues.get(item.endpointId) ?? []
     queues.set(item.endpointId, q)
     q.push(item)
-    void drain(item.endpointId)
+    drain(item.endpointId)
   }
 
   function enqueue(events: Stripe.Event[]): void {
@@ -142,14 +150,17 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     }
   }
 
-  async function drain(endpointId: string): Promise<void> {
-    if (running.has(endpointId)) return
-    running.add(endpointId)
-    try {
-      const q = queues.get(endpointId)!
-      for (let item = q.shift(); item !== undefined; item = q.shift()) await attempt(item)
-    } finally {
-      running.delete(endpointId)
+  /** Starts the endpoint's next deliveries, as many as may be in flight; each finished one starts the next. */
+  function drain(endpointId: string): void {
+    const q = queues.get(endpointId)
+    if (!q) return
+    while ((inFlight.get(endpointId) ?? 0) < concurrency && q.length > 0) {
+      const item = q.shift() as Item
+      inFlight.set(endpointId, (inFlight.get(endpointId) ?? 0) + 1)
+      void attempt(item).finally(() => {
+        inFlight.set(endpointId, (inFlight.get(endpointId) ?? 1) - 1)
+        drain(endpointId)
+      })
     }
   }
 

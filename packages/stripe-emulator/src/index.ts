@@ -44,6 +44,7 @@ function resolve(options: EmulatorOptions): ResolvedOptions {
     host: options.host ?? '127.0.0.1',
     webhookRetrySchedule: options.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
+    webhookConcurrency: options.webhookConcurrency ?? 1,
     dunning: { retryDays: [3, 5, 7], finalAction: 'cancel', ...options.dunning },
     asyncPaymentSeconds: options.asyncPaymentSeconds ?? 10,
     upcomingInvoiceDays: options.upcomingInvoiceDays ?? 7,
@@ -81,6 +82,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       state: () => state,
       retrySchedule: opts.webhookRetrySchedule,
       timeoutMs: opts.webhookTimeoutMs,
+      concurrency: opts.webhookConcurrency,
       log: opts.log,
       changed: () => saver.schedule(),
     })

@@ -190,3 +190,41 @@ describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
     await expectFulfilledOnce(sessionId, email)
   })
 })
+
+/** @see issue 12: Stripe delivers in parallel and in no order; the emulator can too. */
+describe.each(DIALECTS)('eight buyers at once, Stripe delivering 8 at a time and twice, on %s', (dialect) => {
+  let t: TestApp
+
+  beforeAll(async () => {
+    t = await createTestApp({ dialect, emulator: { webhookConcurrency: 8 } })
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('fulfils each purchase exactly once', async () => {
+    t.emulator.faults.set({ duplicate: true })
+    try {
+      const since = Date.now()
+      const buyers = Array.from({ length: 8 }, (_, i) => `parallel-${i}-${dialect}@example.com`)
+      const bought = await Promise.all(
+        buyers.map((email) => buyAndPay(t.agent(), { price: 'field-guide', email })),
+      )
+      await settle(t)
+      for (const [i, { sessionId }] of bought.entries()) {
+        const order = await findOrderBySessionId(t.deps.db, sessionId)
+        expect(order?.status).toBe('paid')
+        const grants = await listGrantsOfSource(t.deps.db, { type: 'order', id: order?.id ?? '' })
+        expect(grants.map((g) => g.feature)).toEqual(['file:field-guide-pdf'])
+        const mails = (await t.mail(buyers[i])).filter((m) => m.template === 'purchase-confirmation')
+        expect(mails).toHaveLength(1)
+      }
+      // Every delivery of the purchases was accepted at once: none failed and had to be retried.
+      const deliveries = t.emulator.deliveries().filter((d) => d.at >= since)
+      expect(deliveries.length).toBeGreaterThanOrEqual(8 * 2 * 4)
+      expect(deliveries.filter((d) => !d.ok)).toEqual([])
+    } finally {
+      t.emulator.faults.clear()
+    }
+  })
+})

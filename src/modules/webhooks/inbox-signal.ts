@@ -1,9 +1,10 @@
 /**
  * Wakes the inbox worker the moment an event is stored instead of at its next poll (a paid
  * webhook used to wait up to a poll interval before its grant). In this process it is a plain
- * signal; on PostgreSQL the intake also sends NOTIFY on `INBOX_CHANNEL`, which the composition
- * root LISTENs to, so another instance's worker wakes too. The worker's poll stays as the safety
- * net for a lost signal (a dropped listener connection, another dialect, a crash in between).
+ * signal; on PostgreSQL the intake also sends NOTIFY on `INBOX_CHANNEL` (once per batch of
+ * events), which the composition root LISTENs to, so another instance's worker wakes too. The
+ * worker's poll stays as the safety net for a lost signal (a dropped listener connection, another
+ * dialect, a crash in between).
  * @module
  */
 import type { Executor } from '../../db/database.js'
@@ -25,8 +26,16 @@ export function ringInbox(): void {
   for (const listener of listeners) listener()
 }
 
+/**
+ * On PostgreSQL, tells the other instances' workers (through the caller's transaction: the NOTIFY
+ * is delivered when it commits). Elsewhere nothing: they rely on the poll.
+ */
+export async function notifyOtherInstances(db: Executor): Promise<void> {
+  if (dialectOfExecutor(db) === 'postgres') await notifyChannel(db, INBOX_CHANNEL)
+}
+
 /** After a new event is committed: wakes the workers here and, on PostgreSQL, on every instance. */
 export async function announceInboxEvent(db: Executor): Promise<void> {
   ringInbox()
-  if (dialectOfExecutor(db) === 'postgres') await notifyChannel(db, INBOX_CHANNEL)
+  await notifyOtherInstances(db)
 }

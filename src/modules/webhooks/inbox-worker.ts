@@ -16,14 +16,7 @@ import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { Deps } from '../../deps.js'
 import { alertOwner, ownerNote } from '../alerts/index.js'
 import { type ApplyEvent, type EventHandlerMap, handlersFor } from './handlers.js'
-import {
-  claimDueEvents,
-  markEventHandled,
-  markEventsHandled,
-  renewLease,
-  resetEvent,
-  updateEvent,
-} from './repo.js'
+import { claimDueEvents, markEventHandled, renewLease, resetEvent, updateEvent } from './repo.js'
 import type { StripeEventRow } from './table.js'
 
 export const MAX_ATTEMPTS = 12
@@ -55,28 +48,21 @@ export async function processInbox(
   const now = deps.clock.now()
   const lease = leaseFrom(now)
   const nowIso = now.toISOString()
-  const { claimed, rows } = await deps.db.transaction().execute(async (trx) => {
-    const claimed = await claimDueEvents(trx, {
-      nowIso,
-      leaseUntilIso: lease,
-      maxAttempts: MAX_ATTEMPTS,
-      limit: INBOX_BATCH,
-    })
-    // Types no handler wants (most of a purchase's events) are stamped in the claiming
-    // transaction: nothing to fetch or apply, so no transaction of their own.
-    const ignored = claimed.filter((row) => handlersFor(handlers, row.type).length === 0)
-    await markEventsHandled(
-      trx,
-      ignored.map((row) => row.id),
-      nowIso,
+  // Types no handler wants (most of a purchase's events) are stamped in the claiming
+  // transaction: nothing to fetch or apply, so no transaction of their own.
+  const { leased: rows, stamped } = await deps.db
+    .transaction()
+    .execute((trx) =>
+      claimDueEvents(
+        trx,
+        { nowIso, leaseUntilIso: lease, maxAttempts: MAX_ATTEMPTS, limit: INBOX_BATCH },
+        (row) => handlersFor(handlers, row.type).length > 0,
+      ),
     )
-    return { claimed, rows: claimed.filter((row) => !ignored.includes(row)) }
-  })
-  for (const row of claimed) {
-    if (!rows.includes(row))
-      deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
-  }
-  if (rows.length === 0) return claimed.length
+  for (const row of stamped)
+    deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
+  const claimed = rows.length + stamped.length
+  if (rows.length === 0) return claimed
   const renewal = keepLeased(deps, rows, lease, options.renewEveryMs ?? RENEW_EVERY_MS)
   try {
     await runLanes(lanesOf(rows), async (row, event) => {
@@ -86,7 +72,7 @@ export async function processInbox(
   } finally {
     await renewal.stop()
   }
-  return claimed.length
+  return claimed
 }
 
 type Claimed = { row: StripeEventRow; event: Stripe.Event | undefined }

@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { type InsertQueryNode, type KyselyPlugin, type RootOperationNode, ValuesNode } from 'kysely'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
@@ -36,6 +37,32 @@ function eventPayload(id: string, type: string): string {
     null,
     2,
   )
+}
+
+/** Calls `count` with the number of rows of each insert into the inbox. */
+function watchInserts(count: (rows: number) => void): KyselyPlugin {
+  return {
+    transformQuery({ node }) {
+      if (node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'stripe_events') {
+        const values = (node as InsertQueryNode).values
+        count(values && ValuesNode.is(values) ? values.values.length : 1)
+      }
+      return node
+    },
+    transformResult: async ({ result }) => result,
+  }
+}
+
+/** Fails every insert into the inbox whose values name `stripeEventId`. */
+function refuseInsertsOf(stripeEventId: string): KyselyPlugin {
+  return {
+    transformQuery({ node }): RootOperationNode {
+      if (node.kind === 'InsertQueryNode' && JSON.stringify(node.values).includes(stripeEventId))
+        throw new Error(`refused ${stripeEventId}`)
+      return node
+    },
+    transformResult: async ({ result }) => result,
+  }
 }
 
 describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
@@ -135,6 +162,61 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     const row = await findEventByStripeId(deps.db, 'evt_unknown')
     expect(row?.handled_at).not.toBeNull()
     expect(row?.attempts).toBe(1)
+  })
+
+  /** @see issue 12: one transaction per delivery made the intake a fraction of a bare POST. */
+  it('stores deliveries that arrive together in one statement, answering each once it is stored', async () => {
+    const inserts: number[] = []
+    const counting = { ...deps, db: deps.db.withPlugin(watchInserts((rows) => inserts.push(rows))) }
+    const together = createApp(counting)
+    const ids = Array.from({ length: 12 }, (_, i) => `evt_group_${i}`)
+    // Two of them twice, as Stripe may deliver one event twice at once.
+    const deliveries = [...ids, ids[3] as string, ids[7] as string].map((id) => {
+      const payload = eventPayload(id, 'coupon.created')
+      return together.request('http://localhost/webhooks/stripe', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': sign(payload) },
+        body: payload,
+      })
+    })
+    const answers = await Promise.all(
+      deliveries.map(async (res) => ({ status: (await res).status, body: await (await res).json() })),
+    )
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200))
+    expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(12)
+    expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(2)
+    expect(inserts).toEqual([12])
+    const stored = (await listEvents(deps.db)).filter((e) => e.stripe_event_id.startsWith('evt_group_'))
+    expect(stored).toHaveLength(12)
+    // Delivered again later: each is a duplicate, and nothing more is stored.
+    const again = await post(
+      eventPayload('evt_group_5', 'coupon.created'),
+      sign(eventPayload('evt_group_5', 'coupon.created')),
+    )
+    expect(await again.json()).toEqual({ received: true, duplicate: true })
+    await processInboxNow(deps, {})
+  })
+
+  it('answers 500 and acknowledges nothing when its events cannot be stored; one bad event fails alone', async () => {
+    // The database refuses any insert that carries evt_poison (a batch with it, or it alone).
+    const refusing = { ...deps, db: deps.db.withPlugin(refuseInsertsOf('evt_poison')) }
+    const app2 = createApp(refusing)
+    const send = (id: string) => {
+      const payload = eventPayload(id, 'coupon.created')
+      return app2.request('http://localhost/webhooks/stripe', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': sign(payload) },
+        body: payload,
+      })
+    }
+    const alone = await send('evt_poison')
+    expect(alone.status).toBe(500)
+    const together = await Promise.all(['evt_fine_1', 'evt_poison', 'evt_fine_2'].map(send))
+    expect(together.map((r) => r.status)).toEqual([200, 500, 200])
+    const stored = (await listEvents(deps.db)).map((e) => e.stripe_event_id)
+    expect(stored).toEqual(expect.arrayContaining(['evt_fine_1', 'evt_fine_2']))
+    expect(stored).not.toContain('evt_poison')
+    await processInboxNow(deps, {})
   })
 
   it('records a failure, retries with back-off, and marks handled only once it succeeds', async () => {
@@ -247,11 +329,11 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
       })
       // The first claim's transaction stays open (its row locks held) while the second claims.
       const holder = deps.db.transaction().execute(async (trx) => {
-        claimedFirst((await claimDueEvents(trx, input())).map((e) => e.stripe_event_id))
+        claimedFirst((await claimDueEvents(trx, input())).leased.map((e) => e.stripe_event_id))
         await firstHolds
       })
       const firstIds = await first
-      const second = await deps.db.transaction().execute((trx) => claimDueEvents(trx, input()))
+      const second = (await deps.db.transaction().execute((trx) => claimDueEvents(trx, input()))).leased
       finishFirst()
       await holder
       const secondIds = second.map((e) => e.stripe_event_id)

@@ -1,11 +1,16 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
-import { insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
+import { insertAllIfAbsent, insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
 export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow): Promise<boolean> {
   return insertIfAbsent(db, db.insertInto('stripe_events').values(row), 'stripe_event_id')
+}
+
+/** Stores several events, each once; returns the Stripe ids of those the inbox did not have yet. */
+export async function insertEventsIfAbsent(db: Executor, rows: NewStripeEventRow[]): Promise<Set<string>> {
+  return insertAllIfAbsent(db, 'stripe_events', rows, { conflict: 'stripe_event_id', key: 'id' })
 }
 
 /** PostgreSQL only: NOTIFY on `channel` (delivered to listeners when the caller's work commits). */
@@ -14,13 +19,16 @@ export async function notifyChannel(db: Executor, channel: string): Promise<void
 }
 
 /**
- * Claims up to `limit` due events by pushing their next attempt out by a lease and counting the
- * attempt. PostgreSQL and MySQL skip rows another worker has locked; SQLite has a single writer.
+ * Claims up to `limit` due events: those the caller `wants` are leased (their next attempt pushed
+ * out by a lease), the others stamped handled at once (nothing to do for them), and every attempt
+ * is counted. Two statements at most: the select and one update per kind present. PostgreSQL and
+ * MySQL skip rows another worker has locked; SQLite has a single writer. Returns the wanted rows.
  */
 export async function claimDueEvents(
   trx: Transaction<Database>,
   input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
-): Promise<StripeEventRow[]> {
+  wants: (row: StripeEventRow) => boolean = () => true,
+): Promise<{ leased: StripeEventRow[]; stamped: StripeEventRow[] }> {
   const query = trx
     .selectFrom('stripe_events')
     .selectAll()
@@ -31,19 +39,34 @@ export async function claimDueEvents(
     .orderBy('event_created')
     .orderBy('id')
     .limit(input.limit)
-  const rows = await lockSkippingLocked(trx, query).execute()
-  if (rows.length === 0) return []
-  // One statement for the batch: the rows are ours (locked, or SQLite's single writer).
-  await trx
-    .updateTable('stripe_events')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: input.leaseUntilIso }))
-    .where(
-      'id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .execute()
-  return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }))
+  const rows = (await lockSkippingLocked(trx, query).execute()).map((r) => ({
+    ...r,
+    attempts: r.attempts + 1,
+  }))
+  const leased = rows.filter(wants)
+  const stamped = rows.filter((r) => !leased.includes(r))
+  // The rows are ours (locked, or SQLite's single writer).
+  if (leased.length > 0)
+    await trx
+      .updateTable('stripe_events')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), next_attempt_at: input.leaseUntilIso }))
+      .where(
+        'id',
+        'in',
+        leased.map((r) => r.id),
+      )
+      .execute()
+  if (stamped.length > 0)
+    await trx
+      .updateTable('stripe_events')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), handled_at: input.nowIso, last_error: null }))
+      .where(
+        'id',
+        'in',
+        stamped.map((r) => r.id),
+      )
+      .execute()
+  return { leased, stamped }
 }
 
 /** Stamps an event handled inside the applying transaction; false if someone else already did. */
@@ -55,21 +78,6 @@ export async function markEventHandled(db: Executor, id: string, nowIso: string)
     .where('handled_at', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
-}
-
-/** Stamps several claimed events handled at once (events no handler wants: nothing to apply). */
-export async function markEventsHandled(
-  trx: Transaction<Database>,
-  ids: readonly string[],
-  nowIso: string,
-): Promise<void> {
-  if (ids.length === 0) return
-  await trx
-    .updateTable('stripe_events')
-    .set({ handled_at: nowIso, last_error: null })
-    .where('id', 'in', ids)
-    .where('handled_at', 'is', null)
-    .execute()
 }
 
 export async function updateEvent(db: Executor, id: string, update: StripeEventUpdate): Promise<void> {

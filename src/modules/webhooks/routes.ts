@@ -1,17 +1,17 @@
 /**
  * `POST /webhooks/stripe`: verify, store, acknowledge. The raw body's `Stripe-Signature` is checked
  * (signature.ts; 400 and nothing stored on failure), the body parsed once and checked to have an
- * event's envelope (400 otherwise), stored in the inbox keyed by event id (duplicates ignored), the
- * inbox worker woken, and answered 200. No domain work happens in the request. A burst of bad
- * signatures (a rotated secret, or someone probing) alerts the owner once per window.
+ * event's envelope (400 otherwise), stored in the inbox keyed by event id (duplicates ignored) with
+ * the events delivered alongside it (intake.ts), and answered 200 once that is committed. No domain
+ * work happens in the request. A burst of bad signatures (a rotated secret, or someone probing)
+ * alerts the owner once per window.
  * @module
  */
 import { Hono } from 'hono'
 import type { AppEnv } from '../../http/env.js'
 import { AppError } from '../../lib/errors.js'
 import { parseEventEnvelope } from './envelope.js'
-import { announceInboxEvent } from './inbox-signal.js'
-import { storeEvent } from './intake.js'
+import { acceptEvent } from './intake.js'
 import { checkStripeSignature } from './signature.js'
 import { noteBadSignature } from './signature-burst.js'
 
@@ -31,8 +31,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/webhooks/stripe', async (
     deps.log.warn('signed webhook body is not an event')
     throw new AppError('WEBHOOK_PAYLOAD_INVALID')
   }
-  const stored = await storeEvent(deps.db, event, { payload, source: 'webhook', now: deps.clock.now() })
-  if (stored) await announceInboxEvent(deps.db)
+  const stored = await acceptEvent(deps.db, event, { payload, now: deps.clock.now() })
   return c.json({ received: true, duplicate: !stored }, 200)
 })
 
