@@ -16,6 +16,7 @@ const TYPES = {
   price: 'Stripe.Price',
   product: 'Stripe.Product',
   customer: 'Stripe.Customer',
+  card: 'Stripe.Card',
   event: 'Stripe.Event',
   payment_intent: 'Stripe.PaymentIntent',
   payment_method: 'Stripe.PaymentMethod',

@@ -50,6 +50,12 @@ const EVENTS = [
   'charge.failed',
   'charge.refund.updated',
   'customer.subscription.paused',
+  'customer.source.created',
+  'customer.source.updated',
+  'subscription_schedule.created',
+  'subscription_schedule.updated',
+  'subscription_schedule.released',
+  'subscription_schedule.canceled',
 ]
 
 describe('stripe trigger (the official CLI) against the emulator: the billing surface', () => {

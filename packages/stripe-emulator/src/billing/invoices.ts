@@ -217,7 +217,7 @@ export function invoicePaymentOf(ctx: Ctx, invoice: { id: string }): Record<stri
   }
 }
 
-/** The payment method an invoice is charged with: the subscription's, else the customer's default. */
+/** The payment method an invoice is charged with: the subscription's, else the customer's default (PaymentMethod, then source). */
 export function paymentMethodFor(
   ctx: Ctx,
   sub: Stripe.Subscription | null,
@@ -226,7 +226,9 @@ export function paymentMethodFor(
   if (typeof sub?.default_payment_method === 'string') return sub.default_payment_method
   const customer = ctx.state.objects[customerId] as Stripe.Customer | undefined
   const pm = customer?.invoice_settings.default_payment_method
-  return typeof pm === 'string' ? pm : null
+  if (typeof pm === 'string') return pm
+  // A legacy card source (customer-sources.ts) pays when no PaymentMethod is named, as on Stripe.
+  return typeof customer?.default_source === 'string' ? customer.default_source : null
 }
 
 const DESCRIPTIONS: Partial<Record<string, string>> = {

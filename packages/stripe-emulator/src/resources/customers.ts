@@ -28,10 +28,10 @@ import { includable, route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 import { insertTaxId, readTaxId } from './tax-ids.js'
 
-// The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since clover).
-// Modelled parameters. Stripe's others (`source` / `default_source` cards, `cash_balance`, `tax`,
-// `validate`, business/individual names) are refused as unsupported by the app
-// layer (sdk-params.ts), never accepted and dropped.
+// The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since basil).
+// Modelled parameters. Stripe's others (`cash_balance`, `tax`, `validate`, business/individual
+// names) are refused as unsupported by the app layer (sdk-params.ts), never accepted and dropped.
+// `source` / `default_source` are legacy card sources (customer-sources.ts).
 const COMMON = [
   'address',
   'balance',
@@ -47,8 +47,8 @@ const COMMON = [
   'shipping',
   'tax_exempt',
 ] as const
-const CREATE = [...COMMON, 'payment_method', 'test_clock', 'tax_id_data'] as const
-const UPDATE = COMMON
+const CREATE = [...COMMON, 'payment_method', 'test_clock', 'tax_id_data', 'source'] as const
+const UPDATE = [...COMMON, 'source', 'default_source'] as const
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const
 
@@ -121,6 +121,26 @@ export function setPaymentMethodAttacher(fn: AttachPaymentMethod): void {
   attachPaymentMethod = fn
 }
 
+/** Hooks for legacy card sources (customer-sources.ts), which imports this module. */
+export type SourceHooks = {
+  /** Stores a card source for `source=tok_…` on a new customer; answers its id. No event yet. */
+  create(ctx: Ctx, customerId: string, token: string): string
+  /** `source` on update: a new default source, the old default deleted (with their events). */
+  replaceDefault(ctx: Ctx, customer: Stripe.Customer, token: string): string
+  /** `default_source` on update: throws unless the id is one of the customer's sources. */
+  check(ctx: Ctx, customer: Stripe.Customer, id: string): void
+}
+let sourceHooks: SourceHooks | undefined
+
+export function setSourceHooks(hooks: SourceHooks): void {
+  sourceHooks = hooks
+}
+
+function hooks(): SourceHooks {
+  if (!sourceHooks) throw new Error('customer-sources.ts is not loaded')
+  return sourceHooks
+}
+
 function invoiceSettings(
   ctx: Ctx,
   customerId: string,
@@ -183,11 +203,16 @@ export function createCustomer(ctx: Ctx, params: Params): Stripe.Customer {
     test_clock: clockId ?? null,
   }
   applyContactFields(customer, params)
+  // The card is checked (a declining token is refused) before the customer is stored.
+  const source = optString(params, 'source')
+  if (source) customer.default_source = hooks().create(ctx, id, source)
   insertObject(ctx.state, customer)
   const pm = optString(params, 'payment_method')
   if (pm) attachPaymentMethod(ctx, id, pm, 'payment_method')
   customer.invoice_settings = invoiceSettings(ctx, id, customer.invoice_settings, params)
   ctx.emit('customer.created', customer)
+  if (customer.default_source)
+    ctx.emit('customer.source.created', ctx.state.objects[String(customer.default_source)]!)
   for (const taxId of taxIds) insertTaxId(ctx, id, taxId)
   return customer
 }
@@ -196,7 +221,12 @@ function updateCustomer(ctx: Ctx, id: string, params: Params): Stripe.Customer {
   allowOnly(params, UPDATE)
   const customer = getObject<Stripe.Customer>(ctx.state, 'customer', id)
   const settings = invoiceSettings(ctx, id, customer.invoice_settings, params)
+  const defaultSource = optString(params, 'default_source')
+  if (defaultSource) hooks().check(ctx, customer, defaultSource)
+  const token = optString(params, 'source')
+  const newSource = token ? hooks().replaceDefault(ctx, customer, token) : undefined
   return updateWithEvent(ctx, customer, 'customer.updated', (c) => {
+    if (newSource ?? defaultSource) c.default_source = (newSource ?? defaultSource)!
     const email = nullableString(params, 'email')
     if (email !== undefined) c.email = email
     const name = nullableString(params, 'name')

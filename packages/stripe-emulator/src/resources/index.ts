@@ -4,6 +4,7 @@
  * @module
  */
 import './customers.js'
+import './customer-sources.js'
 import './entitlements.js'
 import './events.js'
 import './prices.js'
