@@ -18,15 +18,7 @@ import { updateWithEvent } from '../diff.js'
 import { invalidParam, invalidRequest, noSuch } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
-import {
-  allowOnly,
-  applyMetadata,
-  nullableString,
-  optInt,
-  optString,
-  type Params,
-  reqString,
-} from '../params.js'
+import { allowOnly, applyMetadata, nullableString, optInt, optString, reqString } from '../params.js'
 import { includable, route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 import { refuseDecliningCard } from './card-declines.js'
@@ -109,8 +101,7 @@ setSourceHooks({
     return card.id
   },
   check: (ctx, customer, id) => {
-    const card = ctx.state.objects[id] as unknown as Stripe.Card | undefined
-    if (!card || card.object !== 'card' || card.customer !== customer.id)
+    if (!findCard(ctx, customer, id))
       throw invalidRequest(`No such source: '${id}'`, 'resource_missing', 'default_source')
   },
 })
@@ -119,9 +110,14 @@ function getCustomer(ctx: Ctx, id: string): Stripe.Customer {
   return getObject<Stripe.Customer>(ctx.state, 'customer', id)
 }
 
-function getCard(ctx: Ctx, customer: Stripe.Customer, id: string): Stripe.Card {
+function findCard(ctx: Ctx, customer: Stripe.Customer, id: string): Stripe.Card | undefined {
   const card = ctx.state.objects[id] as unknown as Stripe.Card | undefined
-  if (!card || card.object !== 'card' || card.customer !== customer.id) throw noSuch('source', id)
+  return card?.object === 'card' && card.customer === customer.id ? card : undefined
+}
+
+function getCard(ctx: Ctx, customer: Stripe.Customer, id: string): Stripe.Card {
+  const card = findCard(ctx, customer, id)
+  if (!card) throw noSuch('source', id)
   return card
 }
 
