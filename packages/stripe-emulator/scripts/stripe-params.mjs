@@ -22,6 +22,7 @@ const ENDPOINTS = {
   'get /v1/payment_intents/search': 'PaymentIntentSearchParams',
   'get /v1/charges/search': 'ChargeSearchParams',
   'get /v1/customers/:id/payment_methods': 'CustomerListPaymentMethodsParams',
+  'delete /v1/customers/:id/discount': 'CustomerDeleteDiscountParams',
   'post /v1/customers/:id/sources': 'CustomerCreateSourceParams',
   'get /v1/customers/:id/sources': 'CustomerListSourcesParams',
   'get /v1/customers/:id/sources/:source': 'CustomerRetrieveSourceParams',

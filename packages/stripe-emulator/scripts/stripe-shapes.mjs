@@ -17,6 +17,7 @@ const TYPES = {
   product: 'Stripe.Product',
   customer: 'Stripe.Customer',
   card: 'Stripe.Card',
+  discount: 'Stripe.Discount',
   event: 'Stripe.Event',
   payment_intent: 'Stripe.PaymentIntent',
   payment_method: 'Stripe.PaymentMethod',

@@ -56,6 +56,9 @@ const EVENTS = [
   'subscription_schedule.updated',
   'subscription_schedule.released',
   'subscription_schedule.canceled',
+  'customer.discount.created',
+  'customer.discount.updated',
+  'customer.discount.deleted',
 ]
 
 describe('stripe trigger (the official CLI) against the emulator: the billing surface', () => {

@@ -7,6 +7,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { customerCoupon, useCustomerDiscount } from '../resources/customer-discounts.js'
 import { newId } from '../ids.js'
 import { attemptPayment, type PaymentAttempt } from '../payments.js'
 import { discountAmount } from '../resources/coupons.js'
@@ -137,12 +138,20 @@ function buildInvoice(
   const subtotal = built.reduce((sum, l) => sum + l.amount, 0)
   // A $0 invoice (a trial's first) neither uses up nor shows a `once` coupon: it discounts the
   // first invoice that charges something.
-  const coupon = subtotal > 0 ? activeCoupon(ctx, sub, reason) : undefined
+  const own = subtotal > 0 ? activeCoupon(ctx, sub, reason) : undefined
+  // The customer's own discount applies when the subscription has none (customer-discounts.ts).
+  const customerId = String(sub.customer)
+  const inherited =
+    !own && subtotal > 0 && reason !== 'subscription_update' && sub.discounts.length === 0
+      ? customerCoupon(ctx, customerId)
+      : undefined
+  const coupon = own ?? inherited
   const discount = coupon ? Math.min(subtotal, discountAmount(coupon, subtotal, sub.currency)) : 0
-  if (coupon && !options.preview) {
+  if (own && !options.preview) {
     const hidden = hiddenOf<{ couponInvoices?: number }>(ctx.state, sub.id)
     hidden.couponInvoices = (hidden.couponInvoices ?? 0) + 1
   }
+  if (inherited && !options.preview) useCustomerDiscount(ctx, customerId)
   const periods = lines.filter((l) => !l.proration).map((l) => l.period)
   const clock = typeof sub.test_clock === 'string' ? sub.test_clock : null
   const invoice = invoiceShell(ctx, {
@@ -163,8 +172,11 @@ function buildInvoice(
     subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id },
   } as Stripe.Invoice.Parent
   if (coupon) {
-    invoice.discounts = [...(sub.discounts as unknown as string[])] as unknown as Stripe.Invoice['discounts']
-    invoice.total_discount_amounts = [{ amount: discount, discount: String(sub.discounts[0]) }]
+    const discountId = own
+      ? String(sub.discounts[0])
+      : (ctx.state.objects[customerId] as unknown as Stripe.Customer).discount!.id
+    invoice.discounts = [discountId] as unknown as Stripe.Invoice['discounts']
+    invoice.total_discount_amounts = [{ amount: discount, discount: discountId }]
   }
   return invoice
 }

@@ -8,6 +8,7 @@
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest, unsupportedParam } from '../errors.js'
+import { customerCoupon } from '../resources/customer-discounts.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
@@ -242,6 +243,13 @@ function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
   ])
   onlyDefault(params, 'automatic_tax', taxDisabled)
   const { customer, clock } = customerOf(ctx, params)
+  if (customerCoupon(ctx, customer.id))
+    throw invalidRequest(
+      `The Tollgate emulator does not apply a customer's own discount (${customer.discount!.id}) to one-off invoices; ` +
+        'remove it (DELETE /v1/customers/:id/discount) or use a subscription.',
+      'parameter_unsupported',
+      'customer',
+    )
   const include =
     optEnum(params, 'pending_invoice_items_behavior', ['include', 'exclude'] as const) === 'include'
   const pending = include

@@ -26,6 +26,7 @@ import {
 } from '../params.js'
 import { includable, route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
+import { customerDiscountChange } from './customer-discounts.js'
 import { insertTaxId, readTaxId } from './tax-ids.js'
 
 // The SDK's CustomerCreateParams / CustomerUpdateParams (coupon and promotion_code are gone since basil).
@@ -47,8 +48,11 @@ const COMMON = [
   'shipping',
   'tax_exempt',
 ] as const
-const CREATE = [...COMMON, 'payment_method', 'test_clock', 'tax_id_data', 'source'] as const
-const UPDATE = [...COMMON, 'source', 'default_source'] as const
+// `coupon` / `promotion_code`: legacy (removed from the SDK's types in basil), still sent by older
+// clients and the Stripe CLI's customer.discount.* fixtures; see customer-discounts.ts.
+const LEGACY = ['coupon', 'promotion_code'] as const
+const CREATE = [...COMMON, ...LEGACY, 'payment_method', 'test_clock', 'tax_id_data', 'source'] as const
+const UPDATE = [...COMMON, ...LEGACY, 'source', 'default_source'] as const
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const
 
@@ -205,14 +209,17 @@ export function createCustomer(ctx: Ctx, params: Params): Stripe.Customer {
   applyContactFields(customer, params)
   // The card is checked (a declining token is refused) before the customer is stored.
   const source = optString(params, 'source')
+  const discount = customerDiscountChange(ctx, params)
   if (source) customer.default_source = hooks().create(ctx, id, source)
   insertObject(ctx.state, customer)
+  const announceDiscount = discount?.(customer, customer.created)
   const pm = optString(params, 'payment_method')
   if (pm) attachPaymentMethod(ctx, id, pm, 'payment_method')
   customer.invoice_settings = invoiceSettings(ctx, id, customer.invoice_settings, params)
   ctx.emit('customer.created', customer)
   if (customer.default_source)
     ctx.emit('customer.source.created', ctx.state.objects[String(customer.default_source)]!)
+  announceDiscount?.()
   for (const taxId of taxIds) insertTaxId(ctx, id, taxId)
   return customer
 }
@@ -223,10 +230,12 @@ function updateCustomer(ctx: Ctx, id: string, params: Params): Stripe.Customer {
   const settings = invoiceSettings(ctx, id, customer.invoice_settings, params)
   const defaultSource = optString(params, 'default_source')
   if (defaultSource) hooks().check(ctx, customer, defaultSource)
+  const discount = customerDiscountChange(ctx, params)
   const token = optString(params, 'source')
   const newSource = token ? hooks().replaceDefault(ctx, customer, token) : undefined
   return updateWithEvent(ctx, customer, 'customer.updated', (c) => {
     if (newSource ?? defaultSource) c.default_source = (newSource ?? defaultSource)!
+    discount?.(c, ctx.now(clockOfCustomer(ctx, c.id)))()
     const email = nullableString(params, 'email')
     if (email !== undefined) c.email = email
     const name = nullableString(params, 'name')

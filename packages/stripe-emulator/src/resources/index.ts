@@ -5,6 +5,7 @@
  */
 import './customers.js'
 import './customer-sources.js'
+import './customer-discounts.js'
 import './entitlements.js'
 import './events.js'
 import './prices.js'
