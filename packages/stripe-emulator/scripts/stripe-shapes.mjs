@@ -18,6 +18,8 @@ const TYPES = {
   customer: 'Stripe.Customer',
   card: 'Stripe.Card',
   discount: 'Stripe.Discount',
+  cash_balance: 'Stripe.CashBalance',
+  customer_cash_balance_transaction: 'Stripe.CustomerCashBalanceTransaction',
   event: 'Stripe.Event',
   payment_intent: 'Stripe.PaymentIntent',
   payment_method: 'Stripe.PaymentMethod',

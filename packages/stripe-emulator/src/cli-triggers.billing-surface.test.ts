@@ -59,6 +59,7 @@ const EVENTS = [
   'customer.discount.created',
   'customer.discount.updated',
   'customer.discount.deleted',
+  'payment_intent.partially_funded',
 ]
 
 describe('stripe trigger (the official CLI) against the emulator: the billing surface', () => {

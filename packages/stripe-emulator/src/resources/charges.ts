@@ -113,7 +113,12 @@ export function insertCharge(ctx: Ctx, input: ChargeInput): Stripe.Charge {
     paid: ok,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: pm.type === 'sepa_debit' ? sepaChargeDetails(pm) : cardDetails(pm),
+    payment_method_details:
+      pm.type === 'sepa_debit'
+        ? sepaChargeDetails(pm)
+        : pm.type === 'customer_balance'
+          ? ({ type: 'customer_balance', customer_balance: {} } as Stripe.Charge.PaymentMethodDetails)
+          : cardDetails(pm),
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: `https://pay.stripe.com/receipts/emulated/${id}`,

@@ -6,6 +6,7 @@
 import './customers.js'
 import './customer-sources.js'
 import './customer-discounts.js'
+import './cash-balance-funding.js'
 import './entitlements.js'
 import './events.js'
 import './prices.js'

@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { cardError, invalidParam, invalidRequest } from '../errors.js'
+import { cardError, invalidParam, invalidRequest, missingParam, unsupportedParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
@@ -16,6 +16,7 @@ import {
   optBool,
   optEnum,
   optInt,
+  optObject,
   optRange,
   optString,
   optStringArray,
@@ -27,6 +28,7 @@ import { capturePaymentIntent, confirmPaymentIntent, type PaymentAttempt } from 
 import { route } from '../registry.js'
 import { getObject, listObjects } from '../state.js'
 import { resolvePaymentMethod } from './cards.js'
+import { createCustomerBalancePaymentMethod, readCustomerBalanceOptions } from './cash-balance.js'
 import { cancelPaymentIntent, insertPaymentIntent } from './payment-intent-objects.js'
 
 const CREATE = [
@@ -55,7 +57,42 @@ const CREATE = [
   'transfer_group',
   'excluded_payment_method_types',
   'payment_method_configuration',
+  'payment_method_data',
 ] as const
+
+/**
+ * `payment_method_options`: `customer_balance` is modelled (bank transfers, cash-balance.ts);
+ * options for other methods are refused by name rather than dropped.
+ */
+function readPaymentMethodOptions(
+  params: Params,
+  currency: string,
+): Stripe.PaymentIntent.PaymentMethodOptions | undefined {
+  const options = optObject(params, 'payment_method_options')
+  if (!options) return undefined
+  for (const key of Object.keys(options))
+    if (key !== 'customer_balance')
+      throw unsupportedParam(`payment_method_options[${key}]`, '(only customer_balance options are modelled)')
+  const balance = optObject(options, 'customer_balance', 'payment_method_options[customer_balance]')
+  return balance
+    ? ({
+        customer_balance: readCustomerBalanceOptions(balance, currency),
+      } as Stripe.PaymentIntent.PaymentMethodOptions)
+    : undefined
+}
+
+/** `payment_method_data`: only `type=customer_balance` is modelled (cards come as ids or magic ids). */
+function paymentMethodFromData(ctx: Ctx, params: Params): Stripe.PaymentMethod | undefined {
+  const data = optObject(params, 'payment_method_data')
+  if (!data) return undefined
+  allowOnly(data, ['type', 'metadata'], 'payment_method_data')
+  const type = optString(data, 'type', 'payment_method_data[type]')
+  if (!type) throw missingParam('payment_method_data[type]')
+  if (type !== 'customer_balance')
+    throw unsupportedParam('payment_method_data[type]', `set to ${type} (only customer_balance is modelled)`)
+  if (data.metadata !== undefined) throw unsupportedParam('payment_method_data[metadata]')
+  return createCustomerBalancePaymentMethod(ctx)
+}
 
 function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
   allowOnly(params, CREATE)
@@ -65,9 +102,14 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
   const customer = optString(params, 'customer')
   if (customer) getObject(ctx.state, 'customer', customer, 'customer')
   const types = optStringArray(params, 'payment_method_types')
+  const currency = reqString(params, 'currency').toLowerCase()
+  const methodOptions = readPaymentMethodOptions(params, currency)
+  if (params.payment_method_data !== undefined && params.payment_method !== undefined)
+    throw invalidRequest('You cannot pass both payment_method and payment_method_data.', 'parameter_invalid')
+  const fromData = paymentMethodFromData(ctx, params)
   const pi = insertPaymentIntent(ctx, {
     amount,
-    currency: reqString(params, 'currency').toLowerCase(),
+    currency,
     customer: customer ?? null,
     description: nullableString(params, 'description') ?? null,
     metadata: applyMetadata({}, params),
@@ -79,9 +121,10 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
         : 'automatic',
     ...(types ? { paymentMethodTypes: types } : {}),
   })
+  if (methodOptions) pi.payment_method_options = methodOptions
   const pmId = optString(params, 'payment_method')
-  if (pmId) {
-    pi.payment_method = resolvePaymentMethod(ctx, pmId, 'payment_method').id
+  if (pmId || fromData) {
+    pi.payment_method = fromData?.id ?? resolvePaymentMethod(ctx, pmId!, 'payment_method').id
     pi.status = 'requires_confirmation'
   }
   if (optBool(params, 'confirm')) {
@@ -123,6 +166,8 @@ function confirmFromParams(ctx: Ctx, pi: Stripe.PaymentIntent, params: Params): 
       'payment_intent_unexpected_state',
     )
   }
+  const options = readPaymentMethodOptions(params, pi.currency)
+  if (options) pi.payment_method_options = options
   const pm = resolvePaymentMethod(ctx, pmId, 'payment_method')
   const attempt = confirmPaymentIntent(ctx, pi, pm, { offSession: optBool(params, 'off_session') ?? false })
   if (attempt.outcome === 'declined') throw declineError(attempt)
