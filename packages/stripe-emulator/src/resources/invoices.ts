@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe'
 import { settleInvoice } from '../billing/collection.js'
+import { resumeAfterUncollectible } from '../billing/resume.js'
 import {
   finalizeInvoice,
   invoicePaymentOf,
@@ -115,6 +116,7 @@ route('post', '/v1/invoices/:id/mark_uncollectible', (ctx, params, path) => {
       'invoice_unexpected_state' as string,
     )
   markUncollectible(ctx, invoice)
+  resumeAfterUncollectible(ctx, invoice)
   return invoice
 })
 includable('invoice', 'payments', (ctx, invoice) => {
