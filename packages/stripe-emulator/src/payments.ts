@@ -22,6 +22,7 @@ import {
 } from './card-outcomes.js'
 import type { Ctx } from './context.js'
 import { invalidRequest } from './errors.js'
+import { cardHidden, resolvePaymentMethod } from './resources/cards.js'
 import {
   amountRemaining,
   cashAvailable,
@@ -29,7 +30,6 @@ import {
   recordCashTransaction,
   setTransferInstructions,
 } from './resources/cash-balance.js'
-import { cardHidden, resolvePaymentMethod } from './resources/cards.js'
 import { type Decline, insertCharge } from './resources/charges.js'
 import { openDispute } from './resources/disputes.js'
 import { insertPaymentIntent } from './resources/payment-intent-objects.js'
@@ -157,7 +157,7 @@ function debitBankAccount(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.Payment
   if (pi.currency !== 'eur') {
     throw invalidRequest(
       `The currency provided (${pi.currency}) is invalid. Payments with sepa_debit support the following currencies: eur.`,
-      'payment_intent_invalid_currency',
+      undefined,
       'currency',
     )
   }

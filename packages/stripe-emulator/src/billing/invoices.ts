@@ -7,10 +7,10 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { customerCoupon, useCustomerDiscount } from '../resources/customer-discounts.js'
 import { newId } from '../ids.js'
 import { attemptPayment, type PaymentAttempt } from '../payments.js'
 import { discountAmount } from '../resources/coupons.js'
+import { customerCoupon, useCustomerDiscount } from '../resources/customer-discounts.js'
 import { hiddenOf, insertObject } from '../state.js'
 import { invoiceLinks, invoiceShell, setAmounts } from './invoice-shell.js'
 import { lineTax, ratesOfSubscriptionItem } from './tax.js'

@@ -8,7 +8,6 @@
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest, unsupportedParam } from '../errors.js'
-import { customerCoupon } from '../resources/customer-discounts.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
@@ -27,6 +26,7 @@ import {
   taxDisabled,
 } from '../params.js'
 import { route } from '../registry.js'
+import { customerCoupon } from '../resources/customer-discounts.js'
 import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { applyCollection, lineOf, syncDraft } from './invoice-edits.js'

@@ -17,10 +17,10 @@ import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { previousAttributes, snapshotOf } from '../diff.js'
 import { registerAction } from '../registry.js'
+import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, hiddenOf } from '../state.js'
 import { changePlan, type Proration } from './change-plan.js'
 import { addItem, removeItem } from './item-changes.js'
-import { clockOfCustomer } from '../resources/customers.js'
 import {
   afterEnd,
   beforeRenewal,

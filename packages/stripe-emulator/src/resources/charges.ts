@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import type { ErrorCode } from '../errors.js'
 import { newId, randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, inRange, optRange, optString } from '../params.js'
@@ -12,7 +13,7 @@ import { includable, route } from '../registry.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { sepaChargeDetails } from './sepa-debit.js'
 
-export type Decline = { code: string; declineCode?: string; message: string; param?: string }
+export type Decline = { code: ErrorCode; declineCode?: string; message: string; param?: string }
 
 function cardDetails(pm: Stripe.PaymentMethod): Stripe.Charge.PaymentMethodDetails {
   const c = pm.card

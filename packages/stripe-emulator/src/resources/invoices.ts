@@ -5,7 +5,6 @@
  */
 import type Stripe from 'stripe'
 import { settleInvoice } from '../billing/collection.js'
-import { resumeAfterUncollectible } from '../billing/resume.js'
 import {
   finalizeInvoice,
   invoicePaymentOf,
@@ -15,6 +14,7 @@ import {
   recordFailure,
   voidInvoice,
 } from '../billing/invoices.js'
+import { resumeAfterUncollectible } from '../billing/resume.js'
 import '../billing/manual-invoices.js'
 import '../billing/invoice-edits.js'
 import { createPreview } from '../billing/preview.js'
@@ -67,23 +67,15 @@ route('post', '/v1/invoices/:id/finalize', (ctx, params, path) => {
   allowOnly(params, ['auto_advance'])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
   if (invoice.status !== 'draft')
-    throw invalidRequest(
-      `This invoice is already finalized, you can't re-finalize a non-draft invoice.`,
-      'invoice_unexpected_state' as string,
-    )
+    throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`)
   finalizeInvoice(ctx, invoice)
   return invoice
 })
 route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
   allowOnly(params, ['payment_method', 'off_session', 'paid_out_of_band', 'forgive', 'source', 'mandate'])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status === 'paid')
-    throw invalidRequest('Invoice is already paid.', 'invoice_already_paid' as string)
-  if (invoice.status === 'void')
-    throw invalidRequest(
-      'This invoice has been voided and cannot be paid.',
-      'invoice_unexpected_state' as string,
-    )
+  if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid.')
+  if (invoice.status === 'void') throw invalidRequest('This invoice has been voided and cannot be paid.')
   const subId = subscriptionOf(invoice)
   const sub = subId ? (findObject<Stripe.Subscription>(ctx.state, subId, 'subscription') ?? null) : null
   const pm = optString(params, 'payment_method')
@@ -102,19 +94,14 @@ route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
 route('post', '/v1/invoices/:id/void', (ctx, params, path) => {
   allowOnly(params, [])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status !== 'open')
-    throw invalidRequest('You can only void an open invoice.', 'invoice_unexpected_state' as string)
+  if (invoice.status !== 'open') throw invalidRequest('You can only void an open invoice.')
   voidInvoice(ctx, invoice)
   return invoice
 })
 route('post', '/v1/invoices/:id/mark_uncollectible', (ctx, params, path) => {
   allowOnly(params, [])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status !== 'open')
-    throw invalidRequest(
-      'You can only mark an open invoice uncollectible.',
-      'invoice_unexpected_state' as string,
-    )
+  if (invoice.status !== 'open') throw invalidRequest('You can only mark an open invoice uncollectible.')
   markUncollectible(ctx, invoice)
   resumeAfterUncollectible(ctx, invoice)
   return invoice

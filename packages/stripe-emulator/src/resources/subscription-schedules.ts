@@ -250,10 +250,7 @@ route('post', '/v1/subscription_schedules/:id', (ctx, params, path) => {
   if (params.default_settings !== undefined) throw unsupportedParam('default_settings')
   const schedule = getSchedule(ctx, path.id!)
   if (schedule.status !== 'active')
-    throw invalidRequest(
-      `You cannot update a subscription schedule that is ${schedule.status}.`,
-      'subscription_schedule_unexpected_state' as string,
-    )
+    throw invalidRequest(`You cannot update a subscription schedule that is ${schedule.status}.`)
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', String(schedule.subscription))
   const before = JSON.stringify(schedule)
   if (params.phases !== undefined) {
@@ -279,10 +276,7 @@ route('post', '/v1/subscription_schedules/:id/release', (ctx, params, path) => {
   allowOnly(params, ['preserve_cancel_date'])
   const schedule = getSchedule(ctx, path.id!)
   if (schedule.status !== 'active' && schedule.status !== 'not_started')
-    throw invalidRequest(
-      `You cannot release a subscription schedule that is ${schedule.status}.`,
-      'subscription_schedule_unexpected_state' as string,
-    )
+    throw invalidRequest(`You cannot release a subscription schedule that is ${schedule.status}.`)
   releaseSchedule(ctx, schedule)
   return schedule
 })
@@ -293,10 +287,7 @@ route('post', '/v1/subscription_schedules/:id/cancel', (ctx, params, path) => {
       throw unsupportedParam(key, 'set to true')
   const schedule = getSchedule(ctx, path.id!)
   if (schedule.status !== 'active' && schedule.status !== 'not_started')
-    throw invalidRequest(
-      `You cannot cancel a subscription schedule that is ${schedule.status}.`,
-      'subscription_schedule_unexpected_state' as string,
-    )
+    throw invalidRequest(`You cannot cancel a subscription schedule that is ${schedule.status}.`)
   cancelSchedule(ctx, schedule)
   return schedule
 })

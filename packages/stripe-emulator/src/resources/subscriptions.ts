@@ -7,7 +7,6 @@
 import type Stripe from 'stripe'
 import { changePlan, type Proration } from '../billing/change-plan.js'
 import { endTrialNow } from '../billing/collection.js'
-import { resumeSubscription } from '../billing/resume.js'
 import {
   changeSubscription,
   endSubscription,
@@ -16,6 +15,7 @@ import {
   unscheduleAll,
 } from '../billing/lifecycle.js'
 import { buildSubscription, clockOfSubscription, currentPeriodEnd } from '../billing/model.js'
+import { resumeSubscription } from '../billing/resume.js'
 import { readTaxRates } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
 import { cardError, invalidParam, invalidRequest, missingParam } from '../errors.js'
