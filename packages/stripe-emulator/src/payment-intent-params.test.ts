@@ -114,4 +114,59 @@ describe('PaymentIntent parameters are honoured or refused, never dropped', () =
     const failed = (strict as { raw: { payment_intent: Stripe.PaymentIntent } }).raw.payment_intent
     expect(failed).toMatchObject({ status: 'requires_payment_method', next_action: null })
   })
+
+  it('elsewhere too: capture takes metadata and descriptors; values the emulator does not model are refused by name', async () => {
+    const held = await suite.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      capture_method: 'manual',
+      confirm: true,
+    })
+    await expect(
+      suite.stripe.paymentIntents.capture(held.id, { final_capture: false }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_unsupported', param: 'final_capture' })
+    const captured = await suite.stripe.paymentIntents.capture(held.id, {
+      metadata: { shipped: 'yes' },
+      statement_descriptor_suffix: 'SHIPPED',
+    })
+    expect(captured).toMatchObject({
+      status: 'succeeded',
+      metadata: { shipped: 'yes' },
+      statement_descriptor_suffix: 'SHIPPED',
+    })
+    const refused = async (call: Promise<unknown>, param: string) =>
+      expect(call).rejects.toMatchObject({ statusCode: 400, code: 'parameter_unsupported', param })
+    await refused(
+      suite.stripe.refunds.create({ payment_intent: held.id, origin: 'customer_balance' }),
+      'origin',
+    )
+    await refused(
+      suite.stripe.refunds.create({ payment_intent: held.id, reverse_transfer: true }),
+      'reverse_transfer',
+    )
+    const customer = await suite.stripe.customers.create({})
+    await refused(
+      suite.stripe.customers.createSource(customer.id, { source: 'tok_visa', validate: false }),
+      'validate',
+    )
+    await refused(
+      suite.stripe.setupIntents.create({
+        customer: customer.id,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        mandate_data: { customer_acceptance: { type: 'offline' } },
+      }),
+      'mandate_data',
+    )
+    await suite.stripe.invoiceItems.create({ customer: customer.id, amount: 500, currency: 'usd' })
+    const invoice = await suite.stripe.invoices.create({
+      customer: customer.id,
+      pending_invoice_items_behavior: 'include',
+    })
+    await suite.stripe.invoices.finalizeInvoice(invoice.id)
+    await refused(suite.stripe.invoices.pay(invoice.id, { paid_out_of_band: true }), 'paid_out_of_band')
+    const si = await suite.stripe.setupIntents.create({ automatic_payment_methods: { enabled: true } })
+    expect(si.automatic_payment_methods).toEqual({ allow_redirects: 'always', enabled: true })
+  })
 })

@@ -18,7 +18,15 @@ import { updateWithEvent } from '../diff.js'
 import { invalidParam, invalidRequest, noSuch } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
-import { allowOnly, applyMetadata, nullableString, optInt, optString, reqString } from '../params.js'
+import {
+  allowOnly,
+  applyMetadata,
+  nullableString,
+  onlyDefault,
+  optInt,
+  optString,
+  reqString,
+} from '../params.js'
 import { includable, route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 import { refuseDecliningCard } from './card-declines.js'
@@ -123,6 +131,7 @@ function getCard(ctx: Ctx, customer: Stripe.Customer, id: string): Stripe.Card {
 
 route('post', '/v1/customers/:id/sources', (ctx, params, path) => {
   allowOnly(params, ['source', 'metadata', 'validate'])
+  onlyDefault(params, 'validate', (v) => String(v).toLowerCase() === 'true')
   const customer = getCustomer(ctx, path.id!)
   const card = createCard(ctx, customer.id, reqString(params, 'source'), 'source')
   card.metadata = applyMetadata({}, params)

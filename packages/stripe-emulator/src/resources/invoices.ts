@@ -19,9 +19,9 @@ import '../billing/manual-invoices.js'
 import '../billing/invoice-edits.js'
 import { createPreview } from '../billing/preview.js'
 import '../pages/invoice.js'
-import { cardError, invalidRequest } from '../errors.js'
+import { cardError, invalidRequest, unsupportedParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
-import { allowOnly, inRange, optRange, optString } from '../params.js'
+import { allowOnly, inRange, onlyDefault, optRange, optString } from '../params.js'
 import { includable, route } from '../registry.js'
 import { findObject, getObject, listObjects } from '../state.js'
 import { resolvePaymentMethod } from './cards.js'
@@ -73,6 +73,11 @@ route('post', '/v1/invoices/:id/finalize', (ctx, params, path) => {
 })
 route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
   allowOnly(params, ['payment_method', 'off_session', 'paid_out_of_band', 'forgive', 'source', 'mandate'])
+  // Modelled only at Stripe's defaults; anything else is refused rather than ignored.
+  onlyDefault(params, 'paid_out_of_band', (v) => String(v).toLowerCase() === 'false')
+  onlyDefault(params, 'forgive', (v) => String(v).toLowerCase() === 'false')
+  onlyDefault(params, 'off_session', (v) => String(v).toLowerCase() === 'true')
+  for (const key of ['source', 'mandate']) if (params[key] !== undefined) throw unsupportedParam(key)
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
   if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid.')
   if (invoice.status === 'void') throw invalidRequest('This invoice has been voided and cannot be paid.')

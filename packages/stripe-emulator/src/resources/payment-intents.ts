@@ -13,6 +13,7 @@ import {
   applyMetadata,
   inRange,
   nullableString,
+  onlyDefault,
   optBool,
   optEnum,
   optInt,
@@ -254,6 +255,10 @@ route('post', '/v1/payment_intents/:id/capture', (ctx, params, path) => {
       'The amount to capture must be positive and at most the amount capturable.',
     )
   }
+  onlyDefault(params, 'final_capture', (v) => String(v).toLowerCase() === 'true')
+  const setFields = readPlainFields(params)
+  pi.metadata = applyMetadata(pi.metadata, params)
+  setFields(pi)
   capturePaymentIntent(ctx, pi, amount)
   return pi
 })
