@@ -22,6 +22,19 @@ const ENDPOINTS = {
   'get /v1/payment_intents/search': 'PaymentIntentSearchParams',
   'get /v1/charges/search': 'ChargeSearchParams',
   'get /v1/customers/:id/payment_methods': 'CustomerListPaymentMethodsParams',
+  'delete /v1/customers/:id/discount': 'CustomerDeleteDiscountParams',
+  'get /v1/customers/:id/cash_balance': 'CustomerRetrieveCashBalanceParams',
+  'get /v1/customers/:id/cash_balance_transactions': 'CustomerListCashBalanceTransactionsParams',
+  'get /v1/customers/:id/cash_balance_transactions/:transaction':
+    'CustomerRetrieveCashBalanceTransactionParams',
+  // Not exported on the Stripe namespace: read from the method's signature instead.
+  'post /v1/test_helpers/customers/:id/fund_cash_balance':
+    "=Parameters<Stripe['testHelpers']['customers']['fundCashBalance']>[1]",
+  'post /v1/customers/:id/sources': 'CustomerCreateSourceParams',
+  'get /v1/customers/:id/sources': 'CustomerListSourcesParams',
+  'get /v1/customers/:id/sources/:source': 'CustomerRetrieveSourceParams',
+  'post /v1/customers/:id/sources/:source': 'CustomerUpdateSourceParams',
+  'delete /v1/customers/:id/sources/:source': 'CustomerDeleteSourceParams',
   'post /v1/products': 'ProductCreateParams',
   'get /v1/products/:id': 'ProductRetrieveParams',
   'post /v1/products/:id': 'ProductUpdateParams',
@@ -142,7 +155,7 @@ const ENDPOINTS = {
 const keys = Object.keys(ENDPOINTS)
 const { checker, types } = probeStripeTypes(
   'stripe_params',
-  keys.map((k) => `${S}${ENDPOINTS[k]}`),
+  keys.map((k) => (ENDPOINTS[k].startsWith('=') ? ENDPOINTS[k].slice(1) : `${S}${ENDPOINTS[k]}`)),
 )
 const params = {}
 for (const [i, type] of types) {

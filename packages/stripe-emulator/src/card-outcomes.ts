@@ -6,6 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from './context.js'
+import type { ErrorCode } from './errors.js'
 import { DECLINES } from './resources/card-declines.js'
 import { type CardBehaviour, cardHidden } from './resources/cards.js'
 import type { Decline } from './resources/charges.js'
@@ -13,7 +14,7 @@ import type { DisputeKind } from './resources/disputes.js'
 
 export type PaymentError = {
   type: 'card_error'
-  code: string
+  code: ErrorCode
   decline_code?: string
   message: string
   param?: string

@@ -50,6 +50,16 @@ const EVENTS = [
   'charge.failed',
   'charge.refund.updated',
   'customer.subscription.paused',
+  'customer.source.created',
+  'customer.source.updated',
+  'subscription_schedule.created',
+  'subscription_schedule.updated',
+  'subscription_schedule.released',
+  'subscription_schedule.canceled',
+  'customer.discount.created',
+  'customer.discount.updated',
+  'customer.discount.deleted',
+  'payment_intent.partially_funded',
 ]
 
 describe('stripe trigger (the official CLI) against the emulator: the billing surface', () => {
@@ -96,5 +106,30 @@ describe('stripe trigger: fixtures whose event comes later or on a test clock', 
     expect(delivered).toHaveLength(1)
     assertStripeShape(delivered[0]!.event)
     expect(delivered[0]!.event.data.object).toMatchObject({ status: 'completed' })
+  }, 90_000)
+
+  it('subscription_schedule.expiring comes 7 days before the end; the fixture stops its clock 9 days before, so the test moves it on', async () => {
+    const output = await stripeTrigger(suite.t.url, 'subscription_schedule.expiring')
+    expect(output).toContain('Trigger succeeded')
+    await suite.emulator.idle()
+    const expiring = () =>
+      suite.receiver.received.filter((r) => r.event.type === 'subscription_schedule.expiring')
+    expect(expiring()).toHaveLength(0)
+    const [clock] = (await suite.stripe.testHelpers.testClocks.list({ limit: 1 })).data
+    expect(clock?.frozen_time).toBe(1579478400) // 2020-01-20; the phase ends 2020-01-29
+    await suite.stripe.testHelpers.testClocks.advance(clock!.id, { frozen_time: 1579478400 + 2 * 86_400 })
+    await suite.emulator.idle()
+    expect(expiring()).toHaveLength(1)
+    assertStripeShape(expiring()[0]!.event)
+    expect(expiring()[0]!.event.data.object).toMatchObject({ status: 'active', end_behavior: 'cancel' })
+  }, 90_000)
+
+  it('subscription_schedule.aborted: the fixture cancels a schedule that has not started, which Stripe documents as canceled (aborted is for a subscription canceled for non-payment)', async () => {
+    const output = await stripeTrigger(suite.t.url, 'subscription_schedule.aborted')
+    expect(output).toContain('Trigger succeeded')
+    await suite.emulator.idle()
+    const [canceled] = await eventsOfType('subscription_schedule.canceled')
+    expect(canceled?.data.object).toMatchObject({ status: 'canceled', subscription: null })
+    expect(suite.receiver.received.some((r) => r.event.id === canceled?.id)).toBe(true)
   }, 90_000)
 })

@@ -52,6 +52,15 @@ export type ResolvedOptions = Required<
   log: (line: string) => void
 }
 
+/** The literal members of a Stripe SDK enum (without its open `string & {}` member). */
+type Literal<T> = T extends string ? (string extends T ? never : T) : never
+
+/**
+ * The event types the emulator may emit: the ones the pinned SDK lets a webhook endpoint
+ * subscribe to, so an event type Stripe does not send fails the typecheck.
+ */
+export type EventType = Exclude<Literal<Stripe.WebhookEndpointCreateParams.EnabledEvent>, '*'>
+
 export type Ctx = {
   state: State
   options: ResolvedOptions
@@ -64,7 +73,7 @@ export type Ctx = {
   /** The clock this context runs on: a test clock id while one advances, else null. */
   clockId: string | null
   /** Creates an Event (snapshotting `object`), stores it and queues its delivery. */
-  emit(type: string, object: object, previousAttributes?: Record<string, unknown>): Stripe.Event
+  emit(type: EventType, object: object, previousAttributes?: Record<string, unknown>): Stripe.Event
   /** Runs `action` (registered with `registerAction`) when `clockId`'s clock reaches `at`. */
   schedule(at: number, clockId: string | null, action: string, data?: Record<string, unknown>): string
   /** Removes scheduled jobs whose data matches (e.g. every job for one subscription). */

@@ -4,6 +4,7 @@
  * null } }`, `{ metadata: { added_key: null } }`) but giving arrays whole when any element changed.
  * @module
  */
+import type { EventType } from './context.js'
 
 export function snapshotOf<T>(object: T): T {
   return JSON.parse(JSON.stringify(object)) as T
@@ -28,9 +29,9 @@ export function previousAttributes(before: object, after: object): Record<string
 
 /** Applies `mutate`, then emits `<type>` with previous_attributes when anything changed. */
 export function updateWithEvent<T extends object>(
-  ctx: { emit(type: string, object: object, prev?: Record<string, unknown>): unknown },
+  ctx: { emit(type: EventType, object: object, prev?: Record<string, unknown>): unknown },
   object: T,
-  type: string,
+  type: EventType,
   mutate: (o: T) => void,
 ): T {
   const before = snapshotOf(object)

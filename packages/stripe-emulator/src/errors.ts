@@ -3,6 +3,28 @@
  * `{ error: { type, code?, param?, message, ... } }` with Stripe's status code.
  * @module
  */
+import type Stripe from 'stripe'
+
+/** The literal members of a Stripe SDK enum (without its open `string & {}` member). */
+type Literal<T> = T extends string ? (string extends T ? never : T) : never
+
+/**
+ * The codes an emulator error may carry: the API's error codes as the pinned SDK lists them, so a
+ * code Stripe does not send fails the typecheck, plus the emulator's own few:
+ * `parameter_unsupported` (a parameter it does not model, see README), `parameter_invalid`
+ * (`invalidParam`'s default for bad values, which Stripe answers with varied codes) and
+ * `invalid_iban`.
+ */
+export type ErrorCode =
+  | Literal<Stripe.Invoice.LastFinalizationError.Code>
+  | 'parameter_unsupported'
+  | 'parameter_invalid'
+  | 'invalid_iban'
+
+/** A code read back from an object the emulator built (a SetupIntent's `last_setup_error`): one of its own. */
+export function storedCode(code: string | null | undefined): ErrorCode | undefined {
+  return (code ?? undefined) as ErrorCode | undefined
+}
 
 export type StripeErrorType =
   | 'api_error'
@@ -35,7 +57,7 @@ export class StripeError extends Error {
 
 const DOCS = 'https://docs.stripe.com/error-codes'
 
-export function invalidRequest(message: string, code?: string, param?: string, status = 400): StripeError {
+export function invalidRequest(message: string, code?: ErrorCode, param?: string, status = 400): StripeError {
   return new StripeError(status, {
     type: 'invalid_request_error',
     message,
@@ -61,7 +83,11 @@ export function unsupportedParam(param: string, detail = ''): StripeError {
   )
 }
 
-export function invalidParam(param: string, message: string, code = 'parameter_invalid'): StripeError {
+export function invalidParam(
+  param: string,
+  message: string,
+  code: ErrorCode = 'parameter_invalid',
+): StripeError {
   return invalidRequest(message, code, param)
 }
 
@@ -82,7 +108,7 @@ export function unrecognizedURL(method: string, path: string): StripeError {
 
 export function cardError(
   message: string,
-  code: string,
+  code: ErrorCode,
   extra: { decline_code?: string; [key: string]: unknown } = {},
 ): StripeError {
   return new StripeError(402, { type: 'card_error', message, code, ...extra })

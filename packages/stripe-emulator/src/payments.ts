@@ -23,6 +23,13 @@ import {
 import type { Ctx } from './context.js'
 import { invalidRequest } from './errors.js'
 import { cardHidden, resolvePaymentMethod } from './resources/cards.js'
+import {
+  amountRemaining,
+  cashAvailable,
+  checkBankTransfer,
+  recordCashTransaction,
+  setTransferInstructions,
+} from './resources/cash-balance.js'
 import { type Decline, insertCharge } from './resources/charges.js'
 import { openDispute } from './resources/disputes.js'
 import { insertPaymentIntent } from './resources/payment-intent-objects.js'
@@ -85,6 +92,11 @@ export function confirmPaymentIntent(
   options: { offSession: boolean },
 ): PaymentAttempt {
   if (pm.type === 'sepa_debit') return debitBankAccount(ctx, pi, pm)
+  if (pm.type === 'customer_balance') {
+    checkBankTransfer(pi)
+    pi.payment_method = pm.id
+    return applyCashBalance(ctx, pi, pm)
+  }
   pi.payment_method = pm.id
   const behaviour = cardHidden(ctx, pm.id).behaviour
   if (needsAuthentication(ctx, pm.id) && options.offSession && behaviour === 'auth_on_setup') {
@@ -113,12 +125,39 @@ export function confirmPaymentIntent(
   return chargePaymentIntent(ctx, pi, pm)
 }
 
+/**
+ * A bank-transfer PaymentIntent takes what the customer's cash balance holds: paid in full it
+ * succeeds (a charge, `payment_intent.succeeded`); otherwise it waits in `requires_action` for the
+ * rest (`payment_intent.requires_action` at confirmation, `payment_intent.partially_funded` when a
+ * later funding covers part of it). See resources/cash-balance.ts.
+ */
+export function applyCashBalance(
+  ctx: Ctx,
+  pi: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
+): PaymentAttempt {
+  const customer = String(pi.customer)
+  const waiting = amountRemaining(pi)
+  const remaining = waiting ?? pi.amount
+  const applied = Math.min(cashAvailable(ctx, customer)[pi.currency] ?? 0, remaining)
+  if (applied > 0)
+    recordCashTransaction(ctx, customer, pi.currency, -applied, {
+      type: 'applied_to_payment',
+      paymentIntent: pi.id,
+    })
+  if (applied === remaining) return chargePaymentIntent(ctx, pi, pm)
+  setTransferInstructions(ctx, pi, remaining - applied)
+  if (waiting === undefined) ctx.emit('payment_intent.requires_action', pi)
+  else if (applied > 0) ctx.emit('payment_intent.partially_funded', pi)
+  return { paymentIntent: pi, outcome: 'requires_action' }
+}
+
 /** A SEPA debit: the charge is pending and the PaymentIntent `processing` until the bank answers. */
 function debitBankAccount(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): PaymentAttempt {
   if (pi.currency !== 'eur') {
     throw invalidRequest(
       `The currency provided (${pi.currency}) is invalid. Payments with sepa_debit support the following currencies: eur.`,
-      'payment_intent_invalid_currency',
+      undefined,
       'currency',
     )
   }

@@ -248,12 +248,16 @@ describe('customers', () => {
     await expect(
       stripe.customers.create({ shipping: { address: { line1: 'x' } } } as Stripe.CustomerCreateParams),
     ).rejects.toMatchObject({ code: 'parameter_missing', param: 'shipping[name]' })
+    await expect(stripe.customers.create({ plan: 'x' } as Stripe.CustomerCreateParams)).rejects.toMatchObject(
+      {
+        code: 'parameter_unknown',
+        param: 'plan',
+      },
+    )
+    // The legacy coupon older clients send is read (customer-discounts.ts), so a wrong one is missing.
     await expect(
       stripe.customers.create({ coupon: 'x' } as Stripe.CustomerCreateParams),
-    ).rejects.toMatchObject({
-      code: 'parameter_unknown',
-      param: 'coupon',
-    })
+    ).rejects.toMatchObject({ code: 'resource_missing', param: 'coupon' })
     await expect(stripe.customers.create({ tax_exempt: 'maybe' as 'none' })).rejects.toMatchObject({
       statusCode: 400,
     })

@@ -1,7 +1,7 @@
 /**
  * A membership paused because its free trial ended without a card (`trialEndWithoutCard: pause`)
  * is resumed by its member: with a card on file (the subscription's or the customer's default),
- * Stripe resumes it and bills from now; without one, the member is first sent to the portal's card
+ * Stripe charges a new period from now and resumes it once that payment succeeds; without one, the member is first sent to the portal's card
  * form, and back to the account page to press Resume again. Anything but a paused subscription is
  * refused before Stripe is called.
  * @module
@@ -25,8 +25,13 @@ export async function resumePausedSubscription(deps: Deps, row: SubscriptionRow)
     .catch(stripeFailed)
   if (subscription.status !== 'paused') throw new AppError('SUBSCRIPTION_NOT_PAUSED')
   if (!(await hasCard(deps, subscription))) return 'needs-card'
-  // Stripe's defaults: a new period from now (no prorations), billed at once with the card on file.
-  await deps.stripe.subscriptions.resume(subscription.id).catch(stripeFailed)
+  // A new period from now (no prorations), billed at once with the card on file. Stripe's default
+  // payment_behavior (resume_on_payment_attempt) charges nothing in the request and leaves the
+  // subscription paused until a payment is attempted; resume_on_payment_success charges now and
+  // keeps it paused (retrying) until the payment succeeds.
+  await deps.stripe.subscriptions
+    .resume(subscription.id, { payment_behavior: 'resume_on_payment_success' })
+    .catch(stripeFailed)
   return 'resumed'
 }
 

@@ -19,8 +19,8 @@ import {
   planOf,
   subHidden,
 } from './model.js'
-import { flatAmount } from './usage.js'
 import { prorate } from './periods.js'
+import { flatAmount } from './usage.js'
 
 export type Proration = 'create_prorations' | 'none' | 'always_invoice'
 

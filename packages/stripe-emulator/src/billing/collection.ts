@@ -9,7 +9,6 @@ import type { Ctx } from '../context.js'
 import { registerAction } from '../registry.js'
 import { findObject } from '../state.js'
 import { createInvoice, type PayOutcome, payInvoice, recordFailure } from './invoices.js'
-import { prorate } from './periods.js'
 import {
   changeSubscription,
   endSubscription,
@@ -21,6 +20,7 @@ import {
   unscheduleAll,
 } from './lifecycle.js'
 import { clockOfSubscription, currentPeriodEnd, periodEnd, subHidden } from './model.js'
+import { pendingResume, settleResumeInvoice } from './resume.js'
 
 const DAY = 86_400
 
@@ -43,6 +43,8 @@ export function settleInvoice(
   invoice: Stripe.Invoice,
   manual = false,
 ): PayOutcome {
+  if (pendingResume(ctx, invoice) && s.status === 'paused')
+    return settleResumeInvoice(ctx, s, invoice, manual)
   const outcome = payInvoice(ctx, invoice, s)
   if (outcome === 'paid') recovered(ctx, s)
   else if (outcome === 'requires_action')
@@ -116,65 +118,4 @@ export function endTrialNow(ctx: Ctx, s: Stripe.Subscription): void {
   const lines = [...planLines(ctx, s, now, currentPeriodEnd(s)), ...takePendingLines(ctx, s)]
   settleInvoice(ctx, s, createInvoice(ctx, s, 'subscription_update', lines))
   scheduleCycle(ctx, s)
-}
-
-/**
- * `POST /v1/subscriptions/:id/resume` on a paused subscription. `billing_cycle_anchor=now` (the
- * default) starts a new period at the resume time and bills it at once, with no prorations;
- * `unchanged` advances to the period around now on the old anchor and, unless
- * `proration_behavior=none`, bills its remaining part prorated. The invoice is finalized and charged
- * within the request: paid → `active`, declined → `past_due` with the dunning schedule.
- * Events: invoice.created, .finalized, .paid (or .payment_failed), then
- * customer.subscription.resumed and customer.subscription.updated.
- */
-export function resumeSubscription(
-  ctx: Ctx,
-  s: Stripe.Subscription,
-  anchor: 'now' | 'unchanged',
-  proration: 'create_prorations' | 'always_invoice' | 'none',
-): void {
-  const now = ctx.now(clockOfSubscription(ctx, s))
-  let start = now
-  let newAnchor = now
-  if (anchor === 'unchanged') {
-    newAnchor = s.billing_cycle_anchor
-    // The paused period ended where the pause began; the next ones follow on the old anchor.
-    start = currentPeriodEnd(s) <= now ? currentPeriodEnd(s) : s.items.data[0]!.current_period_start
-    while (periodEnd(s.items.data[0]!.price, start, newAnchor) <= now)
-      start = periodEnd(s.items.data[0]!.price, start, newAnchor)
-  }
-  const end = periodEnd(s.items.data[0]!.price, start, newAnchor)
-  let lines = planLines(ctx, s, start, end)
-  if (anchor === 'unchanged') {
-    lines =
-      proration === 'none'
-        ? []
-        : lines.map((l) => ({
-            ...l,
-            amount: prorate(l.amount, end - now, end - start),
-            period: { start: now, end },
-            proration: true,
-          }))
-  }
-  lines = [...lines, ...takePendingLines(ctx, s)]
-  const invoice = lines.length > 0 ? createInvoice(ctx, s, 'subscription_update', lines) : undefined
-  const outcome: PayOutcome = invoice ? payInvoice(ctx, invoice, s) : 'paid'
-  changeSubscription(
-    ctx,
-    s,
-    (x) => {
-      x.status = outcome === 'paid' ? 'active' : 'past_due'
-      x.billing_cycle_anchor = newAnchor
-      for (const item of x.items.data) {
-        item.current_period_start = start
-        item.current_period_end = periodEnd(item.price, start, newAnchor)
-      }
-    },
-    (x) => ctx.emit('customer.subscription.resumed', x),
-  )
-  scheduleCycle(ctx, s)
-  if (invoice && outcome !== 'paid') {
-    if (outcome === 'failed') failed(ctx, s, invoice)
-    else recordFailure(ctx, invoice, null)
-  }
 }

@@ -3,7 +3,7 @@
  * (`invoice.updated`; amounts and collection only while it is a draft), send a `send_invoice`
  * invoice (`invoice.sent`), delete a one-off draft (`invoice.deleted`; its items return to
  * pending), and update or delete an invoice item while it is pending or on a draft
- * (`invoiceitem.updated`/`deleted`), keeping the draft's lines and totals in step.
+ * (`invoiceitem.deleted`; Stripe sends no event for an item's update, only `invoice.updated` for its draft), keeping the draft's lines and totals in step.
  * @module
  */
 import type Stripe from 'stripe'
@@ -150,16 +150,12 @@ route('post', '/v1/invoices/:id/send', (ctx, params, path) => {
   allowOnly(params, [])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
   if (invoice.collection_method !== 'send_invoice')
-    throw invalidRequest(
-      "You can only manually send an invoice if its collection method is 'send_invoice'.",
-      'invoice_unexpected_state',
-    )
+    throw invalidRequest("You can only manually send an invoice if its collection method is 'send_invoice'.")
   // Sending a draft finalizes it first, as on Stripe (the CLI's invoice.sent fixture relies on it).
   if (invoice.status === 'draft') finalizeInvoice(ctx, invoice)
   if (invoice.status !== 'open' && invoice.status !== 'paid')
     throw invalidRequest(
       `You can only send an invoice that is open or paid; this invoice is ${invoice.status}.`,
-      'invoice_unexpected_state',
     )
   hiddenOf<{ sentAt?: number }>(ctx.state, invoice.id).sentAt = ctx.now()
   ctx.emit('invoice.sent', invoice)
@@ -172,7 +168,6 @@ route('delete', '/v1/invoices/:id', (ctx, params, path) => {
   if (invoice.status !== 'draft' || invoice.parent !== null)
     throw invalidRequest(
       'You can only delete draft one-off invoices; void a finalized or subscription invoice instead.',
-      'invoice_unexpected_state',
     )
   for (const ii of listObjects<Stripe.InvoiceItem>(ctx.state, 'invoiceitem', (i) => i.invoice === invoice.id))
     ii.invoice = null
@@ -213,7 +208,7 @@ route('post', '/v1/invoiceitems/:id', (ctx, params, path) => {
   const rates = readTaxRates(ctx, params.tax_rates, 'tax_rates')
   if (rates !== undefined) item.tax_rates = rates
   if (JSON.stringify(before) === JSON.stringify(item)) return item
-  ctx.emit('invoiceitem.updated', item)
+  // Stripe has no invoiceitem.updated event; the draft it sits on is updated.
   if (draft) {
     syncDraft(ctx, draft)
     ctx.emit('invoice.updated', draft)

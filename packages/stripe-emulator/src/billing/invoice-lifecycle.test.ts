@@ -66,8 +66,7 @@ describe('invoice lifecycle by hand', () => {
       'invoice.updated',
       'invoiceitem.created',
       'invoice.updated',
-      'invoiceitem.updated',
-      'invoice.updated',
+      'invoice.updated', // an item's update: Stripe has no invoiceitem.updated, only its draft's update
       'invoiceitem.deleted',
       'invoice.updated',
       'invoice.updated',
@@ -90,8 +89,11 @@ describe('invoice lifecycle by hand', () => {
     expect(draft).toMatchObject({ collection_method: 'send_invoice', total: 4000 })
     expect(draft.due_date).toBeGreaterThan(draft.created)
     const automatic = await suite.stripe.invoices.create({ customer: customer.id })
+    // A state error with no code: the emulator sends only codes Stripe's own list has.
     await expect(suite.stripe.invoices.sendInvoice(automatic.id)).rejects.toMatchObject({
-      code: 'invoice_unexpected_state',
+      statusCode: 400,
+      type: 'StripeInvalidRequestError',
+      code: undefined,
     })
     await suite.emulator.idle()
     const start = suite.receiver.received.length
@@ -120,7 +122,8 @@ describe('invoice lifecycle by hand', () => {
     const pending = await suite.stripe.invoiceItems.list({ customer: customer.id, pending: true })
     expect(pending.data.map((i) => i.amount)).toEqual([100])
     await expect(suite.stripe.invoices.del(second.id)).rejects.toMatchObject({
-      code: 'invoice_unexpected_state',
+      statusCode: 400,
+      code: undefined,
     })
     expect((await typesSince(start)).filter((t) => /^invoice\.(sent|voided|marked|deleted)/.test(t))).toEqual(
       ['invoice.sent', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.deleted'],

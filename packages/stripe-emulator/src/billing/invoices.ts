@@ -10,6 +10,7 @@ import type { Ctx } from '../context.js'
 import { newId } from '../ids.js'
 import { attemptPayment, type PaymentAttempt } from '../payments.js'
 import { discountAmount } from '../resources/coupons.js'
+import { customerCoupon, useCustomerDiscount } from '../resources/customer-discounts.js'
 import { hiddenOf, insertObject } from '../state.js'
 import { invoiceLinks, invoiceShell, setAmounts } from './invoice-shell.js'
 import { lineTax, ratesOfSubscriptionItem } from './tax.js'
@@ -137,12 +138,20 @@ function buildInvoice(
   const subtotal = built.reduce((sum, l) => sum + l.amount, 0)
   // A $0 invoice (a trial's first) neither uses up nor shows a `once` coupon: it discounts the
   // first invoice that charges something.
-  const coupon = subtotal > 0 ? activeCoupon(ctx, sub, reason) : undefined
+  const own = subtotal > 0 ? activeCoupon(ctx, sub, reason) : undefined
+  // The customer's own discount applies when the subscription has none (customer-discounts.ts).
+  const customerId = String(sub.customer)
+  const inherited =
+    !own && subtotal > 0 && reason !== 'subscription_update' && sub.discounts.length === 0
+      ? customerCoupon(ctx, customerId)
+      : undefined
+  const coupon = own ?? inherited
   const discount = coupon ? Math.min(subtotal, discountAmount(coupon, subtotal, sub.currency)) : 0
-  if (coupon && !options.preview) {
+  if (own && !options.preview) {
     const hidden = hiddenOf<{ couponInvoices?: number }>(ctx.state, sub.id)
     hidden.couponInvoices = (hidden.couponInvoices ?? 0) + 1
   }
+  if (inherited && !options.preview) useCustomerDiscount(ctx, customerId)
   const periods = lines.filter((l) => !l.proration).map((l) => l.period)
   const clock = typeof sub.test_clock === 'string' ? sub.test_clock : null
   const invoice = invoiceShell(ctx, {
@@ -163,8 +172,11 @@ function buildInvoice(
     subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id },
   } as Stripe.Invoice.Parent
   if (coupon) {
-    invoice.discounts = [...(sub.discounts as unknown as string[])] as unknown as Stripe.Invoice['discounts']
-    invoice.total_discount_amounts = [{ amount: discount, discount: String(sub.discounts[0]) }]
+    const discountId = own
+      ? String(sub.discounts[0])
+      : (ctx.state.objects[customerId] as unknown as Stripe.Customer).discount!.id
+    invoice.discounts = [discountId] as unknown as Stripe.Invoice['discounts']
+    invoice.total_discount_amounts = [{ amount: discount, discount: discountId }]
   }
   return invoice
 }
@@ -217,7 +229,7 @@ export function invoicePaymentOf(ctx: Ctx, invoice: { id: string }): Record<stri
   }
 }
 
-/** The payment method an invoice is charged with: the subscription's, else the customer's default. */
+/** The payment method an invoice is charged with: the subscription's, else the customer's default (PaymentMethod, then source). */
 export function paymentMethodFor(
   ctx: Ctx,
   sub: Stripe.Subscription | null,
@@ -226,7 +238,9 @@ export function paymentMethodFor(
   if (typeof sub?.default_payment_method === 'string') return sub.default_payment_method
   const customer = ctx.state.objects[customerId] as Stripe.Customer | undefined
   const pm = customer?.invoice_settings.default_payment_method
-  return typeof pm === 'string' ? pm : null
+  if (typeof pm === 'string') return pm
+  // A legacy card source (customer-sources.ts) pays when no PaymentMethod is named, as on Stripe.
+  return typeof customer?.default_source === 'string' ? customer.default_source : null
 }
 
 const DESCRIPTIONS: Partial<Record<string, string>> = {

@@ -13,8 +13,8 @@ import { billProrations, type Proration } from './change-plan.js'
 import type { InvoiceLineInput } from './invoices.js'
 import { changeSubscription, scheduleCycle } from './lifecycle.js'
 import { buildItem, clockOfSubscription, currentPeriodEnd, currentPeriodStart } from './model.js'
-import { isMetered } from './usage.js'
 import { prorate } from './periods.js'
+import { isMetered } from './usage.js'
 
 function prorationFor(
   ctx: Ctx,

@@ -206,6 +206,18 @@ export function endSubscription(
     reason: s.cancellation_details?.reason ?? reason,
   } as Stripe.Subscription.CancellationDetails
   ctx.emit('customer.subscription.deleted', s)
+  for (const hook of endHooks) hook(ctx, s, reason)
+}
+
+/** Runs after a subscription ended (its schedule, if any, ends with it). */
+export type EndHook = (
+  ctx: Ctx,
+  s: Stripe.Subscription,
+  reason: Stripe.Subscription.CancellationDetails.Reason,
+) => void
+const endHooks: EndHook[] = []
+export function afterEnd(hook: EndHook): void {
+  endHooks.push(hook)
 }
 
 /**

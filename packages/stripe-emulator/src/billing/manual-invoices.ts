@@ -26,6 +26,7 @@ import {
   taxDisabled,
 } from '../params.js'
 import { route } from '../registry.js'
+import { customerCoupon } from '../resources/customer-discounts.js'
 import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { applyCollection, lineOf, syncDraft } from './invoice-edits.js'
@@ -242,6 +243,13 @@ function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
   ])
   onlyDefault(params, 'automatic_tax', taxDisabled)
   const { customer, clock } = customerOf(ctx, params)
+  if (customerCoupon(ctx, customer.id))
+    throw invalidRequest(
+      `The Tollgate emulator does not apply a customer's own discount (${customer.discount!.id}) to one-off invoices; ` +
+        'remove it (DELETE /v1/customers/:id/discount) or use a subscription.',
+      'parameter_unsupported',
+      'customer',
+    )
   const include =
     optEnum(params, 'pending_invoice_items_behavior', ['include', 'exclude'] as const) === 'include'
   const pending = include

@@ -100,6 +100,7 @@ describe('billing meters', () => {
     await send({ customer: customer.id, tokens: '30' }, hour + 3700)
     await send({ customer: other.id, tokens: '999' }, hour + 20)
     await send({ customer: customer.id, tokens: 'lots' }, hour + 30) // not a number: not counted
+    await send({ customer: customer.id, tokens: '2.5' }, hour + 35) // not a whole number: not counted
     await expect(send({ customer: customer.id, tokens: '5' }, hour + 40, 'req_1')).rejects.toMatchObject({
       statusCode: 400,
       param: 'identifier',
@@ -134,7 +135,11 @@ describe('billing meters', () => {
       end_time: hour + 2 * 3600,
       value_grouping_window: 'hour',
     })
-    expect(hourly.data.map((x) => x.aggregated_value)).toEqual([120, 30])
+    // Newest window first, as in Stripe's list example.
+    expect(hourly.data.map((x) => [x.start_time, x.aggregated_value])).toEqual([
+      [hour + 3600, 30],
+      [hour, 120],
+    ])
     const count = await s.billing.meters.listEventSummaries(logins.id, {
       customer: customer.id,
       start_time: hour,
@@ -216,5 +221,12 @@ describe('billing meters', () => {
       end_time: Math.floor(end / 60) * 60 + 2 * 3600,
     })
     expect(summary.data[0]?.aggregated_value).toBe(7)
+
+    // A negative cycle (corrections larger than the usage) bills quantity 0, as Stripe documents.
+    await emails(-20, end + 3700)
+    const next = (await s.invoices.createPreview({ subscription: sub.id })).lines.data.find(
+      (l) => l.pricing?.price_details?.price === perEmail.id,
+    )
+    expect(next).toMatchObject({ amount: 0, quantity: 0 })
   })
 })

@@ -4,25 +4,33 @@
  * renewal hook), so "downgrade at period end" bills the new price with no proration; one ending
  * mid-period changes them then, prorated as the phase's `proration_behavior` says. After the last
  * phase the schedule is `completed` and `end_behavior` releases the subscription (it continues) or
- * cancels it. Events: `subscription_schedule.created`, `.updated` (each phase change),
- * `.completed`, `.released`, `.canceled`, beside the subscription's own.
+ * cancels it. A schedule created to start later is `not_started` until its start date, when its
+ * subscription is created with the first phase. Events: `subscription_schedule.created`,
+ * `.updated` (each phase change, and the start), `.expiring` (7 days before the last phase ends),
+ * `.completed`, `.released`, `.canceled`, and `.aborted` when its subscription is canceled for
+ * non-payment (a subscription canceled otherwise cancels its schedule: `.canceled`), beside the
+ * subscription's own.
  * The routes are in resources/subscription-schedules.ts.
  * @module
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { previousAttributes, snapshotOf } from '../diff.js'
 import { registerAction } from '../registry.js'
+import { clockOfCustomer } from '../resources/customers.js'
 import { getObject, hiddenOf } from '../state.js'
 import { changePlan, type Proration } from './change-plan.js'
 import { addItem, removeItem } from './item-changes.js'
 import {
+  afterEnd,
   beforeRenewal,
   changeSubscription,
   endSubscription,
   scheduleFor,
+  startSubscription,
   unscheduleAll,
 } from './lifecycle.js'
-import { clockOfSubscription, currentPeriodEnd, type ItemInput, planOf } from './model.js'
+import { buildSubscription, clockOfSubscription, currentPeriodEnd, type ItemInput, planOf } from './model.js'
 
 export type PhaseInput = {
   items: ItemInput[]
@@ -97,13 +105,36 @@ export function applyPhase(
   for (const extra of current.slice(wanted.length)) removeItem(ctx, sub, extra, behaviour)
 }
 
+const EXPIRING_NOTICE = 7 * 86_400
+const JOBS = ['schedule.phase_end', 'schedule.expiring', 'schedule.start']
+
+/** The clock a schedule runs on: its customer's test clock, or the emulator-wide one. */
+export function clockOfSchedule(ctx: Ctx, schedule: Stripe.SubscriptionSchedule): string | null {
+  return clockOfCustomer(ctx, String(schedule.customer))
+}
+
+function unscheduleJobs(ctx: Ctx, schedule: Stripe.SubscriptionSchedule, actions = JOBS): void {
+  ctx.unschedule((j) => actions.includes(j.action) && j.data.schedule === schedule.id)
+}
+
+/** `subscription_schedule.expiring`, 7 days before the last phase ends (none when that is sooner). */
+function scheduleExpiring(ctx: Ctx, schedule: Stripe.SubscriptionSchedule): void {
+  unscheduleJobs(ctx, schedule, ['schedule.expiring'])
+  const end = schedule.phases.at(-1)?.end_date
+  if (!end) return
+  const clock = clockOfSchedule(ctx, schedule)
+  if (end - EXPIRING_NOTICE <= ctx.now(clock)) return
+  ctx.schedule(end - EXPIRING_NOTICE, clock, 'schedule.expiring', { schedule: schedule.id, end })
+}
+
 /** Schedules the job that ends the current phase when its end falls inside a period. */
 export function scheduleTransition(ctx: Ctx, schedule: Stripe.SubscriptionSchedule): void {
+  scheduleExpiring(ctx, schedule)
   const sub = subscriptionOf(ctx, schedule)
   const index = scheduleHidden(ctx, schedule.id).phaseIndex ?? 0
   const phase = schedule.phases[index]
   if (!sub || !phase) return
-  ctx.unschedule((j) => j.action === 'schedule.phase_end' && j.data.schedule === schedule.id)
+  unscheduleJobs(ctx, schedule, ['schedule.phase_end'])
   scheduleFor(ctx, sub, phase.end_date, 'schedule.phase_end', { schedule: schedule.id, phase: index })
 }
 
@@ -148,9 +179,9 @@ function endPhase(ctx: Ctx, schedule: Stripe.SubscriptionSchedule, at: number): 
 
 export function releaseSchedule(ctx: Ctx, schedule: Stripe.SubscriptionSchedule): void {
   const sub = subscriptionOf(ctx, schedule)
-  ctx.unschedule((j) => j.action === 'schedule.phase_end' && j.data.schedule === schedule.id)
+  unscheduleJobs(ctx, schedule)
   schedule.status = 'released'
-  schedule.released_at = sub ? ctx.now(clockOfSubscription(ctx, sub)) : ctx.now()
+  schedule.released_at = ctx.now(clockOfSchedule(ctx, schedule))
   schedule.released_subscription = sub?.id ?? null
   schedule.subscription = null
   schedule.current_phase = null
@@ -163,16 +194,85 @@ export function releaseSchedule(ctx: Ctx, schedule: Stripe.SubscriptionSchedule)
 
 export function cancelSchedule(ctx: Ctx, schedule: Stripe.SubscriptionSchedule): void {
   const sub = subscriptionOf(ctx, schedule)
-  ctx.unschedule((j) => j.action === 'schedule.phase_end' && j.data.schedule === schedule.id)
+  unscheduleJobs(ctx, schedule)
+  // Canceled first, so the subscription's end does not cancel it a second time (afterEnd below).
+  schedule.status = 'canceled'
+  schedule.canceled_at = ctx.now(clockOfSchedule(ctx, schedule))
+  schedule.current_phase = null
   if (sub && sub.status !== 'canceled') {
     unscheduleAll(ctx, sub.id)
     endSubscription(ctx, sub, 'cancellation_requested')
   }
-  schedule.status = 'canceled'
-  schedule.canceled_at = sub ? ctx.now(clockOfSubscription(ctx, sub)) : ctx.now()
-  schedule.current_phase = null
   ctx.emit('subscription_schedule.canceled', schedule)
 }
+
+// A subscription that ends while its schedule is active ends the schedule: `aborted` when dunning
+// canceled it for non-payment, `canceled` otherwise (a cancel through the API or the portal).
+afterEnd((ctx, sub, reason) => {
+  if (typeof sub.schedule !== 'string') return
+  const schedule = ctx.state.objects[sub.schedule] as Stripe.SubscriptionSchedule | undefined
+  if (schedule?.status !== 'active') return
+  unscheduleJobs(ctx, schedule)
+  schedule.status = 'canceled'
+  schedule.canceled_at = ctx.now(clockOfSubscription(ctx, sub))
+  schedule.current_phase = null
+  ctx.emit(
+    reason === 'payment_failed' ? 'subscription_schedule.aborted' : 'subscription_schedule.canceled',
+    schedule,
+  )
+})
+
+/** A `not_started` schedule starts at its start date: the first phase's subscription is created. */
+export function scheduleStart(ctx: Ctx, schedule: Stripe.SubscriptionSchedule): void {
+  unscheduleJobs(ctx, schedule, ['schedule.start'])
+  const start = schedule.phases[0]!.start_date
+  ctx.schedule(start, clockOfSchedule(ctx, schedule), 'schedule.start', { schedule: schedule.id })
+  scheduleExpiring(ctx, schedule)
+}
+
+/** Creates a subscription with a phase's items, managed by `schedule`, and starts it (invoice, charge). */
+export function startWithPhase(
+  ctx: Ctx,
+  schedule: Stripe.SubscriptionSchedule,
+  phase: Stripe.SubscriptionSchedule.Phase,
+): Stripe.Subscription {
+  const sub = buildSubscription(ctx, {
+    customer: String(schedule.customer),
+    items: phase.items.map((it) => ({
+      price: getObject<Stripe.Price>(ctx.state, 'price', String(it.price)),
+      quantity: it.quantity ?? 1,
+    })),
+    trialEnd: null,
+    metadata: { ...(phase.metadata ?? {}) },
+    defaultPaymentMethod: null,
+    description: null,
+    coupon: null,
+    promotionCode: null,
+  })
+  sub.schedule = schedule.id
+  schedule.subscription = sub.id
+  scheduleHidden(ctx, schedule.id).phaseIndex = 0
+  schedule.current_phase = { start_date: phase.start_date, end_date: phase.end_date }
+  return sub
+}
+
+registerAction('schedule.start', (ctx, data) => {
+  const schedule = ctx.state.objects[String(data.schedule)] as Stripe.SubscriptionSchedule | undefined
+  if (schedule?.status !== 'not_started') return
+  const before = snapshotOf(schedule)
+  const sub = startWithPhase(ctx, schedule, schedule.phases[0]!)
+  schedule.status = 'active'
+  startSubscription(ctx, sub)
+  ctx.emit('subscription_schedule.updated', schedule, previousAttributes(before, schedule))
+  scheduleTransition(ctx, schedule)
+})
+
+registerAction('schedule.expiring', (ctx, data) => {
+  const schedule = ctx.state.objects[String(data.schedule)] as Stripe.SubscriptionSchedule | undefined
+  if (!schedule || (schedule.status !== 'active' && schedule.status !== 'not_started')) return
+  if (schedule.phases.at(-1)?.end_date !== data.end) return
+  ctx.emit('subscription_schedule.expiring', schedule)
+})
 
 registerAction('schedule.phase_end', (ctx, data) => {
   const schedule = ctx.state.objects[String(data.schedule)] as Stripe.SubscriptionSchedule | undefined

@@ -37,6 +37,33 @@ describe('tax arithmetic per line', () => {
 })
 
 describe('tax rates applied to invoices', () => {
+  it('rounds each line’s tax to the nearest cent, then sums them: Stripe’s worked example ($0.43 and $4.84 at 15%)', async () => {
+    // support.stripe.com/questions/rounding-rules-for-stripe-fees: $0.0645 → $0.06, $0.7265 → $0.73,
+    // total tax $0.79, subtotal $5.27, total $6.06 (rounding the sum instead would give $0.79 too,
+    // but $0.0645 + $0.7265 rounded per line is what the table shows).
+    const fifteen = await suite.stripe.taxRates.create({
+      display_name: 'GST',
+      percentage: 15,
+      inclusive: false,
+    })
+    const { customer } = await customerWithCard(suite.stripe)
+    const draft = await suite.stripe.invoices.create({ customer: customer.id })
+    for (const amount of [43, 484])
+      await suite.stripe.invoiceItems.create({
+        customer: customer.id,
+        invoice: draft.id,
+        amount,
+        currency: 'usd',
+        tax_rates: [fifteen.id],
+      })
+    const taxed = await suite.stripe.invoices.retrieve(draft.id)
+    expect(taxed.lines.data.map((l) => l.taxes?.[0]?.amount).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([
+      6, 73,
+    ])
+    expect(taxed).toMatchObject({ subtotal: 527, total: 606 })
+    expect(taxed.total_taxes?.map((t) => t.amount)).toEqual([79])
+  })
+
   it('invoice items: per-line taxes, total_taxes, totals, and the charge of the finalized invoice', async () => {
     const { customer } = await customerWithCard(suite.stripe)
     const draft = await suite.stripe.invoices.create({ customer: customer.id })

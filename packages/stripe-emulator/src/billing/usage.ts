@@ -52,7 +52,8 @@ export function aggregate(
   const formula = meter.default_aggregation.formula
   if (formula === 'count') return events.length
   const values = events
-    .filter((e) => /^-?\d+(\.\d+)?$/.test(e.payload[valueKey] ?? ''))
+    // Stripe takes whole numbers only (docs: recording-usage-api, "Usage values"); others are not counted.
+    .filter((e) => /^-?\d+$/.test(e.payload[valueKey] ?? ''))
     .map((e) => ({ at: e.timestamp, value: Number(e.payload[valueKey]) }))
   if (formula === 'last') {
     const latest = values.reduce<{ at: number; value: number } | null>(
@@ -76,12 +77,10 @@ export function meteredUsage(
   const meterId = item.price.recurring?.meter
   const meter = meterId ? (ctx.state.objects[meterId] as Stripe.Billing.Meter | undefined) : undefined
   if (!meter || sub.status === 'trialing') return { quantity: 0, amount: 0 }
-  const quantity = aggregate(
-    ctx,
-    meter,
-    String(sub.customer),
-    item.current_period_start,
-    item.current_period_end,
+  // "If the overall cycle usage is negative, Stripe reports the invoice line item usage quantity as 0."
+  const quantity = Math.max(
+    0,
+    aggregate(ctx, meter, String(sub.customer), item.current_period_start, item.current_period_end),
   )
   return { quantity, amount: Math.round(quantity * (item.price.unit_amount ?? 0)) }
 }

@@ -116,6 +116,16 @@ function card(last4: string, behaviour: CardBehaviour, names: string[]): TestCar
   return { number: `400000000000${last4}`, brand: 'visa', funding: 'credit', behaviour, names }
 }
 
+/**
+ * The hidden card PaymentMethod a legacy `card_…` source (customer-sources.ts) is charged
+ * through, so `card_…` ids pay like PaymentMethods do on Stripe.
+ */
+export function sourcePaymentMethod(ctx: Ctx, sourceId: string): string | undefined {
+  if (!sourceId.startsWith('card_')) return undefined
+  const pm = ctx.state.hidden[sourceId]?.paymentMethod
+  return typeof pm === 'string' ? pm : undefined
+}
+
 /** Hidden per-PaymentMethod data: how charges behave, and whether 3DS was already passed. */
 export type CardHidden = { behaviour: CardBehaviour; authenticated?: boolean }
 
@@ -221,6 +231,9 @@ export function fromMagic(ctx: Ctx, test: TestCard): Stripe.PaymentMethod {
 export function resolvePaymentMethod(ctx: Ctx, id: string, param: string): Stripe.PaymentMethod {
   const test = magicCard(id)
   if (test) return fromMagic(ctx, test)
+  const backing = sourcePaymentMethod(ctx, id)
+  if (backing)
+    return getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', backing, param, 'PaymentMethod')
   return getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', id, param, 'PaymentMethod')
 }
 

@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import type { ErrorCode } from '../errors.js'
 import { newId, randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, inRange, optRange, optString } from '../params.js'
@@ -12,7 +13,7 @@ import { includable, route } from '../registry.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { sepaChargeDetails } from './sepa-debit.js'
 
-export type Decline = { code: string; declineCode?: string; message: string; param?: string }
+export type Decline = { code: ErrorCode; declineCode?: string; message: string; param?: string }
 
 function cardDetails(pm: Stripe.PaymentMethod): Stripe.Charge.PaymentMethodDetails {
   const c = pm.card
@@ -113,7 +114,12 @@ export function insertCharge(ctx: Ctx, input: ChargeInput): Stripe.Charge {
     paid: ok,
     payment_intent: pi.id,
     payment_method: pm.id,
-    payment_method_details: pm.type === 'sepa_debit' ? sepaChargeDetails(pm) : cardDetails(pm),
+    payment_method_details:
+      pm.type === 'sepa_debit'
+        ? sepaChargeDetails(pm)
+        : pm.type === 'customer_balance'
+          ? ({ type: 'customer_balance', customer_balance: {} } as Stripe.Charge.PaymentMethodDetails)
+          : cardDetails(pm),
     receipt_email: pi.receipt_email,
     receipt_number: null,
     receipt_url: `https://pay.stripe.com/receipts/emulated/${id}`,

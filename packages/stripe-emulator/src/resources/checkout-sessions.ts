@@ -247,7 +247,6 @@ route('post', '/v1/checkout/sessions/:id/expire', (ctx, params, path) => {
   if (session.status !== 'open') {
     throw invalidRequest(
       `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
-      'checkout_session_unexpected_state' as string,
     )
   }
   return expireSession(ctx, session)

@@ -10,7 +10,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { invalidParam } from '../errors.js'
+import { invalidParam, storedCode } from '../errors.js'
 import { allowOnly, applyMetadata, nullableString, optObject, type Params } from '../params.js'
 import { getObject } from '../state.js'
 import { checkoutHidden } from './checkout-sessions.js'
@@ -50,7 +50,7 @@ export function paySetup(ctx: Ctx, session: Stripe.Checkout.Session, payer: Paye
     return {
       outcome: 'declined',
       message: e?.message ?? 'Your card was declined.',
-      code: e?.code ?? 'card_declined',
+      code: storedCode(e?.code) ?? 'card_declined',
       ...(e?.decline_code ? { declineCode: e.decline_code } : {}),
     }
   }

@@ -129,7 +129,7 @@ function draft(ctx: Ctx, params: Params): Draft {
   if (invoice.status !== 'open' && invoice.status !== 'paid')
     throw invalidRequest(
       `You can only create credit notes for open or paid invoices; this invoice is ${invoice.status}.`,
-      'invoice_unexpected_state' as string,
+      undefined,
       'invoice',
     )
   const lines = readLines(invoice, params)
@@ -269,13 +269,8 @@ route('post', '/v1/credit_notes/:id', (ctx, params, path) => {
 route('post', '/v1/credit_notes/:id/void', (ctx, params, path) => {
   allowOnly(params, [])
   const note = getNote(ctx, path.id!)
-  if (note.status === 'void')
-    throw invalidRequest('This credit note is already voided.', 'credit_note_unexpected_state' as string)
-  if (note.refunds.length > 0)
-    throw invalidRequest(
-      'A credit note that refunded a payment cannot be voided.',
-      'credit_note_unexpected_state' as string,
-    )
+  if (note.status === 'void') throw invalidRequest('This credit note is already voided.')
+  if (note.refunds.length > 0) throw invalidRequest('A credit note that refunded a payment cannot be voided.')
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', String(note.invoice))
   if (note.type === 'pre_payment') {
     invoice.pre_payment_credit_notes_amount -= note.amount

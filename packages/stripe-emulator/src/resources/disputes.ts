@@ -117,10 +117,7 @@ function isClosed(dispute: Stripe.Dispute): boolean {
 
 function refuseIfClosed(dispute: Stripe.Dispute): void {
   if (isClosed(dispute)) {
-    throw invalidRequest(
-      `This dispute is already closed (status: ${dispute.status}).`,
-      'dispute_already_closed' as string,
-    )
+    throw invalidRequest(`This dispute is already closed (status: ${dispute.status}).`)
   }
 }
 

@@ -7,7 +7,6 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { updateWithEvent } from '../diff.js'
 import { invalidRequest } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -157,13 +156,13 @@ route('post', '/v1/entitlements/features/:id', (ctx, params, path) => {
     'id',
     'feature',
   )
-  return updateWithEvent(ctx, feature, 'entitlements.feature.updated', (f) => {
-    const active = optBool(params, 'active')
-    if (active !== undefined) f.active = active
-    const name = optString(params, 'name')
-    if (name) f.name = name
-    f.metadata = applyMetadata(f.metadata, params)
-  })
+  // Stripe sends no event for a feature's update.
+  const active = optBool(params, 'active')
+  if (active !== undefined) feature.active = active
+  const name = optString(params, 'name')
+  if (name) feature.name = name
+  feature.metadata = applyMetadata(feature.metadata, params)
+  return feature
 })
 route('get', '/v1/entitlements/features', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'archived', 'lookup_key'])

@@ -4,6 +4,9 @@
  * @module
  */
 import './customers.js'
+import './customer-sources.js'
+import './customer-discounts.js'
+import './cash-balance-funding.js'
 import './entitlements.js'
 import './events.js'
 import './prices.js'
@@ -13,6 +16,7 @@ import './charges.js'
 import './checkout-sessions.js'
 import './coupons.js'
 import './payment-intents.js'
+import './payment-intent-update.js'
 import './payment-methods.js'
 import './payment-pages.js'
 import './promotion-codes.js'

@@ -14,13 +14,14 @@ import {
   recordFailure,
   voidInvoice,
 } from '../billing/invoices.js'
+import { resumeAfterUncollectible } from '../billing/resume.js'
 import '../billing/manual-invoices.js'
 import '../billing/invoice-edits.js'
 import { createPreview } from '../billing/preview.js'
 import '../pages/invoice.js'
-import { cardError, invalidRequest } from '../errors.js'
+import { cardError, invalidRequest, unsupportedParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
-import { allowOnly, inRange, optRange, optString } from '../params.js'
+import { allowOnly, inRange, onlyDefault, optRange, optString } from '../params.js'
 import { includable, route } from '../registry.js'
 import { findObject, getObject, listObjects } from '../state.js'
 import { resolvePaymentMethod } from './cards.js'
@@ -66,23 +67,20 @@ route('post', '/v1/invoices/:id/finalize', (ctx, params, path) => {
   allowOnly(params, ['auto_advance'])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
   if (invoice.status !== 'draft')
-    throw invalidRequest(
-      `This invoice is already finalized, you can't re-finalize a non-draft invoice.`,
-      'invoice_unexpected_state' as string,
-    )
+    throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`)
   finalizeInvoice(ctx, invoice)
   return invoice
 })
 route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
   allowOnly(params, ['payment_method', 'off_session', 'paid_out_of_band', 'forgive', 'source', 'mandate'])
+  // Modelled only at Stripe's defaults; anything else is refused rather than ignored.
+  onlyDefault(params, 'paid_out_of_band', (v) => String(v).toLowerCase() === 'false')
+  onlyDefault(params, 'forgive', (v) => String(v).toLowerCase() === 'false')
+  onlyDefault(params, 'off_session', (v) => String(v).toLowerCase() === 'true')
+  for (const key of ['source', 'mandate']) if (params[key] !== undefined) throw unsupportedParam(key)
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status === 'paid')
-    throw invalidRequest('Invoice is already paid.', 'invoice_already_paid' as string)
-  if (invoice.status === 'void')
-    throw invalidRequest(
-      'This invoice has been voided and cannot be paid.',
-      'invoice_unexpected_state' as string,
-    )
+  if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid.')
+  if (invoice.status === 'void') throw invalidRequest('This invoice has been voided and cannot be paid.')
   const subId = subscriptionOf(invoice)
   const sub = subId ? (findObject<Stripe.Subscription>(ctx.state, subId, 'subscription') ?? null) : null
   const pm = optString(params, 'payment_method')
@@ -101,20 +99,16 @@ route('post', '/v1/invoices/:id/pay', async (ctx, params, path) => {
 route('post', '/v1/invoices/:id/void', (ctx, params, path) => {
   allowOnly(params, [])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status !== 'open')
-    throw invalidRequest('You can only void an open invoice.', 'invoice_unexpected_state' as string)
+  if (invoice.status !== 'open') throw invalidRequest('You can only void an open invoice.')
   voidInvoice(ctx, invoice)
   return invoice
 })
 route('post', '/v1/invoices/:id/mark_uncollectible', (ctx, params, path) => {
   allowOnly(params, [])
   const invoice = getObject<Stripe.Invoice>(ctx.state, 'invoice', path.id!)
-  if (invoice.status !== 'open')
-    throw invalidRequest(
-      'You can only mark an open invoice uncollectible.',
-      'invoice_unexpected_state' as string,
-    )
+  if (invoice.status !== 'open') throw invalidRequest('You can only mark an open invoice uncollectible.')
   markUncollectible(ctx, invoice)
+  resumeAfterUncollectible(ctx, invoice)
   return invoice
 })
 includable('invoice', 'payments', (ctx, invoice) => {

@@ -140,8 +140,7 @@ route('post', '/v1/billing/meters/:id', (ctx, params, path) => {
 route('post', '/v1/billing/meters/:id/deactivate', (ctx, params, path) => {
   allowOnly(params, [])
   const meter = meterOf(ctx, path.id!)
-  if (meter.status !== 'active')
-    throw invalidRequest(`The meter ${meter.id} is already inactive.`, 'meter_inactive')
+  if (meter.status !== 'active') throw invalidRequest(`The meter ${meter.id} is already inactive.`)
   meter.status = 'inactive'
   meter.status_transitions.deactivated_at = ctx.now()
   meter.updated = ctx.now()
@@ -152,8 +151,7 @@ route('post', '/v1/billing/meters/:id/deactivate', (ctx, params, path) => {
 route('post', '/v1/billing/meters/:id/reactivate', (ctx, params, path) => {
   allowOnly(params, [])
   const meter = meterOf(ctx, path.id!)
-  if (meter.status === 'active')
-    throw invalidRequest(`The meter ${meter.id} is already active.`, 'meter_active')
+  if (meter.status === 'active') throw invalidRequest(`The meter ${meter.id} is already active.`)
   refuseTakenEventName(ctx, meter.event_name, meter.id)
   meter.status = 'active'
   meter.status_transitions.deactivated_at = null
@@ -195,6 +193,8 @@ route('get', '/v1/billing/meters/:id/event_summaries', (ctx, params, path) => {
       start_time: from,
     })
   }
+  // Newest window first, as in Stripe's list example (docs.stripe.com/api/billing/meter-event-summary/list).
+  summaries.reverse()
   return paginate(summaries, params, `/v1/billing/meters/${meter.id}/event_summaries`)
 })
 

@@ -6,13 +6,14 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { cardError, invalidParam, invalidRequest } from '../errors.js'
+import { cardError, invalidParam, invalidRequest, unsupportedParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
   applyMetadata,
   inRange,
   nullableString,
+  onlyDefault,
   optBool,
   optEnum,
   optInt,
@@ -28,6 +29,14 @@ import { route } from '../registry.js'
 import { getObject, listObjects } from '../state.js'
 import { resolvePaymentMethod } from './cards.js'
 import { cancelPaymentIntent, insertPaymentIntent } from './payment-intent-objects.js'
+import {
+  confirmOptionsOf,
+  paymentMethodFromData,
+  readConfirmOptions,
+  readPaymentMethodOptions,
+  readPlainFields,
+  refuseUnmodelled,
+} from './payment-intent-params.js'
 
 const CREATE = [
   'amount',
@@ -55,19 +64,32 @@ const CREATE = [
   'transfer_group',
   'excluded_payment_method_types',
   'payment_method_configuration',
+  'payment_method_data',
 ] as const
 
 function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
   allowOnly(params, CREATE)
+  refuseUnmodelled(params)
   const amount = reqInt(params, 'amount')
   if (amount < 1)
     throw invalidParam('amount', 'Amount must be at least 1 in minor units.', 'amount_too_small')
   const customer = optString(params, 'customer')
   if (customer) getObject(ctx.state, 'customer', customer, 'customer')
   const types = optStringArray(params, 'payment_method_types')
+  const currency = reqString(params, 'currency').toLowerCase()
+  const methodOptions = readPaymentMethodOptions(params, currency)
+  if (params.payment_method_data !== undefined && params.payment_method !== undefined)
+    throw invalidRequest('You cannot pass both payment_method and payment_method_data.', 'parameter_invalid')
+  const setFields = readPlainFields(params)
+  if (params.confirm === undefined || !optBool(params, 'confirm')) {
+    for (const key of ['return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'])
+      if (params[key] !== undefined)
+        throw invalidRequest(`You can only pass ${key} when confirm=true.`, undefined, key)
+  }
+  const fromData = paymentMethodFromData(ctx, params)
   const pi = insertPaymentIntent(ctx, {
     amount,
-    currency: reqString(params, 'currency').toLowerCase(),
+    currency,
     customer: customer ?? null,
     description: nullableString(params, 'description') ?? null,
     metadata: applyMetadata({}, params),
@@ -79,16 +101,21 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
         : 'automatic',
     ...(types ? { paymentMethodTypes: types } : {}),
   })
+  setFields(pi)
+  if (methodOptions) pi.payment_method_options = methodOptions
   const pmId = optString(params, 'payment_method')
-  if (pmId) {
-    pi.payment_method = resolvePaymentMethod(ctx, pmId, 'payment_method').id
+  if (pmId || fromData) {
+    pi.payment_method = fromData?.id ?? resolvePaymentMethod(ctx, pmId!, 'payment_method').id
     pi.status = 'requires_confirmation'
   }
   if (optBool(params, 'confirm')) {
+    const confirmKeys = ['off_session', 'return_url', 'error_on_requires_action', 'use_stripe_sdk'] as const
     return confirmFromParams(
       ctx,
       pi,
-      params.off_session !== undefined ? { off_session: params.off_session } : {},
+      Object.fromEntries(
+        confirmKeys.flatMap((k) => (params[k] === undefined ? [] : [[k, params[k]]])),
+      ) as Params,
     )
   }
   return pi
@@ -123,10 +150,46 @@ function confirmFromParams(ctx: Ctx, pi: Stripe.PaymentIntent, params: Params): 
       'payment_intent_unexpected_state',
     )
   }
+  if (params.mandate_data !== undefined) throw unsupportedParam('mandate_data')
+  const options = readPaymentMethodOptions(params, pi.currency)
+  if (options) pi.payment_method_options = options
+  readConfirmOptions(ctx, pi, params)
+  const setFields = readPlainFields(params)
+  setFields(pi)
   const pm = resolvePaymentMethod(ctx, pmId, 'payment_method')
   const attempt = confirmPaymentIntent(ctx, pi, pm, { offSession: optBool(params, 'off_session') ?? false })
   if (attempt.outcome === 'declined') throw declineError(attempt)
+  if (attempt.outcome === 'requires_action') steerAction(ctx, pi, attempt)
   return pi
+}
+
+/**
+ * A 3DS step after an API confirmation: `error_on_requires_action` fails the attempt instead (402
+ * `authentication_required`, the PaymentIntent back to `requires_payment_method`); a `return_url`
+ * without `use_stripe_sdk=true` makes it a `redirect_to_url` that returns there.
+ */
+function steerAction(ctx: Ctx, pi: Stripe.PaymentIntent, attempt: PaymentAttempt): void {
+  const options = confirmOptionsOf(ctx, pi.id)
+  const url = pi.next_action?.use_stripe_sdk
+    ? String((pi.next_action.use_stripe_sdk as { stripe_js?: string }).stripe_js)
+    : undefined
+  if (options.errorOnRequiresAction) {
+    const error = attempt.error!
+    pi.status = 'requires_payment_method'
+    pi.next_action = null
+    pi.payment_method = null
+    pi.last_payment_error = { ...error, doc_url: null, payment_method_type: 'card' } as never
+    ctx.emit('payment_intent.payment_failed', pi)
+    throw cardError(error.message, 'authentication_required', {
+      decline_code: 'authentication_required',
+      payment_intent: JSON.parse(JSON.stringify(pi)),
+    })
+  }
+  if (options.returnUrl && options.useStripeSdk !== true && url)
+    pi.next_action = {
+      type: 'redirect_to_url',
+      redirect_to_url: { url, return_url: options.returnUrl },
+    } as Stripe.PaymentIntent.NextAction
 }
 
 /** The 402 a declined API confirmation answers with, carrying the PaymentIntent as Stripe does. */
@@ -144,29 +207,6 @@ route('post', '/v1/payment_intents', (ctx, params) => createFromParams(ctx, para
 route('get', '/v1/payment_intents/:id', (ctx, _params, path) =>
   getObject(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent'),
 )
-route('post', '/v1/payment_intents/:id', (ctx, params, path) => {
-  allowOnly(params, [
-    'description',
-    'metadata',
-    'receipt_email',
-    'customer',
-    'payment_method',
-    'amount',
-    'currency',
-    'setup_future_usage',
-    'shipping',
-    'statement_descriptor',
-    'statement_descriptor_suffix',
-    'payment_method_types',
-  ])
-  const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent')
-  const before = JSON.parse(JSON.stringify(pi)) as Stripe.PaymentIntent
-  pi.metadata = applyMetadata(pi.metadata, params)
-  const description = nullableString(params, 'description')
-  if (description !== undefined) pi.description = description
-  if (JSON.stringify(before) !== JSON.stringify(pi)) ctx.emit('payment_intent.updated', pi)
-  return pi
-})
 route('post', '/v1/payment_intents/:id/confirm', (ctx, params, path) => {
   allowOnly(params, CONFIRM)
   const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', path.id!, 'id', 'payment_intent')
@@ -215,6 +255,10 @@ route('post', '/v1/payment_intents/:id/capture', (ctx, params, path) => {
       'The amount to capture must be positive and at most the amount capturable.',
     )
   }
+  onlyDefault(params, 'final_capture', (v) => String(v).toLowerCase() === 'true')
+  const setFields = readPlainFields(params)
+  pi.metadata = applyMetadata(pi.metadata, params)
+  setFields(pi)
   capturePaymentIntent(ctx, pi, amount)
   return pi
 })

@@ -18,7 +18,7 @@ import type Stripe from 'stripe'
 import { createSubscriptionFromCheckout } from '../billing/checkout.js'
 import { declineFor, needsAuthentication } from '../card-outcomes.js'
 import type { Ctx } from '../context.js'
-import { cardError, invalidParam, invalidRequest } from '../errors.js'
+import { cardError, type ErrorCode, invalidParam, invalidRequest } from '../errors.js'
 import { allowOnly, optInt, type Params, reqString } from '../params.js'
 import { confirmPaymentIntent, type PaymentAttempt } from '../payments.js'
 import { route } from '../registry.js'
@@ -43,7 +43,7 @@ export type Payer = {
 
 export type PayResult =
   | { outcome: 'complete' }
-  | { outcome: 'declined'; message: string; code: string; declineCode?: string }
+  | { outcome: 'declined'; message: string; code: ErrorCode; declineCode?: string }
   | { outcome: 'requires_action' }
 
 export async function payCheckoutSession(
@@ -52,18 +52,11 @@ export async function payCheckoutSession(
   payer: Payer,
 ): Promise<PayResult> {
   if (session.status !== 'open') {
-    throw invalidRequest(
-      `This Checkout Session is no longer active (status: ${session.status}).`,
-      'checkout_session_unexpected_state' as string,
-    )
+    throw invalidRequest(`This Checkout Session is no longer active (status: ${session.status}).`)
   }
   // A double-clicked submit must not start two subscriptions while billing awaits.
   const hidden = checkoutHidden(ctx, session.id)
-  if (hidden.paying)
-    throw invalidRequest(
-      'This Checkout Session is already being paid.',
-      'checkout_session_unexpected_state' as string,
-    )
+  if (hidden.paying) throw invalidRequest('This Checkout Session is already being paid.')
   hidden.paying = true
   try {
     if (session.mode === 'setup') return paySetup(ctx, session, payer)
@@ -85,7 +78,9 @@ export function ensureCustomer(ctx: Ctx, session: Stripe.Checkout.Session, payer
   return customer.id
 }
 
-function declined(attempt: { error?: { message: string; code: string; decline_code?: string } }): PayResult {
+function declined(attempt: {
+  error?: { message: string; code: ErrorCode; decline_code?: string }
+}): PayResult {
   const e = attempt.error
   return {
     outcome: 'declined',

@@ -105,11 +105,7 @@ function claimLookupKey(ctx: Ctx, key: string, transfer: boolean, selfId?: strin
   )[0]
   if (!holder) return
   if (!transfer) {
-    throw invalidRequest(
-      `A price (\`${holder.id}\`) already uses that lookup key.`,
-      'lookup_key_already_exists',
-      'lookup_key',
-    )
+    throw invalidRequest(`A price (\`${holder.id}\`) already uses that lookup key.`, undefined, 'lookup_key')
   }
   updateWithEvent(ctx, holder, 'price.updated', (p) => {
     p.lookup_key = null

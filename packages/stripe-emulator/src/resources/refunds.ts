@@ -8,13 +8,14 @@
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { previousAttributes, snapshotOf } from '../diff.js'
-import { invalidParam, invalidRequest, missingParam } from '../errors.js'
+import { invalidParam, invalidRequest, missingParam, unsupportedParam } from '../errors.js'
 import { newId, randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
   applyMetadata,
   inRange,
+  onlyDefault,
   optEnum,
   optInt,
   optRange,
@@ -64,6 +65,11 @@ export function createRefund(ctx: Ctx, params: Params): Stripe.Refund {
     'currency',
     'customer',
   ])
+  // Refunds to the customer balance, refund instructions and Connect transfers are not modelled.
+  for (const key of ['instructions_email', 'origin', 'currency', 'customer'])
+    if (params[key] !== undefined) throw unsupportedParam(key)
+  onlyDefault(params, 'refund_application_fee', (v) => String(v).toLowerCase() === 'false')
+  onlyDefault(params, 'reverse_transfer', (v) => String(v).toLowerCase() === 'false')
   const charge = chargeToRefund(ctx, params)
   const remaining = charge.amount_captured - charge.amount_refunded
   if (charge.status !== 'succeeded' || !charge.captured) {

@@ -11,7 +11,7 @@
 import type Stripe from 'stripe'
 import { markAuthenticated, needsAuthentication, paymentError } from '../card-outcomes.js'
 import type { Ctx } from '../context.js'
-import { cardError, invalidRequest } from '../errors.js'
+import { cardError, invalidRequest, storedCode } from '../errors.js'
 import { newId, randomString } from '../ids.js'
 import { getObject, insertObject } from '../state.js'
 import { DECLINES } from './card-declines.js'
@@ -151,7 +151,7 @@ export function failSetupAuthentication(ctx: Ctx, si: Stripe.SetupIntent): void 
 /** The 402 an API confirmation answers with after a decline, carrying the SetupIntent as Stripe does. */
 export function setupDeclineError(si: Stripe.SetupIntent): Error {
   const e = si.last_setup_error
-  return cardError(e?.message ?? 'Your card was declined.', e?.code ?? 'card_declined', {
+  return cardError(e?.message ?? 'Your card was declined.', storedCode(e?.code) ?? 'card_declined', {
     ...(e?.decline_code ? { decline_code: e.decline_code } : {}),
     setup_intent: JSON.parse(JSON.stringify(si)),
     doc_url: 'https://docs.stripe.com/error-codes/card-declined',

@@ -7,7 +7,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { invalidRequest } from '../errors.js'
+import { invalidRequest, missingParam, unsupportedParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
@@ -16,6 +16,7 @@ import {
   nullableString,
   optBool,
   optEnum,
+  optObject,
   optRange,
   optString,
   optStringArray,
@@ -48,8 +49,11 @@ function confirm(ctx: Ctx, si: Stripe.SetupIntent, params: Params): Stripe.Setup
       'setup_intent_unexpected_state',
     )
   }
+  // Mandates are not modelled; use_stripe_sdk=true keeps a 3DS step in-page even with a return_url.
+  if (params.mandate_data !== undefined) throw unsupportedParam('mandate_data')
+  const inPage = optBool(params, 'use_stripe_sdk') === true
   const pm = resolvePaymentMethod(ctx, pmId, 'payment_method')
-  const outcome = confirmSetupIntent(ctx, si, pm, optString(params, 'return_url') ?? null)
+  const outcome = confirmSetupIntent(ctx, si, pm, inPage ? null : (optString(params, 'return_url') ?? null))
   if (outcome === 'failed') throw setupDeclineError(si)
   return si
 }
@@ -78,6 +82,24 @@ route('post', '/v1/setup_intents', (ctx, params) => {
     usage: optEnum(params, 'usage', ['off_session', 'on_session'] as const) ?? 'off_session',
     ...(types ? { paymentMethodTypes: types } : {}),
   })
+  const auto = optObject(params, 'automatic_payment_methods')
+  if (auto) {
+    allowOnly(auto, ['enabled', 'allow_redirects'], 'automatic_payment_methods')
+    const enabled = optBool(auto, 'enabled', 'automatic_payment_methods[enabled]')
+    if (enabled === undefined) throw missingParam('automatic_payment_methods[enabled]')
+    if (enabled && types)
+      throw invalidRequest(
+        'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
+        'parameters_exclusive',
+      )
+    const redirects = optEnum(
+      auto,
+      'allow_redirects',
+      ['always', 'never'] as const,
+      'automatic_payment_methods[allow_redirects]',
+    )
+    si.automatic_payment_methods = enabled ? { allow_redirects: redirects ?? 'always', enabled: true } : null
+  }
   const pmId = optString(params, 'payment_method')
   if (pmId) {
     si.payment_method = resolvePaymentMethod(ctx, pmId, 'payment_method').id
@@ -102,7 +124,6 @@ route('post', '/v1/setup_intents/:id', (ctx, params, path) => {
       'setup_intent_unexpected_state',
     )
   }
-  const before = JSON.stringify(si)
   const customer = optString(params, 'customer')
   if (customer) si.customer = getObject<Stripe.Customer>(ctx.state, 'customer', customer, 'customer').id
   const description = nullableString(params, 'description')
@@ -113,7 +134,7 @@ route('post', '/v1/setup_intents/:id', (ctx, params, path) => {
     si.payment_method = resolvePaymentMethod(ctx, pmId, 'payment_method').id
     si.status = 'requires_confirmation'
   }
-  if (JSON.stringify(si) !== before) ctx.emit('setup_intent.updated', si)
+  // Stripe has no setup_intent.updated event: an update sends none.
   return si
 })
 route('post', '/v1/setup_intents/:id/confirm', (ctx, params, path) => {

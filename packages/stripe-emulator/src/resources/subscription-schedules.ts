@@ -3,18 +3,12 @@
  * period) or for a `customer` with `phases` (starting now; the subscription is created with the
  * first phase), update (`phases` replace the plan from the current phase on, `end_behavior`,
  * `metadata`), release, cancel, retrieve, list. What phases do is in billing/schedules.ts.
- * A schedule that starts in the future (`not_started`) is not modelled and is refused by name.
+ * A schedule whose `start_date` is in the future is `not_started`, with no subscription until then.
  * @module
  */
 import type Stripe from 'stripe'
 import { startSubscription } from '../billing/lifecycle.js'
-import {
-  buildSubscription,
-  clockOfSubscription,
-  currentPeriodEnd,
-  currentPeriodStart,
-  periodEnd,
-} from '../billing/model.js'
+import { clockOfSubscription, currentPeriodEnd, currentPeriodStart, periodEnd } from '../billing/model.js'
 import { addInterval, type Interval } from '../billing/periods.js'
 import {
   applyPhase,
@@ -23,7 +17,9 @@ import {
   type PhaseInput,
   releaseSchedule,
   scheduleHidden,
+  scheduleStart,
   scheduleTransition,
+  startWithPhase,
 } from '../billing/schedules.js'
 import type { Ctx } from '../context.js'
 import { invalidParam, invalidRequest, missingParam, unsupportedParam } from '../errors.js'
@@ -138,21 +134,23 @@ function phaseEnd(entry: Params, name: string, start: number, price: Stripe.Pric
 
 function newSchedule(
   ctx: Ctx,
-  sub: Stripe.Subscription,
+  customer: string,
+  sub: Stripe.Subscription | null,
   phases: PhaseInput[],
   params: Params,
 ): Stripe.SubscriptionSchedule {
   const built = phases.map(buildPhase)
+  const clock = clockOfCustomer(ctx, customer)
   const schedule = {
     id: newId('sub_sched', 24),
     object: 'subscription_schedule',
     application: null,
-    billing_mode: { flexible: null, type: 'classic', updated_at: ctx.now() },
+    billing_mode: { flexible: null, type: 'classic', updated_at: ctx.now(clock) },
     canceled_at: null,
     completed_at: null,
-    created: ctx.now(clockOfSubscription(ctx, sub)),
-    current_phase: { start_date: built[0]!.start_date, end_date: built[0]!.end_date },
-    customer: String(sub.customer),
+    created: ctx.now(clock),
+    current_phase: sub ? { start_date: built[0]!.start_date, end_date: built[0]!.end_date } : null,
+    customer,
     customer_account: null,
     default_settings: {
       application_fee_percent: null,
@@ -173,9 +171,9 @@ function newSchedule(
     phases: built,
     released_at: null,
     released_subscription: null,
-    status: 'active',
-    subscription: sub.id,
-    test_clock: sub.test_clock,
+    status: sub ? 'active' : 'not_started',
+    subscription: sub?.id ?? null,
+    test_clock: clock,
   } as unknown as Stripe.SubscriptionSchedule
   insertObject(ctx.state, schedule)
   scheduleHidden(ctx, schedule.id).phaseIndex = 0
@@ -212,7 +210,7 @@ route('post', '/v1/subscription_schedules', (ctx, params) => {
       prorationBehavior: 'create_prorations',
       metadata: {},
     }
-    const schedule = newSchedule(ctx, sub, [phase], params)
+    const schedule = newSchedule(ctx, String(sub.customer), sub, [phase], params)
     sub.schedule = schedule.id
     ctx.emit('subscription_schedule.created', schedule)
     ctx.emit('customer.subscription.updated', sub, { schedule: null })
@@ -226,25 +224,21 @@ route('post', '/v1/subscription_schedules', (ctx, params) => {
     'customer',
   )
   const now = ctx.now(clockOfCustomer(ctx, customer.id))
-  if (
-    params.start_date !== undefined &&
-    params.start_date !== 'now' &&
-    (optInt(params, 'start_date') ?? now) > now
-  )
-    throw unsupportedParam('start_date', 'in the future (schedules that have not started are not modelled)')
-  const phases = readPhases(ctx, params, now)
-  const sub = buildSubscription(ctx, {
-    customer: customer.id,
-    items: phases[0]!.items,
-    trialEnd: null,
-    metadata: { ...phases[0]!.metadata },
-    defaultPaymentMethod: null,
-    description: null,
-    coupon: null,
-    promotionCode: null,
-  })
-  const schedule = newSchedule(ctx, sub, phases, params)
-  sub.schedule = schedule.id
+  const start =
+    params.start_date === undefined || params.start_date === 'now'
+      ? now
+      : Math.max(now, optInt(params, 'start_date') ?? now)
+  const phases = readPhases(ctx, params, start)
+  if (start > now) {
+    // Not started: the subscription is created with the first phase at `start_date`.
+    const schedule = newSchedule(ctx, customer.id, null, phases, params)
+    ctx.emit('subscription_schedule.created', schedule)
+    scheduleStart(ctx, schedule)
+    return schedule
+  }
+  const schedule = newSchedule(ctx, customer.id, null, phases, params)
+  schedule.status = 'active'
+  const sub = startWithPhase(ctx, schedule, schedule.phases[0]!)
   ctx.emit('subscription_schedule.created', schedule)
   startSubscription(ctx, sub)
   scheduleTransition(ctx, schedule)
@@ -256,10 +250,7 @@ route('post', '/v1/subscription_schedules/:id', (ctx, params, path) => {
   if (params.default_settings !== undefined) throw unsupportedParam('default_settings')
   const schedule = getSchedule(ctx, path.id!)
   if (schedule.status !== 'active')
-    throw invalidRequest(
-      `You cannot update a subscription schedule that is ${schedule.status}.`,
-      'subscription_schedule_unexpected_state' as string,
-    )
+    throw invalidRequest(`You cannot update a subscription schedule that is ${schedule.status}.`)
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', String(schedule.subscription))
   const before = JSON.stringify(schedule)
   if (params.phases !== undefined) {
@@ -285,10 +276,7 @@ route('post', '/v1/subscription_schedules/:id/release', (ctx, params, path) => {
   allowOnly(params, ['preserve_cancel_date'])
   const schedule = getSchedule(ctx, path.id!)
   if (schedule.status !== 'active' && schedule.status !== 'not_started')
-    throw invalidRequest(
-      `You cannot release a subscription schedule that is ${schedule.status}.`,
-      'subscription_schedule_unexpected_state' as string,
-    )
+    throw invalidRequest(`You cannot release a subscription schedule that is ${schedule.status}.`)
   releaseSchedule(ctx, schedule)
   return schedule
 })
@@ -299,10 +287,7 @@ route('post', '/v1/subscription_schedules/:id/cancel', (ctx, params, path) => {
       throw unsupportedParam(key, 'set to true')
   const schedule = getSchedule(ctx, path.id!)
   if (schedule.status !== 'active' && schedule.status !== 'not_started')
-    throw invalidRequest(
-      `You cannot cancel a subscription schedule that is ${schedule.status}.`,
-      'subscription_schedule_unexpected_state' as string,
-    )
+    throw invalidRequest(`You cannot cancel a subscription schedule that is ${schedule.status}.`)
   cancelSchedule(ctx, schedule)
   return schedule
 })

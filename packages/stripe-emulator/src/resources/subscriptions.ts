@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe'
 import { changePlan, type Proration } from '../billing/change-plan.js'
-import { endTrialNow, resumeSubscription } from '../billing/collection.js'
+import { endTrialNow } from '../billing/collection.js'
 import {
   changeSubscription,
   endSubscription,
@@ -15,6 +15,7 @@ import {
   unscheduleAll,
 } from '../billing/lifecycle.js'
 import { buildSubscription, clockOfSubscription, currentPeriodEnd } from '../billing/model.js'
+import { resumeSubscription } from '../billing/resume.js'
 import { readTaxRates } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
 import { cardError, invalidParam, invalidRequest, missingParam } from '../errors.js'
@@ -258,15 +259,20 @@ function resumeAnchor(params: Params): 'now' | 'unchanged' {
 }
 
 route('post', '/v1/subscriptions/:id/resume', (ctx, params, path) => {
-  allowOnly(params, ['billing_cycle_anchor', 'proration_behavior', 'proration_date'])
+  allowOnly(params, ['billing_cycle_anchor', 'proration_behavior', 'proration_date', 'payment_behavior'])
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', path.id!)
   const anchor = resumeAnchor(params)
   const proration =
     optEnum(params, 'proration_behavior', ['create_prorations', 'always_invoice', 'none'] as const) ??
     'create_prorations'
-  optInt(params, 'proration_date')
+  const behavior =
+    optEnum(params, 'payment_behavior', [
+      'resume_on_payment_attempt',
+      'resume_on_payment_success',
+    ] as const) ?? 'resume_on_payment_attempt'
+  const prorationDate = optInt(params, 'proration_date')
   if (sub.status !== 'paused') throw invalidRequest('Only a paused subscription can be resumed.')
-  resumeSubscription(ctx, sub, anchor, proration)
+  resumeSubscription(ctx, sub, anchor, proration, behavior, prorationDate)
   return sub
 })
 route('get', '/v1/subscriptions', (ctx, params) => {

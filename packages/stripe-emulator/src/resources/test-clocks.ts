@@ -47,8 +47,7 @@ async function advanceClock(ctx: Ctx, id: string, params: Params): Promise<Strip
   if (target <= clock.frozen_time) {
     throw invalidParam('frozen_time', "The frozen_time must be after the test clock's current frozen_time.")
   }
-  if (clock.status === 'advancing')
-    throw invalidRequest('The test clock is already advancing.', 'test_clock_advancing' as string)
+  if (clock.status === 'advancing') throw invalidRequest('The test clock is already advancing.')
   clock.status = 'advancing'
   clock.status_details = { advancing: { target_frozen_time: target } }
   await ctx.runSeparately((c) => {
