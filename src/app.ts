@@ -26,7 +26,7 @@ import { mailRoutes } from './modules/mail/index.js'
 import { memberRoutes } from './modules/members/index.js'
 import { listOrderSummaries, orderRoutes } from './modules/orders/index.js'
 import { storefrontRoutes } from './modules/storefront/index.js'
-import { webhookRoutes } from './modules/webhooks/index.js'
+import { createWebhookRoutes, type EventHandlerMap } from './modules/webhooks/index.js'
 import { handleError, handleNotFound } from './web/error-handler.js'
 import { webRoutes } from './web/routes.js'
 
@@ -35,6 +35,11 @@ export type { AppEnv } from './http/env.js'
 export type AppOptions = {
   /** How /readyz judges the background workers (those of this process, or the cron run). */
   heartbeat?: HeartbeatCheck
+  /**
+   * The inbox's handler map (default: every module's, EVENT_HANDLERS). The webhook route stores an
+   * event of a type no handler wants as already handled, and the console replays with it.
+   */
+  eventHandlers?: EventHandlerMap
 }
 
 /** Methods whose requests may carry a body (limits apply). */
@@ -45,6 +50,7 @@ const UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE']
 export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   const publicOrigin = new URL(deps.config.publicUrl).origin
+  const eventHandlers = options.eventHandlers ?? EVENT_HANDLERS
 
   // Each middleware layer costs every request an async step of Hono's dispatch, so layers that have
   // nothing to do for a method are registered for the other methods only (`app.on`): a page view
@@ -65,7 +71,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   // next(), so the page middleware below (security headers, the session cookie) never runs for a
   // server-to-server JSON POST that carries no cookie and renders nothing.
   app.on('POST', '/webhooks/stripe', injectDepsAndRequestId, bodies, formOrigin)
-  app.route('/', webhookRoutes)
+  app.route('/', createWebhookRoutes(eventHandlers))
 
   app.use(injectDepsAndRequestId)
   // GET and HEAD have no body on Node (body-limit.ts).
@@ -91,7 +97,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', createBillingRoutes(listOrderSummaries))
   app.route('/', apiAccessRoutes)
   app.route('/', apiV1Routes)
-  app.route('/', createAdminRoutes({ eventHandlers: EVENT_HANDLERS })) // 404 for anyone but an admin
+  app.route('/', createAdminRoutes({ eventHandlers })) // 404 for anyone but an admin
   app.route('/', memberRoutes) // last: catalog pages such as /premium, gated by feature
 
   app.onError(handleError)

@@ -52,14 +52,17 @@ describe.each(DIALECTS)('the inbox worker wakes when an event is stored, on %s',
         created: 1_790_000_000,
         data: { object: { id: 'co_1', object: 'coupon' } },
       })
-      const res = await createApp(deps).request('http://localhost/webhooks/stripe', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+      const res = await createApp(deps, { eventHandlers: handlers }).request(
+        'http://localhost/webhooks/stripe',
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'stripe-signature': sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+          },
+          body: payload,
         },
-        body: payload,
-      })
+      )
       expect(res.status).toBe(200)
       await expect.poll(() => handled, { timeout: 4000 }).toEqual([`evt_signal_${dialect}`])
     } finally {

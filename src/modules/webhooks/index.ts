@@ -36,5 +36,5 @@ export {
   listInboxPage,
   pruneHandledEvents,
 } from './repo.js'
-export { webhookRoutes } from './routes.js'
+export { createWebhookRoutes } from './routes.js'
 export type { StripeEventRow } from './table.js'

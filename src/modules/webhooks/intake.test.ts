@@ -16,6 +16,7 @@ import {
   replayEvent,
   retryDelayMs,
 } from './inbox-worker.js'
+import { storeEvent } from './intake.js'
 import { claimDueEvents, findEventByStripeId, listEvents, markEventHandled } from './repo.js'
 
 const SECRET = 'whsec_intake_test_secret'
@@ -38,6 +39,9 @@ function eventPayload(id: string, type: string): string {
     2,
   )
 }
+
+/** The app under test hands coupon events to the inbox (each test brings its own handlers to run). */
+const WANTS_COUPONS: EventHandlerMap = { 'coupon.created': [async () => undefined] }
 
 /** Calls `count` with the number of rows of each insert into the inbox. */
 function watchInserts(count: (rows: number) => void): KyselyPlugin {
@@ -74,7 +78,7 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestDeps(dialect, { clock })
     deps = { ...t.deps, config: testConfig({ stripeWebhookSecret: SECRET }) }
-    app = createApp(deps)
+    app = createApp(deps, { eventHandlers: WANTS_COUPONS })
   })
   afterAll(async () => {
     await t.close()
@@ -153,13 +157,26 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     await deps.db.deleteFrom('stripe_events').execute()
   })
 
-  it('acknowledges an unknown type, stores a duplicate once, and marks it handled', async () => {
+  it('acknowledges an unknown type, stores a duplicate once, and stores it handled', async () => {
     const payload = eventPayload('evt_unknown', 'tax_rate.created')
     const responses = await Promise.all([1, 2, 3].map(() => post(payload, sign(payload))))
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200])
     expect((await listEvents(deps.db)).filter((e) => e.stripe_event_id === 'evt_unknown')).toHaveLength(1)
-    expect(await processInboxNow(deps, {})).toBe(1)
+    // No handler wants it: nothing for the inbox to claim.
     const row = await findEventByStripeId(deps.db, 'evt_unknown')
+    expect(row?.handled_at).not.toBeNull()
+    expect(row?.attempts).toBe(0)
+    expect(await processInboxNow(deps, {})).toBe(0)
+  })
+
+  it('the inbox still stamps an unwanted event that reached it another way (recovery, a replay)', async () => {
+    await storeEvent(deps.db, JSON.parse(eventPayload('evt_recovered', 'tax_rate.created')), {
+      payload: eventPayload('evt_recovered', 'tax_rate.created'),
+      source: 'recovery',
+      now: clock.now(),
+    })
+    expect(await processInboxNow(deps, WANTS_COUPONS)).toBe(1)
+    const row = await findEventByStripeId(deps.db, 'evt_recovered')
     expect(row?.handled_at).not.toBeNull()
     expect(row?.attempts).toBe(1)
   })
@@ -168,7 +185,7 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
   it('stores deliveries that arrive together in one statement, answering each once it is stored', async () => {
     const inserts: number[] = []
     const counting = { ...deps, db: deps.db.withPlugin(watchInserts((rows) => inserts.push(rows))) }
-    const together = createApp(counting)
+    const together = createApp(counting, { eventHandlers: WANTS_COUPONS })
     const ids = Array.from({ length: 12 }, (_, i) => `evt_group_${i}`)
     // Two of them twice, as Stripe may deliver one event twice at once.
     const deliveries = [...ids, ids[3] as string, ids[7] as string].map((id) => {
@@ -200,7 +217,7 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
   it('answers 500 and acknowledges nothing when its events cannot be stored; one bad event fails alone', async () => {
     // The database refuses any insert that carries evt_poison (a batch with it, or it alone).
     const refusing = { ...deps, db: deps.db.withPlugin(refuseInsertsOf('evt_poison')) }
-    const app2 = createApp(refusing)
+    const app2 = createApp(refusing, { eventHandlers: WANTS_COUPONS })
     const send = (id: string) => {
       const payload = eventPayload(id, 'coupon.created')
       return app2.request('http://localhost/webhooks/stripe', {

@@ -6,6 +6,7 @@
  * comes round. A delivery is answered only after the statement holding its event has committed, so
  * nothing is acknowledged that a crash could lose. When that statement fails, each of its events is
  * stored again on its own, so one event the database refuses cannot fail the others' deliveries.
+ * An event the caller says nothing will handle is stored handled, and wakes no one.
  * `storeEvent` stores one event on its own (recovery, tests).
  * @module
  */
@@ -19,7 +20,7 @@ import type { NewStripeEventRow, StripeEventTable } from './table.js'
 /** Most events one transaction stores (bound parameters stay far below every database's limit). */
 export const INTAKE_BATCH = 50
 
-type StoreInput = { payload: string; source: StripeEventTable['source']; now: Date }
+type StoreInput = { payload: string; source: StripeEventTable['source']; now: Date; handled?: boolean }
 
 /** Puts one event into the inbox (a duplicate Stripe id is a no-op); returns whether it was new. */
 export async function storeEvent(db: Executor, event: Stripe.Event, input: StoreInput): Promise<boolean> {
@@ -36,7 +37,7 @@ function inboxRow(event: Stripe.Event, input: StoreInput): NewStripeEventRow {
     event_created: event.created,
     source: input.source,
     received_at: nowIso,
-    handled_at: null,
+    handled_at: input.handled ? nowIso : null,
     attempts: 0,
     last_error: null,
     next_attempt_at: nowIso,
@@ -52,13 +53,13 @@ const queues = new WeakMap<DB, Queue>()
 /**
  * Stores a delivered event with the others that arrive alongside it; resolves once it is committed,
  * with whether it was new (false: Stripe delivered it before, or twice at once), and wakes the inbox
- * (here and, on PostgreSQL, on every instance) when it was. Rejects when it could not be stored:
- * the delivery must then fail, so that Stripe tries again.
+ * (here and, on PostgreSQL, on every instance) when it was new and is to be handled. Rejects when it
+ * could not be stored: the delivery must then fail, so that Stripe tries again.
  */
 export function acceptEvent(
   db: DB,
   event: Stripe.Event,
-  input: { payload: string; now: Date },
+  input: { payload: string; now: Date; handled: boolean },
 ): Promise<boolean> {
   const row = inboxRow(event, { ...input, source: 'webhook' })
   let queue = queues.get(db)
@@ -113,14 +114,15 @@ async function storeBatch(db: DB, batch: Waiting[]): Promise<void> {
   }
   // Committed, so a woken worker finds the events (here, and on PostgreSQL on every instance). A
   // NOTIFY that fails is not the deliveries' failure: the other instances' poll finds them.
-  if (inserted.size > 0) await announceInboxEvent(db).catch(() => undefined)
+  if (rows.some((r) => r.handled_at === null && inserted.has(r.stripe_event_id)))
+    await announceInboxEvent(db).catch(() => undefined)
 }
 
 /** One event in a statement of its own, after its batch failed. */
 async function storeAlone(db: DB, waiting: Waiting): Promise<void> {
   try {
     const stored = await insertEventIfAbsent(db, waiting.row)
-    if (stored) await announceInboxEvent(db)
+    if (stored && waiting.row.handled_at === null) await announceInboxEvent(db)
     waiting.resolve(stored)
   } catch (err) {
     waiting.reject(err)
