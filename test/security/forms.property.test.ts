@@ -18,6 +18,7 @@ const FIELDS = [
   'token',
   'subscription',
   'reason',
+  'submission',
   'comment',
   'flow',
   'next',

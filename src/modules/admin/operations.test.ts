@@ -83,27 +83,49 @@ describe.each(DIALECTS)('owner operations on %s', (dialect) => {
       (await t.stripe.refunds.list({ payment_intent: order.stripe_payment_intent_id })).data,
     ).toHaveLength(0)
 
-    const done = await console.postForm(`/admin/orders/${order.id}/refund`, {
-      amount: '5.00',
-      reason: 'late delivery',
-    })
+    // The form carries a token made when its page was rendered: submitting that form again is the
+    // same refund at Stripe, whether or not the first refund's event has landed in between.
+    const page = await (await console.request(`/admin/orders/${order.id}`)).text()
+    const submission = /name="submission" value="(rfq_[0-9a-z]{26})"/.exec(page)?.[1]
+    if (!submission) throw new Error('the refund form has no token')
+    const form = { amount: '5.00', reason: 'late delivery', submission }
+    const done = await console.postForm(`/admin/orders/${order.id}/refund`, form)
     expect(done.status).toBe(303)
-    // A second submit before the refund event lands, with another reason: Stripe refuses the
-    // reused idempotency key, and the owner reads Stripe's words, not a 500.
-    const twice = await console.postForm(`/admin/orders/${order.id}/refund`, {
-      amount: '5.00',
+    await settle(t)
+    expect(await findOrderById(t.deps.db, order.id)).toMatchObject({ amount_refunded: 500 })
+    const again = await console.postForm(`/admin/orders/${order.id}/refund`, form)
+    expect(again.status).toBe(303)
+    // The same form with another reason: Stripe refuses the reused idempotency key, and the owner
+    // reads Stripe's words, not a 500.
+    const changed = await console.postForm(`/admin/orders/${order.id}/refund`, {
+      ...form,
       reason: 'changed my mind',
     })
-    expect(twice.status).toBe(409)
-    expect(await twice.text()).toContain('STRIPE_REFUSED')
+    expect(changed.status).toBe(409)
+    expect(await changed.text()).toContain('STRIPE_REFUSED')
+    const forged = await console.postForm(`/admin/orders/${order.id}/refund`, {
+      ...form,
+      submission: 'not-a-token',
+    })
+    expect(forged.status).toBe(422)
     await settle(t)
+    expect(
+      (await t.stripe.refunds.list({ payment_intent: order.stripe_payment_intent_id })).data,
+    ).toHaveLength(1)
     expect(await findOrderById(t.deps.db, order.id)).toMatchObject({
       amount_refunded: 500,
       status: 'partially_refunded',
     })
-    const [entry] = await listAuditEntries(t.deps.db, { customerId: buyer.id, limit: 5, offset: 0 })
+    // Newest first: the resubmission is audited too, naming the same refund as the first submit.
+    const [resubmitted, entry] = await listAuditEntries(t.deps.db, {
+      customerId: buyer.id,
+      limit: 5,
+      offset: 0,
+    })
     expect(entry).toMatchObject({ actor_email: ADMIN, action: 'order.refund', reason: 'late delivery' })
     expect(JSON.parse(entry?.before_json ?? '{}')).toEqual({ status: 'paid', amount_refunded: 0 })
+    expect(resubmitted?.action).toBe('order.refund')
+    expect(JSON.parse(resubmitted?.after_json ?? '{}').refund).toBe(JSON.parse(entry?.after_json ?? '{}').refund)
     const report = await buildMetricsReport(t.deps.db, parseRange({}, t.deps.clock.now()))
     expect(report.revenue).toEqual({ gross: { usd: 1900 }, refunds: { usd: 500 }, net: { usd: 1400 } })
     // The dashboard's "today" is the 30-day report's last day: the sale and its refund were today.

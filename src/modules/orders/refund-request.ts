@@ -2,8 +2,11 @@
  * Asking Stripe for a refund (the owner console, `tollgate refund`). Checked here first, so bad
  * input sends nothing: the order must exist, have a payment and have something left; the amount
  * is a positive integer no larger than what remains. The order itself changes only when Stripe's
- * refund event arrives (refund.ts). The idempotency key is the order's refunded amount plus the
- * amount asked, so a double submit refunds once.
+ * refund event arrives (refund.ts). The idempotency key makes a double submit refund once: the
+ * console's form carries a token made when the page was rendered (`submission`), so resubmitting
+ * that form is the same request to Stripe however soon the first refund's event landed, while a
+ * fresh page asks for a new refund. Without a token (the CLI) the key is the order's refunded
+ * amount plus the amount asked.
  * @module
  */
 import type { Deps } from '../../deps.js'
@@ -12,7 +15,13 @@ import { formatMoney } from '../../lib/money.js'
 import { findOrderById } from './repo.js'
 import type { OrderRow } from './table.js'
 
-export type RefundRequest = { orderId: string; amount?: number | undefined; reason?: string | undefined }
+export type RefundRequest = {
+  orderId: string
+  amount?: number | undefined
+  reason?: string | undefined
+  /** The refund form's token, one per rendered page (see the module comment). */
+  submission?: string | undefined
+}
 export type RefundRequested = { order: OrderRow; refundId: string; amount: number; status: string }
 
 /** Checks a refund without calling Stripe; returns the order and the amount to refund. */
@@ -51,7 +60,11 @@ export async function requestRefund(deps: Deps, input: RefundRequest): Promise<R
         ...(input.reason ? { tollgate_reason: input.reason.slice(0, 500) } : {}),
       },
     },
-    { idempotencyKey: `tollgate-refund-${order.id}-${order.amount_refunded}-${amount}` },
+    {
+      idempotencyKey: input.submission
+        ? `tollgate-refund-${order.id}-form-${input.submission}`
+        : `tollgate-refund-${order.id}-${order.amount_refunded}-${amount}`,
+    },
   )
   return { order, refundId: refund.id, amount, status: refund.status ?? 'pending' }
 }

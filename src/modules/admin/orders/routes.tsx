@@ -9,6 +9,7 @@ import * as z from 'zod'
 import type { AppEnv } from '../../../http/env.js'
 import { validate } from '../../../http/validate.js'
 import { AppError } from '../../../lib/errors.js'
+import { newId } from '../../../lib/ids.js'
 import { formatMoney, parseMoney } from '../../../lib/money.js'
 import { renderPage } from '../../../web/layout.js'
 import {
@@ -27,6 +28,11 @@ const RefundForm = z.object({
   /** Empty = everything that remains; otherwise a decimal amount in the order's currency ("4.50"). */
   amount: z.string().trim().max(30).optional(),
   reason: z.string().trim().min(1, 'say why').max(500),
+  /** Made when the form was rendered: resubmitting the same form refunds once (refund-request.ts). */
+  submission: z
+    .string()
+    .regex(/^rfq_[0-9a-z]{26}$/, 'not a refund form token')
+    .optional(),
 })
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -137,6 +143,7 @@ export const orderRoutes = new Hono<AppEnv>()
             <label>
               Reason <input name="reason" required maxlength={500} />
             </label>
+            <input type="hidden" name="submission" value={newId('rfq', c.get('deps').clock.now().getTime())} />
             <button type="submit">Refund</button>
           </form>
         ) : (
@@ -151,7 +158,12 @@ export const orderRoutes = new Hono<AppEnv>()
     const order = await findOrderById(deps.db, c.req.param('id'))
     if (!order) throw new AppError('ORDER_NOT_FOUND')
     const amount = form.amount ? moneyOrRefuse(form.amount, order.currency) : undefined
-    const done = await requestRefund(deps, { orderId: order.id, amount, reason: form.reason })
+    const done = await requestRefund(deps, {
+      orderId: order.id,
+      amount,
+      reason: form.reason,
+      submission: form.submission,
+    })
     await recordAudit(deps.db, deps.clock.now(), {
       actor: adminOf(c).email,
       action: 'order.refund',
