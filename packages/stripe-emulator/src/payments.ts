@@ -99,6 +99,7 @@ export function confirmPaymentIntent(
   }
   pi.payment_method = pm.id
   const behaviour = cardHidden(ctx, pm.id).behaviour
+  if (options.offSession && behaviour === 'auth_on_session') return chargePaymentIntent(ctx, pi, pm)
   if (needsAuthentication(ctx, pm.id) && options.offSession && behaviour === 'auth_on_setup') {
     // Never set up for off-session use: the issuer declines instead of asking for 3DS.
     return chargePaymentIntent(ctx, pi, pm, AUTHENTICATION_REQUIRED)
