@@ -169,4 +169,48 @@ describe('PaymentIntent parameters are honoured or refused, never dropped', () =
     const si = await suite.stripe.setupIntents.create({ automatic_payment_methods: { enabled: true } })
     expect(si.automatic_payment_methods).toEqual({ allow_redirects: 'always', enabled: true })
   })
+
+  it('Checkout payment_intent_data: descriptors, transfer group and shipping reach the PaymentIntent; Connect fields are refused', async () => {
+    const price = await suite.stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 1200,
+      product_data: { name: 'Ebook' },
+    })
+    const session = await suite.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: 'https://shop.test/ok',
+      payment_intent_data: { statement_descriptor_suffix: 'EBOOK', transfer_group: 'order_7' },
+    })
+    const res = await fetch(String(session.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        email: 'buyer@example.com',
+        cardNumber: '4242 4242 4242 4242',
+        cardExpiry: '12 / 40',
+        cardCvc: '123',
+        cardName: 'Buyer',
+      }).toString(),
+    })
+    expect(res.status).toBe(303)
+    const paid = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    expect(paid.payment_intent).toMatchObject({
+      status: 'succeeded',
+      statement_descriptor_suffix: 'EBOOK',
+      transfer_group: 'order_7',
+    })
+    await expect(
+      suite.stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ price: price.id, quantity: 1 }],
+        success_url: 'https://shop.test/ok',
+        payment_intent_data: { application_fee_amount: 100 },
+      }),
+    ).rejects.toMatchObject({
+      code: 'parameter_unsupported',
+      param: 'payment_intent_data[application_fee_amount]',
+    })
+  })
 })
