@@ -28,7 +28,6 @@ describe('PaymentIntent parameters are honoured or refused, never dropped', () =
     for (const [params, param] of [
       [{ excluded_payment_method_types: ['card'] }, 'excluded_payment_method_types'],
       [{ payment_method_configuration: 'pmc_123' }, 'payment_method_configuration'],
-      [{ confirmation_method: 'manual' }, 'confirmation_method'],
     ] as const)
       await expect(
         suite.stripe.paymentIntents.create({
@@ -100,6 +99,24 @@ describe('PaymentIntent parameters are honoured or refused, never dropped', () =
     expect(done.status).toBe(303)
     expect(done.headers.get('location')).toMatch(/^https:\/\/shop\.test\/back\?payment_intent=/)
     expect((await suite.stripe.paymentIntents.retrieve(redirected.id)).status).toBe('succeeded')
+
+    // confirmation_method=manual: after the challenge it waits for the server to confirm again.
+    const manual = await suite.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecure2Required',
+      confirmation_method: 'manual',
+      confirm: true,
+    })
+    expect(manual).toMatchObject({ status: 'requires_action', confirmation_method: 'manual' })
+    await fetch(String(manual.next_action?.use_stripe_sdk?.stripe_js), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'result=complete',
+    })
+    expect((await suite.stripe.paymentIntents.retrieve(manual.id)).status).toBe('requires_confirmation')
+    expect((await suite.stripe.paymentIntents.confirm(manual.id)).status).toBe('succeeded')
 
     const strict = await suite.stripe.paymentIntents
       .create({
