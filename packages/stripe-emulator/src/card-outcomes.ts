@@ -31,6 +31,9 @@ const ALWAYS_AUTHENTICATE = new Set<CardBehaviour>([
   'auth_always',
   'auth_then_insufficient_funds',
   'auth_then_decline',
+  'auth_then_processing_error',
+  // On-session payments only; off-session ones skip 3DS (payments.ts).
+  'auth_on_session',
 ])
 
 /** The decline a charge on this card would get, or undefined when it would succeed. */

@@ -1,6 +1,6 @@
 import Stripe from 'stripe'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { monthlyPrice } from './billing/test-helpers.js'
+import { advanceClock, monthlyPrice, T0 } from './billing/test-helpers.js'
 import { assertStripeShape } from './shapes.js'
 import { useEmulatorSuite } from './test-suite.js'
 
@@ -117,5 +117,22 @@ describe('legacy card sources on customers (source=tok_…)', () => {
       .createSource(customer.id, { source: 'btok_123' })
       .catch((e: unknown) => e)
     expect(bank).toMatchObject({ statusCode: 400, param: 'source' })
+  })
+
+  it('customer.source.expiring comes at the start of the month the card expires (customer on a test clock)', async () => {
+    const clock = await suite.stripe.testHelpers.testClocks.create({ frozen_time: T0 }) // 2026-01-15
+    const customer = await suite.stripe.customers.create({ test_clock: clock.id, source: 'tok_visa' })
+    const card = String(customer.default_source)
+    await suite.stripe.customers.updateSource(customer.id, card, {
+      exp_month: '3',
+      exp_year: '2026',
+    } as Stripe.CustomerUpdateSourceParams)
+    await advanceClock(suite.stripe, clock.id, Date.UTC(2026, 2, 1) / 1000 - 60)
+    const expiring = () => suite.receiver.received.filter((r) => r.event.type === 'customer.source.expiring')
+    await suite.emulator.idle()
+    expect(expiring()).toHaveLength(0)
+    await advanceClock(suite.stripe, clock.id, Date.UTC(2026, 2, 1) / 1000 + 60)
+    await suite.emulator.idle()
+    expect(expiring().map((r) => (r.event.data.object as Stripe.Card).id)).toEqual([card])
   })
 })

@@ -28,7 +28,6 @@ describe('PaymentIntent parameters are honoured or refused, never dropped', () =
     for (const [params, param] of [
       [{ excluded_payment_method_types: ['card'] }, 'excluded_payment_method_types'],
       [{ payment_method_configuration: 'pmc_123' }, 'payment_method_configuration'],
-      [{ confirmation_method: 'manual' }, 'confirmation_method'],
     ] as const)
       await expect(
         suite.stripe.paymentIntents.create({
@@ -101,6 +100,24 @@ describe('PaymentIntent parameters are honoured or refused, never dropped', () =
     expect(done.headers.get('location')).toMatch(/^https:\/\/shop\.test\/back\?payment_intent=/)
     expect((await suite.stripe.paymentIntents.retrieve(redirected.id)).status).toBe('succeeded')
 
+    // confirmation_method=manual: after the challenge it waits for the server to confirm again.
+    const manual = await suite.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecure2Required',
+      confirmation_method: 'manual',
+      confirm: true,
+    })
+    expect(manual).toMatchObject({ status: 'requires_action', confirmation_method: 'manual' })
+    await fetch(String(manual.next_action?.use_stripe_sdk?.stripe_js), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'result=complete',
+    })
+    expect((await suite.stripe.paymentIntents.retrieve(manual.id)).status).toBe('requires_confirmation')
+    expect((await suite.stripe.paymentIntents.confirm(manual.id)).status).toBe('succeeded')
+
     const strict = await suite.stripe.paymentIntents
       .create({
         amount: 1000,
@@ -168,5 +185,49 @@ describe('PaymentIntent parameters are honoured or refused, never dropped', () =
     await refused(suite.stripe.invoices.pay(invoice.id, { paid_out_of_band: true }), 'paid_out_of_band')
     const si = await suite.stripe.setupIntents.create({ automatic_payment_methods: { enabled: true } })
     expect(si.automatic_payment_methods).toEqual({ allow_redirects: 'always', enabled: true })
+  })
+
+  it('Checkout payment_intent_data: descriptors, transfer group and shipping reach the PaymentIntent; Connect fields are refused', async () => {
+    const price = await suite.stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 1200,
+      product_data: { name: 'Ebook' },
+    })
+    const session = await suite.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: 'https://shop.test/ok',
+      payment_intent_data: { statement_descriptor_suffix: 'EBOOK', transfer_group: 'order_7' },
+    })
+    const res = await fetch(String(session.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        email: 'buyer@example.com',
+        cardNumber: '4242 4242 4242 4242',
+        cardExpiry: '12 / 40',
+        cardCvc: '123',
+        cardName: 'Buyer',
+      }).toString(),
+    })
+    expect(res.status).toBe(303)
+    const paid = await suite.stripe.checkout.sessions.retrieve(session.id, { expand: ['payment_intent'] })
+    expect(paid.payment_intent).toMatchObject({
+      status: 'succeeded',
+      statement_descriptor_suffix: 'EBOOK',
+      transfer_group: 'order_7',
+    })
+    await expect(
+      suite.stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ price: price.id, quantity: 1 }],
+        success_url: 'https://shop.test/ok',
+        payment_intent_data: { application_fee_amount: 100 },
+      }),
+    ).rejects.toMatchObject({
+      code: 'parameter_unsupported',
+      param: 'payment_intent_data[application_fee_amount]',
+    })
   })
 })

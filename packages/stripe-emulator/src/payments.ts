@@ -99,6 +99,7 @@ export function confirmPaymentIntent(
   }
   pi.payment_method = pm.id
   const behaviour = cardHidden(ctx, pm.id).behaviour
+  if (options.offSession && behaviour === 'auth_on_session') return chargePaymentIntent(ctx, pi, pm)
   if (needsAuthentication(ctx, pm.id) && options.offSession && behaviour === 'auth_on_setup') {
     // Never set up for off-session use: the issuer declines instead of asking for 3DS.
     return chargePaymentIntent(ctx, pi, pm, AUTHENTICATION_REQUIRED)
@@ -225,6 +226,12 @@ export function completeAuthentication(ctx: Ctx, paymentIntentId: string): Payme
   const pi = getObject<Stripe.PaymentIntent>(ctx.state, 'payment_intent', paymentIntentId)
   const pm = getObject<Stripe.PaymentMethod>(ctx.state, 'payment_method', String(pi.payment_method))
   markAuthenticated(ctx, pm.id)
+  if (pi.confirmation_method === 'manual') {
+    // Manual confirmation: back to the server, which confirms again (the pass is kept until then).
+    pi.status = 'requires_confirmation'
+    pi.next_action = null
+    return { paymentIntent: pi, outcome: 'requires_action' }
+  }
   consumeAuthentication(ctx, pm.id)
   return chargePaymentIntent(ctx, pi, pm)
 }

@@ -19,7 +19,7 @@ describe.skipIf(!available && process.env.CI !== 'true')(
     })
     afterAll(() => t?.close())
 
-    it('runs catalog, customers, Checkout, refunds, subscriptions, invoices, tax rates, errors and a webhook check', async () => {
+    it('runs catalog, customers, Checkout, refunds, subscriptions, invoices, tax rates, legacy card sources, schedules and customer discounts, errors and a webhook check', async () => {
       const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, t.url], { timeout: 60_000 })
       expect(stdout.trim().split('\n')).toEqual(
         [
@@ -30,6 +30,7 @@ describe.skipIf(!available && process.env.CI !== 'true')(
           'subscriptions',
           'invoices',
           'tax rates',
+          'legacy sources, schedules and customer discounts',
           'errors',
           'webhooks',
         ].map((s) => `ok ${s}`),

@@ -43,13 +43,16 @@ describe("Stripe's test cards", () => {
     }
   })
 
-  it('asks for 3-D Secure for every 3DS card (3155, 3184, 3220, 3063, 3178), not for 3055', async () => {
+  it('asks for 3-D Secure for every 3DS card (3155, 3184, 3220, 3063, 3178, 1629, 1280, 0446 on-session), not for 3055 or 3097', async () => {
     for (const pm of [
       'pm_card_authenticationRequiredOnSetup',
       'pm_card_authenticationRequired',
       'pm_card_threeDSecure2Required',
       'pm_card_threeDSecureRequired',
       'pm_card_authenticationRequiredChargeDeclinedInsufficientFunds',
+      'pm_card_threeDSecureRequiredChargeDeclined',
+      'pm_card_threeDSecureRequiredProcessingError',
+      'pm_card_authenticationRequiredSetupForOffSession',
     ]) {
       const pi = await suite.stripe.paymentIntents.create({
         amount: 500,
@@ -66,6 +69,48 @@ describe("Stripe's test cards", () => {
       confirm: true,
     })
     expect(optional.status).toBe('succeeded')
+    const optionalError = await suite.stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecureOptionalProcessingError',
+      confirm: true,
+    })
+    expect(optionalError.status).toBe('succeeded')
+  })
+
+  it('4000 0038 0000 0446 is already set up: off-session charges succeed without 3DS', async () => {
+    const customer = await suite.stripe.customers.create({})
+    const pm = await suite.stripe.paymentMethods.attach('pm_card_authenticationRequiredSetupForOffSession', {
+      customer: customer.id,
+    })
+    const offSession = await suite.stripe.paymentIntents.create({
+      amount: 700,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: pm.id,
+      confirm: true,
+      off_session: true,
+    })
+    expect(offSession.status).toBe('succeeded')
+  })
+
+  it('4000 0084 0000 1280: 3-D Secure passes, then the charge fails with a processing error', async () => {
+    const pi = await suite.stripe.paymentIntents.create({
+      amount: 900,
+      currency: 'usd',
+      payment_method: 'pm_card_threeDSecureRequiredProcessingError',
+      confirm: true,
+    })
+    const url = String(pi.next_action?.use_stripe_sdk?.stripe_js)
+    await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'result=complete',
+    })
+    const after = await suite.stripe.paymentIntents.retrieve(pi.id)
+    expect(after.status).toBe('requires_payment_method')
+    expect(after.last_payment_error).toMatchObject({ code: 'processing_error' })
   })
 
   it('runs the hosted 3DS step for 4000 0000 0000 3220, and declines 3178 after authentication', async () => {

@@ -144,11 +144,23 @@ describe('cancel at period end', () => {
     ).rejects.toMatchObject({ statusCode: 400 })
   })
 
-  it('DELETE cancels at once', async () => {
+  it('DELETE cancels at once, keeping cancellation_details; a final invoice (invoice_now) is refused by name', async () => {
     const { sub } = await subscribed(basic)
-    const canceled = await suite.stripe.subscriptions.cancel(sub.id)
+    await expect(suite.stripe.subscriptions.cancel(sub.id, { invoice_now: true })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'parameter_unsupported',
+      param: 'invoice_now',
+    })
+    const canceled = await suite.stripe.subscriptions.cancel(sub.id, {
+      cancellation_details: { feedback: 'too_expensive', comment: 'Cheaper elsewhere' },
+    })
     assertStripeShape(canceled)
     expect(canceled.status).toBe('canceled')
+    expect(canceled.cancellation_details).toMatchObject({
+      feedback: 'too_expensive',
+      comment: 'Cheaper elsewhere',
+      reason: 'cancellation_requested',
+    })
     await suite.emulator.idle()
     expect(billingTypes(suite.receiver)).toEqual(['customer.subscription.deleted'])
   })

@@ -126,6 +126,23 @@ assert invoice.total == 2399 and invoice.total_excluding_tax == 1999, invoice.to
 assert invoice.total_taxes[0].amount == 400 and invoice.lines.data[0].taxes[0].tax_rate_details.tax_rate == vat.id
 step("tax rates")
 
+# Older clients: a card source on the customer, a schedule that starts later, a customer coupon.
+legacy = stripe.Customer.create(source="tok_visa", coupon=stripe.Coupon.create(percent_off=10, duration="forever").id)
+assert legacy.default_source.startswith("card_") and legacy.discount.source.coupon
+source = stripe.Customer.retrieve_source(legacy.id, legacy.default_source)
+assert source.last4 == "4242" and source.brand == "Visa"
+schedule = stripe.SubscriptionSchedule.create(
+    customer=legacy.id,
+    start_date=int(time.time()) + 30 * 86400,
+    phases=[{"items": [{"price": price.id}], "duration": {"interval": "month", "interval_count": 1}}],
+)
+assert schedule.status == "not_started" and schedule.subscription is None
+schedule = stripe.SubscriptionSchedule.cancel(schedule.id)
+assert schedule.status == "canceled"
+now_sub = stripe.Subscription.create(customer=legacy.id, items=[{"price": price.id}], expand=["latest_invoice"])
+assert now_sub.latest_invoice.amount_paid == 1350, now_sub.latest_invoice.amount_paid
+step("legacy sources, schedules and customer discounts")
+
 try:
     stripe.Customer.retrieve("cus_missing")
     raise AssertionError("expected a 404")

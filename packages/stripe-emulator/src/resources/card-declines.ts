@@ -51,6 +51,11 @@ export const DECLINES: Partial<Record<CardBehaviour, Decline>> = {
     declineCode: 'generic_decline',
     message: 'Your card was declined.',
   },
+  auth_then_processing_error: {
+    code: 'processing_error',
+    declineCode: 'processing_error',
+    message: 'An error occurred while processing your card. Try again in a little bit.',
+  },
   processing_error: {
     code: 'processing_error',
     declineCode: 'processing_error',

@@ -31,6 +31,10 @@ export type CardBehaviour =
   | 'auth_then_insufficient_funds'
   /** 4000 0084 0000 1629: 3DS every time, then declined. */
   | 'auth_then_decline'
+  /** 4000 0084 0000 1280: 3DS every time, then a processing error. */
+  | 'auth_then_processing_error'
+  /** 4000 0038 0000 0446: already set up for off-session use: 3DS on-session every time, off-session charges succeed. */
+  | 'auth_on_session'
   /** 4000 0000 0000 0259 / 2685 / 1976: the charge succeeds, then a dispute opens. */
   | 'dispute_fraudulent'
   | 'dispute_product_not_received'
@@ -89,6 +93,22 @@ const TEST_CARDS: TestCard[] = [
   card('3220', 'auth_always', ['threeDSecure2Required']),
   card('3063', 'auth_always', ['threeDSecureRequired']),
   card('3055', 'succeed', ['threeDSecureOptional']),
+  // 3DS supported but not requested by default; the emulator never requests it, so charges succeed.
+  card('3097', 'succeed', ['threeDSecureOptionalProcessingError']),
+  {
+    number: '4000008400001280',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_then_processing_error',
+    names: ['threeDSecureRequiredProcessingError'],
+  },
+  {
+    number: '4000003800000446',
+    brand: 'visa',
+    funding: 'credit',
+    behaviour: 'auth_on_session',
+    names: ['authenticationRequiredSetupForOffSession'],
+  },
   {
     number: '4000008260003178',
     brand: 'visa',

@@ -21,6 +21,7 @@ import {
 } from '../params.js'
 import { getObject } from '../state.js'
 import { couponIsRedeemable } from './coupons.js'
+import { readPlainFields } from './payment-intent-params.js'
 import { createPrice } from './prices.js'
 import { redeemablePromotion } from './promotion-codes.js'
 
@@ -265,6 +266,8 @@ export type PaymentIntentData = {
   description: string | null
   metadata: Record<string, string>
   setup_future_usage: 'off_session' | 'on_session' | null
+  /** `receipt_email`, `shipping`, `statement_descriptor(_suffix)`, `transfer_group`, as sent (payment-intent-params.ts reads them). */
+  fields: Params
 }
 
 /** `payment_intent_data` (payment mode): copied onto the PaymentIntent made at confirmation. */
@@ -289,6 +292,23 @@ export function readPaymentIntentData(params: Params): PaymentIntentData | null 
     ],
     'payment_intent_data',
   )
+  // Connect and manual capture are not modelled: refused by name rather than dropped.
+  for (const key of ['application_fee_amount', 'on_behalf_of', 'transfer_data'])
+    if (data[key] !== undefined) throw unsupportedParam(`payment_intent_data[${key}]`)
+  const capture = optString(data, 'capture_method', 'payment_intent_data[capture_method]')
+  if (capture !== undefined && capture !== 'automatic')
+    throw unsupportedParam('payment_intent_data[capture_method]', `set to ${capture}`)
+  const FIELDS = [
+    'receipt_email',
+    'shipping',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+    'transfer_group',
+  ]
+  const fields: Params = Object.fromEntries(
+    FIELDS.flatMap((k) => (data[k] === undefined ? [] : [[k, data[k]!]])),
+  )
+  readPlainFields(fields) // validated now, applied to the PaymentIntent at confirmation
   const sfu = optString(data, 'setup_future_usage', 'payment_intent_data[setup_future_usage]')
   if (sfu !== undefined && sfu !== 'off_session' && sfu !== 'on_session') {
     throw invalidParam(
@@ -300,6 +320,7 @@ export function readPaymentIntentData(params: Params): PaymentIntentData | null 
     description: nullableString(data, 'description') ?? null,
     metadata: applyMetadata({}, data),
     setup_future_usage: sfu ?? null,
+    fields,
   }
 }
 

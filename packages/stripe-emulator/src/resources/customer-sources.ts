@@ -6,7 +6,8 @@
  * hidden card PaymentMethod carrying the test card's behaviour, so declines and 3DS apply as for
  * PaymentMethods; charges name that PaymentMethod (`pm_…`), not the `card_…` id.
  *
- * Events: `customer.source.created`, `.updated` (with `previous_attributes`), `.deleted`, and
+ * Events: `customer.source.created`, `.updated` (with `previous_attributes`), `.deleted`,
+ * `.expiring` (at the start of the month the card expires, on the customer's clock), and
  * `customer.updated` when `default_source` changes on an existing customer.
  * Only card tokens (`tok_visa`, `tok_chargeDeclined`, …) are modelled: bank accounts and `src_…`
  * Sources are refused.
@@ -27,11 +28,11 @@ import {
   optString,
   reqString,
 } from '../params.js'
-import { includable, route } from '../registry.js'
+import { includable, registerAction, route } from '../registry.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 import { refuseDecliningCard } from './card-declines.js'
 import { fromMagic, magicCard, sourcePaymentMethod } from './cards.js'
-import { setSourceHooks } from './customers.js'
+import { clockOfCustomer, setSourceHooks } from './customers.js'
 
 type SourceHidden = { paymentMethod?: string }
 
@@ -86,14 +87,31 @@ function createCard(ctx: Ctx, customerId: string, token: string, param: string):
   insertObject(ctx.state, card)
   // The backing PaymentMethod is private to the source: not attached, never listed as the customer's.
   hiddenOf<SourceHidden>(ctx.state, card.id).paymentMethod = pm.id
+  scheduleExpiring(ctx, card)
   return card
 }
+
+/** `customer.source.expiring` at 00:00 UTC on the first day of the card's expiry month. */
+function scheduleExpiring(ctx: Ctx, card: Stripe.Card): void {
+  ctx.unschedule((j) => j.action === 'source.expiring' && j.data.card === card.id)
+  const at = Date.UTC(card.exp_year, card.exp_month - 1, 1) / 1000
+  const clock = clockOfCustomer(ctx, String(card.customer))
+  if (at > ctx.now(clock)) ctx.schedule(at, clock, 'source.expiring', { card: card.id, at })
+}
+
+registerAction('source.expiring', (ctx, data) => {
+  const card = ctx.state.objects[String(data.card)] as unknown as Stripe.Card | undefined
+  if (card?.object !== 'card') return
+  if (Date.UTC(card.exp_year, card.exp_month - 1, 1) / 1000 !== data.at) return
+  ctx.emit('customer.source.expiring', card)
+})
 
 function removeCard(ctx: Ctx, customer: Stripe.Customer, id: string): Stripe.Card {
   const card = getCard(ctx, customer, id)
   const pm = sourcePaymentMethod(ctx, id)
   deleteObject(ctx.state, id)
   if (pm) deleteObject(ctx.state, pm)
+  ctx.unschedule((j) => j.action === 'source.expiring' && j.data.card === id)
   ctx.emit('customer.source.deleted', card)
   return card
 }
@@ -172,7 +190,7 @@ route('post', '/v1/customers/:id/sources/:source', (ctx, params, path) => {
   const year = optInt(params, 'exp_year')
   if (year !== undefined && year < 2000)
     throw invalidParam('exp_year', "Your card's expiration year is invalid.", 'invalid_expiry_year')
-  return updateWithEvent(ctx, card, 'customer.source.updated', (c) => {
+  const updated = updateWithEvent(ctx, card, 'customer.source.updated', (c) => {
     for (const key of ADDRESS) {
       const value = nullableString(params, key)
       if (value !== undefined) c[key] = value
@@ -183,6 +201,8 @@ route('post', '/v1/customers/:id/sources/:source', (ctx, params, path) => {
     if (year !== undefined) c.exp_year = year
     c.metadata = applyMetadata(c.metadata ?? {}, params)
   })
+  if (month !== undefined || year !== undefined) scheduleExpiring(ctx, updated)
+  return updated
 })
 route('delete', '/v1/customers/:id/sources/:source', (ctx, params, path) => {
   allowOnly(params, [])

@@ -3,9 +3,9 @@
  * create, update and confirm, so none is accepted and dropped: `statement_descriptor(_suffix)`,
  * `transfer_group`, `shipping`, `receipt_email`, `automatic_payment_methods`, `return_url` (a 3DS
  * step is then `redirect_to_url`, and the challenge page returns there), `use_stripe_sdk`,
- * `error_on_requires_action`, `confirmation_method` (`automatic` only). What the emulator does not
- * model is refused by name: `mandate_data` (no Mandate objects), `excluded_payment_method_types`,
- * `payment_method_configuration`, `confirmation_method=manual`.
+ * `error_on_requires_action`, `confirmation_method` (`manual` returns to `requires_confirmation`
+ * after a 3DS step). What the emulator does not model is refused by name: `mandate_data` (no
+ * Mandate objects), `excluded_payment_method_types`, `payment_method_configuration`.
  * @module
  */
 import type Stripe from 'stripe'
@@ -19,9 +19,6 @@ const REFUSED = ['mandate_data', 'excluded_payment_method_types', 'payment_metho
 
 export function refuseUnmodelled(params: Params): void {
   for (const key of REFUSED) if (params[key] !== undefined) throw unsupportedParam(key)
-  const method = optEnum(params, 'confirmation_method', ['automatic', 'manual'] as const)
-  if (method === 'manual')
-    throw unsupportedParam('confirmation_method', 'set to manual (only automatic confirmation is modelled)')
 }
 
 function readShipping(params: Params): Stripe.PaymentIntent.Shipping | null | undefined {
@@ -76,7 +73,10 @@ export function readPlainFields(params: Params): (pi: Stripe.PaymentIntent) => v
       'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
       'parameters_exclusive',
     )
+  const confirmation = optEnum(params, 'confirmation_method', ['automatic', 'manual'] as const)
   return (pi) => {
+    // manual: after a 3DS step the PaymentIntent returns to requires_confirmation (payments.ts).
+    if (confirmation !== undefined) pi.confirmation_method = confirmation
     if (descriptor !== undefined) pi.statement_descriptor = descriptor
     if (suffix !== undefined) pi.statement_descriptor_suffix = suffix
     if (group !== undefined) pi.transfer_group = group

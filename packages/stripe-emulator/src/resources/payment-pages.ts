@@ -29,6 +29,7 @@ import { paySetup } from './checkout-setup.js'
 import { redeemCoupon } from './coupons.js'
 import { createCustomer } from './customers.js'
 import { insertPaymentIntent } from './payment-intent-objects.js'
+import { readPlainFields } from './payment-intent-params.js'
 // The hosted pages register themselves on import.
 import '../pages/checkout.js'
 import '../pages/checkout-3ds.js'
@@ -137,6 +138,7 @@ function sessionPaymentIntent(
     setupFutureUsage: data?.setup_future_usage ?? null,
     paymentMethodTypes: [...session.payment_method_types],
   })
+  if (data?.fields) readPlainFields(data.fields)(pi)
   session.payment_intent = pi.id
   return pi
 }

@@ -25,6 +25,7 @@ import {
   applyMetadata,
   inRange,
   nullableString,
+  onlyDefault,
   optBool,
   optEnum,
   optInt,
@@ -226,14 +227,36 @@ function changeTrialEnd(ctx: Ctx, sub: Stripe.Subscription, params: Params): voi
 
 function cancelSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscription {
   allowOnly(params, ['invoice_now', 'prorate', 'cancellation_details'])
+  // A final invoice (invoice_now) and its prorations are not modelled: refused rather than ignored.
+  onlyDefault(params, 'invoice_now', (v) => String(v).toLowerCase() === 'false')
+  onlyDefault(params, 'prorate', (v) => String(v).toLowerCase() === 'false')
+  const details = optObject(params, 'cancellation_details')
+  if (details) allowOnly(details, ['comment', 'feedback', 'feedback_option'], 'cancellation_details')
+  const FEEDBACK = [
+    'customer_service',
+    'low_quality',
+    'missing_features',
+    'other',
+    'switched_service',
+    'too_complex',
+    'too_expensive',
+    'unused',
+  ] as const
+  const feedback = details
+    ? optEnum(details, 'feedback', FEEDBACK, 'cancellation_details[feedback]')
+    : undefined
+  const comment = details ? nullableString(details, 'comment', 'cancellation_details[comment]') : undefined
+  const option = details
+    ? nullableString(details, 'feedback_option', 'cancellation_details[feedback_option]')
+    : undefined
   const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', id)
   if (sub.status === 'canceled')
     throw invalidRequest(`No such subscription: '${id}'`, 'resource_missing', 'id', 404)
   sub.canceled_at = ctx.now(clockOfSubscription(ctx, sub))
   sub.cancellation_details = {
-    comment: null,
-    feedback: null,
-    feedback_option: null,
+    comment: comment ?? null,
+    feedback: feedback ?? null,
+    feedback_option: option ?? null,
     reason: 'cancellation_requested',
   } as Stripe.Subscription.CancellationDetails
   endSubscription(ctx, sub, 'cancellation_requested')
