@@ -161,6 +161,23 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     )
     expect(coupons).toContain(`${coupon.id},Spring,25,,,repeating,3,0,,,true,${code.id},SPRING25,true,0`)
     expect(coupons).toContain(`${bare.id},,,500,usd,once,,0,,,true,,,,`)
+    // Searched by coupon id, name or promotion code (any case), and paged; the CSV takes the search.
+    const found = await (await console.request('/admin/coupons?q=spring25')).text()
+    expect(found).toContain(`data-coupon="${coupon.id}"`)
+    expect(found).not.toContain(`data-coupon="${bare.id}"`)
+    expect(found).toContain('href="/admin/coupons.csv?q=spring25"')
+    const searched = (await (await console.request('/admin/coupons.csv?q=SPRING')).text()).trimEnd()
+    expect(searched.split('\n')).toHaveLength(2)
+    for (let i = 0; i < PAGE_SIZE; i++)
+      await t.stripe.coupons.create({ percent_off: 5, duration: 'once', name: `Bulk ${i}` })
+    const rowsOf = async (query: string) =>
+      [...(await (await console.request(`/admin/coupons?${query}`)).text()).matchAll(/data-coupon="([^"]+)"/g)]
+    expect(await rowsOf('q=bulk')).toHaveLength(PAGE_SIZE)
+    const first = (await rowsOf('page=1')).map((m) => m[1])
+    const second = (await rowsOf('page=2')).map((m) => m[1])
+    expect(first).toHaveLength(PAGE_SIZE)
+    expect(second.filter((id) => first.includes(id))).toEqual([])
+    expect([...first, ...second]).toEqual(expect.arrayContaining([coupon.id, bare.id]))
     const catalog = (await (await console.request('/admin/catalog.csv')).text()).trimEnd().split('\n')
     expect(catalog[0]).toBe(
       'product,product_name,access_days,features,files,price,currency,unit_amount,interval,interval_count,trial_days,family',

@@ -1,4 +1,8 @@
-/** `/admin/coupons`: coupons and promotion codes at Stripe, with redemptions; create and deactivate. */
+/**
+ * `/admin/coupons`: coupons and promotion codes at Stripe, with redemptions; create and deactivate.
+ * The list is read from Stripe (up to 1,000 of each, newest first), then searched and paged here
+ * with the same `?q=` for the page and its CSV.
+ */
 import { Hono } from 'hono'
 import * as z from 'zod'
 import type { AppEnv } from '../../../http/env.js'
@@ -7,8 +11,8 @@ import { renderPage } from '../../../web/layout.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
-import { ActionForm, AdminFrame } from '../views.js'
-import { createCoupon, DURATIONS, deactivateCoupon, listCoupons } from './service.js'
+import { ActionForm, AdminFrame, PAGE_SIZE, Pager, pageOf } from '../views.js'
+import { createCoupon, DURATIONS, deactivateCoupon, listCoupons, searchCoupons } from './service.js'
 
 const optionalNumber = z
   .string()
@@ -45,13 +49,23 @@ const CouponForm = z.object({
 
 export const couponRoutes = new Hono<AppEnv>()
   .get('/admin/coupons', async (c) => {
-    const listing = await listCoupons(c.get('deps'))
+    const q = (c.req.query('q') ?? '').slice(0, 100)
+    const page = pageOf(c.req.query('page'))
+    const found = searchCoupons(await listCoupons(c.get('deps')), q)
+    const listing = found.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    const params: Record<string, string> = q ? { q } : {}
     return renderPage(
       c,
       { title: 'Coupons' },
       <AdminFrame title="Coupons and promotion codes" notice={c.req.query('done')}>
+        <form method="get" action="/admin/coupons" class="filters">
+          <label>
+            Coupon, name or code <input type="search" name="q" value={q} />
+          </label>
+          <button type="submit">Search</button>
+        </form>
         <p>
-          <a href="/admin/coupons.csv">CSV</a>
+          {found.length} found · <a href={q ? `/admin/coupons.csv?${new URLSearchParams({ q })}` : '/admin/coupons.csv'}>CSV</a>
         </p>
         <table id="coupons">
           <thead>
@@ -105,6 +119,7 @@ export const couponRoutes = new Hono<AppEnv>()
             ))}
           </tbody>
         </table>
+        <Pager path="/admin/coupons" params={params} page={page} count={listing.length} />
         <h2>New coupon</h2>
         <form method="post" action="/admin/coupons" class="filters">
           <label>
@@ -146,7 +161,7 @@ export const couponRoutes = new Hono<AppEnv>()
   })
   /** One row per promotion code (a coupon without codes has one row with the code columns empty). */
   .get('/admin/coupons.csv', async (c) => {
-    const listing = await listCoupons(c.get('deps'))
+    const listing = searchCoupons(await listCoupons(c.get('deps')), (c.req.query('q') ?? '').slice(0, 100))
     const csv = toCsv(
       [
         'coupon',

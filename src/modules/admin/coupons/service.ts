@@ -93,6 +93,19 @@ export async function listCoupons(deps: Deps): Promise<CouponListing[]> {
   }))
 }
 
+/**
+ * The listings whose coupon id or name, or one of whose promotion codes, contains `query` (any
+ * case); all of them for an empty query.
+ */
+export function searchCoupons(listing: CouponListing[], query: string): CouponListing[] {
+  const needle = query.trim().toLowerCase()
+  if (!needle) return listing
+  const has = (text: string | null | undefined): boolean => !!text && text.toLowerCase().includes(needle)
+  return listing.filter(
+    ({ coupon, codes }) => has(coupon.id) || has(coupon.name) || codes.some((p) => has(p.code)),
+  )
+}
+
 function couponIdOf(code: Stripe.PromotionCode): string | undefined {
   const c = code.promotion?.coupon
   return typeof c === 'string' ? c : c?.id
