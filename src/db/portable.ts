@@ -8,6 +8,7 @@
  */
 import {
   type AnyColumn,
+  type Expression,
   type InsertObject,
   type InsertQueryBuilder,
   type InsertResult,
@@ -181,4 +182,14 @@ async function isDuplicateOf(db: Executor, err: unknown, table: string, column: 
     where table_schema = database() and table_name = ${table} and non_unique = 0
     group by index_name`.execute(db)
   return rows.some((r) => r.name === key && Number(r.columns) === 1 && r.first === column)
+}
+
+/**
+ * `column like '%text%'` with `%`, `_` and the escape character in `text` taken literally, on
+ * every dialect (an explicit `escape` clause: MySQL's default escape is a backslash, the others'
+ * is none). Lower-case `text` and wrap the column in `lower()` for a search in any case.
+ */
+export function containsText(column: Expression<unknown>, text: string): RawBuilder<boolean> {
+  const pattern = `%${text.replace(/[!%_]/g, (ch) => `!${ch}`)}%`
+  return sql<boolean>`${column} like ${pattern} escape '!'`
 }

@@ -79,6 +79,18 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     ])
     const [entry] = await listAuditEntries(t.deps.db, { limit: 1, offset: 0 })
     expect(entry).toMatchObject({ actor_email: ADMIN, action: 'email.resend', target_id: id })
+    // The audit log is searched by actor, action or target id (any case, wildcards literal), and
+    // its CSV takes the same search.
+    const found = await (await console.request(`/admin/audit?q=${id.toUpperCase()}`)).text()
+    expect(found).toContain(id)
+    expect(found).toContain(`href="/admin/audit.csv?q=${id.toUpperCase()}"`)
+    const csv = (await (await console.request('/admin/audit.csv?q=EMAIL.RESEND')).text())
+      .trimEnd()
+      .split('\n')
+    expect(csv.length).toBeGreaterThan(1)
+    expect(csv.slice(1).every((line) => line.includes(',email.resend,'))).toBe(true)
+    for (const q of ['%', 'emai_', 'no-such-actor'])
+      expect(await listAuditEntries(t.deps.db, { query: q, limit: 10, offset: 0 })).toEqual([])
   })
 
   it('exports the emails, audit log, events and subscriptions as CSV, linked from each page', async () => {
@@ -170,8 +182,9 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     expect(searched.split('\n')).toHaveLength(2)
     for (let i = 0; i < PAGE_SIZE; i++)
       await t.stripe.coupons.create({ percent_off: 5, duration: 'once', name: `Bulk ${i}` })
-    const rowsOf = async (query: string) =>
-      [...(await (await console.request(`/admin/coupons?${query}`)).text()).matchAll(/data-coupon="([^"]+)"/g)]
+    const rowsOf = async (query: string) => [
+      ...(await (await console.request(`/admin/coupons?${query}`)).text()).matchAll(/data-coupon="([^"]+)"/g),
+    ]
     expect(await rowsOf('q=bulk')).toHaveLength(PAGE_SIZE)
     const first = (await rowsOf('page=1')).map((m) => m[1])
     const second = (await rowsOf('page=2')).map((m) => m[1])

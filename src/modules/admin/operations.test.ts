@@ -125,7 +125,9 @@ describe.each(DIALECTS)('owner operations on %s', (dialect) => {
     expect(entry).toMatchObject({ actor_email: ADMIN, action: 'order.refund', reason: 'late delivery' })
     expect(JSON.parse(entry?.before_json ?? '{}')).toEqual({ status: 'paid', amount_refunded: 0 })
     expect(resubmitted?.action).toBe('order.refund')
-    expect(JSON.parse(resubmitted?.after_json ?? '{}').refund).toBe(JSON.parse(entry?.after_json ?? '{}').refund)
+    expect(JSON.parse(resubmitted?.after_json ?? '{}').refund).toBe(
+      JSON.parse(entry?.after_json ?? '{}').refund,
+    )
     const report = await buildMetricsReport(t.deps.db, parseRange({}, t.deps.clock.now()))
     expect(report.revenue).toEqual({ gross: { usd: 1900 }, refunds: { usd: 500 }, net: { usd: 1400 } })
     // The dashboard's "today" is the 30-day report's last day: the sale and its refund were today.

@@ -75,7 +75,10 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
     })
     .get('/admin/audit', async (c) => {
       const page = pageOf(c.req.query('page'))
+      const q = auditQueryOf(c.req.query('q'))
+      const params: Record<string, string> = q ? { q } : {}
       const entries = await listAuditEntries(c.get('deps').db, {
+        query: q,
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       })
@@ -83,16 +86,26 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
         c,
         { title: 'Audit log' },
         <AdminFrame title="Audit log">
+          <form method="get" action="/admin/audit" class="filters">
+            <label>
+              Actor, action or target <input type="search" name="q" value={q} />
+            </label>
+            <button type="submit">Search</button>
+          </form>
           <p>
-            <a href="/admin/audit.csv">CSV</a>
+            <a href={q ? `/admin/audit.csv?${new URLSearchParams(params)}` : '/admin/audit.csv'}>CSV</a>
           </p>
           <AuditTable entries={entries} />
-          <Pager path="/admin/audit" params={{}} page={page} count={entries.length} />
+          <Pager path="/admin/audit" params={params} page={page} count={entries.length} />
         </AdminFrame>,
       )
     })
     .get('/admin/audit.csv', async (c) => {
-      const entries = await listAuditEntries(c.get('deps').db, { limit: 200_000, offset: 0 })
+      const entries = await listAuditEntries(c.get('deps').db, {
+        query: auditQueryOf(c.req.query('q')),
+        limit: 200_000,
+        offset: 0,
+      })
       const csv = toCsv(
         ['created_at', 'actor', 'action', 'target_type', 'target_id', 'before', 'after', 'reason'],
         entries.map((e) => [
@@ -119,6 +132,11 @@ export function createAdminRoutes(options: AdminOptions): Hono<AppEnv> {
     .route('/', emailRoutes)
     .route('/', apiKeyRoutes)
     .route('/', webhookRoutes)
+}
+
+/** The audit search text (`?q=`), bounded. */
+function auditQueryOf(text: string | undefined): string {
+  return (text ?? '').trim().slice(0, 100)
 }
 
 async function readHealth(deps: Deps, now: Date): Promise<Health> {

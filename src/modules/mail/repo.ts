@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/database.js'
+import { containsText } from '../../db/portable.js'
 import type { MailOutboxRow, MailOutboxUpdate, NewMailOutboxRow } from './table.js'
 
 export async function insertOutboxMail(db: Executor, row: NewMailOutboxRow): Promise<void> {
@@ -65,11 +66,10 @@ export async function listOutboxPage(
   let query = db.selectFrom('mail_outbox').selectAll()
   const needle = filter.query?.trim().toLowerCase() ?? ''
   if (needle !== '') {
-    const pattern = `%${needle.replace(/[!%_]/g, (ch) => `!${ch}`)}%`
     query = query.where((eb) =>
       eb.or([
-        sql<boolean>`${eb.ref('to_address')} like ${pattern} escape '!'`,
-        sql<boolean>`lower(${eb.ref('subject')}) like ${pattern} escape '!'`,
+        containsText(eb.ref('to_address'), needle),
+        containsText(sql`lower(${eb.ref('subject')})`, needle),
       ]),
     )
   }

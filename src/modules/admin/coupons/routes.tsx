@@ -65,7 +65,8 @@ export const couponRoutes = new Hono<AppEnv>()
           <button type="submit">Search</button>
         </form>
         <p>
-          {found.length} found · <a href={q ? `/admin/coupons.csv?${new URLSearchParams({ q })}` : '/admin/coupons.csv'}>CSV</a>
+          {found.length} found ·{' '}
+          <a href={q ? `/admin/coupons.csv?${new URLSearchParams({ q })}` : '/admin/coupons.csv'}>CSV</a>
         </p>
         <table id="coupons">
           <thead>

@@ -143,7 +143,11 @@ export const orderRoutes = new Hono<AppEnv>()
             <label>
               Reason <input name="reason" required maxlength={500} />
             </label>
-            <input type="hidden" name="submission" value={newId('rfq', c.get('deps').clock.now().getTime())} />
+            <input
+              type="hidden"
+              name="submission"
+              value={newId('rfq', c.get('deps').clock.now().getTime())}
+            />
             <button type="submit">Refund</button>
           </form>
         ) : (
