@@ -48,6 +48,7 @@ const TYPES = {
   'billing.meter_event': 'Stripe.Billing.MeterEvent',
   'billing.meter_event_summary': 'Stripe.Billing.MeterEventSummary',
   customer_balance_transaction: 'Stripe.CustomerBalanceTransaction',
+  mandate: 'Stripe.Mandate',
 }
 
 const names = Object.keys(TYPES)

@@ -153,8 +153,8 @@ export function applyCashBalance(
   return { paymentIntent: pi, outcome: 'requires_action' }
 }
 
-/** A SEPA debit: the charge is pending and the PaymentIntent `processing` until the bank answers. */
-function debitBankAccount(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): PaymentAttempt {
+/** SEPA Direct Debit takes euros only (checked before a confirmation changes anything). */
+export function checkDebitCurrency(pi: Stripe.PaymentIntent): void {
   if (pi.currency !== 'eur') {
     throw invalidRequest(
       `The currency provided (${pi.currency}) is invalid. Payments with sepa_debit support the following currencies: eur.`,
@@ -162,6 +162,11 @@ function debitBankAccount(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.Payment
       'currency',
     )
   }
+}
+
+/** A SEPA debit: the charge is pending and the PaymentIntent `processing` until the bank answers. */
+function debitBankAccount(ctx: Ctx, pi: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): PaymentAttempt {
+  checkDebitCurrency(pi)
   pi.payment_method = pm.id
   if (!pi.payment_method_types.includes('sepa_debit'))
     pi.payment_method_types = [...pi.payment_method_types, 'sepa_debit']

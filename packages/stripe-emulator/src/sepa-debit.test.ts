@@ -211,3 +211,134 @@ describe('SEPA Direct Debit through the API', () => {
     ).rejects.toMatchObject({ statusCode: 400, param: 'currency' })
   })
 })
+
+describe("mandates and Stripe's delayed test IBANs", () => {
+  async function sepaMethod(iban: string): Promise<Stripe.PaymentMethod> {
+    return suite.stripe.paymentMethods.create({
+      type: 'sepa_debit',
+      sepa_debit: { iban },
+      billing_details: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    })
+  }
+  const online = {
+    customer_acceptance: {
+      type: 'online' as const,
+      online: { ip_address: '203.0.113.7', user_agent: 'Mozilla/5.0 (shop test)' },
+    },
+  }
+
+  it('mandate_data with an online acceptance makes a multi_use Mandate when the method is saved', async () => {
+    const customer = await suite.stripe.customers.create({})
+    const pm = await sepaMethod(SUCCEEDING_TEST_IBAN)
+    const pi = await suite.stripe.paymentIntents.create({
+      amount: 1200,
+      currency: 'eur',
+      customer: customer.id,
+      payment_method: pm.id,
+      setup_future_usage: 'off_session',
+      confirm: true,
+      mandate_data: online,
+    })
+    const charge = await suite.stripe.charges.retrieve(String(pi.latest_charge))
+    const { lastResponse: _, ...mandate } = await suite.stripe.mandates.retrieve(
+      String(charge.payment_method_details?.sepa_debit?.mandate),
+    )
+    assertStripeShape(mandate)
+    expect(mandate).toMatchObject({
+      type: 'multi_use',
+      multi_use: {},
+      payment_method: pm.id,
+      customer_acceptance: { type: 'online', online: online.customer_acceptance.online },
+    })
+    expect(mandate.customer_acceptance.accepted_at).toEqual(expect.any(Number))
+    expect(mandate.single_use).toBeUndefined()
+    // A later confirmation without mandate_data names no mandate.
+    const plain = await suite.stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'eur',
+      payment_method: (await sepaMethod(SUCCEEDING_TEST_IBAN)).id,
+      confirm: true,
+    })
+    const plainCharge = await suite.stripe.charges.retrieve(String(plain.latest_charge))
+    expect(plainCharge.payment_method_details?.sepa_debit?.mandate).toBeNull()
+    await settle()
+  })
+
+  it('refuses mandate_data Stripe would refuse, and with a card (not modelled), before anything changes', async () => {
+    const pm = await sepaMethod(SUCCEEDING_TEST_IBAN)
+    const base = { amount: 1200, currency: 'eur', payment_method: pm.id }
+    await expect(suite.stripe.paymentIntents.create({ ...base, mandate_data: online })).rejects.toMatchObject(
+      { statusCode: 400, param: 'mandate_data' },
+    )
+    await expect(
+      suite.stripe.paymentIntents.create({
+        ...base,
+        confirm: true,
+        mandate_data: { customer_acceptance: { type: 'online' } },
+      }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'parameter_missing',
+      param: 'mandate_data[customer_acceptance][online]',
+    })
+    await expect(
+      suite.stripe.paymentIntents.create({
+        ...base,
+        confirm: true,
+        mandate_data: {
+          customer_acceptance: { type: 'online', online: { ip_address: '203.0.113.7' } } as never,
+        },
+      }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'parameter_missing',
+      param: 'mandate_data[customer_acceptance][online][user_agent]',
+    })
+    await expect(
+      suite.stripe.paymentIntents.create({
+        ...base,
+        confirm: true,
+        mandate_data: { customer_acceptance: { type: 'sideways' } as never },
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'mandate_data[customer_acceptance][type]' })
+    await expect(
+      suite.stripe.paymentIntents.create({
+        amount: 1200,
+        currency: 'eur',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        mandate_data: online,
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_unsupported', param: 'mandate_data' })
+    await expect(
+      suite.stripe.paymentIntents.create({ ...base, currency: 'usd', confirm: true, mandate_data: online }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'currency' })
+    await suite.emulator.idle()
+    expect(suite.receiver.types().filter((t) => t.startsWith('charge.'))).toEqual([])
+    await expect(suite.stripe.mandates.retrieve('mandate_missing')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    })
+  })
+
+  it('the delayed IBANs answer after at least three minutes: AT32…204 succeeds, AT05…205 fails', async () => {
+    const succeeds = await sepaMethod('AT321904300235473204')
+    const fails = await sepaMethod('AT051904300235473205')
+    expect(isValidIban('DE08370400440532013003') && isValidIban('DE78370400440532013004')).toBe(true)
+    const confirm = (pm: Stripe.PaymentMethod) =>
+      suite.stripe.paymentIntents.create({
+        amount: 700,
+        currency: 'eur',
+        payment_method: pm.id,
+        confirm: true,
+      })
+    const [ok, ko] = [await confirm(succeeds), await confirm(fails)]
+    await settle() // asyncPaymentSeconds (120 here): the prompt IBANs would have answered
+    expect((await suite.stripe.paymentIntents.retrieve(ok.id)).status).toBe('processing')
+    expect((await suite.stripe.paymentIntents.retrieve(ko.id)).status).toBe('processing')
+    await suite.emulator.clock.advance(60)
+    await suite.emulator.idle()
+    expect((await suite.stripe.paymentIntents.retrieve(ok.id)).status).toBe('succeeded')
+    expect((await suite.stripe.paymentIntents.retrieve(ko.id)).status).toBe('requires_payment_method')
+  })
+})

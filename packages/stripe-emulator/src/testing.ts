@@ -125,3 +125,12 @@ export async function stripeTrigger(apiBase: string, event: string): Promise<str
   )
   return `${stdout}\n${stderr}`
 }
+
+/** `stripe trigger --help`: the CLI's own list of the fixtures it embeds. */
+export async function stripeTriggerHelp(): Promise<string> {
+  const { stdout } = await execFileAsync(STRIPE_CLI, ['trigger', '--help'], {
+    env: { ...process.env, STRIPE_CLI_TELEMETRY_OPTOUT: '1' },
+    timeout: 60_000,
+  })
+  return stdout
+}

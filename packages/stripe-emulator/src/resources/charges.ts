@@ -11,6 +11,7 @@ import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, inRange, optRange, optString } from '../params.js'
 import { includable, route } from '../registry.js'
 import { getObject, insertObject, listObjects } from '../state.js'
+import { mandateOfPaymentIntent } from './mandates.js'
 import { sepaChargeDetails } from './sepa-debit.js'
 
 export type Decline = { code: ErrorCode; declineCode?: string; message: string; param?: string }
@@ -116,7 +117,7 @@ export function insertCharge(ctx: Ctx, input: ChargeInput): Stripe.Charge {
     payment_method: pm.id,
     payment_method_details:
       pm.type === 'sepa_debit'
-        ? sepaChargeDetails(pm)
+        ? sepaChargeDetails(pm, mandateOfPaymentIntent(ctx, pi.id))
         : pm.type === 'customer_balance'
           ? ({ type: 'customer_balance', customer_balance: {} } as Stripe.Charge.PaymentMethodDetails)
           : cardDetails(pm),

@@ -4,8 +4,9 @@
  * `transfer_group`, `shipping`, `receipt_email`, `automatic_payment_methods`, `return_url` (a 3DS
  * step is then `redirect_to_url`, and the challenge page returns there), `use_stripe_sdk`,
  * `error_on_requires_action`, `confirmation_method` (`manual` returns to `requires_confirmation`
- * after a 3DS step). What the emulator does not model is refused by name: `mandate_data` (no
- * Mandate objects), `excluded_payment_method_types`, `payment_method_configuration`.
+ * after a 3DS step). `mandate_data` creates a SEPA Direct Debit Mandate (mandates.ts). What the
+ * emulator does not model is refused by name: `excluded_payment_method_types`,
+ * `payment_method_configuration`.
  * @module
  */
 import type Stripe from 'stripe'
@@ -15,7 +16,7 @@ import { allowOnly, nullableString, optBool, optEnum, optObject, optString, type
 import { hiddenOf } from '../state.js'
 import { createCustomerBalancePaymentMethod, readCustomerBalanceOptions } from './cash-balance.js'
 
-const REFUSED = ['mandate_data', 'excluded_payment_method_types', 'payment_method_configuration'] as const
+const REFUSED = ['excluded_payment_method_types', 'payment_method_configuration'] as const
 
 export function refuseUnmodelled(params: Params): void {
   for (const key of REFUSED) if (params[key] !== undefined) throw unsupportedParam(key)

@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { cardError, invalidParam, invalidRequest, unsupportedParam } from '../errors.js'
+import { cardError, invalidParam, invalidRequest } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
   allowOnly,
@@ -24,10 +24,16 @@ import {
   reqInt,
   reqString,
 } from '../params.js'
-import { capturePaymentIntent, confirmPaymentIntent, type PaymentAttempt } from '../payments.js'
+import {
+  capturePaymentIntent,
+  checkDebitCurrency,
+  confirmPaymentIntent,
+  type PaymentAttempt,
+} from '../payments.js'
 import { route } from '../registry.js'
 import { getObject, listObjects } from '../state.js'
 import { resolvePaymentMethod } from './cards.js'
+import { createMandate, readMandateData, setConfirmationMandate } from './mandates.js'
 import { cancelPaymentIntent, insertPaymentIntent } from './payment-intent-objects.js'
 import {
   confirmOptionsOf,
@@ -82,7 +88,13 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
     throw invalidRequest('You cannot pass both payment_method and payment_method_data.', 'parameter_invalid')
   const setFields = readPlainFields(params)
   if (params.confirm === undefined || !optBool(params, 'confirm')) {
-    for (const key of ['return_url', 'off_session', 'error_on_requires_action', 'use_stripe_sdk'])
+    for (const key of [
+      'return_url',
+      'off_session',
+      'error_on_requires_action',
+      'use_stripe_sdk',
+      'mandate_data',
+    ])
       if (params[key] !== undefined)
         throw invalidRequest(`You can only pass ${key} when confirm=true.`, undefined, key)
   }
@@ -109,7 +121,13 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
     pi.status = 'requires_confirmation'
   }
   if (optBool(params, 'confirm')) {
-    const confirmKeys = ['off_session', 'return_url', 'error_on_requires_action', 'use_stripe_sdk'] as const
+    const confirmKeys = [
+      'off_session',
+      'return_url',
+      'error_on_requires_action',
+      'use_stripe_sdk',
+      'mandate_data',
+    ] as const
     return confirmFromParams(
       ctx,
       pi,
@@ -150,13 +168,16 @@ function confirmFromParams(ctx: Ctx, pi: Stripe.PaymentIntent, params: Params): 
       'payment_intent_unexpected_state',
     )
   }
-  if (params.mandate_data !== undefined) throw unsupportedParam('mandate_data')
+  const acceptance = readMandateData(params)
   const options = readPaymentMethodOptions(params, pi.currency)
   if (options) pi.payment_method_options = options
   readConfirmOptions(ctx, pi, params)
   const setFields = readPlainFields(params)
   setFields(pi)
   const pm = resolvePaymentMethod(ctx, pmId, 'payment_method')
+  if (pm.type === 'sepa_debit') checkDebitCurrency(pi)
+  // Each confirmation names its own mandate (or none); the charge it makes carries the id.
+  setConfirmationMandate(ctx, pi, acceptance ? createMandate(ctx, pi, pm, acceptance).id : null)
   const attempt = confirmPaymentIntent(ctx, pi, pm, { offSession: optBool(params, 'off_session') ?? false })
   if (attempt.outcome === 'declined') throw declineError(attempt)
   if (attempt.outcome === 'requires_action') steerAction(ctx, pi, attempt)

@@ -6,11 +6,15 @@
  * `payment_intent.payment_failed`, followed for a Checkout Session by
  * `checkout.session.async_payment_succeeded` / `…_failed`.
  *
- * Any IBAN that passes the ISO 13616 check succeeds, except Stripe's failing test IBANs
- * AT861904300235473202, AT321904300235473204 (on Stripe it fails after three minutes; here after
- * the same `asyncPaymentSeconds`), DE62370400440532013001 and IT60X0542811101000000123456 (the
- * Stripe CLI's async_payment_failed fixture). AT611904300234573201 is Stripe's succeeding one. Offered on Checkout in
- * payment mode for EUR; subscriptions and invoices are charged by card only.
+ * Any IBAN that passes the ISO 13616 check succeeds. Stripe's test IBANs for Austria and Germany
+ * behave as its testing docs say: AT611904300234573201 / DE89370400440532013000 succeed,
+ * AT861904300235473202 / DE62370400440532013001 fail, and the "delayed" ones answer after at least
+ * three minutes (`max(asyncPaymentSeconds, 180)`): AT321904300235473204 / DE08370400440532013003
+ * succeed (the Stripe CLI's payment_intent.processing fixture uses the Austrian one),
+ * AT051904300235473205 / DE78370400440532013004 fail. IT60X0542811101000000123456, the IBAN of the
+ * CLI's async_payment_failed fixture, is in no Stripe test table; the emulator fails it so that
+ * fixture produces its event. Offered on Checkout in payment mode for EUR; subscriptions and
+ * invoices are charged by card only.
  * @module
  */
 import type Stripe from 'stripe'
@@ -23,14 +27,19 @@ import { findObject, hiddenOf, insertObject, listObjects } from '../state.js'
 /** Stripe's documented test IBAN whose debit fails after processing. */
 export const FAILING_TEST_IBAN = 'AT861904300235473202'
 export const SUCCEEDING_TEST_IBAN = 'AT611904300234573201'
-/** Stripe's other failing test IBANs (a later failure, other countries). */
-const OTHER_FAILING_TEST_IBANS = new Set([
-  'AT321904300235473204',
-  'DE62370400440532013001',
-  'IT60X0542811101000000123456',
+/** Stripe's other failing test IBANs, and the one the Stripe CLI's failing fixture uses. */
+const OTHER_FAILING_TEST_IBANS = new Set(['DE62370400440532013001', 'IT60X0542811101000000123456'])
+/** Stripe's test IBANs that answer "after at least three minutes": true succeeds, false fails. */
+const DELAYED_TEST_IBANS = new Map([
+  ['AT321904300235473204', true],
+  ['DE08370400440532013003', true],
+  ['AT051904300235473205', false],
+  ['DE78370400440532013004', false],
 ])
+/** Stripe's "at least three minutes" for the delayed test IBANs. */
+const DELAYED_ANSWER_SECONDS = 180
 
-type SepaHidden = { sepaOutcome?: 'succeed' | 'fail' }
+type SepaHidden = { sepaOutcome?: 'succeed' | 'fail'; sepaDelayed?: boolean }
 
 export function normalizeIban(iban: string): string {
   return iban.replace(/\s+/g, '').toUpperCase()
@@ -77,12 +86,18 @@ export function createSepaDebitPaymentMethod(ctx: Ctx, input: SepaInput): Stripe
     type: 'sepa_debit',
   } as Stripe.PaymentMethod
   insertObject(ctx.state, pm)
-  hiddenOf<SepaHidden>(ctx.state, pm.id).sepaOutcome =
-    iban === FAILING_TEST_IBAN || OTHER_FAILING_TEST_IBANS.has(iban) ? 'fail' : 'succeed'
+  const hidden = hiddenOf<SepaHidden>(ctx.state, pm.id)
+  const delayed = DELAYED_TEST_IBANS.get(iban)
+  if (delayed !== undefined) hidden.sepaDelayed = true
+  hidden.sepaOutcome =
+    delayed === false || iban === FAILING_TEST_IBAN || OTHER_FAILING_TEST_IBANS.has(iban) ? 'fail' : 'succeed'
   return pm
 }
 
-export function sepaChargeDetails(pm: Stripe.PaymentMethod): Stripe.Charge.PaymentMethodDetails {
+export function sepaChargeDetails(
+  pm: Stripe.PaymentMethod,
+  mandate: string | null = null,
+): Stripe.Charge.PaymentMethodDetails {
   const s = pm.sepa_debit
   return {
     type: 'sepa_debit',
@@ -93,7 +108,7 @@ export function sepaChargeDetails(pm: Stripe.PaymentMethod): Stripe.Charge.Payme
       expected_debit_date: null,
       fingerprint: s?.fingerprint ?? null,
       last4: s?.last4 ?? null,
-      mandate: null,
+      mandate,
     },
   } as unknown as Stripe.Charge.PaymentMethodDetails
 }
@@ -109,7 +124,11 @@ export function startProcessing(ctx: Ctx, pi: Stripe.PaymentIntent, charge: Stri
   pi.processing = null
   ctx.emit('charge.pending', charge)
   ctx.emit('payment_intent.processing', pi)
-  ctx.schedule(ctx.now(null) + ctx.options.asyncPaymentSeconds, null, 'payment_intent.settle', { id: pi.id })
+  const delayed = hiddenOf<SepaHidden>(ctx.state, String(pi.payment_method)).sepaDelayed === true
+  const seconds = delayed
+    ? Math.max(ctx.options.asyncPaymentSeconds, DELAYED_ANSWER_SECONDS)
+    : ctx.options.asyncPaymentSeconds
+  ctx.schedule(ctx.now(null) + seconds, null, 'payment_intent.settle', { id: pi.id })
 }
 
 const FAILURE = {
