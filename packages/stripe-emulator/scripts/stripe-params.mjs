@@ -126,6 +126,7 @@ const ENDPOINTS = {
   'get /v1/customers/:id/tax_ids': 'CustomerListTaxIdsParams',
   'post /v1/credit_notes': 'CreditNoteCreateParams',
   'get /v1/credit_notes/preview': 'CreditNotePreviewParams',
+  'get /v1/credit_notes/preview/lines': 'CreditNoteListPreviewLineItemsParams',
   'get /v1/credit_notes': 'CreditNoteListParams',
   'post /v1/credit_notes/:id/void': 'CreditNoteVoidCreditNoteParams',
   'post /v1/credit_notes/:id': 'CreditNoteUpdateParams',

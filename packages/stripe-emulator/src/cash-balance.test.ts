@@ -133,5 +133,18 @@ describe('bank transfers into the customer cash balance (customer_balance)', () 
       code: 'parameter_unsupported',
       param: 'payment_method_data[type]',
     })
+    // The Node SDK's own p24 example: the method's hash is a name Stripe knows, so it is the
+    // unmodelled type that is refused, not an "unknown" p24.
+    await expect(
+      suite.stripe.paymentIntents.create({
+        amount: 200,
+        currency: 'usd',
+        payment_method_data: { type: 'p24', p24: { bank: 'blik' } },
+      }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'parameter_unsupported',
+      param: 'payment_method_data[type]',
+    })
   })
 })

@@ -30,6 +30,22 @@ describe('credit notes and the customer balance', () => {
       refund_amount: 1000,
     })
     expect(preview).toMatchObject({ amount: 3000, type: 'post_payment', status: 'issued' })
+    // GET /v1/credit_notes/preview/lines: the preview's lines, paged (it was read as note id "preview").
+    const previewLines = await suite.stripe.creditNotes.listPreviewLineItems({
+      invoice: invoice.id,
+      amount: 3000,
+      refund_amount: 1000,
+      limit: 3,
+    })
+    expect(previewLines.data.map((l) => l.amount)).toEqual(preview.lines.data.map((l) => l.amount))
+    expect(previewLines.data.length).toBeGreaterThan(0)
+    assertStripeShape(previewLines.data[0])
+    await expect(
+      suite.stripe.creditNotes.listPreviewLineItems({ invoice: 'in_missing' }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'resource_missing',
+    })
     expect((await suite.stripe.creditNotes.list({ invoice: invoice.id })).data).toEqual([])
     await suite.emulator.idle()
     const start = suite.receiver.received.length

@@ -251,6 +251,17 @@ route('post', '/v1/credit_notes', (ctx, params) => issue(ctx, params))
 route('get', '/v1/credit_notes/preview', (ctx, params) =>
   build(ctx, draft(ctx, params), params, newId('cn', 24)),
 )
+// Before `/:id/lines`, which would otherwise read `preview` as an id and call `invoice` unknown.
+route('get', '/v1/credit_notes/preview/lines', (ctx, params) => {
+  const page = Object.fromEntries(
+    LIST_PARAMS.flatMap((k) => (params[k] === undefined ? [] : [[k, params[k]]])),
+  )
+  const rest = Object.fromEntries(
+    Object.entries(params).filter(([k]) => !(LIST_PARAMS as readonly string[]).includes(k)),
+  )
+  const preview = build(ctx, draft(ctx, rest), rest, newId('cn', 24))
+  return paginate(preview.lines.data, page, '/v1/credit_notes/preview/lines')
+})
 route('get', '/v1/credit_notes/:id', (ctx, _p, path) => getNote(ctx, path.id!))
 route('get', '/v1/credit_notes/:id/lines', (ctx, params, path) => {
   allowOnly(params, [...LIST_PARAMS])

@@ -134,11 +134,13 @@ export function readPaymentMethodOptions(
 export function paymentMethodFromData(ctx: Ctx, params: Params): Stripe.PaymentMethod | undefined {
   const data = optObject(params, 'payment_method_data')
   if (!data) return undefined
-  allowOnly(data, ['type', 'metadata'], 'payment_method_data')
   const type = optString(data, 'type', 'payment_method_data[type]')
   if (!type) throw missingParam('payment_method_data[type]')
+  // The type first: another method's own hash (`payment_method_data[p24]`, …) is a name Stripe
+  // knows, so it must not be called unknown.
   if (type !== 'customer_balance')
     throw unsupportedParam('payment_method_data[type]', `set to ${type} (only customer_balance is modelled)`)
+  allowOnly(data, ['type', 'metadata'], 'payment_method_data')
   if (data.metadata !== undefined) throw unsupportedParam('payment_method_data[metadata]')
   return createCustomerBalancePaymentMethod(ctx)
 }
