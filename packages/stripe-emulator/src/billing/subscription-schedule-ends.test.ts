@@ -63,6 +63,56 @@ describe('subscription schedules that start later, expire, and end with their su
     expect(events[1]!.data.previous_attributes).toMatchObject({ status: 'not_started', subscription: null })
   })
 
+  it('a not_started schedule can be updated: new phases from the same start date, which start it with the new items', async () => {
+    const { clock, customer } = await onClock()
+    const yearly = await suite.stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 15000,
+      recurring: { interval: 'year' },
+      product_data: { name: 'Yearly' },
+    })
+    const schedule = await suite.stripe.subscriptionSchedules.create({
+      customer: customer.id,
+      start_date: T0 + 10 * DAY,
+      phases: [{ items: [{ price: price.id }] }],
+    })
+    await expect(
+      suite.stripe.subscriptionSchedules.update(schedule.id, {
+        end_behavior: 'sideways' as never,
+        phases: [{ items: [{ price: yearly.id }] }],
+      }),
+    ).rejects.toMatchObject({ statusCode: 400, param: 'end_behavior' })
+    expect((await suite.stripe.subscriptionSchedules.retrieve(schedule.id)).phases[0]?.items[0]?.price).toBe(
+      price.id,
+    )
+    const updated = await suite.stripe.subscriptionSchedules.update(schedule.id, {
+      end_behavior: 'cancel',
+      metadata: { plan: 'yearly' },
+      phases: [{ items: [{ price: yearly.id }] }],
+    })
+    assertStripeShape(strip(updated))
+    expect(updated).toMatchObject({
+      status: 'not_started',
+      subscription: null,
+      end_behavior: 'cancel',
+      metadata: { plan: 'yearly' },
+    })
+    expect(updated.phases).toHaveLength(1)
+    expect(updated.phases[0]).toMatchObject({ start_date: T0 + 10 * DAY, items: [{ price: yearly.id }] })
+    await advanceClock(suite.stripe, clock.id, T0 + 10 * DAY + 60)
+    const started = await suite.stripe.subscriptionSchedules.retrieve(schedule.id)
+    const sub = await suite.stripe.subscriptions.retrieve(String(started.subscription), {
+      expand: ['latest_invoice'],
+    })
+    expect(sub.items.data.map((i) => i.price.id)).toEqual([yearly.id])
+    expect((sub.latest_invoice as Stripe.Invoice).amount_paid).toBe(15000)
+    expect((await scheduleEvents()).map((e) => e.type)).toEqual([
+      'subscription_schedule.created',
+      'subscription_schedule.updated',
+      'subscription_schedule.updated',
+    ])
+  })
+
   it('canceling or releasing a not_started schedule ends it with no subscription', async () => {
     const { customer } = await onClock()
     const create = () =>

@@ -249,11 +249,22 @@ route('post', '/v1/subscription_schedules/:id', (ctx, params, path) => {
   allowOnly(params, ['phases', 'end_behavior', 'metadata', 'proration_behavior', 'default_settings'])
   if (params.default_settings !== undefined) throw unsupportedParam('default_settings')
   const schedule = getSchedule(ctx, path.id!)
-  if (schedule.status !== 'active')
+  if (schedule.status !== 'active' && schedule.status !== 'not_started')
     throw invalidRequest(`You cannot update a subscription schedule that is ${schedule.status}.`)
-  const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', String(schedule.subscription))
   const before = JSON.stringify(schedule)
-  if (params.phases !== undefined) {
+  // Read before anything changes, so a bad value leaves the schedule as it was.
+  const endBehavior = optEnum(params, 'end_behavior', ['release', 'cancel'] as const)
+  const metadata = applyMetadata(schedule.metadata ?? {}, params)
+  if (schedule.status === 'not_started') {
+    // Nothing has been billed yet: the new phases replace the old ones from the same start date
+    // (nothing to prorate), and the start and expiring jobs follow them.
+    optEnum(params, 'proration_behavior', PRORATION)
+    if (params.phases !== undefined) {
+      schedule.phases = readPhases(ctx, params, schedule.phases[0]!.start_date).map(buildPhase)
+      scheduleStart(ctx, schedule)
+    }
+  } else if (params.phases !== undefined) {
+    const sub = getObject<Stripe.Subscription>(ctx.state, 'subscription', String(schedule.subscription))
     // The new plan starts with the current phase (its start date stays), as Stripe requires.
     const index = scheduleHidden(ctx, schedule.id).phaseIndex ?? 0
     const currentStart = schedule.phases[index]!.start_date
@@ -266,9 +277,8 @@ route('post', '/v1/subscription_schedules/:id', (ctx, params, path) => {
     applyPhase(ctx, sub, phases[0]!, behaviour)
     scheduleTransition(ctx, schedule)
   }
-  const endBehavior = optEnum(params, 'end_behavior', ['release', 'cancel'] as const)
   if (endBehavior) schedule.end_behavior = endBehavior
-  schedule.metadata = applyMetadata(schedule.metadata ?? {}, params)
+  schedule.metadata = metadata
   if (JSON.stringify(schedule) !== before) ctx.emit('subscription_schedule.updated', schedule)
   return schedule
 })
