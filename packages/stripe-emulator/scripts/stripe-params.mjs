@@ -66,6 +66,8 @@ const ENDPOINTS = {
   'get /v1/charges': 'ChargeListParams',
   'post /v1/refunds': 'RefundCreateParams',
   'post /v1/refunds/:id': 'RefundUpdateParams',
+  'post /v1/refunds/:id/cancel': 'RefundCancelParams',
+  'post /v1/charges/:id': 'ChargeUpdateParams',
   'get /v1/refunds': 'RefundListParams',
   'post /v1/disputes/:id': 'DisputeUpdateParams',
   'post /v1/disputes/:id/close': 'DisputeCloseParams',

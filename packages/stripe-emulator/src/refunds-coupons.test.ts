@@ -106,6 +106,65 @@ describe('refunds', () => {
   })
 })
 
+describe('charge and refund edits from a back office', () => {
+  it('updates a charge (description, metadata, receipt email, shipping, transfer group) with charge.updated; refuses customer and fraud_details by name', async () => {
+    const pi = await paidIntent(1500)
+    const id = String(pi.latest_charge)
+    await suite.emulator.idle()
+    suite.receiver.received.length = 0
+    const { lastResponse: _, ...charge } = await suite.stripe.charges.update(id, {
+      description: 'Order 42',
+      metadata: { order: '42' },
+      receipt_email: 'ada@example.com',
+      transfer_group: 'order_42',
+      shipping: { name: 'Ada Lovelace', address: { line1: '1 Analytical Row', country: 'GB' } },
+    })
+    assertStripeShape(charge)
+    expect(charge).toMatchObject({
+      description: 'Order 42',
+      metadata: { order: '42' },
+      receipt_email: 'ada@example.com',
+      transfer_group: 'order_42',
+      shipping: { name: 'Ada Lovelace', address: { line1: '1 Analytical Row', country: 'GB', city: null } },
+    })
+    expect(await suite.stripe.charges.retrieve(id)).toMatchObject({ description: 'Order 42' })
+    await suite.emulator.idle()
+    const updated = suite.receiver.received.filter((r) => r.event.type === 'charge.updated')
+    expect(updated).toHaveLength(1)
+    expect(updated[0]!.event.data.previous_attributes).toMatchObject({
+      description: null,
+      metadata: { order: null },
+    })
+    // Nothing changed: no event.
+    await suite.stripe.charges.update(id, { description: 'Order 42' })
+    for (const [param, body] of [
+      ['customer', { customer: 'cus_x' }],
+      ['fraud_details', { fraud_details: { user_report: 'safe' } }],
+    ] as const)
+      await expect(suite.stripe.charges.update(id, body as never)).rejects.toMatchObject({
+        statusCode: 400,
+        code: 'parameter_unsupported',
+        param,
+      })
+    await expect(suite.stripe.charges.update('ch_missing', { description: 'x' })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    })
+    await suite.emulator.idle()
+    expect(suite.receiver.types().filter((t) => t === 'charge.updated')).toHaveLength(1)
+  })
+
+  it('cancelling a refund that does not wait for the customer is refused, as on Stripe', async () => {
+    const pi = await paidIntent(1000)
+    const refund = await suite.stripe.refunds.create({ payment_intent: pi.id })
+    const err = await failure(suite.stripe.refunds.cancel(refund.id))
+    expect(err).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError' })
+    expect(err.message).toContain('requires_action')
+    expect((await suite.stripe.refunds.retrieve(refund.id)).status).toBe('succeeded')
+    expect((await failure(suite.stripe.refunds.cancel('re_missing'))).statusCode).toBe(404)
+  })
+})
+
 describe('coupons and promotion codes', () => {
   it('creates, retrieves, lists and deletes coupons with events', async () => {
     const percent = await suite.stripe.coupons.create({

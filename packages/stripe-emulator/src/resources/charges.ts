@@ -5,13 +5,15 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import type { ErrorCode } from '../errors.js'
+import { updateWithEvent } from '../diff.js'
+import { type ErrorCode, unsupportedParam } from '../errors.js'
 import { newId, randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
-import { allowOnly, inRange, optRange, optString } from '../params.js'
+import { allowOnly, applyMetadata, inRange, nullableString, optRange, optString } from '../params.js'
 import { includable, route } from '../registry.js'
 import { getObject, insertObject, listObjects } from '../state.js'
 import { mandateOfPaymentIntent } from './mandates.js'
+import { readShipping } from './payment-intent-params.js'
 import { sepaChargeDetails } from './sepa-debit.js'
 
 export type Decline = { code: ErrorCode; declineCode?: string; message: string; param?: string }
@@ -140,6 +142,35 @@ export function insertCharge(ctx: Ctx, input: ChargeInput): Stripe.Charge {
 }
 
 route('get', '/v1/charges/:id', (ctx, _params, path) => getObject(ctx.state, 'charge', path.id!))
+/**
+ * The fields a back office edits on a charge (`charge.updated` with what changed). Setting a
+ * `customer` on a guest charge and `fraud_details` reports are not modelled: refused by name.
+ */
+route('post', '/v1/charges/:id', (ctx, params, path) => {
+  allowOnly(params, [
+    'description',
+    'metadata',
+    'receipt_email',
+    'shipping',
+    'transfer_group',
+    'customer',
+    'fraud_details',
+  ])
+  for (const key of ['customer', 'fraud_details']) if (params[key] !== undefined) throw unsupportedParam(key)
+  const charge = getObject<Stripe.Charge>(ctx.state, 'charge', path.id!)
+  const description = nullableString(params, 'description')
+  const receipt = nullableString(params, 'receipt_email')
+  const group = nullableString(params, 'transfer_group')
+  const shipping = readShipping(params)
+  const metadata = applyMetadata(charge.metadata, params)
+  return updateWithEvent(ctx, charge, 'charge.updated', (c) => {
+    if (description !== undefined) c.description = description
+    if (receipt !== undefined) c.receipt_email = receipt
+    if (group !== undefined) c.transfer_group = group
+    if (shipping !== undefined) c.shipping = shipping
+    c.metadata = metadata
+  })
+})
 route('get', '/v1/charges', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'customer', 'payment_intent', 'created', 'transfer_group'])
   const customer = optString(params, 'customer')

@@ -22,7 +22,8 @@ export function refuseUnmodelled(params: Params): void {
   for (const key of REFUSED) if (params[key] !== undefined) throw unsupportedParam(key)
 }
 
-function readShipping(params: Params): Stripe.PaymentIntent.Shipping | null | undefined {
+/** `shipping` as PaymentIntents and charges take it; `''` → null, absent → undefined. */
+export function readShipping(params: Params): Stripe.PaymentIntent.Shipping | null | undefined {
   if (params.shipping === undefined) return undefined
   const shipping = optObject(params, 'shipping')
   if (!shipping) return null

@@ -181,6 +181,20 @@ route('post', '/v1/refunds/:id', (ctx, params, path) => {
   }
   return refund
 })
+/**
+ * Stripe cancels only a refund waiting for the customer (`requires_action`, some bank and wallet
+ * refunds); the emulator's card and SEPA refunds never wait, so it answers as Stripe does for the
+ * others.
+ */
+route('post', '/v1/refunds/:id/cancel', (ctx, params, path) => {
+  allowOnly(params, [])
+  const refund = getObject<Stripe.Refund>(ctx.state, 'refund', path.id!)
+  if (refund.status !== 'requires_action')
+    throw invalidRequest(
+      `You can only cancel a refund that has a status of requires_action. This refund has a status of ${refund.status}.`,
+    )
+  return refund
+})
 route('get', '/v1/refunds', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'charge', 'payment_intent', 'created'])
   const charge = optString(params, 'charge')
