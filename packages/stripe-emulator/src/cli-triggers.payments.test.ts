@@ -108,7 +108,7 @@ describe('stripe trigger (the official CLI) against the emulator: payment side',
 })
 
 describe('the trigger tests cover every CLI fixture of the families issue 15 names', () => {
-  it('each fixture `stripe trigger --help` lists for them is run by one of the three trigger test files', async () => {
+  it('each fixture `stripe trigger --help` lists for them is named in one of the three trigger test files', async () => {
     const help = await stripeTriggerHelp()
     const listed = (help.split('Supported events:')[1] ?? '').split('Usage:')[0] ?? ''
     const fixtures = listed.split(/\s+/).filter((name) => FAMILIES.test(name))
