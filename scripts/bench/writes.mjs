@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { writeBenchCatalog } from './catalog.mjs'
-import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
+import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
 import { grantProbe, inboxProbe, prepareTollgate, startEmulator } from './store.mjs'
 
@@ -124,7 +124,24 @@ try {
   if (!flag('--purchases-only')) rows.push(await webhookRow(ctx))
   if (!flag('--webhook-only')) {
     ctx.probe = await grantProbe(databaseUrl)
+    const serverBefore = admin ? await postgresCpu() : undefined
     rows.push(...(await purchaseRows(ctx)))
+    if (serverBefore) {
+      // The server's backends for this database, before and after (one that exited in between is
+      // not counted): what the purchases cost PostgreSQL, on the same 2 cores.
+      const after = await postgresCpu()
+      let ms = 0
+      for (const [pid, end] of after) ms += end - (serverBefore.get(pid) ?? 0)
+      // The rows' purchases and their warm-up one.
+      const count = 1 + purchases + Math.max(1, Math.floor(purchases / 4)) * 8
+      rows.push({
+        row: `PostgreSQL server CPU per purchase (${count} purchases)`,
+        tollgate: `${(ms / count).toFixed(1)} ms`,
+        baseline: '',
+        value: `${(ms / count).toFixed(1)} ms`,
+        goal: '-',
+      })
+    }
     await ctx.probe.close()
   }
   await stopServer(proc)
@@ -144,6 +161,20 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 process.exit()
+
+/** CPU time (ms) of each PostgreSQL backend serving the benchmark's database, from /proc. */
+async function postgresCpu() {
+  const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [pgName])
+  const cpu = new Map()
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuMs(pid))
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return cpu
+}
 
 function summarize(file) {
   const { nodes, samples } = JSON.parse(readFileSync(file, 'utf8'))
