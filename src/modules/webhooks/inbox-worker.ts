@@ -13,12 +13,21 @@
  * @module
  */
 import type Stripe from 'stripe'
+import { dialectOfExecutor } from '../../db/portable.js'
 import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { Deps } from '../../deps.js'
 import { alertOwner, ownerNote } from '../alerts/index.js'
 import { type ApplyEvent, type EventHandlerMap, handlersFor } from './handlers.js'
 import { onInboxEvent } from './inbox-signal.js'
-import { claimDueEvents, markEventHandled, renewLease, resetEvent, updateEvent } from './repo.js'
+import {
+  claimDueEvents,
+  leaseDueEvents,
+  markEventHandled,
+  renewLease,
+  resetEvent,
+  stampHandled,
+  updateEvent,
+} from './repo.js'
 import type { StripeEventRow } from './table.js'
 
 export const MAX_ATTEMPTS = 12
@@ -66,17 +75,9 @@ export async function processInbox(
     const now = deps.clock.now()
     const lease = leaseFrom(now)
     const limit = INBOX_BATCH - inHand
-    // Types no handler wants (most of a purchase's events) are stamped in the claiming
-    // transaction: nothing to fetch or apply, so no transaction of their own.
-    const { leased: rows, stamped } = await deps.db
-      .transaction()
-      .execute((trx) =>
-        claimDueEvents(
-          trx,
-          { nowIso: now.toISOString(), leaseUntilIso: lease, maxAttempts: MAX_ATTEMPTS, limit },
-          (row) => handlersFor(handlers, row.type).length > 0,
-        ),
-      )
+    const input = { nowIso: now.toISOString(), leaseUntilIso: lease, maxAttempts: MAX_ATTEMPTS, limit }
+    const wants = (row: StripeEventRow): boolean => handlersFor(handlers, row.type).length > 0
+    const { leased: rows, stamped } = await claimEvents(deps, input, wants)
     for (const row of stamped)
       deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
     claimed += rows.length + stamped.length
@@ -128,6 +129,31 @@ export async function processInbox(
   const err = failure?.err ?? lanes.firstError()
   if (err !== undefined) throw err
   return claimed
+}
+
+/**
+ * Claims due events: on PostgreSQL with one statement (a claim is a round trip, not four, and a
+ * run now claims each time an event is announced), elsewhere in a transaction of its own (SQLite's
+ * is in process; MySQL has no UPDATE … RETURNING). Types no handler wants (events that reached
+ * the inbox by recovery or a replay: the intake stores them handled) are stamped at once, in the
+ * claiming transaction where there is one: nothing to fetch or apply.
+ */
+async function claimEvents(
+  deps: Deps,
+  input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
+  wants: (row: StripeEventRow) => boolean,
+): Promise<{ leased: StripeEventRow[]; stamped: StripeEventRow[] }> {
+  if (dialectOfExecutor(deps.db) !== 'postgres')
+    return deps.db.transaction().execute((trx) => claimDueEvents(trx, input, wants))
+  const rows = await leaseDueEvents(deps.db, input)
+  const leased = rows.filter(wants)
+  const stamped = rows.filter((r) => !leased.includes(r))
+  await stampHandled(
+    deps.db,
+    stamped.map((r) => r.id),
+    input.nowIso,
+  )
+  return { leased, stamped }
 }
 
 type Claimed = { row: StripeEventRow; event: Stripe.Event | undefined; done: () => void }
