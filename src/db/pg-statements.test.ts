@@ -98,4 +98,14 @@ describe.skipIf(!POSTGRES_URL)('named prepared statements on PostgreSQL', () => 
     expect(await all()).toEqual({ id: 1, name: 'one', note: null })
     expect(await all()).toEqual({ id: 1, name: 'one', note: null })
   })
+  it('turns naming off and runs the statement again unnamed when the server has lost its name (a pooler)', async () => {
+    await nameOf(1)
+    expect((await nameOf(1))?.name).toBe('one')
+    expect(await preparedHere(db)).toHaveLength(1)
+    // What a pooler in transaction mode does: the next server connection has no such statement.
+    await sql`deallocate all`.execute(db)
+    expect((await nameOf(2))?.name).toBe('two')
+    expect((await nameOf(1))?.name).toBe('one')
+    expect(await preparedHere(db)).toEqual([])
+  })
 })

@@ -10,6 +10,10 @@
  * table that is emptied when it fills. A prepared `select *` fails with "cached plan must not change
  * result type" after another process changes the table (a migration run by a newer instance): then
  * every name is replaced by a fresh one, and a statement outside a transaction is run again, once.
+ * Behind a pooler that hands each transaction another server connection and does not carry the
+ * prepared statements along (PgBouncer in transaction mode before 1.21), the first statement that
+ * finds its name missing (or taken) turns naming off for the pool, and is run again unnamed when
+ * outside a transaction; the transaction it was in fails once and is retried by its caller.
  * @module
  */
 import { createHash } from 'node:crypto'
@@ -41,10 +45,13 @@ export function namingStatements(
   const seen = new Map<string, number>()
   const names = new Map<string, string>()
   let generation = 0
+  // Off for good once the server loses or mixes up our names (a pooler in transaction mode).
+  let naming = true
   // One wrapper per pooled client: Kysely keys its connections by the client object.
   const wrappers = new WeakMap<object, NamingClient>()
 
   const nameOf = (sql: string): string | undefined => {
+    if (!naming) return undefined
     const known = names.get(sql)
     if (known !== undefined) return known
     const count = (seen.get(sql) ?? 0) + 1
@@ -71,10 +78,15 @@ export function namingStatements(
       try {
         return await client.query(name === undefined ? { text: sql, values } : { name, text: sql, values })
       } catch (err) {
-        if (name === undefined || !isStalePlan(err)) throw err
-        // Every connection's statements may be stale: new names make each prepare again.
-        generation++
-        names.clear()
+        if (name === undefined) throw err
+        if (isStalePlan(err)) {
+          // Every connection's statements may be stale: new names make each prepare again.
+          generation++
+          names.clear()
+        } else if (isLostStatement(err)) {
+          naming = false
+          names.clear()
+        } else throw err
         if (inTransaction || retried) throw err
         return run(sql, values, true)
       }
@@ -102,6 +114,16 @@ export function namingStatements(
     },
     end: () => pool.end(),
   }
+}
+
+/**
+ * A named statement the server does not have (26000), or has already under that name (42P05):
+ * what a pooler in transaction mode that does not keep prepared statements per client (PgBouncer
+ * before 1.21) makes of them, handing each transaction another server connection.
+ */
+function isLostStatement(err: unknown): boolean {
+  const { code } = (err ?? {}) as { code?: string }
+  return code === '26000' || code === '42P05'
 }
 
 /** PostgreSQL's feature_not_supported for a prepared statement whose table changed shape. */
