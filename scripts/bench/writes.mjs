@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 /**
  * `node scripts/bench/writes.mjs [--repeats N] [--seconds S] [--purchases N] [--webhook-only]
- * [--purchases-only] [--cpu N] [--cpu-prof]`: the benchmark's write-path rows alone (verified webhook intake
+ * [--purchases-only] [--cpu N] [--cpu-prof] [--postgres]`: the benchmark's write-path rows alone (verified webhook intake
  * against a bare JSON POST, and the full purchase, sequential and with 8 concurrent buyers), on
- * SQLite, with the same store, load and side-by-side discipline as `npm run bench`. With
+ * SQLite (with `--postgres`: on a fresh PostgreSQL database under BENCH_DATABASE_URL /
+ * TEST_DATABASE_URL's server, dropped afterwards), with the same store, load and side-by-side
+ * discipline as `npm run bench`. `TOLLGATE_MAIN=<path>` runs another build's main.js (a copy of an
+ * older dist/ beside this one) against the same setup, to compare builds turn about. With
  * `--cpu-prof` Tollgate runs under `node --cpu-prof` and the heaviest functions and packages by
  * self time are printed (the profile is kept in ./profiles/). `--cpu N` adds Tollgate's CPU time per
  * signed webhook (intake and inbox) over N events, the measure to compare on a loaded machine.
  * Build first (`npm run build`).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { writeBenchCatalog } from './catalog.mjs'
-import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
+import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
 import { grantProbe, inboxProbe, prepareTollgate, startEmulator } from './store.mjs'
 
@@ -31,7 +35,16 @@ const value = (name, fallback) => {
   }
   return n
 }
-const known = ['--repeats', '--seconds', '--purchases', '--webhook-only', '--purchases-only', '--cpu', '--cpu-prof']
+const known = [
+  '--repeats',
+  '--seconds',
+  '--purchases',
+  '--webhook-only',
+  '--purchases-only',
+  '--cpu',
+  '--cpu-prof',
+  '--postgres',
+]
 const unknown = argv.filter((a, i) => a.startsWith('--') && !known.includes(a) && !/^\d+$/.test(argv[i]))
 if (unknown.length > 0) {
   console.error(`writes: unknown option ${unknown[0]} (known: ${known.join(', ')})`)
@@ -43,15 +56,33 @@ const purchases = value('--purchases', 12)
 const profile = flag('--cpu-prof')
 const cpuEvents = flag('--cpu') ? value('--cpu', 2000) : 0
 const out = resolve('profiles')
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-writes-'))
+const adminUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const admin = flag('--postgres') ? new pg.Client({ connectionString: adminUrl }) : undefined
+const pgName = `tollgate_writes_${process.pid}`
 try {
+  let databaseUrl = join(dir, 'writes.db')
+  if (admin) {
+    await admin.connect()
+    await admin.query(`drop database if exists ${pgName}`)
+    await admin.query(`create database ${pgName}`)
+    const url = new URL(adminUrl)
+    url.pathname = `/${pgName}`
+    databaseUrl = url.href
+  }
+  console.log(`${admin ? 'postgres' : 'sqlite'}; ${load()} at start`)
   const catalog = writeBenchCatalog(dir, 1)
   const emulator = await startEmulator()
   const store = await prepareTollgate({
     name: 'tollgate',
     dir,
-    databaseUrl: join(dir, 'writes.db'),
+    databaseUrl,
     catalogPath: catalog.path,
     emulator,
   })
@@ -64,7 +95,15 @@ try {
   })
   if (profile) mkdirSync(out, { recursive: true })
   const before = profile ? new Set(readdirSync(out)) : new Set()
-  const proc = await store.start(profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : [])
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : []
+  const proc = process.env.TOLLGATE_MAIN
+    ? await startServer({
+        name: 'tollgate',
+        args: [...nodeArgs, resolve(process.env.TOLLGATE_MAIN)],
+        env: store.env,
+        readyUrl: `${store.url}/healthz`,
+      })
+    : await store.start(nodeArgs)
   const ctx = {
     load: { connections: 32, duration: seconds },
     repeats,
@@ -77,29 +116,65 @@ try {
   }
   const rows = []
   if (cpuEvents > 0) {
-    ctx.inbox = await inboxProbe(join(dir, 'writes.db'))
+    ctx.inbox = await inboxProbe(databaseUrl)
     await webhookCpuRow({ ...ctx, repeats: 1 }, cpuEvents) // warm-up (the JIT, the statement cache)
     rows.push(await webhookCpuRow(ctx, cpuEvents))
     await ctx.inbox.close()
   }
   if (!flag('--purchases-only')) rows.push(await webhookRow(ctx))
   if (!flag('--webhook-only')) {
-    ctx.probe = await grantProbe(join(dir, 'writes.db'))
+    ctx.probe = await grantProbe(databaseUrl)
+    const serverBefore = admin ? await postgresCpu() : undefined
     rows.push(...(await purchaseRows(ctx)))
+    if (serverBefore) {
+      // The server's backends for this database, before and after (one that exited in between is
+      // not counted): what the purchases cost PostgreSQL, on the same 2 cores.
+      const after = await postgresCpu()
+      let ms = 0
+      for (const [pid, end] of after) ms += end - (serverBefore.get(pid) ?? 0)
+      // The rows' purchases and their warm-up one.
+      const count = 1 + purchases + Math.max(1, Math.floor(purchases / 4)) * 8
+      rows.push({
+        row: `PostgreSQL server CPU per purchase (${count} purchases)`,
+        tollgate: `${(ms / count).toFixed(1)} ms`,
+        baseline: '',
+        value: `${(ms / count).toFixed(1)} ms`,
+        goal: '-',
+      })
+    }
     await ctx.probe.close()
   }
   await stopServer(proc)
   await stopServer(baselineProc)
   for (const r of rows) console.log(`${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value} (goal ${r.goal})`)
+  console.log(`${load()} at the end`)
   if (profile) {
     const file = readdirSync(out).find((f) => !before.has(f) && f.endsWith('.cpuprofile'))
     if (file) summarize(join(out, file))
   }
 } finally {
   await stopAll()
+  if (admin) {
+    await admin.query(`drop database if exists ${pgName} with (force)`)
+    await admin.end()
+  }
   rmSync(dir, { recursive: true, force: true })
 }
 process.exit()
+
+/** CPU time (ms) of each PostgreSQL backend serving the benchmark's database, from /proc. */
+async function postgresCpu() {
+  const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [pgName])
+  const cpu = new Map()
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuMs(pid))
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return cpu
+}
 
 function summarize(file) {
   const { nodes, samples } = JSON.parse(readFileSync(file, 'utf8'))

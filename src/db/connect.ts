@@ -8,11 +8,12 @@ import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { type Dialect, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { type Dialect, Kysely, PostgresDialect, type PostgresPool, SqliteDialect } from 'kysely'
 import type pg from 'pg'
 import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
+import { namingStatements } from './pg-statements.js'
 import { trackChanges } from './read-cache.js'
 import { attachSqliteReader, openSqliteReader } from './sqlite-reader.js'
 import { cachingStatements } from './sqlite-statements.js'
@@ -96,5 +97,7 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<D
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   })
-  return open(new PostgresDialect({ pool }))
+  // Hot statements prepared once per connection (pg-statements.ts). The wrapper's clients lack
+  // only the cursor form of query(), which Kysely uses for streaming with a `cursor` configured.
+  return open(new PostgresDialect({ pool: namingStatements(pool) as unknown as PostgresPool }))
 }

@@ -104,6 +104,31 @@ describe.each(DIALECTS)('portable writes on %s', (dialect) => {
     await db.deleteFrom('stripe_events').execute()
   })
 
+  it('insertAllIfAbsent binds each call its own values into the statement it compiled for that many rows', async () => {
+    const row = (n: number) => ({
+      ...event(`bind_${n}`, 1_790_000_000 + n),
+      type: `coupon.type_${n}`,
+      payload: `{"n":${n}}`,
+      handled_at: n % 2 === 0 ? AT : null,
+      attempts: n,
+      last_error: n % 3 === 0 ? `error ${n}` : null,
+    })
+    for (const ids of [[1, 2], [3, 4], [5], [6, 7]]) {
+      const given = ids.map(row)
+      expect(await insertAllIfAbsent(db, 'stripe_events', given, COLUMNS)).toEqual(
+        new Set(given.map((r) => r.stripe_event_id)),
+      )
+    }
+    const stored = await db
+      .selectFrom('stripe_events')
+      .selectAll()
+      .where('stripe_event_id', 'like', 'evt_bind_%')
+      .orderBy('event_created')
+      .execute()
+    expect(stored).toEqual([1, 2, 3, 4, 5, 6, 7].map(row))
+    await db.deleteFrom('stripe_events').execute()
+  })
+
   it('insertIfAbsent on a primary key, and the transaction goes on after a conflict', async () => {
     const dispute = {
       stripe_dispute_id: 'dp_1',

@@ -47,13 +47,16 @@ export async function findOrCreateCustomerByEmail(
   const normalized = normalizeEmail(email)
   const existing = await findCustomerByEmail(trx, normalized)
   if (existing) return toCustomer(existing)
-  await insertCustomerIfAbsent(trx, {
+  const inserted = {
     id: newId('cu', now.getTime()),
     email: normalized,
     stripe_customer_id: null,
     password_hash: null,
     created_at: now.toISOString(),
-  })
+  }
+  // Stored by this call: the row is what was inserted (no read back, one round trip less in a
+  // purchase's transaction). Otherwise a concurrent caller stored it first: read theirs.
+  if (await insertCustomerIfAbsent(trx, inserted)) return toCustomer(inserted)
   const row = await findCustomerByEmail(trx, normalized)
   if (!row) throw new Error(`Customer ${normalized} vanished after insert`)
   return toCustomer(row)

@@ -23,8 +23,9 @@ export async function findCustomerByStripeId(
 }
 
 /** Inserts unless the email exists; concurrent callers both end up with the one row. */
-export async function insertCustomerIfAbsent(db: Executor, row: NewCustomerRow): Promise<void> {
-  await insertIfAbsent(db, db.insertInto('customers').values(row), 'email')
+/** Stores a customer unless one has the email; true when this call stored it. */
+export async function insertCustomerIfAbsent(db: Executor, row: NewCustomerRow): Promise<boolean> {
+  return insertIfAbsent(db, db.insertInto('customers').values(row), 'email')
 }
 
 /** Sets the Stripe id only if none was set yet; returns the id that is now stored. */

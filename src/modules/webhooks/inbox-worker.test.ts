@@ -4,7 +4,8 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { createManualClock } from '../../lib/clock.js'
 import type { EventHandlerMap } from './handlers.js'
-import { LANES, laneKey, processInboxNow } from './inbox-worker.js'
+import { ringInbox } from './inbox-signal.js'
+import { LANES, laneKey, processInbox, processInboxNow } from './inbox-worker.js'
 import { storeEvent } from './intake.js'
 import { findEventByStripeId } from './repo.js'
 
@@ -95,6 +96,43 @@ describe.each(DIALECTS)('inbox lanes on %s', (dialect) => {
     expect(most).toBeLessThanOrEqual(LANES)
     expect([...applied.values()]).toEqual([1, 1, 1, 1, 1, 1])
     for (const id of ['evt_a1', 'evt_a2', 'evt_a3', 'evt_cus_b', 'evt_cus_c', 'evt_cus_d']) {
+      expect((await findEventByStripeId(t.deps.db, id))?.handled_at).not.toBeNull()
+    }
+  })
+  it('claims an event announced while a run is under way and handles it in that run, beside the slow one', async () => {
+    const store = async (e: Stripe.Event): Promise<void> => {
+      await storeEvent(t.deps.db, e, { payload: JSON.stringify(e), source: 'webhook', now: clock.now() })
+    }
+    await store(event('evt_slow', 1_790_000_100, { id: 'cs_slow', customer: 'cus_slow' }))
+    let lateHandled: () => void = () => {}
+    const late = new Promise<void>((resolve) => {
+      lateHandled = resolve
+    })
+    const order: string[] = []
+    const handlers: EventHandlerMap = {
+      'coupon.created': [
+        async (_deps, e) => {
+          if (e.id === 'evt_slow') {
+            // The late event arrives now and must be handled while this one still waits: a run
+            // that claimed only once would wait for this handler first (the timeout fails it).
+            await store(event('evt_late', 1_790_000_101, { id: 'cs_late', customer: 'cus_late' }))
+            ringInbox()
+            await Promise.race([
+              late,
+              new Promise((_, reject) =>
+                setTimeout(() => reject(new Error('the late event waited for the run')), 5000),
+              ),
+            ])
+          }
+          order.push(e.id)
+          if (e.id === 'evt_late') lateHandled()
+          return async () => {}
+        },
+      ],
+    }
+    expect(await processInbox(t.deps, handlers)).toBe(2)
+    expect(order).toEqual(['evt_late', 'evt_slow'])
+    for (const id of ['evt_slow', 'evt_late']) {
       expect((await findEventByStripeId(t.deps.db, id))?.handled_at).not.toBeNull()
     }
   })

@@ -5,22 +5,33 @@
  * types are logged and marked handled. This is a worker edge: it opens its own transactions. The
  * handlers come from the caller (the composition root merges the modules' maps).
  *
- * A batch runs in lanes: the events of one customer (or, for an object without one, of that
- * object) are handled one after another in the order claimed, and different customers' events run
- * side by side, so eight buyers paying at once wait for eight Stripe re-fetches in parallel, not
- * in a row. Exactly once does not rest on the lanes: the stamp in the applying transaction does.
+ * A run handles its events in lanes: the events of one customer (or, for an object without one, of
+ * that object) are handled one after another in the order claimed, and different customers' events
+ * run side by side, so eight buyers paying at once wait for eight Stripe re-fetches in parallel,
+ * not in a row; an event announced while a run is under way is claimed at once and joins it.
+ * Exactly once does not rest on the lanes: the stamp in the applying transaction does.
  * @module
  */
 import type Stripe from 'stripe'
+import { dialectOfExecutor } from '../../db/portable.js'
 import { transactionRetryingDeadlocks } from '../../db/retry.js'
 import type { Deps } from '../../deps.js'
 import { alertOwner, ownerNote } from '../alerts/index.js'
 import { type ApplyEvent, type EventHandlerMap, handlersFor } from './handlers.js'
-import { claimDueEvents, markEventHandled, renewLease, resetEvent, updateEvent } from './repo.js'
+import { onInboxEvent } from './inbox-signal.js'
+import {
+  claimDueEvents,
+  leaseDueEvents,
+  markEventHandled,
+  renewLease,
+  resetEvent,
+  stampHandled,
+  updateEvent,
+} from './repo.js'
 import type { StripeEventRow } from './table.js'
 
 export const MAX_ATTEMPTS = 12
-/** Events claimed per run; a run that took fewer found everything that was due. */
+/** Most events a run has in hand at once; a run that took fewer found everything that was due. */
 export const INBOX_BATCH = 20
 /** How many customers' events of one batch are handled at the same time. */
 export const LANES = 8
@@ -39,56 +50,113 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(2000 * 2 ** (attempts - 1), 3_600_000)
 }
 
-/** Handles one batch of due events; returns how many it took. The worker registry calls this. */
+/**
+ * Handles due events; returns how many it took. The worker registry calls this. A run claims a
+ * batch and handles it in lanes; events announced while it runs (the intake's signal, here or by
+ * NOTIFY) are claimed at once and join the lanes, instead of waiting for the whole batch: eight
+ * buyers paying at once used to wait, each, for the buyers before them to be re-fetched and
+ * applied. At most INBOX_BATCH events are in hand at once; the run ends when its lanes are empty.
+ */
 export async function processInbox(
   deps: Deps,
   handlers: EventHandlerMap,
   options: InboxOptions = {},
 ): Promise<number> {
-  const now = deps.clock.now()
-  const lease = leaseFrom(now)
-  const nowIso = now.toISOString()
-  // Types no handler wants (most of a purchase's events) are stamped in the claiming
-  // transaction: nothing to fetch or apply, so no transaction of their own.
-  const { leased: rows, stamped } = await deps.db
-    .transaction()
-    .execute((trx) =>
-      claimDueEvents(
-        trx,
-        { nowIso, leaseUntilIso: lease, maxAttempts: MAX_ATTEMPTS, limit: INBOX_BATCH },
-        (row) => handlersFor(handlers, row.type).length > 0,
-      ),
-    )
-  for (const row of stamped)
-    deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
-  const claimed = rows.length + stamped.length
-  if (rows.length === 0) return claimed
-  const renewal = keepLeased(deps, rows, lease, options.renewEveryMs ?? RENEW_EVERY_MS)
-  try {
-    await runLanes(lanesOf(rows), async (row, event) => {
-      await handleEvent(deps, handlers, row, event)
-      renewal.release(row.id)
-    })
-  } finally {
-    await renewal.stop()
+  const renewEveryMs = options.renewEveryMs ?? RENEW_EVERY_MS
+  let claimed = 0
+  let inHand = 0
+  let more = false
+  let progress: (() => void) | undefined
+  const wake = (): void => progress?.()
+  const renewals: Promise<void>[] = []
+  const lanes = createLanes<Claimed>(LANES, ({ row, event }) => handleEvent(deps, handlers, row, event), wake)
+
+  const claim = async (): Promise<void> => {
+    const now = deps.clock.now()
+    const lease = leaseFrom(now)
+    const limit = INBOX_BATCH - inHand
+    const input = { nowIso: now.toISOString(), leaseUntilIso: lease, maxAttempts: MAX_ATTEMPTS, limit }
+    const wants = (row: StripeEventRow): boolean => handlersFor(handlers, row.type).length > 0
+    const { leased: rows, stamped } = await claimEvents(deps, input, wants)
+    for (const row of stamped)
+      deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
+    claimed += rows.length + stamped.length
+    // A full claim may have left due events behind.
+    if (rows.length + stamped.length === limit) more = true
+    if (rows.length === 0) return
+    inHand += rows.length
+    const renewal = keepLeased(deps, rows, lease, renewEveryMs)
+    let left = rows.length
+    for (const row of rows) {
+      const event = parsePayload(row.payload)
+      lanes.push(event ? laneKey(event) : `row:${row.id}`, {
+        row,
+        event,
+        done: () => {
+          inHand--
+          renewal.release(row.id)
+          if (--left === 0) renewals.push(renewal.stop())
+        },
+      })
+    }
   }
+
+  const unsubscribe = onInboxEvent(() => {
+    more = true
+    wake()
+  })
+  let failure: { err: unknown } | undefined
+  try {
+    await claim()
+    while (!lanes.idle()) {
+      if (more && inHand < INBOX_BATCH && !failure) {
+        more = false
+        await claim().catch((err: unknown) => {
+          failure = { err }
+        })
+        continue
+      }
+      // Until an event is handled or another is announced.
+      await new Promise<void>((resolve) => {
+        progress = resolve
+      })
+      progress = undefined
+    }
+  } finally {
+    unsubscribe()
+    await Promise.all(renewals)
+  }
+  const err = failure?.err ?? lanes.firstError()
+  if (err !== undefined) throw err
   return claimed
 }
 
-type Claimed = { row: StripeEventRow; event: Stripe.Event | undefined }
-
-/** The batch split by customer (else by object), each lane in claim order. */
-function lanesOf(rows: StripeEventRow[]): Claimed[][] {
-  const lanes = new Map<string, Claimed[]>()
-  for (const row of rows) {
-    const event = parsePayload(row.payload)
-    const key = event ? laneKey(event) : `row:${row.id}`
-    const lane = lanes.get(key)
-    if (lane) lane.push({ row, event })
-    else lanes.set(key, [{ row, event }])
-  }
-  return [...lanes.values()]
+/**
+ * Claims due events: on PostgreSQL with one statement (a claim is a round trip, not four, and a
+ * run now claims each time an event is announced), elsewhere in a transaction of its own (SQLite's
+ * is in process; MySQL has no UPDATE … RETURNING). Types no handler wants (events that reached
+ * the inbox by recovery or a replay: the intake stores them handled) are stamped at once, in the
+ * claiming transaction where there is one: nothing to fetch or apply.
+ */
+async function claimEvents(
+  deps: Deps,
+  input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
+  wants: (row: StripeEventRow) => boolean,
+): Promise<{ leased: StripeEventRow[]; stamped: StripeEventRow[] }> {
+  if (dialectOfExecutor(deps.db) !== 'postgres')
+    return deps.db.transaction().execute((trx) => claimDueEvents(trx, input, wants))
+  const rows = await leaseDueEvents(deps.db, input)
+  const leased = rows.filter(wants)
+  const stamped = rows.filter((r) => !leased.includes(r))
+  await stampHandled(
+    deps.db,
+    stamped.map((r) => r.id),
+    input.nowIso,
+  )
+  return { leased, stamped }
 }
+
+type Claimed = { row: StripeEventRow; event: Stripe.Event | undefined; done: () => void }
 
 /** The customer an event is about, else the object it carries (events of a customer stay in order). */
 export function laneKey(event: Stripe.Event): string {
@@ -102,20 +170,53 @@ export function laneKey(event: Stripe.Event): string {
   return typeof object.id === 'string' ? `object:${object.id}` : `event:${event.id}`
 }
 
-/** Runs up to LANES lanes at once, each lane's events one after another; the first error is thrown. */
-async function runLanes(
-  lanes: Claimed[][],
-  handle: (row: StripeEventRow, event: Stripe.Event | undefined) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  const runner = async (): Promise<void> => {
-    for (let lane = lanes[next++]; lane !== undefined; lane = lanes[next++]) {
-      for (const { row, event } of lane) await handle(row, event)
+/**
+ * Lanes by key, up to `width` running at once: a lane's items are handled one after another in
+ * the order pushed (an item pushed to a running lane waits its turn), lanes beyond `width` wait for
+ * one to finish. `progress` is called after every item; an item that throws is remembered (the
+ * first error) and the lane goes on.
+ */
+function createLanes<T extends { done: () => void }>(
+  width: number,
+  handle: (item: T) => Promise<unknown>,
+  progress: () => void,
+): { push(key: string, item: T): void; idle(): boolean; firstError(): unknown } {
+  const queues = new Map<string, T[]>()
+  const waiting: string[] = []
+  let running = 0
+  let error: { err: unknown } | undefined
+  const run = async (key: string): Promise<void> => {
+    running++
+    const queue = queues.get(key) as T[]
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      try {
+        await handle(item)
+      } catch (err) {
+        error ??= { err }
+      } finally {
+        item.done()
+      }
+      if (queue.length === 0) queues.delete(key)
+      progress()
     }
+    running--
+    const next = waiting.shift()
+    if (next !== undefined) void run(next)
   }
-  const results = await Promise.allSettled(Array.from({ length: Math.min(LANES, lanes.length) }, runner))
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed) throw failed.reason
+  return {
+    push(key, item) {
+      const queue = queues.get(key)
+      if (queue) {
+        queue.push(item)
+        return
+      }
+      queues.set(key, [item])
+      if (running < width) void run(key)
+      else waiting.push(key)
+    },
+    idle: () => queues.size === 0,
+    firstError: () => error?.err,
+  }
 }
 
 function parsePayload(payload: string): Stripe.Event | undefined {

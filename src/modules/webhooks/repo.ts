@@ -69,6 +69,51 @@ export async function claimDueEvents(
   return { leased, stamped }
 }
 
+/**
+ * PostgreSQL only: claims up to `limit` due events in one statement, outside any transaction (the
+ * claim above is four round trips: begin, select, update, commit). The due rows are locked skipping
+ * those another worker holds, and their attempts counted and lease set, by one
+ * `with due as (select … for update skip locked) update … from due returning`; the rows come back
+ * in claim order. The caller stamps the ones no handler wants (`stampHandled`).
+ */
+export async function leaseDueEvents(
+  db: Executor,
+  input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
+): Promise<StripeEventRow[]> {
+  const rows = await db
+    .with('due', (qb) =>
+      qb
+        .selectFrom('stripe_events')
+        .select('id')
+        .where('handled_at', 'is', null)
+        .where('attempts', '<', input.maxAttempts)
+        .where((eb) => eb.or([eb('attempts', '=', 0), eb('next_attempt_at', '<=', input.nowIso)]))
+        .orderBy('event_created')
+        .orderBy('id')
+        .limit(input.limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .updateTable('stripe_events')
+    .from('due')
+    .set((eb) => ({ attempts: eb('stripe_events.attempts', '+', 1), next_attempt_at: input.leaseUntilIso }))
+    .whereRef('stripe_events.id', '=', 'due.id')
+    .returningAll('stripe_events')
+    .execute()
+  return rows.sort((a, b) => a.event_created - b.event_created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+}
+
+/** Stamps claimed events handled at once (nothing wants them). */
+export async function stampHandled(db: Executor, ids: string[], nowIso: string): Promise<void> {
+  if (ids.length === 0) return
+  await db
+    .updateTable('stripe_events')
+    .set({ handled_at: nowIso, last_error: null })
+    .where('id', 'in', ids)
+    .where('handled_at', 'is', null)
+    .execute()
+}
+
 /** Stamps an event handled inside the applying transaction; false if someone else already did. */
 export async function markEventHandled(db: Executor, id: string, nowIso: string): Promise<boolean> {
   const result = await db
