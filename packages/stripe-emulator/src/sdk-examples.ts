@@ -432,7 +432,8 @@ const customers: Example[] = [
   {
     route: 'get /v1/customers/:id',
     object: 'customer',
-    call: (s, fx) => s.customers.retrieve(fx.customer.id),
+    matches: { tax_ids: { object: 'list', data: [{ object: 'tax_id' }] } },
+    call: (s, fx) => s.customers.retrieve(fx.customer.id, { expand: ['tax_ids'] }),
   },
   {
     route: 'post /v1/customers/:id',
