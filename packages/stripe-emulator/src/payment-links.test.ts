@@ -33,6 +33,8 @@ describe('payment links', () => {
     expect(items.data.map((li) => [li.price?.id, li.quantity, li.amount_total])).toEqual([
       [price.id, 2, 5000],
     ])
+    // A line item keeps its id from one listing to the next, as on Stripe.
+    expect((await suite.stripe.paymentLinks.listLineItems(link.id)).data).toEqual(items.data)
 
     const open = await fetch(link.url, { redirect: 'manual' })
     expect(open.status).toBe(303)

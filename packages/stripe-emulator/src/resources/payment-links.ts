@@ -33,7 +33,8 @@ import { createSession } from './checkout-sessions.js'
 // The link's page (`/b/:id`) registers itself on import.
 import '../pages/payment-link.js'
 
-type LinkItem = { price: string; quantity: number }
+// `id` is the line item's, kept so every listing names it alike (older state files lack it).
+type LinkItem = { id?: string; price: string; quantity: number }
 type LinkHidden = { items?: LinkItem[]; subscriptionData?: Params }
 
 const COMMON = [
@@ -63,7 +64,7 @@ function readItems(ctx: Ctx, params: Params): LinkItem[] {
       throw invalidParam(`line_items[${i}][price]`, `The price \`${price.id}\` is not active.`)
     const quantity = optInt(entry, 'quantity', `line_items[${i}][quantity]`)
     if (quantity === undefined) throw missingParam(`line_items[${i}][quantity]`)
-    return { price: price.id, quantity }
+    return { id: newId('li', 24), price: price.id, quantity }
   })
 }
 
@@ -200,9 +201,10 @@ route('get', '/v1/payment_links', (ctx, params) => {
 route('get', '/v1/payment_links/:id/line_items', (ctx, params, path) => {
   allowOnly(params, [...LIST_PARAMS])
   const link = getObject<Stripe.PaymentLink>(ctx.state, 'payment_link', path.id!, 'id', 'payment link')
-  const items = (hiddenOf<LinkHidden>(ctx.state, link.id).items ?? []).map((i) =>
-    lineItem(getObject<Stripe.Price>(ctx.state, 'price', i.price), i.quantity),
-  )
+  const items = (hiddenOf<LinkHidden>(ctx.state, link.id).items ?? []).map((i) => {
+    i.id ??= newId('li', 24)
+    return { ...lineItem(getObject<Stripe.Price>(ctx.state, 'price', i.price), i.quantity), id: i.id }
+  })
   return paginate(items, params, `/v1/payment_links/${link.id}/line_items`)
 })
 
