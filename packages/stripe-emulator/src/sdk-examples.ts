@@ -931,7 +931,8 @@ const checkout: Example[] = [
   {
     route: 'get /v1/payment_links/:id',
     object: 'payment_link',
-    call: (s, fx) => s.paymentLinks.retrieve(fx.link.id),
+    matches: { line_items: { object: 'list', data: [{ object: 'item', quantity: 1 }] } },
+    call: (s, fx) => s.paymentLinks.retrieve(fx.link.id, { expand: ['line_items'] }),
   },
   {
     route: 'post /v1/payment_links/:id',

@@ -26,7 +26,7 @@ import {
   type Params,
   reqString,
 } from '../params.js'
-import { route } from '../registry.js'
+import { includable, route } from '../registry.js'
 import { getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 import { lineItem } from './checkout-params.js'
 import { createSession } from './checkout-sessions.js'
@@ -198,15 +198,25 @@ route('get', '/v1/payment_links', (ctx, params) => {
   )
   return paginate(items, params, '/v1/payment_links')
 })
-route('get', '/v1/payment_links/:id/line_items', (ctx, params, path) => {
-  allowOnly(params, [...LIST_PARAMS])
-  const link = getObject<Stripe.PaymentLink>(ctx.state, 'payment_link', path.id!, 'id', 'payment link')
-  const items = (hiddenOf<LinkHidden>(ctx.state, link.id).items ?? []).map((i) => {
+function linkLineItems(ctx: Ctx, linkId: string): Stripe.LineItem[] {
+  return (hiddenOf<LinkHidden>(ctx.state, linkId).items ?? []).map((i) => {
     i.id ??= newId('li', 24)
     return { ...lineItem(getObject<Stripe.Price>(ctx.state, 'price', i.price), i.quantity), id: i.id }
   })
-  return paginate(items, params, `/v1/payment_links/${link.id}/line_items`)
+}
+
+route('get', '/v1/payment_links/:id/line_items', (ctx, params, path) => {
+  allowOnly(params, [...LIST_PARAMS])
+  const link = getObject<Stripe.PaymentLink>(ctx.state, 'payment_link', path.id!, 'id', 'payment link')
+  return paginate(linkLineItems(ctx, link.id), params, `/v1/payment_links/${link.id}/line_items`)
 })
+// Left out of the link unless expanded, as on Stripe (`expand[]=line_items`).
+includable('payment_link', 'line_items', (ctx, link) => ({
+  object: 'list',
+  url: `/v1/payment_links/${String(link.id)}/line_items`,
+  has_more: false,
+  data: linkLineItems(ctx, String(link.id)),
+}))
 
 /** A fresh Checkout Session for the link's line items, as a buyer opening the link gets. */
 export function openLinkSession(ctx: Ctx, link: Stripe.PaymentLink): Stripe.Checkout.Session {
