@@ -432,8 +432,11 @@ const customers: Example[] = [
   {
     route: 'get /v1/customers/:id',
     object: 'customer',
-    matches: { tax_ids: { object: 'list', data: [{ object: 'tax_id' }] } },
-    call: (s, fx) => s.customers.retrieve(fx.customer.id, { expand: ['tax_ids'] }),
+    matches: {
+      tax_ids: { object: 'list', data: [{ object: 'tax_id' }] },
+      cash_balance: { object: 'cash_balance', available: {} },
+    },
+    call: (s, fx) => s.customers.retrieve(fx.customer.id, { expand: ['tax_ids', 'cash_balance'] }),
   },
   {
     route: 'post /v1/customers/:id',
