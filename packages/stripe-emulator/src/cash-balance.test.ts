@@ -70,6 +70,12 @@ describe('bank transfers into the customer cash balance (customer_balance)', () 
     expect(await types()).toContain('payment_intent.succeeded')
     const balance = await suite.stripe.customers.retrieveCashBalance(customer.id)
     expect(balance.available).toEqual({ jpy: 5000 })
+    // The same object on the customer, only when expanded (as on Stripe).
+    expect(await suite.stripe.customers.retrieve(customer.id)).not.toHaveProperty('cash_balance')
+    const expanded = (await suite.stripe.customers.retrieve(customer.id, {
+      expand: ['cash_balance'],
+    })) as Stripe.Customer
+    expect(expanded.cash_balance).toEqual(strip(balance))
 
     const next = await bankTransferIntent(customer.id, 3000)
     expect(next.status).toBe('succeeded')

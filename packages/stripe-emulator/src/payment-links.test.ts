@@ -33,6 +33,16 @@ describe('payment links', () => {
     expect(items.data.map((li) => [li.price?.id, li.quantity, li.amount_total])).toEqual([
       [price.id, 2, 5000],
     ])
+    // A line item keeps its id from one listing to the next, as on Stripe.
+    expect((await suite.stripe.paymentLinks.listLineItems(link.id)).data).toEqual(items.data)
+    // Not on the link unless expanded, then the same list.
+    expect(await suite.stripe.paymentLinks.retrieve(link.id)).not.toHaveProperty('line_items')
+    const expanded = await suite.stripe.paymentLinks.retrieve(link.id, { expand: ['line_items'] })
+    expect(expanded.line_items).toMatchObject({
+      object: 'list',
+      url: `/v1/payment_links/${link.id}/line_items`,
+    })
+    expect(expanded.line_items?.data).toEqual(items.data)
 
     const open = await fetch(link.url, { redirect: 'manual' })
     expect(open.status).toBe(303)

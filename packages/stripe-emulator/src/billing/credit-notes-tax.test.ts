@@ -176,6 +176,15 @@ describe('tax rates and customer tax IDs', () => {
     expect(listed.data.map((t) => [t.type, t.value, t.country])).toEqual([['eu_vat', 'DE123456789', 'DE']])
     assertStripeShape(strip(listed.data[0]!))
     const ein = await suite.stripe.customers.createTaxId(customer.id, { type: 'us_ein', value: '12-3456789' })
+    // Left out of the customer unless expanded (Stripe's 2020-08-27 change), then the same list.
+    expect((await suite.stripe.customers.retrieve(customer.id)) as Stripe.Customer).not.toHaveProperty(
+      'tax_ids',
+    )
+    const expanded = (await suite.stripe.customers.retrieve(customer.id, {
+      expand: ['tax_ids'],
+    })) as Stripe.Customer
+    expect(expanded.tax_ids).toMatchObject({ object: 'list', url: `/v1/customers/${customer.id}/tax_ids` })
+    expect(expanded.tax_ids?.data.map((t) => t.id)).toEqual([ein.id, listed.data[0]!.id])
     await expect(suite.stripe.customers.deleteTaxId(customer.id, ein.id)).resolves.toMatchObject({
       deleted: true,
     })

@@ -12,7 +12,7 @@ import { invalidParam } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, optString, reqInt, reqString } from '../params.js'
 import { applyCashBalance } from '../payments.js'
-import { route } from '../registry.js'
+import { includable, route } from '../registry.js'
 import { getObject, listObjects } from '../state.js'
 import {
   amountRemaining,
@@ -61,6 +61,8 @@ route('get', '/v1/customers/:id/cash_balance', (ctx, params, path) => {
   allowOnly(params, [])
   return cashBalanceOf(ctx, getObject<Stripe.Customer>(ctx.state, 'customer', path.id!).id)
 })
+// Left out of the customer unless expanded (`expand[]=cash_balance`), as on Stripe.
+includable('customer', 'cash_balance', (ctx, customer) => cashBalanceOf(ctx, String(customer.id)))
 route('get', '/v1/customers/:id/cash_balance_transactions', (ctx, params, path) => {
   allowOnly(params, [...LIST_PARAMS])
   const customer = getObject<Stripe.Customer>(ctx.state, 'customer', path.id!)

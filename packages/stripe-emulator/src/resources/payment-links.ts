@@ -26,14 +26,15 @@ import {
   type Params,
   reqString,
 } from '../params.js'
-import { route } from '../registry.js'
+import { includable, route } from '../registry.js'
 import { getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 import { lineItem } from './checkout-params.js'
 import { createSession } from './checkout-sessions.js'
 // The link's page (`/b/:id`) registers itself on import.
 import '../pages/payment-link.js'
 
-type LinkItem = { price: string; quantity: number }
+// `id` is the line item's, kept so every listing names it alike (older state files lack it).
+type LinkItem = { id?: string; price: string; quantity: number }
 type LinkHidden = { items?: LinkItem[]; subscriptionData?: Params }
 
 const COMMON = [
@@ -63,7 +64,7 @@ function readItems(ctx: Ctx, params: Params): LinkItem[] {
       throw invalidParam(`line_items[${i}][price]`, `The price \`${price.id}\` is not active.`)
     const quantity = optInt(entry, 'quantity', `line_items[${i}][quantity]`)
     if (quantity === undefined) throw missingParam(`line_items[${i}][quantity]`)
-    return { price: price.id, quantity }
+    return { id: newId('li', 24), price: price.id, quantity }
   })
 }
 
@@ -197,14 +198,25 @@ route('get', '/v1/payment_links', (ctx, params) => {
   )
   return paginate(items, params, '/v1/payment_links')
 })
+function linkLineItems(ctx: Ctx, linkId: string): Stripe.LineItem[] {
+  return (hiddenOf<LinkHidden>(ctx.state, linkId).items ?? []).map((i) => {
+    i.id ??= newId('li', 24)
+    return { ...lineItem(getObject<Stripe.Price>(ctx.state, 'price', i.price), i.quantity), id: i.id }
+  })
+}
+
 route('get', '/v1/payment_links/:id/line_items', (ctx, params, path) => {
   allowOnly(params, [...LIST_PARAMS])
   const link = getObject<Stripe.PaymentLink>(ctx.state, 'payment_link', path.id!, 'id', 'payment link')
-  const items = (hiddenOf<LinkHidden>(ctx.state, link.id).items ?? []).map((i) =>
-    lineItem(getObject<Stripe.Price>(ctx.state, 'price', i.price), i.quantity),
-  )
-  return paginate(items, params, `/v1/payment_links/${link.id}/line_items`)
+  return paginate(linkLineItems(ctx, link.id), params, `/v1/payment_links/${link.id}/line_items`)
 })
+// Left out of the link unless expanded, as on Stripe (`expand[]=line_items`).
+includable('payment_link', 'line_items', (ctx, link) => ({
+  object: 'list',
+  url: `/v1/payment_links/${String(link.id)}/line_items`,
+  has_more: false,
+  data: linkLineItems(ctx, String(link.id)),
+}))
 
 /** A fresh Checkout Session for the link's line items, as a buyer opening the link gets. */
 export function openLinkSession(ctx: Ctx, link: Stripe.PaymentLink): Stripe.Checkout.Session {

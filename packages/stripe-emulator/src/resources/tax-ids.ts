@@ -3,6 +3,7 @@
  * and `tax_id_data[]` on customer create. The type must be one Stripe knows and the value is
  * checked for the common EU VAT / GB VAT / US EIN forms; `verification` is `unavailable` (the
  * emulator asks no tax authority). Events: `customer.tax_id.created`, `customer.tax_id.deleted`.
+ * A customer's `tax_ids` list is left out unless expanded, as on Stripe since 2020-08-27.
  * @module
  */
 import type Stripe from 'stripe'
@@ -11,7 +12,7 @@ import { invalidParam, invalidRequest } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, type Params, reqString } from '../params.js'
-import { route } from '../registry.js'
+import { includable, route } from '../registry.js'
 import { deleteObject, getObject, insertObject, listObjects } from '../state.js'
 
 export type TaxIdInput = { type: Stripe.TaxId.Type; value: string }
@@ -157,3 +158,10 @@ route('delete', '/v1/customers/:id/tax_ids/:tax', (ctx, params, path) => {
   ctx.emit('customer.tax_id.deleted', taxId)
   return { id: taxId.id, object: 'tax_id', deleted: true }
 })
+
+includable('customer', 'tax_ids', (ctx, customer) => ({
+  object: 'list',
+  url: `/v1/customers/${String(customer.id)}/tax_ids`,
+  has_more: false,
+  data: listObjects<Stripe.TaxId>(ctx.state, 'tax_id', (t) => t.customer === customer.id),
+}))
