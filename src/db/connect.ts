@@ -13,6 +13,7 @@ import type pg from 'pg'
 import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
+import { attachPostgresReader, openPostgresReader } from './postgres-reader.js'
 import { trackChanges } from './read-cache.js'
 import { attachSqliteReader, openSqliteReader } from './sqlite-reader.js'
 import { cachingStatements } from './sqlite-statements.js'
@@ -96,5 +97,8 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<D
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   })
-  return open(new PostgresDialect({ pool }))
+  const db = open(new PostgresDialect({ pool }))
+  // The hot reads as named prepared statements on the same pool (postgres-reader.ts).
+  attachPostgresReader(db, openPostgresReader(pool))
+  return db
 }
