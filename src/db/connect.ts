@@ -13,7 +13,6 @@ import type pg from 'pg'
 import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
-import { attachPostgresReader, openPostgresReader } from './postgres-reader.js'
 import { trackChanges } from './read-cache.js'
 import { attachSqliteReader, openSqliteReader } from './sqlite-reader.js'
 import { cachingStatements } from './sqlite-statements.js'
@@ -97,8 +96,5 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<D
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   })
-  const db = open(new PostgresDialect({ pool }))
-  // The hot reads as named prepared statements on the same pool (postgres-reader.ts).
-  attachPostgresReader(db, openPostgresReader(pool))
-  return db
+  return open(new PostgresDialect({ pool }))
 }

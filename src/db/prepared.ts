@@ -13,7 +13,6 @@
  */
 import { type Compilable, type CompiledQuery, createQueryId } from 'kysely'
 import type { Executor } from './database.js'
-import { postgresReaderOf } from './postgres-reader.js'
 import { sqliteReaderOf } from './sqlite-reader.js'
 
 type Compiled = {
@@ -37,9 +36,6 @@ export function prepared<A extends unknown[], R>(
     // SQLite: straight from the read-only connection (sqlite-reader.ts), the statement prepared once.
     const reader = sqliteReaderOf(db)
     if (reader && compiled.select) return reader.all(compiled.query.sql, parameters) as R[]
-    // PostgreSQL: a named statement, parsed and planned once per connection (postgres-reader.ts).
-    const named = compiled.select ? postgresReaderOf(db) : undefined
-    if (named) return (await named.all(compiled.query.sql, parameters)) as R[]
     const result = await db.executeQuery<R>({ ...compiled.query, parameters, queryId: createQueryId() })
     return result.rows
   }
