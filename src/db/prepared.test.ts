@@ -91,6 +91,29 @@ describe('prepared reads on a SQLite file', () => {
     expect(await byId(db, 'cu_r1')).toEqual([{ id: 'cu_r1', email: 'new@example.com' }])
   })
 
+  it('makes the same rows as Kysely: keys in column order, a repeated name keeping its last value', async () => {
+    await db
+      .insertInto('customers')
+      .values({ id: 'cu_r3', email: 'r3@example.com', created_at: AT })
+      .execute()
+    await db
+      .insertInto('sessions')
+      .values({ id: 'ses_r3', customer_id: 'cu_r3', token_hash: 'h_r3', created_at: AT, expires_at: AT })
+      .execute()
+    const build = (h: Executor, id: string) =>
+      h
+        .selectFrom('sessions')
+        .innerJoin('customers', 'customers.id', 'sessions.customer_id')
+        .selectAll('sessions')
+        .selectAll('customers')
+        .where('sessions.id', '=', id)
+    const rows = await prepared(build)(db, 'ses_r3')
+    const fresh = await build(db, 'ses_r3').execute()
+    expect(rows).toEqual(fresh)
+    expect(rows.map((row) => Object.entries(row))).toEqual(fresh.map((row) => Object.entries(row)))
+    expect(rows[0]?.id).toBe('cu_r3') // customers.id came last
+  })
+
   it('does not see what a transaction has not committed; the transaction sees its own writes', async () => {
     let release: () => void = () => {}
     const held = new Promise<void>((resolve) => {

@@ -26,9 +26,41 @@ export function openSqliteReader(path: string): SqliteReader {
   database.pragma('busy_timeout = 5000')
   const statements = cachingStatements(database)
   return {
-    all: (sql, parameters) => statements.prepare(sql).all(parameters) as unknown[],
+    all(sql, parameters) {
+      // Kysely's statement type; this connection's statements are better-sqlite3's own.
+      const statement = statements.prepare(sql) as unknown as SQLite.Statement
+      const shape = shapeOf(statement)
+      const rows = statement.all(parameters) as unknown[][]
+      const out = new Array<Record<string, unknown>>(rows.length)
+      for (let i = 0; i < rows.length; i++) out[i] = shape(rows[i] as unknown[])
+      return out
+    },
     close: () => database.close(),
   }
+}
+
+type Shape = (values: unknown[]) => Record<string, unknown>
+const shapes = new WeakMap<SQLite.Statement, Shape>()
+
+/**
+ * Rows come back as arrays (`raw`) and are made objects here: better-sqlite3 builds each row
+ * object through one V8 API call per column, which cost more than SQLite's own work for the
+ * grants read (a cache miss of every signed-in request). Same keys in the same order, the same
+ * values; a repeated column name keeps its first place and its last value, as better-sqlite3 does.
+ */
+function shapeOf(statement: SQLite.Statement): Shape {
+  let shape = shapes.get(statement)
+  if (!shape) {
+    statement.raw(true)
+    const names = statement.columns().map((column) => column.name)
+    shape = (values) => {
+      const row: Record<string, unknown> = {}
+      for (let i = 0; i < names.length; i++) row[names[i] as string] = values[i]
+      return row
+    }
+    shapes.set(statement, shape)
+  }
+  return shape
 }
 
 export function attachSqliteReader(db: Executor, reader: SqliteReader): void {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { parse } from 'hono/utils/cookie'
+import { tryDecodeURIComponent } from 'hono/utils/url'
 import { AppError } from '../lib/errors.js'
 import type { AppEnv, SessionCustomer } from './env.js'
 
@@ -16,13 +16,44 @@ const HOST_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`
  * or the plain name (http, and sessions started before the prefix was introduced).
  */
 export function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  // The header is read once (getCookie reads it again per name); each parse stops at its name,
-  // and one for a name the header does not contain returns at once.
+  // The header is read once (getCookie reads it again per name).
   const header = c.req.header('cookie')
   if (!header) return undefined
-  return (
-    parse(header, HOST_SESSION_COOKIE)[HOST_SESSION_COOKIE] ?? parse(header, SESSION_COOKIE)[SESSION_COOKIE]
-  )
+  return cookieValue(header, HOST_SESSION_COOKIE) ?? cookieValue(header, SESSION_COOKIE)
+}
+
+const VALID_COOKIE_VALUE = /^[ !#-:<-[\]-~]*$/
+
+/**
+ * The value of cookie `name` in a Cookie header, exactly as hono's `parse(header, name)[name]`
+ * reads it (the first pair of that name whose value is valid; names and values trimmed of spaces
+ * and tabs, one pair of quotes removed, percent-decoded where valid), without building the
+ * dictionary object and the array of pairs that `parse` makes for every signed-in request.
+ * `session.test.ts` holds it to `parse` on generated headers.
+ */
+export function cookieValue(header: string, name: string): string | undefined {
+  if (header.indexOf(name) === -1) return undefined
+  const length = header.length
+  let start = 0
+  while (start <= length) {
+    let end = header.indexOf(';', start)
+    if (end === -1) end = length
+    const eq = header.indexOf('=', start)
+    if (eq !== -1 && eq < end && trimmed(header, start, eq) === name) {
+      let value = trimmed(header, eq + 1, end)
+      if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+      if (VALID_COOKIE_VALUE.test(value)) return tryDecodeURIComponent(value)
+    }
+    start = end + 1
+  }
+  return undefined
+}
+
+/** `text.slice(start, end)` without leading and trailing spaces and tabs (as hono trims). */
+function trimmed(text: string, start: number, end: number): string {
+  while (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9)) start++
+  while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--
+  return text.slice(start, end)
 }
 
 /** Resolves a session cookie value to its customer (or undefined when unknown or expired). */

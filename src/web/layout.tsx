@@ -131,32 +131,35 @@ function TestModeBanner() {
  * request (rendering it per request was about a fifth of a page's time in profiles).
  */
 export function renderPage(c: Context<AppEnv>, options: { title: string; status?: number }, body: Child) {
-  const customer = c.get('customer')
-  const deps = c.get('deps')
-  const { testMode, brand } = deps.config
-  const frame = frameFor(brand, testMode, customer !== undefined, deps.catalog.pages.length > 0)
-  const fill = (bodyHtml: string): string =>
-    frame
-      .map((part) =>
-        part === TITLE
-          ? escapeHtml(`${options.title} · ${brand.name}`)
-          : part === EMAIL
-            ? escapeHtml(customer?.email ?? '')
-            : part === BODY
-              ? bodyHtml
-              : part,
-      )
-      .join('')
   // Text children are escaped as JSX does everywhere else; the HTML is a promise when an async
   // component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
   const rendered = isMarkup(body) ? String(body) : renderHtml(body)
   const status = (options.status ?? 200) as 200
   return typeof rendered === 'string'
-    ? c.html(fill(rendered), status)
+    ? c.html(pageText(c, options.title, rendered), status)
     : c.html(
-        rendered.then((html) => fill(String(html))),
+        rendered.then((html) => pageText(c, options.title, String(html))),
         status,
       )
+}
+
+/** The whole page around `bodyHtml` (HTML already made), as `renderPage` answers it. */
+export function pageText(c: Context<AppEnv>, title: string, bodyHtml: string): string {
+  const customer = c.get('customer')
+  const deps = c.get('deps')
+  const { testMode, brand } = deps.config
+  const frame = frameFor(brand, testMode, customer !== undefined, deps.catalog.pages.length > 0)
+  return frame
+    .map((part) =>
+      part === TITLE
+        ? escapeHtml(`${title} · ${brand.name}`)
+        : part === EMAIL
+          ? escapeHtml(customer?.email ?? '')
+          : part === BODY
+            ? bodyHtml
+            : part,
+    )
+    .join('')
 }
 
 /** `raw(…)` text: a String object hono marks as escaped already, with no callbacks to run. */

@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from 'hono'
 import type { AppEnv } from '../../http/env.js'
+import { responseHeader } from '../../http/outgoing.js'
 import { enforceRateLimit, type RateLimit } from '../../http/rate-limit.js'
 import { requireCustomer } from '../../http/session.js'
 import { AppError } from '../../lib/errors.js'
@@ -31,7 +32,7 @@ export const apiAccessRoutes = new Hono<AppEnv>()
     await limit(c, `me:${customer.id}`, API_LIMITS.session)
     const deps = c.get('deps')
     const entitlements = await listEntitlements(deps.db, customer.id, deps.clock.now())
-    c.header('Cache-Control', 'private, no-store')
+    responseHeader(c, 'Cache-Control', 'private, no-store')
     return c.json({ customer: { id: customer.id, email: customer.email }, entitlements })
   })
   .post('/api/token', async (c) => {

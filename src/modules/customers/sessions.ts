@@ -11,6 +11,7 @@ import { cachedRead } from '../../db/read-cache.js'
 import type { AppEnv, SessionCustomer } from '../../http/env.js'
 import { servedOverHttps } from '../../http/security-headers.js'
 import { readSessionCookie, SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
+import { dbTimeOf } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { generateToken, hashToken } from '../../lib/tokens.js'
 import {
@@ -78,7 +79,7 @@ export const findSessionCustomer: SessionLookup = async (c, token) => {
   const deps = c.get('deps')
   const now = deps.clock.now()
   const hash = hashToken(token)
-  const nowIso = now.toISOString()
+  const nowIso = dbTimeOf(now)
   // Cached for at most a second (db/read-cache.ts), so expiry is checked again here.
   const session = await cachedRead(deps.db, `session:${hash}`, () =>
     findLiveSessionByHash(deps.db, hash, nowIso),

@@ -5,6 +5,7 @@
  */
 import type { Executor } from '../../db/database.js'
 import { cachedRead } from '../../db/read-cache.js'
+import { dbTimeOf } from '../../lib/clock.js'
 import type { GrantSource } from './grants.js'
 import { listGrantsOfCustomer } from './repo.js'
 import type { GrantRow } from './table.js'
@@ -46,7 +47,7 @@ export function grantsOfCustomer(db: Executor, customerId: string): Promise<read
 
 /** Pure decision over a customer's grants of one feature. */
 export function decideAccess(grants: readonly GrantRow[], now: Date): AccessDecision {
-  const at = now.toISOString()
+  const at = dbTimeOf(now)
   const live = grants.filter(
     (g) => g.revoked_at === null && g.starts_at <= at && (g.ends_at === null || g.ends_at > at),
   )

@@ -12,6 +12,7 @@ import { raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
 import { marked } from 'marked'
 import type { AppEnv } from '../../http/env.js'
+import { responseHeader } from '../../http/outgoing.js'
 import { renderPage } from '../../web/layout.js'
 import { renderHtml } from '../../web/render.js'
 import { type CatalogPage, findFeature } from '../catalog/index.js'
@@ -43,7 +44,7 @@ export const memberRoutes = new Hono<AppEnv>()
     const page = c.get('deps').catalog.pages.find((p) => p.path === c.req.path)
     if (!page) return next()
     return requireFeature(page.feature)(c, async () => {
-      c.header('Cache-Control', 'private, no-store')
+      responseHeader(c, 'Cache-Control', 'private, no-store')
       c.res = await renderPage(c, { title: page.title }, pageHtml(page))
     })
   })

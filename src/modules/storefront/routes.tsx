@@ -4,11 +4,11 @@
  * (recurring prices) are only pointed to; `/pricing` shows them.
  * @module
  */
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { raw } from 'hono/html'
 import type { AppEnv } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
-import { renderPage } from '../../web/layout.js'
+import { pageText, renderPage } from '../../web/layout.js'
 import { renderHtml } from '../../web/render.js'
 import {
   type Access,
@@ -20,19 +20,41 @@ import {
 import { listEntitlements } from '../entitlements/index.js'
 
 export const storefrontRoutes = new Hono<AppEnv>().get('/', async (c) => {
-  const { catalog, db, clock } = c.get('deps')
+  const { catalog, config, db, clock } = c.get('deps')
   const customer = c.get('customer')
+  if (!customer) return c.body(anonymousPage(c, catalog, config), 200, HTML)
   // What the signed-in buyer already holds: those products lead to the library, not to Buy.
-  const held = customer
-    ? new Set(
-        (await listEntitlements(db, customer.id, clock.now())).filter((e) => e.allowed).map((e) => e.feature),
-      )
-    : new Set<string>()
+  const held = new Set(
+    (await listEntitlements(db, customer.id, clock.now())).filter((e) => e.allowed).map((e) => e.feature),
+  )
   const owned = catalog.products
     .filter((p) => featuresOfProduct(p).length > 0 && featuresOfProduct(p).every((f) => held.has(f)))
     .map((p) => p.id)
-  return renderPage(c, { title: 'Store' }, raw(storeBody(catalog, customer !== undefined, owned)))
+  return renderPage(c, { title: 'Store' }, raw(storeBody(catalog, true, owned)))
 })
+
+const HTML = { 'Content-Type': 'text/html; charset=UTF-8' } // as c.html() sends it
+
+/**
+ * What every visitor who is not signed in gets: one page per catalog and configuration (the
+ * frame's brand and test-mode banner), kept as UTF-8 bytes. Filling the frame and encoding
+ * 4 KB of text per view (and collecting both) was most of the anonymous store page's cost.
+ */
+const anonymousPages = new WeakMap<Catalog, WeakMap<object, Uint8Array<ArrayBuffer>>>()
+
+function anonymousPage(c: Context<AppEnv>, catalog: Catalog, config: object): Uint8Array<ArrayBuffer> {
+  let byConfig = anonymousPages.get(catalog)
+  if (!byConfig) {
+    byConfig = new WeakMap()
+    anonymousPages.set(catalog, byConfig)
+  }
+  let page = byConfig.get(config)
+  if (page === undefined) {
+    page = new TextEncoder().encode(pageText(c, 'Store', storeBody(catalog, false, [])))
+    byConfig.set(config, page)
+  }
+  return page
+}
 
 /**
  * The store's body depends only on the catalog (loaded once, never changed while running), on
