@@ -101,6 +101,16 @@ describe('loadConfig', () => {
     expect(config.adminEmails).toEqual(['ann@example.com', 'bob@example.com'])
     expect(config.corsOrigins).toEqual(['https://a.example'])
     expect(config.databaseUrl).toBe('postgres://u@db/tollgate')
+    expect(config.databasePreparedStatements).toBe(true)
+  })
+
+  it('turns named prepared statements off only with DATABASE_PREPARED_STATEMENTS=false', () => {
+    const base = { DATABASE_URL: 'postgres://u@db/tollgate', SESSION_SECRET: 'x'.repeat(40) }
+    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false)
+    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'true' }).databasePreparedStatements).toBe(true)
+    expect(problemsOf({ ...base, DATABASE_PREPARED_STATEMENTS: 'off' })).toEqual([
+      'DATABASE_PREPARED_STATEMENTS: must be true or false',
+    ])
   })
 })
 

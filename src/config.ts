@@ -70,6 +70,9 @@ const EnvSchema = z.object({
   STRIPE_API_URL: optionalText.pipe(httpUrl.optional()),
   DATA_DIR: z.string().trim().default('./data'),
   DATABASE_URL: optionalText.pipe(databaseUrl.optional()),
+  // PostgreSQL: repeated statements run as named prepared statements (db/pg-statements.ts); a
+  // pooler in transaction mode that does not carry them between server connections wants false.
+  DATABASE_PREPARED_STATEMENTS: optionalText.pipe(flag.optional()),
   PUBLIC_URL: optionalText.pipe(httpUrl.optional()),
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -130,6 +133,8 @@ export type Config = Readonly<{
   stripePublishableKey?: string
   /** Where the Stripe SDK points (emulator URL in test mode); undefined means api.stripe.com. */
   stripeApiUrl?: string
+  /** PostgreSQL: run repeated statements as named prepared statements (on unless set false). */
+  databasePreparedStatements: boolean
   dataDir: string
   databaseUrl: string
   publicUrl: string
@@ -207,6 +212,7 @@ export function loadConfig(env: Env): Config {
     stripeApiUrl: e.STRIPE_API_URL,
     dataDir,
     databaseUrl: e.DATABASE_URL ?? join(dataDir, 'tollgate.db'),
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? true,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     port: e.PORT,
     sessionSecret: e.SESSION_SECRET ?? readOrCreateSecret(join(dataDir, 'session-secret')),

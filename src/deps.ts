@@ -47,7 +47,7 @@ export function createDeps(base: Config, overrides: Partial<Deps> = {}): Deps {
   return {
     config,
     log,
-    db: overrides.db ?? connectDatabase(config.databaseUrl),
+    db: overrides.db ?? connectDatabase(config.databaseUrl, { preparedStatements: config.databasePreparedStatements }),
     stripe: overrides.stripe ?? createStripeClient(config),
     catalog,
     mail: overrides.mail ?? createMailer(config, log),

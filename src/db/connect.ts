@@ -30,6 +30,11 @@ export const loadPg = (): typeof pg => require('pg') as typeof pg
 export type ConnectOptions = {
   /** PostgreSQL only: every pooled connection gets this `search_path` (tests use a schema each). */
   schema?: string
+  /**
+   * PostgreSQL only: name repeated statements so the server prepares them once per connection
+   * (default true). False for a pooler in transaction mode that does not keep prepared statements.
+   */
+  preparedStatements?: boolean
 }
 
 /** Every handle counts its own writes, so its short-lived read cache (read-cache.ts) stays exact. */
@@ -97,6 +102,7 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<D
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   })
+  if (options.preparedStatements === false) return open(new PostgresDialect({ pool }))
   // Hot statements prepared once per connection (pg-statements.ts). The wrapper's clients lack
   // only the cursor form of query(), which Kysely uses for streaming with a `cursor` configured.
   return open(new PostgresDialect({ pool: namingStatements(pool) as unknown as PostgresPool }))

@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createTestDatabase, POSTGRES_URL, type TestDatabase } from '../../test/dialects.js'
+import { connectDatabase } from './connect.js'
 import { namingStatements } from './pg-statements.js'
 
 type Db = { items: { id: number; name: string } }
@@ -107,5 +108,25 @@ describe.skipIf(!POSTGRES_URL)('named prepared statements on PostgreSQL', () => 
     expect((await nameOf(2))?.name).toBe('two')
     expect((await nameOf(1))?.name).toBe('one')
     expect(await preparedHere(db)).toEqual([])
+  })
+
+  it('names nothing when the connection is opened with preparedStatements: false (DATABASE_PREPARED_STATEMENTS)', async () => {
+    const namedIn = async (preparedStatements: boolean): Promise<string[]> => {
+      const app = connectDatabase(test.databaseUrl, { schema: test.schema, preparedStatements })
+      try {
+        // One transaction is one connection, so its own prepared statements can be read back.
+        return await app.transaction().execute(async (trx) => {
+          for (let id = 1; id <= 3; id++) {
+            await sql`select name from items where id = ${id}`.execute(trx)
+          }
+          const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(trx)
+          return rows.map((r) => r.name)
+        })
+      } finally {
+        await app.destroy()
+      }
+    }
+    expect(await namedIn(true)).toHaveLength(1)
+    expect(await namedIn(false)).toEqual([])
   })
 })

@@ -12,7 +12,7 @@ export const migrateCommand: Command = {
   async run(args, io) {
     const { values } = parseCommandArgs(args, { json: { type: 'boolean' } }, { min: 0, max: 0 })
     const config = cliConfig(io)
-    const db = connectDatabase(config.databaseUrl)
+    const db = connectDatabase(config.databaseUrl, { preparedStatements: config.databasePreparedStatements })
     try {
       // Progress on stderr, so that --json output stays one document.
       await waitForDatabase(db, describeDatabase(config.databaseUrl), {
