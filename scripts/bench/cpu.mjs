@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * `node scripts/bench/cpu.mjs [--requests N] [--repeats N] [--cpu-prof] [name…]`: CPU time per
- * request of the read paths, Tollgate (dist, SQLite, the benchmark's store) and the bare Hono
+ * `node scripts/bench/cpu.mjs [--requests N] [--repeats N] [--cpu-prof] [--postgres] [name…]`: CPU
+ * time per request of the read paths, Tollgate (dist, SQLite — with `--postgres` a fresh PostgreSQL
+ * database on BENCH_DATABASE_URL / TEST_DATABASE_URL's server, dropped afterwards — the
+ * benchmark's store) and the bare Hono
  * baseline side by side. Each measure sends a fixed number of requests with autocannon (32
  * connections, rotating signed-in customers where the row is signed in) and reads the server's
  * user + system CPU time from /proc/<pid>/stat before and after: the same figure as
@@ -15,6 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { writeBenchCatalog } from './catalog.mjs'
 import { hammer, median } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
@@ -42,10 +45,11 @@ const option = (name, fallback) => {
 const requests = option('--requests', 20_000)
 const repeats = option('--repeats', 3)
 const profile = argv.includes('--cpu-prof')
-const names = argv.filter((a) => a !== '--cpu-prof')
+const postgres = argv.includes('--postgres')
+const names = argv.filter((a) => a !== '--cpu-prof' && a !== '--postgres')
 for (const name of names) {
   if (!(name in ROWS)) {
-    console.error(`cpu: unknown row ${name} (known: ${Object.keys(ROWS).join(', ')}, --requests, --repeats, --cpu-prof)`)
+    console.error(`cpu: unknown row ${name} (known: ${Object.keys(ROWS).join(', ')}, --requests, --repeats, --cpu-prof, --postgres)`)
     process.exit(2)
   }
 }
@@ -75,10 +79,22 @@ function rotating(cookies) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-cpu-'))
+const adminUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const admin = postgres ? new pg.Client({ connectionString: adminUrl }) : undefined
+const pgName = `tollgate_cpu_${process.pid}`
 try {
+  let databaseUrl = join(dir, 'cpu.db')
+  if (admin) {
+    await admin.connect()
+    await admin.query(`drop database if exists ${pgName}`)
+    await admin.query(`create database ${pgName}`)
+    const url = new URL(adminUrl)
+    url.pathname = `/${pgName}`
+    databaseUrl = url.href
+  }
   const catalog = writeBenchCatalog(dir, 1)
   const emulator = await startEmulator(dir)
-  const databaseUrl = join(dir, 'cpu.db')
   const store = await prepareTollgate({ name: 'tollgate', dir, databaseUrl, catalogPath: catalog.path, emulator })
   // Enough signed-in customers that none meets the API's 120 a minute.
   const cookies = await seedCustomers(databaseUrl, { hot: 4000, filler: 6000, tag: 'c' })
@@ -96,7 +112,7 @@ try {
   const load = `load average ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`
-  console.log(`${requests} requests per sample, median of ${repeats}; ${load} at start`)
+  console.log(`${postgres ? 'postgres' : 'sqlite'}; ${requests} requests per sample, median of ${repeats}; ${load} at start`)
   for (const name of selected) {
     const row = ROWS[name]
     const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotating(cookies) } : {}) }
@@ -128,6 +144,10 @@ try {
   await stopServer(baseline)
 } finally {
   await stopAll()
+  if (admin) {
+    await admin.query(`drop database if exists ${pgName} with (force)`)
+    await admin.end()
+  }
   rmSync(dir, { recursive: true, force: true })
 }
 process.exit()

@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/dialects.js'
 import { migrateToLatest } from './migrate.js'
-import { cachedRead, READ_CACHE_TTL_MS } from './read-cache.js'
+import { cachedRead, cachedReadWith, READ_CACHE_TTL_MS } from './read-cache.js'
 
 const NOW = '2026-12-06T10:00:00.000Z'
 
@@ -51,6 +51,46 @@ describe.each(DIALECTS)('read cache on %s', (dialect) => {
     expect(await cachedRead(database.db, 'session:a', async () => ({ who: 'wrong' }))).toEqual({ who: 'ann' })
     // Frozen: a request cannot change what the next one reads.
     expect(Object.isFrozen(a)).toBe(true)
+  })
+
+  it('keeps what one read answered for other keys, under the same rules as its own answer', async () => {
+    const value = await cachedReadWith(database.db, 'with:main', async () => ({
+      value: 'main',
+      also: [
+        ['with:extra', ['x']],
+        ['with:none', undefined],
+      ],
+    }))
+    expect(value).toBe('main')
+    expect(await cachedRead(database.db, 'with:extra', async () => ['wrong'])).toEqual(['x'])
+    expect(await cachedRead(database.db, 'with:none', async () => 'asked')).toBe('asked')
+    // A hit answers without loading at all.
+    expect(
+      await cachedReadWith(database.db, 'with:main', async () => ({ value: 'wrong', also: [] })),
+    ).toBe('main')
+    // A write through the handle forgets the extra answer too.
+    await addCustomer()
+    expect(await cachedRead(database.db, 'with:extra', async () => ['fresh'])).toEqual(['fresh'])
+    // Forgotten a second after the read began, like its own answer.
+    await cachedReadWith(database.db, 'with:timed', async () => ({ value: 1, also: [['with:timed-extra', 1]] }))
+    await new Promise((resolve) => setTimeout(resolve, READ_CACHE_TTL_MS + 20))
+    expect(await cachedRead(database.db, 'with:timed-extra', async () => 2)).toBe(2)
+  })
+
+  it('keeps none of one read\'s answers when the read overlapped a write', async () => {
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slow = cachedReadWith(database.db, 'with:overlap', async () => {
+      await gate
+      return { value: 'old', also: [['with:overlap-extra', 'old']] }
+    })
+    await addCustomer()
+    release()
+    expect(await slow).toBe('old')
+    expect(await cachedRead(database.db, 'with:overlap', async () => 'new')).toBe('new')
+    expect(await cachedRead(database.db, 'with:overlap-extra', async () => 'new')).toBe('new')
   })
 
   it('forgets an answer a second after its read began', async () => {

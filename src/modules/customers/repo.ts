@@ -1,4 +1,5 @@
-import type { Executor } from '../../db/database.js'
+import type { Selectable } from 'kysely'
+import type { Database, Executor } from '../../db/database.js'
 import { insertIfAbsent } from '../../db/portable.js'
 import { prepared } from '../../db/prepared.js'
 import type { AccessTokenRow, CustomerRow, NewCustomerRow, SessionRow } from './table.js'
@@ -48,23 +49,66 @@ export async function insertSession(db: Executor, row: SessionRow): Promise<void
   await db.insertInto('sessions').values(row).execute()
 }
 
-/** Behind every signed-in request: compiled once (db/prepared.ts). */
-const liveSessionByHash = prepared((db, tokenHash: string, nowIso: string) =>
+/** A grant row as the entitlements module reads it (its table, through the shared schema). */
+type GrantRow = Selectable<Database['entitlement_grants']>
+
+/**
+ * Behind every signed-in request that misses the read cache, compiled once (db/prepared.ts): the
+ * live session behind a token hash with its customer's email and every grant of that
+ * customer (ordered by id, as `listGrantsOfCustomer` reads them), in one statement: on PostgreSQL
+ * a signed-in request that misses the read cache then waits for one round trip, not two. One row
+ * per grant (one row with null grant columns when the customer holds none); none when the session
+ * is unknown or expired. Only this customer's grants: the join is on the session's own customer.
+ */
+const liveSessionWithGrants = prepared((db, tokenHash: string, nowIso: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('customers', 'customers.id', 'sessions.customer_id')
+    .leftJoin('entitlement_grants as g', 'g.customer_id', 'sessions.customer_id')
     .selectAll('sessions')
-    .select('customers.email')
+    .select([
+      'customers.email',
+      'g.id as g_id',
+      'g.feature as g_feature',
+      'g.source_type as g_source_type',
+      'g.source_id as g_source_id',
+      'g.starts_at as g_starts_at',
+      'g.ends_at as g_ends_at',
+      'g.revoked_at as g_revoked_at',
+      'g.reason as g_reason',
+      'g.created_at as g_created_at',
+    ])
     .where('sessions.token_hash', '=', tokenHash)
-    .where('sessions.expires_at', '>', nowIso),
+    .where('sessions.expires_at', '>', nowIso)
+    .orderBy('g.id'),
 )
 
-export async function findLiveSessionByHash(
+export async function findLiveSessionWithGrants(
   db: Executor,
   tokenHash: string,
   nowIso: string,
-): Promise<(SessionRow & { email: string }) | undefined> {
-  return (await liveSessionByHash(db, tokenHash, nowIso))[0]
+): Promise<{ session: SessionRow & { email: string }; grants: GrantRow[] } | undefined> {
+  const rows = await liveSessionWithGrants(db, tokenHash, nowIso)
+  const first = rows[0]
+  if (!first) return undefined
+  const { id, customer_id, token_hash, created_at, expires_at, proof, email } = first
+  const grants: GrantRow[] = []
+  for (const r of rows) {
+    if (r.g_id === null) continue
+    grants.push({
+      id: r.g_id,
+      customer_id,
+      feature: r.g_feature as string,
+      source_type: r.g_source_type as GrantRow['source_type'],
+      source_id: r.g_source_id as string,
+      starts_at: r.g_starts_at as string,
+      ends_at: r.g_ends_at,
+      revoked_at: r.g_revoked_at,
+      reason: r.g_reason,
+      created_at: r.g_created_at as string,
+    })
+  }
+  return { session: { id, customer_id, token_hash, created_at, expires_at, proof, email }, grants }
 }
 
 export async function extendSession(db: Executor, id: string, expiresAt: string): Promise<void> {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
-import { cachedRead } from '../../db/read-cache.js'
+import { cachedRead, grantsKey } from '../../db/read-cache.js'
 import { dbTimeOf } from '../../lib/clock.js'
 import type { GrantSource } from './grants.js'
 import { listGrantsOfCustomer } from './repo.js'
@@ -42,7 +42,7 @@ export async function checkAccess(
  * old, never across a write of this instance: db/read-cache.ts); in a transaction, read directly.
  */
 export function grantsOfCustomer(db: Executor, customerId: string): Promise<readonly GrantRow[]> {
-  return cachedRead(db, `grants:${customerId}`, () => listGrantsOfCustomer(db, customerId))
+  return cachedRead(db, grantsKey(customerId), () => listGrantsOfCustomer(db, customerId))
 }
 
 /** Pure decision over a customer's grants of one feature. */
