@@ -30,7 +30,12 @@ export function sendLocalFile(
   outgoing: ServerResponse,
   file: { path: string; status: 200 | 206; headers: Record<string, string>; range: ByteRange | undefined },
 ): Response {
-  outgoing.writeHead(file.status, file.headers)
+  // Lower-case names in sorted order, as the adapter writes a Web Response's head (a `Headers`
+  // object iterates so): the same bytes on the wire as the Web-stream path.
+  const head: Record<string, string> = {}
+  const names = Object.keys(file.headers).sort((a, b) => a.localeCompare(b))
+  for (const name of names) head[name.toLowerCase()] = file.headers[name] as string
+  outgoing.writeHead(file.status, head)
   const bytes = createReadStream(file.path, { ...(file.range ?? {}), highWaterMark: SEND_CHUNK })
   // An error here is a client that went away (or a file removed mid-read): the response is
   // already cut by pipeline and there is nobody left to answer.
