@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs'
@@ -29,7 +30,7 @@ import { buyAndPay, eventually, settle, tokenFrom } from '../../../test/purchase
 const SIZE = 48 * 1024 * 1024
 
 /** The demo catalog with the field guide's file swapped for a large one. */
-function bigCatalog(): { catalogPath: string; file: string } {
+function bigCatalog(): { dir: string; catalogPath: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tg-send-file-'))
   const file = join(dir, 'field-guide.pdf')
   const fd = openSync(file, 'w')
@@ -39,7 +40,7 @@ function bigCatalog(): { catalogPath: string; file: string } {
   const yaml = readFileSync('catalog.yaml', 'utf8').replaceAll('data/files/field-guide.pdf', file)
   const catalogPath = join(dir, 'catalog.yaml')
   writeFileSync(catalogPath, yaml)
-  return { catalogPath, file }
+  return { dir, catalogPath, file }
 }
 
 /** Descriptors of this process (the test server runs in it) open on `path`. */
@@ -57,6 +58,7 @@ describe.each(DIALECTS)('download piped to the Node response on %s', (dialect) =
   let t: TestApp
   let server: Server
   let nodeUrl: string
+  let dir: string
   let file: string
   let bytes: Buffer
   let viaNode: Agent
@@ -64,6 +66,7 @@ describe.each(DIALECTS)('download piped to the Node response on %s', (dialect) =
 
   beforeAll(async () => {
     const big = bigCatalog()
+    dir = big.dir
     file = big.file
     bytes = readFileSync(file)
     t = await createTestApp({ dialect, config: { catalogPath: big.catalogPath } })
@@ -91,6 +94,7 @@ describe.each(DIALECTS)('download piped to the Node response on %s', (dialect) =
     server?.closeAllConnections()
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
     await t?.close()
+    if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
   /** The head as it goes over the wire (names' case and order too), without the date. */
