@@ -33,6 +33,7 @@ export const localFileStore: FileStore = {
     return {
       kind: 'stream',
       size,
+      path: file.path,
       read: (range) =>
         Readable.toWeb(
           createReadStream(file.path, { ...(range ?? {}), highWaterMark: READ_CHUNK }),

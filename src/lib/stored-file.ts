@@ -14,6 +14,11 @@ export type Delivery =
       size: number
       /** The bytes `start`–`end` (inclusive), or the whole file. */
       read(range?: { start: number; end: number }): ReadableStream<Uint8Array>
+      /**
+       * The file on the local disk, when there is one: on Node the route pipes it to the socket
+       * itself (no Web stream in between); `read` stays the way for every other runtime.
+       */
+      path?: string
     }
   | { kind: 'redirect'; url: string }
   /** The web server in front sends the file: answer with this header and no body. */

@@ -1,13 +1,14 @@
 /**
  * `GET /library` and `GET /download/:id`. Downloads are addressed by catalog file id, served only
- * with a live grant of `file:<id>`, streamed with Range support from the local disk or handed to
- * object storage by a short-lived signed redirect (a stamped PDF: the buyer's own copy, always
- * sent by Node); each one is recorded.
+ * with a live grant of `file:<id>`, streamed with Range support from the local disk (on Node piped
+ * straight to the socket, send-file.ts) or handed to object storage by a short-lived signed
+ * redirect (a stamped PDF: the buyer's own copy, always sent by Node); each one is recorded.
  * @module
  */
 import { basename } from 'node:path'
 import { Hono } from 'hono'
 import type { AppEnv } from '../../http/env.js'
+import { nodeResponse } from '../../http/outgoing.js'
 import { AppError } from '../../lib/errors.js'
 import { contentDisposition } from '../../lib/file-store.js'
 import { newId } from '../../lib/ids.js'
@@ -19,6 +20,7 @@ import { listLibrary } from './library.js'
 import { LicenseKeys } from './license-views.js'
 import { type ByteRange, parseRange } from './range.js'
 import { insertDownload } from './repo.js'
+import { sendLocalFile } from './send-file.js'
 import { stampedDelivery, stampReference } from './stamped-copy.js'
 import { LibraryPage } from './views.js'
 
@@ -98,5 +100,12 @@ export const deliveryRoutes = new Hono<AppEnv>()
       'Content-Length': String(range ? range.end - range.start + 1 : size),
     }
     if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
-    return c.body(delivery.read(range), range ? 206 : 200, headers)
+    const status = range ? 206 : 200
+    // HEAD: the same head through Hono, and no file opened for a body nobody sends.
+    if (c.req.method === 'HEAD') return c.body(null, status, headers)
+    const outgoing = nodeResponse(c)
+    if (outgoing && delivery.path !== undefined) {
+      return sendLocalFile(outgoing, { path: delivery.path, status, headers, range })
+    }
+    return c.body(delivery.read(range), status, headers)
   })
