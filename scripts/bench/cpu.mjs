@@ -17,11 +17,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { writeBenchCatalog } from './catalog.mjs'
 import { hammer, median } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { prepareTollgate, seedCustomers, startEmulator } from './store.mjs'
+import { prepareTollgate, scratchPostgres, seedCustomers, startEmulator } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ROWS = {
@@ -79,20 +78,9 @@ function rotating(cookies) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-cpu-'))
-const adminUrl =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const admin = postgres ? new pg.Client({ connectionString: adminUrl }) : undefined
-const pgName = `tollgate_cpu_${process.pid}`
+const scratch = postgres ? await scratchPostgres('cpu') : undefined
 try {
-  let databaseUrl = join(dir, 'cpu.db')
-  if (admin) {
-    await admin.connect()
-    await admin.query(`drop database if exists ${pgName}`)
-    await admin.query(`create database ${pgName}`)
-    const url = new URL(adminUrl)
-    url.pathname = `/${pgName}`
-    databaseUrl = url.href
-  }
+  const databaseUrl = scratch?.url ?? join(dir, 'cpu.db')
   const catalog = writeBenchCatalog(dir, 1)
   const emulator = await startEmulator(dir)
   const store = await prepareTollgate({ name: 'tollgate', dir, databaseUrl, catalogPath: catalog.path, emulator })
@@ -144,10 +132,7 @@ try {
   await stopServer(baseline)
 } finally {
   await stopAll()
-  if (admin) {
-    await admin.query(`drop database if exists ${pgName} with (force)`)
-    await admin.end()
-  }
+  await scratch?.drop()
   rmSync(dir, { recursive: true, force: true })
 }
 process.exit()

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
+import pg from 'pg'
 import Stripe from 'stripe'
 import { ARCHIVE_FILE_ID } from './catalog.mjs'
 import { freePort, run, startServer, stopServer } from './proc.mjs'
@@ -16,6 +17,32 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /** Tollgate's own connection code, from the build (which the benchmark makes first). */
 const connect = async (url) => (await import('../../dist/db/connect.js')).connectDatabase(url)
 const SECRET_KEY = 'sk_test_tollgatebench000000000000'
+
+/**
+ * A database of its own on the PostgreSQL server of BENCH_DATABASE_URL or TEST_DATABASE_URL (the
+ * local server by default), for a benchmark script's run: `url` to connect to it, `client` (the
+ * admin connection, for queries about it) and `drop()` when done.
+ */
+export async function scratchPostgres(tag) {
+  const adminUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const name = `tollgate_${tag}_${process.pid}`
+  const client = new pg.Client({ connectionString: adminUrl })
+  await client.connect()
+  await client.query(`drop database if exists ${name}`)
+  await client.query(`create database ${name}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.href,
+    name,
+    client,
+    async drop() {
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    },
+  }
+}
 
 /**
  * The emulator stands in for Stripe, so it runs the way that costs this machine least: in memory

@@ -16,11 +16,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { writeBenchCatalog } from './catalog.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
-import { grantProbe, inboxProbe, prepareTollgate, startEmulator } from './store.mjs'
+import { grantProbe, inboxProbe, prepareTollgate, scratchPostgres, startEmulator } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
@@ -62,21 +61,10 @@ const load = () =>
     .join(' ')}`
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-writes-'))
-const adminUrl =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const admin = flag('--postgres') ? new pg.Client({ connectionString: adminUrl }) : undefined
-const pgName = `tollgate_writes_${process.pid}`
+const scratch = flag('--postgres') ? await scratchPostgres('writes') : undefined
 try {
-  let databaseUrl = join(dir, 'writes.db')
-  if (admin) {
-    await admin.connect()
-    await admin.query(`drop database if exists ${pgName}`)
-    await admin.query(`create database ${pgName}`)
-    const url = new URL(adminUrl)
-    url.pathname = `/${pgName}`
-    databaseUrl = url.href
-  }
-  console.log(`${admin ? 'postgres' : 'sqlite'}; ${load()} at start`)
+  const databaseUrl = scratch?.url ?? join(dir, 'writes.db')
+  console.log(`${scratch ? 'postgres' : 'sqlite'}; ${load()} at start`)
   const catalog = writeBenchCatalog(dir, 1)
   const emulator = await startEmulator()
   const store = await prepareTollgate({
@@ -124,7 +112,7 @@ try {
   if (!flag('--purchases-only')) rows.push(await webhookRow(ctx))
   if (!flag('--webhook-only')) {
     ctx.probe = await grantProbe(databaseUrl)
-    const serverBefore = admin ? await postgresCpu() : undefined
+    const serverBefore = scratch ? await postgresCpu() : undefined
     rows.push(...(await purchaseRows(ctx)))
     if (serverBefore) {
       // The server's backends for this database, before and after (one that exited in between is
@@ -154,17 +142,14 @@ try {
   }
 } finally {
   await stopAll()
-  if (admin) {
-    await admin.query(`drop database if exists ${pgName} with (force)`)
-    await admin.end()
-  }
+  await scratch?.drop()
   rmSync(dir, { recursive: true, force: true })
 }
 process.exit()
 
 /** CPU time (ms) of each PostgreSQL backend serving the benchmark's database, from /proc. */
 async function postgresCpu() {
-  const { rows } = await admin.query('select pid from pg_stat_activity where datname = $1', [pgName])
+  const { rows } = await scratch.client.query('select pid from pg_stat_activity where datname = $1', [scratch.name])
   const cpu = new Map()
   for (const { pid } of rows) {
     try {

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { type SelectQueryBuilder, sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
 import { insertAllIfAbsent, insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
@@ -18,6 +18,21 @@ export async function notifyChannel(db: Executor, channel: string): Promise<void
   await sql`select pg_notify(${channel}, '')`.execute(db)
 }
 
+type DueInput = { nowIso: string; maxAttempts: number; limit: number }
+
+/** The events due now, oldest first, at most `limit`: the one rule both claims use. */
+function dueFirst<O>(input: DueInput) {
+  return (qb: SelectQueryBuilder<Database, 'stripe_events', O>) =>
+    qb
+      .where('handled_at', 'is', null)
+      .where('attempts', '<', input.maxAttempts)
+      // A first attempt is always due, whichever clock stamped the row; retries wait their turn.
+      .where((eb) => eb.or([eb('attempts', '=', 0), eb('next_attempt_at', '<=', input.nowIso)]))
+      .orderBy('event_created')
+      .orderBy('id')
+      .limit(input.limit)
+}
+
 /**
  * Claims up to `limit` due events: those the caller `wants` are leased (their next attempt pushed
  * out by a lease), the others stamped handled at once (nothing to do for them), and every attempt
@@ -29,16 +44,7 @@ export async function claimDueEvents(
   input: { nowIso: string; leaseUntilIso: string; maxAttempts: number; limit: number },
   wants: (row: StripeEventRow) => boolean = () => true,
 ): Promise<{ leased: StripeEventRow[]; stamped: StripeEventRow[] }> {
-  const query = trx
-    .selectFrom('stripe_events')
-    .selectAll()
-    .where('handled_at', 'is', null)
-    .where('attempts', '<', input.maxAttempts)
-    // A first attempt is always due, whichever clock stamped the row; retries wait their turn.
-    .where((eb) => eb.or([eb('attempts', '=', 0), eb('next_attempt_at', '<=', input.nowIso)]))
-    .orderBy('event_created')
-    .orderBy('id')
-    .limit(input.limit)
+  const query = trx.selectFrom('stripe_events').selectAll().$call(dueFirst(input))
   const rows = (await lockSkippingLocked(trx, query).execute()).map((r) => ({
     ...r,
     attempts: r.attempts + 1,
@@ -82,17 +88,7 @@ export async function leaseDueEvents(
 ): Promise<StripeEventRow[]> {
   const rows = await db
     .with('due', (qb) =>
-      qb
-        .selectFrom('stripe_events')
-        .select('id')
-        .where('handled_at', 'is', null)
-        .where('attempts', '<', input.maxAttempts)
-        .where((eb) => eb.or([eb('attempts', '=', 0), eb('next_attempt_at', '<=', input.nowIso)]))
-        .orderBy('event_created')
-        .orderBy('id')
-        .limit(input.limit)
-        .forUpdate()
-        .skipLocked(),
+      qb.selectFrom('stripe_events').select('id').$call(dueFirst(input)).forUpdate().skipLocked(),
     )
     .updateTable('stripe_events')
     .from('due')
