@@ -42,7 +42,9 @@ const MODE = quick
       startRepeats: 1,
       purchases: 4,
       archiveMb: 20,
-      hot: 300,
+      // As many as the full run: the 20-s soak on an idle machine sends ~6 k entitlement reads a
+      // second, which 300 customers turned into 429s (120 a minute each).
+      hot: 10_000,
       bigCount: 50_000,
       soakSeconds: 20,
       console: { customers: 5_000, orders: 10_000, subscriptions: 1_000 },
