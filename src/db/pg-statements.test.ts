@@ -18,7 +18,8 @@ describe.skipIf(!POSTGRES_URL)('named prepared statements on PostgreSQL', () => 
   let db: Kysely<Db>
   let perConnection = 256
 
-  beforeEach(async () => {
+  /** A fresh schema with two items, read through one named-statement connection. */
+  async function openItems(): Promise<void> {
     test = await createTestDatabase('postgres')
     // One connection, so that what it has prepared can be read back from it.
     const pool = new pg.Pool({
@@ -39,6 +40,10 @@ describe.skipIf(!POSTGRES_URL)('named prepared statements on PostgreSQL', () => 
         { id: 2, name: 'two' },
       ])
       .execute()
+  }
+
+  beforeEach(async () => {
+    await openItems()
   })
   afterEach(async () => {
     await db.destroy()
@@ -67,19 +72,7 @@ describe.skipIf(!POSTGRES_URL)('named prepared statements on PostgreSQL', () => 
     await db.destroy()
     await test.close()
     perConnection = 1
-    test = await createTestDatabase('postgres')
-    const pool = new pg.Pool({
-      connectionString: test.databaseUrl,
-      max: 1,
-      options: `-c search_path=${test.schema}`,
-    })
-    db = new Kysely<Db>({
-      dialect: new PostgresDialect({
-        pool: namingStatements(pool, perConnection) as unknown as PostgresPool,
-      }),
-    })
-    await sql`create table items (id integer primary key, name text not null)`.execute(db)
-    await db.insertInto('items').values({ id: 1, name: 'one' }).execute()
+    await openItems()
     const byName = (name: string) =>
       db.selectFrom('items').select('id').where('name', '=', name).executeTakeFirst()
     for (let i = 0; i < 3; i++) {
