@@ -8,13 +8,13 @@ import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { type Dialect, Kysely, PostgresDialect, type PostgresPool, SqliteDialect } from 'kysely'
+import { type Dialect, Kysely, PostgresDialect, type PostgresPool, SqliteDialect, sql } from 'kysely'
 import type pg from 'pg'
 import { type DialectName, parseDatabaseUrl } from '../lib/database-url.js'
 import type { Database } from './database.js'
 import { mysqlDialect } from './mysql.js'
 import { namingStatements } from './pg-statements.js'
-import { trackChanges } from './read-cache.js'
+import { type ChangeProbe, trackChanges } from './read-cache.js'
 import { attachSqliteReader, openSqliteReader } from './sqlite-reader.js'
 import { cachingStatements } from './sqlite-statements.js'
 
@@ -37,13 +37,28 @@ export type ConnectOptions = {
   preparedStatements?: boolean
 }
 
-/** Every handle counts its own writes, so its short-lived read cache (read-cache.ts) stays exact. */
-function open(dialect: Dialect): Kysely<Database> {
+/**
+ * Every handle counts its own writes, so its short-lived read cache (read-cache.ts) stays exact;
+ * `probe`, where the database can tell whether anything was committed elsewhere, lets cached
+ * reads live past their second while nothing was.
+ */
+function open(dialect: Dialect, probe?: (db: Kysely<Database>) => ChangeProbe): Kysely<Database> {
   const tracked = trackChanges(dialect)
   const db = new Kysely<Database>({ dialect: tracked.dialect })
-  tracked.attach(db)
+  tracked.attach(db, probe?.(db))
   return db
 }
+
+/**
+ * PostgreSQL's snapshot (`xmin:xmax:xip`) moves with every transaction that writes, anywhere in
+ * the cluster: a commit since the last probe either got its transaction id after it (xmax moved)
+ * or was in progress then (it has left the list). A SELECT, so it counts as no write here.
+ */
+const postgresSnapshot =
+  (db: Kysely<Database>): ChangeProbe =>
+  async () =>
+    (await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(db)).rows[0]
+      ?.snapshot
 
 export function dialectOf(databaseUrl: string): DialectName {
   return parseDatabaseUrl(databaseUrl).dialect
@@ -80,7 +95,10 @@ function connectSqlite(path: string): Kysely<Database> {
       main.close()
     },
   }
-  const db = open(new SqliteDialect({ database }))
+  // data_version changes when another connection (the main one, another process) has committed.
+  const dataVersion = async () =>
+    (reader.all('pragma data_version', [])[0] as { data_version: number }).data_version
+  const db = open(new SqliteDialect({ database }), () => dataVersion)
   attachSqliteReader(db, reader)
   return db
 }
@@ -102,8 +120,11 @@ function connectPostgres(databaseUrl: string, options: ConnectOptions): Kysely<D
     types: { getTypeParser: typeParser } as pg.CustomTypesConfig,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   })
-  if (options.preparedStatements === false) return open(new PostgresDialect({ pool }))
+  if (options.preparedStatements === false) return open(new PostgresDialect({ pool }), postgresSnapshot)
   // Hot statements prepared once per connection (pg-statements.ts). The wrapper's clients lack
   // only the cursor form of query(), which Kysely uses for streaming with a `cursor` configured.
-  return open(new PostgresDialect({ pool: namingStatements(pool) as unknown as PostgresPool }))
+  return open(
+    new PostgresDialect({ pool: namingStatements(pool) as unknown as PostgresPool }),
+    postgresSnapshot,
+  )
 }

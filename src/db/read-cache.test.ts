@@ -1,9 +1,21 @@
 /** @see issue 12: the read cache behind sessions and grants, and what empties it (read-cache.ts). */
-import { sql } from 'kysely'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, SqliteDialect, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/dialects.js'
+import { connectDatabase } from './connect.js'
 import { migrateToLatest } from './migrate.js'
-import { cachedRead, cachedReadWith, READ_CACHE_TTL_MS } from './read-cache.js'
+import {
+  CHANGE_PROBE_MS,
+  type ChangeProbe,
+  cachedRead,
+  cachedReadWith,
+  READ_CACHE_TTL_MS,
+  trackChanges,
+} from './read-cache.js'
 
 const NOW = '2026-12-06T10:00:00.000Z'
 
@@ -65,19 +77,22 @@ describe.each(DIALECTS)('read cache on %s', (dialect) => {
     expect(await cachedRead(database.db, 'with:extra', async () => ['wrong'])).toEqual(['x'])
     expect(await cachedRead(database.db, 'with:none', async () => 'asked')).toBe('asked')
     // A hit answers without loading at all.
-    expect(
-      await cachedReadWith(database.db, 'with:main', async () => ({ value: 'wrong', also: [] })),
-    ).toBe('main')
+    expect(await cachedReadWith(database.db, 'with:main', async () => ({ value: 'wrong', also: [] }))).toBe(
+      'main',
+    )
     // A write through the handle forgets the extra answer too.
     await addCustomer()
     expect(await cachedRead(database.db, 'with:extra', async () => ['fresh'])).toEqual(['fresh'])
     // Forgotten a second after the read began, like its own answer.
-    await cachedReadWith(database.db, 'with:timed', async () => ({ value: 1, also: [['with:timed-extra', 1]] }))
+    await cachedReadWith(database.db, 'with:timed', async () => ({
+      value: 1,
+      also: [['with:timed-extra', 1]],
+    }))
     await new Promise((resolve) => setTimeout(resolve, READ_CACHE_TTL_MS + 20))
     expect(await cachedRead(database.db, 'with:timed-extra', async () => 2)).toBe(2)
   })
 
-  it('keeps none of one read\'s answers when the read overlapped a write', async () => {
+  it("keeps none of one read's answers when the read overlapped a write", async () => {
     let release: () => void = () => {}
     const gate = new Promise<void>((resolve) => {
       release = resolve
@@ -93,11 +108,17 @@ describe.each(DIALECTS)('read cache on %s', (dialect) => {
     expect(await cachedRead(database.db, 'with:overlap-extra', async () => 'new')).toBe('new')
   })
 
-  it('forgets an answer a second after its read began', async () => {
-    await countEmails()
+  it('forgets an answer within a second of a commit by another connection', async () => {
+    const first = await countEmails()
     const before = loads
+    // Another instance's connection (SQLite in memory has none: its answers live their second).
+    if (dialect !== 'sqlite') {
+      const other = connectDatabase(database.databaseUrl, database.schema ? { schema: database.schema } : {})
+      await addCustomer(other)
+      await other.destroy()
+    }
     await new Promise((resolve) => setTimeout(resolve, READ_CACHE_TTL_MS + 20))
-    await countEmails()
+    expect(await countEmails()).toBe(dialect === 'sqlite' ? first : first + 1)
     expect(loads).toBe(before + 1)
   })
 
@@ -148,12 +169,36 @@ describe.each(DIALECTS)('read cache on %s', (dialect) => {
   })
 
   it('counts raw SQL that is not a SELECT as a write', async () => {
+    await addCustomer()
     await countEmails()
     const before = loads
     await sql`select 1`.execute(database.db)
     await countEmails()
     expect(loads).toBe(before)
+    await sql`update customers set password_hash = null where id = ${`cu_cache${n}`}`.execute(database.db)
+    await countEmails()
+    expect(loads).toBe(before + 1)
+  })
+
+  it('keeps the cache through a write that changed no row (a lease that found nothing due)', async () => {
+    await addCustomer()
+    await countEmails()
+    const before = loads
     await sql`update customers set password_hash = null where id = ${'cu_none'}`.execute(database.db)
+    await database.db.deleteFrom('customers').where('id', '=', 'cu_none').execute()
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        trx.updateTable('customers').set({ password_hash: null }).where('id', '=', 'cu_none').execute(),
+      )
+    await countEmails()
+    expect(loads).toBe(before)
+    // The same statements that do change a row empty it.
+    await database.db
+      .transaction()
+      .execute((trx) =>
+        trx.updateTable('customers').set({ password_hash: null }).where('id', '=', `cu_cache${n}`).execute(),
+      )
     await countEmails()
     expect(loads).toBe(before + 1)
   })
@@ -175,5 +220,126 @@ describe.each(DIALECTS)('read cache on %s', (dialect) => {
       return undefined
     })
     expect(asked).toBe(2)
+  })
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Past an entry's own second, with time for the probe to have answered since. */
+const pastOwnSecond = () => sleep(READ_CACHE_TTL_MS + 3 * CHANGE_PROBE_MS)
+
+describe('read cache with a change probe', () => {
+  /** A handle whose probe answers what the test says (or fails), counting how often it is asked. */
+  function probed() {
+    const state = { answer: 1 as number | Error, asked: 0 }
+    const probe: ChangeProbe = async () => {
+      state.asked++
+      if (state.answer instanceof Error) throw state.answer
+      return state.answer
+    }
+    const tracked = trackChanges(new SqliteDialect({ database: new SQLite(':memory:') }))
+    const db = new Kysely<unknown>({ dialect: tracked.dialect })
+    tracked.attach(db, probe)
+    let loads = 0
+    const read = (key = 'k') =>
+      cachedRead(db, key, async () => {
+        loads++
+        return { loads }
+      })
+    return { state, db, read, loads: () => loads }
+  }
+
+  it('keeps an answer past its second while the probe answers that nothing changed', async () => {
+    const { state, db, read, loads } = probed()
+    // The probe's first answer cannot vouch for what was read before it: read again after it.
+    await read()
+    await pastOwnSecond()
+    expect(await read()).toEqual({ loads: 2 })
+    await pastOwnSecond()
+    expect(await read()).toEqual({ loads: 2 })
+    expect(loads()).toBe(2)
+    expect(state.asked).toBeGreaterThanOrEqual(6)
+    await db.destroy()
+  })
+
+  it('forgets every answer past its second once the probe reports a change', async () => {
+    const { state, db, read } = probed()
+    await read('a')
+    await pastOwnSecond()
+    expect(await read('a')).toEqual({ loads: 2 })
+    await pastOwnSecond()
+    expect(await read('a')).toEqual({ loads: 2 })
+    state.answer = 2
+    await sleep(2 * CHANGE_PROBE_MS)
+    // Past its second, nothing read before the change is used…
+    expect(await read('a')).toEqual({ loads: 3 })
+    // …and what is read after it is vouched for again while the answers stay the same.
+    await pastOwnSecond()
+    expect(await read('a')).toEqual({ loads: 3 })
+    await db.destroy()
+  })
+
+  it('falls back to the second of each read while the probe fails', async () => {
+    const { state, db, read } = probed()
+    await read()
+    await pastOwnSecond()
+    expect(await read()).toEqual({ loads: 2 })
+    state.answer = new Error('database away')
+    await pastOwnSecond()
+    expect(await read()).toEqual({ loads: 3 })
+    // Answering again, with the same value as before: still a change, it vouches for nothing older.
+    state.answer = 1
+    await sleep(2 * CHANGE_PROBE_MS)
+    await pastOwnSecond()
+    expect(await read()).toEqual({ loads: 4 })
+    await db.destroy()
+  })
+
+  it('stops asking once the handle is destroyed', async () => {
+    const { state, db, read } = probed()
+    await read()
+    await db.executeQuery(sql`select 1`.compile(db)) // the driver exists, so destroy reaches it
+    await db.destroy()
+    await sleep(2 * CHANGE_PROBE_MS)
+    const asked = state.asked
+    await sleep(3 * CHANGE_PROBE_MS)
+    expect(state.asked).toBe(asked)
+  })
+})
+
+describe('the change probe of a SQLite file', () => {
+  it("keeps a quiet database's answers past their second, and sees another connection's commit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tollgate-probe-'))
+    const first = connectDatabase(join(dir, 'probe.db'))
+    const second = connectDatabase(join(dir, 'probe.db'))
+    try {
+      await migrateToLatest(first)
+      let loads = 0
+      const count = () =>
+        cachedRead(first, 'emails', async () => {
+          loads++
+          const row = await first
+            .selectFrom('customers')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+          return Number(row.n)
+        })
+      await count()
+      await pastOwnSecond()
+      expect(await count()).toBe(0)
+      await pastOwnSecond()
+      expect(await count()).toBe(0)
+      expect(loads).toBe(2)
+      await second
+        .insertInto('customers')
+        .values({ id: 'cu_probe', email: 'probe@example.com', created_at: NOW })
+        .execute()
+      await sleep(READ_CACHE_TTL_MS)
+      expect(await count()).toBe(1)
+      expect(loads).toBe(3)
+    } finally {
+      await second.destroy()
+      await first.destroy()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

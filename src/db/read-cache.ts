@@ -4,12 +4,19 @@
  * revocation"):
  *
  * - **This instance sees its own writes at once.** Every statement through the handle that is not
- *   a SELECT empties the handle's cache before and after it runs, and so does the commit or
- *   rollback of a transaction that ran one, so a read that raced the write is never kept as
- *   current. Entries remember the change count they were read under and are used only while it
+ *   a SELECT and changed a row (or may have: DDL, a failure) empties the handle's cache once it
+ *   has run, and so does the commit or rollback of a transaction that ran one, so a read that
+ *   raced the write is never kept as current. Entries remember the change count they were read under and are used only while it
  *   is unchanged.
  * - **Other instances see them within one second** (`READ_CACHE_TTL_MS`): an entry is used only
- *   until one second after its read *began*, so nothing committed elsewhere is hidden longer.
+ *   until one second after its read *began*, so nothing committed elsewhere is hidden longer —
+ *   or, on a handle with a change probe (PostgreSQL, a SQLite file), for as long as the probe
+ *   keeps confirming that nothing at all was committed since the read began: the probe asks the
+ *   database every `CHANGE_PROBE_MS`, and an entry is used past its second only while the last
+ *   answered probe began less than a second ago and answered "nothing new" every time since the
+ *   read. A commit anywhere ends that for every entry at once (they fall back to their second),
+ *   and so does a probe that fails or stops. Entries of customers who are not changing then stay
+ *   in memory instead of being read again every second, which is most of what a busy store reads.
  * - **One customer's entry is never another's:** keys name the session (token hash) or customer
  *   they belong to, and values are frozen so no request can change what the next one reads.
  *
@@ -26,11 +33,35 @@ export const grantsKey = (customerId: string): string => `grants:${customerId}`
 
 /** How long another instance's write may stay unseen here: the written bound is one second. */
 export const READ_CACHE_TTL_MS = 1000
-/** Entries per handle; the oldest go first (a busy store's signed-in customers of one second). */
-export const READ_CACHE_MAX_ENTRIES = 20_000
+/** Entries per handle (two per signed-in customer); the oldest go first. */
+export const READ_CACHE_MAX_ENTRIES = 50_000
+/** How often a handle with a change probe asks its database whether anything was committed. */
+export const CHANGE_PROBE_MS = 250
+/** A handle stops probing this long after its last cached read, and starts again at the next. */
+const PROBE_IDLE_MS = 5000
 
-type Entry = { value: unknown; changes: number; readAt: number }
-type Cache = { changes: number; entries: Map<string, Entry> }
+/**
+ * Answers something that differs whenever anything was committed to the database, by any
+ * connection, since it was last asked: PostgreSQL's current snapshot (`xmin:xmax:in-progress`),
+ * SQLite's `data_version`. Answering the same when nothing changed is what makes it useful; a
+ * change it reports that was not one only costs reads.
+ */
+export type ChangeProbe = () => Promise<unknown>
+
+type Entry = { value: unknown; changes: number; readAt: number; probes: number }
+type Probe = {
+  ask: ChangeProbe
+  /** The last answer; undefined before the first, and after a failure or a pause. */
+  answer: unknown
+  /** Bumped by every answer that is not "nothing new": entries read before it are unconfirmed. */
+  epoch: number
+  /** When the last answered probe began. */
+  confirmedAt: number
+  lastUsedAt: number
+  running: boolean
+  closed: boolean
+}
+type Cache = { changes: number; entries: Map<string, Entry>; probe?: Probe }
 
 // biome-ignore lint/suspicious/noExplicitAny: keyed by any handle, whatever its schema
 const caches = new WeakMap<Kysely<any>, Cache>()
@@ -44,17 +75,34 @@ function changed(cache: Cache): void {
  * Wraps `dialect`'s driver so that every statement that may write, and the end of a transaction
  * that wrote, counts as a change; `attach` links the Kysely made from it to its cache. Reads
  * (SELECT, and the transactions of a worker that found nothing to do) leave the cache alone.
+ * `probe`, where given, is the handle's change probe (see the top of this file).
  */
-// biome-ignore lint/suspicious/noExplicitAny: any schema
-export function trackChanges(dialect: Dialect): { dialect: Dialect; attach(db: Kysely<any>): void } {
+export function trackChanges(dialect: Dialect): {
+  dialect: Dialect
+  // biome-ignore lint/suspicious/noExplicitAny: any schema
+  attach(db: Kysely<any>, probe?: ChangeProbe): void
+} {
   const cache: Cache = { changes: 0, entries: new Map() }
   const tracked: Dialect = {
     createAdapter: () => dialect.createAdapter(),
     createIntrospector: (db) => dialect.createIntrospector(db),
     createQueryCompiler: () => dialect.createQueryCompiler(),
-    createDriver: () => countingDriver(dialect.createDriver(), () => changed(cache)),
+    createDriver: () =>
+      countingDriver(
+        dialect.createDriver(),
+        () => changed(cache),
+        () => {
+          if (cache.probe) cache.probe.closed = true
+        },
+      ),
   }
-  return { dialect: tracked, attach: (db) => caches.set(db, cache) }
+  return {
+    dialect: tracked,
+    attach(db, probe) {
+      caches.set(db, cache)
+      if (probe) cache.probe = newProbe(probe)
+    },
+  }
 }
 
 /** SELECTs (built, or raw text starting with SELECT) only read; anything else may write. */
@@ -64,11 +112,24 @@ function mayWrite(query: CompiledQuery): boolean {
   return true
 }
 
+const DML = new Set(['InsertQueryNode', 'UpdateQueryNode', 'DeleteQueryNode', 'MergeQueryNode'])
+
+/**
+ * Whether a statement that may write changed a row: the count the driver reports, or for SQLite's
+ * RETURNING (answered with its rows only) the rows. Anything else (DDL, raw statements of unknown
+ * effect) counts as a change.
+ */
+function changedRows(query: CompiledQuery, result: QueryResult<unknown>): boolean {
+  if (result.numAffectedRows !== undefined) return result.numAffectedRows > 0n
+  if (DML.has(query.query.kind)) return result.rows.length > 0
+  return true
+}
+
 /**
  * The driver as it is, with each connection's statements watched. The driver itself is always
  * handed its own connection objects (they carry its private state).
  */
-function countingDriver(driver: Driver, change: () => void): Driver {
+function countingDriver(driver: Driver, change: () => void, closing: () => void): Driver {
   const wrappers = new WeakMap<DatabaseConnection, DatabaseConnection>()
   const originals = new WeakMap<DatabaseConnection, DatabaseConnection>()
   const inTransaction = new WeakSet<DatabaseConnection>()
@@ -80,12 +141,19 @@ function countingDriver(driver: Driver, change: () => void): Driver {
       wrapper = {
         async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
           if (!mayWrite(query)) return connection.executeQuery<R>(query)
-          change()
-          if (inTransaction.has(connection)) wrote.add(connection)
+          let wroteAny = true
           try {
-            return await connection.executeQuery<R>(query)
+            const result = await connection.executeQuery<R>(query)
+            wroteAny = changedRows(query, result)
+            return result
           } finally {
-            change() // a read that began while this ran saw the old rows: not kept
+            // Once it has run: whatever was read before or while it ran may be old, and a read
+            // still under way now is not kept. A statement that changed no row (the workers'
+            // lease finding nothing due, several times a second) leaves the cache as it was.
+            if (wroteAny) {
+              if (inTransaction.has(connection)) wrote.add(connection)
+              change()
+            }
           }
         },
         streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
@@ -118,7 +186,10 @@ function countingDriver(driver: Driver, change: () => void): Driver {
     rollbackTransaction: (connection) =>
       end(connection, () => driver.rollbackTransaction(original(connection))),
     releaseConnection: (connection) => driver.releaseConnection(original(connection)),
-    destroy: () => driver.destroy(),
+    destroy: () => {
+      closing()
+      return driver.destroy()
+    },
   }
   const { savepoint, rollbackToSavepoint, releaseSavepoint } = driver
   if (savepoint)
@@ -148,16 +219,80 @@ export async function cachedRead<T>(
   if (!cache) return load()
   const now = performance.now()
   const hit = cache.entries.get(key)
-  if (hit && hit.changes === cache.changes && now - hit.readAt < READ_CACHE_TTL_MS) return hit.value as T
+  if (hit && usable(cache, hit, now)) return hit.value as T
   const changes = cache.changes
+  const probes = cache.probe?.epoch ?? 0
   const value = await load()
   // A write that began while we read makes this answer possibly old: not kept.
-  if (value !== undefined && changes === cache.changes) {
-    if (cache.entries.size >= READ_CACHE_MAX_ENTRIES) evictOldest(cache)
-    cache.entries.delete(key)
-    cache.entries.set(key, { value: deepFreeze(value), changes, readAt: now })
-  }
+  if (value !== undefined && changes === cache.changes) keep(cache, key, value, changes, now, probes)
   return value
+}
+
+/**
+ * Read from this handle's cache: nothing written through the handle since, and either its read
+ * began less than a second ago or the change probe has confirmed since then, answer after
+ * answer, that nothing was committed anywhere, the last time less than a second ago.
+ */
+function usable(cache: Cache, hit: Entry, now: number): boolean {
+  if (hit.changes !== cache.changes) return false
+  if (now - hit.readAt < READ_CACHE_TTL_MS) return true
+  const probe = cache.probe
+  if (!probe) return false
+  probe.lastUsedAt = now
+  if (!probe.running) startProbing(probe)
+  return hit.probes === probe.epoch && now - probe.confirmedAt < READ_CACHE_TTL_MS
+}
+
+function keep(cache: Cache, key: string, value: unknown, changes: number, now: number, probes: number): void {
+  if (cache.entries.size >= READ_CACHE_MAX_ENTRIES) evictOldest(cache)
+  cache.entries.delete(key)
+  cache.entries.set(key, { value: deepFreeze(value), changes, readAt: now, probes })
+  const probe = cache.probe
+  if (probe) {
+    probe.lastUsedAt = now
+    if (!probe.running) startProbing(probe)
+  }
+}
+
+function newProbe(ask: ChangeProbe): Probe {
+  return {
+    ask,
+    answer: undefined,
+    epoch: 0,
+    confirmedAt: Number.NEGATIVE_INFINITY,
+    lastUsedAt: 0,
+    running: false,
+    closed: false,
+  }
+}
+
+/**
+ * Asks the probe every CHANGE_PROBE_MS while the cache is in use. The first answer (and the first
+ * after a failure or a pause) cannot confirm anything read before it, so it counts as a change.
+ * The timer never keeps the process alive, and the loop ends when the handle is destroyed.
+ */
+function startProbing(probe: Probe): void {
+  if (probe.closed) return
+  probe.running = true
+  const round = async (): Promise<void> => {
+    const startedAt = performance.now()
+    try {
+      const answer = await probe.ask()
+      if (probe.answer === undefined || answer !== probe.answer) probe.epoch++
+      probe.answer = answer
+      probe.confirmedAt = startedAt
+    } catch {
+      // The database is away: entries live out their own second only; the next answer is a change.
+      probe.answer = undefined
+    }
+    if (probe.closed || performance.now() - probe.lastUsedAt > PROBE_IDLE_MS) {
+      probe.running = false
+      probe.answer = undefined
+      return
+    }
+    setTimeout(() => void round(), CHANGE_PROBE_MS).unref()
+  }
+  void round()
 }
 
 /**
@@ -177,15 +312,13 @@ export async function cachedReadWith<T>(
   if (!cache) return (await load()).value
   const now = performance.now()
   const hit = cache.entries.get(key)
-  if (hit && hit.changes === cache.changes && now - hit.readAt < READ_CACHE_TTL_MS) return hit.value as T
+  if (hit && usable(cache, hit, now)) return hit.value as T
   const changes = cache.changes
+  const probes = cache.probe?.epoch ?? 0
   const { value, also } = await load()
   if (changes === cache.changes) {
     for (const [k, v] of [[key, value] as const, ...also]) {
-      if (v === undefined) continue
-      if (cache.entries.size >= READ_CACHE_MAX_ENTRIES) evictOldest(cache)
-      cache.entries.delete(k)
-      cache.entries.set(k, { value: deepFreeze(v), changes, readAt: now })
+      if (v !== undefined) keep(cache, k, v, changes, now, probes)
     }
   }
   return value
