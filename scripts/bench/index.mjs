@@ -246,6 +246,9 @@ async function main() {
           tag: `${tag}b`,
         })
         const bigProc = await big.start()
+        // The 10k store starts again too, so both begin with nothing cached (rows.mjs, scaleRow).
+        await stopServer(ctx.tollgateProc)
+        ctx.tollgateProc = await store.start()
         try {
           return await scaleRow(ctx, {
             small: { url: store.url, cookies },

@@ -286,8 +286,22 @@ export async function purchaseRows(ctx) {
   ]
 }
 
-/** /api/me/entitlements on a store of many customers against one of 10k (both with the same hot set). */
+/**
+ * /api/me/entitlements on a store of many customers against one of 10k (both with the same hot
+ * set, both just started). Two rows: the first pass, each hot customer once, so every read comes
+ * from the database (what the table's size can slow down: an index that is not used shows here);
+ * then the steady state, median of repeats, where the read cache answers customers seen before.
+ */
 export async function scaleRow(ctx, { big, small, bigCount }) {
+  const firstPass = (store) => async () => {
+    const started = performance.now()
+    await hammer(
+      { url: `${store.url}/api/me/entitlements`, requests: rotatingCookies(store.cookies) },
+      { connections: 32, amount: store.cookies.length },
+    )
+    return store.cookies.length / ((performance.now() - started) / 1000)
+  }
+  const cold = await sideBySide(firstPass(small), firstPass(big), 1)
   const run = (store) => async () =>
     (
       await hammer(
@@ -296,13 +310,16 @@ export async function scaleRow(ctx, { big, small, bigCount }) {
       )
     ).rps
   const { a, b } = await sideBySide(run(small), run(big), ctx.repeats)
-  const slower = a / b
-  return {
-    row: `Entitlement check at ${fmt(bigCount)} customers vs 10k (${ctx.dialect})`,
-    tollgate: `${fmt(b)} req/s`,
-    baseline: `${fmt(a)} req/s`,
-    value: `${fmt(slower, 2)}× slower`,
+  const row = (name, small, big) => ({
+    row: `Entitlement check at ${fmt(bigCount)} customers vs 10k, ${name} (${ctx.dialect})`,
+    tollgate: `${fmt(big)} req/s`,
+    baseline: `${fmt(small)} req/s`,
+    value: `${fmt(small / big, 2)}× slower`,
     goal: '≤ 1.5×',
-    met: slower <= 1.5,
-  }
+    met: small / big <= 1.5,
+  })
+  return [
+    row(`first read of each of ${fmt(small.cookies.length)} customers (database)`, cold.a, cold.b),
+    row('steady', a, b),
+  ]
 }

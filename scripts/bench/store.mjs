@@ -160,6 +160,10 @@ export async function seedCustomers(databaseUrl, { hot, filler, tag }) {
       })
     }
     if (filler > 0) await seedFiller(db, dialect, filler, tag)
+    // Statistics now, as a store that grew to this size has them: otherwise PostgreSQL's autovacuum
+    // analyzes the fresh tables while they are measured (its writes also tell every instance's
+    // read cache that something changed, db/read-cache.ts).
+    await sql.raw(dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(db)
   } finally {
     await db.destroy()
   }

@@ -7,6 +7,7 @@ import type {
 } from './table.js'
 
 export async function insertEndpoint(db: Executor, row: WebhookEndpointRow): Promise<void> {
+  enabledInTransaction.delete(db)
   await db.insertInto('webhook_endpoints').values(row).execute()
 }
 
@@ -19,13 +20,33 @@ export async function findEndpointRow(db: Executor, id: string): Promise<Webhook
 }
 
 export async function deleteEndpointRow(db: Executor, id: string): Promise<boolean> {
+  enabledInTransaction.delete(db)
   await db.deleteFrom('webhook_deliveries').where('endpoint_id', '=', id).execute()
   const result = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst()
   return Number(result.numDeletedRows) > 0
 }
 
-export async function listEnabledEndpointRows(db: Executor): Promise<WebhookEndpointRow[]> {
-  return db.selectFrom('webhook_endpoints').selectAll().where('status', '=', 'enabled').execute()
+/**
+ * The enabled endpoints, read once per transaction: a purchase publishes an event per grant and one
+ * for the order, each asking for the same list within one transaction. Outside a transaction every
+ * call reads; a transaction that changes an endpoint itself (the writes below) reads again after.
+ */
+const enabledInTransaction = new WeakMap<Executor, Promise<readonly WebhookEndpointRow[]>>()
+
+export function listEnabledEndpointRows(db: Executor): Promise<readonly WebhookEndpointRow[]> {
+  if (!db.isTransaction) return readEnabledEndpointRows(db)
+  let rows = enabledInTransaction.get(db)
+  if (!rows) {
+    rows = readEnabledEndpointRows(db)
+    enabledInTransaction.set(db, rows)
+  }
+  return rows
+}
+
+async function readEnabledEndpointRows(db: Executor): Promise<readonly WebhookEndpointRow[]> {
+  return Object.freeze(
+    await db.selectFrom('webhook_endpoints').selectAll().where('status', '=', 'enabled').execute(),
+  )
 }
 
 export async function insertDelivery(db: Executor, row: NewWebhookDeliveryRow): Promise<void> {
@@ -77,6 +98,7 @@ export async function setEndpointFailures(
   id: string,
   set: { consecutive_failures: number; status?: 'enabled' | 'disabled'; disabled_at?: string | null },
 ): Promise<void> {
+  enabledInTransaction.delete(db)
   await db.updateTable('webhook_endpoints').set(set).where('id', '=', id).execute()
 }
 
