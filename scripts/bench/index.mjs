@@ -245,14 +245,25 @@ async function main() {
           filler: MODE.bigCount - MODE.hot,
           tag: `${tag}b`,
         })
-        const bigProc = await big.start()
-        // The 10k store starts again too, so both begin with nothing cached (rows.mjs, scaleRow).
-        await stopServer(ctx.tollgateProc)
-        ctx.tollgateProc = await store.start()
+        let bigProc = await big.start()
         try {
           return await scaleRow(ctx, {
-            small: { url: store.url, cookies },
-            big: { url: big.url, cookies: bigCookies },
+            small: {
+              url: store.url,
+              cookies,
+              restart: async () => {
+                await stopServer(ctx.tollgateProc)
+                ctx.tollgateProc = await store.start()
+              },
+            },
+            big: {
+              url: big.url,
+              cookies: bigCookies,
+              restart: async () => {
+                await stopServer(bigProc)
+                bigProc = await big.start()
+              },
+            },
             bigCount: MODE.bigCount,
           })
         } finally {
