@@ -149,7 +149,10 @@ async function main() {
     if (postgres)
       targets.push({
         dialect: 'postgres',
-        url: async (name) => (pgDatabases.push(name), postgres.create(name)),
+        url: async (name) => {
+          pgDatabases.push(name)
+          return postgres.create(name)
+        },
       })
 
     for (const target of targets) {
