@@ -46,12 +46,12 @@ export async function soakRow(ctx, store, seconds) {
     // customer, kept while nothing changes), as it does after a store's first minutes. Without
     // it the 20-s --quick soak measured the cache filling (+12 to +15 MB), not a leak.
     await hammer(target, { connections: 16, amount: ctx.cookies.length * paths.length })
-    warmSamples = sampleCount(heapFile)
+    warmSamples = heapSamples(heapFile).length
     await hammer(target, { connections: 16, duration: seconds })
   } finally {
     await stopServer(proc)
   }
-  const samples = readFileSync(heapFile, 'utf8').trim().split('\n').slice(warmSamples).map(Number)
+  const samples = heapSamples(heapFile).slice(warmSamples)
   const fifth = Math.max(1, Math.floor(samples.length / 5))
   const early = median(samples.slice(fifth, 2 * fifth))
   const late = median(samples.slice(-fifth))
@@ -66,10 +66,11 @@ export async function soakRow(ctx, store, seconds) {
   }
 }
 
-function sampleCount(file) {
+/** The live-heap samples (MB) heap-probe.mjs has written so far; none before its first. */
+function heapSamples(file) {
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length
+    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map(Number)
   } catch {
-    return 0 // no sample yet
+    return []
   }
 }

@@ -6,8 +6,8 @@
  * - **This instance sees its own writes at once.** Every statement through the handle that is not
  *   a SELECT and changed a row (or may have: DDL, a failure) empties the handle's cache once it
  *   has run, and so does the commit or rollback of a transaction that ran one, so a read that
- *   raced the write is never kept as current. Entries remember the change count they were read under and are used only while it
- *   is unchanged.
+ *   raced the write is never kept as current. Entries remember the change count they were read
+ *   under and are used only while it is unchanged.
  * - **Other instances see them within one second** (`READ_CACHE_TTL_MS`): an entry is used only
  *   until one second after its read *began*, so nothing committed elsewhere is hidden longer —
  *   or, on a handle with a change probe (PostgreSQL, a SQLite file), for as long as the probe
@@ -238,8 +238,7 @@ function usable(cache: Cache, hit: Entry, now: number): boolean {
   if (now - hit.readAt < READ_CACHE_TTL_MS) return true
   const probe = cache.probe
   if (!probe) return false
-  probe.lastUsedAt = now
-  if (!probe.running) startProbing(probe)
+  inUse(probe, now)
   return hit.probes === probe.epoch && now - probe.confirmedAt < READ_CACHE_TTL_MS
 }
 
@@ -247,11 +246,13 @@ function keep(cache: Cache, key: string, value: unknown, changes: number, now: n
   if (cache.entries.size >= READ_CACHE_MAX_ENTRIES) evictOldest(cache)
   cache.entries.delete(key)
   cache.entries.set(key, { value: deepFreeze(value), changes, readAt: now, probes })
-  const probe = cache.probe
-  if (probe) {
-    probe.lastUsedAt = now
-    if (!probe.running) startProbing(probe)
-  }
+  if (cache.probe) inUse(cache.probe, now)
+}
+
+/** The cache was used at `now`: the probe keeps asking (or starts again after a pause). */
+function inUse(probe: Probe, now: number): void {
+  probe.lastUsedAt = now
+  if (!probe.running) startProbing(probe)
 }
 
 function newProbe(ask: ChangeProbe): Probe {
