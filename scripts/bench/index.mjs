@@ -51,7 +51,7 @@ const MODE = quick
     }
   : {
       load: { connections: 32, duration: 5 },
-      downloadsEach: 3,
+      downloadsEach: 5,
       repeats: 3,
       startRepeats: 5,
       purchases: 24,
@@ -75,7 +75,9 @@ async function measure(name, fn) {
     const out = await fn()
     for (const r of [out].flat()) {
       results.push(r)
-      log(`  ${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value}, goal ${r.goal} (${r.met ? 'met' : 'NOT met'})`)
+      log(
+        `  ${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value}, goal ${r.goal} (${r.met ? 'met' : 'NOT met'})`,
+      )
     }
   } catch (err) {
     results.push({
@@ -134,7 +136,6 @@ async function main() {
         consoleRow({ dir, catalogPath: catalog.path, repeats: MODE.repeats }, MODE.console),
       )
     if (consoleOnly) return
-    const emulator = await startEmulator()
     const baselinePort = await freePort()
     const startBaseline = () =>
       startServer({
@@ -157,6 +158,10 @@ async function main() {
 
     for (const target of targets) {
       const tag = target.dialect === 'sqlite' ? 's' : 'p'
+      // Each store gets an emulator of its own (its own Stripe account). A new store reads back the
+      // account's recent events (webhooks/recover.ts), so on a shared one the PostgreSQL store took
+      // in the SQLite store's purchases while its read rows ran, and the 1M store took in both.
+      const emulator = await startEmulator()
       const databaseUrl = await target.url(`tollgate_bench_${process.pid}_${tag}`)
       const store = await prepareTollgate({
         name: `tollgate-${target.dialect}`,
@@ -235,12 +240,13 @@ async function main() {
 
       await measure(`entitlement check at scale ${on}`, async () => {
         const bigUrl = await target.url(`tollgate_bench_${process.pid}_${tag}big`)
+        const bigEmulator = await startEmulator()
         const big = await prepareTollgate({
           name: `tollgate-${target.dialect}-big`,
           dir,
           databaseUrl: bigUrl,
           catalogPath: catalog.path,
-          emulator,
+          emulator: bigEmulator,
         })
         log(`seeding ${MODE.bigCount} customers`)
         const bigCookies = await seedCustomers(bigUrl, {
@@ -271,12 +277,14 @@ async function main() {
           })
         } finally {
           await stopServer(bigProc)
+          await stopServer(bigEmulator.proc)
         }
       })
       await stopServer(ctx.tollgateProc)
       if (target.dialect === 'sqlite' && !argv.includes('--no-soak')) {
         await measure('memory soak', () => soakRow(ctx, store, MODE.soakSeconds))
       }
+      await stopServer(emulator.proc)
     }
   } finally {
     await stopAll()
