@@ -10,6 +10,7 @@ import { connectDatabase } from './connect.js'
 import { migrateToLatest } from './migrate.js'
 import {
   CHANGE_PROBE_MS,
+  PROBE_IDLE_MS,
   type ChangeProbe,
   cachedRead,
   cachedReadWith,
@@ -293,6 +294,51 @@ describe('read cache with a change probe', () => {
     expect(await read()).toEqual({ loads: 4 })
     await db.destroy()
   })
+
+  /**
+   * Reads 'a' and 'b' until the probe vouches for both (past their own second, not loaded again),
+   * then leaves the cache unused until the probe pauses. Returns what 'b' holds.
+   */
+  async function vouchedThenPaused(handle: ReturnType<typeof probed>) {
+    await handle.read('a')
+    await handle.read('b')
+    await pastOwnSecond()
+    await handle.read('a')
+    const b = await handle.read('b')
+    await pastOwnSecond()
+    expect(await handle.read('b')).toEqual(b)
+    // Paused, and its last answer more than a second old: nothing past its second is used now.
+    await sleep(PROBE_IDLE_MS + 2 * CHANGE_PROBE_MS)
+    const asked = handle.state.asked
+    await sleep(READ_CACHE_TTL_MS)
+    expect(handle.state.asked).toBe(asked)
+    return b
+  }
+
+  it('keeps what it vouched for through a pause when the first answer after it is unchanged', async () => {
+    const handle = probed()
+    const b = await vouchedThenPaused(handle)
+    const loads = handle.loads()
+    // The first read after the pause starts the probe again and, unconfirmed until it answers, loads.
+    await handle.read('a')
+    expect(handle.loads()).toBe(loads + 1)
+    await sleep(2 * CHANGE_PROBE_MS)
+    // The same answer as before the pause: nothing was committed meanwhile, 'b' is still good.
+    expect(await handle.read('b')).toEqual(b)
+    expect(handle.loads()).toBe(loads + 1)
+    await handle.db.destroy()
+  }, 20_000)
+
+  it('forgets what it vouched for when the first answer after a pause differs', async () => {
+    const handle = probed()
+    await vouchedThenPaused(handle)
+    const loads = handle.loads()
+    handle.state.answer = 2 // something was committed during the pause
+    await handle.read('a')
+    await sleep(2 * CHANGE_PROBE_MS)
+    expect(await handle.read('b')).toEqual({ loads: loads + 2 })
+    await handle.db.destroy()
+  }, 20_000)
 
   it('stops asking once the handle is destroyed', async () => {
     const { state, db, read } = probed()

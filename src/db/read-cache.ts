@@ -37,8 +37,13 @@ export const READ_CACHE_TTL_MS = 1000
 export const READ_CACHE_MAX_ENTRIES = 50_000
 /** How often a handle with a change probe asks its database whether anything was committed. */
 export const CHANGE_PROBE_MS = 250
-/** A handle stops probing this long after its last cached read, and starts again at the next. */
-const PROBE_IDLE_MS = 5000
+/**
+ * A handle stops probing this long after its last cached read, and starts again at the next. The
+ * last answer is kept through the pause: the probe answers differently whenever anything was
+ * committed since it was last asked, however long ago that was, so an unchanged first answer after
+ * the pause still vouches for what was read before it (until it answers, nothing old is used).
+ */
+export const PROBE_IDLE_MS = 5000
 
 /**
  * Answers something that differs whenever anything was committed to the database, by any
@@ -51,7 +56,7 @@ export type ChangeProbe = () => Promise<unknown>
 type Entry = { value: unknown; changes: number; readAt: number; probes: number }
 type Probe = {
   ask: ChangeProbe
-  /** The last answer; undefined before the first, and after a failure or a pause. */
+  /** The last answer; undefined before the first and after a failure (kept through a pause). */
   answer: unknown
   /** Bumped by every answer that is not "nothing new": entries read before it are unconfirmed. */
   epoch: number
@@ -269,8 +274,9 @@ function newProbe(ask: ChangeProbe): Probe {
 
 /**
  * Asks the probe every CHANGE_PROBE_MS while the cache is in use. The first answer (and the first
- * after a failure or a pause) cannot confirm anything read before it, so it counts as a change.
- * The timer never keeps the process alive, and the loop ends when the handle is destroyed.
+ * after a failure) cannot confirm anything read before it, so it counts as a change; the first
+ * after a pause is compared with the last before it (PROBE_IDLE_MS). The timer never keeps the
+ * process alive, and the loop ends when the handle is destroyed.
  */
 function startProbing(probe: Probe): void {
   if (probe.closed) return
@@ -288,7 +294,6 @@ function startProbing(probe: Probe): void {
     }
     if (probe.closed || performance.now() - probe.lastUsedAt > PROBE_IDLE_MS) {
       probe.running = false
-      probe.answer = undefined
       return
     }
     setTimeout(() => void round(), CHANGE_PROBE_MS).unref()
