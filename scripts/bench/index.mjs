@@ -18,7 +18,7 @@ import { writeBenchCatalog } from './catalog.mjs'
 import { consoleRow } from './console.mjs'
 import { startFileServer } from './file-server.mjs'
 import { freePort, run, startServer, stopAll, stopServer } from './proc.mjs'
-import { downloadRow, purchaseRows, scaleRow, startRows, throughputRow, webhookRow } from './rows.mjs'
+import { downloadRow, purchaseRows, scaleRow, startRows, throughputRow, warmUp, webhookRow } from './rows.mjs'
 import { soakRow } from './soak.mjs'
 import { grantProbe, prepareTollgate, seedCustomers, startEmulator } from './store.mjs'
 
@@ -193,6 +193,7 @@ async function main() {
       if (target.dialect === 'sqlite') await measure('cold start and idle memory', () => startRows(ctx))
       const baselineProc = await startBaseline()
       ctx.tollgateProc = await store.start()
+      await warmUp(ctx, cookies)
       const on = `(${target.dialect})`
       await measure(`gated page ${on}`, () =>
         throughputRow(ctx, {
