@@ -39,10 +39,18 @@ function rotatingCookies(cookies) {
  */
 export async function warmUp(ctx, cookies) {
   await new Promise((resolve) => setTimeout(resolve, 6000))
-  await hammer(
-    { url: `${ctx.tollgate.url}/api/me/entitlements`, requests: rotatingCookies(cookies) },
-    { connections: 32, amount: cookies.length },
-  )
+  await eachCustomerOnce({ url: ctx.tollgate.url, cookies })
+}
+
+/** req/s of `/api/me/entitlements` on `store` ({ url, cookies }), the customers in turn. */
+async function entitlementsRps(store, options) {
+  const target = { url: `${store.url}/api/me/entitlements`, requests: rotatingCookies(store.cookies) }
+  return (await hammer(target, options)).rps
+}
+
+/** One entitlements request per customer of `store`: each is read once (req/s of that pass). */
+function eachCustomerOnce(store) {
+  return entitlementsRps(store, { connections: 32, amount: store.cookies.length })
 }
 
 /**
@@ -295,20 +303,20 @@ export async function purchaseRows(ctx) {
  * a store's process again.
  */
 export async function scaleRow(ctx, { big, small, bigCount }) {
-  const entitlements = (store, options) => async () =>
-    (
-      await hammer(
-        { url: `${store.url}/api/me/entitlements`, requests: rotatingCookies(store.cookies) },
-        options,
-      )
-    ).rps
-  const firstPass = (store) => entitlements(store, { connections: 32, amount: store.cookies.length })
-  await firstPass(small)()
-  await firstPass(big)()
+  await eachCustomerOnce(small)
+  await eachCustomerOnce(big)
   await small.restart()
   await big.restart()
-  const cold = await sideBySide(firstPass(small), firstPass(big), 1)
-  const { a, b } = await sideBySide(entitlements(small, ctx.load), entitlements(big, ctx.load), ctx.repeats)
+  const cold = await sideBySide(
+    () => eachCustomerOnce(small),
+    () => eachCustomerOnce(big),
+    1,
+  )
+  const { a, b } = await sideBySide(
+    () => entitlementsRps(small, ctx.load),
+    () => entitlementsRps(big, ctx.load),
+    ctx.repeats,
+  )
   const row = (name, smallRps, bigRps) => ({
     row: `Entitlement check at ${fmt(bigCount)} customers vs 10k, ${name} (${ctx.dialect})`,
     tollgate: `${fmt(bigRps)} req/s`,
