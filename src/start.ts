@@ -13,6 +13,7 @@ import type { Config } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
 import { describeDatabase, waitForDatabase } from './db/wait.js'
 import { createDeps, createLogger, type Deps } from './deps.js'
+import { HANDLED_EVENT_TYPES } from './event-handlers.js'
 import { type Drainable, trackConnections } from './http/drain.js'
 import { offsetClock } from './lib/clock.js'
 import { findFreePort } from './lib/ports.js'
@@ -112,11 +113,11 @@ async function prepare(deps: Deps, testMode: boolean): Promise<Deps> {
   await ensureSigningKey(deps) // so /.well-known/jwks.json is never empty
   if (!testMode) return deps
   const { config } = deps
-  const secret = await ensureWebhookEndpoint(
-    deps.stripe,
-    `${config.publicUrl}/webhooks/stripe`,
-    config.dataDir,
-  )
+  const secret = await ensureWebhookEndpoint(deps.stripe, {
+    url: `${config.publicUrl}/webhooks/stripe`,
+    dataDir: config.dataDir,
+    events: HANDLED_EVENT_TYPES,
+  })
   const ready = { ...deps, config: Object.freeze({ ...config, stripeWebhookSecret: secret }) }
   const written = await ensureDemoFiles(ready.catalog)
   if (written.length > 0) deps.log.info({ files: written }, 'demo files generated')

@@ -4,7 +4,7 @@
  * migration, no sync.
  * @module
  */
-import { EVENT_HANDLERS } from '../../event-handlers.js'
+import { HANDLED_EVENT_TYPES } from '../../event-handlers.js'
 import { type CheckResult, overallStatus, runDoctor } from '../../modules/health/index.js'
 import { type Command, parseCommandArgs, printJSON } from '../command.js'
 import { cliConfig, openCliDeps } from '../context.js'
@@ -21,7 +21,7 @@ export const doctorCommand: Command = {
     const config = cliConfig(io)
     const opened = await openCliDeps(config)
     try {
-      const results = await runDoctor(opened.deps, { neededEvents: Object.keys(EVENT_HANDLERS).sort() })
+      const results = await runDoctor(opened.deps, { neededEvents: HANDLED_EVENT_TYPES })
       const status = overallStatus(results)
       if (values.json) printJSON(io, { status, checks: results })
       else io.out(formatChecklist(results, config.testMode ? 'test mode' : config.publicUrl))
