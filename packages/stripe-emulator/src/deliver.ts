@@ -11,7 +11,7 @@
  */
 import type Stripe from 'stripe'
 import { signatureHeader } from './signer.js'
-import type { State, StripeObject } from './state.js'
+import { objectsOfKind, type State, type StripeObject } from './state.js'
 
 export type Faults = {
   /** Deliver every event twice. */
@@ -69,13 +69,12 @@ export type DelivererOptions = {
 type WebhookEndpoint = StripeObject & { url: string; status: string; enabled_events: string[] }
 
 export function endpointsFor(state: State, type: string): WebhookEndpoint[] {
-  return Object.values(state.objects).filter(
-    (o): o is WebhookEndpoint =>
-      o.object === 'webhook_endpoint' &&
-      (o as WebhookEndpoint).status === 'enabled' &&
-      ((o as WebhookEndpoint).enabled_events.includes('*') ||
-        (o as WebhookEndpoint).enabled_events.includes(type)),
-  )
+  const out: WebhookEndpoint[] = []
+  for (const o of objectsOfKind<WebhookEndpoint>(state, 'webhook_endpoint')) {
+    if (o.status === 'enabled' && (o.enabled_events.includes('*') || o.enabled_events.includes(type)))
+      out.push(o)
+  }
+  return out
 }
 
 function shuffled<T>(items: T[]): T[] {

@@ -47,10 +47,49 @@ export function emptyState(clockOffset = 0): State {
   return { objects: {}, order: {}, hidden: {}, jobs: [], seq: 0, clockOffset, idempotency: {} }
 }
 
+/**
+ * The ids of each kind of object, beside the state rather than in it (the state stays plain JSON):
+ * built on first use from `objects`, then kept by insertObject and deleteObject, through which every
+ * object comes and goes. Lists and webhook fan-out read one kind without walking every object the
+ * emulator ever made.
+ */
+const KINDS = new WeakMap<State, Map<string, Set<string>>>()
+
+function kindIndex(state: State): Map<string, Set<string>> {
+  let index = KINDS.get(state)
+  if (!index) {
+    index = new Map()
+    for (const o of Object.values(state.objects)) idsOf(index, o.object).add(o.id)
+    KINDS.set(state, index)
+  }
+  return index
+}
+
+function idsOf(index: Map<string, Set<string>>, kind: string): Set<string> {
+  let ids = index.get(kind)
+  if (!ids) {
+    ids = new Set()
+    index.set(kind, ids)
+  }
+  return ids
+}
+
+/** Every object of one kind, in no particular order. */
+export function* objectsOfKind<T = StripeObject>(state: State, kind: string): Generator<T> {
+  for (const id of kindIndex(state).get(kind) ?? []) {
+    const o = state.objects[id]
+    if (o) yield o as unknown as T
+  }
+}
+
 export function insertObject<T extends object>(state: State, object: T): T {
   const o = object as unknown as StripeObject
+  const index = KINDS.get(state)
+  const previous = state.objects[o.id]
+  if (index && previous && previous.object !== o.object) index.get(previous.object)?.delete(o.id)
   state.objects[o.id] = o
   state.order[o.id] = ++state.seq
+  if (index) idsOf(index, o.object).add(o.id)
   return object
 }
 
@@ -74,6 +113,8 @@ export function getObject<T = StripeObject>(
 }
 
 export function deleteObject(state: State, id: string): void {
+  const o = state.objects[id]
+  if (o) KINDS.get(state)?.get(o.object)?.delete(id)
   delete state.objects[id]
   delete state.order[id]
   delete state.hidden[id]
@@ -86,8 +127,7 @@ export function listObjects<T = StripeObject>(
   filter: (o: T) => boolean = () => true,
 ): T[] {
   const out: StripeObject[] = []
-  for (const o of Object.values(state.objects))
-    if (o.object === kind && filter(o as unknown as T)) out.push(o)
+  for (const o of objectsOfKind(state, kind)) if (filter(o as unknown as T)) out.push(o)
   out.sort((a, b) => {
     const dc = Number(b.created ?? 0) - Number(a.created ?? 0)
     return dc !== 0 ? dc : (state.order[b.id] ?? 0) - (state.order[a.id] ?? 0)

@@ -7,7 +7,7 @@
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { attachPaymentMethod } from '../resources/cards.js'
-import { findObject } from '../state.js'
+import { findObject, objectsOfKind } from '../state.js'
 import { changePlan, type Proration } from './change-plan.js'
 import { changeSubscription, endSubscription, scheduleCycle } from './lifecycle.js'
 import { clockOfSubscription, currentPeriodEnd } from './model.js'
@@ -17,9 +17,9 @@ type Config = Stripe.BillingPortal.Configuration
 const LIVE = new Set(['active', 'trialing', 'past_due', 'unpaid', 'incomplete', 'paused'])
 
 export function portalSubscriptions(ctx: Ctx, customerId: string): Stripe.Subscription[] {
-  return Object.values(ctx.state.objects)
-    .filter((o) => o.object === 'subscription' && o.customer === customerId && LIVE.has(String(o.status)))
-    .map((o) => o as unknown as Stripe.Subscription)
+  return [...objectsOfKind<Stripe.Subscription>(ctx.state, 'subscription')].filter(
+    (s) => s.customer === customerId && LIVE.has(String(s.status)),
+  )
 }
 
 export type Feedback = { feedback: string | null; comment: string | null }

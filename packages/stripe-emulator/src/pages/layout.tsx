@@ -27,6 +27,18 @@ const ZERO_DECIMAL = new Set([
   'xpf',
 ])
 
+/** One formatter per currency: building an Intl.NumberFormat costs far more than using one. */
+const FORMATTERS = new Map<string, Intl.NumberFormat>()
+
+function formatterFor(code: string): Intl.NumberFormat {
+  let format = FORMATTERS.get(code)
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code })
+    FORMATTERS.set(code, format)
+  }
+  return format
+}
+
 /** Formats integer minor units for display without going through floating point. */
 export function formatMoney(amount: number, currency: string): string {
   const code = currency.toUpperCase()
@@ -34,7 +46,7 @@ export function formatMoney(amount: number, currency: string): string {
   const sign = amount < 0 ? '-' : ''
   const abs = Math.abs(amount)
   const major = zero ? String(abs) : `${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code })
+  const format = formatterFor(code)
   // `format` takes a decimal string exactly (Intl.NumberFormat v3), so no float rounding creeps in.
   return sign + format.format(major as unknown as number)
 }
