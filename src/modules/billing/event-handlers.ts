@@ -231,6 +231,8 @@ export async function onSubscriptionCheckoutCompleted(
   deps: Deps,
   event: EventOf<'checkout.session.completed'>,
 ): Promise<ApplyEvent | undefined> {
+  // A session's mode never changes: a one-time purchase's is the orders module's, without asking Stripe.
+  if (event.data.object.mode !== 'subscription') return undefined
   const session = await deps.stripe.checkout.sessions.retrieve(event.data.object.id)
   const subscriptionId = idOf(session.subscription)
   if (session.mode !== 'subscription' || !subscriptionId) return undefined

@@ -1,7 +1,7 @@
 /**
  * Webhook handlers for one-time purchases. Each re-fetches the object from Stripe (the event's
- * snapshot may be stale or out of order) and returns the change the inbox applies in one
- * transaction. `ORDER_EVENT_HANDLERS` is this module's part of the inbox's handler map.
+ * snapshot may be stale or out of order) unless the snapshot is already final, and returns the
+ * change the inbox applies in one transaction. `ORDER_EVENT_HANDLERS` is this module's part of the inbox's handler map.
  * @module
  */
 import type Stripe from 'stripe'
@@ -23,8 +23,19 @@ type SessionEvent = EventOf<
   | 'checkout.session.expired'
 >
 
-function retrieveSession(deps: Deps, event: SessionEvent): Promise<Stripe.Checkout.Session> {
-  return retrieveCheckoutWithPayment(deps.stripe, event.data.object.id)
+/**
+ * The session as it stands now. A snapshot that is final already (paid, or expired) is it: a
+ * session never leaves those states, and what fulfilment reads (amounts, metadata, the buyer's
+ * email) is fixed once it completes, so a paid purchase does not wait on a call to Stripe. Any
+ * other is re-fetched with its PaymentIntent, whose state tells processing from failed.
+ */
+function currentSession(deps: Deps, event: SessionEvent): Promise<Stripe.Checkout.Session> {
+  const snapshot = event.data.object
+  const final =
+    snapshot.status === 'expired' ||
+    (snapshot.status === 'complete' &&
+      (snapshot.payment_status === 'paid' || snapshot.payment_status === 'no_payment_required'))
+  return final ? Promise.resolve(snapshot) : retrieveCheckoutWithPayment(deps.stripe, snapshot.id)
 }
 
 /**
@@ -37,7 +48,9 @@ export async function onCheckoutSessionPayment(
   deps: Deps,
   event: SessionEvent,
 ): Promise<ApplyEvent | undefined> {
-  const session = await retrieveSession(deps, event)
+  // A session's mode never changes: a subscription's is billing's, without asking Stripe.
+  if (event.data.object.mode !== 'payment') return undefined
+  const session = await currentSession(deps, event)
   if (session.mode !== 'payment') return undefined
   switch (checkoutPaymentOf(session)) {
     case 'paid':
@@ -59,7 +72,7 @@ export async function onCheckoutSessionExpired(
   deps: Deps,
   event: SessionEvent,
 ): Promise<ApplyEvent | undefined> {
-  const session = await retrieveSession(deps, event)
+  const session = await currentSession(deps, event)
   if (session.status !== 'expired') return undefined
   return async (trx) => {
     await setPendingCheckoutStatus(trx, session.id, 'expired')
