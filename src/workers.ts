@@ -23,7 +23,7 @@ import {
   processInbox,
   RECOVERY_INTERVAL_MS,
   recoverMissedEvents,
-  ringInbox,
+  onInboxNotification,
 } from './modules/webhooks/index.js'
 
 export type Worker = {
@@ -192,7 +192,7 @@ async function runIfDue(deps: Deps, worker: Worker): Promise<number> {
  */
 function listenForOtherInstances(deps: Deps): { close(): Promise<void> } | undefined {
   if (dialectOfExecutor(deps.db) !== 'postgres' || dialectOf(deps.config.databaseUrl) !== 'postgres') return
-  return listenOnPostgres(deps.config.databaseUrl, INBOX_CHANNEL, ringInbox, (err) =>
+  return listenOnPostgres(deps.config.databaseUrl, INBOX_CHANNEL, onInboxNotification, (err) =>
     deps.log.warn(
       { err: err.message },
       'inbox LISTEN connection lost; reconnecting (the poll covers the gap)',

@@ -14,7 +14,8 @@ const RECONNECT_MS = 5000
 export function listenOnPostgres(
   databaseUrl: string,
   channel: string,
-  onNotify: () => void,
+  /** Called with the notification's payload ('' when it had none). */
+  onNotify: (payload: string) => void,
   onError: (err: Error) => void,
 ): Listener {
   if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Bad channel name ${channel}`)
@@ -26,7 +27,7 @@ export function listenOnPostgres(
     const next = new (loadPg().Client)({ connectionString: databaseUrl })
     client = next
     next.on('notification', (message) => {
-      if (message.channel === channel) onNotify()
+      if (message.channel === channel) onNotify(message.payload ?? '')
     })
     next.on('error', (err) => reopen(next, err))
     try {

@@ -16,16 +16,34 @@ function checkoutsOfBuyer(db: Executor, input: { email: string; priceLookupKey: 
     .orderBy('created_at', 'desc')
 }
 
-/** The newest open checkout for an email and price that is still good for a while. */
-export async function findOpenCheckout(
+/**
+ * What a new checkout for an email, price and quantity must know, in one statement: that buyer's
+ * checkouts of the price still open or processing, and their newest of this quantity whatever its
+ * status (part of the next attempt's idempotency key). Newest first. Expired and finished ones are
+ * left out but for that one, so a buyer's long history is not read.
+ */
+export async function listBuyerCheckouts(
   db: Executor,
-  input: { email: string; priceLookupKey: string; quantity: number; validAfterIso: string },
-): Promise<PendingCheckoutRow | undefined> {
+  input: { email: string; priceLookupKey: string; quantity: number },
+): Promise<PendingCheckoutRow[]> {
   return checkoutsOfBuyer(db, input)
-    .where('quantity', '=', input.quantity)
-    .where('status', '=', 'open')
-    .where('expires_at', '>', input.validAfterIso)
-    .executeTakeFirst()
+    .where((eb) =>
+      eb.or([
+        eb('status', 'in', ['open', 'processing']),
+        eb(
+          'id',
+          '=',
+          checkoutsOfBuyer(db, input)
+            .clearSelect()
+            .select('id')
+            .where('quantity', '=', input.quantity)
+            .orderBy('id', 'desc')
+            .limit(1),
+        ),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .execute()
 }
 
 type CheckoutStatus = PendingCheckoutTable['status']
@@ -47,14 +65,6 @@ export async function updatePendingCheckoutStatus(
   return Number(result.numUpdatedRows) > 0
 }
 
-/** The newest checkout for an email and price whose bank debit is still processing. */
-export async function findProcessingCheckout(
-  db: Executor,
-  input: { email: string; priceLookupKey: string },
-): Promise<PendingCheckoutRow | undefined> {
-  return checkoutsOfBuyer(db, input).where('status', '=', 'processing').executeTakeFirst()
-}
-
 export async function findPendingCheckout(
   db: Executor,
   stripeCheckoutSessionId: string,
@@ -63,17 +73,6 @@ export async function findPendingCheckout(
     .selectFrom('pending_checkouts')
     .selectAll()
     .where('stripe_checkout_session_id', '=', stripeCheckoutSessionId)
-    .executeTakeFirst()
-}
-
-/** The newest checkout (any status) for an email and price: part of the next attempt's idempotency key. */
-export async function findLatestCheckout(
-  db: Executor,
-  input: { email: string; priceLookupKey: string; quantity: number },
-): Promise<PendingCheckoutRow | undefined> {
-  return checkoutsOfBuyer(db, input)
-    .where('quantity', '=', input.quantity)
-    .orderBy('id', 'desc')
     .executeTakeFirst()
 }
 

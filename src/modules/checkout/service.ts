@@ -18,13 +18,8 @@ import { findCustomer, findCustomerForEmail, normalizeEmail } from '../customers
 import { checkAccess } from '../entitlements/index.js'
 import { writeCheckoutMetadata } from './metadata.js'
 import { checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
-import { recordPendingCheckout } from './pending.js'
-import {
-  findLatestCheckout,
-  findOpenCheckout,
-  findProcessingCheckout,
-  updatePendingCheckoutStatus,
-} from './repo.js'
+import { type PendingCheckout, recordPendingCheckout } from './pending.js'
+import { listBuyerCheckouts, updatePendingCheckoutStatus } from './repo.js'
 
 export type CheckoutMode = 'payment' | 'subscription'
 
@@ -101,9 +96,12 @@ export async function startOneTimeCheckout(deps: Deps, input: OneTimeCheckoutInp
   if (owner && (await ownsPrice(deps, owner.id, price))) {
     throw new AppError('ALREADY_OWNED', { details: { price: price.lookupKey } })
   }
+  const history = email
+    ? await listBuyerCheckouts(deps.db, { email, priceLookupKey: price.lookupKey, quantity: input.quantity })
+    : []
   if (email) {
-    await refuseWhileProcessing(deps, email, price)
-    const reused = await reuseOpenCheckout(deps, email, price, input.quantity)
+    await refuseWhileProcessing(deps, history, price)
+    const reused = await reuseOpenCheckout(deps, history, price, input.quantity)
     if (reused) return reused
   }
   const session = await createCheckoutSession(deps, {
@@ -112,11 +110,12 @@ export async function startOneTimeCheckout(deps: Deps, input: OneTimeCheckoutInp
     quantity: input.quantity,
     ...(email ? { email } : {}),
     ...(buyer ? { customerId: buyer.id } : {}),
-    idempotencyKey: await attemptKey(deps, {
+    idempotencyKey: attemptKey(deps, {
       email,
       price: price.lookupKey,
       quantity: input.quantity,
       customerId: buyer?.id,
+      previous: history.find((c) => c.quantity === input.quantity),
     }),
   })
   await recordPendingCheckout(deps.db, session, {
@@ -142,20 +141,20 @@ async function ownsPrice(deps: Deps, customerId: string, price: CatalogPrice): P
   return true
 }
 
-/** Two tabs or a double click: hand back the session that is still open for this email and price. */
+/**
+ * Two tabs or a double click: hand back the session that is still open for this email, price and
+ * quantity, and good for ten minutes more. `history` is the buyer's (listBuyerCheckouts).
+ */
 async function reuseOpenCheckout(
   deps: Deps,
-  email: string,
+  history: PendingCheckout[],
   price: CatalogPrice,
   quantity: number,
 ): Promise<CheckoutStart | undefined> {
   const validAfter = new Date(deps.clock.now().getTime() + 10 * 60_000).toISOString()
-  const pending = await findOpenCheckout(deps.db, {
-    email,
-    priceLookupKey: price.lookupKey,
-    quantity,
-    validAfterIso: validAfter,
-  })
+  const pending = history.find(
+    (c) => c.status === 'open' && c.quantity === quantity && c.expires_at > validAfter,
+  )
   if (!pending) return undefined
   const session = await retrieveForStore(deps, pending.stripe_checkout_session_id)
   const payment = checkoutPaymentOf(session)
@@ -176,8 +175,12 @@ async function reuseOpenCheckout(
  * twice, so it is refused until the bank answers. The local row is checked against Stripe, so a
  * late webhook does not keep the buyer out.
  */
-async function refuseWhileProcessing(deps: Deps, email: string, price: CatalogPrice): Promise<void> {
-  const processing = await findProcessingCheckout(deps.db, { email, priceLookupKey: price.lookupKey })
+async function refuseWhileProcessing(
+  deps: Deps,
+  history: PendingCheckout[],
+  price: CatalogPrice,
+): Promise<void> {
+  const processing = history.find((c) => c.status === 'processing')
   if (!processing) return
   const session = await retrieveForStore(deps, processing.stripe_checkout_session_id)
   const payment = checkoutPaymentOf(session)
@@ -194,23 +197,24 @@ function retrieveForStore(deps: Deps, sessionId: string): Promise<Stripe.Checkou
 
 /**
  * The same buyer, price and quantity within ten minutes map to one key, so concurrent double
- * submits create one session. The previous checkout's id is part of the key: once that session
- * expired or completed, the next attempt gets a new session instead of Stripe's cached reply.
- * Guests without an email get a fresh key each time.
+ * submits create one session. The previous checkout's id (`previous`, the newest of this email,
+ * price and quantity) is part of the key: once that session expired or completed, the next attempt
+ * gets a new session instead of Stripe's cached reply. Guests without an email get a fresh key
+ * each time.
  */
-async function attemptKey(
+function attemptKey(
   deps: Deps,
-  input: { email: string | undefined; price: string; quantity: number; customerId: string | undefined },
-): Promise<string> {
+  input: {
+    email: string | undefined
+    price: string
+    quantity: number
+    customerId: string | undefined
+    previous: PendingCheckout | undefined
+  },
+): string {
   if (!input.email && !input.customerId)
     return `tollgate-checkout-${newId('pco', deps.clock.now().getTime())}`
-  const previous = input.email
-    ? await findLatestCheckout(deps.db, {
-        email: input.email,
-        priceLookupKey: input.price,
-        quantity: input.quantity,
-      })
-    : undefined
+  const previous = input.email ? input.previous : undefined
   const bucket = Math.floor(deps.clock.now().getTime() / 600_000)
   const material = [input.email ?? '', input.customerId ?? '', input.price, input.quantity, bucket]
   material.push(previous?.stripe_checkout_session_id ?? 'first')

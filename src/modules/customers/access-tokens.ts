@@ -8,12 +8,20 @@ import { newId } from '../../lib/ids.js'
 import { generateToken, hashToken, safeEqual } from '../../lib/tokens.js'
 import { insertAccessToken, listLiveAccessTokenHashes } from './repo.js'
 
-/** Creates a token for the customer in the caller's transaction; returns the raw token. */
+/** A new raw access token, for a caller that needs it before `issueAccessToken` stores it. */
+export function newAccessToken(): string {
+  return generateToken()
+}
+
+/**
+ * Stores an access token for the customer in the caller's transaction (`token`, from
+ * `newAccessToken`, or a new one); returns the raw token.
+ */
 export async function issueAccessToken(
   trx: Executor,
-  input: { customerId: string; orderId?: string; now: Date },
+  input: { customerId: string; orderId?: string; now: Date; token?: string },
 ): Promise<string> {
-  const token = generateToken()
+  const token = input.token ?? generateToken()
   await insertAccessToken(trx, {
     id: newId('atk', input.now.getTime()),
     customer_id: input.customerId,

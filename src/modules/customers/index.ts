@@ -5,7 +5,7 @@
  * accounts). Other modules use the exports below.
  * @module
  */
-export { issueAccessToken, verifyAccessToken } from './access-tokens.js'
+export { issueAccessToken, newAccessToken, verifyAccessToken } from './access-tokens.js'
 export {
   type Customer,
   ensureStripeCustomer,

@@ -33,13 +33,18 @@ export type GrantInput = {
   reason?: string
   /** Creation time of a new row (`deps.clock.now()`). */
   now: Date
+  /**
+   * The source was created in this transaction (a new order): it cannot have a grant yet, so the
+   * lookup for one is skipped.
+   */
+  newSource?: boolean
 }
 
 /** Grants (or re-windows) one feature from one source; returns the grant id. Pass the open `trx`. */
 export async function grantFeature(trx: Executor, input: GrantInput): Promise<string> {
   const startsAt = input.startsAt.toISOString()
   const endsAt = input.endsAt ? input.endsAt.toISOString() : null
-  const live = await findLiveGrantFromSource(trx, input.source, input.feature)
+  const live = input.newSource ? undefined : await findLiveGrantFromSource(trx, input.source, input.feature)
   if (live) {
     if (live.starts_at !== startsAt || live.ends_at !== endsAt) {
       await updateGrantWindow(trx, live.id, { startsAt, endsAt })

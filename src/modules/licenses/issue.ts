@@ -35,6 +35,9 @@ export async function syncLicenses(
   trx: Executor,
   input: { customerId: string; source: LicenseSource; now: Date },
 ): Promise<IssuedLicense[]> {
+  // A key is only kept in line while its feature has licence terms in the catalog (below); with
+  // none anywhere there is nothing to do, and the source's grants are not read.
+  if (!deps.catalog.features.some((f) => f.license)) return []
   const grants = await listGrantsFrom(trx, input.source)
   const issued: IssuedLicense[] = []
   for (const feature of new Set(grants.map((g) => g.feature))) {

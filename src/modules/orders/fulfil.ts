@@ -27,6 +27,7 @@ import {
   findCustomer,
   findOrCreateCustomerByEmail,
   issueAccessToken,
+  newAccessToken,
 } from '../customers/index.js'
 import { grantFeature } from '../entitlements/index.js'
 import { syncLicenses } from '../licenses/index.js'
@@ -40,9 +41,9 @@ import {
   type PurchasePaymentFailedMail,
 } from './mail.js'
 import { orderEventData } from './read.js'
-import { findOrderBySessionId, insertOrderIfAbsent, setSealedAccessToken } from './repo.js'
+import { findOrderBySessionId, insertOrderIfAbsent } from './repo.js'
 import { sealToken } from './seal.js'
-import type { NewOrderRow, OrderRow } from './table.js'
+import type { OrderRow } from './table.js'
 
 export type FulfilResult =
   | { status: 'created' | 'existing'; order: OrderRow }
@@ -62,7 +63,10 @@ export async function fulfilCheckoutSession(
   const now = deps.clock.now()
   const customer = await customerOf(trx, session, meta.customerId, now)
   const orderId = newId('ord', now.getTime())
-  const created = await insertOrderIfAbsent(trx, {
+  // The token is made first so the order goes in with it sealed: one statement instead of an insert
+  // and an update. A lost race discards both.
+  const token = newAccessToken()
+  const order: OrderRow = {
     id: orderId,
     customer_id: customer.id,
     stripe_checkout_session_id: session.id,
@@ -74,29 +78,32 @@ export async function fulfilCheckoutSession(
     amount_refunded: 0,
     currency: session.currency ?? bought.currency ?? 'usd',
     status: 'paid',
-    sealed_access_token: null,
+    sealed_access_token: sealToken(deps.config.sessionSecret, token),
     revealed_at: null,
     created_at: now.toISOString(),
     refunded_at: null,
     ...integratorFields(session, meta),
-  })
-  const order = await findOrderBySessionId(trx, session.id)
-  if (!order) throw new Error(`Order for ${session.id} missing after insert`)
-  if (!created) return { status: 'existing', order }
+  }
+  if (!(await insertOrderIfAbsent(trx, order))) {
+    // Fulfilled meanwhile by the other path (inbox or success page), which did the rest.
+    const theirs = await findOrderBySessionId(trx, session.id)
+    if (!theirs) throw new Error(`Order for ${session.id} missing after a conflicting insert`)
+    return { status: 'existing', order: theirs }
+  }
   await grantPurchase(trx, {
     customerId: customer.id,
     orderId,
     product: bought.product,
     extra: meta.grants,
     now,
+    newOrder: true,
   })
   const licenses = await syncLicenses(deps, trx, {
     customerId: customer.id,
     source: { type: 'order', id: orderId },
     now,
   })
-  const token = await issueAccessToken(trx, { customerId: customer.id, orderId, now })
-  await setSealedAccessToken(trx, orderId, sealToken(deps.config.sessionSecret, token))
+  await issueAccessToken(trx, { customerId: customer.id, orderId, now, token })
   await queueConfirmation(deps, trx, {
     email: customer.email,
     productName: bought.name,
@@ -134,7 +141,7 @@ function purchaseOf(deps: Deps, meta: CheckoutMetadata): Purchase | undefined {
 function integratorFields(
   session: Stripe.Checkout.Session,
   meta: CheckoutMetadata,
-): Pick<NewOrderRow, 'product_name' | 'billing_address' | 'metadata' | 'grants' | 'api_key_id'> {
+): Pick<OrderRow, 'product_name' | 'billing_address' | 'metadata' | 'grants' | 'api_key_id'> {
   const theirs = callerMetadata(session.metadata)
   const address = session.customer_details?.address
   return {
@@ -175,6 +182,8 @@ async function grantPurchase(
     extra: GrantSpec[] | undefined
     now: Date
     startsAt?: Date
+    /** The order was inserted in this transaction, so none of its grants exist yet. */
+    newOrder?: boolean
   },
 ): Promise<void> {
   const startsAt = input.startsAt ?? input.now
@@ -194,6 +203,7 @@ async function grantPurchase(
       endsAt,
       reason: 'purchase',
       now: input.now,
+      newSource: input.newOrder === true,
     })
   }
 }

@@ -49,10 +49,6 @@ export async function listOrdersOfCustomer(db: Executor, customerId: string): Pr
     .execute()
 }
 
-export async function setSealedAccessToken(db: Executor, orderId: string, sealed: string): Promise<void> {
-  await db.updateTable('orders').set({ sealed_access_token: sealed }).where('id', '=', orderId).execute()
-}
-
 /**
  * Takes the sealed token off the order, only if nobody has yet and the order is recent enough.
  * The update is conditional on the value read, so exactly one concurrent caller gets it.

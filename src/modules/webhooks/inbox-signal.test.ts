@@ -7,7 +7,7 @@ import { listenOnPostgres } from '../../db/listen.js'
 import type { Deps } from '../../deps.js'
 import { startWorkers } from '../../workers.js'
 import type { EventHandlerMap } from './handlers.js'
-import { INBOX_CHANNEL, onInboxEvent } from './inbox-signal.js'
+import { INBOX_CHANNEL, notifyOtherInstances, onInboxEvent, onInboxNotification } from './inbox-signal.js'
 import { processInbox } from './inbox-worker.js'
 import { notifyChannel } from './repo.js'
 
@@ -72,27 +72,37 @@ describe.each(DIALECTS)('the inbox worker wakes when an event is stored, on %s',
 })
 
 describe.runIf(DIALECTS.includes('postgres'))('NOTIFY reaches the inbox listener of another instance', () => {
-  it('calls the listener for a notification on the inbox channel', async () => {
+  it('rings the inbox for another instance’s notification, not for this process’s own', async () => {
     const database = await createTestDatabase('postgres')
-    let heard = 0
+    const heard: string[] = []
+    let rings = 0
+    const stopCounting = onInboxEvent(() => rings++)
     const listener = listenOnPostgres(
       database.databaseUrl,
       INBOX_CHANNEL,
-      () => heard++,
+      (payload) => {
+        heard.push(payload)
+        onInboxNotification(payload)
+      },
       () => {},
     )
     try {
-      // The listener connects in the background: notify until it has heard one.
+      // The listener connects in the background: notify until it has heard both kinds.
       await expect
         .poll(
           async () => {
-            await notifyChannel(database.db, INBOX_CHANNEL)
-            return heard
+            await notifyOtherInstances(database.db)
+            await notifyChannel(database.db, INBOX_CHANNEL, 'another-instance')
+            return heard.includes('another-instance') && heard.some((p) => p !== 'another-instance')
           },
           { timeout: 5000 },
         )
-        .toBeGreaterThan(0)
+        .toBe(true)
+      const own = heard.filter((p) => p !== 'another-instance')
+      expect(own.length).toBeGreaterThan(0)
+      expect(rings).toBe(heard.length - own.length)
     } finally {
+      stopCounting()
       await listener.close()
       await database.close()
     }

@@ -3,15 +3,20 @@
  * webhook used to wait up to a poll interval before its grant). In this process it is a plain
  * signal; on PostgreSQL the intake also sends NOTIFY on `INBOX_CHANNEL` (once per batch of
  * events), which the composition root LISTENs to, so another instance's worker wakes too. The
- * worker's poll stays as the safety net for a lost signal (a dropped listener connection, another
- * dialect, a crash in between).
+ * NOTIFY names the process that sent it, which ignores its own: it rang already, and a second ring
+ * costs its worker one more claim that finds nothing. The worker's poll stays as the safety net
+ * for a lost signal (a dropped listener connection, another dialect, a crash in between).
  * @module
  */
+import { randomUUID } from 'node:crypto'
 import type { Executor } from '../../db/database.js'
 import { dialectOfExecutor } from '../../db/portable.js'
 import { notifyChannel } from './repo.js'
 
 export const INBOX_CHANNEL = 'tollgate_inbox'
+
+/** This process, as named in its NOTIFY payloads. */
+const SENDER = randomUUID()
 
 const listeners = new Set<() => void>()
 
@@ -31,7 +36,12 @@ export function ringInbox(): void {
  * is delivered when it commits). Elsewhere nothing: they rely on the poll.
  */
 export async function notifyOtherInstances(db: Executor): Promise<void> {
-  if (dialectOfExecutor(db) === 'postgres') await notifyChannel(db, INBOX_CHANNEL)
+  if (dialectOfExecutor(db) === 'postgres') await notifyChannel(db, INBOX_CHANNEL, SENDER)
+}
+
+/** A NOTIFY heard on INBOX_CHANNEL: rings this process's inbox unless this process sent it. */
+export function onInboxNotification(payload: string): void {
+  if (payload !== SENDER) ringInbox()
 }
 
 /** After a new event is committed: wakes the workers here and, on PostgreSQL, on every instance. */

@@ -13,7 +13,13 @@ export {
   type EventType,
   mergeEventHandlers,
 } from './handlers.js'
-export { announceInboxEvent, INBOX_CHANNEL, onInboxEvent, ringInbox } from './inbox-signal.js'
+export {
+  announceInboxEvent,
+  INBOX_CHANNEL,
+  onInboxEvent,
+  onInboxNotification,
+  ringInbox,
+} from './inbox-signal.js'
 export { type InboxStatus, inboxStatus } from './inbox-status.js'
 export {
   type HandleOutcome,

@@ -14,8 +14,8 @@ export async function insertEventsIfAbsent(db: Executor, rows: NewStripeEventRow
 }
 
 /** PostgreSQL only: NOTIFY on `channel` (delivered to listeners when the caller's work commits). */
-export async function notifyChannel(db: Executor, channel: string): Promise<void> {
-  await sql`select pg_notify(${channel}, '')`.execute(db)
+export async function notifyChannel(db: Executor, channel: string, payload = ''): Promise<void> {
+  await sql`select pg_notify(${channel}, ${payload})`.execute(db)
 }
 
 type DueInput = { nowIso: string; maxAttempts: number; limit: number }
