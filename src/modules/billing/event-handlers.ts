@@ -231,8 +231,10 @@ export async function onSubscriptionCheckoutCompleted(
   deps: Deps,
   event: EventOf<'checkout.session.completed'>,
 ): Promise<ApplyEvent | undefined> {
-  // A session's mode never changes: a one-time purchase's is the orders module's, without asking Stripe.
-  if (event.data.object.mode !== 'subscription') return undefined
+  // A session's mode never changes: a one-time purchase's is the orders module's, without asking
+  // Stripe (a snapshot without one is asked about).
+  const mode = event.data.object.mode as string | undefined
+  if (mode !== undefined && mode !== 'subscription') return undefined
   const session = await deps.stripe.checkout.sessions.retrieve(event.data.object.id)
   const subscriptionId = idOf(session.subscription)
   if (session.mode !== 'subscription' || !subscriptionId) return undefined

@@ -48,8 +48,10 @@ export async function onCheckoutSessionPayment(
   deps: Deps,
   event: SessionEvent,
 ): Promise<ApplyEvent | undefined> {
-  // A session's mode never changes: a subscription's is billing's, without asking Stripe.
-  if (event.data.object.mode !== 'payment') return undefined
+  // A session's mode never changes: a subscription's is billing's, without asking Stripe (a
+  // snapshot without one is asked about).
+  const mode = event.data.object.mode as string | undefined
+  if (mode !== undefined && mode !== 'payment') return undefined
   const session = await currentSession(deps, event)
   if (session.mode !== 'payment') return undefined
   switch (checkoutPaymentOf(session)) {
