@@ -4,6 +4,7 @@
  * Used only by tests.
  * @module
  */
+import type Stripe from 'stripe'
 import type { Agent, TestApp } from './harness.js'
 
 export const CARDS = { visa: '4242424242424242', declined: '4000000000000002' } as const
@@ -77,6 +78,46 @@ export async function buyAndPay(
   if (!paid.location) throw new Error(`Payment did not redirect (${paid.status}): ${paid.html.slice(0, 500)}`)
   const success = new URL(paid.location)
   return { sessionId, successPath: `${success.pathname}${success.search}` }
+}
+
+/**
+ * buyAndPay with the emulator's webhook faults set (`drop`: Tollgate hears nothing; `duplicate`:
+ * everything twice) until the purchase's deliveries are done; the faults are cleared after.
+ */
+export async function buyAndPayWithFaults(
+  t: TestApp,
+  faults: Parameters<TestApp['emulator']['faults']['set']>[0],
+  input: { price: string; email: string; card?: string },
+): Promise<{ sessionId: string; successPath: string }> {
+  t.emulator.faults.set(faults)
+  try {
+    const bought = await buyAndPay(t.agent(), input)
+    await t.emulator.idle()
+    return bought
+  } finally {
+    t.emulator.faults.clear()
+  }
+}
+
+/** The `checkout.session.completed` event the emulator made for `sessionId`. */
+export async function completedEventOf(t: TestApp, sessionId: string): Promise<Stripe.Event> {
+  const events = await t.stripe.events.list({ type: 'checkout.session.completed', limit: 20 })
+  const event = events.data.find((e) => (e.data.object as { id: string }).id === sessionId)
+  if (!event) throw new Error(`No checkout.session.completed for ${sessionId}`)
+  return event
+}
+
+/** POSTs `payload` to the app's webhook route over HTTP, signed with its secret, as Stripe does. */
+export function postSignedWebhook(t: TestApp, payload: string): Promise<Response> {
+  const secret = t.deps.config.stripeWebhookSecret ?? ''
+  return fetch(`${t.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'stripe-signature': t.stripe.webhooks.generateTestHeaderString({ payload, secret }),
+    },
+    body: payload,
+  })
 }
 
 /**

@@ -8,7 +8,7 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
 import { EVENT_HANDLERS } from '../../event-handlers.js'
 import { findOrderBySessionId } from '../orders/repo.js'
-import { buyAndPay, eventually, settle, startCheckout } from '../../../test/purchase.js'
+import { buyAndPay, buyAndPayWithFaults, eventually, settle, startCheckout } from '../../../test/purchase.js'
 import { processInboxNow } from '../webhooks/inbox-worker.js'
 import { recoverMissedEvents } from '../webhooks/recover.js'
 import { findPendingCheckout } from './repo.js'
@@ -145,14 +145,7 @@ describe.each(DIALECTS)('checkout on %s', (dialect) => {
 
   it('recovers missed webhooks from GET /v1/events and fulfils from them', async () => {
     const email = `recover-${dialect}@example.com`
-    t.emulator.faults.set({ drop: true })
-    let sessionId: string
-    try {
-      ;({ sessionId } = await buyAndPay(t.agent(), { price: 'workshop-notes', email }))
-      await t.emulator.idle()
-    } finally {
-      t.emulator.faults.clear()
-    }
+    const { sessionId } = await buyAndPayWithFaults(t, { drop: true }, { price: 'workshop-notes', email })
     await processInboxNow(t.deps, EVENT_HANDLERS)
     expect(await findOrderBySessionId(t.deps.db, sessionId)).toBeUndefined()
     expect(await recoverMissedEvents(t.deps)).toBeGreaterThan(0)

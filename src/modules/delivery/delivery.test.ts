@@ -8,7 +8,7 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { type Agent, createTestApp, type TestApp } from '../../../test/harness.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
 import { findOrderBySessionId } from '../orders/repo.js'
-import { buyAndPay, settle, tokenFrom } from '../../../test/purchase.js'
+import { buyAndPay, buyAndPayWithFaults, settle, tokenFrom } from '../../../test/purchase.js'
 import { findCatalogFile } from './files.js'
 
 describe.each(DIALECTS)('delivery on %s', (dialect) => {
@@ -99,14 +99,7 @@ describe.each(DIALECTS)('delivery on %s', (dialect) => {
 
   it('a refund whose event overtakes the purchase’s still ends refunded, without access', async () => {
     const email = `overtaken-${dialect}@example.com`
-    t.emulator.faults.set({ drop: true })
-    let sessionId: string
-    try {
-      ;({ sessionId } = await buyAndPay(t.agent(), { price: 'field-guide', email }))
-      await t.emulator.idle()
-    } finally {
-      t.emulator.faults.clear()
-    }
+    const { sessionId } = await buyAndPayWithFaults(t, { drop: true }, { price: 'field-guide', email })
     const session = await t.stripe.checkout.sessions.retrieve(sessionId)
     await t.stripe.refunds.create({ payment_intent: String(session.payment_intent) })
     await settle(t)

@@ -2,11 +2,11 @@
  * The purchase webhook on each dialect: a paid Checkout Session's event is final, so fulfilment
  * reads it as delivered instead of asking Stripe again; an unpaid one is still re-fetched.
  */
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
-import { buyAndPay } from '../../../test/purchase.js'
+import { buyAndPayWithFaults, completedEventOf, postSignedWebhook } from '../../../test/purchase.js'
 import { findOrderBySessionId } from './repo.js'
 
 describe.each(DIALECTS)('the checkout.session.completed handler on %s', (dialect) => {
@@ -21,36 +21,15 @@ describe.each(DIALECTS)('the checkout.session.completed handler on %s', (dialect
 
   /** A purchase paid in the emulator whose events were kept from Tollgate; returns its completed event. */
   async function paidButUndelivered(email: string): Promise<Stripe.Event> {
-    t.emulator.faults.set({ drop: true })
-    let sessionId: string
-    try {
-      ;({ sessionId } = await buyAndPay(t.agent(), { price: 'field-guide', email }))
-      await t.emulator.idle()
-    } finally {
-      t.emulator.faults.clear()
-    }
-    const events = await t.stripe.events.list({ type: 'checkout.session.completed', limit: 20 })
-    const event = events.data.find((e) => (e.data.object as { id: string }).id === sessionId)
-    if (!event) throw new Error(`no completed event for ${sessionId}`)
-    return event
+    const { sessionId } = await buyAndPayWithFaults(t, { drop: true }, { price: 'field-guide', email })
+    return completedEventOf(t, sessionId)
   }
 
+  /** Delivers `event`, its session changed by `changed`, under an id of its own. */
   async function deliver(event: Stripe.Event, changed: Partial<Stripe.Checkout.Session> = {}) {
-    const body = {
-      ...event,
-      id: `${event.id}_${Object.keys(changed).length}`,
-      data: { object: { ...event.data.object, ...changed } },
-    }
-    const payload = JSON.stringify(body)
-    const secret = t.deps.config.stripeWebhookSecret ?? ''
-    const res = await fetch(`${t.url}/webhooks/stripe`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }),
-      },
-      body: payload,
-    })
+    const session = { ...event.data.object, ...changed }
+    const id = `${event.id}_${Object.keys(changed).length}`
+    const res = await postSignedWebhook(t, JSON.stringify({ ...event, id, data: { object: session } }))
     expect(res.status).toBe(200)
   }
 

@@ -8,8 +8,11 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
 import {
   buyAndPay,
+  buyAndPayWithFaults,
   CARDS,
+  completedEventOf,
   payHostedCheckout,
+  postSignedWebhook,
   settle,
   startCheckout,
   tokenFrom,
@@ -98,29 +101,9 @@ describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
 
   it('duplicate and concurrent deliveries of one event grant once', async () => {
     const email = `dupes-${dialect}@example.com`
-    t.emulator.faults.set({ duplicate: true })
-    let sessionId: string
-    try {
-      ;({ sessionId } = await buyAndPay(t.agent(), { price: 'field-guide', email }))
-      await t.emulator.idle()
-    } finally {
-      t.emulator.faults.clear()
-    }
-    const events = await t.stripe.events.list({ type: 'checkout.session.completed', limit: 20 })
-    const event = events.data.find((e) => (e.data.object as { id: string }).id === sessionId)
-    expect(event).toBeDefined()
-    const payload = JSON.stringify(event, null, 2)
-    const secret = t.deps.config.stripeWebhookSecret ?? ''
-    const deliveries = Array.from({ length: 5 }, () =>
-      fetch(`${t.url}/webhooks/stripe`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'stripe-signature': t.stripe.webhooks.generateTestHeaderString({ payload, secret }),
-        },
-        body: payload,
-      }),
-    )
+    const { sessionId } = await buyAndPayWithFaults(t, { duplicate: true }, { price: 'field-guide', email })
+    const payload = JSON.stringify(await completedEventOf(t, sessionId), null, 2)
+    const deliveries = Array.from({ length: 5 }, () => postSignedWebhook(t, payload))
     const statuses = (await Promise.all(deliveries)).map((r) => r.status)
     expect(statuses).toEqual([200, 200, 200, 200, 200])
     await Promise.all([
@@ -143,14 +126,7 @@ describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
 
   it('concurrent first fulfilments race on the unique session id and grant once', async () => {
     const email = `concurrent-${dialect}@example.com`
-    t.emulator.faults.set({ drop: true })
-    let sessionId: string
-    try {
-      ;({ sessionId } = await buyAndPay(t.agent(), { price: 'field-guide', email }))
-      await t.emulator.idle()
-    } finally {
-      t.emulator.faults.clear()
-    }
+    const { sessionId } = await buyAndPayWithFaults(t, { drop: true }, { price: 'field-guide', email })
     expect(await findOrderBySessionId(t.deps.db, sessionId)).toBeUndefined()
     const session = await t.stripe.checkout.sessions.retrieve(sessionId)
     const results = await Promise.all(
