@@ -32,13 +32,20 @@ function rotatingCookies(cookies) {
 }
 
 /**
+ * Waits until a store just started is past its first event recovery: workers.ts runs it 5 s after
+ * start, and what it stores empties the read cache, in the middle of whatever is being measured.
+ */
+function pastFirstRecovery() {
+  return new Promise((resolve) => setTimeout(resolve, 6000))
+}
+
+/**
  * Brings a store just started to its steady state before the read rows: past its first event
- * recovery (workers.ts runs it 5 s after start; what it stores empties the read cache), then one
- * signed-in request per customer, so each is read from the database once. The first read of every
- * customer has a row of its own (scaleRow).
+ * recovery, then one signed-in request per customer, so each is read from the database once. The
+ * first read of every customer has a row of its own (scaleRow).
  */
 export async function warmUp(ctx, cookies) {
-  await new Promise((resolve) => setTimeout(resolve, 6000))
+  await pastFirstRecovery()
   await eachCustomerOnce({ url: ctx.tollgate.url, cookies })
 }
 
@@ -298,8 +305,9 @@ export async function purchaseRows(ctx) {
  * /api/me/entitlements on a store of many customers against one of 10k (both with the same hot
  * set). Two rows: the first read of each hot customer, from the database (what the table's size
  * can slow down: an index that is not used shows here), measured after one pass that warmed the
- * database's buffers and a restart of both stores that emptied their read caches; then the steady
- * state, median of repeats, where the read cache answers customers seen before. `restart()` starts
+ * database's buffers and a restart of both stores that emptied their read caches (measured once
+ * both are past their first event recovery, as the read rows are); then the steady state, median of
+ * repeats, where the read cache answers customers seen before. `restart()` starts
  * a store's process again.
  */
 export async function scaleRow(ctx, { big, small, bigCount }) {
@@ -307,6 +315,8 @@ export async function scaleRow(ctx, { big, small, bigCount }) {
   await eachCustomerOnce(big)
   await small.restart()
   await big.restart()
+  // Both restarted together, so one wait covers both recoveries.
+  await pastFirstRecovery()
   const cold = await sideBySide(
     () => eachCustomerOnce(small),
     () => eachCustomerOnce(big),
