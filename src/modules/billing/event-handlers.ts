@@ -11,6 +11,7 @@ import type { Deps } from '../../deps.js'
 import { formatMoney } from '../../lib/money.js'
 import { alertOwner, ownerNote } from '../alerts/index.js'
 import { findPrice } from '../catalog/index.js'
+import { mayBeOfMode } from '../checkout/index.js'
 import type { MailTemplate } from '../mail/index.js'
 import type { ApplyEvent, EventHandlerMap, EventOf } from '../webhooks/index.js'
 import { mailSubscriber, type PlanMailBase } from './customer-mail.js'
@@ -231,10 +232,8 @@ export async function onSubscriptionCheckoutCompleted(
   deps: Deps,
   event: EventOf<'checkout.session.completed'>,
 ): Promise<ApplyEvent | undefined> {
-  // A session's mode never changes: a one-time purchase's is the orders module's, without asking
-  // Stripe (a snapshot without one is asked about).
-  const mode = event.data.object.mode as string | undefined
-  if (mode !== undefined && mode !== 'subscription') return undefined
+  // A one-time purchase's session is the orders module's, without asking Stripe.
+  if (!mayBeOfMode(event.data.object, 'subscription')) return undefined
   const session = await deps.stripe.checkout.sessions.retrieve(event.data.object.id)
   const subscriptionId = idOf(session.subscription)
   if (session.mode !== 'subscription' || !subscriptionId) return undefined

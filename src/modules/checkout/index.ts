@@ -19,7 +19,13 @@ export {
   RESERVED_METADATA_PREFIX,
   readCheckoutMetadata,
 } from './metadata.js'
-export { type CheckoutPayment, checkoutPaymentOf, retrieveCheckoutWithPayment } from './payment-state.js'
+export {
+  type CheckoutPayment,
+  checkoutPaymentOf,
+  isFinalSnapshot,
+  mayBeOfMode,
+  retrieveCheckoutWithPayment,
+} from './payment-state.js'
 export {
   findPendingCheckout,
   listOpenCheckouts,

@@ -31,3 +31,29 @@ export function checkoutPaymentOf(session: Stripe.Checkout.Session): CheckoutPay
   // waiting for capture) is still on its way.
   return intent.status === 'requires_payment_method' || intent.status === 'canceled' ? 'failed' : 'processing'
 }
+
+/**
+ * Whether a session (as an event's snapshot shows it) can be of `mode`. A session's mode never
+ * changes, so a snapshot of the other mode settles it without asking Stripe; one without a mode
+ * may be either.
+ */
+export function mayBeOfMode(
+  session: Pick<Stripe.Checkout.Session, 'mode'>,
+  mode: Stripe.Checkout.Session.Mode,
+): boolean {
+  const shown = session.mode as string | undefined
+  return shown === undefined || shown === mode
+}
+
+/**
+ * Whether a snapshot already shows the session's final state: expired, or complete and settled
+ * (`paid` or `no_payment_required`, named, so a snapshot lacking the field is not taken as paid).
+ * A session never leaves those states, and what fulfilment reads of it is fixed once it completes.
+ */
+export function isFinalSnapshot(session: Stripe.Checkout.Session): boolean {
+  if (session.status === 'expired') return true
+  return (
+    session.status === 'complete' &&
+    (session.payment_status === 'paid' || session.payment_status === 'no_payment_required')
+  )
+}

@@ -1,13 +1,16 @@
 /**
  * Webhook handlers for one-time purchases. Each re-fetches the object from Stripe (the event's
  * snapshot may be stale or out of order) unless the snapshot is already final, and returns the
- * change the inbox applies in one transaction. `ORDER_EVENT_HANDLERS` is this module's part of the inbox's handler map.
+ * change the inbox applies in one transaction. `ORDER_EVENT_HANDLERS` is this module's part of the
+ * inbox's handler map.
  * @module
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
 import {
   checkoutPaymentOf,
+  isFinalSnapshot,
+  mayBeOfMode,
   retrieveCheckoutWithPayment,
   setPendingCheckoutStatus,
 } from '../checkout/index.js'
@@ -24,18 +27,15 @@ type SessionEvent = EventOf<
 >
 
 /**
- * The session as it stands now. A snapshot that is final already (paid, or expired) is it: a
- * session never leaves those states, and what fulfilment reads (amounts, metadata, the buyer's
- * email) is fixed once it completes, so a paid purchase does not wait on a call to Stripe. Any
- * other is re-fetched with its PaymentIntent, whose state tells processing from failed.
+ * The session as it stands now: a snapshot already final (isFinalSnapshot) is it, so a paid
+ * purchase does not wait on a call to Stripe; any other is re-fetched with its PaymentIntent, whose
+ * state tells processing from failed.
  */
 function currentSession(deps: Deps, event: SessionEvent): Promise<Stripe.Checkout.Session> {
   const snapshot = event.data.object
-  const final =
-    snapshot.status === 'expired' ||
-    (snapshot.status === 'complete' &&
-      (snapshot.payment_status === 'paid' || snapshot.payment_status === 'no_payment_required'))
-  return final ? Promise.resolve(snapshot) : retrieveCheckoutWithPayment(deps.stripe, snapshot.id)
+  return isFinalSnapshot(snapshot)
+    ? Promise.resolve(snapshot)
+    : retrieveCheckoutWithPayment(deps.stripe, snapshot.id)
 }
 
 /**
@@ -48,10 +48,8 @@ export async function onCheckoutSessionPayment(
   deps: Deps,
   event: SessionEvent,
 ): Promise<ApplyEvent | undefined> {
-  // A session's mode never changes: a subscription's is billing's, without asking Stripe (a
-  // snapshot without one is asked about).
-  const mode = event.data.object.mode as string | undefined
-  if (mode !== undefined && mode !== 'payment') return undefined
+  // A subscription's session is billing's, without asking Stripe.
+  if (!mayBeOfMode(event.data.object, 'payment')) return undefined
   const session = await currentSession(deps, event)
   if (session.mode !== 'payment') return undefined
   switch (checkoutPaymentOf(session)) {
