@@ -105,7 +105,7 @@ export const deliveryRoutes = new Hono<AppEnv>()
     if (c.req.method === 'HEAD') return c.body(null, status, headers)
     const outgoing = nodeResponse(c)
     if (outgoing && delivery.path !== undefined) {
-      return sendLocalFile(outgoing, { path: delivery.path, status, headers, range })
+      return sendLocalFile(outgoing, { path: delivery.path, size, status, headers, range })
     }
     return c.body(delivery.read(range), status, headers)
   })
