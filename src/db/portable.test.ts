@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/dialects.js'
 import type { Executor } from './database.js'
+import { listenOnPostgres } from './listen.js'
 import { migrateToLatest } from './migrate.js'
 import {
   dialectOfExecutor,
@@ -102,6 +103,56 @@ describe.each(DIALECTS)('portable writes on %s', (dialect) => {
     expect(stored).toHaveLength(9)
     expect(await insertAllIfAbsent(db, 'stripe_events', [], COLUMNS)).toEqual(new Set())
     await db.deleteFrom('stripe_events').execute()
+  })
+
+  it('insertAllIfAbsent with `notify` sends it from its own statement on PostgreSQL, only when a row went in', async () => {
+    const channel = `portable_notify_${dialect}`
+    const heard: string[] = []
+    const listener =
+      dialect === 'postgres'
+        ? listenOnPostgres(
+            database.databaseUrl,
+            channel,
+            (p) => heard.push(p),
+            () => {},
+          )
+        : undefined
+    // NOTIFYs arrive in commit order: once this marker is heard, so is everything sent before it.
+    const settled = async (marker: string): Promise<string[]> => {
+      if (!listener) return []
+      await expect
+        .poll(async () => {
+          await sql`select pg_notify(${channel}, ${marker})`.execute(db)
+          return heard.includes(marker)
+        })
+        .toBe(true)
+      return heard.filter((p) => !p.startsWith('marker'))
+    }
+    const uniform = [event('notify_1', 1), event('notify_2', 2)]
+    // A row that leaves a column to its default is built apart from the compiled statements.
+    const { last_error: _, ...partial } = event('notify_3', 3)
+    // A second try comes with new ids (the key MySQL tells its own rows by), as a caller's would.
+    const again = <R extends { id: string }>(rows: R[]) => rows.map((r) => ({ ...r, id: `${r.id}_again` }))
+    try {
+      await settled('marker-0')
+      const notify = (payload: string) => ({ channel, payload })
+      expect(await insertAllIfAbsent(db, 'stripe_events', uniform, COLUMNS, notify('uniform'))).toEqual(
+        new Set(['evt_notify_1', 'evt_notify_2']),
+      )
+      expect(await insertAllIfAbsent(db, 'stripe_events', again(uniform), COLUMNS, notify('again'))).toEqual(
+        new Set(),
+      )
+      expect(await insertAllIfAbsent(db, 'stripe_events', [partial], COLUMNS, notify('partial'))).toEqual(
+        new Set(['evt_notify_3']),
+      )
+      expect(
+        await insertAllIfAbsent(db, 'stripe_events', again([partial]), COLUMNS, notify('partial again')),
+      ).toEqual(new Set())
+      expect(await settled('marker-1')).toEqual(dialect === 'postgres' ? ['uniform', 'partial'] : [])
+    } finally {
+      await listener?.close()
+      await db.deleteFrom('stripe_events').execute()
+    }
   })
 
   it('insertAllIfAbsent binds each call its own values into the statement it compiled for that many rows', async () => {

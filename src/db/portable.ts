@@ -68,6 +68,10 @@ export async function insertIfAbsent<TB extends keyof Database>(
  * inserted first is committed or locked by then), and a row is ours when it carries the value of
  * `columns.key` (a key the caller made unique, such as a new id) that we gave it. Rows go in the order of `conflictColumn`, so callers
  * whose rows overlap take the unique index's locks in one order.
+ *
+ * `notify` (PostgreSQL; ignored elsewhere): the same statement also sends NOTIFY on its channel
+ * when it inserted a row, delivered when the statement's transaction commits, instead of a
+ * `pg_notify` round trip of its own afterwards.
  */
 export async function insertAllIfAbsent<
   TB extends keyof Database,
@@ -78,6 +82,7 @@ export async function insertAllIfAbsent<
   table: TB,
   rows: ReadonlyArray<InsertObject<Database, TB> & Record<C | K, string>>,
   columns: { conflict: C; key: K },
+  notify?: Notification,
 ): Promise<Set<string>> {
   const { conflict, key } = columns
   const sorted = [...rows].sort((a, b) => (a[conflict] < b[conflict] ? -1 : 1))
@@ -85,7 +90,7 @@ export async function insertAllIfAbsent<
   if (sorted.length === 0) return inserted
   const dialect = dialectOfExecutor(db)
   if (dialect !== 'mysql') {
-    const returned = await insertAllReturning(db, dialect, table, sorted, conflict)
+    const returned = await insertAllReturning(db, dialect, table, sorted, conflict, notify)
     for (const row of returned) inserted.add(row[conflict] as string)
     return inserted
   }
@@ -100,6 +105,9 @@ export async function insertAllIfAbsent<
   return inserted
 }
 
+/** A NOTIFY on PostgreSQL: `channel` and `payload` as pg_notify takes them. */
+export type Notification = { channel: string; payload: string }
+
 type CompiledInsert = { query: CompiledQuery; slots: ReadonlyArray<readonly [row: number, column: string]> }
 
 /**
@@ -107,7 +115,9 @@ type CompiledInsert = { query: CompiledQuery; slots: ReadonlyArray<readonly [row
  * and compiled by Kysely once per table, columns and number of rows, then run with each call's
  * values bound: for a batch of webhook events, building and compiling the statement cost about a
  * third of what the database took to store them. Rows whose columns differ, or that leave a
- * column undefined (a default), and handles with plugins, are built as usual.
+ * column undefined (a default), and handles with plugins, are built as usual. With `notify` on
+ * PostgreSQL the insert becomes a CTE whose rows each call pg_notify (one channel and payload,
+ * which PostgreSQL delivers once per transaction), so it fires only when a row went in.
  */
 async function insertAllReturning(
   db: Executor,
@@ -115,7 +125,9 @@ async function insertAllReturning(
   table: keyof Database,
   rows: ReadonlyArray<Record<string, unknown>>,
   conflict: string,
+  notify: Notification | undefined,
 ): Promise<Record<string, unknown>[]> {
+  const notifying = dialect === 'postgres' ? notify : undefined
   const columns = Object.keys(rows[0] as object)
   // A handle with plugins (a test's fault injection, say) has each query built through them.
   const uniform =
@@ -132,21 +144,46 @@ async function insertAllReturning(
       .onConflict((oc) => oc.column(conflict as any).doNothing())
       // biome-ignore lint/suspicious/noExplicitAny: the conflict column, a column of `table`
       .returning(conflict as any)
-  if (!uniform) return (await build(rows).execute()) as Record<string, unknown>[]
-  const cacheKey = `${dialect}\u0001${table}\u0001${conflict}\u0001${columns.join(',')}\u0001${rows.length}`
+  if (!uniform) {
+    if (!notifying) return (await build(rows).execute()) as Record<string, unknown>[]
+    const query = build(rows).compile()
+    const wrapped = notifyingInsert(query, conflict)
+    const result = await db.executeQuery<Record<string, unknown>>({
+      ...wrapped,
+      parameters: [...query.parameters, notifying.channel, notifying.payload],
+    })
+    return result.rows
+  }
+  const cacheKey = `${dialect}\u0001${table}\u0001${conflict}\u0001${columns.join(',')}\u0001${rows.length}\u0001${notifying ? 'notify' : ''}`
   let compiled = compiledInserts.get(cacheKey)
   if (!compiled) {
     compiled = compileInsert(build, columns, rows.length)
+    if (notifying) compiled = { ...compiled, query: notifyingInsert(compiled.query, conflict) }
     if (compiledInserts.size >= COMPILED_INSERTS_MAX) compiledInserts.clear()
     compiledInserts.set(cacheKey, compiled)
   }
   const parameters = compiled.slots.map(([row, column]) => (rows[row] as Record<string, unknown>)[column])
+  if (notifying) parameters.push(notifying.channel, notifying.payload)
   const result = await db.executeQuery<Record<string, unknown>>({
     ...compiled.query,
     parameters,
     queryId: createQueryId(),
   })
   return result.rows
+}
+
+/**
+ * `with inserted as (<insert … returning conflict>) select conflict, pg_notify(…) from inserted`:
+ * the NOTIFY's channel and payload are the two parameters after the insert's.
+ */
+function notifyingInsert(query: CompiledQuery, conflict: string): CompiledQuery {
+  const n = query.parameters.length
+  const column = `"${conflict.replaceAll('"', '""')}"`
+  return {
+    ...query,
+    sql: `with inserted as (${query.sql}) select ${column}, pg_notify($${n + 1}, $${n + 2}) from inserted`,
+    queryId: createQueryId(),
+  }
 }
 
 /** Compiled inserts kept (texts per row count stay few: callers batch up to a fixed size). */

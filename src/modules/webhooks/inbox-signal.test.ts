@@ -4,10 +4,18 @@ import { createTestDatabase, DIALECTS } from '../../../test/dialects.js'
 import { createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import { listenOnPostgres } from '../../db/listen.js'
+import { migrateToLatest } from '../../db/migrate.js'
 import type { Deps } from '../../deps.js'
 import { startWorkers } from '../../workers.js'
 import type { EventHandlerMap } from './handlers.js'
-import { INBOX_CHANNEL, notifyOtherInstances, onInboxEvent, onInboxNotification } from './inbox-signal.js'
+import {
+  INBOX_CHANNEL,
+  notifyOtherInstances,
+  OTHER_INSTANCES,
+  onInboxEvent,
+  onInboxNotification,
+} from './inbox-signal.js'
+import { acceptEvent } from './intake.js'
 import { processInbox } from './inbox-worker.js'
 import { notifyChannel } from './repo.js'
 
@@ -103,6 +111,72 @@ describe.runIf(DIALECTS.includes('postgres'))('NOTIFY reaches the inbox listener
       expect(rings).toBe(heard.length - own.length)
     } finally {
       stopCounting()
+      await listener.close()
+      await database.close()
+    }
+  })
+})
+
+describe.runIf(DIALECTS.includes('postgres'))('the intake’s NOTIFY on PostgreSQL', () => {
+  const event = (id: string) =>
+    ({
+      id,
+      object: 'event',
+      type: 'coupon.created',
+      created: 1_790_000_000,
+      data: { object: { id: 'co_1', object: 'coupon' } },
+    }) as unknown as Stripe.Event
+
+  it('comes from the statement that stores the events: once per batch, never for a duplicate or an event stored handled', async () => {
+    const database = await createTestDatabase('postgres')
+    await migrateToLatest(database.db)
+    const heard: string[] = []
+    const listener = listenOnPostgres(
+      database.databaseUrl,
+      INBOX_CHANNEL,
+      (payload) => heard.push(payload),
+      () => {},
+    )
+    // NOTIFYs arrive in commit order: once a marker sent after some work is heard, so is all of
+    // that work's.
+    let markers = 0
+    const settled = async (): Promise<string[]> => {
+      const marker = `marker-${++markers}`
+      await expect
+        .poll(
+          async () => {
+            await notifyChannel(database.db, INBOX_CHANNEL, marker)
+            return heard.includes(marker)
+          },
+          { timeout: 5000 },
+        )
+        .toBe(true)
+      return heard.filter((p) => p === OTHER_INSTANCES.payload)
+    }
+    const accept = (id: string, handled = false) =>
+      acceptEvent(database.db, event(id), { payload: JSON.stringify(event(id)), now: new Date(), handled })
+    try {
+      expect(await settled()).toHaveLength(0)
+      expect(await accept('evt_notify_1')).toBe(true)
+      expect(await settled()).toHaveLength(1)
+
+      expect(await accept('evt_notify_1')).toBe(false)
+      expect(await accept('evt_notify_handled', true)).toBe(true)
+      expect(await settled()).toHaveLength(1)
+
+      // Delivered together: one statement, one NOTIFY (PostgreSQL folds a transaction's repeats).
+      expect(
+        await Promise.all([accept('evt_notify_2'), accept('evt_notify_3'), accept('evt_notify_1')]),
+      ).toEqual([true, true, false])
+      expect(await settled()).toHaveLength(2)
+      const stored = await database.db.selectFrom('stripe_events').select('stripe_event_id').execute()
+      expect(stored.map((r) => r.stripe_event_id).sort()).toEqual([
+        'evt_notify_1',
+        'evt_notify_2',
+        'evt_notify_3',
+        'evt_notify_handled',
+      ])
+    } finally {
       await listener.close()
       await database.close()
     }

@@ -1,9 +1,9 @@
 /**
  * Storing verified events in the inbox. The webhook route hands each event to `acceptEvent`, which
  * stores it together with every other event that arrived in the same turn of the event loop, in one
- * statement (group commit): under load one insert, one commit, one NOTIFY and one wake-up of the
- * inbox serve many deliveries instead of one each, and an event alone is stored as soon as the loop
- * comes round. A delivery is answered only after the statement holding its event has committed, so
+ * statement (group commit): under load one insert, one commit, one NOTIFY (sent by the insert
+ * itself on PostgreSQL) and one wake-up of the inbox serve many deliveries instead of one each, and
+ * an event alone is stored as soon as the loop comes round. A delivery is answered only after the statement holding its event has committed, so
  * nothing is acknowledged that a crash could lose. When that statement fails, each of its events is
  * stored again on its own, so one event the database refuses cannot fail the others' deliveries.
  * An event the caller says nothing will handle is stored handled, and wakes no one.
@@ -13,7 +13,7 @@
 import type Stripe from 'stripe'
 import type { DB, Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
-import { announceInboxEvent } from './inbox-signal.js'
+import { announceInboxEvent, OTHER_INSTANCES, ringInbox } from './inbox-signal.js'
 import { insertEventIfAbsent, insertEventsIfAbsent } from './repo.js'
 import type { NewStripeEventRow, StripeEventTable } from './table.js'
 
@@ -98,11 +98,14 @@ async function storeBatch(db: DB, batch: Waiting[]): Promise<void> {
   for (const waiting of batch)
     if (!first.has(waiting.row.stripe_event_id)) first.set(waiting.row.stripe_event_id, waiting)
   const rows = [...first.values()].map((w) => w.row)
+  const toHandle = rows.some((r) => r.handled_at === null)
   let inserted: Set<string>
   try {
     // One statement stores the batch (MySQL adds one that reads it back), committed on its own:
-    // a transaction around it would only add BEGIN and COMMIT.
-    inserted = await insertEventsIfAbsent(db, rows)
+    // a transaction around it would only add BEGIN and COMMIT. On PostgreSQL that statement also
+    // tells the other instances' workers when a row went in (once committed, so they find it): a
+    // batch that stored only events stored handled wakes them for nothing, which costs a claim.
+    inserted = await insertEventsIfAbsent(db, rows, toHandle ? OTHER_INSTANCES : undefined)
   } catch (err) {
     if (batch.length === 1) return (batch[0] as Waiting).reject(err)
     for (const waiting of batch) await storeAlone(db, waiting)
@@ -112,17 +115,16 @@ async function storeBatch(db: DB, batch: Waiting[]): Promise<void> {
     const id = waiting.row.stripe_event_id
     waiting.resolve(first.get(id) === waiting && inserted.has(id))
   }
-  // Committed, so a woken worker finds the events (here, and on PostgreSQL on every instance). A
-  // NOTIFY that fails is not the deliveries' failure: the other instances' poll finds them.
-  if (rows.some((r) => r.handled_at === null && inserted.has(r.stripe_event_id)))
-    await announceInboxEvent(db).catch(() => undefined)
+  // Committed, so this process's worker finds the events.
+  if (toHandle && rows.some((r) => r.handled_at === null && inserted.has(r.stripe_event_id))) ringInbox()
 }
 
 /** One event in a statement of its own, after its batch failed. */
 async function storeAlone(db: DB, waiting: Waiting): Promise<void> {
   try {
     const stored = await insertEventIfAbsent(db, waiting.row)
-    if (stored && waiting.row.handled_at === null) await announceInboxEvent(db)
+    // A NOTIFY that fails is not the delivery's failure: the other instances' poll finds the event.
+    if (stored && waiting.row.handled_at === null) await announceInboxEvent(db).catch(() => undefined)
     waiting.resolve(stored)
   } catch (err) {
     waiting.reject(err)

@@ -1,6 +1,12 @@
 import { type SelectQueryBuilder, sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../../db/database.js'
-import { insertAllIfAbsent, insertIfAbsent, lockSkippingLocked, upsert } from '../../db/portable.js'
+import {
+  insertAllIfAbsent,
+  insertIfAbsent,
+  lockSkippingLocked,
+  type Notification,
+  upsert,
+} from '../../db/portable.js'
 import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
@@ -8,9 +14,16 @@ export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow):
   return insertIfAbsent(db, db.insertInto('stripe_events').values(row), 'stripe_event_id')
 }
 
-/** Stores several events, each once; returns the Stripe ids of those the inbox did not have yet. */
-export async function insertEventsIfAbsent(db: Executor, rows: NewStripeEventRow[]): Promise<Set<string>> {
-  return insertAllIfAbsent(db, 'stripe_events', rows, { conflict: 'stripe_event_id', key: 'id' })
+/**
+ * Stores several events, each once; returns the Stripe ids of those the inbox did not have yet. With
+ * `notify`, PostgreSQL also sends that NOTIFY, in the same statement, if any went in.
+ */
+export async function insertEventsIfAbsent(
+  db: Executor,
+  rows: NewStripeEventRow[],
+  notify?: Notification,
+): Promise<Set<string>> {
+  return insertAllIfAbsent(db, 'stripe_events', rows, { conflict: 'stripe_event_id', key: 'id' }, notify)
 }
 
 /** PostgreSQL only: NOTIFY on `channel` (delivered to listeners when the caller's work commits). */
