@@ -10,6 +10,7 @@
  * @module
  */
 import type Stripe from 'stripe'
+import { postWebhook } from './post.js'
 import { signatureHeader } from './signer.js'
 import { objectsOfKind, type State, type StripeObject } from './state.js'
 
@@ -182,9 +183,10 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       at: Date.now(),
     }
     try {
-      const res = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
+      // Stripe does not follow redirects: a 3xx is a failed attempt.
+      const status = await postWebhook(
+        endpoint.url,
+        {
           'content-type': 'application/json; charset=utf-8',
           'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
           'cache-control': 'no-cache',
@@ -192,14 +194,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           // Signed with the wall clock: receivers check the timestamp against their own time.
           'stripe-signature': signatureHeader(payload, secret, Math.floor(Date.now() / 1000)),
         },
-        body: payload,
-        // Stripe does not follow redirects: a 3xx is a failed attempt.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs),
-      })
-      await res.arrayBuffer().catch(() => undefined)
-      record.status = res.status
-      record.ok = res.status >= 200 && res.status < 300
+        payload,
+        options.timeoutMs,
+      )
+      record.status = status
+      record.ok = status >= 200 && status < 300
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err)
     }
