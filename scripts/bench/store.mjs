@@ -188,68 +188,11 @@ async function seedFiller(db, dialect, count, tag) {
 }
 
 /**
- * Waits for customers' first grants (how a purchase's end is seen): `grantedAt(email)` resolves
- * with performance.now() at the moment the grant was committed, and rejects after 30 s. On
- * PostgreSQL a trigger the probe adds to the scratch database NOTIFYs each grant's email at
- * commit, which the probe LISTENs for: nothing polls the server. Polling it every millisecond (the
- * SQLite way, below) cost the machine, 2 cores shared with what is measured, about a query per
- * buyer per millisecond of waiting, on PostgreSQL's side and the probe's.
+ * Waits for customers' first grants, read straight from the database (how a purchase's end is
+ * seen). One query a millisecond asks for every buyer still waiting, so eight concurrent buyers
+ * cost the machine (2 cores, shared with what is measured) one poll, not eight.
  */
 export async function grantProbe(databaseUrl) {
-  return databaseUrl.startsWith('postgres') ? listeningGrantProbe(databaseUrl) : pollingGrantProbe(databaseUrl)
-}
-
-const GRANT_WAIT_MS = 30_000
-
-async function listeningGrantProbe(databaseUrl) {
-  const client = new pg.Client({ connectionString: databaseUrl })
-  await client.connect()
-  await client.query(`create or replace function bench_grant_seen() returns trigger language plpgsql as $$
-    begin perform pg_notify('bench_grants', (select email from customers where id = new.customer_id)); return null; end $$`)
-  await client.query('drop trigger if exists bench_grant_seen on entitlement_grants')
-  await client.query(
-    'create trigger bench_grant_seen after insert on entitlement_grants for each row execute function bench_grant_seen()',
-  )
-  /** Buyers waited for, and the first grant heard of each buyer nobody waits for yet. */
-  const waiting = new Map()
-  const heard = new Map()
-  client.on('notification', ({ payload }) => {
-    const now = performance.now()
-    const w = waiting.get(payload)
-    if (!w) {
-      if (!heard.has(payload)) heard.set(payload, now)
-      return
-    }
-    waiting.delete(payload)
-    clearTimeout(w.timer)
-    w.resolve(now)
-  })
-  await client.query('listen bench_grants')
-  return {
-    grantedAt(email) {
-      const at = heard.get(email)
-      if (at !== undefined) {
-        heard.delete(email)
-        return Promise.resolve(at)
-      }
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(email)
-          reject(new Error(`no grant for ${email} after 30 s`))
-        }, GRANT_WAIT_MS)
-        waiting.set(email, { resolve, timer })
-      })
-    },
-    async close() {
-      await client.query('drop trigger if exists bench_grant_seen on entitlement_grants')
-      await client.query('drop function if exists bench_grant_seen()')
-      await client.end()
-    },
-  }
-}
-
-/** SQLite: one query a millisecond asks for every buyer still waiting (one poll, not eight). */
-async function pollingGrantProbe(databaseUrl) {
   const db = await connect(databaseUrl)
   const waiting = new Map()
   let polling = false
@@ -281,9 +224,10 @@ async function pollingGrantProbe(databaseUrl) {
     }
   }
   return {
+    /** Resolves with performance.now() when `email` holds a grant; rejects after 30 s. */
     grantedAt(email) {
       return new Promise((resolve, reject) => {
-        waiting.set(email, { resolve, reject, deadline: performance.now() + GRANT_WAIT_MS })
+        waiting.set(email, { resolve, reject, deadline: performance.now() + 30_000 })
         if (!polling) void poll()
       })
     },
