@@ -88,9 +88,12 @@ describe('persistence', () => {
 })
 
 describe('delivery failures other than 5xx', () => {
-  it('retries after a timeout and after a redirect (never followed), then succeeds', async () => {
-    const own = await startTestEmulator({ webhookTimeoutMs: 150 })
-    const answers = ['hang', 'redirect', 'ok']
+  it('retries after a timeout (no answer, or a body that stalls), a dropped answer and a redirect (never followed), then succeeds', async () => {
+    const own = await startTestEmulator({
+      webhookTimeoutMs: 150,
+      webhookRetrySchedule: [0.05, 0.05, 0.05, 0.05],
+    })
+    const answers = ['hang', 'stall', 'cut', 'redirect', 'ok']
     const seen: string[] = []
     const server = createServer((req, res) => {
       req.resume()
@@ -98,6 +101,12 @@ describe('delivery failures other than 5xx', () => {
       seen.push(`${req.url} ${answer}`)
       if (answer === 'hang') return void setTimeout(() => res.writeHead(200).end(), 1000)
       if (answer === 'redirect') return void res.writeHead(302, { location: '/elsewhere' }).end()
+      // A 200 whose body starts and never ends, and one whose connection drops mid-body: failures.
+      if (answer === 'stall') return void res.writeHead(200, { 'content-length': '100' }).write('{')
+      if (answer === 'cut') {
+        res.writeHead(200, { 'content-length': '100' }).write('{')
+        return void setTimeout(() => res.destroy(), 20)
+      }
       res.writeHead(200).end()
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -109,10 +118,16 @@ describe('delivery failures other than 5xx', () => {
       const attempts = own.emulator.deliveries()
       expect(attempts.map((d) => [d.attempt, d.ok, d.status])).toEqual([
         [1, false, null],
-        [2, false, 302],
-        [3, true, 200],
+        [2, false, null],
+        [3, false, null],
+        [4, false, 302],
+        [5, true, 200],
       ])
-      expect(attempts[0]!.error).toBeTruthy()
+      expect(attempts.slice(0, 3).map((d) => d.error)).toEqual([
+        expect.stringMatching(/timed out/),
+        expect.stringMatching(/timed out/),
+        expect.stringMatching(/aborted|closed before/),
+      ])
       expect(seen.every((line) => line.startsWith('/hook '))).toBe(true)
     } finally {
       server.closeAllConnections()

@@ -33,18 +33,22 @@ export function postWebhook(
       method: 'POST',
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
     })
-    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
-    const fail = (err: Error): void => {
+    let settled = false
+    const finish = (err: Error | undefined, status = 0): void => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
-      reject(err)
+      if (err) reject(err)
+      else resolve(status)
     }
-    req.on('error', fail)
+    // The whole exchange, a body that starts and then stalls included.
+    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+    req.on('error', (err) => finish(err))
     req.on('response', (res) => {
-      res.on('error', fail)
-      res.on('end', () => {
-        clearTimeout(timer)
-        resolve(res.statusCode ?? 0)
-      })
+      res.on('error', (err) => finish(err))
+      res.on('end', () => finish(undefined, res.statusCode ?? 0))
+      // After 'end' this changes nothing; before it, the answer was cut short.
+      res.on('close', () => finish(new Error('connection closed before the answer ended')))
       res.resume()
     })
     req.end(body)
