@@ -2,9 +2,9 @@
  * Wakes the inbox worker the moment an event is stored instead of at its next poll (a paid
  * webhook used to wait up to a poll interval before its grant). In this process it is a plain
  * signal; on PostgreSQL the intake also sends NOTIFY on `INBOX_CHANNEL` (once per batch of
- * events, from the statement that stores them), which the composition root LISTENs to, so another instance's worker wakes too. The
- * NOTIFY names the process that sent it, which ignores its own: it rang already, and a second ring
- * costs its worker one more claim that finds nothing. The worker's poll stays as the safety net
+ * events, from the statement that stores them), which the composition root LISTENs to, so another
+ * instance's worker wakes too. The NOTIFY names the process that sent it, which ignores its own: it
+ * rang already, and a second ring costs its worker one more claim that finds nothing. The worker's poll stays as the safety net
  * for a lost signal (a dropped listener connection, another dialect, a crash in between).
  * @module
  */

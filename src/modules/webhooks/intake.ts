@@ -3,10 +3,11 @@
  * stores it together with every other event that arrived in the same turn of the event loop, in one
  * statement (group commit): under load one insert, one commit, one NOTIFY (sent by the insert
  * itself on PostgreSQL) and one wake-up of the inbox serve many deliveries instead of one each, and
- * an event alone is stored as soon as the loop comes round. A delivery is answered only after the statement holding its event has committed, so
- * nothing is acknowledged that a crash could lose. When that statement fails, each of its events is
- * stored again on its own, so one event the database refuses cannot fail the others' deliveries.
- * An event the caller says nothing will handle is stored handled, and wakes no one.
+ * an event alone is stored as soon as the loop comes round. A delivery is answered only after the
+ * statement holding its event has committed, so nothing is acknowledged that a crash could lose.
+ * When that statement fails, each of its events is stored again on its own, so one event the
+ * database refuses cannot fail the others' deliveries. An event the caller says nothing will handle
+ * is stored handled, and wakes no one.
  * `storeEvent` stores one event on its own (recovery, tests).
  * @module
  */
@@ -103,11 +104,14 @@ async function storeBatch(db: DB, batch: Waiting[]): Promise<void> {
   try {
     // One statement stores the batch (MySQL adds one that reads it back), committed on its own:
     // a transaction around it would only add BEGIN and COMMIT. On PostgreSQL that statement also
-    // tells the other instances' workers when a row went in (once committed, so they find it): a
-    // batch that stored only events stored handled wakes them for nothing, which costs a claim.
+    // tells the other instances' workers when a row went in (once committed, so they find it); when
+    // only the batch's handled events went in (the others duplicates) that wakes them for nothing,
+    // which costs them a claim.
     inserted = await insertEventsIfAbsent(db, rows, toHandle ? OTHER_INSTANCES : undefined)
   } catch (err) {
-    if (batch.length === 1) return (batch[0] as Waiting).reject(err)
+    // A lone event is tried again only if its NOTIFY could have been what failed: stored alone, its
+    // NOTIFY goes apart and may fail without failing the delivery.
+    if (batch.length === 1 && !toHandle) return (batch[0] as Waiting).reject(err)
     for (const waiting of batch) await storeAlone(db, waiting)
     return
   }
