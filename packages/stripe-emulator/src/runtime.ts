@@ -27,14 +27,14 @@ export type Runtime = {
 type TestClock = { frozen_time: number }
 
 /** Wall clock + offset: the emulator-wide time in unix seconds. */
-export function globalNow(state: State): number {
-  return Math.floor(Date.now() / 1000) + state.clockOffset
+export function globalNow(state: State, wallSeconds = Math.floor(Date.now() / 1000)): number {
+  return wallSeconds + state.clockOffset
 }
 
-export function clockNow(state: State, clockId: string | null): number {
-  if (clockId === null) return globalNow(state)
+export function clockNow(state: State, clockId: string | null, wallSeconds?: number): number {
+  if (clockId === null) return globalNow(state, wallSeconds)
   const clock = findObject<TestClock>(state, clockId, 'test_helpers.test_clock')
-  return clock ? clock.frozen_time : globalNow(state)
+  return clock ? clock.frozen_time : globalNow(state, wallSeconds)
 }
 
 export type Work<T> = (ctx: Ctx) => T | Promise<T>
@@ -78,13 +78,16 @@ function createCtx(
   meta: { requestId?: string | null; idempotencyKey?: string | null; clockId?: string | null },
 ): Ctx {
   const clockId = meta.clockId ?? null
+  // One wall-clock reading per unit of work, as Stripe stamps a request with one time: two reads
+  // could straddle a second, and a trial would end a second after `start_date + days`.
+  const wallSeconds = Math.floor(Date.now() / 1000)
   const ctx: Ctx = {
     state: rt.state,
     options: rt.options,
     baseUrl: rt.baseUrl,
     request: { id: meta.requestId ?? null, idempotencyKey: meta.idempotencyKey ?? null },
     clockId,
-    now: (id) => clockNow(rt.state, id === undefined ? clockId : id),
+    now: (id) => clockNow(rt.state, id === undefined ? clockId : id, wallSeconds),
     emit(type, object, previousAttributes) {
       const event = buildEvent(ctx, rt.state, type, object, previousAttributes)
       insertObject(rt.state, event)
