@@ -13,9 +13,10 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const id =
       incoming && INCOMING.test(incoming) ? incoming : newId('req', c.get('deps').clock.now().getTime())
     c.set('requestId', id)
-    // On Node straight onto the socket's response (http/outgoing.ts); elsewhere through Hono.
+    // On Node straight onto the socket's response (http/outgoing.ts), its name lowercase as Node
+    // keys it (security-headers.ts says why); elsewhere through Hono.
     const outgoing = nodeResponse(c)
-    if (outgoing) outgoing.setHeader('X-Request-Id', id)
+    if (outgoing) outgoing.setHeader('x-request-id', id)
     else c.header('X-Request-Id', id)
     return next()
   }

@@ -50,8 +50,15 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['X-XSS-Protection', '0'],
 ]
 
-const PLAIN = new Map(SECURITY_HEADERS)
-const WITH_HSTS = new Map([...SECURITY_HEADERS, ['Strict-Transport-Security', HSTS]])
+// Names lowercase on Node's side: Node lowercases every name it is given and keys its header table
+// by the result, and a name that is already lowercase comes back as the same (interned) string,
+// where a mixed-case one becomes a new string V8 looks up in its string table, a dozen times per
+// request. `perf` on the entitlements API: 3.2% of Tollgate's CPU in that lookup before, 1.1% after.
+// HTTP header names are case-insensitive (HTTP/2 sends them lowercase).
+const lowercased = (headers: ReadonlyArray<readonly [string, string]>): Map<string, string> =>
+  new Map(headers.map(([name, value]) => [name.toLowerCase(), value]))
+const PLAIN = lowercased(SECURITY_HEADERS)
+const WITH_HSTS = lowercased([...SECURITY_HEADERS, ['Strict-Transport-Security', HSTS]])
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return function securityHeadersMiddleware(c, next) {
