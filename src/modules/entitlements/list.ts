@@ -25,7 +25,9 @@ export async function listEntitlements(
 ): Promise<EntitlementView[]> {
   const byFeature = new Map<string, GrantRow[]>()
   for (const grant of await grantsOfCustomer(db, customerId)) {
-    byFeature.set(grant.feature, [...(byFeature.get(grant.feature) ?? []), grant])
+    const grants = byFeature.get(grant.feature)
+    if (grants) grants.push(grant)
+    else byFeature.set(grant.feature, [grant])
   }
   return [...byFeature.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
