@@ -20,6 +20,12 @@ export function nodeResponse(c: Context): ServerResponse | undefined {
  * every response carries: a route's one `c.header(…)` makes Hono build a WHATWG `Headers` (twice:
  * once for the context, once for the response) and the adapter copy it out again, a measurable
  * part of a signed-in page view. Elsewhere (and once the head is sent) through Hono as before.
+ *
+ * Give `name` in lowercase (HTTP header names are case-insensitive; HTTP/2 sends them so): Node
+ * lowercases every name and keys its header table by the result. A lowercase literal comes back as
+ * the same interned string; a mixed-case one becomes a new string that V8 looks up in its string
+ * table, on every request. `perf` on the entitlements API, with the security headers and request
+ * id given this way: 3.2% of Tollgate's CPU in that lookup before, 1.3% after.
  */
 export function responseHeader(c: Context, name: string, value: string): void {
   const outgoing = nodeResponse(c)

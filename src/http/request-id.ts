@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { newId } from '../lib/ids.js'
 import type { AppEnv } from './env.js'
-import { nodeResponse } from './outgoing.js'
+import { responseHeader } from './outgoing.js'
 
 const INCOMING = /^[\w.-]{8,80}$/
 
@@ -13,11 +13,7 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const id =
       incoming && INCOMING.test(incoming) ? incoming : newId('req', c.get('deps').clock.now().getTime())
     c.set('requestId', id)
-    // On Node straight onto the socket's response (http/outgoing.ts), its name lowercase as Node
-    // keys it (security-headers.ts says why); elsewhere through Hono.
-    const outgoing = nodeResponse(c)
-    if (outgoing) outgoing.setHeader('x-request-id', id)
-    else c.header('X-Request-Id', id)
+    responseHeader(c, 'x-request-id', id)
     return next()
   }
 }

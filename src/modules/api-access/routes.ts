@@ -32,7 +32,7 @@ export const apiAccessRoutes = new Hono<AppEnv>()
     await limit(c, `me:${customer.id}`, API_LIMITS.session)
     const deps = c.get('deps')
     const entitlements = await listEntitlements(deps.db, customer.id, deps.clock.now())
-    responseHeader(c, 'Cache-Control', 'private, no-store')
+    responseHeader(c, 'cache-control', 'private, no-store')
     return c.json({ customer: { id: customer.id, email: customer.email }, entitlements })
   })
   .post('/api/token', async (c) => {

@@ -44,7 +44,7 @@ export const memberRoutes = new Hono<AppEnv>()
     const page = c.get('deps').catalog.pages.find((p) => p.path === c.req.path)
     if (!page) return next()
     return requireFeature(page.feature)(c, async () => {
-      responseHeader(c, 'Cache-Control', 'private, no-store')
+      responseHeader(c, 'cache-control', 'private, no-store')
       c.res = await renderPage(c, { title: page.title }, pageHtml(page))
     })
   })
