@@ -10,6 +10,7 @@ import type { Deps } from './deps.js'
 import { limitBodies } from './http/body-limit.js'
 import type { AppEnv } from './http/env.js'
 import { requestId } from './http/request-id.js'
+import { MemoizedRouter } from './http/router.js'
 import { securityHeaders } from './http/security-headers.js'
 import { loadSession } from './http/session.js'
 import { EVENT_HANDLERS } from './event-handlers.js'
@@ -48,7 +49,7 @@ const WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE']
 
 export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>()
+  const app = new Hono<AppEnv>({ router: new MemoizedRouter() })
   const publicOrigin = new URL(deps.config.publicUrl).origin
   const eventHandlers = options.eventHandlers ?? EVENT_HANDLERS
 

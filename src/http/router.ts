@@ -1,0 +1,59 @@
+/**
+ * The app's router: Hono's default (SmartRouter: RegExpRouter, else TrieRouter) behind a memo of its
+ * answers for the paths routes are written with, parameter-free.
+ *
+ * Why: RegExpRouter answers a parameter-free path from a map, but it refuses a literal segment beside
+ * a parameter at the same place in one method's routes, and Tollgate has two such pairs (the public
+ * `POST /api/v1/licenses/validate` beside the integrators' `/api/v1/licenses/:id/revoke`, and
+ * `/admin/events/replay-failing` beside `/admin/events/:id/replay`), so SmartRouter settles on
+ * TrieRouter, which walks its tree and every wildcard middleware's pattern on each request: 4% of
+ * the CPU of the entitlements API under load (`perf`). Renaming a public `/api/v1` path to please a
+ * router is not an option; remembering answers is, because a router's answer for one method and
+ * path never changes once routes stop being added (an `add` clears the memo). The memo holds only
+ * the paths of parameter-free routes, under methods some route names, so its size is fixed by the
+ * code: nothing a client sends can grow it. Paths with parameters (`/files/:id`…) and unknown
+ * paths go to the inner router each time, as before.
+ * @module
+ */
+import type { Result, Router } from 'hono/router'
+import { RegExpRouter } from 'hono/router/reg-exp-router'
+import { SmartRouter } from 'hono/router/smart-router'
+import { TrieRouter } from 'hono/router/trie-router'
+
+export class MemoizedRouter<T> implements Router<T> {
+  readonly name: string
+  readonly #inner: Router<T>
+  /** Parameter-free route paths (a request path equal to one is remembered). */
+  readonly #fixedPaths = new Set<string>()
+  /** Methods routes are registered under by name (GET, POST…; a request's other methods pass by). */
+  readonly #methods = new Set<string>()
+  #memo = new Map<string, Result<T>>()
+
+  constructor(inner: Router<T> = defaultRouter<T>()) {
+    this.#inner = inner
+    this.name = `MemoizedRouter(${inner.name})`
+  }
+
+  add(method: string, path: string, handler: T): void {
+    this.#inner.add(method, path, handler)
+    if (!/[:*]/.test(path)) this.#fixedPaths.add(path)
+    this.#methods.add(method)
+    if (this.#memo.size > 0) this.#memo = new Map()
+  }
+
+  match(method: string, path: string): Result<T> {
+    if (!this.#fixedPaths.has(path) || !this.#methods.has(method)) return this.#inner.match(method, path)
+    const key = `${method} ${path}`
+    let result = this.#memo.get(key)
+    if (result === undefined) {
+      result = this.#inner.match(method, path)
+      this.#memo.set(key, result)
+    }
+    return result
+  }
+}
+
+/** What `new Hono()` uses when given no router. */
+function defaultRouter<T>(): Router<T> {
+  return new SmartRouter<T>({ routers: [new RegExpRouter<T>(), new TrieRouter<T>()] })
+}
