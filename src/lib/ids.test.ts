@@ -15,6 +15,12 @@ describe('newId', () => {
     expect(tails.size).toBe(20_000)
   })
 
+  it('writes the time as earlier ids did, so new ids keep sorting after stored ones', () => {
+    // 1764900000000 ms in Crockford base32, as the first encoder (string concatenation) wrote it.
+    expect(newId('ord', 1_764_900_000_000).slice(4, 14)).toBe('01kbp3sm80')
+    expect(newId('ord', 0).slice(4, 14)).toBe('0000000000')
+  })
+
   it('refuses a bad prefix', () => {
     expect(() => newId('Ord', 0)).toThrow('Bad id prefix')
   })

@@ -7,37 +7,50 @@ import { randomBytes } from 'node:crypto'
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
 
-/** `now` is the creation time in ms, from the injected clock (`deps.clock.now().getTime()`). */
+/** The alphabet as bytes: an id's 26 characters are written into a buffer and read out as one string. */
+const CHARS = Buffer.from(ALPHABET, 'latin1')
+const ID_CHARS = 26
+/** Scratch for the id being made (ids are made synchronously, one at a time). */
+const scratch = Buffer.allocUnsafe(ID_CHARS)
+
+/**
+ * `now` is the creation time in ms, from the injected clock (`deps.clock.now().getTime()`).
+ * Every request gets one (its request id): written into a buffer and read out as one flat string,
+ * an id costs about half what 26 string concatenations did, which also left a rope for the header
+ * writer to flatten.
+ */
 export function newId(prefix: string, now: number): string {
   if (!/^[a-z]{2,5}$/.test(prefix)) throw new Error(`Bad id prefix "${prefix}"`)
-  return `${prefix}_${encodeTime(now)}${encodeRandom(16)}`
+  encodeTime(now)
+  encodeRandom()
+  return `${prefix}_${scratch.toString('latin1', 0, ID_CHARS)}`
 }
 
-function encodeTime(ms: number): string {
-  let out = ''
+/** The first 10 characters: milliseconds in base32, most significant first. */
+function encodeTime(ms: number): void {
   let rest = Math.floor(ms)
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[rest % 32] + out
+  for (let i = 9; i >= 0; i--) {
+    scratch[i] = CHARS[rest % 32] as number
     rest = Math.floor(rest / 32)
   }
-  return out
 }
 
 /**
  * Random bytes are drawn from the CSPRNG a few kilobytes at a time, not per id: one call per id
- * cost more than everything else in making it. Each byte is used once.
+ * cost more than everything else in making it. Each byte is used once; its low five bits pick a
+ * character (256 is a multiple of 32, so every character is equally likely).
  */
 const POOL_SIZE = 4096
+const RANDOM_CHARS = ID_CHARS - 10
 let pool = randomBytes(POOL_SIZE)
 let offset = 0
 
-function encodeRandom(length: number): string {
-  if (offset + length > POOL_SIZE) {
+/** The last 16 characters, random. */
+function encodeRandom(): void {
+  if (offset + RANDOM_CHARS > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE)
     offset = 0
   }
-  let out = ''
-  for (let i = offset; i < offset + length; i++) out += ALPHABET[(pool[i] as number) % 32]
-  offset += length
-  return out
+  for (let i = 0; i < RANDOM_CHARS; i++) scratch[10 + i] = CHARS[(pool[offset + i] as number) & 31] as number
+  offset += RANDOM_CHARS
 }
