@@ -25,9 +25,12 @@ export class MemoizedRouter<T> implements Router<T> {
   readonly #inner: Router<T>
   /** Parameter-free route paths (a request path equal to one is remembered). */
   readonly #fixedPaths = new Set<string>()
-  /** Methods routes are registered under by name (GET, POST…; a request's other methods pass by). */
-  readonly #methods = new Set<string>()
-  #memo = new Map<string, Result<T>>()
+  /**
+   * Per method a route is registered under by name (GET, POST…), the answers remembered for its
+   * fixed paths; a request under any other method passes by. Keyed by method, then path, so a
+   * request builds no key string of its own.
+   */
+  readonly #memo = new Map<string, Map<string, Result<T>>>()
 
   constructor(inner: Router<T> = defaultRouter<T>()) {
     this.#inner = inner
@@ -37,17 +40,17 @@ export class MemoizedRouter<T> implements Router<T> {
   add(method: string, path: string, handler: T): void {
     this.#inner.add(method, path, handler)
     if (!/[:*]/.test(path)) this.#fixedPaths.add(path)
-    this.#methods.add(method)
-    if (this.#memo.size > 0) this.#memo = new Map()
+    for (const answers of this.#memo.values()) answers.clear()
+    if (!this.#memo.has(method)) this.#memo.set(method, new Map())
   }
 
   match(method: string, path: string): Result<T> {
-    if (!this.#fixedPaths.has(path) || !this.#methods.has(method)) return this.#inner.match(method, path)
-    const key = `${method} ${path}`
-    let result = this.#memo.get(key)
+    const answers = this.#memo.get(method)
+    if (answers === undefined || !this.#fixedPaths.has(path)) return this.#inner.match(method, path)
+    let result = answers.get(path)
     if (result === undefined) {
       result = this.#inner.match(method, path)
-      this.#memo.set(key, result)
+      answers.set(path, result)
     }
     return result
   }
