@@ -9,7 +9,9 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'
 
 /** The alphabet as bytes: an id's 26 characters are written into a buffer and read out as one string. */
 const CHARS = Buffer.from(ALPHABET, 'latin1')
-const ID_CHARS = 26
+const TIME_CHARS = 10
+const RANDOM_CHARS = 16
+const ID_CHARS = TIME_CHARS + RANDOM_CHARS
 /** Scratch for the id being made (ids are made synchronously, one at a time). */
 const scratch = Buffer.allocUnsafe(ID_CHARS)
 
@@ -26,10 +28,10 @@ export function newId(prefix: string, now: number): string {
   return `${prefix}_${scratch.toString('latin1', 0, ID_CHARS)}`
 }
 
-/** The first 10 characters: milliseconds in base32, most significant first. */
+/** The first TIME_CHARS characters: milliseconds in base32, most significant first. */
 function encodeTime(ms: number): void {
   let rest = Math.floor(ms)
-  for (let i = 9; i >= 0; i--) {
+  for (let i = TIME_CHARS - 1; i >= 0; i--) {
     scratch[i] = CHARS[rest % 32] as number
     rest = Math.floor(rest / 32)
   }
@@ -41,16 +43,16 @@ function encodeTime(ms: number): void {
  * character (256 is a multiple of 32, so every character is equally likely).
  */
 const POOL_SIZE = 4096
-const RANDOM_CHARS = ID_CHARS - 10
 let pool = randomBytes(POOL_SIZE)
 let offset = 0
 
-/** The last 16 characters, random. */
+/** The last RANDOM_CHARS characters, random. */
 function encodeRandom(): void {
   if (offset + RANDOM_CHARS > POOL_SIZE) {
     pool = randomBytes(POOL_SIZE)
     offset = 0
   }
-  for (let i = 0; i < RANDOM_CHARS; i++) scratch[10 + i] = CHARS[(pool[offset + i] as number) & 31] as number
+  for (let i = 0; i < RANDOM_CHARS; i++)
+    scratch[TIME_CHARS + i] = CHARS[(pool[offset + i] as number) & 31] as number
   offset += RANDOM_CHARS
 }
