@@ -1,6 +1,7 @@
 /**
  * Load generation with autocannon, and the side-by-side discipline: each pair of targets runs
- * `repeats` times in alternating order (A B, B A, A B…), and each side's median is compared.
+ * `repeats` times in alternating order (A B, B A, A B…); each pair's own ratio is taken, and the
+ * median of those is compared with the goal.
  */
 import autocannon from 'autocannon'
 
@@ -57,8 +58,11 @@ export function median(values) {
 }
 
 /**
- * Runs `measureA` and `measureB` `repeats` times each, alternating which goes first, and
- * returns both medians.
+ * Runs `measureA` and `measureB` `repeats` times each, alternating which goes first, and returns
+ * both medians and `ratio`, the median of each pair's own A ÷ B. A pair runs back to back, so its
+ * two sides share the machine's state of the moment; the ratio of the two medians did not, when
+ * the machine's speed drifted during a row (a bare baseline measured 28.6 k req/s, then 14.4 k
+ * half a minute later in one run), and could set one round's A against another round's B.
  */
 export async function sideBySide(measureA, measureB, repeats) {
   const a = []
@@ -72,5 +76,6 @@ export async function sideBySide(measureA, measureB, repeats) {
       a.push(await measureA())
     }
   }
-  return { a: median(a), b: median(b), samplesA: a, samplesB: b }
+  const ratio = median(a.map((value, i) => value / b[i]))
+  return { a: median(a), b: median(b), ratio, samplesA: a, samplesB: b }
 }
