@@ -76,6 +76,10 @@ export async function sideBySide(measureA, measureB, repeats) {
       a.push(await measureA())
     }
   }
-  const ratio = median(a.map((value, i) => value / b[i]))
-  return { a: median(a), b: median(b), ratio, samplesA: a, samplesB: b }
+  return { a: median(a), b: median(b), ratio: pairedRatio(a, b), samplesA: a, samplesB: b }
+}
+
+/** The median of `a[i] ÷ b[i]`: samples taken in back-to-back pairs, compared pair by pair. */
+export function pairedRatio(a, b) {
+  return median(a.map((value, i) => value / b[i]))
 }
