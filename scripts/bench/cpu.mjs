@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
-import { hammer, median } from './load.mjs'
+import { hammer, median, pairedRatio } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { warmUp } from './rows.mjs'
 import { prepareTollgate, scratchPostgres, seedCustomers, startEmulator } from './store.mjs'
@@ -128,11 +128,16 @@ try {
     }
     const tu = median(ts.map((s) => s.us))
     const bu = median(bs.map((s) => s.us))
+    // Each repeat measures both back to back: compared pair by pair, as the benchmark's rows are.
+    const ratio = pairedRatio(
+      bs.map((s) => s.us),
+      ts.map((s) => s.us),
+    )
     const tr = median(ts.map((s) => s.rps))
     const br = median(bs.map((s) => s.rps))
     console.log(
       `${name.padEnd(16)} ${row.path.padEnd(22)} tollgate ${tu.toFixed(0).padStart(5)} µs/req (${tr.toFixed(0)} req/s)` +
-        `  baseline ${row.baseline} ${bu.toFixed(0).padStart(4)} µs/req (${br.toFixed(0)} req/s)  cpu ratio ${(bu / tu).toFixed(2)}×`,
+        `  baseline ${row.baseline} ${bu.toFixed(0).padStart(4)} µs/req (${br.toFixed(0)} req/s)  cpu ratio ${ratio.toFixed(2)}×`,
     )
   }
   console.log(
