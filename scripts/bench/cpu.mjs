@@ -11,6 +11,7 @@
  * hardly moves when other work shares the machine. Prints the median of `repeats` per row, µs per
  * request. Rows: premium, entitlements, store, store-signed-in (all by default).
  * With `--cpu-prof` Tollgate runs under `node --cpu-prof` (profile kept in ./profiles/).
+ * `TOLLGATE_MAIN=<path>` runs another build's main.js against the same setup (as writes.mjs does).
  * Build first (`npm run build`).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -102,7 +103,16 @@ try {
   })
   const out = resolve('profiles')
   if (profile) mkdirSync(out, { recursive: true })
-  const proc = await store.start(profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : [])
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : []
+  // Another build's main.js (a copy of an older dist/ beside this one), to compare builds turn about.
+  const proc = process.env.TOLLGATE_MAIN
+    ? await startServer({
+        name: 'tollgate',
+        args: [...nodeArgs, resolve(process.env.TOLLGATE_MAIN)],
+        env: store.env,
+        readyUrl: `${store.url}/healthz`,
+      })
+    : await store.start(nodeArgs)
   const baseUrl = `http://127.0.0.1:${baselinePort}`
   const load = `load average ${loadavg()
     .map((l) => l.toFixed(1))
