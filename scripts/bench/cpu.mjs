@@ -22,7 +22,7 @@ import { writeBenchCatalog } from './catalog.mjs'
 import { hammer, median, pairedRatio } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { warmUp } from './rows.mjs'
-import { prepareTollgate, scratchPostgres, seedCustomers, startEmulator } from './store.mjs'
+import { prepareTollgate, scratchPostgres, seedCustomers, startBuild, startEmulator } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ROWS = {
@@ -104,15 +104,7 @@ try {
   const out = resolve('profiles')
   if (profile) mkdirSync(out, { recursive: true })
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : []
-  // Another build's main.js (a copy of an older dist/ beside this one), to compare builds turn about.
-  const proc = process.env.TOLLGATE_MAIN
-    ? await startServer({
-        name: 'tollgate',
-        args: [...nodeArgs, resolve(process.env.TOLLGATE_MAIN)],
-        env: store.env,
-        readyUrl: `${store.url}/healthz`,
-      })
-    : await store.start(nodeArgs)
+  const proc = await startBuild(store, nodeArgs)
   const baseUrl = `http://127.0.0.1:${baselinePort}`
   const load = `load average ${loadavg()
     .map((l) => l.toFixed(1))

@@ -5,7 +5,7 @@
  * sync`, and a database seeded with customers, sessions and grants.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -111,6 +111,21 @@ export async function prepareTollgate({ name, dir, databaseUrl, catalogPath, emu
     },
     stop: stopServer,
   }
+}
+
+/**
+ * Starts `store`'s Tollgate from this checkout's dist/, or, with TOLLGATE_MAIN=<path>, from another
+ * build's main.js (a copy of an older dist/ beside this one) against the same setup, so two builds
+ * can be compared turn about.
+ */
+export function startBuild(store, nodeArgs = []) {
+  if (!process.env.TOLLGATE_MAIN) return store.start(nodeArgs)
+  return startServer({
+    name: store.name,
+    args: [...nodeArgs, resolve(process.env.TOLLGATE_MAIN)],
+    env: store.env,
+    readyUrl: `${store.url}/healthz`,
+  })
 }
 
 const hash = (token) => createHash('sha256').update(token).digest('hex')

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
-import { grantProbe, inboxProbe, prepareTollgate, scratchPostgres, startEmulator } from './store.mjs'
+import { grantProbe, inboxProbe, prepareTollgate, scratchPostgres, startBuild, startEmulator } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
@@ -84,14 +84,7 @@ try {
   if (profile) mkdirSync(out, { recursive: true })
   const before = profile ? new Set(readdirSync(out)) : new Set()
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : []
-  const proc = process.env.TOLLGATE_MAIN
-    ? await startServer({
-        name: 'tollgate',
-        args: [...nodeArgs, resolve(process.env.TOLLGATE_MAIN)],
-        env: store.env,
-        readyUrl: `${store.url}/healthz`,
-      })
-    : await store.start(nodeArgs)
+  const proc = await startBuild(store, nodeArgs)
   const ctx = {
     load: { connections: 32, duration: seconds },
     repeats,
