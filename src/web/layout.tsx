@@ -133,33 +133,87 @@ function TestModeBanner() {
 export function renderPage(c: Context<AppEnv>, options: { title: string; status?: number }, body: Child) {
   // Text children are escaped as JSX does everywhere else; the HTML is a promise when an async
   // component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
-  const rendered = isMarkup(body) ? String(body) : renderHtml(body)
   const status = (options.status ?? 200) as 200
+  if (isMarkup(body)) return c.body(pageBytes(c, options.title, markupBytes(body as object)), status, HTML)
+  const rendered = renderHtml(body)
   return typeof rendered === 'string'
-    ? c.html(pageText(c, options.title, rendered), status)
+    ? c.body(pageBytes(c, options.title, Buffer.from(rendered)), status, HTML)
     : c.html(
         rendered.then((html) => pageText(c, options.title, String(html))),
         status,
       )
 }
 
+const HTML = { 'Content-Type': 'text/html; charset=UTF-8' } // as c.html() sends it
+
 /** The whole page around `bodyHtml` (HTML already made), as `renderPage` answers it. */
 export function pageText(c: Context<AppEnv>, title: string, bodyHtml: string): string {
+  const { frame, title: pageTitle, email } = frameOfRequest(c, title)
+  return frame
+    .map((part) => (part === TITLE ? pageTitle : part === EMAIL ? email : part === BODY ? bodyHtml : part))
+    .join('')
+}
+
+/**
+ * The same page as UTF-8 bytes, from the frame's parts kept as bytes: Node would otherwise encode
+ * the whole page's text for every response, and a page with any character past U+00FF (the test
+ * banner's dash, a product's curly quote) is a two-byte string that costs about three times a
+ * one-byte one to encode. Only the title and the email are encoded per request, and a body made
+ * once (a members page's cached markup) only once.
+ */
+function pageBytes(c: Context<AppEnv>, title: string, body: Buffer): Uint8Array<ArrayBuffer> {
+  const { frame, title: pageTitle, email } = frameOfRequest(c, title)
+  const bytes = frameBytes(frame)
+  const parts = frame.map((part, i) =>
+    part === TITLE
+      ? Buffer.from(pageTitle)
+      : part === EMAIL
+        ? Buffer.from(email)
+        : part === BODY
+          ? body
+          : (bytes[i] as Buffer),
+  )
+  // Buffer.concat copies into memory of its own (never a SharedArrayBuffer).
+  return Buffer.concat(parts) as Uint8Array<ArrayBuffer>
+}
+
+/** This request's frame (text parts and markers) and the escaped text its markers stand for. */
+function frameOfRequest(
+  c: Context<AppEnv>,
+  title: string,
+): { frame: string[]; title: string; email: string } {
   const customer = c.get('customer')
   const deps = c.get('deps')
   const { testMode, brand } = deps.config
-  const frame = frameFor(brand, testMode, customer !== undefined, deps.catalog.pages.length > 0)
-  return frame
-    .map((part) =>
-      part === TITLE
-        ? escapeHtml(`${title} · ${brand.name}`)
-        : part === EMAIL
-          ? escapeHtml(customer?.email ?? '')
-          : part === BODY
-            ? bodyHtml
-            : part,
-    )
-    .join('')
+  return {
+    frame: frameFor(brand, testMode, customer !== undefined, deps.catalog.pages.length > 0),
+    title: escapeHtml(`${title} · ${brand.name}`),
+    email: escapeHtml(customer?.email ?? ''),
+  }
+}
+
+/** The frame's parts as bytes, made once per frame. */
+const framesAsBytes = new WeakMap<string[], Buffer[]>()
+
+function frameBytes(frame: string[]): Buffer[] {
+  let bytes = framesAsBytes.get(frame)
+  if (!bytes) {
+    bytes = frame.map((part) => Buffer.from(part))
+    framesAsBytes.set(frame, bytes)
+  }
+  return bytes
+}
+
+/** Markup's bytes, kept with the markup (a members page's article is the same object every time). */
+const markupAsBytes = new WeakMap<object, Buffer>()
+
+function markupBytes(markup: object): Buffer {
+  let bytes = markupAsBytes.get(markup)
+  if (!bytes) {
+    bytes = Buffer.from(String(markup))
+    markupAsBytes.set(markup, bytes)
+  }
+  return bytes
 }
 
 /** `raw(…)` text: a String object hono marks as escaped already, with no callbacks to run. */
