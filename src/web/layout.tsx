@@ -134,17 +134,19 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; status?
   // Text children are escaped as JSX does everywhere else; the HTML is a promise when an async
   // component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
   const status = (options.status ?? 200) as 200
-  if (isMarkup(body)) return c.body(pageBytes(c, options.title, markupBytes(body as object)), status, HTML)
+  if (isMarkup(body))
+    return c.body(pageBytes(c, options.title, markupBytes(body as object)), status, HTML_HEADERS)
   const rendered = renderHtml(body)
   return typeof rendered === 'string'
-    ? c.body(pageBytes(c, options.title, Buffer.from(rendered)), status, HTML)
+    ? c.body(pageBytes(c, options.title, Buffer.from(rendered)), status, HTML_HEADERS)
     : c.html(
         rendered.then((html) => pageText(c, options.title, String(html))),
         status,
       )
 }
 
-const HTML = { 'Content-Type': 'text/html; charset=UTF-8' } // as c.html() sends it
+/** The Content-Type of a page sent as bytes, as `c.html()` sends it. */
+export const HTML_HEADERS = { 'Content-Type': 'text/html; charset=UTF-8' }
 
 /** The whole page around `bodyHtml` (HTML already made), as `renderPage` answers it. */
 export function pageText(c: Context<AppEnv>, title: string, bodyHtml: string): string {

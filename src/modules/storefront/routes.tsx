@@ -8,7 +8,7 @@ import { type Context, Hono } from 'hono'
 import { raw } from 'hono/html'
 import type { AppEnv } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
-import { pageText, renderPage } from '../../web/layout.js'
+import { HTML_HEADERS, pageText, renderPage } from '../../web/layout.js'
 import { renderHtml } from '../../web/render.js'
 import {
   type Access,
@@ -22,7 +22,7 @@ import { listEntitlements } from '../entitlements/index.js'
 export const storefrontRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const { catalog, config, db, clock } = c.get('deps')
   const customer = c.get('customer')
-  if (!customer) return c.body(anonymousPage(c, catalog, config), 200, HTML)
+  if (!customer) return c.body(anonymousPage(c, catalog, config), 200, HTML_HEADERS)
   // What the signed-in buyer already holds: those products lead to the library, not to Buy.
   const held = new Set(
     (await listEntitlements(db, customer.id, clock.now())).filter((e) => e.allowed).map((e) => e.feature),
@@ -32,8 +32,6 @@ export const storefrontRoutes = new Hono<AppEnv>().get('/', async (c) => {
     .map((p) => p.id)
   return renderPage(c, { title: 'Store' }, raw(storeBody(catalog, true, owned)))
 })
-
-const HTML = { 'Content-Type': 'text/html; charset=UTF-8' } // as c.html() sends it
 
 /**
  * What every visitor who is not signed in gets: one page per catalog and configuration (the
