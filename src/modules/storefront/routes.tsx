@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from 'hono'
 import { raw } from 'hono/html'
+import type { HtmlEscapedString } from 'hono/utils/html'
 import type { AppEnv } from '../../http/env.js'
 import { formatMoney } from '../../lib/money.js'
 import { HTML_HEADERS, pageText, renderPage } from '../../web/layout.js'
@@ -30,7 +31,7 @@ export const storefrontRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const owned = catalog.products
     .filter((p) => featuresOfProduct(p).length > 0 && featuresOfProduct(p).every((f) => held.has(f)))
     .map((p) => p.id)
-  return renderPage(c, { title: 'Store' }, raw(storeBody(catalog, true, owned)))
+  return renderPage(c, { title: 'Store' }, storeBody(catalog, true, owned))
 })
 
 /**
@@ -48,7 +49,7 @@ function anonymousPage(c: Context<AppEnv>, catalog: Catalog, config: object): Ui
   }
   let page = byConfig.get(config)
   if (page === undefined) {
-    page = new TextEncoder().encode(pageText(c, 'Store', storeBody(catalog, false, [])))
+    page = new TextEncoder().encode(pageText(c, 'Store', String(storeBody(catalog, false, []))))
     byConfig.set(config, page)
   }
   return page
@@ -57,17 +58,18 @@ function anonymousPage(c: Context<AppEnv>, catalog: Catalog, config: object): Ui
 /**
  * The store's body depends only on the catalog (loaded once, never changed while running), on
  * whether someone is signed in and on which products they own (who it is does not show), so each
- * variant is rendered once.
+ * variant is rendered once, and kept as one markup object: renderPage keeps a markup's bytes with
+ * it, so the same object each time is encoded once.
  */
-const storeBodies = new WeakMap<Catalog, Map<string, string>>()
+const storeBodies = new WeakMap<Catalog, Map<string, HtmlEscapedString>>()
 
-function storeBody(catalog: Catalog, signedIn: boolean, owned: readonly string[]): string {
-  const bodies = storeBodies.get(catalog) ?? new Map<string, string>()
+function storeBody(catalog: Catalog, signedIn: boolean, owned: readonly string[]): HtmlEscapedString {
+  const bodies = storeBodies.get(catalog) ?? new Map<string, HtmlEscapedString>()
   storeBodies.set(catalog, bodies)
   const key = `${signedIn}|${owned.join(',')}`
   let html = bodies.get(key)
   if (html === undefined) {
-    html = String(renderHtml(<StoreBody catalog={catalog} signedIn={signedIn} owned={new Set(owned)} />))
+    html = raw(String(renderHtml(<StoreBody catalog={catalog} signedIn={signedIn} owned={new Set(owned)} />)))
     bodies.set(key, html)
   }
   return html
