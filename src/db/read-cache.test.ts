@@ -14,6 +14,7 @@ import {
   type ChangeProbe,
   cachedRead,
   cachedReadWith,
+  cachedValue,
   READ_CACHE_TTL_MS,
   trackChanges,
 } from './read-cache.js'
@@ -204,6 +205,18 @@ describe.each(DIALECTS)('read cache on %s', (dialect) => {
     expect(loads).toBe(before + 1)
   })
 
+  it('cachedValue gives at once what cachedRead would take from memory, and nothing else', async () => {
+    expect(cachedValue(database.db, 'peek')).toBeUndefined()
+    const kept = await cachedRead(database.db, 'peek', async () => ({ who: 'ann' }))
+    expect(cachedValue(database.db, 'peek')).toBe(kept)
+    expect(cachedValue(database.db, 'peek:other')).toBeUndefined()
+    await database.db.transaction().execute(async (trx) => {
+      expect(cachedValue(trx, 'peek')).toBeUndefined()
+    })
+    await addCustomer()
+    expect(cachedValue(database.db, 'peek')).toBeUndefined()
+  })
+
   it('never caches inside a transaction, nor an undefined answer', async () => {
     await database.db.transaction().execute(async (trx) => {
       let asked = 0
@@ -259,6 +272,19 @@ describe('read cache with a change probe', () => {
     expect(await read()).toEqual({ loads: 2 })
     expect(loads()).toBe(2)
     expect(state.asked).toBeGreaterThanOrEqual(6)
+    await db.destroy()
+  })
+
+  it('cachedValue follows the same rules past the second: vouched for, then forgotten on a change', async () => {
+    const { state, db, read } = probed()
+    await read()
+    await pastOwnSecond()
+    const vouched = await read()
+    await pastOwnSecond()
+    expect(cachedValue(db, 'k')).toBe(vouched)
+    state.answer = 2
+    await sleep(2 * CHANGE_PROBE_MS)
+    expect(cachedValue(db, 'k')).toBeUndefined()
     await db.destroy()
   })
 

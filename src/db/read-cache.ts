@@ -234,6 +234,24 @@ export async function cachedRead<T>(
 }
 
 /**
+ * The answer `cachedRead` would take from the cache for `key` right now, or undefined (a miss, or
+ * a handle without a cache). For the per-request reads of a signed-in page: a caller that finds
+ * its answer here goes on synchronously, where an `await cachedRead(…)` costs a promise and a
+ * turn of the microtask queue per read even when the answer is at hand. On undefined the caller
+ * reads through `cachedRead`/`cachedReadWith`, which keep the answer as before.
+ */
+export function cachedValue<T>(
+  // biome-ignore lint/suspicious/noExplicitAny: any schema
+  db: Kysely<any>,
+  key: string,
+): T | undefined {
+  const cache = caches.get(db)
+  if (!cache) return undefined
+  const hit = cache.entries.get(key)
+  return hit && usable(cache, hit, performance.now()) ? (hit.value as T) : undefined
+}
+
+/**
  * Read from this handle's cache: nothing written through the handle since, and either its read
  * began less than a second ago or the change probe has confirmed since then, answer after
  * answer, that nothing was committed anywhere, the last time less than a second ago.

@@ -56,18 +56,30 @@ function trimmed(text: string, start: number, end: number): string {
   return text.slice(start, end)
 }
 
-/** Resolves a session cookie value to its customer (or undefined when unknown or expired). */
-export type SessionLookup = (c: Context<AppEnv>, token: string) => Promise<SessionCustomer | undefined>
+/**
+ * Resolves a session cookie value to its customer (or undefined when unknown or expired): at once
+ * when the answer is at hand (a cached session), else as a promise.
+ */
+export type SessionLookup = (
+  c: Context<AppEnv>,
+  token: string,
+) => SessionCustomer | undefined | Promise<SessionCustomer | undefined>
 
 export function loadSession(lookup?: SessionLookup): MiddlewareHandler<AppEnv> {
-  // Not async: an anonymous request (no cookie) passes straight on.
+  // Not async: an anonymous request (no cookie), and a signed-in one whose session is cached,
+  // passes straight on.
   return function loadSessionMiddleware(c, next) {
     const token = readSessionCookie(c)
     if (!lookup || !token) return next()
-    return lookup(c, token).then((customer) => {
-      if (customer) c.set('customer', customer)
-      return next()
-    })
+    const found = lookup(c, token)
+    if (found instanceof Promise) {
+      return found.then((customer) => {
+        if (customer) c.set('customer', customer)
+        return next()
+      })
+    }
+    if (found) c.set('customer', found)
+    return next()
   }
 }
 

@@ -8,6 +8,7 @@
 import type { Context } from 'hono'
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import type { HtmlEscapedString } from 'hono/utils/html'
 import type { AppEnv, SessionCustomer } from '../http/env.js'
 import { type Brand, DEFAULT_BRAND } from '../lib/brand.js'
 import { escapeHtml, renderHtml } from './render.js'
@@ -134,8 +135,7 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; status?
   // Text children are escaped as JSX does everywhere else; the HTML is a promise when an async
   // component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
   const status = (options.status ?? 200) as 200
-  if (isMarkup(body))
-    return c.body(pageBytes(c, options.title, markupBytes(body as object)), status, HTML_HEADERS)
+  if (isMarkup(body)) return renderMarkupPage(c, options, body as HtmlEscapedString)
   const rendered = renderHtml(body)
   return typeof rendered === 'string'
     ? c.body(pageBytes(c, options.title, Buffer.from(rendered)), status, HTML_HEADERS)
@@ -143,6 +143,22 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; status?
         rendered.then((html) => pageText(c, options.title, String(html))),
         status,
       )
+}
+
+/**
+ * `renderPage` for a body of markup already made (`raw(…)`, a members page's cached article),
+ * which is always ready at once: the Response itself, never a promise.
+ */
+export function renderMarkupPage(
+  c: Context<AppEnv>,
+  options: { title: string; status?: number },
+  markup: HtmlEscapedString,
+): Response {
+  return c.body(
+    pageBytes(c, options.title, markupBytes(markup)),
+    (options.status ?? 200) as 200,
+    HTML_HEADERS,
+  )
 }
 
 /** The Content-Type of a page sent as bytes, as `c.html()` sends it. */

@@ -222,11 +222,22 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
       return new Date(row.expires_at)
     }
     const first = await expiry()
-    clock.advance(2 * 86_400_000)
-    const rolled = await browser.request('/library')
-    expect(rolled.status).toBe(200)
-    expect(rolled.headers.getSetCookie().join('\n')).toMatch(/tollgate_session=/)
-    expect((await expiry()).getTime()).toBe(first.getTime() + 2 * 86_400_000)
+    // Each step below runs twice: on a session read from the database, and on one answered from
+    // the read cache (the lookup's synchronous path), which must roll and end it the same way.
+    for (const cached of [false, true]) {
+      const start = await expiry()
+      if (cached) expect((await browser.request('/library')).status).toBe(200)
+      clock.advance(2 * 86_400_000)
+      const rolled = await browser.request('/library')
+      expect(rolled.status).toBe(200)
+      expect(rolled.headers.getSetCookie().join('\n')).toMatch(/tollgate_session=/)
+      expect((await expiry()).getTime()).toBe(start.getTime() + 2 * 86_400_000)
+    }
+    expect((await expiry()).getTime()).toBe(first.getTime() + 4 * 86_400_000)
+    // Read once more (cached, no roll: a day has not passed), then past the 30 days: signed out.
+    const quiet = await browser.request('/library')
+    expect(quiet.status).toBe(200)
+    expect(quiet.headers.getSetCookie()).toHaveLength(0)
     clock.advance(31 * 86_400_000)
     expect((await browser.request('/library')).status).toBe(303)
   })

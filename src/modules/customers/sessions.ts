@@ -7,7 +7,7 @@
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Executor } from '../../db/database.js'
-import { cachedReadWith, grantsKey, sessionKey } from '../../db/read-cache.js'
+import { cachedReadWith, cachedValue, grantsKey, sessionKey } from '../../db/read-cache.js'
 import type { AppEnv, SessionCustomer } from '../../http/env.js'
 import { servedOverHttps } from '../../http/security-headers.js'
 import { readSessionCookie, SESSION_COOKIE, type SessionLookup } from '../../http/session.js'
@@ -74,28 +74,48 @@ export async function signOut(c: Context<AppEnv>): Promise<void> {
   if (getCookie(c, SESSION_COOKIE) !== undefined) deleteCookie(c, SESSION_COOKIE, { path: '/' })
 }
 
-/** The lookup `loadSession` uses: cookie token → signed-in customer, rolling the expiry forward. */
-export const findSessionCustomer: SessionLookup = async (c, token) => {
+/**
+ * The lookup `loadSession` uses: cookie token → signed-in customer, rolling the expiry forward.
+ * Synchronous when the session is in the read cache (every request of a signed-in customer but
+ * the first in a while): no promise, no closure for the read.
+ */
+export const findSessionCustomer: SessionLookup = (c, token) => {
   const deps = c.get('deps')
   const now = deps.clock.now()
   const hash = hashToken(token)
+  const key = sessionKey(hash)
+  const kept = cachedValue<LiveSession>(deps.db, key)
+  if (kept !== undefined) return customerOfSession(c, token, kept, now)
   const nowIso = dbTimeOf(now)
-  // Cached for at most a second (db/read-cache.ts), so expiry is checked again here. A miss reads
-  // the customer's grants in the same statement and caches them too (what the gated page or the
-  // API asks next), so it costs one round trip to the database, not two.
-  const session = await cachedReadWith(deps.db, sessionKey(hash), async () => {
+  // Cached for at most a second (db/read-cache.ts), so expiry is checked again in
+  // customerOfSession. A miss reads the customer's grants in the same statement and caches them
+  // too (what the gated page or the API asks next), so it costs one round trip to the database,
+  // not two.
+  return cachedReadWith(deps.db, key, async () => {
     const found = await findLiveSessionWithGrants(deps.db, hash, nowIso)
     if (!found) return { value: undefined, also: [] }
     return { value: found.session, also: [[grantsKey(found.session.customer_id), found.grants]] }
-  })
-  if (!session || session.expires_at <= nowIso) return undefined
+  }).then((session) => session && customerOfSession(c, token, session, now))
+}
+
+/** A live session row as the lookup reads it, with its customer's email. */
+type LiveSession = SessionRow & { email: string }
+
+/** The customer of a live session, its expiry rolled forward (a write, so a promise) once a day. */
+function customerOfSession(
+  c: Context<AppEnv>,
+  token: string,
+  session: LiveSession,
+  now: Date,
+): SessionCustomer | undefined | Promise<SessionCustomer> {
+  if (session.expires_at <= dbTimeOf(now)) return undefined
   const remaining = new Date(session.expires_at).getTime() - now.getTime()
-  if (remaining < (SESSION_DAYS - 1) * DAY_MS) {
-    const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)
-    await extendSession(deps.db, session.id, expiresAt.toISOString())
+  if (remaining >= (SESSION_DAYS - 1) * DAY_MS) return sessionCustomer(session.email, session)
+  const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS)
+  return extendSession(c.get('deps').db, session.id, expiresAt.toISOString()).then(() => {
     writeSessionCookie(c, token, expiresAt)
-  }
-  return sessionCustomer(session.email, session)
+    return sessionCustomer(session.email, session)
+  })
 }
 
 function sessionCustomer(

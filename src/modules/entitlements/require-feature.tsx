@@ -3,22 +3,33 @@
  * grant → an "access expired" page (or "not included") with a way to buy again. Reads local state only.
  * @module
  */
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../../http/env.js'
 import { BuyForm } from '../../web/buy-form.js'
 import { renderPage } from '../../web/layout.js'
 import { featuresOfProduct } from '../catalog/index.js'
-import { type AccessDecision, checkAccess } from './access.js'
+import { type AccessDecision, checkAccessNow } from './access.js'
 
 export function requireFeature(feature: string): MiddlewareHandler<AppEnv> {
-  return async function requireFeatureMiddleware(c, next) {
+  // Not async: with the decision at hand (the grants cached, checkAccessNow) the page's handler is
+  // called at once and its promise returned, with no promise or await of this layer's own.
+  return function requireFeatureMiddleware(c, next) {
     const customer = c.get('customer')
-    if (!customer) return c.redirect(loginPath(c.req.path), 303)
+    if (!customer) return Promise.resolve(c.redirect(loginPath(c.req.path), 303))
     const deps = c.get('deps')
-    const decision = await checkAccess(deps.db, customer.id, feature, deps.clock.now())
-    if (!decision.allowed) return renderNoAccess(c, feature, decision)
-    await next()
+    const decision = checkAccessNow(deps.db, customer.id, feature, deps.clock.now())
+    if (decision instanceof Promise) return decision.then((decided) => gate(c, next, feature, decided))
+    return gate(c, next, feature, decision)
   }
+}
+
+function gate(
+  c: Context<AppEnv>,
+  next: Next,
+  feature: string,
+  decision: AccessDecision,
+): ReturnType<MiddlewareHandler<AppEnv>> {
+  return decision.allowed ? next() : Promise.resolve(renderNoAccess(c, feature, decision))
 }
 
 export function loginPath(next: string): string {

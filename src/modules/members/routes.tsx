@@ -13,7 +13,7 @@ import type { HtmlEscapedString } from 'hono/utils/html'
 import { marked } from 'marked'
 import type { AppEnv } from '../../http/env.js'
 import { responseHeader } from '../../http/outgoing.js'
-import { renderPage } from '../../web/layout.js'
+import { renderMarkupPage, renderPage } from '../../web/layout.js'
 import { renderHtml } from '../../web/render.js'
 import { type CatalogPage, findFeature } from '../catalog/index.js'
 import { checkAccess, loginPath, requireFeature } from '../entitlements/index.js'
@@ -39,13 +39,15 @@ function pageHtml(page: CatalogPage): HtmlEscapedString {
 }
 
 export const memberRoutes = new Hono<AppEnv>()
-  .use('*', async function memberPage(c, next) {
+  // Not async, and neither is the page's own step: a cached article's page is ready at once.
+  .use('*', function memberPage(c, next) {
     if (c.req.method !== 'GET') return next()
     const page = c.get('deps').catalog.pages.find((p) => p.path === c.req.path)
     if (!page) return next()
-    return requireFeature(page.feature)(c, async () => {
+    return requireFeature(page.feature)(c, () => {
       responseHeader(c, 'cache-control', 'private, no-store')
-      c.res = await renderPage(c, { title: page.title }, pageHtml(page))
+      c.res = renderMarkupPage(c, { title: page.title }, pageHtml(page))
+      return Promise.resolve()
     })
   })
   .get('/members', async (c) => {
