@@ -4,6 +4,7 @@
  * @module
  */
 import { Hono, type MiddlewareHandler } from 'hono'
+import type { H, RouterRoute } from 'hono/types'
 import { csrf } from 'hono/csrf'
 import { cronRoutes } from './cron.js'
 import type { Deps } from './deps.js'
@@ -49,7 +50,10 @@ const WITH_BODY = ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 const UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE']
 
 export function createApp(deps: Deps, options: AppOptions = {}): Hono<AppEnv> {
-  const app = new Hono<AppEnv>({ router: new MemoizedRouter() })
+  const router = new MemoizedRouter<[H, RouterRoute]>()
+  // The catalog's members pages are served by the members module's wildcard middleware.
+  router.remember(deps.catalog.pages.map((page) => page.path))
+  const app = new Hono<AppEnv>({ router })
   const publicOrigin = new URL(deps.config.publicUrl).origin
   const eventHandlers = options.eventHandlers ?? EVENT_HANDLERS
 

@@ -100,6 +100,21 @@ describe('MemoizedRouter', () => {
     expect(counting.calls).toBe(4 * passing.length)
   })
 
+  it('remembers the paths it is told of, served by wildcard middleware, as it answers them', () => {
+    const { memo, counting, plain } = routers()
+    plain.add('GET', '/guide', 'page-gate')
+    memo.add('GET', '/guide', 'page-gate')
+    const wildcardOnly = ['/members-guide', '/course']
+    memo.remember(wildcardOnly)
+    const before = counting.calls
+    for (let i = 0; i < 4; i++)
+      for (const path of wildcardOnly) expect(memo.match('GET', path)).toEqual(plain.match('GET', path))
+    expect(counting.calls - before).toBe(wildcardOnly.length)
+    // Other paths still pass by.
+    for (let i = 0; i < 3; i++) memo.match('GET', '/course/')
+    expect(counting.calls - before).toBe(wildcardOnly.length + 3)
+  })
+
   it('forgets what it remembered when a route is added', () => {
     const { memo } = routers()
     expect(memo.match('GET', '/premium')[0]).toHaveLength(2)

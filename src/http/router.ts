@@ -10,9 +10,10 @@
  * the CPU of the entitlements API under load (`perf`). Renaming a public `/api/v1` path to please a
  * router is not an option; remembering answers is, because a router's answer for one method and
  * path never changes once routes stop being added (an `add` clears the memo). The memo holds only
- * the paths of parameter-free routes, under methods some route names, so its size is fixed by the
- * code: nothing a client sends can grow it. Paths with parameters (`/files/:id`…) and unknown
- * paths go to the inner router each time, as before.
+ * the paths of parameter-free routes (and the catalog pages' paths, `remember`), under methods some
+ * route names, so its size is fixed by the code and the configuration: nothing a client sends can
+ * grow it. Paths with parameters (`/files/:id`…) and unknown paths go to the inner router each
+ * time, as before.
  * @module
  */
 import type { Result, Router } from 'hono/router'
@@ -42,6 +43,16 @@ export class MemoizedRouter<T> implements Router<T> {
     if (!/[:*]/.test(path)) this.#fixedPaths.add(path)
     for (const answers of this.#memo.values()) answers.clear()
     if (!this.#memo.has(method)) this.#memo.set(method, new Map())
+  }
+
+  /**
+   * Remembers the answers for these paths too: paths the app serves through wildcard middleware,
+   * not a route of their own (the catalog's members pages, `/premium`, answered by the members
+   * module's `use('*')`), which would otherwise go to the inner router on every request. They come
+   * from configuration at start-up, so the memo's size is still fixed before any client speaks.
+   */
+  remember(paths: Iterable<string>): void {
+    for (const path of paths) this.#fixedPaths.add(path)
   }
 
   match(method: string, path: string): Result<T> {
