@@ -134,8 +134,8 @@ function TestModeBanner() {
 export function renderPage(c: Context<AppEnv>, options: { title: string; status?: number }, body: Child) {
   // Text children are escaped as JSX does everywhere else; the HTML is a promise when an async
   // component is inside. Markup already made (`raw(…)`, a cached page) is used as it is.
-  const status = (options.status ?? 200) as 200
   if (isMarkup(body)) return renderMarkupPage(c, options, body as HtmlEscapedString)
+  const status = (options.status ?? 200) as 200
   const rendered = renderHtml(body)
   return typeof rendered === 'string'
     ? c.body(pageBytes(c, options.title, Buffer.from(rendered)), status, HTML_HEADERS)
