@@ -224,7 +224,7 @@ async function main() {
         continue
       }
       await measure(`webhook intake ${on}`, () =>
-        webhookRow({ ...ctx, tollgate: store }).then((r) => ({ ...r, row: `${r.row} ${on}` })),
+        webhookRow({ ...ctx, tollgate: store, baselineProc }).then((r) => ({ ...r, row: `${r.row} ${on}` })),
       )
       if (target.dialect === 'sqlite') {
         ctx.fileServer = await startFileServer(dir, catalog.archive)

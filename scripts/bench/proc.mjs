@@ -88,7 +88,20 @@ export function rssMb(pid) {
  * of 10 ms): the measure that stays comparable when other work loads the machine.
  */
 export function cpuMs(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return statCpuMs(`/proc/${pid}/stat`)
+}
+
+/**
+ * CPU time of a process's main thread alone (Node's event loop, where requests are handled), in
+ * ms: next to the wall time it tells a side bound by its own CPU (close to 100%) from one that waits
+ * (on a database's commits, say), which the process's total, with its GC and I/O threads, hides.
+ */
+export function mainThreadCpuMs(pid) {
+  return statCpuMs(`/proc/${pid}/task/${pid}/stat`)
+}
+
+function statCpuMs(path) {
+  const stat = readFileSync(path, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // utime and stime are fields 14 and 15 of the line, 12 and 13 after "pid (comm) ".
   return (Number(fields[11]) + Number(fields[12])) * 10

@@ -93,6 +93,7 @@ try {
     webhookSecret: store.webhookSecret,
     tollgate: store,
     tollgateProc: proc,
+    baselineProc,
     emulatorProc: emulator.proc,
   }
   const rows = []
