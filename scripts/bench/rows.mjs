@@ -129,19 +129,19 @@ function signedEvents(secret, type = 'bench.intake') {
 export async function webhookRow(ctx) {
   const events = (url) => ({ url, requests: [signedEvents(ctx.webhookSecret)] })
   const busy = { tollgate: [], baseline: [] }
-  const run = async (side, pid, url) => {
-    const cpuBefore = pid ? mainThreadCpuMs(pid) : 0
+  const run = async (samples, pid, url) => {
+    const cpuBefore = mainThreadCpuMs(pid)
     const started = performance.now()
     const { rps } = await hammer(events(url), ctx.load)
-    if (pid) busy[side].push((mainThreadCpuMs(pid) - cpuBefore) / (performance.now() - started))
+    samples.push((mainThreadCpuMs(pid) - cpuBefore) / (performance.now() - started))
     return rps
   }
   const pair = await sideBySide(
-    () => run('tollgate', ctx.tollgateProc?.pid, `${ctx.tollgate.url}/webhooks/stripe`),
-    () => run('baseline', ctx.baselineProc?.pid, `${ctx.baseline.url}/json`),
+    () => run(busy.tollgate, ctx.tollgateProc.pid, `${ctx.tollgate.url}/webhooks/stripe`),
+    () => run(busy.baseline, ctx.baselineProc.pid, `${ctx.baseline.url}/json`),
     ctx.repeats,
   )
-  const share = (samples) => (samples.length ? `${fmt(median(samples) * 100)}%` : 'not measured')
+  const share = (samples) => `${fmt(median(samples) * 100)}%`
   const row = `Verified webhook intake vs bare JSON POST (main thread busy: Tollgate ${share(busy.tollgate)}, baseline ${share(busy.baseline)})`
   return ratioRow(row, pair, 0.5)
 }
