@@ -13,6 +13,7 @@
  */
 import type Stripe from 'stripe'
 import type { DB, Executor } from '../../db/database.js'
+import { dbTimeOf } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { announceInboxEvent, OTHER_INSTANCES, ringInbox } from './inbox-signal.js'
 import { insertEventIfAbsent, insertEventsIfAbsent } from './repo.js'
@@ -29,7 +30,7 @@ export async function storeEvent(db: Executor, event: Stripe.Event, input: Store
 }
 
 function inboxRow(event: Stripe.Event, input: StoreInput): NewStripeEventRow {
-  const nowIso = input.now.toISOString()
+  const nowIso = dbTimeOf(input.now)
   return {
     id: newId('ibx', input.now.getTime()),
     stripe_event_id: event.id,

@@ -56,6 +56,23 @@ describe('checkStripeSignature', () => {
     )
   })
 
+  it('follows a changed secret from one call to the next (the key bytes it keeps)', () => {
+    const signedBy = (secret: string) => `t=${NOW},v1=${v1(payload, secret, NOW)}`
+    // Alternating secrets, one of them beyond ASCII: each call must use its own secret's bytes.
+    const rotated = 'whsec_rotated_é€'
+    for (const [secret, other] of [
+      [SECRET, OTHER],
+      [OTHER, SECRET],
+      [rotated, SECRET],
+      [SECRET, rotated],
+    ] as const) {
+      expect(checkStripeSignature(payload, signedBy(secret), secret, NOW)).toBeUndefined()
+      expect(checkStripeSignature(payload, signedBy(other), secret, NOW)).toBe(
+        'no signature matches the payload',
+      )
+    }
+  })
+
   it('agrees with the SDK on arbitrary headers and bodies (property)', () => {
     // A header is a mix of good and bad parts, so both answers come up. One deliberate difference
     // is left out: the SDK throws on an empty `v1=` even when another v1 matches; we accept.
