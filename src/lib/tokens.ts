@@ -3,7 +3,7 @@
  * SHA-256 is stored, and comparisons are constant-time.
  * @module
  */
-import { createHash, createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 export function generateToken(bytes = 32): string {
   if (bytes < 16) throw new Error('Tokens need at least 128 bits')
@@ -23,9 +23,4 @@ export function safeEqual(a: string, b: string): boolean {
   const da = createHash('sha256').update(a).digest()
   const db = createHash('sha256').update(b).digest()
   return timingSafeEqual(da, db)
-}
-
-/** HMAC-SHA256 (hex) with the session secret, for values we sign rather than store. */
-export function signValue(secret: string, value: string): string {
-  return createHmac('sha256', secret).update(value).digest('hex')
 }
