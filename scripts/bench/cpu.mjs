@@ -19,6 +19,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
+import { speedProbeText } from './host-speed.mjs'
 import { hammer, median, pairedRatio } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { warmUp } from './rows.mjs'
@@ -110,7 +111,7 @@ try {
     .map((l) => l.toFixed(1))
     .join(' ')}`
   console.log(
-    `${postgres ? 'postgres' : 'sqlite'}; ${requests} requests per sample, median of ${repeats}; ${load} at start`,
+    `${postgres ? 'postgres' : 'sqlite'}; ${requests} requests per sample, median of ${repeats}; ${load} at start; ${speedProbeText()}`,
   )
   // The benchmark's own warm-up: past the first event recovery (its writes empty the read cache),
   // then each signed-in customer read once, so the samples see the steady state.
@@ -145,7 +146,7 @@ try {
   console.log(
     `load average ${loadavg()
       .map((l) => l.toFixed(1))
-      .join(' ')} at the end`,
+      .join(' ')} at the end; ${speedProbeText()}`,
   )
   await stopServer(proc)
   await stopServer(baseline)

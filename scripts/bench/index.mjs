@@ -19,6 +19,7 @@ import { consoleRow } from './console.mjs'
 import { startFileServer } from './file-server.mjs'
 import { freePort, run, startServer, stopAll, stopServer } from './proc.mjs'
 import { downloadRow, purchaseRows, scaleRow, startRows, throughputRow, warmUp, webhookRow } from './rows.mjs'
+import { HOST_SPEED_NOTE, speedLog } from './host-speed.mjs'
 import { soakRow } from './soak.mjs'
 import { grantProbe, prepareTollgate, seedCustomers, startEmulator } from './store.mjs'
 
@@ -67,10 +68,11 @@ const MODE = quick
     }
 
 const results = []
+const speed = speedLog()
 const log = (line) => console.error(`bench ${new Date().toISOString().slice(11, 19)}: ${line}`)
 
 async function measure(name, fn) {
-  log(name)
+  log(`${name} (${speed.probe()})`)
   try {
     const out = await fn()
     for (const r of [out].flat()) {
@@ -124,7 +126,7 @@ async function main() {
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, load average ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')} at start`
-  log(machine)
+  log(`${machine}; ${speed.probe()}`)
   await run(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--quiet'])
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'))
   const pgDatabases = []
@@ -301,6 +303,7 @@ function print(machine) {
     `Machine: ${machine}; load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')} at the end`,
+    `Host speed (${HOST_SPEED_NOTE}): ${speed.summary()}`,
     '',
     '| Path | Tollgate | Baseline | Tollgate ÷ baseline | Goal | Met |',
     '|---|---|---|---|---|---|',

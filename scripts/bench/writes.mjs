@@ -18,8 +18,16 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
+import { speedProbeText } from './host-speed.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
-import { grantProbe, inboxProbe, prepareTollgate, scratchPostgres, startBuild, startEmulator } from './store.mjs'
+import {
+  grantProbe,
+  inboxProbe,
+  prepareTollgate,
+  scratchPostgres,
+  startBuild,
+  startEmulator,
+} from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
@@ -64,7 +72,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tollgate-writes-'))
 const scratch = flag('--postgres') ? await scratchPostgres('writes') : undefined
 try {
   const databaseUrl = scratch?.url ?? join(dir, 'writes.db')
-  console.log(`${scratch ? 'postgres' : 'sqlite'}; ${load()} at start`)
+  console.log(`${scratch ? 'postgres' : 'sqlite'}; ${load()} at start; ${speedProbeText()}`)
   const catalog = writeBenchCatalog(dir, 1)
   const emulator = await startEmulator()
   const store = await prepareTollgate({
@@ -128,8 +136,9 @@ try {
   }
   await stopServer(proc)
   await stopServer(baselineProc)
-  for (const r of rows) console.log(`${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value} (goal ${r.goal})`)
-  console.log(`${load()} at the end`)
+  for (const r of rows)
+    console.log(`${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value} (goal ${r.goal})`)
+  console.log(`${load()} at the end; ${speedProbeText()}`)
   if (profile) {
     const file = readdirSync(out).find((f) => !before.has(f) && f.endsWith('.cpuprofile'))
     if (file) summarize(join(out, file))
@@ -143,7 +152,9 @@ process.exit()
 
 /** CPU time (ms) of each PostgreSQL backend serving the benchmark's database, from /proc. */
 async function postgresCpu() {
-  const { rows } = await scratch.client.query('select pid from pg_stat_activity where datname = $1', [scratch.name])
+  const { rows } = await scratch.client.query('select pid from pg_stat_activity where datname = $1', [
+    scratch.name,
+  ])
   const cpu = new Map()
   for (const { pid } of rows) {
     try {
