@@ -45,7 +45,7 @@ function measureHere() {
   return Math.min(...samples)
 }
 
-/** One reading, taken in a child process (about a quarter of a second). */
+/** One reading, taken in a child process (about half a second). */
 export function speedProbeMs() {
   const ms = Number(execFileSync(process.execPath, [SELF], { encoding: 'utf8' }).trim())
   if (!Number.isFinite(ms)) throw new Error('speed probe gave no reading')
