@@ -17,8 +17,8 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
-import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { speedProbeText } from './host-speed.mjs'
+import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
 import {
   grantProbe,
