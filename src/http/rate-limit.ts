@@ -8,7 +8,7 @@
 import type { Executor } from '../db/database.js'
 import type { Deps } from '../deps.js'
 import { AppError } from '../lib/errors.js'
-import type { BackOffPolicy, RateLimitRule } from '../lib/rate-limiter.js'
+import type { BackOffPolicy, RateLimitResult, RateLimitRule } from '../lib/rate-limiter.js'
 
 export type { BackOffPolicy, RateLimitRule as RateLimit } from '../lib/rate-limiter.js'
 export type { RateLimitTable } from './rate-limit.table.js'
@@ -16,8 +16,11 @@ export type { RateLimitTable } from './rate-limit.table.js'
 type Limits = Pick<Deps, 'rateLimits'>
 
 /** Counts one attempt for `key`; throws AppError('RATE_LIMITED') (429) when over `rule`. */
-export async function enforceRateLimit(deps: Limits, key: string, rule: RateLimitRule): Promise<void> {
-  const result = await deps.rateLimits.hit(key, rule)
+export function enforceRateLimit(deps: Limits, key: string, rule: RateLimitRule): Promise<void> {
+  return deps.rateLimits.hit(key, rule).then(refuseOverLimit)
+}
+
+function refuseOverLimit(result: RateLimitResult): void {
   if (!result.allowed) {
     throw new AppError('RATE_LIMITED', { details: { retryAfterSeconds: result.retryAfterSeconds } })
   }

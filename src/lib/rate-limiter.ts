@@ -96,13 +96,17 @@ export function createRateLimiter(options: { redisUrl?: string; prefix?: string 
   const waits = (): Limiter => limiter('wait', 1, 1)
 
   return {
-    async hit(key, rule) {
-      const res = await consume(limiter('hit', rule.limit, rule.windowSeconds), key)
-      return {
+    hit(key, rule) {
+      // One promise from the limiter, mapped: no async layers of our own, as this runs on every
+      // rate-limited request (the session API's answers among them).
+      const result = (res: RateLimiterRes): RateLimitResult => ({
         allowed: res.consumedPoints <= rule.limit,
         count: res.consumedPoints,
         retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
-      }
+      })
+      return limiter('hit', rule.limit, rule.windowSeconds)
+        .consume(key)
+        .then(result, (err: unknown) => result(overLimit(err)))
     },
     async backOffSeconds(key) {
       const res = await waits().get(key)
@@ -132,11 +136,12 @@ export function uniqueRateLimitPrefix(): string {
 }
 
 /** consume() rejects with the result when over the limit; both are just a count to us. */
-async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
-  try {
-    return await limiter.consume(key)
-  } catch (err) {
-    if (err instanceof LimiterResult) return err
-    throw err
-  }
+function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
+  return limiter.consume(key).catch(overLimit)
+}
+
+/** consume()'s rejection: the result when over the limit, rethrown when anything else (Redis). */
+function overLimit(err: unknown): RateLimiterRes {
+  if (err instanceof LimiterResult) return err
+  throw err
 }

@@ -13,7 +13,7 @@ export const TOKEN_AUDIENCE = 'tollgate'
 export async function issueEntitlementToken(
   deps: Deps,
   customer: { id: string; email: string },
-  entitlements: EntitlementView[],
+  entitlements: readonly EntitlementView[],
 ): Promise<{ token: string; expiresAt: Date }> {
   const key = await getSigningKey(deps)
   // jose is loaded on the first token, not at start.
