@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+/**
+ * `node scripts/bench/instructions.mjs [--warm-up N] [--requests N] [--postgres] [name…]`: machine
+ * instructions per request of the read paths, Tollgate (dist, SQLite; with `--postgres` a fresh
+ * PostgreSQL database, dropped afterwards) and the bare Hono baseline, each run under valgrind's
+ * callgrind. Instrumentation is off during start-up and each row's warm-up (`--warm-up`, 10,000
+ * requests by default, so the JIT has settled), on for exactly `--requests` (default 5,000), then
+ * the process's instruction count is read from callgrind's dump: every thread of the process, in
+ * user space (the kernel's share of a request is not counted).
+ *
+ * Why: CPU time on this 2-core VM moves by a third between minutes with nothing to show for it
+ * (README, "An eleventh pass"), so a change worth a few percent cannot be told from the noise by
+ * throughput or CPU seconds. An instruction count does not depend on what else the machine is
+ * doing; two runs of the same build differ by the JIT's own timing (about 1%, measured). It is a
+ * guide for comparing builds (`TOLLGATE_MAIN=<path>` runs another build's main.js, as cpu.mjs
+ * does), not a replacement for the benchmark's rows: instructions are not equal in cost, and a
+ * request's kernel work is left out.
+ *
+ * Rows: premium, entitlements, store, store-signed-in (all by default). Needs valgrind (Debian's
+ * `valgrind` package; `.ci/run` does not run this script). Build first (`npm run build`).
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { writeBenchCatalog } from './catalog.mjs'
+import { hammer } from './load.mjs'
+import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
+import { warmUp } from './rows.mjs'
+import { prepareTollgate, scratchPostgres, seedCustomers, startEmulator } from './store.mjs'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const ROWS = {
+  premium: { path: '/premium', signedIn: true, baseline: '/page' },
+  entitlements: { path: '/api/me/entitlements', signedIn: true, baseline: '/json' },
+  store: { path: '/', signedIn: false, baseline: '/page' },
+  'store-signed-in': { path: '/', signedIn: true, baseline: '/page' },
+}
+const argv = process.argv.slice(2)
+const option = (name, fallback) => {
+  const i = argv.indexOf(name)
+  if (i < 0) return fallback
+  const n = Number(argv[i + 1])
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`instructions: ${name} needs a positive integer`)
+    process.exit(2)
+  }
+  argv.splice(i, 2)
+  return n
+}
+const warmUpRequests = option('--warm-up', 10_000)
+const requests = option('--requests', 5000)
+const postgres = argv.includes('--postgres')
+const names = argv.filter((a) => a !== '--postgres')
+for (const name of names) {
+  if (!(name in ROWS)) {
+    console.error(
+      `instructions: unknown row ${name} (known: ${Object.keys(ROWS).join(', ')}, --warm-up, --requests, --postgres)`,
+    )
+    process.exit(2)
+  }
+}
+const selected = names.length > 0 ? names : Object.keys(ROWS)
+try {
+  execFileSync('valgrind', ['--version'], { stdio: 'ignore' })
+} catch {
+  console.error('instructions: valgrind is not installed (apt-get install -y valgrind)')
+  process.exit(2)
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tollgate-instructions-'))
+const scratch = postgres ? await scratchPostgres('instr') : undefined
+
+/** `node args` under callgrind, instrumentation off until `counted` turns it on. */
+function underCallgrind(name, args) {
+  return [
+    '--tool=callgrind',
+    '--instr-atstart=no',
+    // V8 writes machine code into its heap and rewrites it: valgrind must notice that.
+    '--smc-check=all-non-file',
+    `--callgrind-out-file=${join(dir, `${name}.%p.out`)}`,
+    process.execPath,
+    ...args,
+  ]
+}
+
+/** Instructions the process `pid` executed while `work` ran. */
+async function counted(pid, work) {
+  const before = new Set(readdirSync(dir))
+  execFileSync('callgrind_control', ['--instr=on', String(pid)], { stdio: 'ignore' })
+  await work()
+  execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' })
+  execFileSync('callgrind_control', ['--instr=off', String(pid)], { stdio: 'ignore' })
+  const dump = readdirSync(dir).find((f) => !before.has(f) && f.includes(`.${pid}.out.`))
+  if (!dump) throw new Error(`no callgrind dump for ${pid}`)
+  const totals = /^totals: (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'))
+  if (!totals) throw new Error(`no totals in ${dump}`)
+  return Number(totals[1])
+}
+
+function rotating(cookies) {
+  let i = 0
+  return [
+    {
+      setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[i++ % cookies.length] } }),
+    },
+  ]
+}
+
+try {
+  const databaseUrl = scratch?.url ?? join(dir, 'instructions.db')
+  const catalog = writeBenchCatalog(dir, 1)
+  const emulator = await startEmulator(dir)
+  const store = await prepareTollgate({
+    name: 'tollgate',
+    dir,
+    databaseUrl,
+    catalogPath: catalog.path,
+    emulator,
+  })
+  // Enough signed-in customers that none meets the API's 120 a minute.
+  const cookies = await seedCustomers(databaseUrl, { hot: 4000, filler: 6000, tag: 'i' })
+  const baselinePort = await freePort()
+  const main = resolve(process.env.TOLLGATE_MAIN ?? join(ROOT, 'dist/main.js'))
+  const slow = { command: 'valgrind', timeoutMs: 300_000 }
+  const baseline = await startServer({
+    ...slow,
+    name: 'baseline',
+    args: underCallgrind('baseline', [join(ROOT, 'scripts/bench/baseline.mjs')]),
+    env: { PORT: String(baselinePort) },
+    readyUrl: `http://127.0.0.1:${baselinePort}/healthz`,
+  })
+  const tollgate = await startServer({
+    ...slow,
+    name: 'tollgate',
+    args: underCallgrind('tollgate', [main]),
+    env: store.env,
+    readyUrl: `${store.url}/healthz`,
+  })
+  console.log(
+    `${postgres ? 'postgres' : 'sqlite'}; ${main}; ${warmUpRequests} requests of warm-up, ${requests} counted, per side and row`,
+  )
+  await warmUp({ tollgate: store }, cookies)
+  const baseUrl = `http://127.0.0.1:${baselinePort}`
+  const load = (amount) => ({ connections: 32, amount, timeout: 60 })
+  for (const name of selected) {
+    const row = ROWS[name]
+    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotating(cookies) } : {}) }
+    const b = { url: baseUrl + row.baseline }
+    const per = {}
+    for (const [side, proc, target] of [
+      ['tollgate', tollgate, t],
+      ['baseline', baseline, b],
+    ]) {
+      await hammer(target, load(warmUpRequests))
+      per[side] = (await counted(proc.pid, () => hammer(target, load(requests)))) / requests
+    }
+    const k = (n) => `${Math.round(n / 1000)}k`
+    console.log(
+      `${name.padEnd(16)} ${row.path.padEnd(22)} tollgate ${k(per.tollgate).padStart(5)} instructions/req` +
+        `  baseline ${row.baseline} ${k(per.baseline).padStart(4)}  ratio ${(per.baseline / per.tollgate).toFixed(2)}×`,
+    )
+  }
+  await stopServer(tollgate)
+  await stopServer(baseline)
+} finally {
+  await stopAll()
+  await scratch?.drop()
+  rmSync(dir, { recursive: true, force: true })
+}
+process.exit()
