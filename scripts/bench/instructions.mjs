@@ -11,10 +11,17 @@
  * Why: CPU time on this 2-core VM moves by a third between minutes with nothing to show for it
  * (README, "An eleventh pass"), so a change worth a few percent cannot be told from the noise by
  * throughput or CPU seconds. An instruction count does not depend on what else the machine is
- * doing; two runs of the same build differ by the JIT's own timing (about 1%, measured). It is a
- * guide for comparing builds (`TOLLGATE_MAIN=<path>` runs another build's main.js, as cpu.mjs
- * does), not a replacement for the benchmark's rows: instructions are not equal in cost, and a
- * request's kernel work is left out.
+ * doing. It is a guide for comparing builds (`TOLLGATE_MAIN=<path>` runs another build's main.js,
+ * as cpu.mjs does), not a replacement for the benchmark's rows. What to keep in mind:
+ * - Runs of one build still differ by the JIT's choices: Tollgate's main thread took 198–209 k
+ *   instructions a request across seven runs of one build (README, "A twelfth pass"), and once
+ *   241 k. Compare builds over several runs each, turn about.
+ * - Under callgrind a request takes tens of times longer, so whatever Tollgate does once per unit
+ *   of time (the ISO text kept for the current millisecond, Node's Date header kept for the
+ *   second, the read cache's change probe) falls on fewer requests and weighs more than at speed.
+ * - Instructions are not equal in cost (cache misses, the kernel's share of a request: neither is
+ *   counted), so the ratio here is not the benchmark's: 0.68× here where CPU time gives 0.44×.
+ * The main thread is printed apart from the process's other threads (V8's compiler and GC helpers).
  *
  * Rows: premium, entitlements, store, store-signed-in (all by default). Needs valgrind (Debian's
  * `valgrind` package; `.ci/run` does not run this script). Build first (`npm run build`).
@@ -79,6 +86,8 @@ function underCallgrind(name, args) {
     '--instr-atstart=no',
     // V8 writes machine code into its heap and rewrites it: valgrind must notice that.
     '--smc-check=all-non-file',
+    // A dump per thread: the main thread's count apart from V8's compiler and GC helpers.
+    '--separate-threads=yes',
     `--callgrind-out-file=${join(dir, `${name}.%p.out`)}`,
     process.execPath,
     ...args,
@@ -92,11 +101,17 @@ async function counted(pid, work) {
   await work()
   execFileSync('callgrind_control', ['--dump', String(pid)], { stdio: 'ignore' })
   execFileSync('callgrind_control', ['--instr=off', String(pid)], { stdio: 'ignore' })
-  const dump = readdirSync(dir).find((f) => !before.has(f) && f.includes(`.${pid}.out.`))
-  if (!dump) throw new Error(`no callgrind dump for ${pid}`)
-  const totals = /^totals: (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'))
-  if (!totals) throw new Error(`no totals in ${dump}`)
-  return Number(totals[1])
+  const dumps = readdirSync(dir).filter((f) => !before.has(f) && f.includes(`.${pid}.out.`))
+  if (dumps.length === 0) throw new Error(`no callgrind dump for ${pid}`)
+  let main = 0
+  let all = 0
+  for (const dump of dumps) {
+    const totals = /^totals: (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'))
+    if (!totals) throw new Error(`no totals in ${dump}`)
+    all += Number(totals[1])
+    if (dump.endsWith('-01')) main += Number(totals[1])
+  }
+  return { main, all }
 }
 
 function rotating(cookies) {
@@ -154,12 +169,15 @@ try {
       ['baseline', baseline, b],
     ]) {
       await hammer(target, load(warmUpRequests))
-      per[side] = (await counted(proc.pid, () => hammer(target, load(requests)))) / requests
+      const { main, all } = await counted(proc.pid, () => hammer(target, load(requests)))
+      per[side] = { main: main / requests, all: all / requests }
     }
     const k = (n) => `${Math.round(n / 1000)}k`
+    const side = (s) => `${k(s.all).padStart(5)} (main thread ${k(s.main)})`
     console.log(
-      `${name.padEnd(16)} ${row.path.padEnd(22)} tollgate ${k(per.tollgate).padStart(5)} instructions/req` +
-        `  baseline ${row.baseline} ${k(per.baseline).padStart(4)}  ratio ${(per.baseline / per.tollgate).toFixed(2)}×`,
+      `${name.padEnd(16)} ${row.path.padEnd(22)} tollgate ${side(per.tollgate)} instructions/req` +
+        `  baseline ${row.baseline} ${side(per.baseline)}` +
+        `  ratio ${(per.baseline.all / per.tollgate.all).toFixed(2)}× (main thread ${(per.baseline.main / per.tollgate.main).toFixed(2)}×)`,
     )
   }
   await stopServer(tollgate)
