@@ -19,45 +19,29 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
+import { integerOption } from './cli.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { hammer, median, pairedRatio } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { warmUp } from './rows.mjs'
+import { READ_ROWS, rotatingCookies, warmUp } from './rows.mjs'
 import { prepareTollgate, scratchPostgres, seedCustomers, startBuild, startEmulator } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const ROWS = {
-  premium: { path: '/premium', signedIn: true, baseline: '/page' },
-  entitlements: { path: '/api/me/entitlements', signedIn: true, baseline: '/json' },
-  store: { path: '/', signedIn: false, baseline: '/page' },
-  'store-signed-in': { path: '/', signedIn: true, baseline: '/page' },
-}
 const argv = process.argv.slice(2)
-const option = (name, fallback) => {
-  const i = argv.indexOf(name)
-  if (i < 0) return fallback
-  const n = Number(argv[i + 1])
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`cpu: ${name} needs a positive integer`)
-    process.exit(2)
-  }
-  argv.splice(i, 2)
-  return n
-}
-const requests = option('--requests', 20_000)
-const repeats = option('--repeats', 3)
+const requests = integerOption(argv, '--requests', 20_000, 'cpu')
+const repeats = integerOption(argv, '--repeats', 3, 'cpu')
 const profile = argv.includes('--cpu-prof')
 const postgres = argv.includes('--postgres')
 const names = argv.filter((a) => a !== '--cpu-prof' && a !== '--postgres')
 for (const name of names) {
-  if (!(name in ROWS)) {
+  if (!(name in READ_ROWS)) {
     console.error(
-      `cpu: unknown row ${name} (known: ${Object.keys(ROWS).join(', ')}, --requests, --repeats, --cpu-prof, --postgres)`,
+      `cpu: unknown row ${name} (known: ${Object.keys(READ_ROWS).join(', ')}, --requests, --repeats, --cpu-prof, --postgres)`,
     )
     process.exit(2)
   }
 }
-const selected = names.length > 0 ? names : Object.keys(ROWS)
+const selected = names.length > 0 ? names : Object.keys(READ_ROWS)
 
 /** User + system CPU of a process in µs, from /proc (clock ticks of 10 ms). */
 function cpuMicros(pid) {
@@ -69,15 +53,6 @@ async function perRequest(pid, target) {
   const before = cpuMicros(pid)
   const { rps } = await hammer(target, { connections: 32, amount: requests })
   return { us: (cpuMicros(pid) - before) / requests, rps }
-}
-
-function rotating(cookies) {
-  let i = 0
-  return [
-    {
-      setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[i++ % cookies.length] } }),
-    },
-  ]
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-cpu-'))
@@ -117,8 +92,8 @@ try {
   // then each signed-in customer read once, so the samples see the steady state.
   await warmUp({ tollgate: store }, cookies)
   for (const name of selected) {
-    const row = ROWS[name]
-    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotating(cookies) } : {}) }
+    const row = READ_ROWS[name]
+    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotatingCookies(cookies) } : {}) }
     const b = { url: baseUrl + row.baseline }
     // Warm-up: JIT, statement cache, rendered parts.
     await hammer(t, { connections: 32, amount: 2000 })

@@ -32,43 +32,27 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
+import { integerOption } from './cli.mjs'
 import { hammer } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { warmUp } from './rows.mjs'
+import { READ_ROWS, rotatingCookies, warmUp } from './rows.mjs'
 import { prepareTollgate, scratchPostgres, seedCustomers, startEmulator } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const ROWS = {
-  premium: { path: '/premium', signedIn: true, baseline: '/page' },
-  entitlements: { path: '/api/me/entitlements', signedIn: true, baseline: '/json' },
-  store: { path: '/', signedIn: false, baseline: '/page' },
-  'store-signed-in': { path: '/', signedIn: true, baseline: '/page' },
-}
 const argv = process.argv.slice(2)
-const option = (name, fallback) => {
-  const i = argv.indexOf(name)
-  if (i < 0) return fallback
-  const n = Number(argv[i + 1])
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`instructions: ${name} needs a positive integer`)
-    process.exit(2)
-  }
-  argv.splice(i, 2)
-  return n
-}
-const warmUpRequests = option('--warm-up', 10_000)
-const requests = option('--requests', 5000)
+const warmUpRequests = integerOption(argv, '--warm-up', 10_000, 'instructions')
+const requests = integerOption(argv, '--requests', 5000, 'instructions')
 const postgres = argv.includes('--postgres')
 const names = argv.filter((a) => a !== '--postgres')
 for (const name of names) {
-  if (!(name in ROWS)) {
+  if (!(name in READ_ROWS)) {
     console.error(
-      `instructions: unknown row ${name} (known: ${Object.keys(ROWS).join(', ')}, --warm-up, --requests, --postgres)`,
+      `instructions: unknown row ${name} (known: ${Object.keys(READ_ROWS).join(', ')}, --warm-up, --requests, --postgres)`,
     )
     process.exit(2)
   }
 }
-const selected = names.length > 0 ? names : Object.keys(ROWS)
+const selected = names.length > 0 ? names : Object.keys(READ_ROWS)
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' })
 } catch {
@@ -114,15 +98,6 @@ async function counted(pid, work) {
   return { main, all }
 }
 
-function rotating(cookies) {
-  let i = 0
-  return [
-    {
-      setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[i++ % cookies.length] } }),
-    },
-  ]
-}
-
 try {
   const databaseUrl = scratch?.url ?? join(dir, 'instructions.db')
   const catalog = writeBenchCatalog(dir, 1)
@@ -160,8 +135,8 @@ try {
   const baseUrl = `http://127.0.0.1:${baselinePort}`
   const load = (amount) => ({ connections: 32, amount, timeout: 60 })
   for (const name of selected) {
-    const row = ROWS[name]
-    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotating(cookies) } : {}) }
+    const row = READ_ROWS[name]
+    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotatingCookies(cookies) } : {}) }
     const b = { url: baseUrl + row.baseline }
     const per = {}
     for (const [side, proc, target] of [

@@ -30,8 +30,16 @@ const ratioRow = (row, pair, goal, unit = 'req/s') => ({
   met: pair.ratio >= goal,
 })
 
+/** The read paths `cpu.mjs` and `instructions.mjs` measure, each with the bare app's path it is set against. */
+export const READ_ROWS = {
+  premium: { path: '/premium', signedIn: true, baseline: '/page' },
+  entitlements: { path: '/api/me/entitlements', signedIn: true, baseline: '/json' },
+  store: { path: '/', signedIn: false, baseline: '/page' },
+  'store-signed-in': { path: '/', signedIn: true, baseline: '/page' },
+}
+
 /** Cycles through many customers' cookies, so no one customer meets the per-customer rate limit. */
-function rotatingCookies(cookies) {
+export function rotatingCookies(cookies) {
   let i = 0
   return [
     {

@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeBenchCatalog } from './catalog.mjs'
+import { integerOption } from './cli.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
@@ -32,16 +33,7 @@ import {
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(name)
-const value = (name, fallback) => {
-  const i = argv.indexOf(name)
-  if (i < 0) return fallback
-  const n = Number(argv[i + 1])
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`writes: ${name} needs a positive integer`)
-    process.exit(2)
-  }
-  return n
-}
+const value = (name, fallback) => integerOption(argv, name, fallback, 'writes')
 const known = [
   '--repeats',
   '--seconds',

@@ -1,0 +1,15 @@
+/**
+ * Flags of the benchmark's scripts: `--name N` as a positive integer, taken out of `argv` so that
+ * what is left is the script's other flags and names. A bad value exits 2, naming the flag.
+ */
+export function integerOption(argv, name, fallback, tool) {
+  const i = argv.indexOf(name)
+  if (i < 0) return fallback
+  const n = Number(argv[i + 1])
+  if (!Number.isInteger(n) || n <= 0) {
+    console.error(`${tool}: ${name} needs a positive integer`)
+    process.exit(2)
+  }
+  argv.splice(i, 2)
+  return n
+}
