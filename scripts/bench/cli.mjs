@@ -13,3 +13,20 @@ export function integerOption(argv, name, fallback, tool) {
   argv.splice(i, 2)
   return n
 }
+
+/**
+ * The read rows named in `argv` (what is left once the integer options are taken), all of them
+ * when none is named. Anything else that is not one of `flags` exits 2, naming it.
+ */
+export function readRowsNamed(argv, rows, { tool, flags, options }) {
+  const names = argv.filter((a) => !flags.includes(a))
+  for (const name of names) {
+    if (!(name in rows)) {
+      console.error(
+        `${tool}: unknown row ${name} (known: ${[...Object.keys(rows), ...options, ...flags].join(', ')})`,
+      )
+      process.exit(2)
+    }
+  }
+  return names.length > 0 ? names : Object.keys(rows)
+}

@@ -18,13 +18,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeBenchCatalog } from './catalog.mjs'
-import { integerOption } from './cli.mjs'
+import { integerOption, readRowsNamed } from './cli.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { hammer, median, pairedRatio } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { READ_ROWS, rotatingCookies, warmUp } from './rows.mjs'
-import { prepareTollgate, scratchPostgres, seedCustomers, startBuild, startEmulator } from './store.mjs'
+import { prepareBenchStore, scratchPostgres, seedCustomers, startBuild } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
@@ -32,16 +31,11 @@ const requests = integerOption(argv, '--requests', 20_000, 'cpu')
 const repeats = integerOption(argv, '--repeats', 3, 'cpu')
 const profile = argv.includes('--cpu-prof')
 const postgres = argv.includes('--postgres')
-const names = argv.filter((a) => a !== '--cpu-prof' && a !== '--postgres')
-for (const name of names) {
-  if (!(name in READ_ROWS)) {
-    console.error(
-      `cpu: unknown row ${name} (known: ${Object.keys(READ_ROWS).join(', ')}, --requests, --repeats, --cpu-prof, --postgres)`,
-    )
-    process.exit(2)
-  }
-}
-const selected = names.length > 0 ? names : Object.keys(READ_ROWS)
+const selected = readRowsNamed(argv, READ_ROWS, {
+  tool: 'cpu',
+  flags: ['--cpu-prof', '--postgres'],
+  options: ['--requests', '--repeats'],
+})
 
 /** User + system CPU of a process in µs, from /proc (clock ticks of 10 ms). */
 function cpuMicros(pid) {
@@ -59,15 +53,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tollgate-cpu-'))
 const scratch = postgres ? await scratchPostgres('cpu') : undefined
 try {
   const databaseUrl = scratch?.url ?? join(dir, 'cpu.db')
-  const catalog = writeBenchCatalog(dir, 1)
-  const emulator = await startEmulator(dir)
-  const store = await prepareTollgate({
-    name: 'tollgate',
-    dir,
-    databaseUrl,
-    catalogPath: catalog.path,
-    emulator,
-  })
+  const { store } = await prepareBenchStore(dir, databaseUrl)
   // Enough signed-in customers that none meets the API's 120 a minute.
   const cookies = await seedCustomers(databaseUrl, { hot: 4000, filler: 6000, tag: 'c' })
   const baselinePort = await freePort()

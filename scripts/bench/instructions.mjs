@@ -31,28 +31,22 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeBenchCatalog } from './catalog.mjs'
-import { integerOption } from './cli.mjs'
+import { integerOption, readRowsNamed } from './cli.mjs'
 import { hammer } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { READ_ROWS, rotatingCookies, warmUp } from './rows.mjs'
-import { prepareTollgate, scratchPostgres, seedCustomers, startEmulator } from './store.mjs'
+import { prepareBenchStore, scratchPostgres, seedCustomers } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
 const warmUpRequests = integerOption(argv, '--warm-up', 10_000, 'instructions')
 const requests = integerOption(argv, '--requests', 5000, 'instructions')
 const postgres = argv.includes('--postgres')
-const names = argv.filter((a) => a !== '--postgres')
-for (const name of names) {
-  if (!(name in READ_ROWS)) {
-    console.error(
-      `instructions: unknown row ${name} (known: ${Object.keys(READ_ROWS).join(', ')}, --warm-up, --requests, --postgres)`,
-    )
-    process.exit(2)
-  }
-}
-const selected = names.length > 0 ? names : Object.keys(READ_ROWS)
+const selected = readRowsNamed(argv, READ_ROWS, {
+  tool: 'instructions',
+  flags: ['--postgres'],
+  options: ['--warm-up', '--requests'],
+})
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' })
 } catch {
@@ -100,15 +94,7 @@ async function counted(pid, work) {
 
 try {
   const databaseUrl = scratch?.url ?? join(dir, 'instructions.db')
-  const catalog = writeBenchCatalog(dir, 1)
-  const emulator = await startEmulator(dir)
-  const store = await prepareTollgate({
-    name: 'tollgate',
-    dir,
-    databaseUrl,
-    catalogPath: catalog.path,
-    emulator,
-  })
+  const { store } = await prepareBenchStore(dir, databaseUrl)
   // Enough signed-in customers that none meets the API's 120 a minute.
   const cookies = await seedCustomers(databaseUrl, { hot: 4000, filler: 6000, tag: 'i' })
   const baselinePort = await freePort()

@@ -8,27 +8,18 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { writeBenchCatalog } from './catalog.mjs'
 import { hammer } from './load.mjs'
 import { stopAll, stopServer } from './proc.mjs'
 import { warmUp } from './rows.mjs'
-import { prepareTollgate, seedCustomers, startEmulator } from './store.mjs'
+import { prepareBenchStore, seedCustomers } from './store.mjs'
 
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/premium']
 const out = resolve('profiles')
 mkdirSync(out, { recursive: true })
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-profile-'))
 try {
-  const catalog = writeBenchCatalog(dir, 1)
-  const emulator = await startEmulator()
   const databaseUrl = join(dir, 'profile.db')
-  const store = await prepareTollgate({
-    name: 'tollgate',
-    dir,
-    databaseUrl,
-    catalogPath: catalog.path,
-    emulator,
-  })
+  const { store } = await prepareBenchStore(dir, databaseUrl)
   // Enough signed-in customers that none meets the API's 120 a minute at 15k requests a second.
   const cookies = await seedCustomers(databaseUrl, { hot: 4000, filler: 6000, tag: 'x' })
   const before = new Set(readdirSync(out))

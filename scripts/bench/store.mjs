@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import pg from 'pg'
 import Stripe from 'stripe'
-import { ARCHIVE_FILE_ID } from './catalog.mjs'
+import { ARCHIVE_FILE_ID, writeBenchCatalog } from './catalog.mjs'
 import { freePort, run, startServer, stopServer } from './proc.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -25,7 +25,9 @@ const SECRET_KEY = 'sk_test_tollgatebench000000000000'
  */
 export async function scratchPostgres(tag) {
   const adminUrl =
-    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+    process.env.BENCH_DATABASE_URL ??
+    process.env.TEST_DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/test'
   const name = `tollgate_${tag}_${process.pid}`
   const client = new pg.Client({ connectionString: adminUrl })
   await client.connect()
@@ -53,13 +55,7 @@ export async function startEmulator() {
   const port = await freePort()
   const proc = await startServer({
     name: 'emulator',
-    args: [
-      join(ROOT, 'scripts/bench/emulator.mjs'),
-      '--port',
-      String(port),
-      '--webhook-concurrency',
-      '8',
-    ],
+    args: [join(ROOT, 'scripts/bench/emulator.mjs'), '--port', String(port), '--webhook-concurrency', '8'],
     readyUrl: `http://127.0.0.1:${port}/`,
   })
   const stripe = new Stripe(SECRET_KEY, { host: '127.0.0.1', port, protocol: 'http' })
@@ -111,6 +107,23 @@ export async function prepareTollgate({ name, dir, databaseUrl, catalogPath, emu
     },
     stop: stopServer,
   }
+}
+
+/**
+ * The side scripts' store (cpu, instructions, profile, writes): the one-product catalog in `dir`, an
+ * emulator, and Tollgate prepared on `databaseUrl`, not started.
+ */
+export async function prepareBenchStore(dir, databaseUrl) {
+  const catalog = writeBenchCatalog(dir, 1)
+  const emulator = await startEmulator()
+  const store = await prepareTollgate({
+    name: 'tollgate',
+    dir,
+    databaseUrl,
+    catalogPath: catalog.path,
+    emulator,
+  })
+  return { store, emulator }
 }
 
 /**

@@ -16,19 +16,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeBenchCatalog } from './catalog.mjs'
 import { integerOption } from './cli.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
-import {
-  grantProbe,
-  inboxProbe,
-  prepareTollgate,
-  scratchPostgres,
-  startBuild,
-  startEmulator,
-} from './store.mjs'
+import { grantProbe, inboxProbe, prepareBenchStore, scratchPostgres, startBuild } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
@@ -65,15 +57,7 @@ const scratch = flag('--postgres') ? await scratchPostgres('writes') : undefined
 try {
   const databaseUrl = scratch?.url ?? join(dir, 'writes.db')
   console.log(`${scratch ? 'postgres' : 'sqlite'}; ${load()} at start; ${speedProbeText()}`)
-  const catalog = writeBenchCatalog(dir, 1)
-  const emulator = await startEmulator()
-  const store = await prepareTollgate({
-    name: 'tollgate',
-    dir,
-    databaseUrl,
-    catalogPath: catalog.path,
-    emulator,
-  })
+  const { store, emulator } = await prepareBenchStore(dir, databaseUrl)
   const baselinePort = await freePort()
   const baselineProc = await startServer({
     name: 'baseline',
