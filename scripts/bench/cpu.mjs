@@ -14,15 +14,15 @@
  * `TOLLGATE_MAIN=<path>` runs another build's main.js against the same setup (as writes.mjs does).
  * Build first (`npm run build`).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { integerOption, readRowsNamed } from './cli.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { hammer, median, pairedRatio } from './load.mjs'
-import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { READ_ROWS, rotatingCookies, warmUp } from './rows.mjs'
+import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
+import { READ_ROWS, readRowTargets, warmUp } from './rows.mjs'
 import { prepareBenchStore, scratchPostgres, seedCustomers, startBuild } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -37,16 +37,10 @@ const selected = readRowsNamed(argv, READ_ROWS, {
   options: ['--requests', '--repeats'],
 })
 
-/** User + system CPU of a process in µs, from /proc (clock ticks of 10 ms). */
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10_000
-}
-
 async function perRequest(pid, target) {
-  const before = cpuMicros(pid)
+  const before = cpuMs(pid)
   const { rps } = await hammer(target, { connections: 32, amount: requests })
-  return { us: (cpuMicros(pid) - before) / requests, rps }
+  return { us: ((cpuMs(pid) - before) * 1000) / requests, rps }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-cpu-'))
@@ -79,8 +73,11 @@ try {
   await warmUp({ tollgate: store }, cookies)
   for (const name of selected) {
     const row = READ_ROWS[name]
-    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotatingCookies(cookies) } : {}) }
-    const b = { url: baseUrl + row.baseline }
+    const { tollgate: t, baseline: b } = readRowTargets(row, {
+      tollgateUrl: store.url,
+      baselineUrl: baseUrl,
+      cookies,
+    })
     // Warm-up: JIT, statement cache, rendered parts.
     await hammer(t, { connections: 32, amount: 2000 })
     await hammer(b, { connections: 32, amount: 2000 })

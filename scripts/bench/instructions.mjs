@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url'
 import { integerOption, readRowsNamed } from './cli.mjs'
 import { hammer } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { READ_ROWS, rotatingCookies, warmUp } from './rows.mjs'
+import { READ_ROWS, readRowTargets, warmUp } from './rows.mjs'
 import { prepareBenchStore, scratchPostgres, seedCustomers } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -122,8 +122,11 @@ try {
   const load = (amount) => ({ connections: 32, amount, timeout: 60 })
   for (const name of selected) {
     const row = READ_ROWS[name]
-    const t = { url: store.url + row.path, ...(row.signedIn ? { requests: rotatingCookies(cookies) } : {}) }
-    const b = { url: baseUrl + row.baseline }
+    const { tollgate: t, baseline: b } = readRowTargets(row, {
+      tollgateUrl: store.url,
+      baselineUrl: baseUrl,
+      cookies,
+    })
     const per = {}
     for (const [side, proc, target] of [
       ['tollgate', tollgate, t],

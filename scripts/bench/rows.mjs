@@ -38,6 +38,20 @@ export const READ_ROWS = {
   'store-signed-in': { path: '/', signedIn: true, baseline: '/page' },
 }
 
+/**
+ * A read row's two autocannon targets: Tollgate's path (as rotating signed-in customers when the
+ * row is signed in) and the bare app's path it is set against.
+ */
+export function readRowTargets(row, { tollgateUrl, baselineUrl, cookies }) {
+  return {
+    tollgate: {
+      url: tollgateUrl + row.path,
+      ...(row.signedIn ? { requests: rotatingCookies(cookies) } : {}),
+    },
+    baseline: { url: baselineUrl + row.baseline },
+  }
+}
+
 /** Cycles through many customers' cookies, so no one customer meets the per-customer rate limit. */
 export function rotatingCookies(cookies) {
   let i = 0

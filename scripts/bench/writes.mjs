@@ -12,11 +12,12 @@
  * signed webhook (intake and inbox) over N events, the measure to compare on a loaded machine.
  * Build first (`npm run build`).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { integerOption } from './cli.mjs'
+import { summarizeCpuProfile } from './cpu-profile.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
@@ -117,7 +118,7 @@ try {
   console.log(`${load()} at the end; ${speedProbeText()}`)
   if (profile) {
     const file = readdirSync(out).find((f) => !before.has(f) && f.endsWith('.cpuprofile'))
-    if (file) summarize(join(out, file))
+    if (file) summarizeCpuProfile(join(out, file))
   }
 } finally {
   await stopAll()
@@ -140,34 +141,4 @@ async function postgresCpu() {
     }
   }
   return cpu
-}
-
-function summarize(file) {
-  const { nodes, samples } = JSON.parse(readFileSync(file, 'utf8'))
-  const byId = new Map(nodes.map((n) => [n.id, n]))
-  const counts = new Map()
-  for (const id of samples) counts.set(id, (counts.get(id) ?? 0) + 1)
-  const idle = [...counts].filter(([id]) => byId.get(id).callFrame.functionName === '(idle)')
-  const busy = samples.length - idle.reduce((s, [, n]) => s + n, 0)
-  const byFn = new Map()
-  const byPkg = new Map()
-  for (const [id, n] of counts) {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame
-    if (functionName === '(idle)') continue
-    const where = url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')
-    const fn = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`
-    byFn.set(fn, (byFn.get(fn) ?? 0) + n)
-    const pkg =
-      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
-      (url.includes('/dist/') ? 'tollgate' : url.startsWith('node:') ? 'node' : functionName || '(native)')
-    byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + n)
-  }
-  const top = (map, n) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, v]) => `${((100 * v) / busy).toFixed(1).padStart(5)}%  ${k}`)
-  console.log(
-    `\n${file} (shares of busy samples)\nby package:\n${top(byPkg, 15).join('\n')}\n\nby function:\n${top(byFn, 40).join('\n')}`,
-  )
 }
