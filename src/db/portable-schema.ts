@@ -52,3 +52,12 @@ export async function dropIndex(db: Kysely<any>, name: string, table: string): P
   const query = db.schema.dropIndex(name)
   await (db.getExecutor().adapter instanceof MysqlAdapter ? query.on(table) : query).execute()
 }
+
+/**
+ * Whether the database indexes only the rows a `where` names (a partial index): SQLite and
+ * PostgreSQL do; MySQL and MariaDB do not, and index every row.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see columnTypes
+export function hasPartialIndexes(db: Kysely<any>): boolean {
+  return !(db.getExecutor().adapter instanceof MysqlAdapter)
+}

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDeps, type TestDeps } from '../../test/harness.js'
 import { DIALECTS } from '../../test/dialects.js'
 import { addDays, createManualClock } from '../lib/clock.js'
+import { newId } from '../lib/ids.js'
 import { drainWorkers, WORKERS } from '../workers.js'
 
 const PRUNE = WORKERS.filter((w) => w.name === 'prune')
@@ -10,6 +11,19 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
   let t: TestDeps
   const clock = createManualClock(new Date('2026-12-01T12:00:00.000Z'))
   const at = (days: number): string => addDays(clock.now(), days).toISOString()
+  // Inbox ids are made from the time the event was stored, as the intake makes them.
+  const storedAt = (days: number): string => newId('ibx', addDays(clock.now(), days).getTime())
+  const inbox = {
+    old: storedAt(-40),
+    new: storedAt(-2),
+    failed: storedAt(-40),
+    // Stored 40 days ago, handled yesterday (a retry that finally went through): kept.
+    lateHandled: storedAt(-40),
+    // Handled 40 days ago but with an id from tomorrow, as if the app clock had been set back in
+    // between: pruning keeps it rather than trust either time alone.
+    clockSetBack: storedAt(+1),
+  }
+  const inboxNames = new Map(Object.entries(inbox).map(([name, id]) => [id, name]))
 
   beforeAll(async () => {
     t = await createTestDeps(dialect, { clock })
@@ -71,7 +85,7 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
       .values([
         {
           ...event,
-          id: 'ibx_old',
+          id: inbox.old,
           stripe_event_id: 'evt_old',
           received_at: at(-40),
           handled_at: at(-40),
@@ -79,7 +93,7 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
         },
         {
           ...event,
-          id: 'ibx_new',
+          id: inbox.new,
           stripe_event_id: 'evt_new',
           received_at: at(-2),
           handled_at: at(-2),
@@ -87,11 +101,27 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
         },
         {
           ...event,
-          id: 'ibx_failed',
+          id: inbox.failed,
           stripe_event_id: 'evt_failed',
           received_at: at(-40),
           handled_at: null,
           last_error: 'boom',
+        },
+        {
+          ...event,
+          id: inbox.lateHandled,
+          stripe_event_id: 'evt_late',
+          received_at: at(-40),
+          handled_at: at(-1),
+          last_error: null,
+        },
+        {
+          ...event,
+          id: inbox.clockSetBack,
+          stripe_event_id: 'evt_set_back',
+          received_at: at(+1),
+          handled_at: at(-40),
+          last_error: null,
         },
       ])
       .execute()
@@ -125,7 +155,8 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
     expect(await ids('sessions')).toEqual(['ses_live'])
     expect(await ids('sign_in_links')).toEqual(['lnk_live'])
     expect(await ids('password_links')).toEqual(['pwl_live'])
-    expect(await ids('stripe_events')).toEqual(['ibx_failed', 'ibx_new'])
+    const events = (await ids('stripe_events')).map((id) => inboxNames.get(id))
+    expect(events.sort()).toEqual(['clockSetBack', 'failed', 'lateHandled', 'new'])
     const limits = await t.deps.db.selectFrom('rate_limits').select('key').execute()
     expect(limits.map((r) => r.key)).toEqual(['now'])
     const answers = await t.deps.db.selectFrom('api_idempotency').select('id').execute()

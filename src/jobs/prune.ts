@@ -25,7 +25,7 @@ export async function pruneExpired(deps: Deps): Promise<number> {
   const counts = {
     auth: await pruneExpiredAuth(deps.db, nowIso),
     passwordLinks: await pruneSpentPasswordLinks(deps.db, nowIso),
-    events: await pruneHandledEvents(deps.db, addDays(now, -HANDLED_EVENTS_KEPT_DAYS).toISOString()),
+    events: await pruneHandledEvents(deps.db, addDays(now, -HANDLED_EVENTS_KEPT_DAYS)),
     rateLimits: await pruneRateLimits(deps.db, addDays(now, -1).toISOString()),
     // Idempotency-Key answers are honoured for a day, as Stripe does.
     idempotency: await pruneIdempotentAnswers(deps.db, addDays(now, -1).toISOString()),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { newId } from './ids.js'
+import { firstIdAt, newId } from './ids.js'
 
 describe('newId', () => {
   it('gives a prefixed, time-sortable id with 16 random characters', () => {
@@ -23,5 +23,20 @@ describe('newId', () => {
 
   it('refuses a bad prefix', () => {
     expect(() => newId('Ord', 0)).toThrow('Bad id prefix')
+  })
+})
+
+describe('firstIdAt', () => {
+  it('sorts above every id made earlier and at or below every id made then or later', () => {
+    const at = 1_780_000_000_000
+    const bound = firstIdAt('ibx', at)
+    for (const ms of [0, at - 86_400_000, at - 1])
+      for (let i = 0; i < 200; i++) expect(newId('ibx', ms) < bound).toBe(true)
+    for (const ms of [at, at + 1, at + 86_400_000])
+      for (let i = 0; i < 200; i++) expect(newId('ibx', ms) >= bound).toBe(true)
+  })
+
+  it('refuses a prefix newId would refuse', () => {
+    expect(() => firstIdAt('IBX', 0)).toThrow(/Bad id prefix/)
   })
 })

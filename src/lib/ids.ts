@@ -28,6 +28,17 @@ export function newId(prefix: string, now: number): string {
   return `${prefix}_${scratch.toString('latin1', 0, ID_CHARS)}`
 }
 
+/**
+ * The lowest id `prefix` can have at `ms` or later: every id made before `ms` sorts below it (as
+ * text, on every dialect) and every id made at `ms` or later at or above it. For range reads over
+ * ids by creation time (the inbox's pruning).
+ */
+export function firstIdAt(prefix: string, ms: number): string {
+  if (!/^[a-z]{2,5}$/.test(prefix)) throw new Error(`Bad id prefix "${prefix}"`)
+  encodeTime(ms)
+  return `${prefix}_${scratch.toString('latin1', 0, TIME_CHARS)}`
+}
+
 /** The first TIME_CHARS characters: milliseconds in base32, most significant first. */
 function encodeTime(ms: number): void {
   let rest = Math.floor(ms)

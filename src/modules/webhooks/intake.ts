@@ -17,7 +17,7 @@ import { dbTimeOf } from '../../lib/clock.js'
 import { newId } from '../../lib/ids.js'
 import { announceInboxEvent, OTHER_INSTANCES, ringInbox } from './inbox-signal.js'
 import { insertEventIfAbsent, insertEventsIfAbsent } from './repo.js'
-import type { NewStripeEventRow, StripeEventTable } from './table.js'
+import { INBOX_ID_PREFIX, type NewStripeEventRow, type StripeEventTable } from './table.js'
 
 /** Most events one transaction stores (bound parameters stay far below every database's limit). */
 export const INTAKE_BATCH = 50
@@ -32,7 +32,7 @@ export async function storeEvent(db: Executor, event: Stripe.Event, input: Store
 function inboxRow(event: Stripe.Event, input: StoreInput): NewStripeEventRow {
   const nowIso = dbTimeOf(input.now)
   return {
-    id: newId('ibx', input.now.getTime()),
+    id: newId(INBOX_ID_PREFIX, input.now.getTime()),
     stripe_event_id: event.id,
     type: event.type,
     payload: input.payload,

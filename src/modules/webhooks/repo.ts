@@ -7,7 +7,14 @@ import {
   type Notification,
   upsert,
 } from '../../db/portable.js'
-import type { NewStripeEventRow, StripeEventRow, StripeEventUpdate } from './table.js'
+import { toDbTime } from '../../lib/clock.js'
+import { firstIdAt } from '../../lib/ids.js'
+import {
+  INBOX_ID_PREFIX,
+  type NewStripeEventRow,
+  type StripeEventRow,
+  type StripeEventUpdate,
+} from './table.js'
 
 /** Stores an event once; returns false when its Stripe id was already in the inbox. */
 export async function insertEventIfAbsent(db: Executor, row: NewStripeEventRow): Promise<boolean> {
@@ -162,12 +169,20 @@ export async function findNewestEventCreated(db: Executor): Promise<number | und
   return row?.newest === null || row?.newest === undefined ? undefined : Number(row.newest)
 }
 
-/** Deletes handled events older than the cut-off; the inbox keeps failures for inspection. */
-export async function pruneHandledEvents(db: Executor, beforeIso: string): Promise<number> {
+/**
+ * Deletes events handled before `before`; the inbox keeps failures for inspection. Only the index
+ * of unhandled events leads with `handled_at` (on SQLite and PostgreSQL it holds nothing else), so
+ * the handled ones are found by their ids, which sort by when each was stored: an event is handled
+ * after it is stored, so those handled before the cut-off were all stored before it. (Were the
+ * app clock ever set back, an event stored "later" than one handled before the cut-off is kept
+ * until the clock passes it again: pruning can only keep rows longer, never delete them sooner.)
+ */
+export async function pruneHandledEvents(db: Executor, before: Date): Promise<number> {
   const result = await db
     .deleteFrom('stripe_events')
+    .where('id', '<', firstIdAt(INBOX_ID_PREFIX, before.getTime()))
     .where('handled_at', 'is not', null)
-    .where('handled_at', '<', beforeIso)
+    .where('handled_at', '<', toDbTime(before))
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }

@@ -1,5 +1,11 @@
 import type { Insertable, Selectable, Updateable } from 'kysely'
 
+/**
+ * The inbox's ids (`newId`): made from the time the event was stored, so they sort by it, which
+ * pruning relies on.
+ */
+export const INBOX_ID_PREFIX = 'ibx'
+
 /** The webhook inbox: every verified (or recovered) Stripe event, once, until handled. */
 export interface StripeEventTable {
   id: string
