@@ -23,7 +23,10 @@
  *   counted), so the ratio here is not the benchmark's: 0.68× here where CPU time gives 0.44×.
  * The main thread is printed apart from the process's other threads (V8's compiler and GC helpers).
  *
- * Rows: premium, entitlements, store, store-signed-in (all by default). Needs valgrind (Debian's
+ * Rows: premium, entitlements, store, store-signed-in (the read rows, all by default), and intake:
+ * signed, never-seen events to the webhook route against the bare JSON POST (the same events), on
+ * request only, as it writes. Under callgrind the intake's batches are smaller than at speed (fewer
+ * deliveries arrive together), so its count leans towards one insert per event. Needs valgrind (Debian's
  * `valgrind` package; `.ci/run` does not run this script). Build first (`npm run build`).
  */
 import { execFileSync } from 'node:child_process'
@@ -34,7 +37,7 @@ import { fileURLToPath } from 'node:url'
 import { integerOption, readRowsNamed } from './cli.mjs'
 import { hammer } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { READ_ROWS, readRowTargets, warmUp } from './rows.mjs'
+import { READ_ROWS, readRowTargets, signedEvents, warmUp } from './rows.mjs'
 import { prepareBenchStore, scratchPostgres, seedCustomers } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -42,11 +45,18 @@ const argv = process.argv.slice(2)
 const warmUpRequests = integerOption(argv, '--warm-up', 10_000, 'instructions')
 const requests = integerOption(argv, '--requests', 5000, 'instructions')
 const postgres = argv.includes('--postgres')
-const selected = readRowsNamed(argv, READ_ROWS, {
-  tool: 'instructions',
-  flags: ['--postgres'],
-  options: ['--warm-up', '--requests'],
-})
+/** The intake, a write row, is measured only when named. */
+const INTAKE = { intake: { path: '/webhooks/stripe', baseline: '/json' } }
+const named = readRowsNamed(
+  argv,
+  { ...READ_ROWS, ...INTAKE },
+  {
+    tool: 'instructions',
+    flags: ['--postgres'],
+    options: ['--warm-up', '--requests'],
+  },
+)
+const selected = argv.some((a) => a in INTAKE || a in READ_ROWS) ? named : Object.keys(READ_ROWS)
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' })
 } catch {
@@ -121,12 +131,14 @@ try {
   const baseUrl = `http://127.0.0.1:${baselinePort}`
   const load = (amount) => ({ connections: 32, amount, timeout: 60 })
   for (const name of selected) {
-    const row = READ_ROWS[name]
-    const { tollgate: t, baseline: b } = readRowTargets(row, {
-      tollgateUrl: store.url,
-      baselineUrl: baseUrl,
-      cookies,
-    })
+    const row = READ_ROWS[name] ?? INTAKE[name]
+    const { tollgate: t, baseline: b } =
+      name in INTAKE
+        ? {
+            tollgate: { url: store.url + row.path, requests: [signedEvents(store.webhookSecret)] },
+            baseline: { url: baseUrl + row.baseline, requests: [signedEvents(store.webhookSecret)] },
+          }
+        : readRowTargets(row, { tollgateUrl: store.url, baselineUrl: baseUrl, cookies })
     const per = {}
     for (const [side, proc, target] of [
       ['tollgate', tollgate, t],

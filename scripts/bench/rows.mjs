@@ -112,7 +112,7 @@ export async function throughputRow(ctx, { row, tollgatePath, baselinePath, cook
 }
 
 /** Signed, never-seen events (a fresh id each), as Stripe delivers them: an autocannon request. */
-function signedEvents(secret, type = 'bench.intake') {
+export function signedEvents(secret, type = 'bench.intake') {
   let n = 0
   const run = `${process.pid}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
   return {
