@@ -72,57 +72,28 @@ describe.each(DIALECTS)('the hourly prune job on %s', (dialect) => {
         { ...pwl, id: 'pwl_live', token_hash: 'p2', expires_at: at(+1), used_at: null },
       ])
       .execute()
-    const event = {
+    // An inbox row by name: stored and handled so many days from now (null: never handled).
+    const event = (name: keyof typeof inbox, storedDays: number, handledDays: number | null) => ({
+      id: inbox[name],
+      stripe_event_id: `evt_${name}`,
       type: 'x',
       payload: '{}',
       event_created: 1,
       source: 'webhook' as const,
+      received_at: at(storedDays),
+      handled_at: handledDays === null ? null : at(handledDays),
       attempts: 1,
+      last_error: handledDays === null ? 'boom' : null,
       next_attempt_at: at(-40),
-    }
+    })
     await db
       .insertInto('stripe_events')
       .values([
-        {
-          ...event,
-          id: inbox.old,
-          stripe_event_id: 'evt_old',
-          received_at: at(-40),
-          handled_at: at(-40),
-          last_error: null,
-        },
-        {
-          ...event,
-          id: inbox.new,
-          stripe_event_id: 'evt_new',
-          received_at: at(-2),
-          handled_at: at(-2),
-          last_error: null,
-        },
-        {
-          ...event,
-          id: inbox.failed,
-          stripe_event_id: 'evt_failed',
-          received_at: at(-40),
-          handled_at: null,
-          last_error: 'boom',
-        },
-        {
-          ...event,
-          id: inbox.lateHandled,
-          stripe_event_id: 'evt_late',
-          received_at: at(-40),
-          handled_at: at(-1),
-          last_error: null,
-        },
-        {
-          ...event,
-          id: inbox.clockSetBack,
-          stripe_event_id: 'evt_set_back',
-          received_at: at(+1),
-          handled_at: at(-40),
-          last_error: null,
-        },
+        event('old', -40, -40),
+        event('new', -2, -2),
+        event('failed', -40, null),
+        event('lateHandled', -40, -1),
+        event('clockSetBack', +1, -40),
       ])
       .execute()
     await db
