@@ -13,7 +13,7 @@ import { issueAccessToken } from '../modules/customers/access-tokens.js'
 import { findOrCreateCustomerByEmail } from '../modules/customers/customers.js'
 import type { AppEnv } from './env.js'
 import { requestId } from './request-id.js'
-import { SECURITY_HEADERS, securityHeaders } from './security-headers.js'
+import { API_SECURITY_HEADERS, SECURITY_HEADERS, securityHeaders } from './security-headers.js'
 
 const PAGES = ['/', '/login', '/signin', '/register', '/password/forgot', '/pricing', '/no-such-page']
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>/i
@@ -106,13 +106,25 @@ describe('security headers over a real Node server (sqlite)', () => {
         '/premium',
         '/no-such-page',
         '/api/me/entitlements',
+        '/api/no-such-answer',
+        '/api/v1/docs',
         '/static/page.js',
         '/healthz',
       ]) {
         const real = await fetch(url + path, { headers: { accept: 'text/html' }, redirect: 'manual' })
-        await real.arrayBuffer()
-        for (const [name, value] of SECURITY_HEADERS)
-          expect(real.headers.get(name), `${path} ${name}`).toBe(value)
+        const body = await real.text()
+        // JSON answers under /api/ carry the answers' set and none of the pages' others; every
+        // page, the API reference among them, the pages' set.
+        const answer = path.startsWith('/api/') && path !== '/api/v1/docs'
+        if (answer) expect(real.headers.get('content-type') ?? '', path).toMatch(/json/)
+        if (!answer && real.headers.get('content-type')?.startsWith('text/html'))
+          expect(body, path).not.toMatch(INLINE_SCRIPT)
+        const expectedSet = answer ? API_SECURITY_HEADERS : SECURITY_HEADERS
+        for (const [name, value] of expectedSet) expect(real.headers.get(name), `${path} ${name}`).toBe(value)
+        if (answer)
+          for (const [name] of SECURITY_HEADERS)
+            if (!API_SECURITY_HEADERS.some(([kept]) => kept === name))
+              expect(real.headers.get(name), `${path} ${name}`).toBeNull()
         expect(real.headers.get('strict-transport-security'), path).toBeNull()
         const id = real.headers.get('x-request-id') ?? ''
         expect(id, path).toMatch(/^req_[0-9a-z]{26}$/)
@@ -122,11 +134,11 @@ describe('security headers over a real Node server (sqlite)', () => {
         })
         const expected = stableHeaders(inMemory)
         const got = stableHeaders(real)
-        for (const [name] of SECURITY_HEADERS)
+        for (const [name] of [...SECURITY_HEADERS, ...API_SECURITY_HEADERS])
           expect(got[name.toLowerCase()], `${path} ${name}`).toBe(expected[name.toLowerCase()])
         expect(real.status, path).toBe(inMemory.status)
       }
-      expect(ids.size).toBe(6)
+      expect(ids.size).toBe(8)
       const echoed = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'proxy-given-id-123' } })
       expect(echoed.headers.get('x-request-id')).toBe('proxy-given-id-123')
     } finally {

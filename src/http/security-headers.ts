@@ -5,12 +5,21 @@
  * `secureHeaders` sends with these options, written out once at start-up; on Node it is put on the
  * socket's response in one call (http/outgoing.ts) instead of a dozen `Headers.set` per request.
  * A header a route sets itself wins over these (none of ours does).
+ *
+ * Answers under `/api/` are JSON (errors too: web/error-handler.tsx), never a document, and get
+ * the set that protects a non-document: a CSP that allows nothing (`default-src 'none'`, stricter
+ * than the pages' should a browser ever render one), no framing, nosniff, the resource policy,
+ * and HSTS; the rest of the page set (opener policy, referrer policy, agent cluster, DNS prefetch,
+ * the legacy IE and Flash switches) only governs documents. Node validates, lowercases and writes
+ * every header of every response, so the seven it would carry for nothing were about a tenth of
+ * the instructions of the session API's answer. A page served under `/api/` (the API reference)
+ * asks for the page set itself (`asDocument`).
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from 'hono'
 import { isHttps } from './client-ip.js'
 import type { AppEnv } from './env.js'
-import { nodeResponse } from './outgoing.js'
+import { nodeResponse, responseHeader } from './outgoing.js'
 
 const HSTS = 'max-age=31536000; includeSubDomains'
 
@@ -50,15 +59,31 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['X-XSS-Protection', '0'],
 ]
 
+/** What every JSON answer under `/api/` carries instead (the module's comment says why). */
+export const API_SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+  ['Cross-Origin-Resource-Policy', 'cross-origin'],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+]
+
 // Names in lowercase, as Node keys them (`responseHeader` in http/outgoing.ts says why).
-const lowercased = (headers: ReadonlyArray<readonly [string, string]>): Map<string, string> =>
-  new Map(headers.map(([name, value]) => [name.toLowerCase(), value]))
-const PLAIN = lowercased(SECURITY_HEADERS)
-const WITH_HSTS = lowercased([...SECURITY_HEADERS, ['Strict-Transport-Security', HSTS]])
+type HeaderSet = { plain: Map<string, string>; withHsts: Map<string, string> }
+function headerSet(headers: ReadonlyArray<readonly [string, string]>): HeaderSet {
+  const lowercased = (list: ReadonlyArray<readonly [string, string]>) =>
+    new Map(list.map(([name, value]) => [name.toLowerCase(), value]))
+  return {
+    plain: lowercased(headers),
+    withHsts: lowercased([...headers, ['Strict-Transport-Security', HSTS]]),
+  }
+}
+const PAGE = headerSet(SECURITY_HEADERS)
+const API = headerSet(API_SECURITY_HEADERS)
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return function securityHeadersMiddleware(c, next) {
-    const headers = servedOverHttps(c) ? WITH_HSTS : PLAIN
+    const set = c.req.path.startsWith('/api/') ? API : PAGE
+    const headers = servedOverHttps(c) ? set.withHsts : set.plain
     const outgoing = nodeResponse(c)
     if (outgoing) {
       outgoing.setHeaders(headers)
@@ -66,6 +91,14 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     }
     return afterResponse(c, next, headers)
   }
+}
+
+/**
+ * For a page served under `/api/` (the API reference): the pages' set, over the answers' one. Call
+ * it in the handler; like any header a route sets, these win.
+ */
+export function asDocument(c: Context<AppEnv>): void {
+  for (const [name, value] of servedOverHttps(c) ? PAGE.withHsts : PAGE.plain) responseHeader(c, name, value)
 }
 
 /** Off Node: onto the finished response, where the route did not set the header itself. */

@@ -6,6 +6,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../http/env.js'
+import { asDocument } from '../../http/security-headers.js'
 import { AppError } from '../../lib/errors.js'
 import { startApiCheckout } from '../checkout/index.js'
 import { findCustomer, listCustomers } from '../customers/index.js'
@@ -150,6 +151,8 @@ apiV1Routes.doc31('/api/v1/openapi.json', (c) => ({
 }))
 
 apiV1Routes.get('/api/v1/docs', (c) => {
+  // A page among JSON answers: it carries the pages' security headers, not the answers'.
+  asDocument(c)
   const doc = apiV1Routes.getOpenAPI31Document({
     ...OPENAPI_INFO,
     servers: [{ url: c.get('deps').config.publicUrl }],
