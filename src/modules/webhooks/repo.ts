@@ -170,12 +170,12 @@ export async function findNewestEventCreated(db: Executor): Promise<number | und
 }
 
 /**
- * Deletes events handled before `before`; the inbox keeps failures for inspection. Only the index
- * of unhandled events leads with `handled_at` (on SQLite and PostgreSQL it holds nothing else), so
- * the handled ones are found by their ids, which sort by when each was stored: an event is handled
- * after it is stored, so those handled before the cut-off were all stored before it. (Were the
- * app clock ever set back, an event stored "later" than one handled before the cut-off is kept
- * until the clock passes it again: pruning can only keep rows longer, never delete them sooner.)
+ * Deletes events handled before `before`; the inbox keeps failures for inspection. On SQLite and
+ * PostgreSQL the claim index holds unhandled events only, so handled ones are found by their ids,
+ * which sort by when each was stored: an event is handled after it is stored, so those handled
+ * before the cut-off were all stored before it. (Were the app clock ever set back, an event stored
+ * "later" than one handled before the cut-off is kept until the clock passes it again: pruning can
+ * only keep rows longer, never delete them sooner.)
  */
 export async function pruneHandledEvents(db: Executor, before: Date): Promise<number> {
   const result = await db
