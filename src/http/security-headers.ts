@@ -82,8 +82,7 @@ const API = headerSet(API_SECURITY_HEADERS)
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return function securityHeadersMiddleware(c, next) {
-    const set = c.req.path.startsWith('/api/') ? API : PAGE
-    const headers = servedOverHttps(c) ? set.withHsts : set.plain
+    const headers = headersOf(c.req.path.startsWith('/api/') ? API : PAGE, c)
     const outgoing = nodeResponse(c)
     if (outgoing) {
       outgoing.setHeaders(headers)
@@ -98,7 +97,12 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
  * it in the handler; like any header a route sets, these win.
  */
 export function asDocument(c: Context<AppEnv>): void {
-  for (const [name, value] of servedOverHttps(c) ? PAGE.withHsts : PAGE.plain) responseHeader(c, name, value)
+  for (const [name, value] of headersOf(PAGE, c)) responseHeader(c, name, value)
+}
+
+/** The set's headers for this request: with HSTS when it is served over https. */
+function headersOf(set: HeaderSet, c: Context<AppEnv>): Map<string, string> {
+  return servedOverHttps(c) ? set.withHsts : set.plain
 }
 
 /** Off Node: onto the finished response, where the route did not set the header itself. */

@@ -22,7 +22,7 @@ const scratch = Buffer.allocUnsafe(ID_CHARS)
  * writer to flatten.
  */
 export function newId(prefix: string, now: number): string {
-  if (!/^[a-z]{2,5}$/.test(prefix)) throw new Error(`Bad id prefix "${prefix}"`)
+  checkPrefix(prefix)
   encodeTime(now)
   encodeRandom()
   return `${prefix}_${scratch.toString('latin1', 0, ID_CHARS)}`
@@ -34,9 +34,13 @@ export function newId(prefix: string, now: number): string {
  * ids by creation time (the inbox's pruning).
  */
 export function firstIdAt(prefix: string, ms: number): string {
-  if (!/^[a-z]{2,5}$/.test(prefix)) throw new Error(`Bad id prefix "${prefix}"`)
+  checkPrefix(prefix)
   encodeTime(ms)
   return `${prefix}_${scratch.toString('latin1', 0, TIME_CHARS)}`
+}
+
+function checkPrefix(prefix: string): void {
+  if (!/^[a-z]{2,5}$/.test(prefix)) throw new Error(`Bad id prefix "${prefix}"`)
 }
 
 /** The first TIME_CHARS characters: milliseconds in base32, most significant first. */
