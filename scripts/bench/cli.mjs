@@ -15,10 +15,10 @@ export function integerOption(argv, name, fallback, tool) {
 }
 
 /**
- * The read rows named in `argv` (what is left once the integer options are taken), all of them
- * when none is named. Anything else that is not one of `flags` exits 2, naming it.
+ * The rows named in `argv` (what is left once the integer options are taken); when none is named,
+ * `defaults` (every row unless given). Anything else that is not one of `flags` exits 2, naming it.
  */
-export function readRowsNamed(argv, rows, { tool, flags, options }) {
+export function readRowsNamed(argv, rows, { tool, flags, options, defaults = Object.keys(rows) }) {
   const names = argv.filter((a) => !flags.includes(a))
   for (const name of names) {
     if (!(name in rows)) {
@@ -28,5 +28,5 @@ export function readRowsNamed(argv, rows, { tool, flags, options }) {
       process.exit(2)
     }
   }
-  return names.length > 0 ? names : Object.keys(rows)
+  return names.length > 0 ? names : defaults
 }

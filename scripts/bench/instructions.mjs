@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url'
 import { integerOption, readRowsNamed } from './cli.mjs'
 import { hammer } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
-import { READ_ROWS, readRowTargets, signedEvents, warmUp } from './rows.mjs'
+import { READ_ROWS, readRowTargets, signedEventsTarget, warmUp } from './rows.mjs'
 import { prepareBenchStore, scratchPostgres, seedCustomers } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -47,16 +47,16 @@ const requests = integerOption(argv, '--requests', 5000, 'instructions')
 const postgres = argv.includes('--postgres')
 /** The intake, a write row, is measured only when named. */
 const INTAKE = { intake: { path: '/webhooks/stripe', baseline: '/json' } }
-const named = readRowsNamed(
+const selected = readRowsNamed(
   argv,
   { ...READ_ROWS, ...INTAKE },
   {
     tool: 'instructions',
     flags: ['--postgres'],
     options: ['--warm-up', '--requests'],
+    defaults: Object.keys(READ_ROWS),
   },
 )
-const selected = argv.some((a) => a in INTAKE || a in READ_ROWS) ? named : Object.keys(READ_ROWS)
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' })
 } catch {
@@ -135,8 +135,8 @@ try {
     const { tollgate: t, baseline: b } =
       name in INTAKE
         ? {
-            tollgate: { url: store.url + row.path, requests: [signedEvents(store.webhookSecret)] },
-            baseline: { url: baseUrl + row.baseline, requests: [signedEvents(store.webhookSecret)] },
+            tollgate: signedEventsTarget(store.url + row.path, store.webhookSecret),
+            baseline: signedEventsTarget(baseUrl + row.baseline, store.webhookSecret),
           }
         : readRowTargets(row, { tollgateUrl: store.url, baselineUrl: baseUrl, cookies })
     const per = {}

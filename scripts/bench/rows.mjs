@@ -112,7 +112,7 @@ export async function throughputRow(ctx, { row, tollgatePath, baselinePath, cook
 }
 
 /** Signed, never-seen events (a fresh id each), as Stripe delivers them: an autocannon request. */
-export function signedEvents(secret, type = 'bench.intake') {
+function signedEvents(secret, type = 'bench.intake') {
   let n = 0
   const run = `${process.pid}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
   return {
@@ -141,6 +141,11 @@ export function signedEvents(secret, type = 'bench.intake') {
   }
 }
 
+/** An autocannon target posting signed, never-seen events to `url`. */
+export function signedEventsTarget(url, secret) {
+  return { url, requests: [signedEvents(secret)] }
+}
+
 /**
  * Signed, never-seen events against a bare JSON POST. The baseline is sent the same signed events
  * (it parses the JSON and ignores the signature): signing each event costs the load generator,
@@ -149,12 +154,11 @@ export function signedEvents(secret, type = 'bench.intake') {
  * so it can fall short of the baseline while waiting on the database's commits, not its own CPU.
  */
 export async function webhookRow(ctx) {
-  const events = (url) => ({ url, requests: [signedEvents(ctx.webhookSecret)] })
   const busy = { tollgate: [], baseline: [] }
   const run = async (samples, pid, url) => {
     const cpuBefore = mainThreadCpuMs(pid)
     const started = performance.now()
-    const { rps } = await hammer(events(url), ctx.load)
+    const { rps } = await hammer(signedEventsTarget(url, ctx.webhookSecret), ctx.load)
     samples.push((mainThreadCpuMs(pid) - cpuBefore) / (performance.now() - started))
     return rps
   }
@@ -180,10 +184,10 @@ export async function webhookCpuRow(ctx, count) {
   for (let i = 0; i < ctx.repeats; i++) {
     const before = await ctx.inbox.counts()
     const startCpu = cpuMs(pid)
-    await hammer(
-      { url: `${ctx.tollgate.url}/webhooks/stripe`, requests: [signedEvents(ctx.webhookSecret)] },
-      { connections: 32, amount: count },
-    )
+    await hammer(signedEventsTarget(`${ctx.tollgate.url}/webhooks/stripe`, ctx.webhookSecret), {
+      connections: 32,
+      amount: count,
+    })
     const deadline = performance.now() + 60_000
     for (;;) {
       const now = await ctx.inbox.counts()
