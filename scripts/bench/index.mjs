@@ -53,7 +53,7 @@ const MODE = quick
   : {
       load: { connections: 32, duration: 5 },
       downloadsEach: 5,
-      repeats: 3,
+      repeats: 5,
       startRepeats: 5,
       purchases: 24,
       archiveMb: 100,
