@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node scripts/bench/instructions.mjs [--warm-up N] [--requests N] [--postgres] [name…]`: machine
+ * `node scripts/bench/instructions.mjs [--warm-up N] [--requests N] [--top N] [--postgres] [name…]`: machine
  * instructions per request of the read paths, Tollgate (dist, SQLite; with `--postgres` a fresh
  * PostgreSQL database, dropped afterwards) and the bare Hono baseline, each run under valgrind's
  * callgrind. Instrumentation is off during start-up and each row's warm-up (`--warm-up`, 10,000
@@ -28,12 +28,17 @@
  * request only, as it writes. Under callgrind the intake's batches are smaller than at speed (fewer
  * deliveries arrive together), so its count leans towards one insert per event. Needs valgrind (Debian's
  * `valgrind` package; `.ci/run` does not run this script). Build first (`npm run build`).
+ *
+ * `--top N` also prints, for each row, the N heaviest functions of Tollgate's main thread by
+ * instructions per request, inclusive and self, with V8's compiled functions named (callgrind-top.mjs:
+ * Tollgate then runs under `--perf-basic-prof`, whose map names them).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { perfMapPath, printTopFunctions } from './callgrind-top.mjs'
 import { integerOption, readRowsNamed } from './cli.mjs'
 import { hammer } from './load.mjs'
 import { freePort, startServer, stopAll, stopServer } from './proc.mjs'
@@ -44,6 +49,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const argv = process.argv.slice(2)
 const warmUpRequests = integerOption(argv, '--warm-up', 10_000, 'instructions')
 const requests = integerOption(argv, '--requests', 5000, 'instructions')
+const top = integerOption(argv, '--top', 0, 'instructions')
 const postgres = argv.includes('--postgres')
 /** The intake, a write row, is measured only when named. */
 const INTAKE = { intake: { path: '/webhooks/stripe', baseline: '/json' } }
@@ -53,7 +59,7 @@ const selected = readRowsNamed(
   {
     tool: 'instructions',
     flags: ['--postgres'],
-    options: ['--warm-up', '--requests'],
+    options: ['--warm-up', '--requests', '--top'],
     defaults: Object.keys(READ_ROWS),
   },
 )
@@ -65,6 +71,8 @@ try {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-instructions-'))
+/** Set once Tollgate runs with `--perf-basic-prof` (`--top`), so its map is removed at the end. */
+let tollgatePid
 const scratch = postgres ? await scratchPostgres('instr') : undefined
 
 /** `node args` under callgrind, instrumentation off until `counted` turns it on. */
@@ -93,13 +101,17 @@ async function counted(pid, work) {
   if (dumps.length === 0) throw new Error(`no callgrind dump for ${pid}`)
   let main = 0
   let all = 0
+  const mainDumps = []
   for (const dump of dumps) {
     const totals = /^totals: (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'))
     if (!totals) throw new Error(`no totals in ${dump}`)
     all += Number(totals[1])
-    if (dump.endsWith('-01')) main += Number(totals[1])
+    if (dump.endsWith('-01')) {
+      main += Number(totals[1])
+      mainDumps.push(join(dir, dump))
+    }
   }
-  return { main, all }
+  return { main, all, mainDumps }
 }
 
 try {
@@ -120,10 +132,12 @@ try {
   const tollgate = await startServer({
     ...slow,
     name: 'tollgate',
-    args: underCallgrind('tollgate', [main]),
+    // With --top, node names its generated code in a map for callgrind-top.mjs.
+    args: underCallgrind('tollgate', top > 0 ? ['--perf-basic-prof', main] : [main]),
     env: store.env,
     readyUrl: `${store.url}/healthz`,
   })
+  if (top > 0) tollgatePid = tollgate.pid
   console.log(
     `${postgres ? 'postgres' : 'sqlite'}; ${main}; ${warmUpRequests} requests of warm-up, ${requests} counted, per side and row`,
   )
@@ -145,8 +159,8 @@ try {
       ['baseline', baseline, b],
     ]) {
       await hammer(target, load(warmUpRequests))
-      const { main, all } = await counted(proc.pid, () => hammer(target, load(requests)))
-      per[side] = { main: main / requests, all: all / requests }
+      const { main, all, mainDumps } = await counted(proc.pid, () => hammer(target, load(requests)))
+      per[side] = { main: main / requests, all: all / requests, mainDumps }
     }
     const k = (n) => `${Math.round(n / 1000)}k`
     const side = (s) => `${k(s.all).padStart(5)} (main thread ${k(s.main)})`
@@ -155,6 +169,14 @@ try {
         `  baseline ${row.baseline} ${side(per.baseline)}` +
         `  ratio ${(per.baseline.all / per.tollgate.all).toFixed(2)}× (main thread ${(per.baseline.main / per.tollgate.main).toFixed(2)}×)`,
     )
+    if (top > 0)
+      for (const dump of per.tollgate.mainDumps)
+        printTopFunctions(dump, {
+          pid: tollgate.pid,
+          per: requests,
+          count: top,
+          title: `Tollgate's main thread, ${name}`,
+        })
   }
   await stopServer(tollgate)
   await stopServer(baseline)
@@ -162,5 +184,6 @@ try {
   await stopAll()
   await scratch?.drop()
   rmSync(dir, { recursive: true, force: true })
+  if (tollgatePid !== undefined) rmSync(perfMapPath(tollgatePid), { force: true })
 }
 process.exit()
