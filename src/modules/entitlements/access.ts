@@ -49,7 +49,20 @@ export function checkAccessNow(
   return kept === undefined ? checkAccess(db, customerId, feature, now) : decideFeature(kept, feature, now)
 }
 
-function decideFeature(grants: readonly GrantRow[], feature: string, now: Date): AccessDecision {
+/**
+ * `decideAccess` over the customer's grants of `feature`. A gate asks this on every request, and
+ * it is nearly always allowed: that answer is found in one pass over the grants, without the two
+ * arrays and closures that filtering by feature and then by liveness made per request (3 k
+ * instructions of a /premium view under callgrind). Anything else goes the general way. Exported
+ * for its test only (the module's face is index.ts).
+ */
+export function decideFeature(grants: readonly GrantRow[], feature: string, now: Date): AccessDecision {
+  const at = dbTimeOf(now)
+  let best: GrantRow | undefined
+  for (const g of grants) {
+    if (g.feature === feature && isLive(g, at) && (best === undefined || outlasts(g, best))) best = g
+  }
+  if (best) return allowedBy(best)
   return decideAccess(
     grants.filter((g) => g.feature === feature),
     now,
@@ -67,9 +80,7 @@ export function grantsOfCustomer(db: Executor, customerId: string): Promise<read
 /** Pure decision over a customer's grants of one feature. */
 export function decideAccess(grants: readonly GrantRow[], now: Date): AccessDecision {
   const at = dbTimeOf(now)
-  const live = grants.filter(
-    (g) => g.revoked_at === null && g.starts_at <= at && (g.ends_at === null || g.ends_at > at),
-  )
+  const live = grants.filter((g) => isLive(g, at))
   if (live.length === 0) {
     const last = lastEnded(grants)
     const endedAt = last ? (last.revoked_at ?? last.ends_at) : null
@@ -80,7 +91,16 @@ export function decideAccess(grants: readonly GrantRow[], now: Date): AccessDeci
       ...(endedAt ? { endedAt: new Date(endedAt) } : {}),
     }
   }
-  const best = live.reduce((a, b) => (outlasts(b, a) ? b : a))
+  return allowedBy(live.reduce((a, b) => (outlasts(b, a) ? b : a)))
+}
+
+/** Not revoked, started, not ended, at `at` (ISO times in the database's format compare as text). */
+function isLive(g: GrantRow, at: string): boolean {
+  return g.revoked_at === null && g.starts_at <= at && (g.ends_at === null || g.ends_at > at)
+}
+
+/** Allowed by `best`, the longest-lasting live grant (the first of those that last as long). */
+function allowedBy(best: GrantRow): AccessDecision {
   return {
     allowed: true,
     source: { type: best.source_type, id: best.source_id, grantId: best.id },
