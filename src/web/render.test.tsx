@@ -7,7 +7,7 @@ import { hashPassword } from '../modules/accounts/passwords.js'
 import { findOrCreateCustomerByEmail } from '../modules/customers/customers.js'
 import { setPasswordHash } from '../modules/customers/repo.js'
 import { grantManually } from '../modules/members/manual-grants.js'
-import { renderHtml } from './render.js'
+import { escapeHtml, renderHtml } from './render.js'
 
 function Card({ title, children }: { title: string; children?: unknown }) {
   return (
@@ -22,6 +22,29 @@ async function AsyncPart({ text }: { text: string }) {
   await new Promise((resolve) => setTimeout(resolve, 1))
   return <em>{text}</em>
 }
+
+describe('escapeHtml', () => {
+  it('escapes text as hono/jsx escapes a text child and an attribute, with or without anything to escape', () => {
+    const alphabet = ['a', 'Z', ' ', '·', '—', '&', '<', '>', '"', "'", '&amp;', '@', '.']
+    let seed = 7
+    const pick = (): string => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return alphabet[seed % alphabet.length] as string
+    }
+    const texts = ['', 'Premium articles · Tollgate', 'buyer@example.com', "O'Brien & <Sons>"]
+    for (let n = 0; n < 500; n++) texts.push(Array.from({ length: n % 12 }, pick).join(''))
+    let escaped = 0
+    for (const text of texts) {
+      expect(`<p title="${escapeHtml(text)}">${escapeHtml(text)}</p>`).toBe(
+        renderHtml(<p title={text}>{text}</p>),
+      )
+      if (escapeHtml(text) !== text) escaped++
+    }
+    // Both ways through it were taken, many times each.
+    expect(escaped).toBeGreaterThan(100)
+    expect(texts.length - escaped).toBeGreaterThan(50)
+  })
+})
 
 describe('renderHtml', () => {
   it('renders as hono/jsx toString does: escaping, attributes, fragments, raw text, components', () => {

@@ -34,10 +34,16 @@ export function renderHtml(node: unknown): string | Promise<string> {
   return stringBufferToString(buffer, buffer.callbacks).then(String)
 }
 
-/** The escaping hono/jsx applies to text and attribute values. */
+/**
+ * The escaping hono/jsx applies to text and attribute values. Most text (a page's title, an email)
+ * has nothing to escape, and finding that out with a test is about a quarter of what a replace
+ * with a callback costs (2 per page view: 1.5 k instructions each under callgrind).
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] as string)
+  return NEEDS_ESCAPING.test(text) ? text.replace(ESCAPABLE, (ch) => ESCAPES[ch] as string) : text
 }
+const NEEDS_ESCAPING = /[&<>"']/
+const ESCAPABLE = /[&<>"']/g
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
