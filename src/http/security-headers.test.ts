@@ -110,12 +110,13 @@ describe('security headers over a real Node server (sqlite)', () => {
         '/api/v1/docs',
         '/static/page.js',
         '/healthz',
+        '/webhooks/no-such-hook',
       ]) {
         const real = await fetch(url + path, { headers: { accept: 'text/html' }, redirect: 'manual' })
         const body = await real.text()
-        // JSON answers under /api/ carry the answers' set and none of the pages' others; every
-        // page, the API reference among them, the pages' set.
-        const answer = path.startsWith('/api/') && path !== '/api/v1/docs'
+        // JSON answers under /api/ and /webhooks/ carry the answers' set and none of the pages'
+        // others; every page, the API reference among them, the pages' set.
+        const answer = /^\/(api|webhooks)\//.test(path) && path !== '/api/v1/docs'
         if (answer) expect(real.headers.get('content-type') ?? '', path).toMatch(/json/)
         if (!answer && real.headers.get('content-type')?.startsWith('text/html'))
           expect(body, path).not.toMatch(INLINE_SCRIPT)
@@ -138,7 +139,7 @@ describe('security headers over a real Node server (sqlite)', () => {
           expect(got[name.toLowerCase()], `${path} ${name}`).toBe(expected[name.toLowerCase()])
         expect(real.status, path).toBe(inMemory.status)
       }
-      expect(ids.size).toBe(8)
+      expect(ids.size).toBe(9)
       const echoed = await fetch(`${url}/healthz`, { headers: { 'x-request-id': 'proxy-given-id-123' } })
       expect(echoed.headers.get('x-request-id')).toBe('proxy-given-id-123')
     } finally {

@@ -6,8 +6,8 @@
  * socket's response in one call (http/outgoing.ts) instead of a dozen `Headers.set` per request.
  * A header a route sets itself wins over these (none of ours does).
  *
- * Answers under `/api/` are JSON (errors too: web/error-handler.tsx), never a document, and get
- * the set that protects a non-document: a CSP that allows nothing (`default-src 'none'`, stricter
+ * Answers under `/api/` and `/webhooks/` are JSON (errors too: answer-paths.ts), never a document,
+ * and get the set that protects a non-document: a CSP that allows nothing (`default-src 'none'`, stricter
  * than the pages' should a browser ever render one), no framing, nosniff, the resource policy,
  * and HSTS; the rest of the page set (opener policy, referrer policy, agent cluster, DNS prefetch,
  * the legacy IE and Flash switches) only governs documents. Node validates, lowercases and writes
@@ -17,6 +17,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from 'hono'
+import { answersInJson } from './answer-paths.js'
 import { isHttps } from './client-ip.js'
 import type { AppEnv } from './env.js'
 import { nodeResponse, responseHeader } from './outgoing.js'
@@ -59,7 +60,7 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['X-XSS-Protection', '0'],
 ]
 
-/** What every JSON answer under `/api/` carries instead (the module's comment says why). */
+/** What every JSON answer (answer-paths.ts) carries instead (the module's comment says why). */
 export const API_SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
   ['Cross-Origin-Resource-Policy', 'cross-origin'],
@@ -82,7 +83,7 @@ const API = headerSet(API_SECURITY_HEADERS)
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return function securityHeadersMiddleware(c, next) {
-    const headers = headersOf(c.req.path.startsWith('/api/') ? API : PAGE, c)
+    const headers = headersOf(answersInJson(c.req.path) ? API : PAGE, c)
     const outgoing = nodeResponse(c)
     if (outgoing) {
       outgoing.setHeaders(headers)

@@ -8,6 +8,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { answersInJson } from '../http/answer-paths.js'
 import type { AppEnv } from '../http/env.js'
 import { AppError } from '../lib/errors.js'
 import { isStripeError, type StripeErrorLike } from '../lib/stripe-errors.js'
@@ -63,7 +64,7 @@ export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
 
 /** JSON for API paths and clients that ask for JSON; HTML for everything else. */
 export function wantsJSON(c: Context): boolean {
-  if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/webhooks/')) return true
+  if (answersInJson(c.req.path)) return true
   const accept = c.req.header('accept') ?? ''
   if (accept.includes('text/html')) return false
   return (
