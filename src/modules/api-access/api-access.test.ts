@@ -42,9 +42,15 @@ describe.each(DIALECTS)('API access on %s', (dialect) => {
     )
     const res = await member.request('/api/me/entitlements', { headers: { accept: 'application/json' } })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as {
+    expect(res.headers.get('content-type')).toBe('application/json')
+    const text = await res.text()
+    const body = JSON.parse(text) as {
+      customer: { id: string; email: string }
       entitlements: { feature: string; allowed: boolean; via: string; until: string }[]
     }
+    // The text is written in parts (the entitlements' kept): it is the object's JSON, as c.json's.
+    expect(text).toBe(JSON.stringify(body))
+    expect(body.customer).toEqual({ id: expect.stringMatching(/^cu_/), email: 'member@example.com' })
     expect(body.entitlements).toEqual([
       expect.objectContaining({
         feature: 'premium',

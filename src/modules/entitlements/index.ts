@@ -19,6 +19,6 @@ export {
   revokeGrantsBySource,
 } from './grants.js'
 export { grantObject } from './events.js'
-export { type EntitlementView, listEntitlements, listEntitlementsNow } from './list.js'
+export { type EntitlementView, entitlementsJson, listEntitlements, listEntitlementsNow } from './list.js'
 export { loginPath, renderNoAccess, requireFeature } from './require-feature.js'
 export type { GrantRow, GrantSourceType } from './table.js'

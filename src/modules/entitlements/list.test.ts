@@ -3,7 +3,7 @@ import { DIALECTS } from '../../../test/dialects.js'
 import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { findOrCreateCustomerByEmail } from '../customers/customers.js'
 import { grantFeature, revokeGrantsBySource } from './grants.js'
-import { type EntitlementView, listEntitlements, listEntitlementsNow } from './list.js'
+import { type EntitlementView, entitlementsJson, listEntitlements, listEntitlementsNow } from './list.js'
 
 const DAY = 86_400_000
 const T0 = Date.parse('2026-08-01T00:00:00.000Z')
@@ -61,6 +61,10 @@ describe.each(DIALECTS)('listEntitlements on %s', (dialect) => {
         const answer = listEntitlementsNow(t.deps.db, customer.id, now)
         expect(answer).not.toBeInstanceOf(Promise)
         expect(answer).toEqual(expected.get(now.getTime()))
+        // The kept JSON text goes with the kept views: never an earlier span's.
+        expect(entitlementsJson(answer as readonly EntitlementView[])).toBe(
+          JSON.stringify(expected.get(now.getTime())),
+        )
       }
     }
   })
