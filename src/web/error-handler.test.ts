@@ -91,6 +91,22 @@ describe('error envelope', () => {
       body: 'a=1',
     })
     expect(evil.status).toBe(403)
+    expect(evil.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await evil.text()).toContain('did not come from this store')
+    // Under /api/ the refusal is the JSON envelope, as every other error there.
+    const api = await app.request('http://localhost:3000/api/items', {
+      method: 'POST',
+      headers: { ...form, origin: 'https://evil.example' },
+      body: 'price=x',
+    })
+    expect(api.status).toBe(403)
+    expect(await api.json()).toEqual({
+      error: {
+        code: 'FORBIDDEN',
+        message: expect.stringContaining("did not come from this store's own pages"),
+        requestId: expect.stringMatching(/^req_/),
+      },
+    })
     const ok = await app.request('http://localhost:3000/form', {
       method: 'POST',
       headers: { ...form, origin: 'http://localhost:3000' },

@@ -28,12 +28,20 @@ export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
     return respond(c, err.status, { code: err.code, message: err.message, requestId, details: err.details })
   }
   if (err instanceof HTTPException) {
-    if (err.res) return err.res
+    // Hono's own refusals (the CSRF check's 403 carries a bare text/plain "Forbidden" response)
+    // get the same envelope or page as ours: a JSON client can read them, a browser sees a page.
     const code = err.status === 403 ? 'FORBIDDEN' : `HTTP_${err.status}`
-    return respond(c, err.status, { code, message: err.message || 'Request refused.', requestId })
+    return respond(c, err.status, { code, message: err.message || refusal(err.status), requestId })
   }
   log?.error({ err, requestId }, 'unhandled error')
   return respond(c, 500, { code: 'INTERNAL', message: 'Something went wrong on our side.', requestId })
+}
+
+/** What a refusal of Hono's without a message of its own says (its only 403 is the CSRF check). */
+function refusal(status: number): string {
+  return status === 403
+    ? "Refused: the request did not come from this store's own pages. Reload the page and try again."
+    : 'Request refused.'
 }
 
 /**
