@@ -79,7 +79,7 @@ export async function processInbox(
     const wants = (row: StripeEventRow): boolean => handlersFor(handlers, row.type).length > 0
     const { leased: rows, stamped } = await claimEvents(deps, input, wants)
     for (const row of stamped)
-      deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
+      deps.log.debug({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
     claimed += rows.length + stamped.length
     // A full claim may have left due events behind.
     if (rows.length + stamped.length === limit) more = true
@@ -322,7 +322,7 @@ export async function handleEvent(
       return true
     })
     if (handlers.length === 0)
-      deps.log.info({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
+      deps.log.debug({ eventId: row.stripe_event_id, type: row.type }, 'unhandled event type')
     if (!stamped) return 'already-handled'
     return handlers.length === 0 ? 'ignored' : 'handled'
   } catch (err) {

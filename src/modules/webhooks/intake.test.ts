@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream'
 import fc from 'fast-check'
 import { type InsertQueryNode, type KyselyPlugin, type RootOperationNode, ValuesNode } from 'kysely'
+import pino from 'pino'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
@@ -167,6 +169,29 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
     expect(row?.handled_at).not.toBeNull()
     expect(row?.attempts).toBe(0)
     expect(await processInboxNow(deps, {})).toBe(0)
+  })
+
+  it('logs an unhandled type at debug only, so a shop at the default level writes no line per event', async () => {
+    const linesAt = async (level: 'info' | 'debug', id: string): Promise<string> => {
+      const lines: string[] = []
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk))
+          done()
+        },
+      })
+      const logged = createApp({ ...deps, log: pino({ level }, sink) }, { eventHandlers: WANTS_COUPONS })
+      const payload = eventPayload(id, 'tax_rate.updated')
+      const res = await logged.request('http://localhost/webhooks/stripe', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': sign(payload) },
+        body: payload,
+      })
+      expect(res.status).toBe(200)
+      return lines.join('')
+    }
+    expect(await linesAt('info', 'evt_quiet_info')).not.toContain('unhandled event type')
+    expect(await linesAt('debug', 'evt_quiet_debug')).toContain('unhandled event type')
   })
 
   it('the inbox still stamps an unwanted event that reached it another way (recovery, a replay)', async () => {
