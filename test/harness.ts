@@ -12,6 +12,7 @@
  * await t.close()
  */
 import type { AddressInfo, Server } from 'node:net'
+import { Writable } from 'node:stream'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Logger } from 'pino'
@@ -207,6 +208,18 @@ function listeningUrl(server: Server): Promise<string> {
     if (server.listening) done()
     else server.once('listening', done)
   })
+}
+
+/** A logger at `level` that keeps what it writes, for tests of what is (or is not) logged. */
+export function capturingLogger(level: 'info' | 'debug'): { log: Logger; written: () => string } {
+  const lines: string[] = []
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk))
+      done()
+    },
+  })
+  return { log: pino({ level }, sink), written: () => lines.join('') }
 }
 
 function silentLogger(): Logger {

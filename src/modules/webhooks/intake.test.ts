@@ -1,11 +1,9 @@
-import { Writable } from 'node:stream'
 import fc from 'fast-check'
 import { type InsertQueryNode, type KyselyPlugin, type RootOperationNode, ValuesNode } from 'kysely'
-import pino from 'pino'
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
-import { createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
+import { capturingLogger, createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import type { Deps } from '../../deps.js'
 import { createManualClock } from '../../lib/clock.js'
@@ -173,14 +171,8 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
 
   it('logs an unhandled type at debug only, so a shop at the default level writes no line per event', async () => {
     const linesAt = async (level: 'info' | 'debug', id: string): Promise<string> => {
-      const lines: string[] = []
-      const sink = new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk))
-          done()
-        },
-      })
-      const logged = createApp({ ...deps, log: pino({ level }, sink) }, { eventHandlers: WANTS_COUPONS })
+      const { log, written } = capturingLogger(level)
+      const logged = createApp({ ...deps, log }, { eventHandlers: WANTS_COUPONS })
       const payload = eventPayload(id, 'tax_rate.updated')
       const res = await logged.request('http://localhost/webhooks/stripe', {
         method: 'POST',
@@ -188,7 +180,7 @@ describe.each(DIALECTS)('webhook intake and inbox on %s', (dialect) => {
         body: payload,
       })
       expect(res.status).toBe(200)
-      return lines.join('')
+      return written()
     }
     expect(await linesAt('info', 'evt_quiet_info')).not.toContain('unhandled event type')
     expect(await linesAt('debug', 'evt_quiet_debug')).toContain('unhandled event type')
