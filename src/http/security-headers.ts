@@ -7,13 +7,13 @@
  * A header a route sets itself wins over these (none of ours does).
  *
  * Answers under `/api/` and `/webhooks/` are JSON (errors too: answer-paths.ts), never a document,
- * and get the set that protects a non-document: a CSP that allows nothing (`default-src 'none'`, stricter
- * than the pages' should a browser ever render one), no framing, nosniff, the resource policy,
- * and HSTS; the rest of the page set (opener policy, referrer policy, agent cluster, DNS prefetch,
- * the legacy IE and Flash switches) only governs documents. Node validates, lowercases and writes
- * every header of every response, so the seven it would carry for nothing were about a tenth of
- * the instructions of the session API's answer. A page served under `/api/` (the API reference)
- * asks for the page set itself (`asDocument`).
+ * and get the set that protects a non-document: a CSP that allows nothing (`default-src 'none'`,
+ * stricter than the pages' should a browser ever render one), no framing, nosniff, the resource
+ * policy, and HSTS; the rest of the page set (opener policy, referrer policy, agent cluster, DNS
+ * prefetch, the legacy IE and Flash switches) only governs documents. Node validates, lowercases
+ * and writes every header of every response, so the seven it would carry for nothing were about a
+ * tenth of the instructions of the session API's answer. A page served under `/api/` (the API
+ * reference) asks for the page set itself (`asDocument`).
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from 'hono'
