@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HTTPException } from 'hono/http-exception'
 import * as z from 'zod'
 import { createTestDeps, type TestDeps } from '../../test/harness.js'
 import { createApp } from '../app.js'
@@ -24,6 +25,13 @@ describe('error envelope', () => {
       c.json(c.req.valid('json')),
     )
     app.post('/form', (c) => c.text('ok'))
+    app.get('/api/guarded', () => {
+      const res = new Response('Unauthorized', {
+        status: 401,
+        headers: { 'WWW-Authenticate': 'Basic realm="tollgate"', 'content-type': 'text/plain' },
+      })
+      throw new HTTPException(401, { res })
+    })
   })
   afterAll(() => t.close())
 
@@ -113,6 +121,16 @@ describe('error envelope', () => {
       body: 'a=1',
     })
     expect(ok.status).toBe(200)
+  })
+
+  it("keeps the headers a refusal's own response carries, in the envelope's form", async () => {
+    const res = await app.request('/api/guarded')
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toBe('Basic realm="tollgate"')
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(await res.json()).toEqual({
+      error: { code: 'HTTP_401', message: 'Request refused.', requestId: expect.stringMatching(/^req_/) },
+    })
   })
 
   it('sets security headers and shows the test-mode banner only in test mode', async () => {

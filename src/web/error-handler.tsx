@@ -31,10 +31,22 @@ export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
     // Hono's own refusals (the CSRF check's 403 carries a bare text/plain "Forbidden" response)
     // get the same envelope or page as ours: a JSON client can read them, a browser sees a page.
     const code = err.status === 403 ? 'FORBIDDEN' : `HTTP_${err.status}`
+    keepOwnHeaders(c, err)
     return respond(c, err.status, { code, message: err.message || refusal(err.status), requestId })
   }
   log?.error({ err, requestId }, 'unhandled error')
   return respond(c, 500, { code: 'INTERNAL', message: 'Something went wrong on our side.', requestId })
+}
+
+/**
+ * The headers a refusal's own response carries (basic auth's `WWW-Authenticate`, a limiter's
+ * `Retry-After`) go on the envelope or page that replaces it: they tell the client what to do
+ * next. Its body's type and length do not: the answer has its own.
+ */
+function keepOwnHeaders(c: Context<AppEnv>, err: HTTPException): void {
+  if (!err.res) return
+  for (const [name, value] of err.res.headers)
+    if (name !== 'content-type' && name !== 'content-length') c.header(name, value, { append: true })
 }
 
 /** What a refusal of Hono's without a message of its own says (its only 403 is the CSRF check). */
