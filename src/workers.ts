@@ -66,7 +66,7 @@ export const WORKERS: Worker[] = [
     // Asking Stripe loads its SDK (a sixth of a cold start): after the server's first answers.
     firstRunDelayMs: 5_000,
     runOnce: (deps) =>
-      recoverMissedEvents(deps).catch((err: Error) => {
+      recoverMissedEvents(deps, EVENT_HANDLERS).catch((err: Error) => {
         deps.log.warn({ err: err.message }, 'event recovery failed; will retry')
         return 0
       }),

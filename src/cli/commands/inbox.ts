@@ -89,7 +89,7 @@ export const inboxCommand: Command = {
         return found ? 0 : 1
       }
       if (action === 'recover') {
-        const inserted = await recoverMissedEvents(deps)
+        const inserted = await recoverMissedEvents(deps, EVENT_HANDLERS)
         const handled = await processInboxNow(deps, EVENT_HANDLERS)
         if (values.json) printJSON(io, { recovered: inserted, handled })
         else io.out(`Recovered ${inserted} missed event(s); handled ${handled}.`)

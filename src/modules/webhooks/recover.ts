@@ -5,9 +5,15 @@
  * the inbox lacks and moves the cursor to the run's start. So an outage of any length within those
  * 30 days heals at start (the first scheduled run) and on every run after. The inbox handles
  * recovered events like delivered ones; duplicates are ignored by Stripe event id.
+ *
+ * Only events of the types some handler wants are asked for. The endpoint is subscribed to those
+ * alone, so the others were never going to be delivered: read from the full list, every run
+ * stored a purchase's payment_intent.* and charge.succeeded and the catalog's product.* and
+ * price.* events as "missed", for the inbox to claim and stamp, and said so in the log.
  * @module
  */
 import type { Deps } from '../../deps.js'
+import { type EventHandlerMap, handlersFor } from './handlers.js'
 import { storeEvent } from './intake.js'
 import { findCursor, findNewestEventCreated, saveCursor } from './repo.js'
 
@@ -18,18 +24,26 @@ const OVERLAP_SECONDS = 600
 const FIRST_RUN_SECONDS = 3 * 86_400
 /** Stripe lists events of the last 30 days only. */
 const RETENTION_SECONDS = 30 * 86_400
+/** Stripe's `types` filter takes at most 20 event types a request. */
+const TYPES_PER_LIST = 20
 /** How often the worker asks Stripe (by the app clock). */
 export const RECOVERY_INTERVAL_MS = 5 * 60_000
 
-/** Inserts missing events; returns how many were new. */
-export async function recoverMissedEvents(deps: Deps): Promise<number> {
+/** Inserts missing events of the types `handlers` wants; returns how many were new. */
+export async function recoverMissedEvents(deps: Deps, handlers: EventHandlerMap): Promise<number> {
   const startedAt = deps.clock.now()
   const nowSeconds = Math.floor(startedAt.getTime() / 1000)
   const since = Math.max(nowSeconds - RETENTION_SECONDS, await startOfWindow(deps, nowSeconds))
+  const wanted = Object.keys(handlers)
+    .filter((type) => handlersFor(handlers, type).length > 0)
+    .sort()
   let inserted = 0
-  for await (const event of deps.stripe.events.list({ created: { gte: since }, limit: 100 })) {
-    const payload = JSON.stringify(event)
-    if (await storeEvent(deps.db, event, { payload, source: 'recovery', now: deps.clock.now() })) inserted++
+  for (let i = 0; i < wanted.length; i += TYPES_PER_LIST) {
+    const types = wanted.slice(i, i + TYPES_PER_LIST)
+    for await (const event of deps.stripe.events.list({ created: { gte: since }, types, limit: 100 })) {
+      const payload = JSON.stringify(event)
+      if (await storeEvent(deps.db, event, { payload, source: 'recovery', now: deps.clock.now() })) inserted++
+    }
   }
   // Only a complete read moves the cursor: a run that failed half-way starts again from the old one.
   await saveCursor(deps.db, CURSOR, startedAt.toISOString(), deps.clock.now().toISOString())
