@@ -9,12 +9,12 @@
  * user space (the kernel's share of a request is not counted).
  *
  * Why: CPU time on this 2-core VM moves by a third between minutes with nothing to show for it
- * (README, "An eleventh pass"), so a change worth a few percent cannot be told from the noise by
+ * (docs/performance.md, "The eleventh pass"), so a change worth a few percent cannot be told from the noise by
  * throughput or CPU seconds. An instruction count does not depend on what else the machine is
  * doing. It is a guide for comparing builds (`TOLLGATE_MAIN=<path>` runs another build's main.js,
  * as cpu.mjs does), not a replacement for the benchmark's rows. What to keep in mind:
  * - Runs of one build still differ by the JIT's choices: Tollgate's main thread took 198–209 k
- *   instructions a request across seven runs of one build (README, "A twelfth pass"), and once
+ *   instructions a request across seven runs of one build (docs/performance.md, "The twelfth pass"), and once
  *   241 k. Compare builds over several runs each, turn about.
  * - Under callgrind a request takes tens of times longer, so whatever Tollgate does once per unit
  *   of time (the ISO text kept for the current millisecond, Node's Date header kept for the
