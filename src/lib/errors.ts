@@ -76,7 +76,6 @@ export const ERROR_CODES = defineErrorCodes({
   },
   NO_BILLING_ACCOUNT: { status: 409, message: 'There is no billing account to manage yet.' },
   INVALID_CREDENTIALS: { status: 401, message: 'That email and password do not match.' },
-  PASSWORD_TOO_SHORT: { status: 422, message: 'Choose a password of at least 10 characters.' },
   PASSWORD_LINK_INVALID: { status: 410, message: 'This link has expired or was already used.' },
   API_KEY_INVALID: { status: 401, message: 'A valid API key is required (Authorization: Bearer …).' },
   CUSTOMER_NOT_FOUND: { status: 404, message: 'Unknown customer.' },

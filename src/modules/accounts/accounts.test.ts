@@ -81,6 +81,34 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect(answers.map((r) => r.status).sort()).toEqual([303, 410, 410, 410, 410, 410])
   })
 
+  it('refuses a short password as a field error: the form again for a browser, the envelope for JSON', async () => {
+    const page = await agent().postForm('/register', { email: 'brief@example.com', password: 'short' })
+    expect(page.status).toBe(422)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(await page.text()).toContain('Choose a password of at least 10 characters.')
+
+    const asJson = (path: string, fields: Record<string, string>) =>
+      agent().request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams(fields).toString(),
+      })
+    for (const res of [
+      await asJson('/register', { email: 'brief@example.com', password: 'short' }),
+      await asJson('/password/reset', { token: 'x'.repeat(20), password: 'short' }),
+    ]) {
+      expect(res.status).toBe(422)
+      expect(await res.json()).toMatchObject({
+        error: {
+          code: 'INVALID_REQUEST',
+          message: 'Choose a password of at least 10 characters.',
+          details: { fieldErrors: { password: ['Choose a password of at least 10 characters.'] } },
+        },
+      })
+    }
+    expect(await findCustomerByEmail(t.deps.db, 'brief@example.com')).toBeUndefined()
+  })
+
   it('refuses short passwords and wrong or unknown credentials the same way', async () => {
     const short = await agent().postForm('/register', { email: 'short@example.com', password: 'short' })
     expect(short.status).toBe(422)

@@ -19,10 +19,23 @@ let dummyHash: Promise<string> | undefined
 /** The native argon2 binding is loaded on the first password, not at start (cold start, idle memory). */
 const argon2 = (): Promise<typeof import('@node-rs/argon2')> => import('@node-rs/argon2')
 
+/**
+ * A password outside the policy is a field error like any other the form's validation finds: 422
+ * INVALID_REQUEST naming `password`, so a client asking for JSON gets the one envelope every
+ * refused form gets, and the register page shows the message beside the form.
+ */
 export function checkPasswordPolicy(password: string): void {
-  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
-    throw new AppError('PASSWORD_TOO_SHORT')
-  }
+  const problem =
+    password.length < PASSWORD_MIN_LENGTH
+      ? `Choose a password of at least ${PASSWORD_MIN_LENGTH} characters.`
+      : password.length > PASSWORD_MAX_LENGTH
+        ? `Choose a password of at most ${PASSWORD_MAX_LENGTH} characters.`
+        : undefined
+  if (problem === undefined) return
+  throw new AppError('INVALID_REQUEST', {
+    message: problem,
+    details: { formErrors: [], fieldErrors: { password: [problem] } },
+  })
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -16,7 +16,8 @@ import type { AppEnv } from '../../http/env.js'
 import { enforceBackOff, enforceRateLimit, SIGN_IN_BACK_OFF } from '../../http/rate-limit.js'
 import { safeNext } from '../../http/safe-redirect.js'
 import { validate } from '../../http/validate.js'
-import { AppError } from '../../lib/errors.js'
+import { AppError, isAppError } from '../../lib/errors.js'
+import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import {
   findCustomerForEmail,
@@ -75,7 +76,9 @@ export const accountRoutes = new Hono<AppEnv>()
     try {
       pendingPasswordHash = await hashPassword(form.password)
     } catch (err) {
-      const message = err instanceof AppError ? err.message : 'Invalid password.'
+      // A client asking for JSON gets the error envelope; a browser gets the form back.
+      if (!isAppError(err, 'INVALID_REQUEST') || wantsJSON(c)) throw err
+      const message = err.message
       return renderPage(
         c,
         { title: 'Create account', status: 422 },
