@@ -124,6 +124,16 @@ describe.each(DIALECTS)('accounts on %s', (dialect) => {
     expect(unknown.status).toBe(401)
     expect(await wrong.text()).toContain('data-form-error')
     expect(await unknown.text()).toContain('data-form-error')
+    // A client asking for JSON gets the envelope, the same for a wrong password and an unknown address.
+    for (const email of ['new@example.com', 'nobody@example.com']) {
+      const res = await agent().request('/signin', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({ email, password: 'wrong password!!' }).toString(),
+      })
+      expect(res.status).toBe(401)
+      expect(await res.json()).toMatchObject({ error: { code: 'INVALID_CREDENTIALS' } })
+    }
   })
 
   it('lets a guest buyer claim the customer record by proving the email (one customer per person)', async () => {

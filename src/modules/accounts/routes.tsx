@@ -136,6 +136,7 @@ export const accountRoutes = new Hono<AppEnv>()
     // Same argon2 work whether or not the address is known or has a password.
     if (!(await verifyPassword(stored, form.password)) || !customer) {
       await deps.rateLimits.recordFailure(backOffKey, SIGN_IN_BACK_OFF)
+      if (wantsJSON(c)) throw new AppError('INVALID_CREDENTIALS')
       const page = (
         <SignInPage
           email={address}

@@ -85,6 +85,14 @@ describe.each(DIALECTS)('checkout on %s', (dialect) => {
     const again = await browser.postForm('/checkout', { price: 'field-guide' })
     expect(again.status).toBe(409)
     expect(await again.text()).toContain('data-checkout="already-owned"')
+    // The same form post from a client asking for JSON: the envelope, not the page.
+    const againAsJson = await browser.request('/checkout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ price: 'field-guide' }).toString(),
+    })
+    expect(againAsJson.status).toBe(409)
+    expect(await againAsJson.json()).toMatchObject({ error: { code: 'ALREADY_OWNED' } })
     const byEmail = await api({ price: 'field-guide', email })
     expect(byEmail.status).toBe(409)
     const signedIn = await startCheckout(browser, { price: 'workshop-notes' })

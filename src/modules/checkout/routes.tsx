@@ -8,13 +8,14 @@
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import * as z from 'zod'
+import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../http/env.js'
 import { validate } from '../../http/validate.js'
-import type { Deps } from '../../deps.js'
 import { AppError, isAppError } from '../../lib/errors.js'
+import { wantsJSON } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
-import { BUY_BUTTON_SCRIPT } from './buy-button.js'
 import { findPrice } from '../catalog/index.js'
+import { BUY_BUTTON_SCRIPT } from './buy-button.js'
 import { startOneTimeCheckout } from './service.js'
 import { AlreadyOwnedPage, CancelPage } from './views.js'
 
@@ -63,7 +64,7 @@ export function createCheckoutRoutes(startSubscription: StartSubscription = NO_S
         })
         return c.redirect(started.url, 303)
       } catch (err) {
-        if (!isAppError(err, 'ALREADY_OWNED')) throw err
+        if (!isAppError(err, 'ALREADY_OWNED') || wantsJSON(c)) throw err
         return renderPage(c, { title: 'Already yours', status: 409 }, <AlreadyOwnedPage />)
       }
     })

@@ -90,6 +90,19 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
       intent: 'token',
     })
     expect(unknown.status).toBe(401)
+    // A client asking for JSON gets the envelope, not the page.
+    const asJson = await browser.request('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({
+        email: 'wrong@example.com',
+        token: 'not-the-token',
+        intent: 'token',
+      }).toString(),
+    })
+    expect(asJson.status).toBe(401)
+    expect(await asJson.json()).toMatchObject({ error: { code: 'INVALID_LOGIN' } })
+    expect(browser.cookies.has('tollgate_session')).toBe(false)
   })
 
   /** @see issue 9: eight wrong guesses locked the real owner out for 15 minutes. */
