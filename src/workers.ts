@@ -10,7 +10,7 @@ import { dialectOf } from './db/connect.js'
 import { listenOnPostgres } from './db/listen.js'
 import { dialectOfExecutor } from './db/portable.js'
 import type { Deps } from './deps.js'
-import { EVENT_HANDLERS } from './event-handlers.js'
+import { EVENT_HANDLERS, HANDLED_EVENT_TYPES } from './event-handlers.js'
 import { pruneExpired } from './jobs/prune.js'
 import { deliverDueAlerts, sendDailyDigest } from './modules/alerts/index.js'
 import { type CheckResult, fail, type HeartbeatCheck, pass } from './modules/health/index.js'
@@ -66,7 +66,7 @@ export const WORKERS: Worker[] = [
     // Asking Stripe loads its SDK (a sixth of a cold start): after the server's first answers.
     firstRunDelayMs: 5_000,
     runOnce: (deps) =>
-      recoverMissedEvents(deps, EVENT_HANDLERS).catch((err: Error) => {
+      recoverMissedEvents(deps, HANDLED_EVENT_TYPES).catch((err: Error) => {
         deps.log.warn({ err: err.message }, 'event recovery failed; will retry')
         return 0
       }),

@@ -5,7 +5,7 @@
  * `GET /v1/events`.
  * @module
  */
-import { EVENT_HANDLERS } from '../../event-handlers.js'
+import { EVENT_HANDLERS, HANDLED_EVENT_TYPES } from '../../event-handlers.js'
 import { recordAudit } from '../../modules/admin/index.js'
 import {
   findEventByStripeId,
@@ -89,7 +89,7 @@ export const inboxCommand: Command = {
         return found ? 0 : 1
       }
       if (action === 'recover') {
-        const inserted = await recoverMissedEvents(deps, EVENT_HANDLERS)
+        const inserted = await recoverMissedEvents(deps, HANDLED_EVENT_TYPES)
         const handled = await processInboxNow(deps, EVENT_HANDLERS)
         if (values.json) printJSON(io, { recovered: inserted, handled })
         else io.out(`Recovered ${inserted} missed event(s); handled ${handled}.`)

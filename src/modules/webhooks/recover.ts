@@ -6,14 +6,13 @@
  * 30 days heals at start (the first scheduled run) and on every run after. The inbox handles
  * recovered events like delivered ones; duplicates are ignored by Stripe event id.
  *
- * Only events of the types some handler wants are asked for. The endpoint is subscribed to those
+ * Only events of the types Tollgate handles are asked for. The endpoint is subscribed to those
  * alone, so the others were never going to be delivered: read from the full list, every run
  * stored a purchase's payment_intent.* and charge.succeeded and the catalog's product.* and
  * price.* events as "missed", for the inbox to claim and stamp, and said so in the log.
  * @module
  */
 import type { Deps } from '../../deps.js'
-import { type EventHandlerMap, handlersFor } from './handlers.js'
 import { storeEvent } from './intake.js'
 import { findCursor, findNewestEventCreated, saveCursor } from './repo.js'
 
@@ -29,18 +28,18 @@ const TYPES_PER_LIST = 20
 /** How often the worker asks Stripe (by the app clock). */
 export const RECOVERY_INTERVAL_MS = 5 * 60_000
 
-/** Inserts missing events of the types `handlers` wants; returns how many were new. */
-export async function recoverMissedEvents(deps: Deps, handlers: EventHandlerMap): Promise<number> {
+/**
+ * Inserts missing events of `types` (the ones Tollgate handles, as its endpoint is subscribed to:
+ * HANDLED_EVENT_TYPES); returns how many were new.
+ */
+export async function recoverMissedEvents(deps: Deps, types: readonly string[]): Promise<number> {
   const startedAt = deps.clock.now()
   const nowSeconds = Math.floor(startedAt.getTime() / 1000)
   const since = Math.max(nowSeconds - RETENTION_SECONDS, await startOfWindow(deps, nowSeconds))
-  const wanted = Object.keys(handlers)
-    .filter((type) => handlersFor(handlers, type).length > 0)
-    .sort()
   let inserted = 0
-  for (let i = 0; i < wanted.length; i += TYPES_PER_LIST) {
-    const types = wanted.slice(i, i + TYPES_PER_LIST)
-    for await (const event of deps.stripe.events.list({ created: { gte: since }, types, limit: 100 })) {
+  for (let i = 0; i < types.length; i += TYPES_PER_LIST) {
+    const part = types.slice(i, i + TYPES_PER_LIST)
+    for await (const event of deps.stripe.events.list({ created: { gte: since }, types: part, limit: 100 })) {
       const payload = JSON.stringify(event)
       if (await storeEvent(deps.db, event, { payload, source: 'recovery', now: deps.clock.now() })) inserted++
     }
