@@ -7,12 +7,14 @@
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import type { Child } from 'hono/jsx'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { answersInJson } from '../http/answer-paths.js'
 import type { AppEnv } from '../http/env.js'
 import { AppError } from '../lib/errors.js'
 import { isStripeError, type StripeErrorLike } from '../lib/stripe-errors.js'
 import { ErrorPage } from './error-page.js'
+import { renderPage } from './layout.js'
 import { renderHtml } from './render.js'
 
 export type ErrorBody = { code: string; message: string; requestId: string; details?: unknown }
@@ -90,6 +92,21 @@ export function wantsJSON(c: Context): boolean {
   return (
     accept.includes('application/json') || (c.req.header('content-type') ?? '').includes('application/json')
   )
+}
+
+/**
+ * A refusal a form answers in words on a page of its own (a wrong password, something already
+ * owned): for a browser that page, with the error's status; for a client asking for JSON the
+ * error itself, thrown to the envelope every other refusal gets.
+ */
+export function refusalPage(
+  c: Context<AppEnv>,
+  err: AppError,
+  title: string,
+  page: Child,
+): Response | Promise<Response> {
+  if (wantsJSON(c)) throw err
+  return renderPage(c, { title, status: err.status }, page)
 }
 
 function respond(c: Context<AppEnv>, status: number, body: ErrorBody): Response | Promise<Response> {

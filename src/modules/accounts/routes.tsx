@@ -17,7 +17,7 @@ import { enforceBackOff, enforceRateLimit, SIGN_IN_BACK_OFF } from '../../http/r
 import { safeNext } from '../../http/safe-redirect.js'
 import { validate } from '../../http/validate.js'
 import { AppError, isAppError } from '../../lib/errors.js'
-import { wantsJSON } from '../../web/error-handler.js'
+import { refusalPage } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import {
   findCustomerForEmail,
@@ -76,14 +76,8 @@ export const accountRoutes = new Hono<AppEnv>()
     try {
       pendingPasswordHash = await hashPassword(form.password)
     } catch (err) {
-      // A client asking for JSON gets the error envelope; a browser gets the form back.
-      if (!isAppError(err, 'INVALID_REQUEST') || wantsJSON(c)) throw err
-      const message = err.message
-      return renderPage(
-        c,
-        { title: 'Create account', status: 422 },
-        <RegisterPage email={address} error={message} />,
-      )
+      if (!isAppError(err, 'INVALID_REQUEST')) throw err
+      return refusalPage(c, err, 'Create account', <RegisterPage email={address} error={err.message} />)
     }
     await deps.db.transaction().execute(async (trx) => {
       const customer = await findOrCreateCustomerByEmail(trx, address, deps.clock.now())
@@ -136,15 +130,9 @@ export const accountRoutes = new Hono<AppEnv>()
     // Same argon2 work whether or not the address is known or has a password.
     if (!(await verifyPassword(stored, form.password)) || !customer) {
       await deps.rateLimits.recordFailure(backOffKey, SIGN_IN_BACK_OFF)
-      if (wantsJSON(c)) throw new AppError('INVALID_CREDENTIALS')
-      const page = (
-        <SignInPage
-          email={address}
-          next={safeNext(form.next)}
-          error={new AppError('INVALID_CREDENTIALS').message}
-        />
-      )
-      return renderPage(c, { title: 'Sign in', status: 401 }, page)
+      const refused = new AppError('INVALID_CREDENTIALS')
+      const page = <SignInPage email={address} next={safeNext(form.next)} error={refused.message} />
+      return refusalPage(c, refused, 'Sign in', page)
     }
     await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id, 'password'))
     await deps.rateLimits.forgetFailures(backOffKey, SIGN_IN_BACK_OFF)

@@ -13,7 +13,7 @@ import type { AppEnv } from '../../http/env.js'
 import { requireCustomer, signedInOnly } from '../../http/session.js'
 import { validate } from '../../http/validate.js'
 import { AppError, isAppError } from '../../lib/errors.js'
-import { wantsJSON } from '../../web/error-handler.js'
+import { refusalPage } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import { asAppError } from '../checkout/index.js'
 import { signIn } from '../customers/index.js'
@@ -84,9 +84,9 @@ async function syncNow(deps: Deps, stripeId: string): Promise<void> {
 
 /** Bad switches are answered on a page in words, before anything reaches Stripe. */
 function refusePlan(c: Context<AppEnv>, err: unknown): Response | Promise<Response> {
-  if (!PLAN_REFUSALS.some((code) => isAppError(err, code)) || wantsJSON(c)) throw err
-  const page = <PlanRefusedPage message={(err as AppError).message} />
-  return renderPage(c, { title: 'Plan change refused', status: (err as AppError).status }, page)
+  if (!PLAN_REFUSALS.some((code) => isAppError(err, code))) throw err
+  const refused = err as AppError
+  return refusalPage(c, refused, 'Plan change refused', <PlanRefusedPage message={refused.message} />)
 }
 
 const planRoutes = new Hono<AppEnv>()
@@ -211,13 +211,12 @@ const purchaseRoutes = new Hono<AppEnv>()
           })
       return c.redirect(started.url, 303)
     } catch (err) {
-      if (isAppError(err, 'TRIAL_ALREADY_USED') && !wantsJSON(c)) {
+      if (isAppError(err, 'TRIAL_ALREADY_USED')) {
         const page = <TrialUsedPage message={err.message} price={price} email={email} />
-        return renderPage(c, { title: 'Free trial used', status: 409 }, page)
+        return refusalPage(c, err, 'Free trial used', page)
       }
-      if (!isAppError(err, 'ALREADY_SUBSCRIBED_SIGN_IN') || wantsJSON(c)) throw err
-      const page = <KnownSubscriberPage message={err.message} />
-      return renderPage(c, { title: 'You already have this plan', status: 409 }, page)
+      if (!isAppError(err, 'ALREADY_SUBSCRIBED_SIGN_IN')) throw err
+      return refusalPage(c, err, 'You already have this plan', <KnownSubscriberPage message={err.message} />)
     }
   })
   // Where the buy button sends a buyer it was refused for (see withRefusalPage): the same pages

@@ -12,7 +12,7 @@ import type { Deps } from '../../deps.js'
 import type { AppEnv } from '../../http/env.js'
 import { validate } from '../../http/validate.js'
 import { AppError, isAppError } from '../../lib/errors.js'
-import { wantsJSON } from '../../web/error-handler.js'
+import { refusalPage } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import { findPrice } from '../catalog/index.js'
 import { BUY_BUTTON_SCRIPT } from './buy-button.js'
@@ -64,8 +64,8 @@ export function createCheckoutRoutes(startSubscription: StartSubscription = NO_S
         })
         return c.redirect(started.url, 303)
       } catch (err) {
-        if (!isAppError(err, 'ALREADY_OWNED') || wantsJSON(c)) throw err
-        return renderPage(c, { title: 'Already yours', status: 409 }, <AlreadyOwnedPage />)
+        if (!isAppError(err, 'ALREADY_OWNED')) throw err
+        return refusalPage(c, err, 'Already yours', <AlreadyOwnedPage />)
       }
     })
     .use('/api/checkout-sessions', apiCors)

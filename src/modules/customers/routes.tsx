@@ -14,7 +14,7 @@ import { enforceBackOff, enforceRateLimit, SIGN_IN_BACK_OFF } from '../../http/r
 import { safeNext } from '../../http/safe-redirect.js'
 import { validate } from '../../http/validate.js'
 import { AppError } from '../../lib/errors.js'
-import { wantsJSON } from '../../web/error-handler.js'
+import { refusalPage } from '../../web/error-handler.js'
 import { renderPage } from '../../web/layout.js'
 import { verifyAccessToken } from './access-tokens.js'
 import { findCustomerForEmail, normalizeEmail } from './customers.js'
@@ -63,11 +63,9 @@ export const customerRoutes = new Hono<AppEnv>()
     const customer = await findCustomerForEmail(deps.db, email)
     if (!(await verifyAccessToken(deps.db, customer?.id, form.token)) || !customer) {
       await deps.rateLimits.recordFailure(backOffKey, SIGN_IN_BACK_OFF)
-      // A client asking for JSON gets the error envelope; a browser gets the form back.
-      if (wantsJSON(c)) throw new AppError('INVALID_LOGIN')
-      const error = new AppError('INVALID_LOGIN').message
-      const page = <LoginPage email={email} next={safeNext(form.next)} error={error} />
-      return renderPage(c, { title: 'Sign in', status: 401 }, page)
+      const refused = new AppError('INVALID_LOGIN')
+      const page = <LoginPage email={email} next={safeNext(form.next)} error={refused.message} />
+      return refusalPage(c, refused, 'Sign in', page)
     }
     await deps.db.transaction().execute((trx) => signIn(c, trx, customer.id, 'token'))
     await deps.rateLimits.forgetFailures(backOffKey, SIGN_IN_BACK_OFF)
