@@ -63,6 +63,28 @@ describe.skipIf(!POSTGRES_URL)('named prepared statements on PostgreSQL', () => 
     expect(prepared[0]).toContain('select "name" from "items" where "id" = $1')
   })
 
+  it('leaves a claim (for update skip locked) unnamed, planned on each run, and still names the rest', async () => {
+    // The inbox's claim is built the same way (webhooks/repo.ts): a plan kept from when its table
+    // was nearly empty would scan the whole table after a burst of events.
+    const claim = (after: number) =>
+      db
+        .selectFrom('items')
+        .select('id')
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(1)
+        .forUpdate()
+        .skipLocked()
+    for (let i = 0; i < 7; i++) {
+      expect((await claim(0).executeTakeFirst())?.id).toBe(1)
+      expect((await claim(1).executeTakeFirst())?.id).toBe(2)
+      await nameOf(1)
+    }
+    const prepared = await preparedHere(db)
+    expect(prepared).toHaveLength(1)
+    expect(prepared[0]).toContain('select "name" from "items" where "id" = $1')
+  })
+
   it('leaves texts without parameters (begin, commit) unnamed', async () => {
     for (let i = 0; i < 3; i++) await db.transaction().execute(async (trx) => sql`select 1`.execute(trx))
     expect(await preparedHere(db)).toEqual([])
