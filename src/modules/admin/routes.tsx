@@ -11,7 +11,7 @@ import { renderPage } from '../../web/layout.js'
 import { countCustomersSince, findCustomer } from '../customers/index.js'
 import { countUndeliveredMail } from '../mail/index.js'
 import { listOrdersPage } from '../orders/index.js'
-import { countInboxTrouble, type EventHandlerMap, findNewestEventCreated } from '../webhooks/index.js'
+import { countInboxTrouble, type EventHandlerMap, recoveryResumesFrom } from '../webhooks/index.js'
 import { adminOf, requireAdmin } from './access.js'
 import { apiKeyRoutes } from './api-keys/routes.js'
 import { catalogRoutes } from './catalog/routes.js'
@@ -141,16 +141,16 @@ function auditQueryOf(text: string | undefined): string {
 
 async function readHealth(deps: Deps, now: Date): Promise<Health> {
   const fifteenMinutesAgo = new Date(now.getTime() - 15 * 60_000).toISOString()
-  const [inbox, undeliveredMail, cursor] = await Promise.all([
+  const [inbox, undeliveredMail, resumesFrom] = await Promise.all([
     countInboxTrouble(deps.db, fifteenMinutesAgo),
     countUndeliveredMail(deps.db, fifteenMinutesAgo),
-    findNewestEventCreated(deps.db),
+    recoveryResumesFrom(deps),
   ])
   return {
     failingEvents: inbox.failing,
     stuckEvents: inbox.stuck,
     undeliveredMail,
-    recoveryCursor: cursor ? new Date(cursor * 1000).toISOString() : undefined,
+    recoveryResumesFrom: resumesFrom?.toISOString(),
   }
 }
 

@@ -133,7 +133,7 @@ export type Health = {
   failingEvents: number
   stuckEvents: number
   undeliveredMail: number
-  recoveryCursor?: string | undefined
+  recoveryResumesFrom?: string | undefined
 }
 
 export type LatestSale = {
@@ -180,7 +180,11 @@ export function DashboardPage(props: {
         <li data-health="undelivered_mail">
           <a href="/admin/emails">{health.undeliveredMail} undelivered emails</a>
         </li>
-        <li>Event recovery resumes from {health.recoveryCursor ?? 'the start'}</li>
+        <li data-health="recovery">
+          {health.recoveryResumesFrom
+            ? `Event recovery resumes from ${health.recoveryResumesFrom}`
+            : 'Event recovery has not completed a run yet'}
+        </li>
       </ul>
       <h2>Latest sales</h2>
       <table>

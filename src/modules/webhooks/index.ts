@@ -29,13 +29,12 @@ export {
   processInboxNow,
   replayEvent,
 } from './inbox-worker.js'
-export { RECOVERY_INTERVAL_MS, recoverMissedEvents } from './recover.js'
+export { RECOVERY_INTERVAL_MS, recoverMissedEvents, recoveryResumesFrom } from './recover.js'
 export {
   countInboxTrouble,
   countWebhookEventsSince,
   findEventByStripeId,
   findEventSources,
-  findNewestEventCreated,
   listEvents,
   listEventsNaming,
   listFailingEventIds,

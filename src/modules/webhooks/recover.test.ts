@@ -7,14 +7,17 @@ import type Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestApp, type TestApp } from '../../../test/harness.js'
+import { createMember } from '../../../test/lifecycle.js'
 import { HANDLED_EVENT_TYPES } from '../../event-handlers.js'
-import { recoverMissedEvents } from './recover.js'
+import { recoverMissedEvents, recoveryResumesFrom } from './recover.js'
 import { findCursor, findEventByStripeId } from './repo.js'
+
+const OWNER = 'owner@example.com'
 
 describe.each(DIALECTS)('recovery of missed events on %s', (dialect) => {
   let t: TestApp
   beforeAll(async () => {
-    t = await createTestApp({ dialect, workers: 'manual' })
+    t = await createTestApp({ dialect, workers: 'manual', config: { adminEmails: [OWNER] } })
   })
   afterAll(() => t.close())
 
@@ -112,5 +115,39 @@ describe.each(DIALECTS)('recovery of missed events on %s', (dialect) => {
     // At least 1: the customer.created the test above left out comes back too, as it should here.
     expect(await recoverMissedEvents(t.deps, [...first20, 'customer.created'])).toBeGreaterThanOrEqual(1)
     expect(await findEventByStripeId(t.deps.db, missed)).toMatchObject({ source: 'recovery' })
+  })
+
+  it("shows the owner's console where the next run resumes: the last complete run less the overlap", async () => {
+    const owner = await (await createMember(t, OWNER)).agent()
+    const shown = async () =>
+      /data-health="recovery">([^<]*)</.exec(await (await owner.request('/admin')).text())?.[1]
+    await t.deps.db.deleteFrom('webhook_cursors').execute()
+    expect(await recoveryResumesFrom(t.deps)).toBeUndefined()
+    expect(await shown()).toBe('Event recovery has not completed a run yet')
+
+    await recoverMissedEvents(t.deps, HANDLED_EVENT_TYPES)
+    const cursor = await findCursor(t.deps.db, 'stripe-events-recovery')
+    const resumes = new Date(Date.parse(cursor ?? '') - 600_000)
+    expect(await recoveryResumesFrom(t.deps)).toEqual(resumes)
+    expect(await shown()).toBe(`Event recovery resumes from ${resumes.toISOString()}`)
+  })
+
+  it('without a cursor, reads back 30 days over an inbox that holds events, and 3 over an empty one (a new install)', async () => {
+    const old = await sessionExpired()
+    await t.emulator.clock.advance(5 * 86_400)
+    await sessionExpired() // delivered, so the inbox is not empty
+    await forget(old)
+    const noCursor = () => t.deps.db.deleteFrom('webhook_cursors').execute()
+
+    // An inbox from before the cursor was kept: the whole of Stripe's 30 days is read.
+    await noCursor()
+    expect(await recoverMissedEvents(t.deps, HANDLED_EVENT_TYPES)).toBeGreaterThanOrEqual(1)
+    expect(await findEventByStripeId(t.deps.db, old)).toMatchObject({ source: 'recovery' })
+
+    // A new install: nothing stored, so only the last three days; the five-day-old event stays out.
+    await noCursor()
+    await t.deps.db.deleteFrom('stripe_events').execute()
+    await recoverMissedEvents(t.deps, HANDLED_EVENT_TYPES)
+    expect(await findEventByStripeId(t.deps.db, old)).toBeUndefined()
   })
 })

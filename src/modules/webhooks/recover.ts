@@ -14,7 +14,7 @@
  */
 import type { Deps } from '../../deps.js'
 import { storeEvent } from './intake.js'
-import { findCursor, findNewestEventCreated, saveCursor } from './repo.js'
+import { findCursor, hasStoredEvents, saveCursor } from './repo.js'
 
 const CURSOR = 'stripe-events-recovery'
 /** Events can appear in the list a little after their `created` time. */
@@ -50,10 +50,19 @@ export async function recoverMissedEvents(deps: Deps, types: readonly string[]):
   return inserted
 }
 
+/**
+ * Where the next run starts reading Stripe's list (the cursor less the overlap), for the owner's
+ * console; undefined before the first complete run (which reads a new install's few days, or all
+ * 30 over an inbox from before the cursor).
+ */
+export async function recoveryResumesFrom(deps: Pick<Deps, 'db'>): Promise<Date | undefined> {
+  const cursor = await findCursor(deps.db, CURSOR)
+  return cursor === undefined ? undefined : new Date(Date.parse(cursor) - OVERLAP_SECONDS * 1000)
+}
+
 /** From the cursor; without one, a new install's few days, or (an inbox from before the cursor) all 30. */
 async function startOfWindow(deps: Deps, nowSeconds: number): Promise<number> {
-  const cursor = await findCursor(deps.db, CURSOR)
-  if (cursor !== undefined) return Math.floor(Date.parse(cursor) / 1000) - OVERLAP_SECONDS
-  const newest = await findNewestEventCreated(deps.db)
-  return newest === undefined ? nowSeconds - FIRST_RUN_SECONDS : nowSeconds - RETENTION_SECONDS
+  const resumes = await recoveryResumesFrom(deps)
+  if (resumes !== undefined) return Math.floor(resumes.getTime() / 1000)
+  return (await hasStoredEvents(deps.db)) ? nowSeconds - RETENTION_SECONDS : nowSeconds - FIRST_RUN_SECONDS
 }

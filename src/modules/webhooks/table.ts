@@ -13,7 +13,7 @@ export interface StripeEventTable {
   type: string
   /** The event JSON as received; handlers re-fetch the object it names rather than trust it. */
   payload: string
-  /** Stripe's `created` (unix seconds): the recovery job resumes from the newest one. */
+  /** Stripe's `created` (unix seconds): the inbox handles events oldest first. */
   event_created: number
   source: 'webhook' | 'recovery'
   received_at: string
