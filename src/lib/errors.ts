@@ -54,6 +54,7 @@ export const ERROR_CODES = defineErrorCodes({
   WEBHOOK_PAYLOAD_INVALID: { status: 400, message: 'The signed body is not a Stripe event.' },
   WEBHOOK_SECRET_MISSING: { status: 500, message: 'No webhook signing secret is configured.' },
   FILE_NOT_FOUND: { status: 404, message: 'Unknown file.' },
+  NO_ACCESS: { status: 403, message: 'Your purchases do not include this.' },
   // Subscriptions, accounts, API access (APP-SUBSCRIPTIONS)
   PRICE_NOT_RECURRING: { status: 400, message: 'This price is not a subscription plan.' },
   ALREADY_SUBSCRIBED: {

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { type Agent, createTestApp, type TestApp } from '../../../test/harness.js'
+import { buyAndPay, buyAndPayWithFaults, settle, tokenFrom } from '../../../test/purchase.js'
 import { listGrantsOfSource } from '../entitlements/repo.js'
 import { findOrderBySessionId } from '../orders/repo.js'
-import { buyAndPay, buyAndPayWithFaults, settle, tokenFrom } from '../../../test/purchase.js'
 import { findCatalogFile } from './files.js'
 
 describe.each(DIALECTS)('delivery on %s', (dialect) => {
@@ -76,6 +76,31 @@ describe.each(DIALECTS)('delivery on %s', (dialect) => {
     const anonymous = await t.agent().request('/download/workshop-notes-pdf')
     expect(anonymous.status).toBe(303)
     expect(anonymous.headers.get('location')).toMatch(/^\/login/)
+  })
+
+  it('answers a JSON client in the error envelope: 403 NO_ACCESS saying what grants it, 401 signed out', async () => {
+    const { agent } = await buyer('workshop-notes', `json-${dialect}@example.com`)
+    const json = { headers: { accept: 'application/json' } }
+    const refused = await agent.request('/download/field-guide-pdf', json)
+    expect(refused.status).toBe(403)
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/)
+    const { error } = (await refused.json()) as { error: Record<string, unknown> }
+    expect(error).toMatchObject({
+      code: 'NO_ACCESS',
+      message: 'Your purchases do not include this yet.',
+      details: {
+        feature: findCatalogFile(t.deps.catalog, 'field-guide-pdf')?.file.feature,
+        access: 'none',
+        buy: [{ product: 'The Tollgate Field Guide', price: 'field-guide' }],
+      },
+    })
+    expect(error.details).not.toHaveProperty('plans')
+    expect(error.requestId).toMatch(/^req_/)
+    const anonymous = await t.agent().request('/download/workshop-notes-pdf', json)
+    expect(anonymous.status).toBe(401)
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED')
+    const library = await t.agent().request('/library', json)
+    expect(library.status).toBe(401)
   })
 
   it('a full refund revokes the order’s access', async () => {

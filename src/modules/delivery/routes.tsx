@@ -13,7 +13,7 @@ import { AppError } from '../../lib/errors.js'
 import { contentDisposition } from '../../lib/file-store.js'
 import { newId } from '../../lib/ids.js'
 import { renderPage } from '../../web/layout.js'
-import { checkAccess, loginPath, renderNoAccess } from '../entitlements/index.js'
+import { checkAccess, renderNoAccess, signInFirst } from '../entitlements/index.js'
 import { listCustomerLicenses } from '../licenses/index.js'
 import { findCatalogFile } from './files.js'
 import { listLibrary } from './library.js'
@@ -27,7 +27,7 @@ import { LibraryPage } from './views.js'
 export const deliveryRoutes = new Hono<AppEnv>()
   .get('/library', async (c) => {
     const customer = c.get('customer')
-    if (!customer) return c.redirect(loginPath('/library'), 303)
+    if (!customer) return signInFirst(c, '/library')
     const items = await listLibrary(c.get('deps'), customer.id)
     const licenses = await listCustomerLicenses(c.get('deps'), customer.id)
     c.header('Cache-Control', 'private, no-store')
@@ -46,7 +46,7 @@ export const deliveryRoutes = new Hono<AppEnv>()
     const entry = findCatalogFile(deps.catalog, id)
     if (!entry) throw new AppError('FILE_NOT_FOUND')
     const customer = c.get('customer')
-    if (!customer) return c.redirect(loginPath(`/download/${encodeURIComponent(id)}`), 303)
+    if (!customer) return signInFirst(c, `/download/${encodeURIComponent(id)}`)
     const now = deps.clock.now()
     const decision = await checkAccess(deps.db, customer.id, entry.file.feature, now)
     if (!decision.allowed) return renderNoAccess(c, entry.file.feature, decision)

@@ -6,6 +6,7 @@
  * @module
  */
 export { type AccessDecision, checkAccess, decideAccess } from './access.js'
+export { grantObject } from './events.js'
 export {
   findGrant,
   type GrantInput,
@@ -18,7 +19,6 @@ export {
   revokeGrant,
   revokeGrantsBySource,
 } from './grants.js'
-export { grantObject } from './events.js'
 export { type EntitlementView, entitlementsJson, listEntitlements, listEntitlementsNow } from './list.js'
-export { loginPath, renderNoAccess, requireFeature } from './require-feature.js'
+export { renderNoAccess, requireFeature, signInFirst } from './require-feature.js'
 export type { GrantRow, GrantSourceType } from './table.js'

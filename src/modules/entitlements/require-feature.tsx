@@ -1,12 +1,15 @@
 /**
  * `requireFeature('feature')` guards a page: signed out → /login (coming back afterwards); no live
  * grant → an "access expired" page (or "not included") with a way to buy again. Reads local state only.
+ * A client that asks for JSON gets the error envelope instead of either page: 401 `UNAUTHORIZED`, or
+ * 403 `NO_ACCESS` whose details say why and what would grant it.
  * @module
  */
 import type { Context, MiddlewareHandler, Next } from 'hono'
 import type { AppEnv } from '../../http/env.js'
+import { AppError } from '../../lib/errors.js'
 import { BuyForm } from '../../web/buy-form.js'
-import { renderPage } from '../../web/layout.js'
+import { refusalPage, wantsJSON } from '../../web/error-handler.js'
 import { featuresOfProduct } from '../catalog/index.js'
 import { type AccessDecision, checkAccessNow } from './access.js'
 
@@ -15,7 +18,7 @@ export function requireFeature(feature: string): MiddlewareHandler<AppEnv> {
   // called at once and its promise returned, with no promise or await of this layer's own.
   return function requireFeatureMiddleware(c, next) {
     const customer = c.get('customer')
-    if (!customer) return Promise.resolve(c.redirect(loginPath(c.req.path), 303))
+    if (!customer) return Promise.resolve(signInFirst(c, c.req.path))
     const deps = c.get('deps')
     const decision = checkAccessNow(deps.db, customer.id, feature, deps.clock.now())
     if (decision instanceof Promise) return decision.then((decided) => gate(c, next, feature, decided))
@@ -32,8 +35,17 @@ function gate(
   return decision.allowed ? next() : Promise.resolve(renderNoAccess(c, feature, decision))
 }
 
-export function loginPath(next: string): string {
+function loginPath(next: string): string {
   return `/login?next=${encodeURIComponent(next)}`
+}
+
+/**
+ * A signed-out visit to a customer's page: a browser goes to sign in and comes back to `next`; a
+ * JSON client (a script, an app's fetch) gets a 401 it can read, not a redirect to a form.
+ */
+export function signInFirst(c: Context<AppEnv>, next: string): Response {
+  if (wantsJSON(c)) throw new AppError('UNAUTHORIZED')
+  return c.redirect(loginPath(next), 303)
 }
 
 type NoAccessText = {
@@ -98,9 +110,19 @@ export function renderNoAccess(
     ? products.flatMap((p) => p.prices.filter((pr) => !pr.recurring).map((pr) => ({ p, pr })))
     : []
   const recurring = words.offerToBuy && products.some((p) => p.prices.some((pr) => pr.recurring))
-  return renderPage(
+  const refused = new AppError('NO_ACCESS', {
+    message: words.text,
+    details: {
+      feature,
+      access: words.state,
+      buy: oneTime.map(({ p, pr }) => ({ product: p.name, price: pr.lookupKey })),
+      ...(recurring ? { plans: '/pricing' } : {}),
+    },
+  })
+  return refusalPage(
     c,
-    { title: words.title, status: 403 },
+    refused,
+    words.title,
     <section class="card" data-access={words.state}>
       <h1>{words.title}</h1>
       <p>{words.text}</p>

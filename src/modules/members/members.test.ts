@@ -33,6 +33,20 @@ describe.each(DIALECTS)('members-only pages on %s', (dialect) => {
     expect(res.headers.get('location')).toContain('next=%2Fpremium')
   })
 
+  it('answers a JSON client in the error envelope, pointing a recurring feature at the plans', async () => {
+    const json = { headers: { accept: 'application/json' } }
+    const anonymous = await app.request(new URL('/premium', origin).href, json)
+    expect(anonymous.status).toBe(401)
+    expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED')
+    const refused = await reader.request('/premium', json)
+    expect(refused.status).toBe(403)
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({
+      code: 'NO_ACCESS',
+      details: { feature: 'premium', access: 'none', buy: [], plans: '/pricing' },
+    })
+    expect((await app.request(new URL('/members', origin).href, json)).status).toBe(401)
+  })
+
   it('refuses without the feature, renders the Markdown with it, refuses again after a revoke', async () => {
     expect((await reader.request('/premium')).status).toBe(403)
     await t.deps.db

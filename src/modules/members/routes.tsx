@@ -16,7 +16,7 @@ import { responseHeader } from '../../http/outgoing.js'
 import { renderMarkupPage, renderPage } from '../../web/layout.js'
 import { renderHtml } from '../../web/render.js'
 import { type CatalogPage, findFeature } from '../catalog/index.js'
-import { checkAccess, loginPath, requireFeature } from '../entitlements/index.js'
+import { checkAccess, requireFeature, signInFirst } from '../entitlements/index.js'
 import { MembersIndex } from './views.js'
 
 const rendered = new WeakMap<CatalogPage, HtmlEscapedString>()
@@ -52,7 +52,7 @@ export const memberRoutes = new Hono<AppEnv>()
   })
   .get('/members', async (c) => {
     const customer = c.get('customer')
-    if (!customer) return c.redirect(loginPath('/members'), 303)
+    if (!customer) return signInFirst(c, '/members')
     const deps = c.get('deps')
     const now = deps.clock.now()
     const items = await Promise.all(
