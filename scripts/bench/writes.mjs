@@ -7,12 +7,13 @@
  * TEST_DATABASE_URL's server, dropped afterwards), with the same store, load and side-by-side
  * discipline as `npm run bench`. `TOLLGATE_MAIN=<path>` runs another build's main.js (a copy of an
  * older dist/ beside this one) against the same setup, to compare builds turn about. With
- * `--cpu-prof` Tollgate runs under `node --cpu-prof` and the heaviest functions and packages by
- * self time are printed (the profile is kept in ./profiles/). `--cpu N` adds Tollgate's CPU time per
+ * `--cpu-prof` Tollgate's CPU is profiled from after its start-up to the end of the rows
+ * (steady-profile.mjs) and the heaviest functions and packages by self time are printed (the
+ * profile is kept in ./profiles/). `--cpu N` adds Tollgate's CPU time per
  * signed webhook (intake and inbox) over N events, the measure to compare on a loaded machine.
  * Build first (`npm run build`).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +22,7 @@ import { summarizeCpuProfile } from './cpu-profile.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
+import { beginProfile, endProfile, steadyProfileArgs } from './steady-profile.mjs'
 import { grantProbe, inboxProbe, prepareBenchStore, scratchPostgres, startBuild } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -67,9 +69,9 @@ try {
     readyUrl: `http://127.0.0.1:${baselinePort}/healthz`,
   })
   if (profile) mkdirSync(out, { recursive: true })
-  const before = profile ? new Set(readdirSync(out)) : new Set()
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : []
-  const proc = await startBuild(store, nodeArgs)
+  const profileFile = join(out, `writes-${new Date().toISOString().replace(/[:.]/g, '')}.cpuprofile`)
+  const proc = await startBuild(store, profile ? steadyProfileArgs(profileFile) : [])
+  if (profile) await beginProfile(proc, profileFile)
   const ctx = {
     load: { connections: 32, duration: seconds },
     repeats,
@@ -111,15 +113,13 @@ try {
     }
     await ctx.probe.close()
   }
+  if (profile) await endProfile(proc, profileFile)
   await stopServer(proc)
   await stopServer(baselineProc)
   for (const r of rows)
     console.log(`${r.row}: ${r.tollgate} vs ${r.baseline || '-'} = ${r.value} (goal ${r.goal})`)
   console.log(`${load()} at the end; ${speedProbeText()}`)
-  if (profile) {
-    const file = readdirSync(out).find((f) => !before.has(f) && f.endsWith('.cpuprofile'))
-    if (file) summarizeCpuProfile(join(out, file))
-  }
+  if (profile) summarizeCpuProfile(profileFile)
 } finally {
   await stopAll()
   await scratch?.drop()
