@@ -4,12 +4,13 @@
  * `endProfile` after the load. The profile (Chrome DevTools' `.cpuprofile`) lands in `file`.
  */
 import { existsSync, rmSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
 
 const HOOK = new URL('./profile-hook.mjs', import.meta.url)
 
 export function steadyProfileArgs(file) {
-  const url = pathToFileURL(HOOK.pathname)
+  // A copy of the hook's file URL, not one rebuilt from its pathname (already percent-encoded: a
+  // checkout under a path with a space would be encoded twice and not found).
+  const url = new URL(HOOK)
   url.searchParams.set('out', file)
   return [`--import=${url.href}`]
 }
