@@ -10,19 +10,22 @@
  * `process.cpuUsage()` inside the server, all threads counted. Unlike requests per second it
  * hardly moves when other work shares the machine. Prints the median of `repeats` per row, µs per
  * request. Rows: premium, entitlements, store, store-signed-in (all by default).
- * With `--cpu-prof` Tollgate runs under `node --cpu-prof` (profile kept in ./profiles/).
+ * With `--cpu-prof` Tollgate's CPU is profiled from after the warm-up to the end of the rows
+ * (steady-profile.mjs) and the heaviest functions and packages are printed (profile kept in ./profiles/).
  * `TOLLGATE_MAIN=<path>` runs another build's main.js against the same setup (as writes.mjs does).
  * Build first (`npm run build`).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { integerOption, readRowsNamed } from './cli.mjs'
+import { summarizeCpuProfile } from './cpu-profile.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { hammer, median, pairedRatio } from './load.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { READ_ROWS, readRowTargets, warmUp } from './rows.mjs'
+import { beginProfile, endProfile, newProfileFile, steadyProfileArgs } from './steady-profile.mjs'
 import { prepareBenchStore, scratchPostgres, seedCustomers, startBuild } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -57,10 +60,8 @@ try {
     env: { PORT: String(baselinePort) },
     readyUrl: `http://127.0.0.1:${baselinePort}/healthz`,
   })
-  const out = resolve('profiles')
-  if (profile) mkdirSync(out, { recursive: true })
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${out}`] : []
-  const proc = await startBuild(store, nodeArgs)
+  const profileFile = profile ? newProfileFile('cpu') : ''
+  const proc = await startBuild(store, profile ? steadyProfileArgs(profileFile) : [])
   const baseUrl = `http://127.0.0.1:${baselinePort}`
   const load = `load average ${loadavg()
     .map((l) => l.toFixed(1))
@@ -71,6 +72,7 @@ try {
   // The benchmark's own warm-up: past the first event recovery (its writes empty the read cache),
   // then each signed-in customer read once, so the samples see the steady state.
   await warmUp({ tollgate: store }, cookies)
+  if (profile) await beginProfile(proc, profileFile)
   for (const name of selected) {
     const row = READ_ROWS[name]
     const { tollgate: t, baseline: b } = readRowTargets(row, {
@@ -106,8 +108,10 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')} at the end; ${speedProbeText()}`,
   )
+  if (profile) await endProfile(proc, profileFile)
   await stopServer(proc)
   await stopServer(baseline)
+  if (profile) summarizeCpuProfile(profileFile)
 } finally {
   await stopAll()
   await scratch?.drop()

@@ -6,26 +6,24 @@
  * left out), then prints the heaviest functions and packages by self time, as shares of the busy
  * samples. The profile is kept in ./profiles/ for Chrome DevTools. Build first (`npm run build`).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { summarizeCpuProfile } from './cpu-profile.mjs'
 import { hammer } from './load.mjs'
 import { stopAll, stopServer } from './proc.mjs'
 import { rotatingCookies, warmUp } from './rows.mjs'
-import { beginProfile, endProfile, steadyProfileArgs } from './steady-profile.mjs'
+import { beginProfile, endProfile, newProfileFile, steadyProfileArgs } from './steady-profile.mjs'
 import { prepareBenchStore, seedCustomers } from './store.mjs'
 
 const paths = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/premium']
-const out = resolve('profiles')
-mkdirSync(out, { recursive: true })
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-profile-'))
 try {
   const databaseUrl = join(dir, 'profile.db')
   const { store } = await prepareBenchStore(dir, databaseUrl)
   // Enough signed-in customers that none meets the API's 120 a minute at 15k requests a second.
   const cookies = await seedCustomers(databaseUrl, { hot: 4000, filler: 6000, tag: 'x' })
-  const file = join(out, `steady-${new Date().toISOString().replace(/[:.]/g, '')}.cpuprofile`)
+  const file = newProfileFile('profile')
   const proc = await store.start(steadyProfileArgs(file))
   // The benchmark's own warm-up, left out of the profile: it holds the steady state the rows measure.
   await warmUp({ tollgate: store }, cookies)

@@ -1,11 +1,20 @@
 /**
- * A CPU profile of Tollgate's steady state only, for profile.mjs and writes.mjs: start Tollgate
- * with `steadyProfileArgs(file)` among its node flags, then `beginProfile` after the warm-up and
- * `endProfile` after the load. The profile (Chrome DevTools' `.cpuprofile`) lands in `file`.
+ * A CPU profile of Tollgate's steady state only, for profile.mjs, writes.mjs and cpu.mjs: name it
+ * with `newProfileFile`, start Tollgate with `steadyProfileArgs(file)` among its node flags, then
+ * `beginProfile` after the warm-up and `endProfile` after the load. The profile (Chrome DevTools'
+ * `.cpuprofile`) lands in `file`.
  */
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 const HOOK = new URL('./profile-hook.mjs', import.meta.url)
+
+/** A new file in ./profiles/ (made if missing), named after the tool and the time. */
+export function newProfileFile(tool) {
+  const out = resolve('profiles')
+  mkdirSync(out, { recursive: true })
+  return join(out, `${tool}-${new Date().toISOString().replace(/[:.]/g, '')}.cpuprofile`)
+}
 
 export function steadyProfileArgs(file) {
   // A copy of the hook's file URL, not one rebuilt from its pathname (already percent-encoded: a

@@ -13,16 +13,16 @@
  * signed webhook (intake and inbox) over N events, the measure to compare on a loaded machine.
  * Build first (`npm run build`).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { integerOption } from './cli.mjs'
 import { summarizeCpuProfile } from './cpu-profile.mjs'
 import { speedProbeText } from './host-speed.mjs'
 import { cpuMs, freePort, startServer, stopAll, stopServer } from './proc.mjs'
 import { purchaseRows, webhookCpuRow, webhookRow } from './rows.mjs'
-import { beginProfile, endProfile, steadyProfileArgs } from './steady-profile.mjs'
+import { beginProfile, endProfile, newProfileFile, steadyProfileArgs } from './steady-profile.mjs'
 import { grantProbe, inboxProbe, prepareBenchStore, scratchPostgres, startBuild } from './store.mjs'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -49,7 +49,6 @@ const seconds = value('--seconds', 3)
 const purchases = value('--purchases', 12)
 const profile = flag('--cpu-prof')
 const cpuEvents = flag('--cpu') ? value('--cpu', 2000) : 0
-const out = resolve('profiles')
 const load = () =>
   `load average ${loadavg()
     .map((l) => l.toFixed(1))
@@ -68,8 +67,7 @@ try {
     env: { PORT: String(baselinePort) },
     readyUrl: `http://127.0.0.1:${baselinePort}/healthz`,
   })
-  if (profile) mkdirSync(out, { recursive: true })
-  const profileFile = join(out, `writes-${new Date().toISOString().replace(/[:.]/g, '')}.cpuprofile`)
+  const profileFile = profile ? newProfileFile('writes') : ''
   const proc = await startBuild(store, profile ? steadyProfileArgs(profileFile) : [])
   if (profile) await beginProfile(proc, profileFile)
   const ctx = {
