@@ -1,7 +1,7 @@
 /**
- * Reads a `--cpu-prof` profile and prints the heaviest packages and functions by self time, as
+ * Reads a V8 CPU profile (`.cpuprofile`, as steady-profile.mjs writes it) and prints the heaviest packages and functions by self time, as
  * shares of the busy samples (idle left out: a run that waits, for its warm-up or the database,
- * would otherwise dilute every share). Used by profile.mjs and writes.mjs.
+ * would otherwise dilute every share). Used by profile.mjs, writes.mjs and cpu.mjs.
  */
 import { readFileSync } from 'node:fs'
 
