@@ -10,7 +10,8 @@
  * `--cpu-prof` Tollgate's CPU is profiled from after its start-up to the end of the rows
  * (steady-profile.mjs) and the heaviest functions and packages by self time are printed (the
  * profile is kept in ./profiles/). `--cpu N` adds Tollgate's CPU time per
- * signed webhook (intake and inbox) over N events, the measure to compare on a loaded machine.
+ * signed webhook (intake and inbox) over N events, the measure to compare on a loaded machine, and
+ * with `--postgres` the database server's CPU time per webhook over the same events.
  * Build first (`npm run build`).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -85,7 +86,19 @@ try {
   if (cpuEvents > 0) {
     ctx.inbox = await inboxProbe(databaseUrl)
     await webhookCpuRow({ ...ctx, repeats: 1 }, cpuEvents) // warm-up (the JIT, the statement cache)
+    const serverBefore = scratch ? await postgresCpu() : undefined
     rows.push(await webhookCpuRow(ctx, cpuEvents))
+    if (serverBefore) {
+      // The other side of each delivery's cost on the same two cores: the inserts and commits.
+      const ms = await postgresCpuSince(serverBefore)
+      rows.push(
+        serverCpuRow(
+          `PostgreSQL server CPU per signed webhook (${cpuEvents * repeats} events)`,
+          (ms * 1000) / (cpuEvents * repeats),
+          'µs',
+        ),
+      )
+    }
     await ctx.inbox.close()
   }
   if (!flag('--purchases-only')) rows.push(await webhookRow(ctx))
@@ -94,20 +107,10 @@ try {
     const serverBefore = scratch ? await postgresCpu() : undefined
     rows.push(...(await purchaseRows(ctx)))
     if (serverBefore) {
-      // The server's backends for this database, before and after (one that exited in between is
-      // not counted): what the purchases cost PostgreSQL, on the same 2 cores.
-      const after = await postgresCpu()
-      let ms = 0
-      for (const [pid, end] of after) ms += end - (serverBefore.get(pid) ?? 0)
+      const ms = await postgresCpuSince(serverBefore)
       // The rows' purchases and their warm-up one.
       const count = 1 + purchases + Math.max(1, Math.floor(purchases / 4)) * 8
-      rows.push({
-        row: `PostgreSQL server CPU per purchase (${count} purchases)`,
-        tollgate: `${(ms / count).toFixed(1)} ms`,
-        baseline: '',
-        value: `${(ms / count).toFixed(1)} ms`,
-        goal: '-',
-      })
+      rows.push(serverCpuRow(`PostgreSQL server CPU per purchase (${count} purchases)`, ms / count, 'ms'))
     }
     await ctx.probe.close()
   }
@@ -124,6 +127,22 @@ try {
   rmSync(dir, { recursive: true, force: true })
 }
 process.exit()
+
+/**
+ * CPU time (ms) the benchmark database's backends used since `before` (postgresCpu's reading): one
+ * that exited in between is not counted, and the probes' own queries are.
+ */
+async function postgresCpuSince(before) {
+  const after = await postgresCpu()
+  let ms = 0
+  for (const [pid, end] of after) ms += end - (before.get(pid) ?? 0)
+  return ms
+}
+
+function serverCpuRow(row, perUnit, unit) {
+  const value = `${perUnit.toFixed(1)} ${unit}`
+  return { row, tollgate: value, baseline: '', value, goal: '-' }
+}
 
 /** CPU time (ms) of each PostgreSQL backend serving the benchmark's database, from /proc. */
 async function postgresCpu() {
