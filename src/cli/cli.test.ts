@@ -95,6 +95,16 @@ describe('npx tollgate migrate and help', () => {
     expect(again.out).toContain('Database is up to date.')
     const help = await tollgate(['help'], env)
     expect(help.out).toMatch(/sync \[--dry-run\] \[--json\]\s+Create or update Stripe products/)
+    // It fits a terminal: no line over 100 columns, and a long usage breaks between bracketed groups.
+    const widest = Math.max(
+      ...help.out
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.length),
+    )
+    expect(widest).toBeLessThanOrEqual(100)
+    expect(help.out).toContain('coupons list | create (--percent P | --amount N --currency C)')
+    expect(help.out).toMatch(/\n {4}\[--max-redemptions N\]/)
   }, 120_000)
 
   it('refuses a DATABASE_URL it cannot use and creates nothing (no SQLite file named mysql:)', async () => {

@@ -46,10 +46,58 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
   }
 }
 
+/** The help's widest line: a terminal's 100 columns, or fewer. */
+const HELP_WIDTH = 100
+
+/**
+ * Each command's usage, then its summary indented under it, both wrapped to HELP_WIDTH. (A column
+ * as wide as the longest usage, the coupons command's 180 characters, pushed every summary off an
+ * ordinary terminal's right edge.)
+ */
 function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.usage.length))
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`)
-  return ['Usage: tollgate <command>', '', ...lines].join('\n')
+  const lines = ['Usage: tollgate <command> [arguments]   (tollgate <command> --help for one command)', '']
+  for (const c of COMMANDS)
+    lines.push(
+      ...wrap(bracketGroups(c.usage), '  ', '    '),
+      ...wrap(c.summary.split(' '), '      ', '      '),
+    )
+  return lines.join('\n')
+}
+
+/** A usage's words, with each bracketed group (`[--endpoint <id>]`, `(--percent P | …)`) kept whole. */
+function bracketGroups(text: string): string[] {
+  const groups: string[] = []
+  let group: string[] = []
+  let depth = 0
+  for (const word of text.split(' ')) {
+    group.push(word)
+    for (const ch of word) depth += ch === '[' || ch === '(' ? 1 : ch === ']' || ch === ')' ? -1 : 0
+    if (depth <= 0) {
+      groups.push(group.join(' '))
+      group = []
+      depth = 0
+    }
+  }
+  if (group.length > 0) groups.push(group.join(' '))
+  return groups
+}
+
+/** `units` joined by spaces in lines of at most HELP_WIDTH (a longer unit keeps a line of its own). */
+function wrap(units: string[], firstIndent: string, nextIndent: string): string[] {
+  const lines: string[] = []
+  let line = firstIndent
+  let fresh = true
+  for (const unit of units) {
+    if (!fresh && line.length + 1 + unit.length > HELP_WIDTH) {
+      lines.push(line)
+      line = nextIndent
+      fresh = true
+    }
+    line += fresh ? unit : ` ${unit}`
+    fresh = false
+  }
+  lines.push(line)
+  return lines
 }
 
 function defaultIO(): CliIO {
