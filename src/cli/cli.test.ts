@@ -107,6 +107,26 @@ describe('npx tollgate migrate and help', () => {
     expect(help.out).toMatch(/\n {4}\[--max-redemptions N\]/)
   }, 120_000)
 
+  it('exits after a catalog error in test mode, stopping the emulator it started for the command', async () => {
+    // It used to print the error and then hang: the emulator's listening socket kept it alive.
+    const dir = mkdtempSync(join(tmpdir(), 'tg-cli-no-catalog-'))
+    const env = { DATA_DIR: dir, DATABASE_URL: join(dir, 'n.db'), CATALOG: join(dir, 'missing.yaml') }
+    const outcome = await run(process.execPath, [BIN, 'grant', 'a@example.com', 'premium'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+      timeout: 30_000,
+    }).then(
+      () => ({ code: 0, killed: false, err: '' }),
+      (e: { code?: number; killed?: boolean; stderr?: string }) => ({
+        code: e.code,
+        killed: e.killed,
+        err: e.stderr ?? '',
+      }),
+    )
+    expect(outcome.killed).toBe(false)
+    expect(outcome.code).toBe(1)
+    expect(outcome.err).toContain('Invalid catalog')
+  }, 60_000)
+
   it('refuses a DATABASE_URL it cannot use and creates nothing (no SQLite file named mysql:)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tg-cli-badurl-'))
     const env = { DATA_DIR: join(dir, 'data'), SESSION_SECRET: 'cli-test-session-secret-0123456789' }

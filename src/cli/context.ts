@@ -28,7 +28,15 @@ export async function openCliDeps(config: Config): Promise<CliDeps> {
   const running = await runningEmulatorUrl(config.dataDir)
   if (running) return attached(config, running)
   const { emulator, url } = await startEmulator({ port: 0, statePath: join(config.dataDir, 'emulator.json') })
-  const opened = await attached(config, url)
+  let opened: CliDeps
+  try {
+    opened = await attached(config, url)
+  } catch (err) {
+    // A catalog that does not load, say: the emulator's listening socket would otherwise keep the
+    // process alive after the error is printed, and the command would never exit.
+    await emulator.stop()
+    throw err
+  }
   return {
     deps: opened.deps,
     async close() {
