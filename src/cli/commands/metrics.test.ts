@@ -130,6 +130,89 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(await c.run(['events', 'replay', 'evt_x', '--failing'])).toBe(2)
   }, 60_000)
 
+  it('lists every subscription, a page at a time, filtered by a status it checks first', async () => {
+    // A database of its own: 501 rows here would change what the other tests' commands print.
+    const own = mkdtempSync(join(tmpdir(), 'tg-subs-cli-'))
+    const ownEnv = { ...env, DATA_DIR: own, DATABASE_URL: join(own, 'subs.db') }
+    const empty = cli(ownEnv)
+    expect(await empty.run(['subscriptions', 'list'])).toBe(0)
+    expect(empty.out).toEqual(['No subscriptions.'])
+    const bad = cli(ownEnv)
+    expect(await bad.run(['subscriptions', 'list', '--status', 'weird'])).toBe(2)
+    expect(bad.err.at(-1)).toMatch(/--status: expected one of active, .*paused, got "weird"/)
+    const db = connectDatabase(ownEnv.DATABASE_URL)
+    try {
+      const at = '2026-01-01T00:00:00.000Z'
+      await db
+        .insertInto('customers')
+        .values({
+          id: 'cu_many',
+          email: 'many@example.com',
+          stripe_customer_id: 'cus_many',
+          password_hash: null,
+          created_at: at,
+        })
+        .execute()
+      // One more than a page (500), the newest canceled.
+      const rows = Array.from({ length: 501 }, (_, i) => {
+        const n = String(i).padStart(3, '0')
+        return {
+          id: `sub_row_${n}`,
+          stripe_subscription_id: `sub_many_${n}`,
+          customer_id: 'cu_many',
+          stripe_customer_id: 'cus_many',
+          status: i === 500 ? 'canceled' : 'active',
+          price_lookup_key: 'pro-monthly',
+          stripe_price_id: null,
+          product_id: null,
+          plan_family: null,
+          start_date: at,
+          current_period_start: null,
+          current_period_end: null,
+          cancel_at_period_end: 0,
+          cancel_at: null,
+          canceled_at: null,
+          ended_at: null,
+          trial_start: null,
+          trial_end: null,
+          latest_invoice_id: null,
+          latest_invoice_status: null,
+          latest_invoice_created: null,
+          cancellation_reason: null,
+          cancellation_feedback: null,
+          cancellation_comment: null,
+          scheduled_price_lookup_key: null,
+          grants: null,
+          product_name: null,
+          fetched_at: at,
+          created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+          updated_at: at,
+        }
+      })
+      for (let i = 0; i < rows.length; i += 100)
+        await db
+          .insertInto('subscriptions')
+          .values(rows.slice(i, i + 100))
+          .execute()
+    } finally {
+      await db.destroy()
+    }
+    const all = cli(ownEnv)
+    expect(await all.run(['subscriptions', 'list', '--json'])).toBe(0)
+    const listed = JSON.parse(all.out.join('\n')) as { id: string; status: string }[]
+    expect(listed).toHaveLength(501)
+    expect(new Set(listed.map((r) => r.id)).size).toBe(501)
+    const active = cli(ownEnv)
+    expect(await active.run(['subscriptions', 'list', '--status', 'active'])).toBe(0)
+    expect(active.out).toHaveLength(500)
+    const canceled = cli(ownEnv)
+    expect(await canceled.run(['subscriptions', 'list', '--status', 'canceled'])).toBe(0)
+    expect(canceled.out).toEqual(['sub_many_500  pro-monthly  canceled'])
+    const none = cli(ownEnv)
+    expect(await none.run(['subscriptions', 'list', '--status', 'paused'])).toBe(0)
+    expect(none.out).toEqual(['No paused subscriptions.'])
+  }, 60_000)
+
   it('replays every failing event, audited, and says which still fail', async () => {
     const db = connectDatabase(env.DATABASE_URL as string)
     const failing = (id: string, type: string, object: string) => ({

@@ -13,6 +13,7 @@ import {
   changeSubscription,
   listSubscriptionsOfCustomer,
   listSubscriptionsPage,
+  SUBSCRIPTION_STATUSES,
   type SubscriptionChange,
   type SubscriptionRow,
 } from '../../modules/billing/index.js'
@@ -23,6 +24,8 @@ import { CLI_ACTOR } from './refund.js'
 
 const ACTIONS = ['list', 'cancel', 'resume', 'change-plan'] as const
 const LIVE = new Set(['trialing', 'active', 'past_due', 'unpaid', 'paused', 'incomplete'])
+/** Rows read per query while listing (every subscription is listed, a page at a time). */
+const LIST_PAGE = 500
 
 export const subscriptionsCommand: Command = {
   name: 'subscriptions',
@@ -40,12 +43,13 @@ export const subscriptionsCommand: Command = {
     if (action === 'list') {
       if (who) throw new UsageError(`unexpected argument "${who}"`)
       if (values.now) throw new UsageError('--now is for cancel')
+      const status = values.status
+      if (status !== undefined && !SUBSCRIPTION_STATUSES.includes(status))
+        throw new UsageError(`--status: expected one of ${SUBSCRIPTION_STATUSES.join(', ')}, got "${status}"`)
       return withCliDeps(io, async ({ deps }) => {
-        const rows = await listSubscriptionsPage(deps.db, values.status ? { status: values.status } : {}, {
-          limit: 1000,
-          offset: 0,
-        })
+        const rows = await listAllSubscriptions(deps, status)
         if (values.json) printJSON(io, rows.map(summary))
+        else if (rows.length === 0) io.out(status ? `No ${status} subscriptions.` : 'No subscriptions.')
         else
           for (const r of rows)
             io.out(
@@ -111,5 +115,15 @@ function summary(r: SubscriptionRow): Record<string, unknown> {
     status: r.status,
     cancel_at_period_end: r.cancel_at_period_end === 1,
     current_period_end: r.current_period_end,
+  }
+}
+
+/** Every subscription (with `status`, those in it), newest first, read a page at a time. */
+async function listAllSubscriptions(deps: Deps, status: string | undefined): Promise<SubscriptionRow[]> {
+  const rows: SubscriptionRow[] = []
+  for (let offset = 0; ; offset += LIST_PAGE) {
+    const page = await listSubscriptionsPage(deps.db, status ? { status } : {}, { limit: LIST_PAGE, offset })
+    rows.push(...page)
+    if (page.length < LIST_PAGE) return rows
   }
 }

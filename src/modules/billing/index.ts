@@ -35,6 +35,7 @@ export {
 } from './repo.js'
 export { createBillingRoutes } from './routes.js'
 export { fetchSubscriptionSnapshot, type SubscriptionSnapshot } from './snapshot.js'
+export { SUBSCRIPTION_STATUSES } from './status-words.js'
 export { startSubscriptionFromButton } from './subscribe.js'
 export { applySubscriptionSnapshot } from './sync.js'
 export type { InvoiceRow, SubscriptionHistoryRow, SubscriptionRow } from './table.js'

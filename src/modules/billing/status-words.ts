@@ -19,6 +19,9 @@ const INVOICE_STATUS: Record<string, string> = {
   uncollectible: 'Not collected',
 }
 
+/** Every status Stripe gives a subscription (what a `--status` filter may name). */
+export const SUBSCRIPTION_STATUSES: readonly string[] = Object.freeze(Object.keys(SUBSCRIPTION_STATUS))
+
 export function statusWords(status: string): string {
   return SUBSCRIPTION_STATUS[status] ?? status.replaceAll('_', ' ')
 }
