@@ -42,6 +42,9 @@ describe('npx tollgate webhooks', () => {
       .execute()
 
   it('audits add, enable and remove with the before and after the console records', async () => {
+    const refused = cli(env)
+    expect(await refused.run(['webhooks', 'add', 'ftp://hooks.example.com/in'])).toBe(2)
+    expect(refused.err.at(-1)).toMatch(/^tollgate webhooks: <url>: expected an http\(s\) URL, got "ftp:/)
     const add = cli(env)
     expect(
       await add.run(['webhooks', 'add', 'https://hooks.example.com/in', '--events', 'order.paid', '--json']),

@@ -75,7 +75,10 @@ export const webhooksCommand: Command = {
       (t) => (/^\d{1,3}$/.test(t) && Number(t) > 0 ? Number(t) : undefined),
       '1 to 999',
     )
-    const url = action === 'add' ? flagValue('url', arg, parseUrl, 'an http(s) URL') : undefined
+    const url = action === 'add' && arg !== undefined ? parseUrl(arg) : undefined
+    // The URL is an argument, not a flag: its error names it as the usage does.
+    if (action === 'add' && arg !== undefined && url === undefined)
+      throw new UsageError(`<url>: expected an http(s) URL, got "${arg}"`)
     return withCliDeps(io, async ({ deps }) => {
       const now = deps.clock.now()
       const db = deps.db
