@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { type Config, loadConfig } from '../config.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { createDeps, type Deps } from '../deps.js'
-import { isAppError } from '../lib/errors.js'
+import { type AppError, isAppError } from '../lib/errors.js'
 import { startEmulator } from '../test-mode/emulator.js'
 import { readEmulatorClock } from '../test-mode/emulator-clock.js'
 import type { CliIO } from './command.js'
@@ -87,9 +87,23 @@ export async function withCliDeps(io: CliIO, work: (opened: CliDeps) => Promise<
     return await work(opened)
   } catch (err) {
     if (!isAppError(err)) throw err
-    io.err(err.message)
+    io.err(refusalText(err))
     return 1
   } finally {
     await opened.close()
   }
+}
+
+/**
+ * A refusal as the command line prints it: the app's message, then what each refused field was
+ * told (the web answers carry the same in the envelope's details), so "The request is invalid."
+ * never stands alone.
+ */
+function refusalText(err: AppError): string {
+  const fields = (err.details as { fieldErrors?: unknown } | undefined)?.fieldErrors
+  if (typeof fields !== 'object' || fields === null) return err.message
+  const lines = Object.entries(fields).flatMap(([field, problems]) =>
+    Array.isArray(problems) ? problems.map((problem) => `  ${field}: ${String(problem)}`) : [],
+  )
+  return [err.message, ...lines].join('\n')
 }

@@ -20,10 +20,12 @@ export const customersCommand: Command = {
     const { values, positionals } = parseCommandArgs(
       args,
       { json: { type: 'boolean' } },
-      { min: 2, max: 2, names: ['show', '<email>'] },
+      { min: 1, max: 2, names: ['show', '<email>'] },
     )
-    const [action, email] = positionals as [string, string]
-    if (action !== 'show') throw new UsageError(`unknown action "${action}"`)
+    const [action, email] = positionals as [string, string | undefined]
+    // The action first: `customers list` is a wrong action, not a missing email.
+    if (action !== 'show') throw new UsageError(`unknown action "${action}" (expected show)`)
+    if (email === undefined) throw new UsageError('missing <email>')
     return withCliDeps(io, async ({ deps }) => {
       const customer = await findCustomerForEmail(deps.db, email)
       if (!customer) {

@@ -32,7 +32,7 @@ export const metricsCommand: Command = {
       return backfill(io, values.json === true)
     }
     for (const [flag, value] of Object.entries({ from: values.from, to: values.to })) {
-      if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      if (value !== undefined && !isCalendarDate(value)) {
         throw new UsageError(`--${flag}: expected a date (YYYY-MM-DD), got "${value}"`)
       }
     }
@@ -132,4 +132,11 @@ async function backfill(io: CliIO, json: boolean): Promise<number> {
 export function progressBar(done: number, total: number, width = 30): string {
   const filled = total === 0 ? width : Math.round((done / total) * width)
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`
+}
+
+/** `YYYY-MM-DD` naming a day that exists (not 2026-13-01 or 2026-02-30). */
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
+  const ms = Date.parse(`${text}T00:00:00.000Z`)
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text
 }
