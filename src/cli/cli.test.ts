@@ -105,6 +105,10 @@ describe('npx tollgate migrate and help', () => {
     expect(widest).toBeLessThanOrEqual(100)
     expect(help.out).toContain('coupons list | create (--percent P | --amount N --currency C)')
     expect(help.out).toMatch(/\n {4}\[--max-redemptions N\]/)
+    // The emulator's own flags are strict too: a bad value is a usage error naming it (exit 2).
+    const badPort = await tollgate(['emulator', '--port', 'abc'], env)
+    expect(badPort.code).toBe(2)
+    expect(badPort.out).toContain('tollgate emulator: --port: a port number from 0 to 65535, not abc')
   }, 120_000)
 
   it('exits after a catalog error in test mode, stopping the emulator it started for the command', async () => {

@@ -17,8 +17,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<{ emulato
   return { emulator, url }
 }
 
-/** `tollgate emulator …`: the package's standalone CLI (serve, advance, reset). */
-export async function runEmulatorCommand(args: string[]): Promise<void> {
-  const { runEmulatorCli } = await import('@tollgate/stripe-emulator/cli')
-  await runEmulatorCli(args)
+/**
+ * `tollgate emulator …`: the package's standalone CLI (serve, advance, reset). Resolves with the
+ * reason when it refuses its arguments (a bad flag or value, an unknown command), which the command
+ * reports as a usage error; any other failure rejects.
+ */
+export async function runEmulatorCommand(args: string[]): Promise<string | undefined> {
+  const { runEmulatorCli, EmulatorUsageError } = await import('@tollgate/stripe-emulator/cli')
+  try {
+    await runEmulatorCli(args)
+    return undefined
+  } catch (err) {
+    if (err instanceof EmulatorUsageError) return err.message
+    throw err
+  }
 }

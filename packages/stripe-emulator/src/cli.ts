@@ -8,7 +8,7 @@ import type { DunningOptions } from './context.js'
 import { parseDuration } from './control.js'
 import { createEmulator, type EmulatorOptions } from './index.js'
 
-const HELP = `Usage:
+export const HELP = `Usage:
   stripe-emulator [--port 12111] [--host 127.0.0.1] [--state ./data/emulator.json] [--start-time <unix>]
                     [--webhook-retries 300,1800,7200] [--webhook-concurrency 1] [--async-payment-seconds 10]
                     [--dunning-days 3,5,7] [--dunning-final cancel|unpaid] [--verbose]
@@ -17,30 +17,18 @@ const HELP = `Usage:
 
 Point any Stripe SDK at it: host 127.0.0.1, port 12111, protocol http, any sk_test_… key.`
 
+/** A flag, value or command the CLI refuses: printed with the usage, exit code 2. */
+export class EmulatorUsageError extends Error {
+  override name = 'EmulatorUsageError'
+}
+
 export async function runEmulatorCli(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string', default: '12111' },
-      host: { type: 'string', default: '127.0.0.1' },
-      state: { type: 'string' },
-      'start-time': { type: 'string' },
-      'webhook-retries': { type: 'string' },
-      'webhook-concurrency': { type: 'string' },
-      'async-payment-seconds': { type: 'string' },
-      'dunning-days': { type: 'string' },
-      'dunning-final': { type: 'string' },
-      url: { type: 'string', default: 'http://127.0.0.1:12111' },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  })
+  const { values, positionals } = parseFlags(argv)
   if (values.help) return void console.log(HELP)
   const [command, arg] = positionals
   if (command === 'advance') return advance(values.url, arg)
   if (command === 'reset') return post(values.url, '/_emulator/reset', {})
-  if (command !== undefined) throw new Error(`Unknown emulator command: ${command}\n\n${HELP}`)
+  if (command !== undefined) throw new EmulatorUsageError(`Unknown emulator command: ${command}`)
   const emulator = createEmulator({
     ...serverOptions(values),
     ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
@@ -57,6 +45,34 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
 }
+
+/** node's strict parser; an unknown option or a missing value is a usage error naming it. */
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: FLAGS,
+    })
+  } catch (err) {
+    throw new EmulatorUsageError(err instanceof Error ? err.message : String(err))
+  }
+}
+
+const FLAGS = {
+  port: { type: 'string', default: '12111' },
+  host: { type: 'string', default: '127.0.0.1' },
+  state: { type: 'string' },
+  'start-time': { type: 'string' },
+  'webhook-retries': { type: 'string' },
+  'webhook-concurrency': { type: 'string' },
+  'async-payment-seconds': { type: 'string' },
+  'dunning-days': { type: 'string' },
+  'dunning-final': { type: 'string' },
+  url: { type: 'string', default: 'http://127.0.0.1:12111' },
+  verbose: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const
 
 type Flags = {
   port?: string
@@ -75,29 +91,30 @@ export function serverOptions(flags: Flags): EmulatorOptions {
   const number = (flag: keyof Flags, text: string): number => {
     const n = Number(text)
     if (text.trim() === '' || !Number.isFinite(n) || n < 0)
-      throw new Error(`--${flag}: not a number of seconds or days: ${text}`)
+      throw new EmulatorUsageError(`--${flag}: not a number of seconds or days: ${text}`)
     return n
   }
   const count = (flag: keyof Flags, text: string): number => {
     const n = Number(text)
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: a whole number of 1 or more, not ${text}`)
+    if (!Number.isInteger(n) || n < 1)
+      throw new EmulatorUsageError(`--${flag}: a whole number of 1 or more, not ${text}`)
     return n
   }
   const list = (flag: keyof Flags, text: string): number[] =>
     text.split(',').map((part) => number(flag, part))
   const final = flags['dunning-final']
   if (final !== undefined && final !== 'cancel' && final !== 'unpaid') {
-    throw new Error(`--dunning-final: cancel or unpaid, not ${final}`)
+    throw new EmulatorUsageError(`--dunning-final: cancel or unpaid, not ${final}`)
   }
   const dunning: Partial<DunningOptions> = {
     ...(flags['dunning-days'] ? { retryDays: list('dunning-days', flags['dunning-days']) } : {}),
     ...(final ? { finalAction: final } : {}),
   }
   return {
-    port: number('port', flags.port ?? '12111'),
+    port: port(flags.port ?? '12111'),
     host: flags.host ?? '127.0.0.1',
     ...(flags.state ? { statePath: flags.state } : {}),
-    ...(flags['start-time'] ? { startTime: number('start-time', flags['start-time']) } : {}),
+    ...(flags['start-time'] ? { startTime: unixSeconds(flags['start-time']) } : {}),
     ...(flags['webhook-retries']
       ? { webhookRetrySchedule: list('webhook-retries', flags['webhook-retries']) }
       : {}),
@@ -111,9 +128,23 @@ export function serverOptions(flags: Flags): EmulatorOptions {
   }
 }
 
+/** A TCP port: 0 (any free one) to 65535. */
+function port(text: string): number {
+  const n = Number(text)
+  if (!/^\d{1,5}$/.test(text) || n > 65535)
+    throw new EmulatorUsageError(`--port: a port number from 0 to 65535, not ${text}`)
+  return n
+}
+
+/** The emulator's clock at start: Unix time in whole seconds. */
+function unixSeconds(text: string): number {
+  if (!/^\d{1,12}$/.test(text)) throw new EmulatorUsageError(`--start-time: Unix seconds, not ${text}`)
+  return Number(text)
+}
+
 async function advance(url: string, duration: string | undefined): Promise<void> {
   const seconds = duration === undefined ? undefined : parseDuration(duration)
-  if (seconds === undefined) throw new Error(`Give a duration such as 90s, 15m, 2h or 30d.\n\n${HELP}`)
+  if (seconds === undefined) throw new EmulatorUsageError('Give a duration such as 90s, 15m, 2h or 30d.')
   await post(url, '/_emulator/clock/advance', { seconds })
 }
 

@@ -1,6 +1,6 @@
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runEmulatorCli, serverOptions } from './cli.js'
+import { EmulatorUsageError, runEmulatorCli, serverOptions } from './cli.js'
 import { optInt, type Params } from './params.js'
 import { registerAction, route } from './registry.js'
 import { startReceiver, startTestEmulator, TEST_KEY, type TestEmulator } from './testing.js'
@@ -113,7 +113,7 @@ describe('scheduler and clock', () => {
     await expect(runEmulatorCli(['advance', 'soon', '--url', t.url])).rejects.toThrow(/duration/)
   })
 
-  it('reads the standalone server flags, naming the flag of a bad value', () => {
+  it('reads the standalone server flags, naming the flag of a bad value', async () => {
     expect(
       serverOptions({
         port: '0',
@@ -137,6 +137,17 @@ describe('scheduler and clock', () => {
     expect(() => serverOptions({ 'webhook-concurrency': '2.5' })).toThrow(/--webhook-concurrency/)
     expect(() => serverOptions({ 'async-payment-seconds': '-1' })).toThrow(/--async-payment-seconds/)
     expect(() => serverOptions({ 'dunning-final': 'pause' })).toThrow(/--dunning-final/)
+    expect(() => serverOptions({ port: 'abc' })).toThrow('--port: a port number from 0 to 65535, not abc')
+    expect(() => serverOptions({ port: '70000' })).toThrow(/--port/)
+    expect(() => serverOptions({ 'start-time': 'yesterday' })).toThrow(
+      '--start-time: Unix seconds, not yesterday',
+    )
+    expect(serverOptions({ 'start-time': '1767225600' })).toMatchObject({ startTime: 1767225600 })
+    // Every refusal is a usage error (the caller prints the usage, exit code 2), unknown flags too.
+    expect(() => serverOptions({ 'webhook-concurrency': '0' })).toThrow(EmulatorUsageError)
+    await expect(runEmulatorCli(['--bogus'])).rejects.toThrow(EmulatorUsageError)
+    await expect(runEmulatorCli(['--bogus'])).rejects.toThrow(/--bogus/)
+    await expect(runEmulatorCli(['serve'])).rejects.toThrow(EmulatorUsageError)
   })
 
   it('answers malformed control requests with 400, not 500', async () => {
