@@ -4,6 +4,7 @@
 // sources through tsx's loader, so a fresh clone needs only `npm install`.
 import { existsSync } from 'node:fs'
 import { register } from 'node:module'
+import { fileURLToPath } from 'node:url'
 
 const compiled = new URL('../dist/cli/index.js', import.meta.url)
 let cli
@@ -15,7 +16,9 @@ if (process.env.NODE_ENV === 'production') {
   cli = await import(compiled.href)
 } else {
   const { register: registerTypeScript } = await import('tsx/esm/api')
-  registerTypeScript()
+  // Tollgate's own tsconfig (JSX through hono/jsx), not one tsx would look for in the directory the
+  // command runs from: from a store's own folder every page failed with "React is not defined".
+  registerTypeScript({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })
   // Workspace packages (the Stripe emulator) resolve to their sources too.
   register('./source-condition.js', import.meta.url)
   cli = await import('../src/cli/index.ts')

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -11,6 +11,7 @@ import { stripeOptions } from '../../test/harness.js'
 const run = promisify(execFile)
 const BIN = resolve('bin/tollgate.js')
 
+import { findFreePort } from '../lib/ports.js'
 import { type Emulator, startEmulator } from '../test-mode/emulator.js'
 
 /** Runs `node bin/tollgate.js …` exactly as `npx tollgate …` would, with a clean environment. */
@@ -110,6 +111,37 @@ describe('npx tollgate migrate and help', () => {
     expect(badPort.code).toBe(2)
     expect(badPort.out).toContain('tollgate emulator: --port: a port number from 0 to 65535, not abc')
   }, 120_000)
+
+  it("serves its pages when started from another folder (its own tsconfig, not the working directory's)", async () => {
+    // A store's own folder, holding only its data: tsx used to look for a tsconfig there, found
+    // none, and compiled the pages' JSX for React ("React is not defined" on every page).
+    const dir = mkdtempSync(join(tmpdir(), 'tg-cli-elsewhere-'))
+    const port = await findFreePort(24000 + Math.floor(Math.random() * 2000))
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: String(port),
+        DATA_DIR: join(dir, 'data'),
+        CATALOG: resolve('catalog.yaml'),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    })
+    try {
+      let page: Response | undefined
+      for (let i = 0; i < 150 && !page; i++) {
+        page = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined)
+        if (!page) await new Promise((r) => setTimeout(r, 200))
+      }
+      expect(page?.status).toBe(200)
+      expect(page?.headers.get('content-type')).toMatch(/^text\/html/)
+      expect(await page?.text()).toMatch(/^<!doctype html>/i)
+    } finally {
+      child.kill('SIGTERM')
+    }
+  }, 60_000)
 
   it('exits after a catalog error in test mode, stopping the emulator it started for the command', async () => {
     // It used to print the error and then hang: the emulator's listening socket kept it alive.

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npx stripe-emulator [--port 12111] …`: the TypeScript sources run through tsx's loader, so the
 // package needs no build step.
+import { fileURLToPath } from 'node:url'
 import { register } from 'tsx/esm/api'
 
-register()
+// The package's own tsconfig, wherever the command runs from (tsx would look in the working directory).
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })
 const { runEmulatorCli, EmulatorUsageError, HELP } = await import('../src/cli.ts')
 try {
   await runEmulatorCli(process.argv.slice(2))
