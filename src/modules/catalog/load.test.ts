@@ -89,6 +89,16 @@ describe('parseCatalog', () => {
     expect(problems).toHaveLength(4)
   })
 
+  it('says how to write an amount that is neither minor units nor a decimal string', () => {
+    const problems = problemsOf(
+      VALID.replace('amount: "19.00"', 'amount: 19.99').replace('amount: 800', 'amount: -800'),
+    )
+    expect(problems).toEqual([
+      'catalog.yaml:17:13 prices[0].amount: must be a whole number of minor units (1900 for 19.00) or a decimal string ("19.00"), not 19.99',
+      expect.stringMatching(/prices\[\d\]\.amount: must not be negative$/),
+    ])
+  })
+
   it('cross-checks references once the shape is valid', () => {
     const text = VALID.replace('features: [premium]', 'features: [premium, gold]')
       .replace('product: guide\n    currency: jpy', 'product: guid\n    currency: jpy')

@@ -53,10 +53,17 @@ export const PriceInput = z
     lookupKey: key,
     product: slug,
     currency: z.string().regex(/^[a-z]{3}$/, 'must be a lower-case ISO currency code such as usd'),
-    amount: z.union([
-      z.number().int('must be an integer of minor units, or a decimal string such as "19.00"').min(0),
-      z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "19.00"'),
-    ]),
+    amount: z.union(
+      [
+        z.number().int().min(0, 'must not be negative'),
+        z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal string such as "19.00"'),
+      ],
+      // A bare 9.99 fails both branches, and Zod's own words for that are only "Invalid input".
+      {
+        error: (issue) =>
+          `must be a whole number of minor units (1900 for 19.00) or a decimal string ("19.00"), not ${JSON.stringify(issue.input)}`,
+      },
+    ),
     nickname: z.string().optional(),
     recurring: z
       .strictObject({
