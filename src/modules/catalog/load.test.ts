@@ -114,7 +114,7 @@ describe('parseCatalog', () => {
 
   it('points at the parent when a required key is missing, and reports YAML syntax errors', () => {
     expect(problemsOf(VALID.replace('    name: Guide\n', ''))).toEqual([
-      'catalog.yaml:5:5 products[0].name: Invalid input: expected string, received undefined',
+      'catalog.yaml:5:5 products[0].name: is required',
     ])
     expect(problemsOf('products:\n  - id: [unclosed\n')[0]).toMatch(/^catalog\.yaml:\d+:\d+ /)
   })

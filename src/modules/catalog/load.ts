@@ -41,7 +41,11 @@ export function parseCatalog(text: string, source: string): Catalog {
       }),
     )
   }
-  const parsed = CatalogInput.safeParse(toPlainData(doc, label) ?? {})
+  // A missing field reads "is required", not Zod's "expected string, received undefined".
+  const parsed = CatalogInput.safeParse(toPlainData(doc, label) ?? {}, {
+    error: (issue) =>
+      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined,
+  })
   const problems: Problem[] = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({ path: i.path as (string | number)[], message: i.message }))
