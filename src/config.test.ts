@@ -64,6 +64,10 @@ describe('loadConfig', () => {
   })
 
   it('requires the webhook and session secrets when a real key is set', () => {
+    // A key cut short when pasted starts right but is refused, saying what a whole one looks like.
+    expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_live_abc' })).toContain(
+      'STRIPE_SECRET_KEY: must be a whole Stripe secret or restricted key: sk_test_, sk_live_, rk_test_ or rk_live_ and at least 8 more letters or digits (check that it was not cut off when pasted)',
+    )
     const problems = problemsOf({ STRIPE_SECRET_KEY: 'sk_live_abcdefghijkl' })
     expect(problems).toEqual([
       'STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set',
@@ -106,8 +110,12 @@ describe('loadConfig', () => {
 
   it('turns named prepared statements off only with DATABASE_PREPARED_STATEMENTS=false', () => {
     const base = { DATABASE_URL: 'postgres://u@db/tollgate', SESSION_SECRET: 'x'.repeat(40) }
-    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false)
-    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'true' }).databasePreparedStatements).toBe(true)
+    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(
+      false,
+    )
+    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'true' }).databasePreparedStatements).toBe(
+      true,
+    )
     expect(problemsOf({ ...base, DATABASE_PREPARED_STATEMENTS: 'off' })).toEqual([
       'DATABASE_PREPARED_STATEMENTS: must be true or false',
     ])

@@ -62,7 +62,10 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: optionalText.pipe(
     z
       .string()
-      .regex(/^(sk|rk)_(test|live)_\w{8,}$/, 'must look like sk_test_… or sk_live_…')
+      .regex(
+        /^(sk|rk)_(test|live)_\w{8,}$/,
+        'must be a whole Stripe secret or restricted key: sk_test_, sk_live_, rk_test_ or rk_live_ and at least 8 more letters or digits (check that it was not cut off when pasted)',
+      )
       .optional(),
   ),
   STRIPE_WEBHOOK_SECRET: optionalText.pipe(z.string().startsWith('whsec_').optional()),
