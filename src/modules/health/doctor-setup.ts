@@ -1,21 +1,38 @@
 /**
- * `tollgate doctor`, the local half: mail can leave (SMTP reachable, a real sender), the database
- * is reachable and migrated, every catalog file is where downloads will look for it, and the
- * session secret is not a placeholder.
+ * `tollgate doctor`, the local half: the store has a name of its own, mail can leave (SMTP
+ * reachable, a real sender), the database is reachable and migrated, every catalog file is where
+ * downloads will look for it, and the session secret is not a placeholder.
  * @module
  */
 import { sql } from 'kysely'
 import type { Config } from '../../config.js'
 import type { Deps } from '../../deps.js'
+import { DEFAULT_BRAND } from '../../lib/brand.js'
 import { type CheckResult, fail, guarded, pass, warn, withTimeout } from './check.js'
 import { checkMigrations } from './readiness.js'
 
 const PLACEHOLDER_SENDER = /@tollgate\.localhost>?$/
 const PLACEHOLDER_SECRET = /change|replace|example|placeholder|your|xxxx|1234567890/i
 
+/** Live keys: a problem buyers would meet is a failure, not a warning. */
+function isLive(config: Pick<Config, 'testMode' | 'stripeSecretKey'>): boolean {
+  return !config.testMode && config.stripeSecretKey.includes('_live_')
+}
+
+/**
+ * The name buyers see on every page, in every email and on Checkout: the default is the demo's,
+ * which a store that never set `store: name` (or STORE_NAME) would show its buyers.
+ */
+export function checkStoreName(config: Pick<Config, 'brand' | 'testMode' | 'stripeSecretKey'>): CheckResult {
+  if (config.brand.name !== DEFAULT_BRAND.name) return pass('store-name', `buyers see “${config.brand.name}”`)
+  const detail = `the store has no name of its own: buyers would see “${DEFAULT_BRAND.name}” on every page, email and Checkout`
+  const fix = 'Name it in the catalog (store: then name: Your Shop) or with STORE_NAME.'
+  return isLive(config) ? fail('store-name', detail, fix) : warn('store-name', detail, fix)
+}
+
 export async function checkMail(deps: Deps): Promise<CheckResult> {
   const { config } = deps
-  const live = !config.testMode && config.stripeSecretKey.includes('_live_')
+  const live = isLive(config)
   if (config.smtpUrl === undefined || !deps.mail.verify) {
     const detail = 'SMTP_URL is not set: receipts and sign-in links stay in the dev mailbox and reach nobody'
     const fix = 'Set SMTP_URL=smtps://user:pass@smtp.example.com (your mail provider’s SMTP settings).'

@@ -23,7 +23,7 @@ import { EVENT_HANDLERS } from '../../event-handlers.js'
 import { createMailer } from '../../lib/mailer.js'
 import type { CheckResult } from './check.js'
 import { runDoctor } from './doctor.js'
-import { checkSessionSecret, suggestedSender } from './doctor-setup.js'
+import { checkSessionSecret, checkStoreName, suggestedSender } from './doctor-setup.js'
 import { checkPublicUrl, checkStripeKeys } from './doctor-stripe.js'
 
 const NEEDED = Object.keys(EVENT_HANDLERS).sort()
@@ -57,7 +57,12 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp({ dialect, config: { testMode: false } })
     live = { ...t.deps }
-    live = withConfig({ stripePublishableKey: 'pk_test_doctor0123456789', smtpUrl, mailFrom: SENDER })
+    live = withConfig({
+      stripePublishableKey: 'pk_test_doctor0123456789',
+      smtpUrl,
+      mailFrom: SENDER,
+      brand: { name: 'Doctor Books', accentColor: '#2454d6' },
+    })
     const agent = t.agent()
     const { successPath } = await buyAndPay(agent, {
       price: 'field-guide',
@@ -76,6 +81,7 @@ describe.each(DIALECTS)('tollgate doctor on %s', (dialect) => {
     expect(results.map((r) => r.name)).toEqual([
       'stripe-keys',
       'public-url',
+      'store-name',
       'webhook-endpoint',
       'webhook-secret',
       'mail',
@@ -253,6 +259,22 @@ describe('doctor checks that need no services', () => {
       expect(suggestedSender({ brand, publicUrl })).toBe('"Ada Rare Books <store@your-domain>"')
   })
 
+  it('wants the store named, failing with live keys what it only warns of in test', () => {
+    const unnamed = { brand: { name: 'Tollgate demo store', accentColor: '#2454d6' } }
+    expect(checkStoreName(config(unnamed))).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining('buyers would see “Tollgate demo store”'),
+      fix: expect.stringContaining('STORE_NAME'),
+    })
+    expect(checkStoreName(config({ ...unnamed, stripeSecretKey: 'sk_live_abc0123456789' })).status).toBe(
+      'fail',
+    )
+    expect(checkStoreName(config({ brand: { name: 'Ada Books', accentColor: '#2454d6' } }))).toMatchObject({
+      status: 'pass',
+      detail: 'buyers see “Ada Books”',
+    })
+  })
+
   it('refuses weak session secrets', () => {
     expect(checkSessionSecret(config({ sessionSecret: 'a'.repeat(48) })).status).toBe('fail')
     expect(
@@ -274,6 +296,7 @@ describe('doctor checks that need no services', () => {
     expect(out).toMatch(/✗ stripe-keys\s+STRIPE_SECRET_KEY is not set/)
     expect(out).toMatch(/fix: Set STRIPE_SECRET_KEY/)
     expect(out).toMatch(/✗ migrations\s+\d+ not applied/)
+    expect(out).toMatch(/! store-name\s+the store has no name of its own/)
     expect(out).toMatch(/problem\(s\) to fix before going live\.$/)
     expect(await runCli(['doctor', '--verbose'], { env, out: () => {}, err: () => {} })).toBe(2)
   })

@@ -4,7 +4,7 @@
  */
 import type { Deps } from '../../deps.js'
 import type { CheckResult } from './check.js'
-import { checkDatabase, checkFiles, checkMail, checkSessionSecret } from './doctor-setup.js'
+import { checkDatabase, checkFiles, checkMail, checkSessionSecret, checkStoreName } from './doctor-setup.js'
 import {
   checkPublicUrl,
   checkStripeKeys,
@@ -18,7 +18,11 @@ export type DoctorInput = {
 }
 
 export async function runDoctor(deps: Deps, input: DoctorInput): Promise<CheckResult[]> {
-  const results: CheckResult[] = [checkStripeKeys(deps.config), checkPublicUrl(deps.config)]
+  const results: CheckResult[] = [
+    checkStripeKeys(deps.config),
+    checkPublicUrl(deps.config),
+    checkStoreName(deps.config),
+  ]
   if (!deps.config.testMode) {
     results.push(await checkWebhookEndpoint(deps, input.neededEvents))
     results.push(await checkWebhookDeliveries(deps, input.neededEvents))
