@@ -127,6 +127,8 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(c.err.at(-1)).toBe('Unknown order.')
     expect(await c.run(['subscriptions', 'cancel', 'sub_missing'])).toBe(1)
     expect(c.err.at(-1)).toBe('Unknown subscription.')
+    expect(await c.run(['subscriptions', 'cancel', 'nobody@example.com'])).toBe(1)
+    expect(c.err.at(-1)).toBe('No customer nobody@example.com.')
     expect(await c.run(['customers', 'show', 'nobody@example.com'])).toBe(1)
     expect(await c.run(['customers', 'list'])).toBe(2)
     expect(c.err.at(-1)).toMatch(/^tollgate customers: unknown action "list" \(expected show\)/)
@@ -158,6 +160,16 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
           id: 'cu_many',
           email: 'many@example.com',
           stripe_customer_id: 'cus_many',
+          password_hash: null,
+          created_at: at,
+        })
+        .execute()
+      await db
+        .insertInto('customers')
+        .values({
+          id: 'cu_none',
+          email: 'none@example.com',
+          stripe_customer_id: null,
           password_hash: null,
           created_at: at,
         })
@@ -220,6 +232,14 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     const none = cli(ownEnv)
     expect(await none.run(['subscriptions', 'list', '--status', 'paused'])).toBe(0)
     expect(none.out).toEqual(['No paused subscriptions.'])
+    // Named by email, a customer's subscription must be the only live one; else the CLI says why.
+    const ambiguous = cli(ownEnv)
+    expect(await ambiguous.run(['subscriptions', 'cancel', 'many@example.com'])).toBe(1)
+    expect(ambiguous.err.at(-1)).toMatch(
+      /^many@example\.com has 500 live subscriptions; name one by its id: (sub_many_\d{3}, ){5}…\.$/,
+    )
+    expect(await ambiguous.run(['subscriptions', 'cancel', 'none@example.com'])).toBe(1)
+    expect(ambiguous.err.at(-1)).toBe('none@example.com has no live subscription.')
   }, 60_000)
 
   it('replays every failing event, audited, and says which still fail', async () => {

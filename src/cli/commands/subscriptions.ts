@@ -70,11 +70,12 @@ export const subscriptionsCommand: Command = {
           ? { kind: 'resume' }
           : { kind: 'change-plan', lookupKey: price as string }
     return withCliDeps(io, async ({ deps }) => {
-      const id = await resolveSubscription(deps, who)
-      if (!id) {
-        io.err(`No single live subscription for ${who}; name it by its id (sub_…).`)
+      const resolved = await resolveSubscription(deps, who)
+      if ('refused' in resolved) {
+        io.err(resolved.refused)
         return 1
       }
+      const id = resolved.id
       const { before, snapshot } = await changeSubscription(deps, id, change)
       const current = await transactionRetryingDeadlocks(deps.db, async (trx) => {
         const { current } = await applySubscriptionSnapshot(deps, trx, snapshot)
@@ -98,13 +99,18 @@ export const subscriptionsCommand: Command = {
   },
 }
 
-/** A subscription id as given, or the one live subscription of an email. */
-async function resolveSubscription(deps: Deps, who: string): Promise<string | undefined> {
-  if (!who.includes('@')) return who
+/** A subscription id as given, or the one live subscription of an email; else why not. */
+async function resolveSubscription(deps: Deps, who: string): Promise<{ id: string } | { refused: string }> {
+  if (!who.includes('@')) return { id: who }
   const customer = await findCustomerForEmail(deps.db, who)
-  if (!customer) return undefined
+  if (!customer) return { refused: `No customer ${who}.` }
   const live = (await listSubscriptionsOfCustomer(deps.db, customer.id)).filter((s) => LIVE.has(s.status))
-  return live.length === 1 ? live[0]?.stripe_subscription_id : undefined
+  const [only] = live
+  if (live.length === 1 && only) return { id: only.stripe_subscription_id }
+  if (live.length === 0) return { refused: `${who} has no live subscription.` }
+  const ids = live.slice(0, 5).map((s) => s.stripe_subscription_id)
+  const named = live.length > ids.length ? `${ids.join(', ')}, …` : ids.join(', ')
+  return { refused: `${who} has ${live.length} live subscriptions; name one by its id: ${named}.` }
 }
 
 function summary(r: SubscriptionRow): Record<string, unknown> {
