@@ -104,6 +104,16 @@ export function addDays(date: Date, days: number): Date {
   return new Date(date.getTime() + days * 86_400_000)
 }
 
+/**
+ * `YYYY-MM-DD` as midnight UTC of that day, or undefined when the text is not a day of the
+ * calendar: `new Date` would take 2026-02-30 for March 2 without a word.
+ */
+export function parseCalendarDay(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined
+  const date = new Date(`${text}T00:00:00.000Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text ? date : undefined
+}
+
 /** Stripe sends unix seconds. */
 export function fromUnixSeconds(seconds: number): Date {
   return new Date(seconds * 1000)

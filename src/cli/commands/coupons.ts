@@ -6,6 +6,8 @@
  * checks (both percent and amount: refused, nothing sent).
  * @module
  */
+
+import { parseCalendarDay } from '../../lib/clock.js'
 import {
   createCoupon,
   DURATIONS,
@@ -21,10 +23,6 @@ const positive = (text: string): number | undefined =>
   /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined
 const percent = (text: string): number | undefined =>
   /^\d{1,3}(\.\d{1,2})?$/.test(text) ? Number(text) : undefined
-const date = (text: string): Date | undefined =>
-  /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text))
-    ? new Date(`${text}T00:00:00.000Z`)
-    : undefined
 const duration = (text: string): (typeof DURATIONS)[number] | undefined =>
   (DURATIONS as readonly string[]).includes(text) ? (text as (typeof DURATIONS)[number]) : undefined
 
@@ -112,7 +110,7 @@ export const couponsCommand: Command = {
           positive,
           'a positive whole number',
         ),
-        redeemBy: flagValue('expires', values.expires, date, 'a date (YYYY-MM-DD)'),
+        redeemBy: flagValue('expires', values.expires, parseCalendarDay, 'a date (YYYY-MM-DD)'),
         code: values.code,
       })
       await recordAudit(deps.db, deps.clock.now(), {

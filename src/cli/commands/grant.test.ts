@@ -68,6 +68,13 @@ describe('npx tollgate grant | revoke | api-key', () => {
     expect(c.lines.at(-1)).toBe(
       'tollgate grant: --until: expected a date (YYYY-MM-DD or an ISO time), got "next week"\nUsage: tollgate grant <email> <feature> [--until YYYY-MM-DD] [--reason TEXT] [--json]',
     )
+    // A day the calendar does not have is refused, not taken for March 2 (nor is a time on it).
+    for (const until of ['2999-02-30', '2999-02-30T12:00:00Z']) {
+      expect(await c.run(['grant', 'days@example.com', 'premium', '--until', until])).toBe(2)
+      expect(c.lines.at(-1)).toMatch(
+        new RegExp(`^tollgate grant: --until: expected a date .*, got "${until}"`),
+      )
+    }
     expect(await c.run(['grant', 'days@example.com'])).toBe(2)
     expect(c.lines.at(-1)).toMatch(/^tollgate grant: missing <feature>\n/)
     expect(await c.run(['grant', 'not-an-email', 'premium'])).toBe(2)

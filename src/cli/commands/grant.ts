@@ -1,13 +1,15 @@
 /** `npx tollgate grant|revoke <email> <feature> [--until DATE] [--reason TEXT] [--json]`. */
+import { parseCalendarDay } from '../../lib/clock.js'
 import { grantManually, revokeManually } from '../../modules/members/index.js'
 import { type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 
-/** `YYYY-MM-DD` (midnight UTC) or a full ISO time. */
+/** `YYYY-MM-DD` (midnight UTC) or a full ISO time, on a day the calendar has (not 2026-02-30). */
 function parseDate(text: string): Date | undefined {
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00.000Z` : text
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso)) return undefined
-  const date = new Date(iso)
+  const day = parseCalendarDay(text.slice(0, 10))
+  if (!day || (text.length > 10 && text[10] !== 'T')) return undefined
+  if (text.length === 10) return day
+  const date = new Date(text)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 

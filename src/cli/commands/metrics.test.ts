@@ -329,6 +329,10 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     ).toBe(1)
     expect(bad.err.at(-1)).toBe('Give a percent or an amount off, not both.')
     expect(await bad.run(['coupons', 'create', '--percent', 'ten'])).toBe(2)
+    expect(await bad.run(['coupons', 'create', '--percent', '10', '--expires', '2999-02-30'])).toBe(2)
+    expect(bad.err.at(-1)).toMatch(
+      /^tollgate coupons: --expires: expected a date \(YYYY-MM-DD\), got "2999-02-30"/,
+    )
     expect(await bad.run(['coupons', 'list', '--code', 'X'])).toBe(2)
     expect((await stripe.coupons.list({ limit: 100 })).data.length).toBe(before)
     const c = cli(env)

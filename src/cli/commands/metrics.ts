@@ -4,9 +4,11 @@
  * ledger from Stripe for subscriptions it has never seen, with a progress bar on stderr.
  * @module
  */
+
+import { parseCalendarDay } from '../../lib/clock.js'
 import { buildMetricsReport, type MetricsReport, parseRange } from '../../modules/admin/index.js'
 import { backfillSubscription, listStripeSubscriptions } from '../../modules/billing/index.js'
-import { type CliIO, type Command, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import { type CliIO, type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 
 export const metricsCommand: Command = {
@@ -31,11 +33,8 @@ export const metricsCommand: Command = {
         throw new UsageError('backfill takes no --from, --to or --interval')
       return backfill(io, values.json === true)
     }
-    for (const [flag, value] of Object.entries({ from: values.from, to: values.to })) {
-      if (value !== undefined && !isCalendarDate(value)) {
-        throw new UsageError(`--${flag}: expected a date (YYYY-MM-DD), got "${value}"`)
-      }
-    }
+    for (const [flag, value] of Object.entries({ from: values.from, to: values.to }))
+      flagValue(flag, value, parseCalendarDay, 'a date (YYYY-MM-DD)')
     if (values.interval !== undefined && !['day', 'week', 'month'].includes(values.interval)) {
       throw new UsageError(`--interval: expected day, week or month, got "${values.interval}"`)
     }
@@ -132,11 +131,4 @@ async function backfill(io: CliIO, json: boolean): Promise<number> {
 export function progressBar(done: number, total: number, width = 30): string {
   const filled = total === 0 ? width : Math.round((done / total) * width)
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`
-}
-
-/** `YYYY-MM-DD` naming a day that exists (not 2026-13-01 or 2026-02-30). */
-function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
-  const ms = Date.parse(`${text}T00:00:00.000Z`)
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === text
 }

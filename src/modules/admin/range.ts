@@ -3,11 +3,11 @@
  * midnights with an exclusive end. Shared by the pages and `tollgate metrics`.
  * @module
  */
+import { parseCalendarDay } from '../../lib/clock.js'
 import { AppError } from '../../lib/errors.js'
 import { INTERVALS, type Interval, type MetricsQuery } from './metrics.js'
 
 const DAY_MS = 86_400_000
-const DATE = /^\d{4}-\d{2}-\d{2}$/
 
 export type RangeInput = { from?: string | undefined; to?: string | undefined; interval?: string | undefined }
 
@@ -25,10 +25,9 @@ export function parseRange(input: RangeInput, now: Date): MetricsQuery {
 }
 
 function parseDay(text: string, field: string): number {
-  const ms = DATE.test(text) ? Date.parse(`${text}T00:00:00.000Z`) : Number.NaN
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text)
-    throw invalid(field, 'must be a date, YYYY-MM-DD')
-  return ms
+  const day = parseCalendarDay(text)
+  if (!day) throw invalid(field, 'must be a date, YYYY-MM-DD')
+  return day.getTime()
 }
 
 function invalid(field: string, message: string): AppError {
