@@ -73,9 +73,19 @@ export function flagValue<T>(
   parse: (text: string) => T | undefined,
   expected: string,
 ): T | undefined {
+  return checkedValue(`--${flag}`, value, parse, expected)
+}
+
+/** A value checked by `parse`; a refusal becomes a UsageError naming it as `label` (`--until`, `<url>`). */
+export function checkedValue<T>(
+  label: string,
+  value: string | undefined,
+  parse: (text: string) => T | undefined,
+  expected: string,
+): T | undefined {
   if (value === undefined) return undefined
   const parsed = parse(value)
-  if (parsed === undefined) throw new UsageError(`--${flag}: expected ${expected}, got "${value}"`)
+  if (parsed === undefined) throw new UsageError(`${label}: expected ${expected}, got "${value}"`)
   return parsed
 }
 

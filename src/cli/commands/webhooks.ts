@@ -16,7 +16,7 @@ import {
   redeliverWebhook,
   removeWebhookEndpoint,
 } from '../../modules/outbound-webhooks/index.js'
-import { type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import { type Command, checkedValue, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 import { CLI_ACTOR } from './refund.js'
 
@@ -75,10 +75,8 @@ export const webhooksCommand: Command = {
       (t) => (/^\d{1,3}$/.test(t) && Number(t) > 0 ? Number(t) : undefined),
       '1 to 999',
     )
-    const url = action === 'add' && arg !== undefined ? parseUrl(arg) : undefined
     // The URL is an argument, not a flag: its error names it as the usage does.
-    if (action === 'add' && arg !== undefined && url === undefined)
-      throw new UsageError(`<url>: expected an http(s) URL, got "${arg}"`)
+    const url = action === 'add' ? checkedValue('<url>', arg, parseUrl, 'an http(s) URL') : undefined
     return withCliDeps(io, async ({ deps }) => {
       const now = deps.clock.now()
       const db = deps.db
