@@ -62,7 +62,7 @@ describe('npx tollgate sync', () => {
     expect(dry.out.match(/^ {2}create-price /gm)).toHaveLength(6)
     expect(dry.out).toMatch(/create-product\s+field-guide/)
     expect(dry.out).toMatch(/create-price\s+tokyo-edition-jpy\s+¥1,500\n/)
-    expect(dry.out).toMatch(/create-price\s+membership-yearly\s+\$80\.00\/year\n/)
+    expect(dry.out).toMatch(/create-price\s+membership-yearly\s+\$80\.00 yearly\n/)
     expect((await stripe.products.list()).data).toEqual([])
 
     const first = await tollgate(['sync'], env)

@@ -44,5 +44,14 @@ export function minimumCharge(currency: string): number | undefined {
   return Object.hasOwn(MINIMUM_CHARGE, currency) ? MINIMUM_CHARGE[currency] : undefined
 }
 
+/** Stripe's billing intervals, shortest first. */
+export const BILLING_INTERVALS = ['day', 'week', 'month', 'year'] as const
+export type BillingInterval = (typeof BILLING_INTERVALS)[number]
+
 /** Stripe's longest billing interval: three years (3 years, 36 months, 156 weeks, 1095 days). */
-export const MAX_INTERVAL_COUNT = { day: 1095, week: 156, month: 36, year: 3 } as const
+export const MAX_INTERVAL_COUNT: Readonly<Record<BillingInterval, number>> = {
+  day: 1095,
+  week: 156,
+  month: 36,
+  year: 3,
+}

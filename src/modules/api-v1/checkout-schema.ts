@@ -7,6 +7,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import {
+  BILLING_INTERVALS,
   CHARGE_CURRENCIES,
   MAX_INTERVAL_COUNT,
   MAXIMUM_CHARGE,
@@ -18,7 +19,7 @@ const METADATA_KEY = /^(?!tollgate_)[A-Za-z0-9_.-]{1,40}$/
 
 const Recurring = z
   .strictObject({
-    interval: z.enum(['day', 'week', 'month', 'year']),
+    interval: z.enum(BILLING_INTERVALS),
     interval_count: z.number().int().min(1).default(1),
   })
   .openapi('Recurring', { description: 'Bill every `interval_count` `interval`s; at most three years.' })

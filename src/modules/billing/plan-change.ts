@@ -12,7 +12,8 @@
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
-import type { CatalogPrice } from '../catalog/index.js'
+import type { BillingInterval } from '../../lib/stripe-currencies.js'
+import type { CatalogPrice, Recurring } from '../catalog/index.js'
 import { findPrice, resolveStripePriceId } from '../catalog/index.js'
 import { asAppError } from '../checkout/index.js'
 import { familyOf, SWITCH_METADATA_KEY } from './subscribe.js'
@@ -33,15 +34,20 @@ export type PlanChangePreview = {
 }
 
 const SWITCHABLE = new Set(['active', 'trialing', 'past_due'])
-const MONTHS = { month: 1, year: 12 } as const
+/**
+ * Each interval's length in 1/4800ths of a day, whole numbers in which a month is exactly a twelfth
+ * of a Gregorian year (365.2425 days): twelve monthly periods are as long as a yearly one.
+ */
+const LENGTH: Record<BillingInterval, number> = { day: 4800, week: 33_600, month: 146_097, year: 1_753_164 }
 
-function months(price: CatalogPrice): number {
+function periodLength(price: CatalogPrice): number {
   const r = price.recurring
-  return r ? MONTHS[r.interval] * r.intervalCount : 0
+  return r ? LENGTH[r.interval] * r.intervalCount : 0
 }
 
 export function changeKind(from: CatalogPrice, to: CatalogPrice): ChangeKind {
-  if (months(to) !== months(from)) return months(to) > months(from) ? 'upgrade' : 'downgrade'
+  const [a, b] = [periodLength(from), periodLength(to)]
+  if (b !== a) return b > a ? 'upgrade' : 'downgrade'
   return to.unitAmount > from.unitAmount ? 'upgrade' : 'downgrade'
 }
 
@@ -77,9 +83,9 @@ export function previewPlanChange(deps: Deps, sub: SubscriptionRow, toLookupKey:
     return { ...base, dueNow: 0, nextDate: sub.trial_end ?? sub.current_period_end ?? '' }
   }
   const credit = prorate(from.unitAmount, end - now, end - start)
-  if (months(to) !== months(from)) {
+  if (periodLength(to) !== periodLength(from) && to.recurring) {
     // A new interval starts a new period now, charged in full less the unused time.
-    return { ...base, dueNow: Math.max(0, to.unitAmount - credit), nextDate: addMonths(now, months(to)) }
+    return { ...base, dueNow: Math.max(0, to.unitAmount - credit), nextDate: addPeriod(now, to.recurring) }
   }
   const remaining = prorate(to.unitAmount, end - now, end - start)
   return { ...base, dueNow: Math.max(0, remaining - credit), nextDate: sub.current_period_end ?? '' }
@@ -138,8 +144,13 @@ function prorate(amount: number, remaining: number, total: number): number {
   return Number((BigInt(amount) * BigInt(remaining) * 2n + BigInt(total)) / (BigInt(total) * 2n))
 }
 
-function addMonths(ms: number, count: number): string {
+/** `ms` moved on by one billing period by the calendar: the preview's estimate of the next charge. */
+function addPeriod(ms: number, every: Recurring): string {
   const d = new Date(ms)
-  d.setUTCMonth(d.getUTCMonth() + count)
+  const n = every.intervalCount
+  if (every.interval === 'day') d.setUTCDate(d.getUTCDate() + n)
+  else if (every.interval === 'week') d.setUTCDate(d.getUTCDate() + 7 * n)
+  else if (every.interval === 'month') d.setUTCMonth(d.getUTCMonth() + n)
+  else d.setUTCFullYear(d.getUTCFullYear() + n)
   return d.toISOString()
 }

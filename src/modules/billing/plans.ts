@@ -1,15 +1,22 @@
 /** Plans are the catalog's recurring prices; helpers to name and group them. */
+import { BILLING_INTERVALS, type BillingInterval } from '../../lib/stripe-currencies.js'
 import type { Catalog, CatalogPrice, CatalogProduct } from '../catalog/index.js'
 import type { SubscriptionRow } from './table.js'
 
 export type Plan = { product: CatalogProduct; price: CatalogPrice }
 
-export function listPlans(catalog: Catalog, interval?: 'month' | 'year'): Plan[] {
+export function listPlans(catalog: Catalog, interval?: BillingInterval): Plan[] {
   return catalog.products.flatMap((product) =>
     product.prices
       .filter((p) => p.recurring && (interval === undefined || p.recurring.interval === interval))
       .map((price) => ({ product, price })),
   )
+}
+
+/** The intervals the catalog's plans bill by, shortest first: the pricing page's tabs. */
+export function planIntervals(catalog: Catalog): BillingInterval[] {
+  const used = new Set(catalog.prices.flatMap((p) => (p.recurring ? [p.recurring.interval] : [])))
+  return BILLING_INTERVALS.filter((i) => used.has(i))
 }
 
 export function planName(
@@ -25,6 +32,5 @@ export function planName(
 export function intervalLabel(price: CatalogPrice): string {
   const r = price.recurring
   if (!r) return ''
-  const unit = r.interval === 'month' ? 'month' : 'year'
-  return r.intervalCount === 1 ? `/ ${unit}` : `/ ${r.intervalCount} ${unit}s`
+  return r.intervalCount === 1 ? `/ ${r.interval}` : `/ ${r.intervalCount} ${r.interval}s`
 }

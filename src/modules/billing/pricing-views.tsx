@@ -1,10 +1,20 @@
 /** The pricing page and its refusals (a known subscriber, a used trial). Server-rendered; no JavaScript needed. */
 import { formatMoney } from '../../lib/money.js'
+import type { BillingInterval } from '../../lib/stripe-currencies.js'
 import type { Plan } from './plans.js'
 import { intervalLabel } from './plans.js'
 
+const TAB_NAMES: Record<BillingInterval, string> = {
+  day: 'Daily',
+  week: 'Weekly',
+  month: 'Monthly',
+  year: 'Yearly',
+}
+
 export function PricingPage(props: {
-  interval: 'month' | 'year'
+  interval: BillingInterval
+  /** The intervals the catalog's plans bill by: a tab each when there is more than one. */
+  intervals: BillingInterval[]
   plans: Plan[]
   signedIn: boolean
   /** Per yearly plan: what it saves a year against the monthly plan of its family. */
@@ -13,20 +23,27 @@ export function PricingPage(props: {
   return (
     <section data-pricing={props.interval}>
       <h1>Plans</h1>
-      <nav class="tabs" aria-label="Billing interval">
-        <a href="/pricing?interval=month" aria-current={props.interval === 'month' ? 'page' : undefined}>
-          Monthly
-        </a>{' '}
-        <a href="/pricing?interval=year" aria-current={props.interval === 'year' ? 'page' : undefined}>
-          Yearly
-        </a>
-      </nav>
+      {props.intervals.length > 1 ? (
+        <nav class="tabs" aria-label="Billing interval">
+          {props.intervals.map((interval, i) => (
+            <>
+              {i > 0 ? ' ' : null}
+              <a
+                href={`/pricing?interval=${interval}`}
+                aria-current={props.interval === interval ? 'page' : undefined}
+              >
+                {TAB_NAMES[interval]}
+              </a>
+            </>
+          ))}
+        </nav>
+      ) : null}
       <div class="grid">
         {props.plans.map((plan) => (
           <PlanCard plan={plan} signedIn={props.signedIn} saving={props.savings?.[plan.price.lookupKey]} />
         ))}
       </div>
-      {props.plans.length === 0 ? <p class="muted">No plans with this interval.</p> : null}
+      {props.plans.length === 0 ? <p class="muted">This store has no plans yet.</p> : null}
     </section>
   )
 }

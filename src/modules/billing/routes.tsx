@@ -26,7 +26,7 @@ import {
   PlanChangePage,
   PlanRefusedPage,
 } from './plan-views.js'
-import { listPlans, planName } from './plans.js'
+import { listPlans, planIntervals, planName } from './plans.js'
 import { KnownSubscriberPage, PricingPage, TrialUsedPage } from './pricing-views.js'
 import { findSubscriptionByStripeId } from './repo.js'
 import { resumePausedSubscription } from './resume-paused.js'
@@ -183,12 +183,17 @@ const planRoutes = new Hono<AppEnv>()
 
 const purchaseRoutes = new Hono<AppEnv>()
   .get('/pricing', (c) => {
-    const interval = c.req.query('interval') === 'year' ? 'year' : 'month'
-    const plans = listPlans(c.get('deps').catalog, interval)
-    const savings = yearlySavings(c.get('deps').catalog.prices)
+    const catalog = c.get('deps').catalog
+    const intervals = planIntervals(catalog)
+    // An interval the catalog has no plans for (or none asked) shows monthly plans, or the first kind.
+    const asked = intervals.find((i) => i === c.req.query('interval'))
+    const interval = asked ?? (intervals.includes('month') ? 'month' : (intervals[0] ?? 'month'))
+    const plans = listPlans(catalog, interval)
+    const savings = yearlySavings(catalog.prices)
     const page = (
       <PricingPage
         interval={interval}
+        intervals={intervals}
         plans={plans}
         signedIn={c.get('customer') !== undefined}
         savings={savings}

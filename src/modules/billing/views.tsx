@@ -179,10 +179,10 @@ function YearlyDifference({ from, to }: { from: CatalogPrice; to: CatalogPrice }
   return <span class="muted">{` (${words})`}</span>
 }
 
-/** The amount a price costs over a year, when its interval divides a year. */
+/** The amount a price costs over a year, when its interval divides a year (days and weeks do not). */
 export function perYear(price: CatalogPrice): number | undefined {
   const r = price.recurring
-  if (!r) return undefined
+  if (!r || r.interval === 'day' || r.interval === 'week') return undefined
   const months = (r.interval === 'year' ? 12 : 1) * r.intervalCount
   return 12 % months === 0 ? price.unitAmount * (12 / months) : undefined
 }

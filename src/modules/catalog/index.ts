@@ -5,11 +5,12 @@
  * imports no other module and not the app's `Deps` (see CatalogContext).
  * @module
  */
+export { billingCadence, plansCadences } from './cadence.js'
 export type { CatalogContext } from './context.js'
 export { ensureDemoFiles } from './demo.js'
 export {
-  featuresOfProduct,
   featureLabel,
+  featuresOfProduct,
   findFeature,
   findPrice,
   findProduct,

@@ -75,14 +75,14 @@ describe('parseCatalog', () => {
     const text = VALID.replace('currency: usd\n    amount: "19.00"', 'currency: USD\n    amount: "19.001"')
       .replace('amount: "1500"', 'amount: "1500.5"')
       .replace('features: [premium]', 'features: [premium, gold]')
-      .replace('interval: month', 'interval: week')
+      .replace('interval: month', 'interval: fortnight')
     const problems = problemsOf(text)
     expect(problems).toEqual(
       expect.arrayContaining([
         'catalog.yaml:16:15 prices[0].currency: must be a lower-case ISO currency code such as usd',
         'catalog.yaml:17:13 prices[0].amount: "19.001" has more decimals than USD allows (2)',
         'catalog.yaml:21:13 prices[1].amount: "1500.5" has more decimals than JPY allows (0)',
-        'catalog.yaml:26:28 prices[2].recurring.interval: Invalid option: expected one of "month"|"year"',
+        'catalog.yaml:26:28 prices[2].recurring.interval: Invalid option: expected one of "day"|"week"|"month"|"year"',
       ]),
     )
     // "gold" (a reference to another section) is checked once the shape is valid.
@@ -117,6 +117,22 @@ describe('parseCatalog', () => {
       'catalog.yaml:5:5 products[0].name: is required',
     ])
     expect(problemsOf('products:\n  - id: [unclosed\n')[0]).toMatch(/^catalog\.yaml:\d+:\d+ /)
+  })
+
+  it('takes every interval Stripe bills by, up to its three years, and names the limit past it', () => {
+    const every = (recurring: string) => VALID.replace('recurring: { interval: month }', `recurring: ${recurring}`)
+    const weekly = parseCatalog(every('{ interval: week }'), SOURCE)
+    expect(getPrice(weekly, 'plan-monthly').recurring).toEqual({ interval: 'week', intervalCount: 1 })
+    for (const [interval, most] of [['day', 1095], ['week', 156], ['month', 36], ['year', 3]] as const) {
+      const longest = parseCatalog(every(`{ interval: ${interval}, intervalCount: ${most} }`), SOURCE)
+      expect(getPrice(longest, 'plan-monthly').recurring).toEqual({ interval, intervalCount: most })
+      const [problem, ...others] = problemsOf(every(`{ interval: ${interval}, intervalCount: ${most + 1} }`))
+      expect(others).toEqual([])
+      // Line and column: where the count is written.
+      expect(problem).toBe(
+        `catalog.yaml:26:${45 + interval.length} prices[2].recurring.intervalCount: must be at most ${most} for ${interval} (Stripe's longest interval is three years)`,
+      )
+    }
   })
 
   it('refuses a trial or family on a one-time price', () => {

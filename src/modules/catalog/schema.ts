@@ -6,6 +6,7 @@
 import * as z from 'zod'
 import { BRAND_FIELDS } from '../../lib/brand.js'
 import { parseMoney } from '../../lib/money.js'
+import { BILLING_INTERVALS, MAX_INTERVAL_COUNT } from '../../lib/stripe-currencies.js'
 
 const key = z.string().regex(/^[a-z0-9][a-z0-9_.:-]*$/, 'use lower-case letters, digits, - _ . :')
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - _')
@@ -67,8 +68,8 @@ export const PriceInput = z
     nickname: z.string().optional(),
     recurring: z
       .strictObject({
-        interval: z.enum(['month', 'year']),
-        intervalCount: z.number().int().min(1).max(12).default(1),
+        interval: z.enum(BILLING_INTERVALS),
+        intervalCount: z.number().int().min(1).default(1),
       })
       .optional(),
     trialDays: z.number().int().min(1).max(730).optional(),
@@ -81,6 +82,14 @@ export const PriceInput = z
   })
   // Checked per price, so these are reported together with every other shape problem.
   .superRefine((p, ctx) => {
+    const every = p.recurring
+    if (every && every.intervalCount > MAX_INTERVAL_COUNT[every.interval]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recurring', 'intervalCount'],
+        message: `must be at most ${MAX_INTERVAL_COUNT[every.interval]} for ${every.interval} (Stripe's longest interval is three years)`,
+      })
+    }
     if (!p.recurring && p.trialDays !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['trialDays'], message: 'only recurring prices can have a trial' })
     }

@@ -6,8 +6,9 @@
  * @module
  */
 import type Stripe from 'stripe'
-import { isStripeInvalidRequest } from '../../lib/stripe-errors.js'
 import { formatMoney } from '../../lib/money.js'
+import { isStripeInvalidRequest } from '../../lib/stripe-errors.js'
+import { billingCadence } from './cadence.js'
 import type { CatalogContext } from './context.js'
 import { upsertCatalogPrice } from './repo.js'
 import { type FeatureAction, syncFeatures, syncProductFeatures } from './sync-features.js'
@@ -178,7 +179,7 @@ async function syncPrice(
   dryRun: boolean,
   actions: SyncAction[],
 ): Promise<Stripe.Price | undefined> {
-  const label = `${formatMoney(price.unitAmount, price.currency)}${price.recurring ? `/${price.recurring.interval}` : ''}`
+  const label = `${formatMoney(price.unitAmount, price.currency)}${price.recurring ? ` ${billingCadence(price.recurring)}` : ''}`
   if (!existing) {
     actions.push({ kind: 'create-price', target: price.lookupKey, detail: label })
     return dryRun || !product ? undefined : stripe.prices.create(priceParams(price, product.id, false))

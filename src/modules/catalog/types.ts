@@ -1,5 +1,6 @@
 /** The validated catalog, as app code sees it. Amounts are integer minor units. */
 import type { BrandSettings } from '../../lib/brand.js'
+import type { BillingInterval } from '../../lib/stripe-currencies.js'
 
 export type LapsePolicy = {
   /** Days a `past_due` subscription keeps access. */
@@ -27,7 +28,7 @@ export type CatalogFile = {
   feature: string
 }
 
-export type Recurring = { interval: 'month' | 'year'; intervalCount: number }
+export type Recurring = { interval: BillingInterval; intervalCount: number }
 
 export type CatalogPrice = {
   lookupKey: string

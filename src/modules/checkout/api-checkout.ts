@@ -8,11 +8,12 @@
  * @module
  */
 import type Stripe from 'stripe'
-import { checkoutBranding } from './branding.js'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
+import type { BillingInterval } from '../../lib/stripe-currencies.js'
 import { getPrice, resolveStripePriceId } from '../catalog/index.js'
 import { findCustomer } from '../customers/index.js'
+import { checkoutBranding } from './branding.js'
 import { ADHOC_PRICE, type GrantSpec, writeCheckoutMetadata } from './metadata.js'
 import { recordPendingCheckout } from './pending.js'
 import { asAppError } from './service.js'
@@ -21,7 +22,7 @@ export type AdhocLine = {
   amount: number
   currency: string
   productName: string
-  recurring?: { interval: 'day' | 'week' | 'month' | 'year'; intervalCount: number }
+  recurring?: { interval: BillingInterval; intervalCount: number }
 }
 
 export type ApiCheckoutInput = {

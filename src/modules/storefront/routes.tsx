@@ -17,6 +17,7 @@ import {
   type CatalogPrice,
   type CatalogProduct,
   featuresOfProduct,
+  plansCadences,
 } from '../catalog/index.js'
 import { listEntitlements } from '../entitlements/index.js'
 
@@ -93,7 +94,7 @@ function StoreBody({
         {oneTime.map((product) => (
           <ProductCard product={product} signedIn={signedIn} owned={owned.has(product.id)} />
         ))}
-        {hasPlans ? <PlansCard /> : null}
+        {hasPlans ? <PlansCard prices={catalog.prices} /> : null}
       </div>
     </section>
   )
@@ -154,11 +155,16 @@ function BuyForm({ price, signedIn }: { price: CatalogPrice; signedIn: boolean }
   )
 }
 
-function PlansCard() {
+/** Points to /pricing, saying what the catalog's plans are: "Plans billed monthly or yearly, with a free trial." */
+function PlansCard({ prices }: { prices: readonly CatalogPrice[] }) {
+  const plans = prices.filter((p) => p.recurring)
+  const trials = plans.filter((p) => p.trialDays !== undefined).length
+  const trial =
+    trials === 0 ? '' : trials === plans.length ? ', with a free trial' : ', some with a free trial'
   return (
-    <article class="card">
+    <article class="card" data-plans>
       <h2>Memberships</h2>
-      <p>Monthly and yearly plans with a free trial.</p>
+      <p>{`Plans billed ${plansCadences(prices)}${trial}.`}</p>
       <p>
         <a class="button secondary" href="/pricing">
           See plans
