@@ -1,6 +1,7 @@
 /**
  * HTTP Range (RFC 9110 §14): one byte range per request (`bytes=a-b`, `bytes=a-`, `bytes=-n`).
- * Several ranges are answered with the whole file, which the RFC allows.
+ * Several ranges are answered with the whole file, which the RFC allows, and so is a unit other than
+ * bytes, which it requires. A malformed or reversed byte range is refused (416), which it allows.
  * @module
  */
 
@@ -12,7 +13,9 @@ export function parseRange(
   size: number,
 ): ByteRange | 'unsatisfiable' | undefined {
   if (!header) return undefined
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
+  const spec = header.trim()
+  if (!/^bytes=/i.test(spec)) return undefined
+  const match = /^bytes=(\d*)-(\d*)$/i.exec(spec)
   if (!match) return header.includes(',') ? undefined : 'unsatisfiable'
   const [, first = '', last = ''] = match
   if (first === '' && last === '') return 'unsatisfiable'
