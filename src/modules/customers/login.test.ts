@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createAgent, createTestDeps, type TestDeps, testConfig } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
+import { SIGN_IN_BACK_OFF } from '../../http/rate-limit.js'
 import { createManualClock } from '../../lib/clock.js'
 import { listDevMail } from '../mail/outbox.js'
 import { issueAccessToken } from './access-tokens.js'
 import { findOrCreateCustomerByEmail } from './customers.js'
-import { SIGN_IN_BACK_OFF } from '../../http/rate-limit.js'
 import { LOGIN_LIMITS } from './routes.js'
 
 describe.each(DIALECTS)('sign-in on %s', (dialect) => {
@@ -189,6 +189,12 @@ describe.each(DIALECTS)('sign-in on %s', (dialect) => {
       Array.from({ length: 6 }, () => agent().postForm('/login/link', { token: freshToken })),
     )
     expect(tabs.map((r) => r.status).sort()).toEqual([303, 410, 410, 410, 410, 410])
+    // The token left empty, as the form invites, is a request for a link too (not a failed sign-in).
+    const before = (await listDevMail(t.deps.db, 'link@example.com')).length
+    const empty = await browser.postForm('/login', { email: 'link@example.com', token: '', intent: 'token' })
+    expect(empty.status).toBe(200)
+    expect(await empty.text()).toContain('Check your email')
+    expect(await listDevMail(t.deps.db, 'link@example.com')).toHaveLength(before + 1)
     // An unknown address gets the same answer and no mail.
     const unknown = await browser.postForm('/login', { email: 'ghost@example.com', intent: 'link' })
     expect(unknown.status).toBe(200)

@@ -52,7 +52,8 @@ export const customerRoutes = new Hono<AppEnv>()
     const email = normalizeEmail(form.email)
     const ip = clientIp(c)
     await enforceRateLimit(deps, `login:${ip}`, LOGIN_LIMITS.perClient)
-    if (form.intent === 'link') {
+    // The form says "leave empty for a link": an empty token asks for one, whichever button was pressed.
+    if (form.intent === 'link' || form.token === '') {
       await limitSignInMail(deps, ip, email)
       const customer = await findCustomerForEmail(deps.db, email)
       if (customer) await deps.db.transaction().execute((trx) => sendSignInLink(deps, trx, customer))
