@@ -64,7 +64,7 @@ describeInBrowser('owner console in a real browser', () => {
         (rows, s) =>
           rows.map((r) => [
             r.getAttribute('data-label'),
-            Number(r.querySelector(`td[data-series="${s}"]`)?.textContent),
+            Number(r.querySelector(`td[data-series="${s}"]`)?.getAttribute('data-value')),
           ]),
         series,
       )
@@ -153,6 +153,12 @@ describeInBrowser('owner console in a real browser', () => {
       [mrr.table.at(-2)?.[0], 900],
       [mrr.table.at(-1)?.[0], 0],
     ])
+    // The owner reads money, not minor units: the table, the axis and each point's title.
+    const cells = page.locator('#mrr-table tbody tr td[data-series="MRR usd"]')
+    expect(await cells.nth(-2).textContent()).toBe('$9.00')
+    expect(await page.locator('[data-chart="mrr"] h2').textContent()).toBe('MRR over time')
+    expect(await page.locator('#mrr-chart .axes text').first().textContent()).toBe('$9.00')
+    expect(await page.locator('#movements-chart .axes text').nth(1).textContent()).toMatch(/^-\$\d+\.\d\d$/)
 
     await page.goto(`${t.url}/admin/audit`)
     const actions = await page

@@ -6,9 +6,11 @@
  */
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import { formatMoney } from '../../lib/money.js'
 import { escapeHtml } from '../../web/render.js'
 
-export type ChartSeries = { name: string; values: number[] }
+/** Values in minor units of `currency` when it is set (shown as money), plain counts otherwise. */
+export type ChartSeries = { name: string; values: number[]; currency?: string | undefined }
 export type ChartProps = { id: string; title: string; labels: string[]; series: ChartSeries[] }
 
 const WIDTH = 640
@@ -17,6 +19,18 @@ const PAD = { left: 56, right: 12, top: 12, bottom: 28 }
 const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2']
 
 type Scale = { x(i: number): number; y(v: number): number; min: number; max: number; step: number }
+
+/** A value as its series shows it: money in the series' currency, or the plain number. */
+export function valueText(v: number, series: Pick<ChartSeries, 'currency'>): string {
+  return series.currency ? formatMoney(v, series.currency) : String(v)
+}
+
+/** The axis speaks money when every series is in one currency; several currencies share no unit. */
+function axisText(series: ChartSeries[]): (v: number) => string {
+  const currencies = new Set(series.map((s) => s.currency))
+  const [only] = currencies
+  return currencies.size === 1 && only ? (v) => formatMoney(v, only) : String
+}
 
 function scaleFor(labels: string[], values: number[], bars: boolean): Scale {
   const min = Math.min(0, ...values)
@@ -34,16 +48,16 @@ function scaleFor(labels: string[], values: number[], bars: boolean): Scale {
   }
 }
 
-function Axes({ scale, labels }: { scale: Scale; labels: string[] }) {
+function Axes({ scale, labels, text }: { scale: Scale; labels: string[]; text: (v: number) => string }) {
   const every = Math.max(1, Math.ceil(labels.length / 8))
   return (
     <g class="axes" font-size="10" fill="#555">
       <line x1={PAD.left} x2={WIDTH - PAD.right} y1={scale.y(0)} y2={scale.y(0)} stroke="#999" />
       <text x={PAD.left - 4} y={scale.y(scale.max) + 4} text-anchor="end">
-        {String(scale.max)}
+        {text(scale.max)}
       </text>
       <text x={PAD.left - 4} y={scale.y(scale.min) + 4} text-anchor="end">
-        {String(scale.min)}
+        {text(scale.min)}
       </text>
       {labels.map((label, i) =>
         i % every === 0 ? (
@@ -65,7 +79,7 @@ export function LineChart({ id, title, labels, series }: ChartProps) {
   )
   return (
     <Svg id={id} title={title}>
-      <Axes scale={scale} labels={labels} />
+      <Axes scale={scale} labels={labels} text={axisText(series)} />
       {series.map((s, si) => (
         <g
           class="series"
@@ -87,7 +101,7 @@ export function LineChart({ id, title, labels, series }: ChartProps) {
               data-label={labels[i]}
               data-value={String(v)}
             >
-              {svgTitle(`${s.name} ${labels[i]}: ${v}`)}
+              {svgTitle(`${s.name} ${labels[i]}: ${valueText(v, s)}`)}
             </circle>
           ))}
         </g>
@@ -124,14 +138,14 @@ export function StackedBarChart({ id, title, labels, series }: ChartProps) {
           data-label={label}
           data-value={String(v)}
         >
-          {svgTitle(`${s.name} ${label}: ${v}`)}
+          {svgTitle(`${s.name} ${label}: ${valueText(v, s)}`)}
         </rect>
       )
     })
   })
   return (
     <Svg id={id} title={title}>
-      <Axes scale={scale} labels={labels} />
+      <Axes scale={scale} labels={labels} text={axisText(series)} />
       {bars}
     </Svg>
   )

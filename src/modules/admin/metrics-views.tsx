@@ -1,10 +1,10 @@
 /**
  * The metrics page: the headline figures, then four charts, each with the table of the very
- * numbers it draws (amounts in minor units, per currency), and a CSV of the series.
+ * numbers it draws (amounts as money in their currency, minor units in data-value), and a CSV of the series.
  * @module
  */
 import { formatMoney } from '../../lib/money.js'
-import { type ChartSeries, Legend, LineChart, StackedBarChart } from './chart.js'
+import { type ChartSeries, Legend, LineChart, StackedBarChart, valueText } from './chart.js'
 import type { MetricsReport } from './metrics.js'
 import type { PerCurrency } from './mrr.js'
 
@@ -88,9 +88,12 @@ function ChartWithTable({
   series: ChartSeries[]
   bars?: boolean
 }) {
+  // Several currencies share one axis only as numbers: say so, since a yen is not a cent.
+  const currencies = new Set(series.flatMap((s) => (s.currency ? [s.currency] : [])))
+  const heading = currencies.size > 1 ? `${title} (axis in minor units of each currency)` : title
   return (
     <section class="chart-block" data-chart={id}>
-      <h2>{title}</h2>
+      <h2>{heading}</h2>
       {bars ? (
         <StackedBarChart id={`${id}-chart`} title={title} labels={labels} series={series} />
       ) : (
@@ -113,7 +116,9 @@ function ChartWithTable({
               <tr data-label={label}>
                 <td>{label}</td>
                 {series.map((s) => (
-                  <td data-series={s.name}>{String(s.values[i] ?? 0)}</td>
+                  <td data-series={s.name} data-value={String(s.values[i] ?? 0)}>
+                    {valueText(s.values[i] ?? 0, s)}
+                  </td>
                 ))}
               </tr>
             ))}
@@ -127,11 +132,10 @@ function ChartWithTable({
 export function MrrChart({ report }: { report: MetricsReport }) {
   const series = currenciesOf(report, (b) => b.mrr).map((c) => ({
     name: `MRR ${c}`,
+    currency: c,
     values: report.series.map((b) => b.mrr[c] ?? 0),
   }))
-  return (
-    <ChartWithTable id="mrr" title="MRR over time (minor units)" labels={labelsOf(report)} series={series} />
-  )
+  return <ChartWithTable id="mrr" title="MRR over time" labels={labelsOf(report)} series={series} />
 }
 
 export function MetricsCharts({ report }: { report: MetricsReport }) {
@@ -142,6 +146,7 @@ export function MetricsCharts({ report }: { report: MetricsReport }) {
   const movements = moveCurrencies.flatMap((c) =>
     (['new', 'expansion', 'reactivation', 'contraction', 'churned'] as const).map((kind) => ({
       name: `${kind} ${c}`,
+      currency: c,
       values: report.series.map(
         (b) => (kind === 'contraction' || kind === 'churned' ? -1 : 1) * (b.movements[kind][c] ?? 0),
       ),
@@ -149,6 +154,7 @@ export function MetricsCharts({ report }: { report: MetricsReport }) {
   )
   const revenue = currenciesOf(report, (b) => b.gross).map((c) => ({
     name: `gross ${c}`,
+    currency: c,
     values: report.series.map((b) => b.gross[c] ?? 0),
   }))
   const people = [
@@ -158,16 +164,10 @@ export function MetricsCharts({ report }: { report: MetricsReport }) {
   return (
     <>
       <MrrChart report={report} />
-      <ChartWithTable
-        id="movements"
-        title="MRR movements (minor units)"
-        labels={labels}
-        series={movements}
-        bars
-      />
+      <ChartWithTable id="movements" title="MRR movements" labels={labels} series={movements} bars />
       <ChartWithTable
         id="revenue"
-        title={`Revenue per ${report.interval} (minor units)`}
+        title={`Revenue per ${report.interval}`}
         labels={labels}
         series={revenue}
         bars
