@@ -101,6 +101,11 @@ export async function subscribe(
   return { sessionId, successPath }
 }
 
+/** Confirms a plan switch from the account page's form (POST /billing/change). */
+export async function changePlan(agent: Agent, subscriptionId: string, price: string): Promise<Response> {
+  return agent.postForm('/billing/change', { subscription: subscriptionId, price })
+}
+
 /** Pays on the emulator's hosted Checkout page as its form would; the path it redirects to. */
 export async function payOnHostedCheckout(
   checkoutUrl: string,

@@ -11,6 +11,7 @@ import { DIALECTS } from '../dialects.js'
 import { createTestApp, type TestApp } from '../harness.js'
 import {
   advanceDays,
+  changePlan,
   createMember,
   DAY,
   mailTemplates,
@@ -54,10 +55,7 @@ describe.each(DIALECTS)('plan switching (%s)', (dialect) => {
     const dueNow = /data-due-now="?[^>]*>([^<]+)</.exec(preview)?.[1] ?? ''
     expect(dueNow).toMatch(/^\$8[01]\.\d\d$/)
 
-    const done = await agent.postForm('/billing/change', {
-      subscription: sub.stripe_subscription_id,
-      price: 'basic-yearly',
-    })
+    const done = await changePlan(agent, sub.stripe_subscription_id, 'basic-yearly')
     expect(done.status).toBe(303)
     expect(done.headers.get('location')).toBe('/account?changed=upgrade')
     // No settle: the route synced, so the plan (and access) follow the change immediately.
@@ -85,10 +83,7 @@ describe.each(DIALECTS)('plan switching (%s)', (dialect) => {
     expect(preview).toContain('data-plan-preview="downgrade"')
     expect(preview).toMatch(/data-due-now[^>]*>\$0\.00</)
     expect(preview).toContain(`$9.00 on ${sub.current_period_end?.slice(0, 10)}`)
-    const done = await agent.postForm('/billing/change', {
-      subscription: sub.stripe_subscription_id,
-      price: 'basic-monthly',
-    })
+    const done = await changePlan(agent, sub.stripe_subscription_id, 'basic-monthly')
     expect(done.headers.get('location')).toBe('/account?changed=downgrade')
     const scheduled = await onlySubscription(t, member)
     expect(scheduled.price_lookup_key).toBe('basic-yearly')
@@ -141,8 +136,7 @@ describe.each(DIALECTS)('plan switching (%s)', (dialect) => {
     await settle(t)
     const sub = await onlySubscription(t, member)
     const agent = await member.agent()
-    const change = (price: string): Promise<Response> =>
-      agent.postForm('/billing/change', { subscription: sub.stripe_subscription_id, price })
+    const change = (price: string): Promise<Response> => changePlan(agent, sub.stripe_subscription_id, price)
     for (const [price, words, status] of [
       ['member-monthly', 'another family', 409],
       ['basic-monthly', 'already on this plan', 409],
@@ -159,10 +153,7 @@ describe.each(DIALECTS)('plan switching (%s)', (dialect) => {
     expect(stripeSub.cancel_at_period_end).toBe(false)
 
     const stranger = await (await createMember(t, email('stranger'))).agent()
-    const theirs = await stranger.postForm('/billing/change', {
-      subscription: sub.stripe_subscription_id,
-      price: 'basic-yearly',
-    })
+    const theirs = await changePlan(stranger, sub.stripe_subscription_id, 'basic-yearly')
     expect(theirs.status).toBe(404)
 
     await t.stripe.subscriptions.cancel(sub.stripe_subscription_id)

@@ -12,7 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildMetricsReport } from '../../src/modules/admin/index.js'
 import { listInvoicesOfCustomer } from '../../src/modules/billing/repo.js'
 import { createTestApp, type TestApp } from '../harness.js'
-import { advanceDays, createMember, DAY, onlySubscription, premium, settle, subscribe } from '../lifecycle.js'
+import {
+  advanceDays,
+  changePlan,
+  createMember,
+  DAY,
+  onlySubscription,
+  premium,
+  settle,
+  subscribe,
+} from '../lifecycle.js'
 
 const CATALOG = `
 store: { name: Quill Studio }
@@ -100,10 +109,7 @@ describe('weekly and three-monthly plans', () => {
     const next = new Date(t.deps.clock.now())
     next.setUTCMonth(next.getUTCMonth() + 3)
     expect(preview).toContain(`$50.00 on ${next.toISOString().slice(0, 10)}`)
-    const done = await agent.postForm('/billing/change', {
-      subscription: sub.stripe_subscription_id,
-      price: 'studio-quarterly',
-    })
+    const done = await changePlan(agent, sub.stripe_subscription_id, 'studio-quarterly')
     expect(done.headers.get('location')).toBe('/account?changed=upgrade')
     const after = await onlySubscription(t, member)
     expect(after.price_lookup_key).toBe('studio-quarterly')
