@@ -129,4 +129,41 @@ describe('startTollgate in test mode', () => {
       await emulator.stop()
     }
   })
+
+  it('stores started at once each find an emulator port of their own, and a taken port is refused, not a crash', async () => {
+    const configs = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'tg-start-many-'))
+        copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+        const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
+        return loadConfig({
+          DATA_DIR: join(dir, 'data'),
+          CATALOG: join(dir, 'catalog.yaml'),
+          PORT: String(port),
+          LOG_LEVEL: 'silent',
+        })
+      }),
+    )
+    const started = await Promise.allSettled(configs.map((config) => startTollgate(config)))
+    const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+    try {
+      expect(started.filter((s) => s.status === 'rejected')).toEqual([])
+      const urls = running.map((r) => r.deps.config.stripeApiUrl)
+      expect(new Set(urls).size).toBe(3)
+      // Asked for a port that is taken, the store says so instead of dying on an unheard error.
+      const taken = Number(new URL(urls[0] ?? '').port)
+      const dir = mkdtempSync(join(tmpdir(), 'tg-start-taken-'))
+      copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+      const config = loadConfig({
+        DATA_DIR: join(dir, 'data'),
+        CATALOG: join(dir, 'catalog.yaml'),
+        LOG_LEVEL: 'silent',
+      })
+      await expect(startTollgate(config, { emulatorPort: taken })).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      })
+    } finally {
+      await Promise.all(running.map((r) => r.stop()))
+    }
+  }, 60_000)
 })

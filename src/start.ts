@@ -16,7 +16,6 @@ import { createDeps, createLogger, type Deps } from './deps.js'
 import { HANDLED_EVENT_TYPES } from './event-handlers.js'
 import { type Drainable, trackConnections } from './http/drain.js'
 import { offsetClock } from './lib/clock.js'
-import { findFreePort } from './lib/ports.js'
 import { ensureDemoFiles, ensureWebhookEndpoint, formatPlan, syncCatalog } from './modules/catalog/index.js'
 import { ensureSigningKey } from './modules/signing/index.js'
 import { type Emulator, startEmulator } from './test-mode/emulator.js'
@@ -155,14 +154,30 @@ function localAddress(address: AddressInfo): string {
 }
 
 /** The emulator in this process, its state kept in `<dataDir>/emulator.json` between runs. */
+/**
+ * The emulator on the first port from EMULATOR_PORT that it can listen on. Found by listening, not
+ * by probing first: two stores starting at once (or the test suite's servers) could both find a
+ * port free and then race for it, and the loser stopped with EADDRINUSE.
+ */
+async function startOnFirstFreePort(statePath: string): Promise<{ emulator: Emulator; url: string }> {
+  const tries = 50
+  for (let port = EMULATOR_PORT; port < EMULATOR_PORT + tries; port++) {
+    try {
+      return await startEmulator({ port, statePath })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+    }
+  }
+  throw new Error(`No free port for the emulator in ${EMULATOR_PORT}–${EMULATOR_PORT + tries - 1}`)
+}
+
 async function startEmbeddedEmulator(
   config: Config,
   port?: number,
 ): Promise<{ emulator: Emulator; url: string; stop(): Promise<void> }> {
-  const { emulator, url } = await startEmulator({
-    port: port ?? (await findFreePort(EMULATOR_PORT)),
-    statePath: join(config.dataDir, 'emulator.json'),
-  })
+  const statePath = join(config.dataDir, 'emulator.json')
+  const { emulator, url } =
+    port === undefined ? await startOnFirstFreePort(statePath) : await startEmulator({ port, statePath })
   // The CLI finds the running emulator here instead of starting a second one on the same state.
   const urlFile = join(config.dataDir, 'emulator.url')
   writeFileSync(urlFile, `${url}\n`)

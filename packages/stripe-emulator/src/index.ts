@@ -129,8 +129,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     async start() {
       state = loadState(opts.statePath, initialOffset)
       const app = createEmulatorApp(rt, control)
-      server = await new Promise<ServerType>((resolveServer) => {
-        const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => resolveServer(s))
+      // A port already taken rejects (EADDRINUSE) instead of crashing the process as an unheard
+      // 'error' event, so a caller can say so or try another port.
+      server = await new Promise<ServerType>((resolveServer, reject) => {
+        const s = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, () => {
+          s.off('error', reject)
+          resolveServer(s)
+        })
+        s.once('error', reject)
       })
       url = `http://${opts.host}:${(server.address() as AddressInfo).port}`
       ticker = setInterval(() => {
