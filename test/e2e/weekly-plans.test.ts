@@ -101,11 +101,17 @@ describe('weekly and three-monthly plans', () => {
     await settle(t)
     const sub = await onlySubscription(t, member)
     const agent = await member.agent()
-    expect(await (await agent.request('/account')).text()).toContain('data-switch-to="studio-quarterly"')
+    const account = await (await agent.request('/account')).text()
+    expect(account).toContain('data-switch-to="studio-quarterly"')
+    // A plan without a nickname is named by how often it bills, never by its lookup key.
+    expect(account).toContain('Every 3 months: $50.00 / 3 months')
+    expect(account).toContain('Switch to Every 3 months')
+    expect(account.replace(/"[^"]*"/g, '')).not.toContain('studio-quarterly')
     const preview = await (
       await agent.request(`/billing/change?subscription=${sub.stripe_subscription_id}&price=studio-quarterly`)
     ).text()
     expect(preview).toContain('data-plan-preview="upgrade"')
+    expect(preview).toContain('Every 3 months — $50.00 / 3 months')
     const next = new Date(t.deps.clock.now())
     next.setUTCMonth(next.getUTCMonth() + 3)
     expect(preview).toContain(`$50.00 on ${next.toISOString().slice(0, 10)}`)

@@ -1,7 +1,7 @@
 /** Pages for switching plans and canceling: a preview to confirm, the cancel form, a refusal. */
 import { formatMoney } from '../../lib/money.js'
 import type { PlanChangePreview } from './plan-change.js'
-import { intervalLabel } from './plans.js'
+import { intervalLabel, planNickname } from './plans.js'
 
 const day = (iso: string | null | undefined): string => (iso ? iso.slice(0, 10) : '—')
 
@@ -19,7 +19,7 @@ export const CANCEL_REASONS = {
 export type CancelReason = keyof typeof CANCEL_REASONS
 
 function planLabel(p: PlanChangePreview['to']): string {
-  return `${p.nickname ?? p.lookupKey} — ${formatMoney(p.unitAmount, p.currency)} ${intervalLabel(p)}`
+  return `${planNickname(p)} — ${formatMoney(p.unitAmount, p.currency)} ${intervalLabel(p)}`
 }
 
 export function PlanChangePage({

@@ -1,6 +1,6 @@
 /** Plans are the catalog's recurring prices; helpers to name and group them. */
 import { BILLING_INTERVALS, type BillingInterval } from '../../lib/stripe-currencies.js'
-import type { Catalog, CatalogPrice, CatalogProduct } from '../catalog/index.js'
+import { billingCadence, type Catalog, type CatalogPrice, type CatalogProduct } from '../catalog/index.js'
 import type { SubscriptionRow } from './table.js'
 
 export type Plan = { product: CatalogProduct; price: CatalogPrice }
@@ -27,6 +27,14 @@ export function planName(
   const price = product?.prices.find((p) => p.lookupKey === row.price_lookup_key)
   const name = product?.name ?? 'your plan'
   return price?.nickname ? `${name} (${price.nickname})` : name
+}
+
+/** What a member calls a plan of a family: its nickname, or how often it bills ("Every 3 months"), never the lookup key. */
+export function planNickname(price: CatalogPrice): string {
+  if (price.nickname) return price.nickname
+  if (!price.recurring) return price.lookupKey
+  const cadence = billingCadence(price.recurring)
+  return cadence.charAt(0).toUpperCase() + cadence.slice(1)
 }
 
 export function intervalLabel(price: CatalogPrice): string {

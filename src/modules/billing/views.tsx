@@ -3,7 +3,7 @@ import { formatMoney } from '../../lib/money.js'
 import type { CatalogPrice } from '../catalog/index.js'
 import type { EntitlementView } from '../entitlements/index.js'
 import { type AccountOrder, InvoiceList, OrderList } from './account-lists.js'
-import { intervalLabel } from './plans.js'
+import { intervalLabel, planNickname } from './plans.js'
 import { statusWords } from './status-words.js'
 import type { InvoiceRow, SubscriptionRow } from './table.js'
 
@@ -154,12 +154,12 @@ function SwitchList({ sub }: { sub: AccountSubscription }) {
       <ul>
         {sub.switchTargets.map((p) => (
           <li data-switch-to={p.lookupKey}>
-            {`${p.nickname ?? p.lookupKey}: ${formatMoney(p.unitAmount, p.currency)} ${intervalLabel(p)}`}
+            {`${planNickname(p)}: ${formatMoney(p.unitAmount, p.currency)} ${intervalLabel(p)}`}
             {sub.currentPrice ? <YearlyDifference from={sub.currentPrice} to={p} /> : null}{' '}
             <a
               href={`/billing/change?subscription=${sub.stripe_subscription_id}&price=${encodeURIComponent(p.lookupKey)}`}
             >
-              {`Switch to ${p.nickname ?? p.lookupKey}`}
+              {`Switch to ${planNickname(p)}`}
             </a>
           </li>
         ))}
