@@ -55,9 +55,16 @@ export const CustomerSchema = z
   })
   .openapi('Customer')
 
+const LIMIT_RULE = 'must be a whole number from 1 to 100'
+
 export const CustomerListQuery = z.strictObject({
   email: z.email().max(320).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
+  limit: z.coerce
+    .number({ error: LIMIT_RULE })
+    .int(LIMIT_RULE)
+    .min(1, LIMIT_RULE)
+    .max(100, LIMIT_RULE)
+    .default(10),
   starting_after: z
     .string()
     .regex(/^cu_\w+$/)

@@ -10,7 +10,9 @@ import { createApp } from '../../app.js'
 import { createApiKey } from '../api-access/index.js'
 import { findOrCreateCustomerByEmail } from '../customers/index.js'
 
-type Json = Record<string, unknown> & { error?: { code: string; details?: { field?: string } } }
+type Json = Record<string, unknown> & {
+  error?: { code: string; message?: string; details?: { field?: string } }
+}
 
 describe.each(DIALECTS)('/api/v1 reads and grants on %s', (dialect) => {
   let t: TestDeps
@@ -62,8 +64,11 @@ describe.each(DIALECTS)('/api/v1 reads and grants on %s', (dialect) => {
     ])
     const byEmail = await call('/api/v1/customers?email=PAGE2@example.com')
     expect((byEmail.body.data as { email: string }[]).map((c) => c.email)).toEqual(['page2@example.com'])
-    const bad = await call('/api/v1/customers?limit=500')
-    expect([bad.status, bad.body.error?.details?.field]).toEqual([400, 'limit'])
+    for (const limit of ['500', '0', 'abc', '2.5']) {
+      const bad = await call(`/api/v1/customers?limit=${limit}`)
+      expect([bad.status, bad.body.error?.details?.field]).toEqual([400, 'limit'])
+      expect(bad.body.error?.message).toBe('limit: must be a whole number from 1 to 100')
+    }
     const unknown = await call('/api/v1/customers?emial=x@example.com')
     expect([unknown.status, unknown.body.error?.details?.field]).toEqual([400, 'emial'])
   })
