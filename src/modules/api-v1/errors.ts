@@ -18,6 +18,9 @@ function fieldOf(issue: Issue): string {
 
 function describe(issue: Issue): string {
   if (issue.code === 'unrecognized_keys') return 'unknown field'
+  // Zod says "Invalid input: expected string, received undefined" for a field left out; the
+  // final issue no longer holds the input, only these words about it.
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'is required'
   return issue.message
 }
 

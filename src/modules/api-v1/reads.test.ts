@@ -110,6 +110,11 @@ describe.each(DIALECTS)('/api/v1 reads and grants on %s', (dialect) => {
       body: JSON.stringify({ customer_email: 'page1@example.com', feature: 'nope', reason: 'x' }),
     })
     expect([unknownFeature.status, unknownFeature.body.error?.details?.field]).toEqual([400, 'feature'])
+    const noReason = await call('/api/v1/grants', {
+      method: 'POST',
+      body: JSON.stringify({ customer_email: 'page1@example.com', feature: 'premium' }),
+    })
+    expect([noReason.status, noReason.body.error?.message]).toEqual([400, 'reason: is required'])
     expect((await call('/api/v1/grants/grt_missing', { method: 'DELETE' })).status).toBe(404)
     expect((await call('/api/v1/orders/ord_missing')).status).toBe(404)
     expect((await call('/api/v1/customers/cu_missing/entitlements')).status).toBe(404)
