@@ -115,6 +115,17 @@ describe.each(DIALECTS)('/api/v1 reads and grants on %s', (dialect) => {
       body: JSON.stringify({ customer_email: 'page1@example.com', feature: 'premium' }),
     })
     expect([noReason.status, noReason.body.error?.message]).toEqual([400, 'reason: is required'])
+    const past = await call('/api/v1/grants', {
+      method: 'POST',
+      body: JSON.stringify({
+        customer_email: 'page1@example.com',
+        feature: 'premium',
+        reason: 'x',
+        until: '2020-01-01T00:00:00Z',
+      }),
+    })
+    expect([past.status, past.body.error?.details?.field]).toEqual([400, 'until'])
+    expect(past.body.error?.message).toMatch(/^until: must be in the future/)
     expect((await call('/api/v1/grants/grt_missing', { method: 'DELETE' })).status).toBe(404)
     expect((await call('/api/v1/orders/ord_missing')).status).toBe(404)
     expect((await call('/api/v1/customers/cu_missing/entitlements')).status).toBe(404)

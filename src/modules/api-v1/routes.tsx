@@ -8,6 +8,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../http/env.js'
 import { asDocument } from '../../http/security-headers.js'
 import { AppError } from '../../lib/errors.js'
+import { renderHtml } from '../../web/render.js'
 import { startApiCheckout } from '../checkout/index.js'
 import { findCustomer, listCustomers } from '../customers/index.js'
 import { findGrant, listEntitlements, revokeGrant } from '../entitlements/index.js'
@@ -28,7 +29,6 @@ import { runIdempotent } from './idempotency.js'
 import { licenseRoutes } from './licenses/routes.js'
 import { OPENAPI_INFO } from './openapi.js'
 import { customerAnswer, entitlementAnswer, grantAnswer, orderAnswer } from './read-answers.js'
-import { renderHtml } from '../../web/render.js'
 import { ReferencePage } from './views.js'
 
 function apiKeyOf(c: { get(key: 'apiKey'): AppEnv['Variables']['apiKey'] }): { id: string; name: string } {
@@ -102,6 +102,13 @@ apiV1Routes.openapi(createGrantRoute, async (c) => {
     throw new AppError('API_INVALID_PARAMETER', {
       message: `feature: "${body.feature}" is not a feature of the catalog`,
       details: { field: 'feature' },
+    })
+  }
+  // A window that has already closed would be a grant that never opens (the CLI and console refuse it too).
+  if (body.until && Date.parse(body.until) <= deps.clock.now().getTime()) {
+    throw new AppError('API_INVALID_PARAMETER', {
+      message: `until: must be in the future (now is ${deps.clock.now().toISOString()})`,
+      details: { field: 'until' },
     })
   }
   const customer = body.customer_id ? await findCustomer(deps.db, body.customer_id) : undefined
