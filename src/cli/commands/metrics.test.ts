@@ -104,6 +104,11 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
       '2026-01-19',
       '2026-01-26',
     ])
+    // Without --json, the same figures as the console shows them: money and percentages.
+    const text = cli(env)
+    expect(await text.run(['metrics', '--from', '2026-01-10', '--to', '2026-01-31'])).toBe(0)
+    expect(text.out).toContain('MRR               €10.00, $12.00')
+    expect(text.out).toContain('Subscriber churn  33.33% (1/3)')
   }, 60_000)
 
   it('refuses unknown flags and bad values naming them, and unknown orders with the app message', async () => {

@@ -6,6 +6,7 @@
  */
 
 import { parseCalendarDay } from '../../lib/clock.js'
+import { formatMoney } from '../../lib/money.js'
 import { buildMetricsReport, type MetricsReport, parseRange } from '../../modules/admin/index.js'
 import { backfillSubscription, listStripeSubscriptions } from '../../modules/billing/index.js'
 import { type CliIO, type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
@@ -87,22 +88,28 @@ function toJSON(r: MetricsReport): Record<string, unknown> {
   }
 }
 
+/** Money as the console shows it ($12.00, €10.00), one amount per currency; --json keeps minor units. */
 function money(values: Record<string, number>): string {
   const entries = Object.entries(values)
-  return entries.length === 0 ? '0' : entries.map(([c, v]) => `${v} ${c}`).join(', ')
+  return entries.length === 0 ? '0' : entries.map(([c, v]) => formatMoney(v, c)).join(', ')
+}
+
+/** A rate as the console shows it: 33.33% (1/3). */
+function rate(r: { rate: number; numerator: number; denominator: number }): string {
+  return `${Math.round(r.rate * 10_000) / 100}% (${r.numerator}/${r.denominator})`
 }
 
 function describe(r: MetricsReport): string[] {
   return [
-    `Metrics ${r.from.slice(0, 10)} to ${r.to.slice(0, 10)} (exclusive), amounts in minor units`,
+    `Metrics ${r.from.slice(0, 10)} to ${r.to.slice(0, 10)} (exclusive)`,
     `MRR               ${money(r.mrr)}`,
     `ARR               ${money(r.arr)}`,
     `Active subscribers ${r.activeSubscribers}, trialing ${r.trialing}`,
-    `Subscriber churn  ${r.subscriberChurn.rate} (${r.subscriberChurn.numerator}/${r.subscriberChurn.denominator})`,
+    `Subscriber churn  ${rate(r.subscriberChurn)}`,
     `New MRR ${money(r.movements.new)}; expansion ${money(r.movements.expansion)}; reactivation ${money(r.movements.reactivation)}; contraction ${money(r.movements.contraction)}; churned ${money(r.movements.churned)}`,
     `Revenue           gross ${money(r.revenue.gross)}; refunds ${money(r.revenue.refunds)}; net ${money(r.revenue.net)}`,
-    `Trial → paid      ${r.trialConversion.rate} (${r.trialConversion.numerator}/${r.trialConversion.denominator})`,
-    `Checkout conv.    ${r.checkoutConversion.rate} (${r.checkoutConversion.numerator}/${r.checkoutConversion.denominator})`,
+    `Trial → paid      ${rate(r.trialConversion)}`,
+    `Checkout conv.    ${rate(r.checkoutConversion)}`,
     `ARPU              ${money(r.arpu)}`,
   ]
 }
