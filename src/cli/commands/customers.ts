@@ -3,6 +3,8 @@
  * orders, subscriptions, grants (why, until when), emails and audit entries.
  * @module
  */
+
+import { formatMoney } from '../../lib/money.js'
 import { listAuditEntries } from '../../modules/admin/index.js'
 import { listSubscriptionsOfCustomer } from '../../modules/billing/index.js'
 import { findCustomerForEmail } from '../../modules/customers/index.js'
@@ -86,7 +88,7 @@ export const customersCommand: Command = {
       io.out(`${customer.email} (${customer.id}), customer since ${view.customer.created_at}`)
       for (const o of view.orders)
         io.out(
-          `  order ${o.id}  ${o.product}  ${o.amount} ${o.currency}  refunded ${o.amount_refunded}  ${o.status}`,
+          `  order ${o.id}  ${o.product}  ${formatMoney(o.amount, o.currency)}${o.amount_refunded > 0 ? `  refunded ${formatMoney(o.amount_refunded, o.currency)}` : ''}  ${o.status}`,
         )
       for (const s of view.subscriptions)
         io.out(

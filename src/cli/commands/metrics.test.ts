@@ -146,6 +146,37 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(await c.run(['events', 'replay', 'evt_x', '--failing'])).toBe(2)
   }, 60_000)
 
+  it('shows a customer with their orders as money, and what was refunded', async () => {
+    const db = connectDatabase(env.DATABASE_URL as string)
+    try {
+      await db
+        .insertInto('customers')
+        .values({ id: 'cu_show', email: 'show@example.com', created_at: '2026-01-05T10:00:00.000Z' })
+        .execute()
+      await db
+        .insertInto('orders')
+        .values({
+          id: 'ord_show',
+          customer_id: 'cu_show',
+          stripe_checkout_session_id: 'cs_show',
+          product_id: 'tokyo-edition',
+          price_lookup_key: 'tokyo-edition-jpy',
+          quantity: 1,
+          amount: 1500,
+          amount_refunded: 500,
+          currency: 'jpy',
+          status: 'paid',
+          created_at: '2026-01-05T10:00:00.000Z',
+        })
+        .execute()
+    } finally {
+      await db.destroy()
+    }
+    const c = cli(env)
+    expect(await c.run(['customers', 'show', 'show@example.com'])).toBe(0)
+    expect(c.out).toContain('  order ord_show  tokyo-edition  ¥1,500  refunded ¥500  paid')
+  }, 60_000)
+
   it('lists every subscription, a page at a time, filtered by a status it checks first', async () => {
     // A database of its own: 501 rows here would change what the other tests' commands print.
     const own = mkdtempSync(join(tmpdir(), 'tg-subs-cli-'))
