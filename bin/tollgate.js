@@ -18,7 +18,9 @@ if (process.env.NODE_ENV === 'production') {
   const { register: registerTypeScript } = await import('tsx/esm/api')
   // Tollgate's own tsconfig (JSX through hono/jsx), not one tsx would look for in the directory the
   // command runs from: from a store's own folder every page failed with "React is not defined".
-  registerTypeScript({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) })
+  // This one extends the root's and includes the emulator's sources too: tsx applies a tsconfig
+  // only to the files it includes, and compiled the emulator's pages for React.
+  registerTypeScript({ tsconfig: fileURLToPath(new URL('./tsconfig.source.json', import.meta.url)) })
   // Workspace packages (the Stripe emulator) resolve to their sources too.
   register('./source-condition.js', import.meta.url)
   cli = await import('../src/cli/index.ts')

@@ -138,6 +138,18 @@ describe('npx tollgate migrate and help', () => {
       expect(page?.status).toBe(200)
       expect(page?.headers.get('content-type')).toMatch(/^text\/html/)
       expect(await page?.text()).toMatch(/^<!doctype html>/i)
+      // The embedded emulator's pages are JSX from another package: the hosted Checkout page a buyer
+      // is sent to must render too (it answered 500, "React is not defined", outside the test runner).
+      const checkout = await fetch(`http://127.0.0.1:${port}/checkout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://localhost:${port}` },
+        body: 'price=field-guide',
+      })
+      expect(checkout.status).toBe(303)
+      const hosted = await fetch(checkout.headers.get('location') ?? '')
+      expect(hosted.status).toBe(200)
+      expect(await hosted.text()).toContain('4242')
     } finally {
       child.kill('SIGTERM')
     }
