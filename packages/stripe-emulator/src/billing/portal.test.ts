@@ -235,6 +235,20 @@ describe('the hosted portal page', () => {
     expect(invoice?.lines.data.some((l) => l.amount === 9000)).toBe(true)
   })
 
+  it("shows the subscription's own card when the customer has no default (as after Checkout)", async () => {
+    const customer = await suite.stripe.customers.create({ email: 'checkout-member@example.com' })
+    const pm = await suite.stripe.paymentMethods.attach('pm_card_mastercard', { customer: customer.id })
+    await suite.stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      default_payment_method: pm.id,
+    })
+    const session = await suite.stripe.billingPortal.sessions.create({ customer: customer.id })
+    const page = await (await fetch(session.url)).text()
+    expect(page).toContain(`mastercard •••• ${pm.card?.last4}`)
+    expect(page).not.toContain('No card on file.')
+  })
+
   it('replaces the card with one typed on the page and lists paid invoices', async () => {
     const { customer, sub } = await subscribed()
     const session = await suite.stripe.billingPortal.sessions.create({ customer: customer.id })

@@ -72,7 +72,12 @@ function render(
 ) {
   const config = configOf(ctx, session)
   const customer = findObject<Stripe.Customer>(ctx.state, String(session.customer), 'customer')!
-  const pmId = customer.invoice_settings.default_payment_method
+  // The card renewals are charged to: the customer's default, or else a subscription's own, which
+  // is where Checkout in subscription mode saves it (as Stripe does; the customer's stays unset).
+  const pmId =
+    customer.invoice_settings.default_payment_method ??
+    sessionSubscriptions(ctx, session).find((s) => typeof s.default_payment_method === 'string')
+      ?.default_payment_method
   const card =
     typeof pmId === 'string'
       ? (findObject<Stripe.PaymentMethod>(ctx.state, pmId, 'payment_method') ?? null)
