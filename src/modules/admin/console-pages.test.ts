@@ -113,6 +113,14 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     expect(events[0]).toBe('event,type,status,attempts,last_error,handled_at')
     const inbox = await t.deps.db.selectFrom('stripe_events').select('stripe_event_id').execute()
     expect(events).toHaveLength(1 + inbox.length)
+    // The filter offers Stripe's statuses and the catalog's plans to pick from, not blank boxes.
+    const filtered = await (
+      await console.request('/admin/subscriptions?status=past_due&plan=membership-yearly')
+    ).text()
+    expect(filtered).toContain('<option value="past_due" selected="">past_due</option>')
+    expect(filtered).toContain('<option value="membership-yearly" selected="">membership-yearly</option>')
+    expect(filtered).toContain('<option value="membership-monthly">membership-monthly</option>')
+    expect(filtered).not.toContain('<option value="field-guide"')
     const subscriptions = await csvOf('/admin/subscriptions.csv?status=active')
     expect(subscriptions[0]).toBe(
       'id,customer_id,status,price,current_period_end,cancel_at_period_end,canceled_at,start_date',

@@ -18,9 +18,11 @@ import {
   findSubscriptionByStripeId,
   listSubscriptionsPage,
   previewPlanChange,
+  SUBSCRIPTION_STATUSES,
   type SubscriptionChange,
   type SubscriptionRow,
 } from '../../billing/index.js'
+import type { Catalog } from '../../catalog/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
@@ -33,6 +35,12 @@ const ChangeForm = z.object({
 })
 
 const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
+
+/** The catalog's plans by lookup key, and the one asked for even if the catalog no longer has it. */
+function planKeys(catalog: Catalog, asked: string): string[] {
+  const keys = catalog.prices.filter((p) => p.recurring).map((p) => p.lookupKey)
+  return asked && !keys.includes(asked) ? [...keys, asked] : keys
+}
 
 /** The list's filter from the query (`status`, `plan`), as the page and its CSV read it. */
 function filterOf(q: Record<string, string>): { status: string; plan: string } {
@@ -61,10 +69,24 @@ export const subscriptionRoutes = new Hono<AppEnv>()
       <AdminFrame title="Subscriptions">
         <form method="get" action="/admin/subscriptions" class="filters">
           <label>
-            Status <input name="status" value={params.status} />
+            Status{' '}
+            <select name="status">
+              {['', ...SUBSCRIPTION_STATUSES].map((s) => (
+                <option value={s} selected={s === params.status}>
+                  {s || 'any'}
+                </option>
+              ))}
+            </select>
           </label>
           <label>
-            Plan <input name="plan" value={params.plan} />
+            Plan{' '}
+            <select name="plan">
+              {['', ...planKeys(c.get('deps').catalog, params.plan)].map((key) => (
+                <option value={key} selected={key === params.plan}>
+                  {key || 'any'}
+                </option>
+              ))}
+            </select>
           </label>
           <button type="submit">Filter</button>{' '}
           <a href={`/admin/subscriptions.csv?${new URLSearchParams(params).toString()}`}>CSV</a>
