@@ -121,6 +121,10 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
     expect(filtered).toContain('<option value="membership-yearly" selected="">membership-yearly</option>')
     expect(filtered).toContain('<option value="membership-monthly">membership-monthly</option>')
     expect(filtered).not.toContain('<option value="field-guide"')
+    // Orders suggest the catalog's products but take any id (an integrator's ad-hoc orders).
+    const orders = await (await console.request('/admin/orders?product=adhoc-42')).text()
+    expect(orders).toContain('name="product" list="catalog-products" value="adhoc-42"')
+    expect(orders).toContain('<option value="field-guide">The Tollgate Field Guide</option>')
     const subscriptions = await csvOf('/admin/subscriptions.csv?status=active')
     expect(subscriptions[0]).toBe(
       'id,customer_id,status,price,current_period_end,cancel_at_period_end,canceled_at,start_date',

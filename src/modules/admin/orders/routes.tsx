@@ -73,8 +73,14 @@ export const orderRoutes = new Hono<AppEnv>()
             </select>
           </label>
           <label>
-            Product <input name="product" value={params.product} />
+            Product <input name="product" list="catalog-products" value={params.product} />
           </label>
+          {/* Suggestions, not a closed list: an integrator's ad-hoc orders carry ids of their own. */}
+          <datalist id="catalog-products">
+            {c.get('deps').catalog.products.map((p) => (
+              <option value={p.id}>{p.name}</option>
+            ))}
+          </datalist>
           <label>
             From <input type="date" name="from" value={params.from} />
           </label>
