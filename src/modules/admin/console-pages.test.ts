@@ -179,6 +179,30 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
       code: 'SPRING25',
     })
     const bare = await t.stripe.coupons.create({ amount_off: 500, currency: 'usd', duration: 'once' })
+    // The form takes an amount off as money in its currency ("5.50"), as the refund form does.
+    const typed = await console.postForm('/admin/coupons', {
+      name: 'Typed',
+      amount_off: '5.50',
+      currency: 'usd',
+      duration: 'once',
+    })
+    expect(typed.status).toBe(303)
+    const made = (await t.stripe.coupons.list({ limit: 100 })).data.find((c) => c.name === 'Typed')
+    expect([made?.amount_off, made?.currency]).toEqual([550, 'usd'])
+    expect(await (await console.request('/admin/coupons?q=typed')).text()).toContain('<td>$5.50</td>')
+    for (const [amount, currency] of [
+      ['5.555', 'usd'],
+      ['5.50', ''],
+    ]) {
+      const refused = await console.postForm('/admin/coupons', {
+        name: 'Refused',
+        amount_off: amount as string,
+        currency: currency as string,
+        duration: 'once',
+      })
+      expect(refused.status).toBe(422)
+    }
+    expect((await t.stripe.coupons.list({ limit: 100 })).data.some((c) => c.name === 'Refused')).toBe(false)
     const coupons = (await (await console.request('/admin/coupons.csv')).text()).trimEnd().split('\n')
     expect(coupons[0]).toBe(
       'coupon,name,percent_off,amount_off,currency,duration,duration_in_months,times_redeemed,max_redemptions,redeem_by,valid,promotion_code,code,code_active,code_times_redeemed',

@@ -7,12 +7,22 @@ import { Hono } from 'hono'
 import * as z from 'zod'
 import type { AppEnv } from '../../../http/env.js'
 import { validate } from '../../../http/validate.js'
+import { AppError } from '../../../lib/errors.js'
+import { formatMoney } from '../../../lib/money.js'
 import { renderPage } from '../../../web/layout.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
+import { moneyOrRefuse } from '../money-input.js'
 import { ActionForm, AdminFrame, PAGE_SIZE, Pager, pageOf } from '../views.js'
 import { createCoupon, DURATIONS, deactivateCoupon, listCoupons, searchCoupons } from './service.js'
+
+/** The typed amount off in minor units; it needs its currency to be read at all. */
+function amountOff(text: string, currency: string | undefined): number {
+  if (!currency || !/^[a-z]{3}$/.test(currency))
+    throw new AppError('INVALID_REQUEST', { message: 'An amount off needs its currency (e.g. usd).' })
+  return moneyOrRefuse(text, currency)
+}
 
 const optionalNumber = z
   .string()
@@ -24,7 +34,8 @@ const optionalNumber = z
 const CouponForm = z.object({
   name: z.string().trim().max(100).optional(),
   percent_off: optionalNumber,
-  amount_off: optionalNumber,
+  /** A decimal amount in `currency` ("5.00"), as the refund form takes it. */
+  amount_off: z.string().trim().max(30).optional(),
   currency: z
     .string()
     .trim()
@@ -86,7 +97,7 @@ export const couponRoutes = new Hono<AppEnv>()
                 <td>
                   {coupon.percent_off != null
                     ? `${coupon.percent_off}%`
-                    : `${coupon.amount_off} ${coupon.currency ?? ''}`}
+                    : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? 'usd')}
                 </td>
                 <td>
                   {coupon.duration === 'repeating' ? `${coupon.duration_in_months} months` : coupon.duration}
@@ -130,7 +141,7 @@ export const couponRoutes = new Hono<AppEnv>()
             Percent off <input name="percent_off" inputmode="decimal" />
           </label>
           <label>
-            or amount off (minor units) <input name="amount_off" inputmode="numeric" />
+            or amount off <input name="amount_off" inputmode="decimal" placeholder="5.00" />
           </label>
           <label>
             Currency <input name="currency" size={3} />
@@ -208,7 +219,7 @@ export const couponRoutes = new Hono<AppEnv>()
     const created = await createCoupon(deps, {
       name: f.name || undefined,
       percentOff: f.percent_off,
-      amountOff: f.amount_off,
+      amountOff: f.amount_off ? amountOff(f.amount_off, f.currency) : undefined,
       currency: f.currency,
       duration: f.duration,
       durationInMonths: f.duration_in_months,

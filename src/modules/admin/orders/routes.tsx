@@ -10,7 +10,7 @@ import type { AppEnv } from '../../../http/env.js'
 import { validate } from '../../../http/validate.js'
 import { AppError } from '../../../lib/errors.js'
 import { newId } from '../../../lib/ids.js'
-import { formatMoney, parseMoney } from '../../../lib/money.js'
+import { formatMoney } from '../../../lib/money.js'
 import { renderPage } from '../../../web/layout.js'
 import {
   findOrderById,
@@ -22,6 +22,7 @@ import {
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
+import { moneyOrRefuse } from '../money-input.js'
 import { AdminFrame, PAGE_SIZE, Pager } from '../views.js'
 
 const RefundForm = z.object({
@@ -188,16 +189,6 @@ export const orderRoutes = new Hono<AppEnv>()
       303,
     )
   })
-
-function moneyOrRefuse(text: string, currency: string): number {
-  try {
-    return parseMoney(text, currency)
-  } catch {
-    throw new AppError('INVALID_REQUEST', {
-      message: `"${text}" is not an amount in ${currency.toUpperCase()}.`,
-    })
-  }
-}
 
 export function OrderTable({ orders }: { orders: OrderRow[] }) {
   return (
