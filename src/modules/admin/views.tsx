@@ -83,6 +83,27 @@ export function Pager({
 }
 
 /** A form that posts back to the console with a hidden field or two. */
+/** A list filter's choices, "any" (an empty value) first, the current one selected. */
+export function FilterSelect(props: {
+  label: string
+  name: string
+  options: readonly string[]
+  value: string
+}) {
+  return (
+    <label>
+      {props.label}{' '}
+      <select name={props.name}>
+        {['', ...props.options].map((option) => (
+          <option value={option} selected={option === props.value}>
+            {option || 'any'}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
 export function ActionForm({
   action,
   label,

@@ -16,7 +16,7 @@ import {
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
-import { ActionForm, AdminFrame, PAGE_SIZE, Pager, pageOf } from '../views.js'
+import { ActionForm, AdminFrame, FilterSelect, PAGE_SIZE, Pager, pageOf } from '../views.js'
 
 const when = (iso: string | null): string => (iso ? iso.slice(0, 19).replace('T', ' ') : '—')
 
@@ -43,16 +43,7 @@ export const emailRoutes = new Hono<AppEnv>()
           <label>
             Address or subject <input type="search" name="q" value={params.q} />
           </label>
-          <label>
-            Status{' '}
-            <select name="status">
-              {['', ...MAIL_STATUSES].map((s) => (
-                <option value={s} selected={s === params.status}>
-                  {s || 'any'}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Status" name="status" options={MAIL_STATUSES} value={params.status} />
           <button type="submit">Search</button>{' '}
           <a href={`/admin/emails.csv?${new URLSearchParams(params).toString()}`}>CSV</a>
         </form>

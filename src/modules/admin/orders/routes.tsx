@@ -23,7 +23,7 @@ import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
 import { moneyOrRefuse } from '../money-input.js'
-import { AdminFrame, PAGE_SIZE, Pager } from '../views.js'
+import { AdminFrame, FilterSelect, PAGE_SIZE, Pager } from '../views.js'
 
 const RefundForm = z.object({
   /** Empty = everything that remains; otherwise a decimal amount in the order's currency ("4.50"). */
@@ -63,16 +63,12 @@ export const orderRoutes = new Hono<AppEnv>()
       { title: 'Orders' },
       <AdminFrame title="Orders">
         <form method="get" action="/admin/orders" class="filters">
-          <label>
-            Status{' '}
-            <select name="status">
-              {['', 'paid', 'partially_refunded', 'refunded', 'disputed'].map((s) => (
-                <option value={s} selected={s === params.status}>
-                  {s || 'any'}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label="Status"
+            name="status"
+            options={['paid', 'partially_refunded', 'refunded', 'disputed']}
+            value={params.status}
+          />
           <label>
             Product <input name="product" list="catalog-products" value={params.product} />
           </label>

@@ -26,7 +26,7 @@ import type { Catalog } from '../../catalog/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
-import { ActionForm, AdminFrame, PAGE_SIZE, Pager } from '../views.js'
+import { ActionForm, AdminFrame, FilterSelect, PAGE_SIZE, Pager } from '../views.js'
 
 const ChangeForm = z.object({
   action: z.enum(['cancel', 'cancel-now', 'resume', 'change-plan']),
@@ -68,26 +68,13 @@ export const subscriptionRoutes = new Hono<AppEnv>()
       { title: 'Subscriptions' },
       <AdminFrame title="Subscriptions">
         <form method="get" action="/admin/subscriptions" class="filters">
-          <label>
-            Status{' '}
-            <select name="status">
-              {['', ...SUBSCRIPTION_STATUSES].map((s) => (
-                <option value={s} selected={s === params.status}>
-                  {s || 'any'}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Plan{' '}
-            <select name="plan">
-              {['', ...planKeys(c.get('deps').catalog, params.plan)].map((key) => (
-                <option value={key} selected={key === params.plan}>
-                  {key || 'any'}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Status" name="status" options={SUBSCRIPTION_STATUSES} value={params.status} />
+          <FilterSelect
+            label="Plan"
+            name="plan"
+            options={planKeys(c.get('deps').catalog, params.plan)}
+            value={params.plan}
+          />
           <button type="submit">Filter</button>{' '}
           <a href={`/admin/subscriptions.csv?${new URLSearchParams(params).toString()}`}>CSV</a>
         </form>
