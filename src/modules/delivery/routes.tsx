@@ -35,7 +35,7 @@ export const deliveryRoutes = new Hono<AppEnv>()
       c,
       { title: 'Your library' },
       <>
-        <LibraryPage items={items} email={customer.email} />
+        <LibraryPage items={items} email={customer.email} hasLicenses={licenses.length > 0} />
         <LicenseKeys licenses={licenses} />
       </>,
     )

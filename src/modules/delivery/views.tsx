@@ -5,12 +5,21 @@ function formatDate(date: Date): string {
   return date.toISOString().slice(0, 10)
 }
 
-export function LibraryPage({ items, email }: { items: LibraryItem[]; email: string }) {
+/** `hasLicenses`: the licence keys follow the files, so an empty file list is not an empty library. */
+export function LibraryPage({
+  items,
+  email,
+  hasLicenses,
+}: {
+  items: LibraryItem[]
+  email: string
+  hasLicenses: boolean
+}) {
   return (
     <section>
       <h1>Your library</h1>
       <p class="muted">Signed in as {email}.</p>
-      {items.length === 0 ? (
+      {items.length === 0 && hasLicenses ? null : items.length === 0 ? (
         <p data-library-empty>
           Nothing here yet. <a href="/">Visit the store</a>.
         </p>

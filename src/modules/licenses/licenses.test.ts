@@ -118,6 +118,8 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
     const library = await (await buyer.request('/library')).text()
     expect(library).toContain(key)
     expect(library).toMatch(/2 of 2 devices/)
+    // A buyer of a key alone has no files, but the library is not "empty" above their key.
+    expect(library).not.toContain('data-library-empty')
 
     // A full refund revokes the key like any grant.
     const order = await t.deps.db
