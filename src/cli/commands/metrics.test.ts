@@ -397,6 +397,15 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
         codes: [expect.objectContaining({ code: 'SPRING', active: true })],
       }),
     )
+    const amountOff = cli(env)
+    expect(
+      await amountOff.run(['coupons', 'create', '--amount', '1500', '--currency', 'jpy', '--json']),
+    ).toBe(0)
+    const yen = JSON.parse(amountOff.out.join('\n'))
+    const text = cli(env)
+    expect(await text.run(['coupons', 'list'])).toBe(0)
+    expect(text.out).toContainEqual(expect.stringMatching(new RegExp(`^${yen.id}  ¥1,500  once  redeemed 0`)))
+    expect(text.out).toContainEqual(expect.stringMatching(new RegExp(`^${created.id}  12.5%  repeating`)))
     expect(await cli(env).run(['coupons', 'deactivate', created.code.id])).toBe(0)
     expect((await stripe.promotionCodes.retrieve(created.code.id)).active).toBe(false)
     const db = connectDatabase(env.DATABASE_URL as string)
