@@ -8,8 +8,8 @@
  */
 
 import { parseCalendarDay } from '../../lib/clock.js'
-import { formatMoney } from '../../lib/money.js'
 import {
+  couponOffText,
   createCoupon,
   DURATIONS,
   deactivateCoupon,
@@ -81,7 +81,7 @@ export const couponsCommand: Command = {
         else
           for (const { coupon, codes } of listing)
             io.out(
-              `${coupon.id}  ${coupon.percent_off != null ? `${coupon.percent_off}%` : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? 'usd')}  ${coupon.duration}  redeemed ${coupon.times_redeemed}  ${codes.map((p) => p.code).join(' ')}`,
+              `${coupon.id}  ${couponOffText(coupon)}  ${coupon.duration}  redeemed ${coupon.times_redeemed}  ${codes.map((p) => p.code).join(' ')}`,
             )
         return 0
       }

@@ -9,6 +9,7 @@ export { type AuditInput, recordAudit } from './audit.js'
 export {
   type CouponInput,
   checkCoupon,
+  couponOffText,
   createCoupon,
   DURATIONS,
   deactivateCoupon,
@@ -20,6 +21,7 @@ export {
   type Interval,
   type MetricsQuery,
   type MetricsReport,
+  percentText,
 } from './metrics.js'
 export type { PerCurrency } from './mrr.js'
 export { parseRange } from './range.js'

@@ -8,14 +8,20 @@ import * as z from 'zod'
 import type { AppEnv } from '../../../http/env.js'
 import { validate } from '../../../http/validate.js'
 import { AppError } from '../../../lib/errors.js'
-import { formatMoney } from '../../../lib/money.js'
 import { renderPage } from '../../../web/layout.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
 import { moneyOrRefuse } from '../money-input.js'
 import { ActionForm, AdminFrame, PAGE_SIZE, Pager, pageOf } from '../views.js'
-import { createCoupon, DURATIONS, deactivateCoupon, listCoupons, searchCoupons } from './service.js'
+import {
+  couponOffText,
+  createCoupon,
+  DURATIONS,
+  deactivateCoupon,
+  listCoupons,
+  searchCoupons,
+} from './service.js'
 
 /** The typed amount off in minor units; it needs its currency to be read at all. */
 function amountOff(text: string, currency: string | undefined): number {
@@ -94,11 +100,7 @@ export const couponRoutes = new Hono<AppEnv>()
             {listing.map(({ coupon, codes }) => (
               <tr data-coupon={coupon.id}>
                 <td>{coupon.name ?? coupon.id}</td>
-                <td>
-                  {coupon.percent_off != null
-                    ? `${coupon.percent_off}%`
-                    : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? 'usd')}
-                </td>
+                <td>{couponOffText(coupon)}</td>
                 <td>
                   {coupon.duration === 'repeating' ? `${coupon.duration_in_months} months` : coupon.duration}
                 </td>

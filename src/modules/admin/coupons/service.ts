@@ -8,6 +8,7 @@
 import type Stripe from 'stripe'
 import type { Deps } from '../../../deps.js'
 import { AppError } from '../../../lib/errors.js'
+import { formatMoney } from '../../../lib/money.js'
 import { isStripeError } from '../../../lib/stripe-errors.js'
 
 export const DURATIONS = ['once', 'forever', 'repeating'] as const
@@ -80,6 +81,15 @@ export async function createCoupon(
 }
 
 export type CouponListing = { coupon: Stripe.Coupon; codes: Stripe.PromotionCode[] }
+
+/** What a coupon takes off, as the console and the command line show it: "25%" or "$5.50". */
+export function couponOffText(
+  coupon: Pick<Stripe.Coupon, 'percent_off' | 'amount_off' | 'currency'>,
+): string {
+  return coupon.percent_off != null
+    ? `${coupon.percent_off}%`
+    : formatMoney(coupon.amount_off ?? 0, coupon.currency ?? 'usd')
+}
 
 /** Every coupon with its promotion codes, newest first, paging through Stripe (up to 1,000 of each). */
 export async function listCoupons(deps: Deps): Promise<CouponListing[]> {
