@@ -7,7 +7,7 @@
 
 import { parseCalendarDay } from '../../lib/clock.js'
 import { formatMoney } from '../../lib/money.js'
-import { buildMetricsReport, type MetricsReport, parseRange } from '../../modules/admin/index.js'
+import { buildMetricsReport, type MetricsReport, parseRange, percentText } from '../../modules/admin/index.js'
 import { backfillSubscription, listStripeSubscriptions } from '../../modules/billing/index.js'
 import { type CliIO, type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
@@ -96,7 +96,7 @@ function money(values: Record<string, number>): string {
 
 /** A rate as the console shows it: 33.33% (1/3). */
 function rate(r: { rate: number; numerator: number; denominator: number }): string {
-  return `${Math.round(r.rate * 10_000) / 100}% (${r.numerator}/${r.denominator})`
+  return `${percentText(r.rate)} (${r.numerator}/${r.denominator})`
 }
 
 function describe(r: MetricsReport): string[] {

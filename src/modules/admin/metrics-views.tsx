@@ -5,7 +5,7 @@
  */
 import { formatMoney } from '../../lib/money.js'
 import { type ChartSeries, Legend, LineChart, StackedBarChart, valueText } from './chart.js'
-import type { MetricsReport } from './metrics.js'
+import { type MetricsReport, percentText } from './metrics.js'
 import type { PerCurrency } from './mrr.js'
 
 export function Money({ values }: { values: PerCurrency }) {
@@ -15,7 +15,7 @@ export function Money({ values }: { values: PerCurrency }) {
 }
 
 export function Percent({ rate }: { rate: number }) {
-  return <span>{`${(Math.round(rate * 10_000) / 100).toString()}%`}</span>
+  return <span>{percentText(rate)}</span>
 }
 
 export function Headline({ report }: { report: MetricsReport }) {

@@ -188,6 +188,11 @@ function oneTimeSales(
   return [...byKey.values()].sort((a, b) => b.amount - a.amount || a.productId.localeCompare(b.productId))
 }
 
+/** A rate as the console and the command line show it: 0.3333 → "33.33%". */
+export function percentText(rate: number): string {
+  return `${Math.round(rate * 10_000) / 100}%`
+}
+
 /** A rate for display (not money): four decimals, 0 when nothing to divide by. */
 export function ratio(numerator: number, denominator: number): Ratio {
   const rate = denominator === 0 ? 0 : Math.round((numerator / denominator) * 10_000) / 10_000
