@@ -25,11 +25,17 @@ export function valueText(v: number, series: Pick<ChartSeries, 'currency'>): str
   return series.currency ? formatMoney(v, series.currency) : String(v)
 }
 
-/** The axis speaks money when every series is in one currency; several currencies share no unit. */
-function axisText(series: ChartSeries[]): (v: number) => string {
+/** The one currency every series is in, if there is one: several currencies share no unit. */
+export function sharedCurrency(series: ChartSeries[]): string | undefined {
   const currencies = new Set(series.map((s) => s.currency))
   const [only] = currencies
-  return currencies.size === 1 && only ? (v) => formatMoney(v, only) : String
+  return currencies.size === 1 ? only : undefined
+}
+
+/** The axis speaks money when the series share a currency, plain numbers otherwise. */
+function axisText(series: ChartSeries[]): (v: number) => string {
+  const only = sharedCurrency(series)
+  return only ? (v) => formatMoney(v, only) : String
 }
 
 function scaleFor(labels: string[], values: number[], bars: boolean): Scale {

@@ -4,7 +4,7 @@
  * @module
  */
 import { formatMoney } from '../../lib/money.js'
-import { type ChartSeries, Legend, LineChart, StackedBarChart, valueText } from './chart.js'
+import { type ChartSeries, Legend, LineChart, StackedBarChart, sharedCurrency, valueText } from './chart.js'
 import { type MetricsReport, percentText } from './metrics.js'
 import type { PerCurrency } from './mrr.js'
 
@@ -89,8 +89,8 @@ function ChartWithTable({
   bars?: boolean
 }) {
   // Several currencies share one axis only as numbers: say so, since a yen is not a cent.
-  const currencies = new Set(series.flatMap((s) => (s.currency ? [s.currency] : [])))
-  const heading = currencies.size > 1 ? `${title} (axis in minor units of each currency)` : title
+  const moneyOnPlainAxis = series.some((s) => s.currency) && !sharedCurrency(series)
+  const heading = moneyOnPlainAxis ? `${title} (axis in minor units of each currency)` : title
   return (
     <section class="chart-block" data-chart={id}>
       <h2>{heading}</h2>
