@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { currencyExponent, formatMoney, minorToDecimal, parseMoney } from './money.js'
+import { currencyExponent, formatMoney, minorToDecimal, parseMoney, roundDiv } from './money.js'
 
 describe('money', () => {
+  it('rounds an integer division half up with integers only', () => {
+    expect(roundDiv(1999, 12)).toBe(167) // 166.58
+    expect(roundDiv(18, 12)).toBe(2) // 1.5 → 2
+    expect(roundDiv(17, 12)).toBe(1)
+  })
+
   it('converts decimal strings exactly by currency exponent', () => {
     expect(parseMoney('19.00', 'usd')).toBe(1900)
     expect(parseMoney('0.29', 'usd')).toBe(29) // 0.29 * 100 is 28.999… in floats

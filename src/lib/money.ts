@@ -87,3 +87,8 @@ function formatterFor(currency: string, locale: string): Intl.NumberFormat {
   formatters.set(key, format)
   return format
 }
+
+/** Integer division rounded half up, for non-negative integers (no float touches money). */
+export function roundDiv(numerator: number, denominator: number): number {
+  return Math.floor((2 * numerator + denominator) / (2 * denominator))
+}

@@ -5,12 +5,13 @@
  * @module
  */
 import type { Executor } from '../../db/database.js'
+import { roundDiv } from '../../lib/money.js'
 import { sumInvoiceRefundsByDay, sumPaidInvoicesByDay } from '../billing/index.js'
 import { countCheckoutsBetween } from '../checkout/index.js'
 import { sumOrdersByDay, sumRefundsByDay } from '../orders/index.js'
 import { readLedgerSlice } from './ledger-slice.js'
 import { type SweptBucket, type SweptMoment, type SweptRange, sweepSlice } from './ledger-sweep.js'
-import { add, type Movements, type PerCurrency, roundDiv, trialOutcomes } from './mrr.js'
+import { add, type Movements, type PerCurrency, trialOutcomes } from './mrr.js'
 
 export const INTERVALS = ['day', 'week', 'month'] as const
 export type Interval = (typeof INTERVALS)[number]

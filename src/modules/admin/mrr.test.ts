@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  countsAt,
-  type LedgerRow,
-  monthlyAmount,
-  movementsBetween,
-  mrrAt,
-  roundDiv,
-  trialOutcomes,
-} from './mrr.js'
+import { countsAt, type LedgerRow, monthlyAmount, movementsBetween, mrrAt, trialOutcomes } from './mrr.js'
 
 /** A ledger row with monthly USD defaults; `at` is a day of December 2026. */
 function row(sub: string, customer: string, day: number, over: Partial<LedgerRow> = {}): LedgerRow {
@@ -30,12 +22,6 @@ function row(sub: string, customer: string, day: number, over: Partial<LedgerRow
 const endOf = (day: number): string => `2026-12-${String(day).padStart(2, '0')}T23:59:59.999Z`
 
 describe('MRR from a fixed ledger', () => {
-  it('rounds half up with integers only', () => {
-    expect(roundDiv(1999, 12)).toBe(167) // 166.58
-    expect(roundDiv(18, 12)).toBe(2) // 1.5 → 2
-    expect(roundDiv(17, 12)).toBe(1)
-  })
-
   it('divides a yearly plan by twelve and a quarterly one by three', () => {
     expect(monthlyAmount(row('s', 'c', 1, { interval: 'year', amount: 10_000 }), endOf(1))).toBe(833)
     expect(

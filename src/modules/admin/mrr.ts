@@ -4,7 +4,8 @@
  * Money is integer minor units kept apart per currency.
  * @module
  */
-import type { LedgerEntry } from '../billing/index.js'
+import { roundDiv } from '../../lib/money.js'
+import { discountedAmount, type LedgerEntry } from '../billing/index.js'
 
 /** Amounts per currency (lower-case ISO code → integer minor units). */
 export type PerCurrency = Record<string, number>
@@ -23,26 +24,11 @@ const MONTHS_PER: Record<LedgerRow['interval'], { num: number; den: number }> = 
   year: { num: 1, den: 12 },
 }
 
-/** The discounted price of one interval at `at` (a repeating discount stops at its end). */
-export function discountedAmount(row: LedgerRow, at: string): number {
-  const discountLive = row.discount_ends_at === null || at < row.discount_ends_at
-  if (!discountLive) return row.amount
-  let amount = row.amount
-  if (row.discount_percent_bp !== null) amount -= roundDiv(amount * row.discount_percent_bp, 10_000)
-  if (row.discount_amount_off !== null) amount -= row.discount_amount_off
-  return Math.max(0, amount)
-}
-
 /** One row's monthly worth at `at`: zero unless earning; yearly ÷ 12, rounded half up per row. */
 export function monthlyAmount(row: LedgerRow, at: string): number {
   if (!EARNING.has(row.status)) return 0
   const per = MONTHS_PER[row.interval]
   return roundDiv(discountedAmount(row, at) * per.num, per.den * row.interval_count)
-}
-
-/** Integer division rounded half up, for non-negative integers (no float touches money). */
-export function roundDiv(numerator: number, denominator: number): number {
-  return Math.floor((2 * numerator + denominator) / (2 * denominator))
 }
 
 /** The row in force for each subscription at `at` (rows sorted by effective_at ascending). */

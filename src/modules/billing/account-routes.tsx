@@ -19,6 +19,7 @@ import { featureLabel, findPortalConfiguration, findPrice } from '../catalog/ind
 import { asAppError } from '../checkout/index.js'
 import { findCustomer } from '../customers/index.js'
 import { listEntitlements } from '../entitlements/index.js'
+import { upcomingCharge } from './history.js'
 import { InvoiceReceiptPage } from './invoice-receipt.js'
 import { listSwitchTargets } from './plan-change.js'
 import { planName } from './plans.js'
@@ -82,18 +83,21 @@ export function createAccountRoutes(listOrders: ListOrders = NO_ORDERS): Hono<Ap
           name: featureLabel(deps.catalog, e.feature),
         })),
         email: signedIn.email,
-        subscriptions: subscriptions.map((s) => ({
-          ...s,
-          planName: planName(deps.catalog, s),
-          switchTargets: listSwitchTargets(deps, s),
-          currentPrice: s.price_lookup_key ? findPrice(deps.catalog, s.price_lookup_key) : undefined,
-          scheduledPlanName: s.scheduled_price_lookup_key
-            ? planName(deps.catalog, {
-                product_id: s.product_id,
-                price_lookup_key: s.scheduled_price_lookup_key,
-              })
-            : undefined,
-        })),
+        subscriptions: await Promise.all(
+          subscriptions.map(async (s) => ({
+            ...s,
+            upcomingCharge: await upcomingCharge(deps.db, s),
+            planName: planName(deps.catalog, s),
+            switchTargets: listSwitchTargets(deps, s),
+            currentPrice: s.price_lookup_key ? findPrice(deps.catalog, s.price_lookup_key) : undefined,
+            scheduledPlanName: s.scheduled_price_lookup_key
+              ? planName(deps.catalog, {
+                  product_id: s.product_id,
+                  price_lookup_key: s.scheduled_price_lookup_key,
+                })
+              : undefined,
+          })),
+        ),
         invoices: await listInvoicesOfCustomer(deps.db, signedIn.id),
         orders: await listOrders(deps, signedIn.id),
         changed: c.req.query('changed'),

@@ -8,8 +8,9 @@
 import type Stripe from 'stripe'
 import type { Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
+import { roundDiv } from '../../lib/money.js'
 import { countHistoryOfSubscription, findLatestHistoryEntry, insertHistoryEntry } from './history-repo.js'
-import type { SubscriptionHistoryRow } from './table.js'
+import type { SubscriptionHistoryRow, SubscriptionRow } from './table.js'
 
 /** What a subscription is worth at one moment (the ledger row without its bookkeeping). */
 export type SubscriptionWorth = Pick<
@@ -51,6 +52,39 @@ export function worthOf(sub: Stripe.Subscription): SubscriptionWorth {
     interval_count: recurring?.interval_count ?? 1,
     ...recurringDiscount(sub),
   }
+}
+
+/**
+ * What one interval of the subscription is charged at `at`: the price after its recurring discount,
+ * which a `repeating` coupon gives only until its end. Percent off is rounded half up, in integers.
+ */
+export function discountedAmount(
+  worth: Pick<
+    SubscriptionWorth,
+    'amount' | 'discount_percent_bp' | 'discount_amount_off' | 'discount_ends_at'
+  >,
+  at: string,
+): number {
+  const discountLive = worth.discount_ends_at === null || at < worth.discount_ends_at
+  if (!discountLive) return worth.amount
+  let amount = worth.amount
+  if (worth.discount_percent_bp !== null) amount -= roundDiv(amount * worth.discount_percent_bp, 10_000)
+  if (worth.discount_amount_off !== null) amount -= worth.discount_amount_off
+  return Math.max(0, amount)
+}
+
+/**
+ * What the subscription's next invoice charges, from its ledger row: at the renewal, or when the
+ * trial ends. Undefined before the ledger has seen it (the backfill has not run yet).
+ */
+export async function upcomingCharge(
+  db: Executor,
+  sub: Pick<SubscriptionRow, 'stripe_subscription_id' | 'status' | 'trial_end' | 'current_period_end'>,
+): Promise<{ amount: number; currency: string } | undefined> {
+  const at = sub.status === 'trialing' ? sub.trial_end : sub.current_period_end
+  if (!at) return undefined
+  const latest = await findLatestHistoryEntry(db, sub.stripe_subscription_id)
+  return latest ? { amount: discountedAmount(latest, at), currency: latest.currency } : undefined
 }
 
 /**

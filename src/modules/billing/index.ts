@@ -10,6 +10,7 @@
 export type { ListOrders } from './account-routes.js'
 export { type BackfillOutcome, backfillSubscription, listStripeSubscriptions } from './backfill.js'
 export { BILLING_EVENT_HANDLERS } from './event-handlers.js'
+export { discountedAmount } from './history.js'
 export {
   type LedgerEntry,
   type LedgerSignature,

@@ -20,6 +20,8 @@ export type AccountSubscription = SubscriptionRow & {
   currentPrice: CatalogPrice | undefined
   switchTargets: CatalogPrice[]
   scheduledPlanName: string | undefined
+  /** What the next invoice charges (after a recurring discount), when the ledger knows it. */
+  upcomingCharge: { amount: number; currency: string } | undefined
 }
 
 export type AccountView = {
@@ -87,7 +89,9 @@ function SubscriptionSummary({ sub }: { sub: AccountSubscription }) {
       <p>
         Status: <strong data-subscription-status>{statusWords(sub.status)}</strong>
       </p>
-      {sub.status === 'trialing' ? <p data-trial-end>{`Trial ends ${day(sub.trial_end)}`}</p> : null}
+      {sub.status === 'trialing' ? (
+        <p data-trial-end>{`Trial ends ${day(sub.trial_end)}${chargeText(sub, 'then')}`}</p>
+      ) : null}
       {sub.status === 'canceled' ? (
         <p>{`Ended ${day(sub.ended_at)}`}</p>
       ) : sub.status === 'paused' ? (
@@ -99,7 +103,7 @@ function SubscriptionSummary({ sub }: { sub: AccountSubscription }) {
       ) : failing ? (
         <p data-renewal-failing>Renewal is on hold until a payment goes through.</p>
       ) : (
-        <p data-renews>{`Renews ${day(sub.current_period_end)}`}</p>
+        <p data-renews>{`Renews ${day(sub.current_period_end)}${chargeText(sub, 'for')}`}</p>
       )}
       {!ending && sub.switchTargets.length > 0 ? <SwitchList sub={sub} /> : null}
       {!ending && ['active', 'trialing', 'past_due'].includes(sub.status) ? (
@@ -111,6 +115,14 @@ function SubscriptionSummary({ sub }: { sub: AccountSubscription }) {
       ) : null}
     </div>
   )
+}
+
+/** ", then $9.00" or " for $9.00": the next invoice's amount, when known. */
+function chargeText(sub: AccountSubscription, joiner: 'then' | 'for'): string {
+  const charge = sub.upcomingCharge
+  if (!charge) return ''
+  const money = formatMoney(charge.amount, charge.currency)
+  return joiner === 'then' ? `, then ${money}` : ` for ${money}`
 }
 
 /** Paused when the free trial ended without a card: a card (if none yet), then billing from today. */
