@@ -21,6 +21,8 @@ export type LayoutProps = {
   brand?: Brand
   /** The catalog has members pages: signed-in customers get a "Members" link to their list. */
   membersLink?: boolean
+  /** Test mode with euro prices: the banner also gives the emulator's SEPA test IBAN. */
+  sepaHint?: boolean
   children?: Child
 }
 
@@ -34,6 +36,7 @@ function Frame({
   customer,
   brand = DEFAULT_BRAND,
   membersLink = false,
+  sepaHint = false,
   children,
 }: LayoutProps) {
   return (
@@ -46,7 +49,7 @@ function Frame({
             '<link rel="stylesheet" href="/static/style.css"/><script src="/static/page.js" defer=""></script></head>',
         )}
         <body>
-          {testMode ? <TestModeBanner /> : null}
+          {testMode ? <TestModeBanner sepaHint={sepaHint} /> : null}
           <header class="site-header">
             <a class="brand" href="/">
               {brand.logoUrl ? <img src={brand.logoUrl} alt={brand.name} height="28" /> : brand.name}
@@ -114,13 +117,19 @@ function SignedIn({ customer, membersLink }: { customer: SessionCustomer; member
   )
 }
 
-function TestModeBanner() {
+function TestModeBanner({ sepaHint }: { sepaHint: boolean }) {
   return (
     <div class="test-banner" role="note">
       <strong>Test mode</strong> — no real money moves. Pay with <code>4242 4242 4242 4242</code>, any future
       date, any CVC. Declined: <code>4000 0000 0000 0002</code>. Renewals fail:{' '}
-      <code>4000 0000 0000 0341</code>. Chargeback: <code>4000 0000 0000 0259</code>. SEPA (euro prices):{' '}
-      <code>AT61 1904 3002 3457 3201</code>. Emails land in the <a href="/dev/mail">dev mailbox</a>.
+      <code>4000 0000 0000 0341</code>. Chargeback: <code>4000 0000 0000 0259</code>.
+      {sepaHint ? (
+        <>
+          {' '}
+          SEPA (euro prices): <code>AT61 1904 3002 3457 3201</code>.
+        </>
+      ) : null}{' '}
+      Emails land in the <a href="/dev/mail">dev mailbox</a>.
     </div>
   )
 }
@@ -204,7 +213,13 @@ function frameOfRequest(
   const deps = c.get('deps')
   const { testMode, brand } = deps.config
   return {
-    frame: frameFor(brand, testMode, customer !== undefined, deps.catalog.pages.length > 0),
+    frame: frameFor(brand, {
+      testMode,
+      signedIn: customer !== undefined,
+      membersLink: deps.catalog.pages.length > 0,
+      // Only the emulator's SEPA debit takes euros; a store with no euro price has no use for the IBAN.
+      sepaHint: testMode && deps.catalog.prices.some((p) => p.currency === 'eur'),
+    }),
     title: escapeHtml(`${title} · ${brand.name}`),
     email: escapeHtml(customer?.email ?? ''),
   }
@@ -246,17 +261,20 @@ const EMAIL = 'xTollgateEmailMarkerQ7v'
 const BODY = 'xTollgateBodyMarkerQ7v'
 const MARKERS = new RegExp(`(${TITLE}|${EMAIL}|${BODY})`)
 
-/** Frames per brand (one per app's config), then per test mode, signed in, and members pages or not. */
+/** Frames per brand (one per app's config), then per variant. */
 const framesByBrand = new WeakMap<Brand, Map<string, string[]>>()
 
-/** The frame for the brand, test mode, signed in and members link, as text parts and markers. */
-function frameFor(brand: Brand, testMode: boolean, signedIn: boolean, membersLink: boolean): string[] {
+type FrameVariant = { testMode: boolean; signedIn: boolean; membersLink: boolean; sepaHint: boolean }
+
+/** The frame for the brand and variant, as text parts and markers. */
+function frameFor(brand: Brand, variant: FrameVariant): string[] {
+  const { testMode, signedIn, membersLink, sepaHint } = variant
   let frames = framesByBrand.get(brand)
   if (!frames) {
     frames = new Map()
     framesByBrand.set(brand, frames)
   }
-  const key = `${testMode}:${signedIn}:${membersLink}`
+  const key = `${testMode}:${signedIn}:${membersLink}:${sepaHint}`
   let parts = frames.get(key)
   if (!parts) {
     const customer = signedIn
@@ -264,7 +282,14 @@ function frameFor(brand: Brand, testMode: boolean, signedIn: boolean, membersLin
       : undefined
     const html = String(
       renderHtml(
-        <Frame title={TITLE} testMode={testMode} customer={customer} brand={brand} membersLink={membersLink}>
+        <Frame
+          title={TITLE}
+          testMode={testMode}
+          customer={customer}
+          brand={brand}
+          membersLink={membersLink}
+          sepaHint={sepaHint}
+        >
           {raw(BODY)}
         </Frame>,
       ),
