@@ -2,17 +2,17 @@
  * Every page as a stranger and as a member would meet it, in headless Chromium: axe-core (injected
  * into the page) finds no serious or critical accessibility violation, and at a phone's width
  * (375 px) nothing is wider than the screen (no horizontal scrolling) and no input's placeholder is
- * cut off, checked on a screenshot-sized viewport.
+ * cut off, checked on a screenshot-sized viewport. The owner's console is held to the same.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { SESSION_COOKIE } from '../../src/http/session.js'
-import { describeInBrowser, launchChromium } from '../browser.js'
-import { createTestApp, type TestApp } from '../harness.js'
 import { listInvoicesOfCustomer } from '../../src/modules/billing/repo.js'
 import { listOrdersOfCustomer } from '../../src/modules/orders/repo.js'
+import { describeInBrowser, launchChromium } from '../browser.js'
+import { createTestApp, type TestApp } from '../harness.js'
 import { createMember, type Member, onlySubscription, settle, subscribe } from '../lifecycle.js'
 import { buyAndPay } from '../purchase.js'
 
@@ -20,6 +20,7 @@ import { buyAndPay } from '../purchase.js'
 // (script-src 'self') while axe runs in them.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const PHONE = { width: 375, height: 740 }
+const OWNER = 'owner-of-the-pages-test@example.com'
 
 type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
 
@@ -69,10 +70,12 @@ describeInBrowser('every page: accessibility and phone width', () => {
   let browser: Browser
   let stranger: BrowserContext
   let member: BrowserContext
+  let owner: BrowserContext
   let memberPaths: string[] = []
+  let ownerPaths: string[] = []
 
   beforeAll(async () => {
-    t = await createTestApp({ dialect: 'sqlite' })
+    t = await createTestApp({ dialect: 'sqlite', config: { adminEmails: [OWNER] } })
     browser = await launchChromium()
     const m = await createMember(t, `pages-${Date.now()}@example.com`)
     const subscribed = await subscribe(m, 'membership-monthly')
@@ -87,6 +90,9 @@ describeInBrowser('every page: accessibility and phone width', () => {
     member = await browser.newContext({ viewport: PHONE })
     const { hostname } = new URL(t.url)
     await member.addCookies([{ name: SESSION_COOKIE, value: token, domain: hostname, path: '/' }])
+    const ownerToken = (await (await createMember(t, OWNER)).agent()).cookies.get(SESSION_COOKIE) ?? ''
+    owner = await browser.newContext({ viewport: PHONE })
+    await owner.addCookies([{ name: SESSION_COOKIE, value: ownerToken, domain: hostname, path: '/' }])
     const id = sub.stripe_subscription_id
     memberPaths = [
       '/account',
@@ -107,6 +113,24 @@ describeInBrowser('every page: accessibility and phone width', () => {
       // The emulator's hosted pages a member is sent to: the portal's card form and its cancel step.
       '/billing/update-card',
       `${await portalUrl(m)}?cancel=${id}`,
+    ]
+    // Every console section, and one customer, order and subscription (a long email as the heading).
+    ownerPaths = [
+      '/admin',
+      '/admin/metrics',
+      '/admin/customers',
+      `/admin/customers/${m.id}`,
+      '/admin/orders',
+      `/admin/orders/${order?.id}`,
+      '/admin/subscriptions',
+      `/admin/subscriptions/${id}`,
+      '/admin/events',
+      '/admin/emails',
+      '/admin/catalog',
+      '/admin/coupons',
+      '/admin/api-keys',
+      '/admin/webhooks',
+      '/admin/audit',
     ]
   }, 180_000)
 
@@ -168,6 +192,12 @@ describeInBrowser('every page: accessibility and phone width', () => {
   it('pages a member sees', async () => {
     const results = []
     for (const path of memberPaths) results.push(await check(member, path))
+    expect(results.filter((r) => r.problems.length > 0)).toEqual([])
+  }, 180_000)
+
+  it("the owner's console", async () => {
+    const results = []
+    for (const path of ownerPaths) results.push(await check(owner, path))
     expect(results.filter((r) => r.problems.length > 0)).toEqual([])
   }, 180_000)
 })

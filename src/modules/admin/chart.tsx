@@ -178,11 +178,17 @@ function svgTitle(text: string): ReturnType<typeof raw> {
   return raw(`<title>${escapeHtml(text)}</title>`)
 }
 
+/** Only the swatch takes the series' colour: some are too light for text on the page's background. */
 export function Legend({ series }: { series: ChartSeries[] }) {
   return (
     <p class="legend">
       {series.map((s, i) => (
-        <span style={`color:${COLORS[i % COLORS.length]}`}>■ {s.name} </span>
+        <span>
+          <span style={`color:${COLORS[i % COLORS.length]}`} aria-hidden="true">
+            ■
+          </span>{' '}
+          {s.name}{' '}
+        </span>
       ))}
     </p>
   )

@@ -102,7 +102,7 @@ function ChartWithTable({
       <Legend series={series} />
       <details>
         <summary>Table</summary>
-        <table id={`${id}-table`}>
+        <table tabindex={0} id={`${id}-table`}>
           <thead>
             <tr>
               <th>Period</th>

@@ -82,7 +82,6 @@ export function Pager({
   )
 }
 
-/** A form that posts back to the console with a hidden field or two. */
 /** A list filter's choices, "any" (an empty value) first, the current one selected. */
 export function FilterSelect(props: {
   label: string
@@ -104,6 +103,7 @@ export function FilterSelect(props: {
   )
 }
 
+/** A form that posts back to the console with a hidden field or two. */
 export function ActionForm({
   action,
   label,
@@ -208,7 +208,7 @@ export function DashboardPage(props: {
         </li>
       </ul>
       <h2>Latest sales</h2>
-      <table>
+      <table tabindex={0}>
         <thead>
           <tr>
             <th>When</th>
@@ -234,39 +234,45 @@ export function DashboardPage(props: {
   )
 }
 
-export function AuditTable({ entries }: { entries: AuditEntryRow[] }) {
+/** A table with its header row, or "None." where it would have no rows (an empty table reads as broken). */
+export function TableOrNone(props: { id?: string; class?: string; head: readonly string[]; rows: Child[] }) {
+  if (props.rows.length === 0) return <p class="muted">None.</p>
   return (
-    <table class="audit">
+    <table tabindex={0} id={props.id} class={props.class}>
       <thead>
         <tr>
-          <th>When</th>
-          <th>Who</th>
-          <th>What</th>
-          <th>Target</th>
-          <th>Before</th>
-          <th>After</th>
-          <th>Reason</th>
+          {props.head.map((label) => (
+            <th>{label}</th>
+          ))}
         </tr>
       </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr data-audit-action={e.action}>
-            <td>{e.created_at.slice(0, 19).replace('T', ' ')}</td>
-            <td>{e.actor_email}</td>
-            <td>{e.action}</td>
-            <td>
-              {e.target_type} {e.target_id}
-            </td>
-            <td>
-              <code>{e.before_json ?? ''}</code>
-            </td>
-            <td>
-              <code>{e.after_json ?? ''}</code>
-            </td>
-            <td>{e.reason ?? ''}</td>
-          </tr>
-        ))}
-      </tbody>
+      <tbody>{props.rows}</tbody>
     </table>
+  )
+}
+
+export function AuditTable({ entries }: { entries: AuditEntryRow[] }) {
+  return (
+    <TableOrNone
+      class="audit"
+      head={['When', 'Who', 'What', 'Target', 'Before', 'After', 'Reason']}
+      rows={entries.map((e) => (
+        <tr data-audit-action={e.action}>
+          <td>{e.created_at.slice(0, 19).replace('T', ' ')}</td>
+          <td>{e.actor_email}</td>
+          <td>{e.action}</td>
+          <td>
+            {e.target_type} {e.target_id}
+          </td>
+          <td>
+            <code>{e.before_json ?? ''}</code>
+          </td>
+          <td>
+            <code>{e.after_json ?? ''}</code>
+          </td>
+          <td>{e.reason ?? ''}</td>
+        </tr>
+      ))}
+    />
   )
 }

@@ -48,7 +48,7 @@ function KeysPage({ keys, created }: { keys: ApiKey[]; created?: { name: string;
           </p>
         </section>
       ) : null}
-      <table id="api-keys">
+      <table tabindex={0} id="api-keys">
         <thead>
           <tr>
             <th>Name</th>

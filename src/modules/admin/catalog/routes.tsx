@@ -98,7 +98,7 @@ function Drift({ plan, error }: { plan: SyncPlan | undefined; error: string | un
         </p>
       )}
       {changes.length > 0 ? (
-        <table>
+        <table tabindex={0}>
           <thead>
             <tr>
               <th>Change</th>
@@ -133,7 +133,7 @@ function CatalogTables({ catalog }: { catalog: Catalog }) {
   return (
     <>
       <h2>Products and prices</h2>
-      <table id="catalog-products">
+      <table tabindex={0} id="catalog-products">
         <thead>
           <tr>
             <th>Product</th>
@@ -165,7 +165,7 @@ function CatalogTables({ catalog }: { catalog: Catalog }) {
         </tbody>
       </table>
       <h2>Features</h2>
-      <table id="catalog-features">
+      <table tabindex={0} id="catalog-features">
         <thead>
           <tr>
             <th>Feature</th>

@@ -85,7 +85,7 @@ export const couponRoutes = new Hono<AppEnv>()
           {found.length} found ·{' '}
           <a href={q ? `/admin/coupons.csv?${new URLSearchParams({ q })}` : '/admin/coupons.csv'}>CSV</a>
         </p>
-        <table id="coupons">
+        <table tabindex={0} id="coupons">
           <thead>
             <tr>
               <th>Coupon</th>

@@ -7,7 +7,7 @@ import type { MailOutboxRow } from '../../mail/index.js'
 import type { OrderRow } from '../../orders/index.js'
 import { inboxStatus, type StripeEventRow } from '../../webhooks/index.js'
 import type { AuditEntryRow } from '../table.js'
-import { ActionForm, AuditTable } from '../views.js'
+import { ActionForm, AuditTable, TableOrNone } from '../views.js'
 
 const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
 
@@ -21,7 +21,7 @@ export function CustomerList({ customers, query }: { customers: CustomerRow[]; q
         <button type="submit">Search</button>{' '}
         <a href={`/admin/customers.csv?${new URLSearchParams({ q: query }).toString()}`}>CSV</a>
       </form>
-      <table>
+      <table tabindex={0}>
         <thead>
           <tr>
             <th>Email</th>
@@ -71,67 +71,57 @@ export function CustomerPage({ detail }: { detail: CustomerDetail }) {
         <ActionForm action={`${base}/sign-out`} label="Sign out everywhere" />
       </p>
       <h2>Orders</h2>
-      <table id="orders">
-        <tbody>
-          {detail.orders.map((o) => (
-            <tr data-order={o.id}>
-              <td>
-                <a href={`/admin/orders/${o.id}`}>{o.id}</a>
-              </td>
-              <td>{o.product_id}</td>
-              <td>{formatMoney(o.amount, o.currency)}</td>
-              <td>{o.amount_refunded > 0 ? `refunded ${formatMoney(o.amount_refunded, o.currency)}` : ''}</td>
-              <td data-status={o.status}>{o.status}</td>
-              <td>{when(o.created_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>Subscriptions</h2>
-      <table id="subscriptions">
-        <tbody>
-          {detail.subscriptions.map((s) => (
-            <tr data-subscription={s.stripe_subscription_id}>
-              <td>
-                <a href={`/admin/subscriptions/${s.stripe_subscription_id}`}>{s.stripe_subscription_id}</a>
-              </td>
-              <td>{s.price_lookup_key ?? ''}</td>
-              <td data-status={s.status}>
-                {s.status}
-                {s.cancel_at_period_end ? ' (cancels at period end)' : ''}
-              </td>
-              <td>until {when(s.current_period_end)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>Access</h2>
-      <table id="grants">
-        <thead>
-          <tr>
-            <th>Feature</th>
-            <th>Why</th>
-            <th>From</th>
-            <th>Until</th>
-            <th>Revoked</th>
-            <th>Reason</th>
+      <TableOrNone
+        id="orders"
+        head={['Order', 'Product', 'Amount', 'Refunded', 'Status', 'Created']}
+        rows={detail.orders.map((o) => (
+          <tr data-order={o.id}>
+            <td>
+              <a href={`/admin/orders/${o.id}`}>{o.id}</a>
+            </td>
+            <td>{o.product_id}</td>
+            <td>{formatMoney(o.amount, o.currency)}</td>
+            <td>{o.amount_refunded > 0 ? `refunded ${formatMoney(o.amount_refunded, o.currency)}` : ''}</td>
+            <td data-status={o.status}>{o.status}</td>
+            <td>{when(o.created_at)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {detail.grants.map((g) => (
-            <tr data-feature={g.feature}>
-              <td>{g.feature}</td>
-              <td>
-                {g.source_type} {g.source_id}
-              </td>
-              <td>{when(g.starts_at)}</td>
-              <td>{g.ends_at ? when(g.ends_at) : 'forever'}</td>
-              <td>{when(g.revoked_at)}</td>
-              <td>{g.reason ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      />
+      <h2>Subscriptions</h2>
+      <TableOrNone
+        id="subscriptions"
+        head={['Subscription', 'Plan', 'Status', 'Period']}
+        rows={detail.subscriptions.map((s) => (
+          <tr data-subscription={s.stripe_subscription_id}>
+            <td>
+              <a href={`/admin/subscriptions/${s.stripe_subscription_id}`}>{s.stripe_subscription_id}</a>
+            </td>
+            <td>{s.price_lookup_key ?? ''}</td>
+            <td data-status={s.status}>
+              {s.status}
+              {s.cancel_at_period_end ? ' (cancels at period end)' : ''}
+            </td>
+            <td>until {when(s.current_period_end)}</td>
+          </tr>
+        ))}
+      />
+      <h2>Access</h2>
+      <TableOrNone
+        id="grants"
+        head={['Feature', 'Why', 'From', 'Until', 'Revoked', 'Reason']}
+        rows={detail.grants.map((g) => (
+          <tr data-feature={g.feature}>
+            <td>{g.feature}</td>
+            <td>
+              {g.source_type} {g.source_id}
+            </td>
+            <td>{when(g.starts_at)}</td>
+            <td>{g.ends_at ? when(g.ends_at) : 'forever'}</td>
+            <td>{when(g.revoked_at)}</td>
+            <td>{g.reason ?? ''}</td>
+          </tr>
+        ))}
+      />
       <form method="post" action={`${base}/grants`} class="filters">
         <label>
           Feature{' '}
@@ -142,7 +132,7 @@ export function CustomerPage({ detail }: { detail: CustomerDetail }) {
           </select>
         </label>
         <label>
-          Until <input type="date" name="until" />
+          Until <input type="date" name="until" /> <span class="muted">(empty: forever)</span>
         </label>
         <label>
           Reason <input type="text" name="reason" required maxlength={500} />
@@ -155,55 +145,49 @@ export function CustomerPage({ detail }: { detail: CustomerDetail }) {
         </button>
       </form>
       <h2>Sessions</h2>
-      <ul>
-        {detail.sessions.map((s) => (
-          <li>
-            {when(s.created_at)} ({s.proof ?? 'unknown'}), expires {when(s.expires_at)}
-          </li>
-        ))}
-      </ul>
-      <h2>Emails</h2>
-      <table>
-        <tbody>
-          {detail.mail.map((m) => (
-            <tr>
-              <td>{when(m.created_at)}</td>
-              <td>{m.subject}</td>
-              <td>{m.status}</td>
-            </tr>
+      {detail.sessions.length === 0 ? (
+        <p class="muted">None.</p>
+      ) : (
+        <ul>
+          {detail.sessions.map((s) => (
+            <li>
+              {when(s.created_at)} ({s.proof ?? 'unknown'}), expires {when(s.expires_at)}
+            </li>
           ))}
-        </tbody>
-      </table>
-      <h2>Events</h2>
-      <table id="events">
-        <thead>
+        </ul>
+      )}
+      <h2>Emails</h2>
+      <TableOrNone
+        head={['Queued', 'Subject', 'Status']}
+        rows={detail.mail.map((m) => (
           <tr>
-            <th>Event</th>
-            <th>Type</th>
-            <th>Status</th>
-            <th>Attempts</th>
-            <th>Last error</th>
+            <td>{when(m.created_at)}</td>
+            <td>{m.subject}</td>
+            <td>{m.status}</td>
           </tr>
-        </thead>
-        <tbody>
-          {detail.events.map((e) => {
-            const status = inboxStatus(e)
-            return (
-              <tr data-event={e.stripe_event_id} data-status={status}>
-                <td>
-                  <a href={`/admin/events?${new URLSearchParams({ event: e.stripe_event_id }).toString()}`}>
-                    {e.stripe_event_id}
-                  </a>
-                </td>
-                <td>{e.type}</td>
-                <td>{e.handled_at ? `${status} ${when(e.handled_at)}` : status}</td>
-                <td>{e.attempts}</td>
-                <td>{e.last_error ?? ''}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+        ))}
+      />
+      <h2>Events</h2>
+      <TableOrNone
+        id="events"
+        head={['Event', 'Type', 'Status', 'Attempts', 'Last error']}
+        rows={detail.events.map((e) => {
+          const status = inboxStatus(e)
+          return (
+            <tr data-event={e.stripe_event_id} data-status={status}>
+              <td>
+                <a href={`/admin/events?${new URLSearchParams({ event: e.stripe_event_id }).toString()}`}>
+                  {e.stripe_event_id}
+                </a>
+              </td>
+              <td>{e.type}</td>
+              <td>{e.handled_at ? `${status} ${when(e.handled_at)}` : status}</td>
+              <td>{e.attempts}</td>
+              <td>{e.last_error ?? ''}</td>
+            </tr>
+          )
+        })}
+      />
       <h2>Audit</h2>
       <AuditTable entries={detail.audit} />
     </>

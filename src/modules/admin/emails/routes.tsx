@@ -92,7 +92,7 @@ export const emailRoutes = new Hono<AppEnv>()
 
 function EmailTable({ emails }: { emails: MailOutboxRow[] }) {
   return (
-    <table id="emails">
+    <table tabindex={0} id="emails">
       <thead>
         <tr>
           <th>When</th>

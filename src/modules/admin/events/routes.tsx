@@ -44,7 +44,7 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
             <a href={failing ? '/admin/events.csv?status=failing' : '/admin/events.csv'}>CSV</a>{' '}
             <ActionForm action="/admin/events/replay-failing" label="Replay all failing" />
           </p>
-          <table id="events">
+          <table tabindex={0} id="events">
             <thead>
               <tr>
                 <th>Event</th>

@@ -188,7 +188,7 @@ export const orderRoutes = new Hono<AppEnv>()
 
 export function OrderTable({ orders }: { orders: OrderRow[] }) {
   return (
-    <table id="orders">
+    <table tabindex={0} id="orders">
       <thead>
         <tr>
           <th>Order</th>

@@ -218,7 +218,7 @@ async function getSubscription(c: Context<AppEnv>, id: string): Promise<Subscrip
 
 function SubscriptionTable({ subs }: { subs: SubscriptionRow[] }) {
   return (
-    <table id="subscriptions">
+    <table tabindex={0} id="subscriptions">
       <thead>
         <tr>
           <th>Subscription</th>

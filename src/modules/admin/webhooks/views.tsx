@@ -19,7 +19,7 @@ export function WebhooksPage(props: {
           </p>
         </section>
       ) : null}
-      <table id="webhook-endpoints">
+      <table tabindex={0} id="webhook-endpoints">
         <thead>
           <tr>
             <th>Endpoint</th>
@@ -56,7 +56,7 @@ export function WebhooksPage(props: {
       <h2>Add an endpoint</h2>
       <form method="post" action="/admin/webhooks" class="filters">
         <label>
-          URL <input name="url" type="url" required placeholder="https://app.example.com/webhooks/tollgate" />
+          URL <input name="url" type="url" required placeholder="https://app.example.com/hooks" />
         </label>
         <fieldset>
           <legend>Events (none ticked = all)</legend>
@@ -69,7 +69,7 @@ export function WebhooksPage(props: {
         <button type="submit">Add endpoint</button>
       </form>
       <h2>Deliveries</h2>
-      <table id="webhook-deliveries">
+      <table tabindex={0} id="webhook-deliveries">
         <thead>
           <tr>
             <th>Delivery</th>
