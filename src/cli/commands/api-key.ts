@@ -1,7 +1,10 @@
 /**
  * `npx tollgate api-key create [--name NAME] [--scope S,S…] [--rate-limit N] [--json]` prints the
- * key once (only its hash is kept); `api-key list [--json]`; `api-key revoke <key_…>`.
+ * key once (only its hash is kept); `api-key list [--json]`; `api-key revoke <key_…>`. Creating and
+ * revoking are audited as `cli`, with the entries the console writes.
  */
+import type { Deps } from '../../deps.js'
+import { recordAudit } from '../../modules/admin/index.js'
 import {
   API_SCOPES,
   type ApiKey,
@@ -13,8 +16,11 @@ import {
 } from '../../modules/api-access/index.js'
 import { type CliIO, type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
+import { CLI_ACTOR } from './refund.js'
 
 const ACTIONS = ['create', 'list', 'revoke'] as const
+/** What a key created without `--scope` may do (createApiKey's default). */
+const DEFAULT_SCOPES: ApiScope[] = ['entitlements:read']
 
 export const apiKeyCommand: Command = {
   name: 'api-key',
@@ -59,22 +65,37 @@ export const apiKeyCommand: Command = {
       const now = deps.clock.now()
       if (action === 'list') return printKeys(io, await listApiKeys(deps.db), values.json === true)
       if (action === 'revoke') {
-        if (!(await revokeApiKey(deps.db, id as string, now))) {
+        if (!(await revokeAudited(deps.db, id as string, now))) {
           io.err(`No live API key ${id}.`)
           return 1
         }
         io.out(`API key ${id} revoked.`)
         return 0
       }
-      const created = await createApiKey(deps.db, {
-        name,
-        now,
-        live: !deps.config.testMode,
-        ...(scopes ? { scopes } : {}),
-        ...(ratePerMinute ? { ratePerMinute } : {}),
+      const live = !deps.config.testMode
+      const created = await deps.db.transaction().execute(async (trx) => {
+        const made = await createApiKey(trx, {
+          name,
+          now,
+          live,
+          ...(scopes ? { scopes } : {}),
+          ...(ratePerMinute ? { ratePerMinute } : {}),
+        })
+        await recordAudit(trx, now, {
+          actor: CLI_ACTOR,
+          action: 'api_key.create',
+          target: { type: 'api_key', id: made.id },
+          after: {
+            name,
+            mode: live ? 'live' : 'test',
+            scopes: scopes ?? DEFAULT_SCOPES,
+            ...(ratePerMinute ? { ratePerMinute } : {}),
+          },
+        })
+        return made
       })
       if (values.json)
-        printJSON(io, { id: created.id, name, key: created.key, scopes: scopes ?? ['entitlements:read'] })
+        printJSON(io, { id: created.id, name, key: created.key, scopes: scopes ?? DEFAULT_SCOPES })
       else {
         io.out(`API key "${name}" (${created.id}). Store it now; it is not shown again:`)
         io.out(created.key)
@@ -82,6 +103,27 @@ export const apiKeyCommand: Command = {
       return 0
     })
   },
+}
+
+/** Revokes a live key and audits it in one transaction; false when there is no such live key. */
+async function revokeAudited(db: Deps['db'], id: string, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const key = (await listApiKeys(trx)).find((k) => k.id === id)
+    if (!(await revokeApiKey(trx, id, now))) return false
+    await recordAudit(trx, now, {
+      actor: CLI_ACTOR,
+      action: 'api_key.revoke',
+      target: { type: 'api_key', id },
+      before: {
+        name: key?.name ?? null,
+        prefix: key?.prefix ?? null,
+        scopes: key?.scopes ?? null,
+        revoked_at: null,
+      },
+      after: { revoked_at: now.toISOString() },
+    })
+    return true
+  })
 }
 
 function parseScopes(text: string): ApiScope[] | undefined {

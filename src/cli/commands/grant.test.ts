@@ -139,4 +139,105 @@ describe('npx tollgate grant | revoke | api-key', () => {
     expect(await bad.run(['api-key', 'create', '--scope', 'orders:write'])).toBe(2)
     expect(bad.lines.join('\n')).toContain('--scope')
   }, 60_000)
+
+  it('audits grant, revoke and API keys as `cli`, as the console does; a revoke of nothing changes nothing', async () => {
+    const db = connectDatabase(env.DATABASE_URL as string)
+    const audit = (target: string) =>
+      db
+        .transaction()
+        .execute((trx) =>
+          trx
+            .selectFrom('admin_audit_log')
+            .select([
+              'actor_email',
+              'action',
+              'target_type',
+              'target_id',
+              'customer_id',
+              'before_json',
+              'after_json',
+              'reason',
+            ])
+            .where('target_id', '=', target)
+            .orderBy('id')
+            .execute(),
+        )
+    try {
+      const c = cli(env)
+      expect(
+        await c.run([
+          'grant',
+          'audit@example.com',
+          'premium',
+          '--until',
+          '2999-01-01',
+          '--reason',
+          'press',
+          '--json',
+        ]),
+      ).toBe(0)
+      const { grantId, customerId } = JSON.parse(c.lines.join('\n')) as {
+        grantId: string
+        customerId: string
+      }
+      expect(await audit(grantId)).toEqual([
+        {
+          actor_email: 'cli',
+          action: 'grant.create',
+          target_type: 'grant',
+          target_id: grantId,
+          customer_id: customerId,
+          before_json: null,
+          after_json: JSON.stringify({ feature: 'premium', until: '2999-01-01T00:00:00.000Z' }),
+          reason: 'press',
+        },
+      ])
+
+      const revoke = cli(env)
+      expect(await revoke.run(['revoke', 'audit@example.com', 'premium', '--reason', 'ended'])).toBe(0)
+      const [revoked] = (await audit('premium')).filter((a) => a.customer_id === customerId)
+      expect(revoked).toMatchObject({
+        actor_email: 'cli',
+        action: 'grant.revoke',
+        target_type: 'feature',
+        target_id: 'premium',
+        after_json: JSON.stringify({ revoked: 1 }),
+        reason: 'ended',
+      })
+      expect(JSON.parse(revoked?.before_json ?? '{}')).toEqual({
+        grants: [{ id: grantId, source: `manual ${customerId}`, ends_at: '2999-01-01T00:00:00.000Z' }],
+      })
+
+      // Nothing left to revoke: said so, exit 1, and no second audit entry.
+      const again = cli(env)
+      expect(await again.run(['revoke', 'audit@example.com', 'premium'])).toBe(1)
+      expect(again.lines.at(-1)).toBe('audit@example.com has no live grant of premium; nothing was revoked.')
+      expect((await audit('premium')).filter((a) => a.customer_id === customerId)).toHaveLength(1)
+
+      const created = cli(env)
+      expect(
+        await created.run(['api-key', 'create', '--name', 'audited', '--scope', 'orders:read', '--json']),
+      ).toBe(0)
+      const { id } = JSON.parse(created.lines.join('\n')) as { id: string }
+      expect(await cli(env).run(['api-key', 'revoke', id])).toBe(0)
+      expect(await cli(env).run(['api-key', 'revoke', id])).toBe(1)
+      const keyAudit = await audit(id)
+      expect(keyAudit.map((a) => [a.actor_email, a.action, a.target_type])).toEqual([
+        ['cli', 'api_key.create', 'api_key'],
+        ['cli', 'api_key.revoke', 'api_key'],
+      ])
+      expect(JSON.parse(keyAudit[0]?.after_json ?? '{}')).toEqual({
+        name: 'audited',
+        mode: 'test',
+        scopes: ['orders:read'],
+      })
+      expect(JSON.parse(keyAudit[1]?.before_json ?? '{}')).toMatchObject({
+        name: 'audited',
+        scopes: ['orders:read'],
+        revoked_at: null,
+      })
+    } finally {
+      await db.destroy()
+    }
+  }, 60_000)
 })

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { connectDatabase } from '../../db/connect.js'
 
 const run = promisify(execFile)
 
@@ -42,6 +43,21 @@ describe('npx tollgate keys rotate', () => {
     const b = JSON.parse(second.out) as { kid: string; published: string[] }
     expect(b.kid).not.toBe(a.kid)
     expect(b.published).toEqual(expect.arrayContaining([a.kid, b.kid]))
+    // Each rotation is in the audit log, as a change made from the command line.
+    const db = connectDatabase(env.DATABASE_URL)
+    try {
+      const audit = await db
+        .selectFrom('admin_audit_log')
+        .select(['actor_email', 'action', 'target_id'])
+        .orderBy('id')
+        .execute()
+      expect(audit).toEqual([
+        { actor_email: 'cli', action: 'signing_key.rotate', target_id: a.kid },
+        { actor_email: 'cli', action: 'signing_key.rotate', target_id: b.kid },
+      ])
+    } finally {
+      await db.destroy()
+    }
 
     const flag = await tollgate(['keys', 'rotate', '--force'], env)
     expect(flag.code).not.toBe(0)
