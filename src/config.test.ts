@@ -47,6 +47,41 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('ADMIN_EMAILS'))).toContain('item 2')
   })
 
+  it('reads an empty value as an unset one: .env.example as it is gives the defaults', () => {
+    const example = parseEnvFile(readFileSync(new URL('../.env.example', import.meta.url), 'utf8'))
+    expect(Object.keys(example).length).toBeGreaterThan(40)
+    const cwd = process.cwd()
+    process.chdir(mkdtempSync(join(tmpdir(), 'tollgate-config-')))
+    try {
+      const config = loadConfig(example)
+      expect(config.port).toBe(3000)
+      expect(config.dataDir).toBe(join(process.cwd(), 'data'))
+      expect(config.catalogPath).toBe(join(process.cwd(), 'catalog.yaml'))
+      expect(config.logLevel).toBe('info')
+      expect(config.bodyLimits.form).toBe(64 * 1024)
+      expect(config.testMode).toBe(true)
+    } finally {
+      process.chdir(cwd)
+    }
+  })
+
+  it('checks MAIL_FROM, and FILES_URL alongside every other bad value', () => {
+    const problems = problemsOf({
+      MAIL_FROM: 'not an address <>',
+      FILES_URL: 'http://bucket',
+      LOG_LEVEL: 'loud',
+    })
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['FILES_URL', 'LOG_LEVEL', 'MAIL_FROM'])
+    expect(problemsOf({ MAIL_FROM: 'bad' })[0]).toMatch(/^MAIL_FROM: must be an email address/)
+    const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-config-'))
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_FROM: 'Quill Press <shop@quill.example>' }).mailFrom).toBe(
+      'Quill Press <shop@quill.example>',
+    )
+    expect(loadConfig({ DATA_DIR: dataDir, MAIL_FROM: 'shop@quill.example' }).mailFrom).toBe(
+      'shop@quill.example',
+    )
+  })
+
   it('refuses a DATABASE_URL it cannot use in one line naming the accepted forms, never the password', () => {
     for (const url of ['mysql:/db/shop', 'mysql://u:secret@db:3306', 'redis://u:secret@cache', 'sqlite:']) {
       const problems = problemsOf({ DATABASE_URL: url, SESSION_SECRET: 'x'.repeat(40) })

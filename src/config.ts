@@ -83,7 +83,11 @@ const EnvSchema = z.object({
     z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   ),
   // A bare address takes STORE_NAME as its display name; `Name <address>` keeps its own.
-  MAIL_FROM: z.string().trim().default('store@tollgate.localhost'),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .refine(isSender, 'must be an email address, or a name and one: Shop <store@example.com>')
+    .default('store@tollgate.localhost'),
   ADMIN_EMAILS: list.pipe(z.array(z.email('must be a comma-separated list of email addresses'))),
   CATALOG: z.string().trim().default('./catalog.yaml'),
   CORS_ORIGINS: list.pipe(z.array(httpUrl)),
@@ -197,11 +201,14 @@ type Env = Record<string, string | undefined>
  * Parses the environment into a frozen Config, or throws a ConfigError listing every bad value.
  * In test mode a missing SESSION_SECRET is generated once and kept in `<DATA_DIR>/session-secret`.
  */
-export function loadConfig(env: Env): Config {
+export function loadConfig(rawEnv: Env): Config {
+  const env = withoutEmptyValues(rawEnv)
   const parsed = EnvSchema.safeParse(env)
   const problems = parsed.success ? [] : parsed.error.issues.map(describeIssue)
   problems.push(...liveModeProblems(env))
-  const files = parsed.success ? filesLocation(parsed.data) : { kind: 'local' as const }
+  // Checked even when other values are bad, so that every problem is listed at once.
+  const filesEnv = FilesEnvSchema.safeParse(env)
+  const files = filesEnv.success ? filesLocation(filesEnv.data) : { kind: 'local' as const }
   if (typeof files === 'string') problems.push(files)
   if (!parsed.success || problems.length > 0 || typeof files === 'string') throw new ConfigError(problems)
   const e = parsed.data
@@ -245,7 +252,33 @@ export function loadConfig(env: Env): Config {
   })
 }
 
-function filesLocation(e: z.infer<typeof EnvSchema>): FilesLocation | string {
+/**
+ * An empty value is an unset one, for every setting: `.env.example` lists them all empty, and a
+ * container's env file passes `PORT=` through as an empty string (it was read as port 0, a random
+ * port, and `DATA_DIR=` as the working directory).
+ */
+function withoutEmptyValues(env: Env): Env {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  )
+}
+
+/** `store@example.com` or `Shop <store@example.com>`, as MAIL_FROM takes it. */
+function isSender(value: string): boolean {
+  const named = /^[^<>]*<([^<>]+)>$/.exec(value)
+  return z.email().safeParse(named ? named[1]?.trim() : value).success
+}
+
+const FilesEnvSchema = EnvSchema.pick({
+  FILES_URL: true,
+  S3_ENDPOINT: true,
+  S3_REGION: true,
+  S3_ACCESS_KEY_ID: true,
+  S3_SECRET_ACCESS_KEY: true,
+  S3_FORCE_PATH_STYLE: true,
+})
+
+function filesLocation(e: z.infer<typeof FilesEnvSchema>): FilesLocation | string {
   return parseFilesLocation(e.FILES_URL, {
     endpoint: e.S3_ENDPOINT,
     region: e.S3_REGION,
