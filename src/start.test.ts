@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
+import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Stripe from 'stripe'
 import { describe, expect, it } from 'vitest'
@@ -164,6 +164,43 @@ describe('startTollgate in test mode', () => {
       })
     } finally {
       await Promise.all(running.map((r) => r.stop()))
+    }
+  }, 60_000)
+
+  it('with HOST=0.0.0.0 (as in the container) the emulator listens beyond the loopback and Checkout goes to the public host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-start-host-'))
+    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
+    const config = loadConfig({
+      DATA_DIR: join(dir, 'data'),
+      CATALOG: join(dir, 'catalog.yaml'),
+      PORT: String(port),
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'silent',
+    })
+    const running = await startTollgate(config)
+    try {
+      expect(running.address.address).toBe('0.0.0.0')
+      const emulatorPort = Number(new URL(running.emulatorUrl ?? '').port)
+      const checkout = await fetch(`${running.url}/checkout`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: config.publicUrl },
+        body: 'price=field-guide',
+      })
+      const location = checkout.headers.get('location') ?? ''
+      expect(location.startsWith(`http://localhost:${emulatorPort}/c/pay/`)).toBe(true)
+      expect((await fetch(location)).status).toBe(200)
+      // Reached on another interface than the loopback, as a published container port is.
+      const outside = Object.values(networkInterfaces())
+        .flat()
+        .find((i) => i?.family === 'IPv4' && !i.internal)
+      if (outside) {
+        const page = await fetch(location.replace('localhost', outside.address))
+        expect(page.status).toBe(200)
+      }
+    } finally {
+      await running.stop()
     }
   }, 60_000)
 })

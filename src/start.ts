@@ -18,7 +18,7 @@ import { type Drainable, trackConnections } from './http/drain.js'
 import { offsetClock } from './lib/clock.js'
 import { ensureDemoFiles, ensureWebhookEndpoint, formatPlan, syncCatalog } from './modules/catalog/index.js'
 import { ensureSigningKey } from './modules/signing/index.js'
-import { type Emulator, startEmulator } from './test-mode/emulator.js'
+import { type Emulator, type EmulatorOptions, startEmulator } from './test-mode/emulator.js'
 import { type RunningWorkers, startWorkers } from './workers.js'
 
 export type RunningTollgate = {
@@ -153,17 +153,16 @@ function localAddress(address: AddressInfo): string {
   return address.family === 'IPv6' ? `[${address.address}]` : address.address
 }
 
-/** The emulator in this process, its state kept in `<dataDir>/emulator.json` between runs. */
 /**
  * The emulator on the first port from EMULATOR_PORT that it can listen on. Found by listening, not
  * by probing first: two stores starting at once (or the test suite's servers) could both find a
  * port free and then race for it, and the loser stopped with EADDRINUSE.
  */
-async function startOnFirstFreePort(statePath: string): Promise<{ emulator: Emulator; url: string }> {
+async function startOnFirstFreePort(options: EmulatorOptions): Promise<{ emulator: Emulator; url: string }> {
   const tries = 50
   for (let port = EMULATOR_PORT; port < EMULATOR_PORT + tries; port++) {
     try {
-      return await startEmulator({ port, statePath })
+      return await startEmulator({ ...options, port })
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
     }
@@ -171,13 +170,19 @@ async function startOnFirstFreePort(statePath: string): Promise<{ emulator: Emul
   throw new Error(`No free port for the emulator in ${EMULATOR_PORT}–${EMULATOR_PORT + tries - 1}`)
 }
 
+/** The emulator in this process, its state kept in `<dataDir>/emulator.json` between runs. */
 async function startEmbeddedEmulator(
   config: Config,
   port?: number,
 ): Promise<{ emulator: Emulator; url: string; stop(): Promise<void> }> {
-  const statePath = join(config.dataDir, 'emulator.json')
+  const options: EmulatorOptions = {
+    statePath: join(config.dataDir, 'emulator.json'),
+    // Tollgate listening beyond the loopback (HOST=0.0.0.0, as in a container): buyers' browsers
+    // must reach the hosted Checkout too, at the public URL's host name.
+    ...(isLoopback(config.host) ? {} : { host: config.host, publicHost: new URL(config.publicUrl).hostname }),
+  }
   const { emulator, url } =
-    port === undefined ? await startOnFirstFreePort(statePath) : await startEmulator({ port, statePath })
+    port === undefined ? await startOnFirstFreePort(options) : await startEmulator({ ...options, port })
   // The CLI finds the running emulator here instead of starting a second one on the same state.
   const urlFile = join(config.dataDir, 'emulator.url')
   writeFileSync(urlFile, `${url}\n`)
@@ -189,4 +194,8 @@ async function startEmbeddedEmulator(
       await emulator.stop()
     },
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
 }

@@ -19,7 +19,14 @@ export type DunningOptions = {
 export type EmulatorOptions = {
   /** 0 = a free port (default); the standalone server defaults to 12111. */
   port?: number
+  /** The address to listen on (default 127.0.0.1). */
   host?: string
+  /**
+   * The host name buyers' browsers reach the emulator by, when it is not the one it listens on: in
+   * a container it listens on 0.0.0.0 and is published as localhost. Hosted pages' URLs (Checkout,
+   * Portal, invoices) use it with the port. Default: the listening address.
+   */
+  publicHost?: string
   /** Persist state to this JSON file (loaded at start, saved after changes and on stop). */
   statePath?: string
   /** Unix seconds the emulator-wide clock starts at (default: now). */
@@ -44,8 +51,9 @@ export type EmulatorOptions = {
 }
 
 export type ResolvedOptions = Required<
-  Omit<EmulatorOptions, 'statePath' | 'startTime' | 'dunning' | 'log'>
+  Omit<EmulatorOptions, 'statePath' | 'startTime' | 'dunning' | 'log' | 'publicHost'>
 > & {
+  publicHost?: string
   statePath?: string
   startTime?: number
   dunning: DunningOptions
@@ -64,7 +72,7 @@ export type EventType = Exclude<Literal<Stripe.WebhookEndpointCreateParams.Enabl
 export type Ctx = {
   state: State
   options: ResolvedOptions
-  /** `http://127.0.0.1:PORT`, for hosted page URLs. */
+  /** `http://127.0.0.1:PORT` (or the public host's), for hosted page URLs. */
   baseUrl: string
   /** The API request this context serves, or null for time-driven work and pages. */
   request: { id: string | null; idempotencyKey: string | null }

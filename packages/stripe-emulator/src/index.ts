@@ -42,6 +42,7 @@ function resolve(options: EmulatorOptions): ResolvedOptions {
   return {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
+    ...(options.publicHost !== undefined ? { publicHost: options.publicHost } : {}),
     webhookRetrySchedule: options.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
     webhookConcurrency: options.webhookConcurrency ?? 1,
@@ -63,6 +64,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let server: ServerType | undefined
   let ticker: NodeJS.Timeout | undefined
   let url = ''
+  let pagesUrl = ''
   const rt: Runtime = {
     get state() {
       return state
@@ -72,7 +74,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return deliverer
     },
     get baseUrl() {
-      return url
+      return pagesUrl
     },
     changed: () => saver.schedule(),
   } as Runtime
@@ -138,7 +140,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         })
         s.once('error', reject)
       })
-      url = `http://${opts.host}:${(server.address() as AddressInfo).port}`
+      const port = (server.address() as AddressInfo).port
+      // Listening on every interface, this process and its clients reach it on the loopback.
+      const everywhere = opts.host === '0.0.0.0' || opts.host === '::'
+      url = `http://${everywhere ? '127.0.0.1' : urlHost(opts.host)}:${port}`
+      pagesUrl = opts.publicHost ? `http://${urlHost(opts.publicHost)}:${port}` : url
       ticker = setInterval(() => {
         void serial(() => runJobsUntil(rt, null, globalNow(state), () => {}))
       }, 1000)
@@ -181,4 +187,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     deliveries: control.deliveries,
     idle: () => deliverer.idle(),
   }
+}
+
+/** A host as it goes in a URL: an IPv6 address in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
 }
