@@ -28,7 +28,7 @@ export function toApiCheckoutInput(
   checkOrigin(config, 'cancel_url', body.cancel_url)
   const line: ApiCheckoutInput['line'] =
     body.price !== undefined
-      ? { price: body.price }
+      ? { price: body.price, skipTrial: body.skip_trial }
       : {
           amount: body.amount as number,
           currency: body.currency as string,

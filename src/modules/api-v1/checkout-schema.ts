@@ -35,7 +35,14 @@ const Grant = z
 
 export const CheckoutSessionBody = z
   .strictObject({
-    price: z.string().min(1).max(200).optional().openapi({ description: 'A catalog price lookup key.' }),
+    price: z.string().min(1).max(200).optional().openapi({
+      description:
+        "A catalog price lookup key. A plan sells on the catalog's terms (trial, promotion codes), one per family per customer.",
+    }),
+    skip_trial: z.boolean().default(false).openapi({
+      description:
+        'With a catalog plan: start without its free trial, paying from today (a customer who had a trial is refused without it, 409 TRIAL_ALREADY_USED).',
+    }),
     amount: z.number().int().min(1).max(MAXIMUM_CHARGE).optional().openapi({
       description: "Ad-hoc line: unit amount in the currency's minor units (cents; yen for JPY).",
       example: 1999,
@@ -91,6 +98,9 @@ function checkLine(body: z.infer<z.ZodObject>, ctx: z.RefinementCtx): void {
     for (const field of ['amount', 'currency', 'product_name'] as const) {
       if (b[field] === undefined) add({ path: field, message: 'required for an ad-hoc line (or give price)' })
     }
+  }
+  if (b.skip_trial && b.price === undefined) {
+    add({ path: 'skip_trial', message: 'only with a catalog price (an ad-hoc line has no trial)' })
   }
   if (b.currency !== undefined) {
     const minimum = minimumCharge(b.currency)

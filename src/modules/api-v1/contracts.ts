@@ -7,7 +7,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireApiKey } from '../api-access/index.js'
 import { CheckoutSessionBody, CheckoutSessionCreated } from './checkout-schema.js'
-import { AUTH_ERRORS, CONFLICT, NOT_FOUND, UPSTREAM } from './errors.js'
+import { AUTH_ERRORS, CHECKOUT_CONFLICT, NOT_FOUND, UPSTREAM } from './errors.js'
 import {
   CustomerList,
   CustomerListQuery,
@@ -41,7 +41,7 @@ export const createCheckoutSessionRoute = createRoute({
       content: { 'application/json': { schema: CheckoutSessionCreated } },
     },
     ...AUTH_ERRORS,
-    ...CONFLICT,
+    ...CHECKOUT_CONFLICT,
     ...UPSTREAM,
   },
 })
@@ -94,7 +94,12 @@ export const createGrantRoute = createRoute({
   middleware: [requireApiKey('grants:write')] as const,
   request: { body: { required: true, content: json(GrantCreate) } },
   responses: {
-    201: { description: 'The grant.', content: json(GrantSchema) },
+    200: {
+      description:
+        'The grant the customer already held by hand, with its window moved (or as asked already).',
+      content: json(GrantSchema),
+    },
+    201: { description: 'The new grant.', content: json(GrantSchema) },
     ...AUTH_ERRORS,
     ...NOT_FOUND,
   },

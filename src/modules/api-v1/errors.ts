@@ -6,7 +6,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import type { ZodError } from 'zod'
-import { AppError } from '../../lib/errors.js'
+import { AppError, type ErrorCode } from '../../lib/errors.js'
 
 type Issue = ZodError['issues'][number]
 
@@ -51,6 +51,19 @@ export const ErrorEnvelope = z
 
 const json = { 'application/json': { schema: ErrorEnvelope } }
 
+/** An error answer whose `code` is one of `codes`: the document lists what a client may meet. */
+export function errorAnswer(description: string, codes: readonly [ErrorCode, ...ErrorCode[]]) {
+  const schema = z.object({
+    error: z.object({
+      code: z.enum(codes),
+      message: z.string(),
+      requestId: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  return { description, content: { 'application/json': { schema } } }
+}
+
 /** The error answers every authenticated route can give. */
 export const AUTH_ERRORS = {
   400: {
@@ -63,7 +76,12 @@ export const AUTH_ERRORS = {
 } as const
 
 export const NOT_FOUND = { 404: { description: 'Not found.', content: json } } as const
-export const CONFLICT = {
-  409: { description: 'The Idempotency-Key was used with another body.', content: json },
+export const CHECKOUT_CONFLICT = {
+  409: errorAnswer(
+    '`IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with another body. `ALREADY_SUBSCRIBED`: the ' +
+      'customer (by id or email) already has a plan of this family; a second would bill twice. ' +
+      '`TRIAL_ALREADY_USED`: the customer has had a free trial; send `skip_trial: true` to subscribe paying from today.',
+    ['IDEMPOTENCY_KEY_REUSED', 'ALREADY_SUBSCRIBED', 'TRIAL_ALREADY_USED'],
+  ),
 } as const
 export const UPSTREAM = { 502: { description: 'Stripe could not be reached.', content: json } } as const

@@ -9,6 +9,7 @@ import type { AppEnv } from '../../http/env.js'
 import { asDocument } from '../../http/security-headers.js'
 import { AppError } from '../../lib/errors.js'
 import { renderHtml } from '../../web/render.js'
+import { vetApiPlanCheckout } from '../billing/index.js'
 import { startApiCheckout } from '../checkout/index.js'
 import { findCustomer, listCustomers } from '../customers/index.js'
 import { findGrant, listEntitlements, revokeGrant } from '../entitlements/index.js'
@@ -48,10 +49,11 @@ apiV1Routes.openapi(createCheckoutSessionRoute, async (c) => {
     deps,
     { apiKeyId: key.id, idempotencyKey: c.req.valid('header')['idempotency-key'], body },
     async (stripeKey) => {
-      const started = await startApiCheckout(deps, {
-        ...input,
-        ...(stripeKey ? { idempotencyKey: stripeKey } : {}),
-      })
+      const started = await startApiCheckout(
+        deps,
+        { ...input, ...(stripeKey ? { idempotencyKey: stripeKey } : {}) },
+        vetApiPlanCheckout,
+      )
       return {
         id: started.id,
         url: started.url,
@@ -115,17 +117,18 @@ apiV1Routes.openapi(createGrantRoute, async (c) => {
   if (body.customer_id && !customer) throw new AppError('CUSTOMER_NOT_FOUND')
   const email = customer?.email ?? (body.customer_email as string)
   const key = apiKeyOf(c)
-  const grant = await deps.db.transaction().execute(async (trx) => {
-    const { grantId } = await grantManually(deps, trx, {
+  const { grant, created } = await deps.db.transaction().execute(async (trx) => {
+    const { grantId, created } = await grantManually(deps, trx, {
       email,
       feature: body.feature,
       ...(body.until ? { until: new Date(body.until) } : {}),
       reason: `API key ${key.name} (${key.id}): ${body.reason}`,
     })
-    return findGrant(trx, grantId)
+    return { grant: await findGrant(trx, grantId), created }
   })
   if (!grant) throw new Error('grant vanished after insert')
-  return c.json(grantAnswer(grant), 201)
+  // Granting a feature the customer already holds from this source changes that grant: 200.
+  return created ? c.json(grantAnswer(grant), 201) : c.json(grantAnswer(grant), 200)
 })
 
 apiV1Routes.openapi(deleteGrantRoute, async (c) => {

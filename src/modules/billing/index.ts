@@ -37,6 +37,6 @@ export {
 export { createBillingRoutes } from './routes.js'
 export { fetchSubscriptionSnapshot, type SubscriptionSnapshot } from './snapshot.js'
 export { SUBSCRIPTION_STATUSES } from './status-words.js'
-export { startSubscriptionFromButton } from './subscribe.js'
+export { startSubscriptionFromButton, vetApiPlanCheckout } from './subscribe.js'
 export { applySubscriptionSnapshot } from './sync.js'
 export type { InvoiceRow, SubscriptionHistoryRow, SubscriptionRow } from './table.js'

@@ -22,6 +22,7 @@ import {
   setPendingCheckoutStatus,
 } from '../checkout/index.js'
 import {
+  type Customer,
   ensureStripeCustomer,
   findCustomer,
   findCustomerForEmail,
@@ -53,27 +54,42 @@ async function hasLivePlanInFamily(deps: Deps, customerId: string, family: strin
   return (await listLiveSubscriptionsInFamily(deps.db, customerId, family)).length > 0
 }
 
+type PlanTerms = Partial<Stripe.Checkout.SessionCreateParams> & {
+  subscription_data: Stripe.Checkout.SessionCreateParams.SubscriptionData
+}
+
 /**
- * The Checkout params of a plan: its metadata, and its trial when there is one. A trial without a
- * card up front asks Checkout for no card (`if_required`: nothing is due today) and tells Stripe
- * what to do if the trial runs out without one.
+ * The Checkout params the catalog sets for a plan: promotion codes, and its trial when there is
+ * one. A trial without a card up front asks Checkout for no card (`if_required`: nothing is due
+ * today) and tells Stripe what to do if the trial runs out without one.
  */
-function subscriptionParams(
-  price: CatalogPrice,
-  metadata: Record<string, string>,
-  withTrial: boolean,
-): Partial<Stripe.Checkout.SessionCreateParams> {
+function planTerms(price: CatalogPrice, withTrial: boolean): PlanTerms {
   const trial = price.trialDays && withTrial ? price.trialDays : undefined
   const cardless = trial !== undefined && price.trialCard === 'optional'
   return {
     ...(price.allowPromotionCodes ? { allow_promotion_codes: true } : {}),
     ...(cardless ? { payment_method_collection: 'if_required' as const } : {}),
     subscription_data: {
-      metadata: { ...metadata, tollgate_price: price.lookupKey },
       ...(trial ? { trial_period_days: trial } : {}),
       ...(cardless
         ? { trial_settings: { end_behavior: { missing_payment_method: price.trialEndWithoutCard } } }
         : {}),
+    },
+  }
+}
+
+/** The plan's terms plus its subscription metadata. */
+function subscriptionParams(
+  price: CatalogPrice,
+  metadata: Record<string, string>,
+  withTrial: boolean,
+): Partial<Stripe.Checkout.SessionCreateParams> {
+  const terms = planTerms(price, withTrial)
+  return {
+    ...terms,
+    subscription_data: {
+      ...terms.subscription_data,
+      metadata: { ...metadata, tollgate_price: price.lookupKey },
     },
   }
 }
@@ -166,6 +182,43 @@ export async function startGuestSubscriptionCheckout(
     now: deps.clock.now(),
   })
   return { id: session.id, url: session.url, reused: false }
+}
+
+/**
+ * A catalog plan sold through the integrator API (`POST /api/v1/checkout-sessions`), under the
+ * public path's rules: one plan per family per customer, known by id or by email
+ * (ALREADY_SUBSCRIBED: a second plan would bill twice), and one trial per customer
+ * (TRIAL_ALREADY_USED unless `skipTrial`). Returns the catalog's Checkout terms (trial, promotion
+ * codes) for the caller to add to its session; nothing is sent to Stripe here.
+ */
+export async function vetApiPlanCheckout(
+  deps: Deps,
+  input: { price: CatalogPrice; customer?: Customer; email?: string; skipTrial: boolean },
+): Promise<PlanTerms> {
+  const price = input.price
+  const family = familyOf(price)
+  const known =
+    input.customer ??
+    (input.email ? await findCustomerForEmail(deps.db, normalizeEmail(input.email)) : undefined)
+  if (known && (await hasLivePlanInFamily(deps, known.id, family))) {
+    throw new AppError('ALREADY_SUBSCRIBED', {
+      message: `The customer already has a plan of the family "${family}"; a second would bill twice. Change plans instead.`,
+      details: { field: 'price', family },
+    })
+  }
+  const withTrial = await decideTrial(deps, price, {
+    skipTrial: input.skipTrial,
+    ...(known ? { customerId: known.id, stripeCustomerId: known.stripeCustomerId } : {}),
+  }).catch((err: unknown) => {
+    if (!(err instanceof AppError) || err.code !== 'TRIAL_ALREADY_USED') throw err
+    throw new AppError('TRIAL_ALREADY_USED', {
+      message:
+        'The customer has already had a free trial; send "skip_trial": true to subscribe paying from today.',
+      details: { field: 'skip_trial' },
+      cause: err,
+    })
+  })
+  return planTerms(price, withTrial)
 }
 
 /**

@@ -4,15 +4,16 @@
  * inline (`price_data`). The input arrives validated (amount bounds, currency, interval, redirect
  * origins are checked at the edge); here it becomes Stripe parameters and metadata by our codec,
  * and the session is recorded as pending. A recurring line starts a subscription, which billing
- * then tracks like any plan.
+ * then tracks like any plan; a catalog plan is first vetted by billing's rules (passed in) and
+ * sold on the catalog's terms.
  * @module
  */
 import type Stripe from 'stripe'
 import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
 import type { BillingInterval } from '../../lib/stripe-currencies.js'
-import { getPrice, resolveStripePriceId } from '../catalog/index.js'
-import { findCustomer } from '../customers/index.js'
+import { type CatalogPrice, getPrice, resolveStripePriceId } from '../catalog/index.js'
+import { type Customer, findCustomer } from '../customers/index.js'
 import { checkoutBranding } from './branding.js'
 import { ADHOC_PRICE, type GrantSpec, writeCheckoutMetadata } from './metadata.js'
 import { recordPendingCheckout } from './pending.js'
@@ -25,8 +26,11 @@ export type AdhocLine = {
   recurring?: { interval: BillingInterval; intervalCount: number }
 }
 
+/** A catalog price by lookup key; `skipTrial`: a plan's buyer pays from today, without its trial. */
+export type CatalogLine = { price: string; skipTrial?: boolean }
+
 export type ApiCheckoutInput = {
-  line: { price: string } | AdhocLine
+  line: CatalogLine | AdhocLine
   quantity: number
   customerEmail?: string
   customerId?: string
@@ -47,11 +51,34 @@ export type ApiCheckoutStarted = {
   mode: 'payment' | 'subscription'
 }
 
-export async function startApiCheckout(deps: Deps, input: ApiCheckoutInput): Promise<ApiCheckoutStarted> {
+/**
+ * The subscriptions module's rules for selling a catalog plan (one per family, one trial per
+ * customer) and the plan's Checkout terms (trial, promotion codes). That module sits above this
+ * one, so the caller passes it in.
+ */
+export type VetPlanCheckout = (
+  deps: Deps,
+  input: { price: CatalogPrice; customer?: Customer; email?: string; skipTrial: boolean },
+) => Promise<Partial<Stripe.Checkout.SessionCreateParams>>
+
+export async function startApiCheckout(
+  deps: Deps,
+  input: ApiCheckoutInput,
+  vetPlan: VetPlanCheckout,
+): Promise<ApiCheckoutStarted> {
   const customer = input.customerId ? await findCustomer(deps.db, input.customerId) : undefined
   if (input.customerId && !customer) {
     throw new AppError('CUSTOMER_NOT_FOUND', { details: { field: 'customer_id' } })
   }
+  const plan = planOf(deps, input)
+  const terms = plan
+    ? await vetPlan(deps, {
+        price: plan,
+        ...(customer ? { customer } : {}),
+        ...(input.customerEmail ? { email: input.customerEmail } : {}),
+        skipTrial: 'price' in input.line && input.line.skipTrial === true,
+      })
+    : {}
   const { item, mode, priceKey } = await lineItem(deps, input)
   const metadata = writeCheckoutMetadata(
     {
@@ -66,6 +93,7 @@ export async function startApiCheckout(deps: Deps, input: ApiCheckoutInput): Pro
   )
   const base = deps.config.publicUrl
   const params: Stripe.Checkout.SessionCreateParams = {
+    ...terms,
     mode,
     line_items: [{ ...item, quantity: input.quantity }],
     branding_settings: checkoutBranding(deps.config.brand),
@@ -74,7 +102,7 @@ export async function startApiCheckout(deps: Deps, input: ApiCheckoutInput): Pro
     cancel_url: input.cancelUrl ?? `${base}/checkout/cancel`,
     metadata,
     // The subscription carries the same keys, so its sync knows the buyer, the grants and the caller.
-    ...(mode === 'subscription' ? { subscription_data: { metadata } } : {}),
+    ...(mode === 'subscription' ? { subscription_data: { ...terms.subscription_data, metadata } } : {}),
   }
   if (customer) params.client_reference_id = customer.id
   if (customer?.stripeCustomerId) params.customer = customer.stripeCustomerId
@@ -101,6 +129,20 @@ export async function startApiCheckout(deps: Deps, input: ApiCheckoutInput): Pro
     if (!String(err).match(/unique|duplicate/i)) throw err
   })
   return { id: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000), mode }
+}
+
+/** The catalog plan the line sells, if it is one; a plan is bought one at a time, as on /pricing. */
+function planOf(deps: Deps, input: ApiCheckoutInput): CatalogPrice | undefined {
+  if (!('price' in input.line)) return undefined
+  const price = getPrice(deps.catalog, input.line.price)
+  if (!price.recurring) return undefined
+  if (input.quantity !== 1) {
+    throw new AppError('API_INVALID_PARAMETER', {
+      message: 'quantity: a plan is bought one at a time (1)',
+      details: { field: 'quantity' },
+    })
+  }
+  return price
 }
 
 async function lineItem(

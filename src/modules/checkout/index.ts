@@ -9,7 +9,9 @@ export {
   type AdhocLine,
   type ApiCheckoutInput,
   type ApiCheckoutStarted,
+  type CatalogLine,
   startApiCheckout,
+  type VetPlanCheckout,
 } from './api-checkout.js'
 export {
   ADHOC_PRICE,
@@ -34,6 +36,7 @@ export {
   recordPendingCheckout,
   setPendingCheckoutStatus,
 } from './pending.js'
+export { countCheckoutsBetween } from './repo.js'
 export { createCheckoutRoutes, type StartSubscription } from './routes.js'
 export {
   asAppError,
@@ -42,4 +45,3 @@ export {
   createCheckoutSession,
   startOneTimeCheckout,
 } from './service.js'
-export { countCheckoutsBetween } from './repo.js'
