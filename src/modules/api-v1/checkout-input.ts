@@ -1,13 +1,15 @@
 /**
  * From a validated `POST /api/v1/checkout-sessions` body to the checkout module's input: redirect
- * URLs only to origins the owner allowed (PUBLIC_URL's and API_REDIRECT_ORIGINS), grants and
- * the recurring interval in the checkout module's terms.
+ * URLs only to origins the owner allowed (PUBLIC_URL's and API_REDIRECT_ORIGINS), grants only of
+ * the catalog's features, then grants and the recurring interval in the checkout module's terms.
  * @module
  */
 import type { Config } from '../../config.js'
+import type { Deps } from '../../deps.js'
 import { AppError } from '../../lib/errors.js'
 import type { ApiCheckoutInput } from '../checkout/index.js'
 import type { CheckoutSessionBody } from './checkout-schema.js'
+import { refuseUnknownFeature } from './errors.js'
 
 function checkOrigin(config: Config, field: 'success_url' | 'cancel_url', url: string | undefined): void {
   if (url === undefined) return
@@ -20,12 +22,15 @@ function checkOrigin(config: Config, field: 'success_url' | 'cancel_url', url: s
 }
 
 export function toApiCheckoutInput(
-  config: Config,
+  deps: Pick<Deps, 'config' | 'catalog'>,
   body: CheckoutSessionBody,
   apiKeyId: string,
 ): Omit<ApiCheckoutInput, 'idempotencyKey'> {
-  checkOrigin(config, 'success_url', body.success_url)
-  checkOrigin(config, 'cancel_url', body.cancel_url)
+  checkOrigin(deps.config, 'success_url', body.success_url)
+  checkOrigin(deps.config, 'cancel_url', body.cancel_url)
+  for (const [i, grant] of body.grants.entries()) {
+    refuseUnknownFeature(deps.catalog, grant.feature, `grants.${i}.feature`)
+  }
   const line: ApiCheckoutInput['line'] =
     body.price !== undefined
       ? { price: body.price, skipTrial: body.skip_trial }

@@ -46,7 +46,7 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
       billing_address_collection: 'required',
       success_url: 'https://app.example.com/paid',
       metadata: { account: 'acct-7' },
-      grants: [{ feature: 'pro', duration_days: 30 }],
+      grants: [{ feature: 'premium', duration_days: 30 }],
     })
     expect(res.status).toBe(201)
     const started = (await res.json()) as { id: string; url: string; expires_at: string; mode: string }
@@ -80,7 +80,7 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
       .selectAll()
       .where('source_id', '=', order.id)
       .execute()
-    expect(grants.map((g) => g.feature)).toEqual(['pro'])
+    expect(grants.map((g) => g.feature)).toEqual(['premium'])
     expect(Date.parse(grants[0]?.ends_at ?? '') - Date.parse(grants[0]?.starts_at ?? '')).toBe(
       30 * 86_400_000,
     )
@@ -149,6 +149,7 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
       [{ ...line, metadata: { tollgate_price: 'x' } }, 'metadata.tollgate_price'],
       [{ amount: 1000, currency: 'usd' }, 'product_name'],
       [{ ...line, price: 'field-guide' }, 'price'],
+      [{ ...line, grants: [{ feature: 'premium' }, { feature: 'nosuchfeature' }] }, 'grants.1.feature'],
     ]
     for (const [body, field] of cases) {
       const res = await post(body)
@@ -159,6 +160,10 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
         field,
       ])
     }
+    const unknown = await post({ ...line, grants: [{ feature: 'nosuchfeature' }] })
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe(
+      'grants.0.feature: "nosuchfeature" is not a feature of the catalog',
+    )
     expect(await sessionCount()).toBe(before)
   })
 

@@ -7,6 +7,8 @@
 import { z } from '@hono/zod-openapi'
 import type { ZodError } from 'zod'
 import { AppError, type ErrorCode } from '../../lib/errors.js'
+import type { Catalog } from '../catalog/index.js'
+import { knownFeatures } from '../members/index.js'
 
 type Issue = ZodError['issues'][number]
 
@@ -30,6 +32,15 @@ export function invalidParameter(error: ZodError): AppError {
   return new AppError('API_INVALID_PARAMETER', {
     message: `${first.field}: ${first.message}`,
     details: { field: first.field, issues },
+  })
+}
+
+/** A feature an integrator names (a grant, a checkout's grants) must be one the catalog has. */
+export function refuseUnknownFeature(catalog: Catalog, feature: string, field: string): void {
+  if (knownFeatures(catalog).includes(feature)) return
+  throw new AppError('API_INVALID_PARAMETER', {
+    message: `${field}: "${feature}" is not a feature of the catalog`,
+    details: { field },
   })
 }
 

@@ -14,7 +14,7 @@ import { startApiCheckout } from '../checkout/index.js'
 import { findCustomer, listCustomers } from '../customers/index.js'
 import { findGrant, listEntitlements, revokeGrant } from '../entitlements/index.js'
 import { syncCustomerLicenses } from '../licenses/index.js'
-import { grantManually, knownFeatures } from '../members/index.js'
+import { grantManually } from '../members/index.js'
 import { findOrder } from '../orders/index.js'
 import { toApiCheckoutInput } from './checkout-input.js'
 import {
@@ -25,7 +25,7 @@ import {
   listCustomersRoute,
   listEntitlementsRoute,
 } from './contracts.js'
-import { v1ValidationHook } from './errors.js'
+import { refuseUnknownFeature, v1ValidationHook } from './errors.js'
 import { runIdempotent } from './idempotency.js'
 import { licenseRoutes } from './licenses/routes.js'
 import { OPENAPI_INFO } from './openapi.js'
@@ -44,7 +44,7 @@ apiV1Routes.openapi(createCheckoutSessionRoute, async (c) => {
   const deps = c.get('deps')
   const body = c.req.valid('json')
   const key = apiKeyOf(c)
-  const input = toApiCheckoutInput(deps.config, body, key.id)
+  const input = toApiCheckoutInput(deps, body, key.id)
   const answer = await runIdempotent(
     deps,
     { apiKeyId: key.id, idempotencyKey: c.req.valid('header')['idempotency-key'], body },
@@ -100,12 +100,7 @@ apiV1Routes.openapi(listEntitlementsRoute, async (c) => {
 apiV1Routes.openapi(createGrantRoute, async (c) => {
   const deps = c.get('deps')
   const body = c.req.valid('json')
-  if (!knownFeatures(deps.catalog).includes(body.feature)) {
-    throw new AppError('API_INVALID_PARAMETER', {
-      message: `feature: "${body.feature}" is not a feature of the catalog`,
-      details: { field: 'feature' },
-    })
-  }
+  refuseUnknownFeature(deps.catalog, body.feature, 'feature')
   // A window that has already closed would be a grant that never opens (the CLI and console refuse it too).
   if (body.until && Date.parse(body.until) <= deps.clock.now().getTime()) {
     throw new AppError('API_INVALID_PARAMETER', {
