@@ -63,6 +63,19 @@ describe('npx tollgate backup | restore (SQLite)', () => {
     expect(await emails()).toEqual(['ann@example.com'])
   })
 
+  it('refuses to restore under a running store (its open database), changing nothing', async () => {
+    const file = join(dir, 'while-open.backup')
+    const c = cli(env)
+    expect(await c.run(['backup', file])).toBe(0)
+    await addCustomer('cus_cy', 'cy@example.com')
+    expect(await c.run(['restore', file])).toBe(1)
+    expect(c.lines.at(-1)).toMatch(/^Not restored: .*store\.db is open in another process .*stop it first/)
+    // The store's connection still works on the same file, with what it wrote.
+    await addCustomer('cus_di', 'di@example.com')
+    expect(await emails()).toEqual(['ann@example.com', 'cy@example.com', 'di@example.com'])
+    await db.deleteFrom('customers').where('id', 'in', ['cus_cy', 'cus_di']).execute()
+  })
+
   it('refuses to overwrite a file, a file that is not a Tollgate backup, and unknown flags — changing nothing', async () => {
     const c = cli(env)
     const existing = join(dir, 'taken.backup')

@@ -2,7 +2,7 @@
  * `npx tollgate backup <file> [--json]` and `npx tollgate restore <file> [--json]` for a SQLite store.
  * Backup uses SQLite's online backup API, so the server may keep running (and writing) meanwhile;
  * the copy is checked with `PRAGMA integrity_check` before it is reported. Restore replaces the
- * database file with a checked copy and must run with the server stopped. PostgreSQL and MySQL
+ * database file with a checked copy, and refuses while a server has the file open. PostgreSQL and MySQL
  * have their own tools (`pg_dump`, `mysqldump`); the commands say so instead of doing half a job.
  * @module
  */
@@ -42,6 +42,28 @@ function checkCopy(path: string): { migrations: number } {
     if (!table) throw new Error(`${path} is not a Tollgate database (no migration table)`)
     const row = db.prepare('select count(*) as n from kysely_migration').get() as { n: number }
     return { migrations: row.n }
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Why the database cannot be replaced now, if it cannot: another process (a running server) has it
+ * open. Replaced under a running server, the server kept writing to the deleted file and every
+ * order taken from then on was lost. Leaving write-ahead logging needs the only connection, so a
+ * refusal to leave it means another one is open; left, the file is whole for the swap.
+ */
+function inUseBy(path: string): string | undefined {
+  if (!existsSync(path)) return undefined
+  const db = new Database(path, { fileMustExist: true, timeout: 0 })
+  try {
+    const mode = db.pragma('journal_mode = delete', { simple: true })
+    return mode === 'delete' || mode === 'memory'
+      ? undefined
+      : `${path} is in use (journal mode stays ${String(mode)}); stop the Tollgate server first`
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err
+    return `${path} is open in another process (a running Tollgate server?); stop it first`
   } finally {
     db.close()
   }
@@ -92,6 +114,11 @@ export const restoreCommand: Command = {
       ;({ migrations } = checkCopy(source))
     } catch (err) {
       io.err(`Not restored: ${(err as Error).message}`)
+      return 1
+    }
+    const busy = inUseBy(target)
+    if (busy) {
+      io.err(`Not restored: ${busy}`)
       return 1
     }
     // Copy beside the target first, so a failure half-way leaves the current database untouched;
