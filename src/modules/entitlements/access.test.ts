@@ -47,7 +47,12 @@ describe.each(DIALECTS)('entitlements on %s', (dialect) => {
     const input = { customerId: customer.id, feature: 'premium', source, startsAt: now, now }
     const first = await grantFeature(t.deps.db, { ...input, endsAt: new Date(now.getTime() + DAY) })
     const second = await grantFeature(t.deps.db, { ...input, endsAt: null })
-    expect(second).toBe(first)
+    expect(first.change).toBe('created')
+    expect(second).toEqual({ id: first.id, change: 'updated' })
+    expect(await grantFeature(t.deps.db, { ...input, endsAt: null })).toEqual({
+      id: first.id,
+      change: 'unchanged',
+    })
     const forever = await checkAccess(t.deps.db, customer.id, 'premium', new Date(now.getTime() + 400 * DAY))
     expect(forever).toMatchObject({ allowed: true, until: null })
     expect(await revokeGrantsBySource(t.deps.db, source, { now, reason: 'test' })).toBe(1)

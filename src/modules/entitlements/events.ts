@@ -1,7 +1,8 @@
 /**
- * `entitlement.granted` and `entitlement.revoked` for other apps, published in the transaction
- * that grants or revokes (the outbox of outbound-webhooks). A grant whose window merely moves (a
- * renewal) is not a new grant and sends nothing.
+ * `entitlement.granted`, `entitlement.updated` and `entitlement.revoked` for other apps, published
+ * in the transaction that grants, re-windows or revokes (the outbox of outbound-webhooks). A grant
+ * whose window moves (a renewal, an owner's new `until`) keeps its id and is `updated`, so a copy
+ * kept by id stays current and a new grant is never announced twice.
  * @module
  */
 import type { Executor } from '../../db/database.js'
@@ -24,7 +25,7 @@ export function grantObject(g: GrantRow) {
 
 export async function publishGrantEvent(
   trx: Executor,
-  type: 'entitlement.granted' | 'entitlement.revoked',
+  type: 'entitlement.granted' | 'entitlement.updated' | 'entitlement.revoked',
   grant: GrantRow,
   now: Date,
 ): Promise<void> {

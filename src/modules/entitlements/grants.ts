@@ -1,24 +1,26 @@
 /**
  * Granting and revoking features. Every source (an order, a subscription, a manual grant) keeps at
  * most one live grant per feature: granting again moves that grant's window instead of stacking
- * rows, so re-running a fulfilment or a subscription sync converges on the same state.
+ * rows, so re-running a fulfilment or a subscription sync converges on the same state. Other apps
+ * hear of each change: `entitlement.granted` for a new grant, `entitlement.updated` for a window
+ * that moved, `entitlement.revoked`.
  * @module
  */
 import type { Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
+import { publishGrantEvent } from './events.js'
 import {
   findGrantById,
   findLiveGrantFromSource,
   insertGrant,
   listGrantsOfCustomer,
+  listGrantsOfFeature,
   listGrantsOfSource,
   listManuallyRevokedFeatures,
-  listGrantsOfFeature,
   revokeGrantRow,
   setGrantReason,
   updateGrantWindow,
 } from './repo.js'
-import { publishGrantEvent } from './events.js'
 import type { GrantRow, GrantSourceType } from './table.js'
 
 export type GrantSource = { type: GrantSourceType; id: string }
@@ -40,18 +42,22 @@ export type GrantInput = {
   newSource?: boolean
 }
 
-/** Grants (or re-windows) one feature from one source; returns the grant id. Pass the open `trx`. */
-export async function grantFeature(trx: Executor, input: GrantInput): Promise<string> {
-  const startsAt = input.startsAt.toISOString()
+/** What granting did: made a grant, moved the window of the one held, or found it as asked. */
+export type GrantOutcome = { id: string; change: 'created' | 'updated' | 'unchanged' }
+
+/** Grants (or re-windows) one feature from one source. Pass the open `trx`. */
+export async function grantFeature(trx: Executor, input: GrantInput): Promise<GrantOutcome> {
   const endsAt = input.endsAt ? input.endsAt.toISOString() : null
   const live = input.newSource ? undefined : await findLiveGrantFromSource(trx, input.source, input.feature)
   if (live) {
-    if (live.starts_at !== startsAt || live.ends_at !== endsAt) {
-      await updateGrantWindow(trx, live.id, { startsAt, endsAt })
-    }
     // The reason follows the source's state (a subscription's `trialing` becomes `active`).
     if (input.reason !== undefined) await setGrantReason(trx, live.id, input.reason)
-    return live.id
+    const startsAt = continuedStart(live, input.startsAt)
+    if (live.starts_at === startsAt && live.ends_at === endsAt) return { id: live.id, change: 'unchanged' }
+    await updateGrantWindow(trx, live.id, { startsAt, endsAt })
+    const updated = { ...live, starts_at: startsAt, ends_at: endsAt }
+    await publishGrantEvent(trx, 'entitlement.updated', updated, input.now)
+    return { id: live.id, change: 'updated' }
   }
   const row: GrantRow = {
     id: newId('grt', input.now.getTime()),
@@ -59,7 +65,7 @@ export async function grantFeature(trx: Executor, input: GrantInput): Promise<st
     feature: input.feature,
     source_type: input.source.type,
     source_id: input.source.id,
-    starts_at: startsAt,
+    starts_at: input.startsAt.toISOString(),
     ends_at: endsAt,
     revoked_at: null,
     reason: input.reason ?? null,
@@ -67,7 +73,19 @@ export async function grantFeature(trx: Executor, input: GrantInput): Promise<st
   }
   await insertGrant(trx, row)
   await publishGrantEvent(trx, 'entitlement.granted', row, input.now)
-  return row.id
+  return { id: row.id, change: 'created' }
+}
+
+/**
+ * Where a re-granted window starts. A grant that had begun and had not ended by the new start goes
+ * on without a gap, so it keeps when access started (an owner's re-grant with a new `until` is not
+ * new access); a window asked to start earlier, or after the held one ended, starts as asked.
+ */
+function continuedStart(live: GrantRow, startsAt: Date): string {
+  const from = startsAt.getTime()
+  const begun = Date.parse(live.starts_at) <= from
+  const open = live.ends_at === null || Date.parse(live.ends_at) >= from
+  return begun && open ? live.starts_at : startsAt.toISOString()
 }
 
 /** Revokes the given live grants one by one (compare-and-set), publishing each this call revoked. */

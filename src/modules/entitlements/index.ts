@@ -10,6 +10,7 @@ export { grantObject } from './events.js'
 export {
   findGrant,
   type GrantInput,
+  type GrantOutcome,
   type GrantSource,
   grantFeature,
   listFeaturesRevokedByHand,

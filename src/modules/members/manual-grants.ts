@@ -23,13 +23,13 @@ export async function grantManually(
   deps: Deps,
   trx: Executor,
   input: { email: string; feature: string; until?: Date; reason: string },
-): Promise<{ customerId: string; grantId: string }> {
+): Promise<{ customerId: string; grantId: string; created: boolean }> {
   if (!knownFeatures(deps.catalog).includes(input.feature)) {
     throw new AppError('INVALID_REQUEST', { message: `Unknown feature "${input.feature}".` })
   }
   const now = deps.clock.now()
   const customer = await findOrCreateCustomerByEmail(trx, input.email, now)
-  const grantId = await grantFeature(trx, {
+  const outcome = await grantFeature(trx, {
     customerId: customer.id,
     feature: input.feature,
     source: { type: 'manual', id: customer.id },
@@ -38,7 +38,7 @@ export async function grantManually(
     reason: `manual grant: ${input.reason}`,
     now,
   })
-  return { customerId: customer.id, grantId }
+  return { customerId: customer.id, grantId: outcome.id, created: outcome.change === 'created' }
 }
 
 /** Ends every live grant of the feature for the email's customer; returns how many. */

@@ -26,6 +26,7 @@ export const OUTBOUND_EVENTS = [
   'subscription.updated',
   'subscription.canceled',
   'entitlement.granted',
+  'entitlement.updated',
   'entitlement.revoked',
   'license.created',
   'license.revoked',
