@@ -327,10 +327,19 @@ export function parseEnvFile(text: string): Env {
   return out
 }
 
+/** Test mode's session secret, made once in DATA_DIR; a folder it cannot write is a config problem. */
 function readOrCreateSecret(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim()
-  const secret = randomBytes(32).toString('base64url')
-  mkdirSync(resolve(path, '..'), { recursive: true })
-  writeFileSync(path, `${secret}\n`, { mode: 0o600 })
-  return secret
+  try {
+    if (existsSync(path)) return readFileSync(path, 'utf8').trim()
+    const secret = randomBytes(32).toString('base64url')
+    mkdirSync(resolve(path, '..'), { recursive: true })
+    writeFileSync(path, `${secret}\n`, { mode: 0o600 })
+    return secret
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === undefined) throw err
+    throw new ConfigError([
+      `DATA_DIR: cannot write ${path} (${code}); DATA_DIR must be a folder this user can write`,
+    ])
+  }
 }

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, readEnvironment } from './config.js'
 import { DatabaseUnreachableError } from './db/wait.js'
 import { CatalogError } from './modules/catalog/index.js'
 import { startTollgate } from './start.js'
+import { StartupError } from './start-errors.js'
 
 export async function main(): Promise<void> {
   let running: Awaited<ReturnType<typeof startTollgate>>
@@ -18,7 +19,8 @@ export async function main(): Promise<void> {
     if (
       err instanceof ConfigError ||
       err instanceof CatalogError ||
-      err instanceof DatabaseUnreachableError
+      err instanceof DatabaseUnreachableError ||
+      err instanceof StartupError
     ) {
       console.error(err.message)
       process.exit(1)

@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Stripe from 'stripe'
@@ -9,6 +9,7 @@ import { EMULATOR_SECRET_KEY, loadConfig } from './config.js'
 import { HANDLED_EVENT_TYPES } from './event-handlers.js'
 import { findFreePort } from './lib/ports.js'
 import { startTollgate } from './start.js'
+import { StartupError } from './start-errors.js'
 import { startEmulator } from './test-mode/emulator.js'
 
 describe('startTollgate in test mode', () => {
@@ -202,5 +203,41 @@ describe('startTollgate in test mode', () => {
     } finally {
       await running.stop()
     }
+  }, 60_000)
+
+  it('a port in use, a host not of this machine, a data folder it cannot write: one line naming the setting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-start-bad-'))
+    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
+    const base = { DATA_DIR: join(dir, 'data'), CATALOG: join(dir, 'catalog.yaml'), LOG_LEVEL: 'silent' }
+    const blocker = createServer()
+    await new Promise<void>((done) => blocker.listen(port, '127.0.0.1', done))
+    try {
+      const taken = startTollgate(loadConfig({ ...base, PORT: String(port) }))
+      await expect(taken).rejects.toBeInstanceOf(StartupError)
+      await expect(taken).rejects.toThrow(`PORT: port ${port} is already in use on 127.0.0.1`)
+    } finally {
+      blocker.close()
+    }
+    await expect(
+      startTollgate(loadConfig({ ...base, PORT: String(port), HOST: 'no-such-host.invalid' })),
+    ).rejects.toThrow(/^HOST: "no-such-host.invalid" does not resolve/)
+    writeFileSync(join(dir, 'a-file'), '')
+    // Test mode writes its session secret there while reading the settings; live mode at start.
+    expect(() => loadConfig({ ...base, DATA_DIR: join(dir, 'a-file', 'data') })).toThrow(
+      /DATA_DIR: cannot write .*a-file.* \(ENOTDIR\)/,
+    )
+    const live = {
+      STRIPE_SECRET_KEY: 'sk_test_0123456789abcdef',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+      SESSION_SECRET: 'x'.repeat(32),
+    }
+    const underAFile = loadConfig({
+      ...base,
+      ...live,
+      PORT: String(port),
+      DATA_DIR: join(dir, 'a-file', 'data'),
+    })
+    await expect(startTollgate(underAFile)).rejects.toThrow(/^DATA_DIR: cannot write .*a-file.* \(ENOTDIR\)/)
   }, 60_000)
 })

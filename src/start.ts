@@ -18,6 +18,7 @@ import { type Drainable, trackConnections } from './http/drain.js'
 import { offsetClock } from './lib/clock.js'
 import { ensureDemoFiles, ensureWebhookEndpoint, formatPlan, syncCatalog } from './modules/catalog/index.js'
 import { ensureSigningKey } from './modules/signing/index.js'
+import { explainStartupError } from './start-errors.js'
 import { type Emulator, type EmulatorOptions, startEmulator } from './test-mode/emulator.js'
 import { type RunningWorkers, startWorkers } from './workers.js'
 
@@ -42,6 +43,17 @@ export const SHUTDOWN_GRACE_MS = 20_000
 export async function startTollgate(
   initial: Config,
   options: { emulatorPort?: number; shutdownGraceMs?: number } = {},
+): Promise<RunningTollgate> {
+  try {
+    return await start(initial, options)
+  } catch (err) {
+    throw explainStartupError(err, initial, options.emulatorPort ?? initial.emulatorPort)
+  }
+}
+
+async function start(
+  initial: Config,
+  options: { emulatorPort?: number; shutdownGraceMs?: number },
 ): Promise<RunningTollgate> {
   const log = createLogger(initial)
   mkdirSync(initial.dataDir, { recursive: true })

@@ -6,6 +6,7 @@
 import { ConfigError, readEnvironment } from '../config.js'
 import { DatabaseUnreachableError } from '../db/wait.js'
 import { CatalogError } from '../modules/catalog/index.js'
+import { StartupError } from '../start-errors.js'
 import { type CliIO, UsageError } from './command.js'
 import { COMMANDS } from './registry.js'
 
@@ -34,7 +35,8 @@ export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<n
     if (
       err instanceof ConfigError ||
       err instanceof CatalogError ||
-      err instanceof DatabaseUnreachableError
+      err instanceof DatabaseUnreachableError ||
+      err instanceof StartupError
     ) {
       io.err(err.message)
       return 1
