@@ -63,7 +63,8 @@ function plain(config: Config, clock?: Deps['clock']): CliDeps {
   }
 }
 
-async function runningEmulatorUrl(dataDir: string): Promise<string | undefined> {
+/** The emulator of the store running on `dataDir` (`npm start` writes its URL), if it answers. */
+export async function runningEmulatorUrl(dataDir: string): Promise<string | undefined> {
   const file = join(dataDir, 'emulator.url')
   if (!existsSync(file)) return undefined
   const url = readFileSync(file, 'utf8').trim()

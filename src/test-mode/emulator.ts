@@ -18,14 +18,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<{ emulato
 }
 
 /**
- * `tollgate emulator …`: the package's standalone CLI (serve, advance, reset). Resolves with the
- * reason when it refuses its arguments (a bad flag or value, an unknown command), which the command
- * reports as a usage error; any other failure rejects.
+ * `tollgate emulator …`: the package's standalone CLI (serve, advance, reset). `target` says where
+ * this store's emulator listens, asked when `advance` or `reset` names none (`--url`, `--port`).
+ * Resolves with the reason when it refuses its arguments (a bad flag or value, an unknown
+ * command), which the command reports as a usage error; any other failure rejects.
  */
-export async function runEmulatorCommand(args: string[]): Promise<string | undefined> {
+export async function runEmulatorCommand(
+  args: string[],
+  target: () => Promise<string>,
+): Promise<string | undefined> {
   const { runEmulatorCli, EmulatorUsageError } = await import('@tollgate/stripe-emulator/cli')
   try {
-    await runEmulatorCli(args)
+    await runEmulatorCli(args, { target })
     return undefined
   } catch (err) {
     if (err instanceof EmulatorUsageError) return err.message

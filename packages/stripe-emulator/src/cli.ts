@@ -1,6 +1,8 @@
 /**
  * `npx stripe-emulator [--port 12111] [--state file] [--start-time unix]` runs the emulator on its
- * own; `npx stripe-emulator advance <duration> [--url …]` moves a running emulator's clock.
+ * own; `npx stripe-emulator advance <duration> [--url … | --port N]` moves a running emulator's
+ * clock and `reset` empties it. An app that embeds the emulator tells `advance` and `reset` which
+ * one is its own (`target`); on its own the CLI goes to 127.0.0.1:12111.
  * @module
  */
 import { parseArgs } from 'node:util'
@@ -12,8 +14,8 @@ export const HELP = `Usage:
   stripe-emulator [--port 12111] [--host 127.0.0.1] [--state ./data/emulator.json] [--start-time <unix>]
                     [--webhook-retries 300,1800,7200] [--webhook-concurrency 1] [--async-payment-seconds 10]
                     [--dunning-days 3,5,7] [--dunning-final cancel|unpaid] [--verbose]
-  stripe-emulator advance <duration: 90s | 15m | 2h | 30d> [--url http://127.0.0.1:12111]
-  stripe-emulator reset [--url http://127.0.0.1:12111]
+  stripe-emulator advance <duration: 90s | 15m | 2h | 30d> [--url http://127.0.0.1:12111 | --port 12111]
+  stripe-emulator reset [--url http://127.0.0.1:12111 | --port 12111]
 
 Point any Stripe SDK at it: host 127.0.0.1, port 12111, protocol http, any sk_test_… key.`
 
@@ -22,21 +24,48 @@ export class EmulatorUsageError extends Error {
   override name = 'EmulatorUsageError'
 }
 
-export async function runEmulatorCli(argv: string[]): Promise<void> {
+/** The emulator `advance` and `reset` go to when neither `--url` nor `--port` names one. */
+const DEFAULT_URL = 'http://127.0.0.1:12111'
+
+export type EmulatorCliOptions = {
+  /**
+   * The emulator `advance` and `reset` act on when neither `--url` nor `--port` names one, asked
+   * only then (an app embedding the emulator knows where its own listens; it may throw when it has
+   * none running). Without it, DEFAULT_URL.
+   */
+  target?: () => Promise<string>
+}
+
+/** Flags of `advance` and `reset`; the others are the server's. */
+const CLIENT_FLAGS = new Set(['url', 'port', 'help'])
+
+export async function runEmulatorCli(argv: string[], options: EmulatorCliOptions = {}): Promise<void> {
   const { values, positionals } = parseFlags(argv)
   if (values.help) return void console.log(HELP)
-  const [command, arg] = positionals
-  if (command === 'advance') return advance(values.url, arg)
-  if (command === 'reset') return post(values.url, '/_emulator/reset', {})
+  const [command, arg, extra] = positionals
+  if (command === 'advance' || command === 'reset') {
+    const unexpected = command === 'advance' ? extra : arg
+    if (unexpected !== undefined) throw new EmulatorUsageError(`Unexpected argument: ${unexpected}`)
+    const serverFlag = Object.keys(values).find((flag) => !CLIENT_FLAGS.has(flag))
+    if (serverFlag)
+      throw new EmulatorUsageError(`--${serverFlag} is an option of the server, not of ${command}`)
+    const seconds = command === 'advance' ? durationSeconds(arg) : undefined
+    const url = await targetUrl(values, options)
+    if (seconds === undefined) return post(url, '/_emulator/reset', {})
+    return post(url, '/_emulator/clock/advance', { seconds })
+  }
   if (command !== undefined) throw new EmulatorUsageError(`Unknown emulator command: ${command}`)
+  if (positionals.length > 1) throw new EmulatorUsageError(`Unexpected argument: ${positionals[1]}`)
+  if (values.url !== undefined) throw new EmulatorUsageError('--url goes with advance and reset')
+  const server = serverOptions(values)
   const emulator = createEmulator({
-    ...serverOptions(values),
+    ...server,
     ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
   })
   const { url } = await emulator.start()
   console.log(`Stripe emulator (test mode) listening at ${url}`)
   console.log(
-    `  new Stripe('sk_test_…', { host: '${values.host}', port: ${new URL(url).port}, protocol: 'http' })`,
+    `  new Stripe('sk_test_…', { host: '${server.host}', port: ${new URL(url).port}, protocol: 'http' })`,
   )
   const shutdown = async (): Promise<void> => {
     await emulator.stop()
@@ -60,8 +89,8 @@ function parseFlags(argv: string[]) {
 }
 
 const FLAGS = {
-  port: { type: 'string', default: '12111' },
-  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string' },
+  host: { type: 'string' },
   state: { type: 'string' },
   'start-time': { type: 'string' },
   'webhook-retries': { type: 'string' },
@@ -69,9 +98,9 @@ const FLAGS = {
   'async-payment-seconds': { type: 'string' },
   'dunning-days': { type: 'string' },
   'dunning-final': { type: 'string' },
-  url: { type: 'string', default: 'http://127.0.0.1:12111' },
-  verbose: { type: 'boolean', default: false },
-  help: { type: 'boolean', default: false },
+  url: { type: 'string' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean' },
 } as const
 
 type Flags = {
@@ -142,18 +171,44 @@ function unixSeconds(text: string): number {
   return Number(text)
 }
 
-async function advance(url: string, duration: string | undefined): Promise<void> {
+function durationSeconds(duration: string | undefined): number {
   const seconds = duration === undefined ? undefined : parseDuration(duration)
   if (seconds === undefined) throw new EmulatorUsageError('Give a duration such as 90s, 15m, 2h or 30d.')
-  await post(url, '/_emulator/clock/advance', { seconds })
+  return seconds
+}
+
+/** `--url`, else `--port` on the loopback, else the caller's emulator, else DEFAULT_URL. */
+async function targetUrl(
+  flags: { url?: string; port?: string },
+  options: EmulatorCliOptions,
+): Promise<string> {
+  if (flags.url !== undefined && flags.port !== undefined)
+    throw new EmulatorUsageError('--url and --port both name the emulator; give one')
+  if (flags.url !== undefined) {
+    if (!URL.canParse(flags.url) || !/^https?:$/.test(new URL(flags.url).protocol))
+      throw new EmulatorUsageError(`--url: an http(s) URL, not ${flags.url}`)
+    return flags.url
+  }
+  if (flags.port !== undefined) {
+    const n = port(flags.port)
+    if (n === 0) throw new EmulatorUsageError('--port: the port the emulator listens on, not 0')
+    return `http://127.0.0.1:${n}`
+  }
+  return options.target ? options.target() : DEFAULT_URL
 }
 
 async function post(url: string, path: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(new URL(path, url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
+  let res: Response
+  try {
+    res = await fetch(new URL(path, url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  } catch (err) {
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : ''
+    throw new Error(`No emulator answered at ${url}${cause}`)
+  }
   const text = await res.text()
   if (!res.ok) throw new Error(`Emulator answered ${res.status}: ${text}`)
   console.log(text)

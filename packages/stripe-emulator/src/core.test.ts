@@ -111,6 +111,23 @@ describe('scheduler and clock', () => {
     }
     expect(t.emulator.clock.now() - before).toBeGreaterThanOrEqual(7200)
     await expect(runEmulatorCli(['advance', 'soon', '--url', t.url])).rejects.toThrow(/duration/)
+    // An app that embeds the emulator names its own; the flags still win over it.
+    const target = async (): Promise<string> => t.url
+    console.log = () => {}
+    try {
+      const at = t.emulator.clock.now()
+      await runEmulatorCli(['advance', '1h'], { target })
+      await runEmulatorCli(['advance', '1h', '--port', new URL(t.url).port], {
+        target: () => Promise.reject(new Error('not asked')),
+      })
+      expect(t.emulator.clock.now() - at).toBeGreaterThanOrEqual(7200)
+    } finally {
+      console.log = log
+    }
+    await expect(runEmulatorCli(['advance', '1h', '--state', 'x.json'], { target })).rejects.toThrow(
+      /--state/,
+    )
+    await expect(runEmulatorCli(['reset', 'now'], { target })).rejects.toThrow(EmulatorUsageError)
   })
 
   it('reads the standalone server flags, naming the flag of a bad value', async () => {
