@@ -76,7 +76,9 @@ export const CheckoutSessionBody = z
         z.string().max(500),
       )
       .optional(),
-    grants: z.array(Grant).max(10).default([]),
+    grants: z.array(Grant).max(10).default([]).openapi({
+      description: 'Catalog features to grant once paid, each feature at most once.',
+    }),
   })
   .superRefine(checkLine)
   .openapi('CheckoutSessionCreate')
@@ -120,6 +122,10 @@ function checkLine(body: z.infer<z.ZodObject>, ctx: z.RefinementCtx): void {
     add({ path: 'customer_id', message: 'give customer_email or customer_id, not both' })
   }
   if (b.metadata && Object.keys(b.metadata).length > 40) add({ path: 'metadata', message: 'at most 40 keys' })
+  const repeated = b.grants?.find((g, i) => b.grants?.findIndex((o) => o.feature === g.feature) !== i)
+  if (repeated) {
+    add({ path: 'grants', message: `"${repeated.feature}" appears more than once; give each feature once` })
+  }
   if (b.grants && JSON.stringify(b.grants.map((g) => [g.feature, g.duration_days])).length > 500) {
     add({ path: 'grants', message: 'too long for Stripe metadata (500 characters encoded)' })
   }

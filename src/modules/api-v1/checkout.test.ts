@@ -150,6 +150,16 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
       [{ amount: 1000, currency: 'usd' }, 'product_name'],
       [{ ...line, price: 'field-guide' }, 'price'],
       [{ ...line, grants: [{ feature: 'premium' }, { feature: 'nosuchfeature' }] }, 'grants.1.feature'],
+      [
+        {
+          ...line,
+          grants: [
+            { feature: 'premium', duration_days: null },
+            { feature: 'premium', duration_days: 5 },
+          ],
+        },
+        'grants',
+      ],
     ]
     for (const [body, field] of cases) {
       const res = await post(body)
