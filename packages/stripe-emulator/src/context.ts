@@ -31,7 +31,7 @@ export type EmulatorOptions = {
   statePath?: string
   /** Unix seconds the emulator-wide clock starts at (default: now). */
   startTime?: number
-  /** Real-time seconds between webhook delivery attempts; its length is the number of retries. */
+  /** Emulator-clock seconds between webhook delivery attempts; its length is the number of retries. */
   webhookRetrySchedule?: number[]
   /** Per-attempt timeout for webhook POSTs, in milliseconds. */
   webhookTimeoutMs?: number

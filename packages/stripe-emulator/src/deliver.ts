@@ -3,6 +3,10 @@
  * a non-2xx answer or a timeout following the (compressible) schedule, and fault switches for
  * tests. Deliveries run in real time and never block the API response that caused them.
  *
+ * Retries are due on the emulator-wide clock, which runs with the wall clock and jumps when it is
+ * advanced: an advance makes the retries due within the time it skipped, and waits for those and
+ * for the first attempts of its own events, never for a retry due later.
+ *
  * By default an endpoint gets one delivery at a time, in the order the events were made (Stripe's
  * typical order, which the tests of event sequences read off a receiver). With `concurrency` n,
  * up to n deliveries to one endpoint are in flight at once, started in that order but answered in
@@ -10,7 +14,7 @@
  * @module
  */
 import type Stripe from 'stripe'
-import { postWebhook } from './post.js'
+import { postWebhook, WebhookTimeout } from './post.js'
 import { signatureHeader } from './signer.js'
 import { objectsOfKind, type State, type StripeObject } from './state.js'
 
@@ -41,15 +45,28 @@ export type DeliveryRecord = {
   error?: string
 }
 
-type Item = { eventId: string; endpointId: string; attempt: number }
+/**
+ * One attempt to make. `at` is the emulator time it is made at: its due time for a retry an advance
+ * reached, so the retries after it fall where they would have without the jump.
+ */
+type Item = { eventId: string; endpointId: string; attempt: number; at: number; advance?: Advance }
+
+/**
+ * The attempts one advance waits for (`open`), up to `until` on the emulator clock. An endpoint
+ * that let one of them time out is `hung`: the advance stops waiting for it (its deliveries go on
+ * after the advance answered), so a dead endpoint costs an advance one timeout, not one per event.
+ */
+type Advance = { until: number; open: number; hung: Set<string>; done: () => void }
 
 export type Deliverer = {
   enqueue(events: Stripe.Event[]): void
   /**
-   * Collects everything enqueued until the returned release() into one burst, so one clock
-   * advance's events are shuffled together (the `shuffle` fault), as one request's are.
+   * One advance of the emulator-wide clock: `move` runs its jobs, and everything they enqueue is
+   * one burst, shuffled together by the `shuffle` fault as one request's events are. Then the retries due by the time reached are made, each one's failure making the
+   * next if that too is due. Resolves once those attempts and the first attempt of each of the
+   * burst's deliveries have been made, except for endpoints that timed out meanwhile.
    */
-  hold(): () => void
+  advance<T>(move: () => Promise<T>): Promise<T>
   faults: Faults
   records: DeliveryRecord[]
   idle(): Promise<void>
@@ -58,8 +75,11 @@ export type Deliverer = {
 
 export type DelivererOptions = {
   state: () => State
+  /** Emulator-wide time in unix seconds, with fractions (retries can be due 50 ms apart). */
+  now: () => number
   /** Deliveries in flight at once per endpoint (default 1: strictly one after another). */
   concurrency?: number
+  /** Emulator seconds from a failed attempt to the next; its length is the number of retries. */
   retrySchedule: number[]
   timeoutMs: number
   log: (line: string) => void
@@ -93,15 +113,19 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   const queues = new Map<string, Item[]>()
   const inFlight = new Map<string, number>()
   const concurrency = Math.max(1, options.concurrency ?? 1)
-  const timers = new Set<NodeJS.Timeout>()
+  /** Retries waiting for their time, and the one timer set for the earliest. */
+  let retries: Array<{ due: number; item: Item }> = []
+  let timer: NodeJS.Timeout | undefined
+  const advances = new Set<Advance>()
   let pending = 0
   let waiters: Array<() => void> = []
   let stopped = false
-  let held: Stripe.Event[] | undefined
+  let held: Array<{ event: Stripe.Event; at: number }> | undefined
   let holds = 0
-  const deliverer: Deliverer = { enqueue, hold, faults: { ...NO_FAULTS }, records: [], idle, stop }
+  const deliverer: Deliverer = { enqueue, advance, faults: { ...NO_FAULTS }, records: [], idle, stop }
 
-  function hold(): () => void {
+  /** Collects everything enqueued until the returned release() into one burst. */
+  function hold(adv: Advance): () => void {
     holds++
     held ??= []
     let released = false
@@ -111,11 +135,46 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       if (--holds > 0) return
       const burst = held ?? []
       held = undefined
-      enqueue(burst)
+      queueBurst(burst, adv)
     }
   }
 
-  function settle(): void {
+  async function advance<T>(move: () => Promise<T>): Promise<T> {
+    const adv: Advance = { until: 0, open: 0, hung: new Set(), done: () => {} }
+    const finished = new Promise<void>((resolve) => {
+      adv.done = resolve
+    })
+    advances.add(adv)
+    const release = hold(adv)
+    let result: T
+    try {
+      result = await move()
+    } finally {
+      adv.until = options.now()
+      release()
+      makeDueRetries(adv)
+      closeIfDone(adv)
+    }
+    await finished
+    return result
+  }
+
+  function closeIfDone(adv: Advance): void {
+    if (adv.open > 0 || !advances.delete(adv)) return
+    adv.done()
+  }
+
+  /** The attempt is no longer one its advance waits for. */
+  function untrack(item: Item): void {
+    const adv = item.advance
+    if (!adv) return
+    item.advance = undefined
+    adv.open--
+    closeIfDone(adv)
+  }
+
+  function settle(item: Item): void {
+    untrack(item)
     if (pending === 0) return // stopped meanwhile
     pending--
     if (pending === 0) {
@@ -126,6 +185,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   }
 
   function push(item: Item): void {
+    if (item.advance) item.advance.open++
     const q = queues.get(item.endpointId) ?? []
     queues.set(item.endpointId, q)
     q.push(item)
@@ -134,17 +194,31 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
   function enqueue(events: Stripe.Event[]): void {
     if (held) {
-      held.push(...events)
+      const at = options.now()
+      held.push(...events.map((event) => ({ event, at })))
       return
     }
-    if (stopped || deliverer.faults.drop || events.length === 0) return
-    const ordered = deliverer.faults.shuffle ? shuffled(events) : events
+    queueBurst(
+      events.map((event) => ({ event, at: options.now() })),
+      undefined,
+    )
+  }
+
+  function queueBurst(burst: Array<{ event: Stripe.Event; at: number }>, adv: Advance | undefined): void {
+    if (stopped || deliverer.faults.drop || burst.length === 0) return
+    const ordered = deliverer.faults.shuffle ? shuffled(burst) : burst
     const copies = deliverer.faults.duplicate ? 2 : 1
-    for (const event of ordered) {
+    for (const { event, at } of ordered) {
       for (const endpoint of endpointsFor(options.state(), event.type)) {
         for (let i = 0; i < copies; i++) {
           pending++
-          push({ eventId: event.id, endpointId: endpoint.id, attempt: 1 })
+          push({
+            eventId: event.id,
+            endpointId: endpoint.id,
+            attempt: 1,
+            at,
+            ...(adv ? { advance: adv } : {}),
+          })
         }
       }
     }
@@ -169,7 +243,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     const endpoint = state.objects[item.endpointId] as WebhookEndpoint | undefined
     const event = state.objects[item.eventId]
     const secret = state.hidden[item.endpointId]?.secret as string | undefined
-    if (stopped || !endpoint || endpoint.status !== 'enabled' || !event || !secret) return settle()
+    if (stopped || !endpoint || endpoint.status !== 'enabled' || !event || !secret) return settle(item)
     if (deliverer.faults.delayMs > 0) await sleep(deliverer.faults.delayMs)
     const payload = JSON.stringify(event, null, 2)
     const record: DeliveryRecord = {
@@ -182,6 +256,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       ok: false,
       at: Date.now(),
     }
+    let timedOut = false
     try {
       // Stripe does not follow redirects: a 3xx is a failed attempt.
       const status = await postWebhook(
@@ -201,6 +276,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       record.ok = status >= 200 && status < 300
     } catch (err) {
       record.error = err instanceof Error ? err.message : String(err)
+      timedOut = err instanceof WebhookTimeout
     }
     deliverer.records.push(record)
     options.log(
@@ -210,23 +286,66 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
       const pendingWebhooks = Number(event.pending_webhooks ?? 0)
       event.pending_webhooks = Math.max(0, pendingWebhooks - 1)
       options.changed?.()
-      return settle()
+      return settle(item)
     }
+    if (timedOut && item.advance) stopWaitingFor(item.advance, item.endpointId)
     retryLater(item)
+  }
+
+  /** The advance waits no more for `endpointId`: its queued attempts go on without it. */
+  function stopWaitingFor(adv: Advance, endpointId: string): void {
+    adv.hung.add(endpointId)
+    for (const queued of queues.get(endpointId) ?? []) {
+      if (queued.advance === adv) untrack(queued)
+    }
   }
 
   function retryLater(item: Item): void {
     const delay = options.retrySchedule[item.attempt - 1]
     if (delay === undefined || stopped) {
-      settle()
+      settle(item)
       return
     }
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      push({ ...item, attempt: item.attempt + 1 })
-    }, delay * 1000)
+    const adv = item.advance
+    // Within an advance the attempt happened at `item.at`; otherwise it happened just now.
+    const due = (adv ? item.at : Math.max(item.at, options.now())) + delay
+    const next: Item = { ...item, attempt: item.attempt + 1, at: due }
+    if (adv && due <= adv.until && !adv.hung.has(item.endpointId)) {
+      // Still within the advance: make it now, as part of it.
+      push(next)
+      untrack(item)
+      return
+    }
+    untrack(item)
+    next.advance = undefined
+    retries.push({ due, item: next })
+    arm()
+  }
+
+  /** Sets the one timer for the earliest retry, in real time from the emulator clock's now. */
+  function arm(): void {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    if (stopped || retries.length === 0) return
+    const earliest = Math.min(...retries.map((r) => r.due))
+    timer = setTimeout(
+      () => {
+        timer = undefined
+        makeDueRetries(undefined)
+      },
+      Math.max(0, (earliest - options.now()) * 1000),
+    )
     timer.unref()
-    timers.add(timer)
+  }
+
+  /** Makes every retry due by now (by the advance's `until`, for one), earliest first. */
+  function makeDueRetries(adv: Advance | undefined): void {
+    // A timer may fire a hair early for a due time in fractions of a second.
+    const until = adv ? adv.until : options.now() + 0.001
+    const due = retries.filter((r) => r.due <= until).sort((a, b) => a.due - b.due)
+    retries = retries.filter((r) => r.due > until)
+    for (const { item } of due) push(adv ? { ...item, advance: adv } : item)
+    arm()
   }
 
   function idle(): Promise<void> {
@@ -236,10 +355,13 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
 
   function stop(): void {
     stopped = true
-    for (const t of timers) clearTimeout(t)
-    timers.clear()
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    retries = []
     for (const q of queues.values()) q.length = 0
     pending = 0
+    for (const adv of advances) adv.done()
+    advances.clear()
     const done = waiters
     waiters = []
     for (const w of done) w()

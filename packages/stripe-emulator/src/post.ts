@@ -9,6 +9,9 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 
+/** The endpoint did not answer in full within the timeout. */
+export class WebhookTimeout extends Error {}
+
 export function postWebhook(
   url: string,
   headers: Record<string, string>,
@@ -42,7 +45,10 @@ export function postWebhook(
       else resolve(status)
     }
     // The whole exchange, a body that starts and then stalls included.
-    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(
+      () => req.destroy(new WebhookTimeout(`timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    )
     req.on('error', (err) => finish(err))
     req.on('response', (res) => {
       res.on('error', (err) => finish(err))
