@@ -267,13 +267,25 @@ route('get', '/v1/customers/:id', (ctx, params, path) => {
   return getObject(ctx.state, 'customer', path.id!)
 })
 route('post', '/v1/customers/:id', (ctx, params, path) => updateCustomer(ctx, path.id!, params))
-route('delete', '/v1/customers/:id', (ctx, params, path) => {
-  allowOnly(params, [])
-  const customer = getObject<Stripe.Customer>(ctx.state, 'customer', path.id!)
+/** Runs as a customer is deleted, before `customer.deleted` (its subscriptions end with it). */
+export type CustomerDeletion = (ctx: Ctx, customer: Stripe.Customer) => void
+const deletions: CustomerDeletion[] = []
+export function onCustomerDeleted(hook: CustomerDeletion): void {
+  deletions.push(hook)
+}
+
+/** Deletes a customer as Stripe does: retrievable afterwards only as `{ id, object, deleted }`. */
+export function deleteCustomer(ctx: Ctx, customer: Stripe.Customer): Stripe.DeletedCustomer {
+  for (const hook of deletions) hook(ctx, customer)
   deleteObject(ctx.state, customer.id)
   hiddenOf<{ deletedCustomer?: boolean }>(ctx.state, customer.id).deletedCustomer = true
   ctx.emit('customer.deleted', customer)
   return { id: customer.id, object: 'customer', deleted: true }
+}
+
+route('delete', '/v1/customers/:id', (ctx, params, path) => {
+  allowOnly(params, [])
+  return deleteCustomer(ctx, getObject<Stripe.Customer>(ctx.state, 'customer', path.id!))
 })
 route('get', '/v1/customers', (ctx, params) => {
   allowOnly(params, [...LIST_PARAMS, 'created', 'email', 'test_clock'])

@@ -38,6 +38,7 @@ import {
 import { route } from '../registry.js'
 import { deleteObject, getObject, listObjects } from '../state.js'
 import { readMissingPaymentMethod } from './checkout-params.js'
+import { onCustomerDeleted } from './customers.js'
 import { resolveDiscount } from './subscription-discounts.js'
 import { CREATE, guardDefaults, readItems, readSwaps, readTrialEnd, UPDATE } from './subscription-params.js'
 
@@ -262,6 +263,20 @@ function cancelSubscription(ctx: Ctx, id: string, params: Params): Stripe.Subscr
   endSubscription(ctx, sub, 'cancellation_requested')
   return sub
 }
+
+// Stripe cancels a deleted customer's subscriptions at once (no final invoice, no proration).
+onCustomerDeleted((ctx, customer) => {
+  const live = listObjects<Stripe.Subscription>(
+    ctx.state,
+    'subscription',
+    (s) => s.customer === customer.id && s.status !== 'canceled' && s.status !== 'incomplete_expired',
+  )
+  // Oldest first, as they were made.
+  for (const sub of live.reverse()) {
+    sub.canceled_at = ctx.now(clockOfSubscription(ctx, sub))
+    endSubscription(ctx, sub, 'cancellation_requested')
+  }
+})
 
 route('post', '/v1/subscriptions', (ctx, params) => createSubscription(ctx, params))
 route('get', '/v1/subscriptions/:id', (ctx, _p, path) => getObject(ctx.state, 'subscription', path.id!))
