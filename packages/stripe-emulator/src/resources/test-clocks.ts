@@ -3,6 +3,7 @@
  * clock (renewals, trial ends, dunning retries…) in time order, each with the clock set to the
  * job's time. The advance completes within the request; the clock is `ready` when it returns
  * (Stripe answers `advancing` and finishes asynchronously, so clients that poll work the same).
+ * Deleting a clock deletes its customers (ending their subscriptions).
  * @module
  */
 import type Stripe from 'stripe'
@@ -13,6 +14,7 @@ import { LIST_PARAMS, paginate } from '../list.js'
 import { allowOnly, optString, type Params, reqInt } from '../params.js'
 import { route } from '../registry.js'
 import { deleteObject, getObject, insertObject, listObjects } from '../state.js'
+import { deleteCustomer } from './customers.js'
 
 const KIND = 'test_helpers.test_clock'
 
@@ -70,6 +72,9 @@ route('post', '/v1/test_helpers/test_clocks/:id/advance', (ctx, params, path) =>
 )
 route('delete', '/v1/test_helpers/test_clocks/:id', (ctx, _p, path) => {
   const clock = clockOf(ctx, path.id!)
+  // As on Stripe, its objects go with it: its customers are deleted, which ends their subscriptions.
+  const customers = listObjects<Stripe.Customer>(ctx.state, 'customer', (c) => c.test_clock === clock.id)
+  for (const customer of customers.reverse()) deleteCustomer(ctx, customer)
   ctx.state.jobs = ctx.state.jobs.filter((j) => j.clockId !== clock.id)
   deleteObject(ctx.state, clock.id)
   ctx.emit('test_helpers.test_clock.deleted', clock)
