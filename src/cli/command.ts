@@ -2,10 +2,12 @@
  * What every `npx tollgate <command>` is: a name, a usage line, a summary and a run function, plus
  * strict argument parsing (Node's `util.parseArgs`): an unknown flag, a flag without its value or
  * a wrong number of arguments is a `UsageError`, which the CLI prints with the usage line and
- * exits 2. A bad flag value is a `UsageError` naming the flag.
+ * exits 2. A bad flag value is a `UsageError` naming the flag, whether its text is wrong
+ * (`flagValue`) or the app's own check refuses it (`checkFlags`).
  * @module
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util'
+import { isAppError } from '../lib/errors.js'
 
 type FlagOptions = NonNullable<ParseArgsConfig['options']>
 
@@ -87,6 +89,32 @@ export function checkedValue<T>(
   const parsed = parse(value)
   if (parsed === undefined) throw new UsageError(`${label}: expected ${expected}, got "${value}"`)
   return parsed
+}
+
+/**
+ * Runs one of the app's own input checks, for a rule a flag's text alone cannot settle (it needs
+ * another flag, or the clock), and makes its refusal a UsageError like any other bad value: an
+ * INVALID_REQUEST naming a field (`details.field`, or `details.fieldErrors`) is reported under that
+ * field's flag in `flags` (`{ percentOff: '--percent' }`). Call it before anything is changed.
+ */
+export function checkFlags<T>(flags: Record<string, string>, check: () => T): T {
+  try {
+    return check()
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'INVALID_REQUEST') throw err
+    const details = err.details as { field?: string; fieldErrors?: Record<string, string[]> } | undefined
+    const field = details?.field ?? Object.keys(details?.fieldErrors ?? {})[0]
+    const flag = field === undefined ? undefined : flags[field]
+    if (flag === undefined || field === undefined) throw err
+    throw new UsageError(`${flag}: ${details?.fieldErrors?.[field]?.[0] ?? err.message}`)
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/
+
+/** An `<email>` argument that is not one is a UsageError. */
+export function checkEmail(email: string): void {
+  if (!EMAIL.test(email)) throw new UsageError(`"${email}" is not an email address`)
 }
 
 /** Prints `data` as one JSON document (for `--json`). */

@@ -14,7 +14,15 @@ import {
   listApiKeys,
   revokeApiKey,
 } from '../../modules/api-access/index.js'
-import { type CliIO, type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import {
+  type CliIO,
+  type Command,
+  checkedValue,
+  flagValue,
+  parseCommandArgs,
+  printJSON,
+  UsageError,
+} from '../command.js'
 import { withCliDeps } from '../context.js'
 import { CLI_ACTOR } from './refund.js'
 
@@ -43,6 +51,7 @@ export const apiKeyCommand: Command = {
       throw new UsageError(`unknown action "${action}" (expected ${ACTIONS.join(', ')})`)
     }
     if (action === 'revoke' && !id) throw new UsageError('missing key id')
+    if (action === 'revoke') checkedValue('<key_id>', id, keyId, 'a key id (key_…)')
     if (action !== 'revoke' && id) throw new UsageError(`unexpected argument "${id}"`)
     if (action !== 'create' && (values.name || values.scope || values['rate-limit'])) {
       throw new UsageError('--name, --scope and --rate-limit go with create')
@@ -125,6 +134,9 @@ async function revokeAudited(db: Deps['db'], id: string, now: Date): Promise<boo
     return true
   })
 }
+
+/** A key id as the console takes it: `key_` then letters, digits or `_`. */
+const keyId = (text: string): string | undefined => (/^key_\w+$/.test(text) ? text : undefined)
 
 function parseScopes(text: string): ApiScope[] | undefined {
   const scopes = text.split(',').map((s) => s.trim())

@@ -9,6 +9,8 @@
 
 import { parseCalendarDay } from '../../lib/clock.js'
 import {
+  type CouponInput,
+  checkCoupon,
   couponOffText,
   createCoupon,
   DURATIONS,
@@ -16,7 +18,7 @@ import {
   listCoupons,
   recordAudit,
 } from '../../modules/admin/index.js'
-import { type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import { type Command, checkFlags, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 import { CLI_ACTOR } from './refund.js'
 
@@ -26,6 +28,19 @@ const percent = (text: string): number | undefined =>
   /^\d{1,3}(\.\d{1,2})?$/.test(text) ? Number(text) : undefined
 const duration = (text: string): (typeof DURATIONS)[number] | undefined =>
   (DURATIONS as readonly string[]).includes(text) ? (text as (typeof DURATIONS)[number]) : undefined
+
+/** The flag of each field the coupon check may refuse. */
+const COUPON_FLAGS: Record<keyof CouponInput, string> = {
+  name: '--name',
+  percentOff: '--percent',
+  amountOff: '--amount',
+  currency: '--currency',
+  duration: '--duration',
+  durationInMonths: '--months',
+  maxRedemptions: '--max-redemptions',
+  redeemBy: '--expires',
+  code: '--code',
+}
 
 export const couponsCommand: Command = {
   name: 'coupons',
@@ -67,6 +82,22 @@ export const couponsCommand: Command = {
     ]
     const given = creating.filter((f) => (values as Record<string, unknown>)[f] !== undefined)
     if (action !== 'create' && given.length > 0) throw new UsageError(`--${given[0]} is for create`)
+    const input: CouponInput = {
+      name: values.name,
+      percentOff: flagValue('percent', values.percent, percent, 'a percent such as 20 or 12.5'),
+      amountOff: flagValue('amount', values.amount, positive, 'a positive whole number of minor units'),
+      currency: values.currency?.toLowerCase(),
+      duration: flagValue('duration', values.duration, duration, DURATIONS.join(', ')) ?? 'once',
+      durationInMonths: flagValue('months', values.months, positive, 'a positive whole number'),
+      maxRedemptions: flagValue(
+        'max-redemptions',
+        values['max-redemptions'],
+        positive,
+        'a positive whole number',
+      ),
+      redeemBy: flagValue('expires', values.expires, parseCalendarDay, 'a date (YYYY-MM-DD)'),
+      code: values.code,
+    }
     return withCliDeps(io, async ({ deps }) => {
       if (action === 'list') {
         const listing = await listCoupons(deps)
@@ -98,22 +129,10 @@ export const couponsCommand: Command = {
         else io.out(`Deactivated ${kind.replace('_', ' ')} ${id}.`)
         return 0
       }
-      const created = await createCoupon(deps, {
-        name: values.name,
-        percentOff: flagValue('percent', values.percent, percent, 'a percent such as 20 or 12.5'),
-        amountOff: flagValue('amount', values.amount, positive, 'a positive whole number of minor units'),
-        currency: values.currency?.toLowerCase(),
-        duration: flagValue('duration', values.duration, duration, DURATIONS.join(', ')) ?? 'once',
-        durationInMonths: flagValue('months', values.months, positive, 'a positive whole number'),
-        maxRedemptions: flagValue(
-          'max-redemptions',
-          values['max-redemptions'],
-          positive,
-          'a positive whole number',
-        ),
-        redeemBy: flagValue('expires', values.expires, parseCalendarDay, 'a date (YYYY-MM-DD)'),
-        code: values.code,
-      })
+      // The rules between flags (percent or amount, months with repeating, an expiry ahead on the
+      // store's clock) are the console's, checked before anything is sent to Stripe.
+      checkFlags(COUPON_FLAGS, () => checkCoupon(input, deps.clock.now()))
+      const created = await createCoupon(deps, input)
       await recordAudit(deps.db, deps.clock.now(), {
         actor: CLI_ACTOR,
         action: 'coupon.create',

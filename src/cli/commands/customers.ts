@@ -11,7 +11,7 @@ import { findCustomerForEmail } from '../../modules/customers/index.js'
 import { listGrants } from '../../modules/entitlements/index.js'
 import { listOutboxMail } from '../../modules/mail/index.js'
 import { listOrdersOfCustomer } from '../../modules/orders/index.js'
-import { type Command, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import { type Command, checkEmail, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 
 export const customersCommand: Command = {
@@ -28,6 +28,7 @@ export const customersCommand: Command = {
     // The action first: `customers list` is a wrong action, not a missing email.
     if (action !== 'show') throw new UsageError(`unknown action "${action}" (expected show)`)
     if (email === undefined) throw new UsageError('missing <email>')
+    checkEmail(email)
     return withCliDeps(io, async ({ deps }) => {
       const customer = await findCustomerForEmail(deps.db, email)
       if (!customer) {

@@ -80,6 +80,10 @@ describe('npx tollgate grant | revoke | api-key', () => {
     expect(await c.run(['grant', 'not-an-email', 'premium'])).toBe(2)
     expect(await c.run(['revoke', 'a@example.com', 'premium', 'extra'])).toBe(2)
     expect(await c.run(['api-key', 'create', '--nmae', 'typo'])).toBe(2)
+    expect(await c.run(['api-key', 'revoke', 'tg_test_abc'])).toBe(2)
+    expect(c.lines.at(-1)).toMatch(
+      /^tollgate api-key: <key_id>: expected a key id \(key_…\), got "tg_test_abc"/,
+    )
     expect(await c.run(['inbox', 'replay'])).toBe(2)
     const db = connectDatabase(env.DATABASE_URL as string)
     try {
@@ -93,8 +97,8 @@ describe('npx tollgate grant | revoke | api-key', () => {
     const c = cli(env)
     const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10)
     await emulator.clock.advance(2 * 365 * 86_400)
-    expect(await c.run(['grant', 'later@example.com', 'premium', '--until', nextYear])).toBe(1)
-    expect(c.lines.at(-1)).toMatch(/is not in the future \(now is 20\d\d-/)
+    expect(await c.run(['grant', 'later@example.com', 'premium', '--until', nextYear])).toBe(2)
+    expect(c.lines.at(-1)).toMatch(/^tollgate grant: --until: .* is not in the future \(now is 20\d\d-/)
     const emulatorYear = new Date(emulator.clock.now() * 1000).getUTCFullYear()
     expect(c.lines.at(-1)).toContain(`now is ${emulatorYear}-`)
   }, 60_000)

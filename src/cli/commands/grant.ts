@@ -10,7 +10,7 @@ import { recordAudit } from '../../modules/admin/index.js'
 import { findCustomerForEmail } from '../../modules/customers/index.js'
 import { listGrants } from '../../modules/entitlements/index.js'
 import { grantManually, revokeManually } from '../../modules/members/index.js'
-import { type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import { type Command, checkEmail, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 import { CLI_ACTOR } from './refund.js'
 
@@ -22,8 +22,6 @@ function parseDate(text: string): Date | undefined {
   const date = new Date(text)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/
 
 export const grantCommand: Command = {
   name: 'grant',
@@ -40,10 +38,11 @@ export const grantCommand: Command = {
     const until = flagValue('until', values.until, parseDate, 'a date (YYYY-MM-DD or an ISO time)')
     const reason = values.reason ?? 'granted from the command line'
     return withCliDeps(io, async ({ deps }) => {
-      if (until && until <= deps.clock.now()) {
-        io.err(`--until ${values.until} is not in the future (now is ${deps.clock.now().toISOString()}).`)
-        return 1
-      }
+      // Checked on the store's clock (the emulator's in test mode), before anything changes.
+      if (until && until <= deps.clock.now())
+        throw new UsageError(
+          `--until: ${values.until} is not in the future (now is ${deps.clock.now().toISOString()})`,
+        )
       const result = await deps.db.transaction().execute(async (trx) => {
         const granted = await grantManually(deps, trx, {
           email,
@@ -120,8 +119,4 @@ export const revokeCommand: Command = {
       return 0
     })
   },
-}
-
-function checkEmail(email: string): void {
-  if (!EMAIL.test(email)) throw new UsageError(`"${email}" is not an email address`)
 }

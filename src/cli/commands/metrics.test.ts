@@ -120,9 +120,13 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(await c.run(['metrics', '--from', '1 Jan'])).toBe(2)
     expect(await c.run(['metrics', '--from', '2026-02-30'])).toBe(2)
     expect(c.err.at(-1)).toMatch(/--from: expected a date \(YYYY-MM-DD\), got "2026-02-30"/)
-    // A range the app refuses says why, not just that the request is invalid.
-    expect(await c.run(['metrics', '--from', '2026-02-01', '--to', '2026-01-01'])).toBe(1)
-    expect(c.err.at(-1)).toBe('The request is invalid.\n  from: must be on or before to')
+    // A range the app refuses is a bad value too (exit 2), naming the flag and saying why.
+    expect(await c.run(['metrics', '--from', '2026-12-31', '--to', '2026-12-01'])).toBe(2)
+    expect(c.err.at(-1)).toMatch(
+      /^tollgate metrics: --from: must be on or before to\nUsage: tollgate metrics /,
+    )
+    expect(await c.run(['metrics', '--from', '2020-01-01', '--to', '2026-01-01'])).toBe(2)
+    expect(c.err.at(-1)).toMatch(/^tollgate metrics: --interval: day covers at most three years\n/)
     expect(await c.run(['refund', 'ord_x', '--amount', '1.50'])).toBe(2)
     expect(c.err.at(-1)).toMatch(/--amount: expected a positive whole number of minor units/)
     expect(await c.run(['subscriptions', 'pause', 'a@example.com'])).toBe(2)
@@ -135,6 +139,8 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     expect(await c.run(['subscriptions', 'cancel', 'nobody@example.com'])).toBe(1)
     expect(c.err.at(-1)).toBe('No customer nobody@example.com.')
     expect(await c.run(['customers', 'show', 'nobody@example.com'])).toBe(1)
+    expect(await c.run(['customers', 'show', 'nobody'])).toBe(2)
+    expect(c.err.at(-1)).toMatch(/^tollgate customers: "nobody" is not an email address/)
     expect(await c.run(['customers', 'list'])).toBe(2)
     expect(c.err.at(-1)).toMatch(/^tollgate customers: unknown action "list" \(expected show\)/)
     expect(await c.run(['customers', 'show'])).toBe(2)
@@ -360,10 +366,31 @@ describe('npx tollgate metrics | refund | subscriptions | customers', () => {
     const stripe = new Stripe(EMULATOR_SECRET_KEY, stripeOptions(emulatorUrl))
     const before = (await stripe.coupons.list({ limit: 100 })).data.length
     const bad = cli(env)
-    expect(
-      await bad.run(['coupons', 'create', '--percent', '10', '--amount', '500', '--currency', 'usd']),
-    ).toBe(1)
-    expect(bad.err.at(-1)).toBe('Give a percent or an amount off, not both.')
+    // Values the coupon check refuses (alone or with another flag) exit 2 and name the flag.
+    for (const [args, named] of [
+      [
+        ['--percent', '10', '--amount', '500', '--currency', 'usd'],
+        '--amount: Give a percent or an amount off, not both.',
+      ],
+      [['--percent', '120'], '--percent: The percent off must be more than 0 and at most 100.'],
+      [['--percent', '0'], '--percent: The percent off must be more than 0 and at most 100.'],
+      [
+        ['--percent', '20', '--duration', 'repeating'],
+        '--months: Months go with a repeating duration, and only with it.',
+      ],
+      [
+        ['--percent', '20', '--months', '3'],
+        '--months: Months go with a repeating duration, and only with it.',
+      ],
+      [['--amount', '500'], '--currency: An amount off needs its currency (e.g. usd).'],
+      [['--percent', '20', '--currency', 'usd'], '--currency: A percent off takes no currency.'],
+      [['--percent', '20', '--code', 'no spaces'], '--code: A code is 3 to 40 letters, digits, - or _.'],
+      [['--percent', '20', '--expires', '2001-01-01'], '--expires: The expiry must be in the future.'],
+      [['--name', 'nothing off'], '--percent: Give a percent or an amount off.'],
+    ] as const) {
+      expect(await bad.run(['coupons', 'create', ...args]), args.join(' ')).toBe(2)
+      expect(bad.err.at(-1)).toMatch(new RegExp(`^tollgate coupons: ${named.replace(/[.()]/g, '\\$&')}\n`))
+    }
     expect(await bad.run(['coupons', 'create', '--percent', 'ten'])).toBe(2)
     expect(await bad.run(['coupons', 'create', '--percent', '10', '--expires', '2999-02-30'])).toBe(2)
     expect(bad.err.at(-1)).toMatch(

@@ -9,7 +9,15 @@ import { parseCalendarDay } from '../../lib/clock.js'
 import { formatMoney } from '../../lib/money.js'
 import { buildMetricsReport, type MetricsReport, parseRange, percentText } from '../../modules/admin/index.js'
 import { backfillSubscription, listStripeSubscriptions } from '../../modules/billing/index.js'
-import { type CliIO, type Command, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
+import {
+  type CliIO,
+  type Command,
+  checkFlags,
+  flagValue,
+  parseCommandArgs,
+  printJSON,
+  UsageError,
+} from '../command.js'
 import { withCliDeps } from '../context.js'
 
 export const metricsCommand: Command = {
@@ -40,9 +48,9 @@ export const metricsCommand: Command = {
       throw new UsageError(`--interval: expected day, week or month, got "${values.interval}"`)
     }
     return withCliDeps(io, async ({ deps }) => {
-      const query = parseRange(
-        { from: values.from, to: values.to, interval: values.interval },
-        deps.clock.now(),
+      // The range's own rules (from before to, at most three years by day) need the store's clock.
+      const query = checkFlags({ from: '--from', to: '--to', interval: '--interval' }, () =>
+        parseRange({ from: values.from, to: values.to, interval: values.interval }, deps.clock.now()),
       )
       const report = await buildMetricsReport(deps.db, query)
       if (values.json) printJSON(io, toJSON(report))

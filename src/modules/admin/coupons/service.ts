@@ -25,36 +25,37 @@ export type CouponInput = {
   code?: string | undefined
 }
 
-function refuse(message: string): AppError {
-  return new AppError('INVALID_REQUEST', { message })
+/** A refusal naming the input field at fault (`details.field`), so the CLI can name its flag. */
+function refuse(message: string, field: keyof CouponInput): AppError {
+  return new AppError('INVALID_REQUEST', { message, details: { field } })
 }
 
 export function checkCoupon(input: CouponInput, now: Date): void {
   const percent = input.percentOff !== undefined
   const amount = input.amountOff !== undefined
-  if (percent && amount) throw refuse('Give a percent or an amount off, not both.')
-  if (!percent && !amount) throw refuse('Give a percent or an amount off.')
+  if (percent && amount) throw refuse('Give a percent or an amount off, not both.', 'amountOff')
+  if (!percent && !amount) throw refuse('Give a percent or an amount off.', 'percentOff')
   if (percent && !(Number(input.percentOff) > 0 && Number(input.percentOff) <= 100)) {
-    throw refuse('The percent off must be more than 0 and at most 100.')
+    throw refuse('The percent off must be more than 0 and at most 100.', 'percentOff')
   }
   if (amount && !(Number.isSafeInteger(input.amountOff) && Number(input.amountOff) > 0)) {
-    throw refuse('The amount off must be a positive whole number of minor units.')
+    throw refuse('The amount off must be a positive whole number of minor units.', 'amountOff')
   }
   if (amount && !/^[a-z]{3}$/.test(input.currency ?? ''))
-    throw refuse('An amount off needs its currency (e.g. usd).')
-  if (percent && input.currency) throw refuse('A percent off takes no currency.')
+    throw refuse('An amount off needs its currency (e.g. usd).', 'currency')
+  if (percent && input.currency) throw refuse('A percent off takes no currency.', 'currency')
   if ((input.duration === 'repeating') !== (input.durationInMonths !== undefined)) {
-    throw refuse('Months go with a repeating duration, and only with it.')
+    throw refuse('Months go with a repeating duration, and only with it.', 'durationInMonths')
   }
   if (
     input.maxRedemptions !== undefined &&
     !(Number.isSafeInteger(input.maxRedemptions) && input.maxRedemptions > 0)
   ) {
-    throw refuse('Max redemptions must be a positive whole number.')
+    throw refuse('Max redemptions must be a positive whole number.', 'maxRedemptions')
   }
-  if (input.redeemBy && input.redeemBy <= now) throw refuse('The expiry must be in the future.')
+  if (input.redeemBy && input.redeemBy <= now) throw refuse('The expiry must be in the future.', 'redeemBy')
   if (input.code !== undefined && !/^[A-Za-z0-9_-]{3,40}$/.test(input.code)) {
-    throw refuse('A code is 3 to 40 letters, digits, - or _.')
+    throw refuse('A code is 3 to 40 letters, digits, - or _.', 'code')
   }
 }
 
