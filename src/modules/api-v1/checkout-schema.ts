@@ -16,6 +16,19 @@ import {
 
 const FEATURE_KEY = /^[a-z0-9][a-z0-9:_.-]{0,99}$/
 const METADATA_KEY = /^(?!tollgate_)[A-Za-z0-9_.-]{1,40}$/
+const METADATA_KEY_RULE =
+  'keys are 1 to 40 letters, digits, _ . or -, not starting with tollgate_ (and not __proto__)'
+
+/**
+ * Zod leaves a `__proto__` key out of a record without a word (it cannot be an own key of the
+ * object it builds), so the caller's metadata would lose it: refuse it by name instead.
+ */
+function refuseProtoKey(input: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+    ctx.addIssue({ code: 'custom', path: ['__proto__'], message: METADATA_KEY_RULE, input })
+  }
+  return input
+}
 
 const Recurring = z
   .strictObject({
@@ -71,11 +84,14 @@ export const CheckoutSessionBody = z
       .max(2000)
       .optional(),
     metadata: z
-      .record(
-        z.string().regex(METADATA_KEY, 'keys: 1 to 40 of A-Z a-z 0-9 _ . - not starting tollgate_'),
-        z.string().max(500),
+      .preprocess(
+        refuseProtoKey,
+        z.record(z.string().regex(METADATA_KEY, METADATA_KEY_RULE), z.string().max(500)),
       )
-      .optional(),
+      .optional()
+      .openapi({
+        description: `Yours, kept on the order (and a subscription): at most 40 keys; ${METADATA_KEY_RULE}; values up to 500 characters.`,
+      }),
     grants: z.array(Grant).max(10).default([]).openapi({
       description: 'Catalog features to grant once paid, each feature at most once.',
     }),

@@ -177,6 +177,42 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
     expect(await sessionCount()).toBe(before)
   })
 
+  it('refuses metadata keys that cannot round-trip and says the rule; others, however named, reach the order', async () => {
+    const line = { amount: 1000, currency: 'usd', product_name: 'Thing' }
+    const before = await sessionCount()
+    for (const name of ['__proto__', 'bad key', 'tollgate_x', 'a'.repeat(41)]) {
+      // Written by hand: an object literal would take `__proto__` as its prototype.
+      const res = await t.request('/api/v1/checkout-sessions', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: `{"amount":1000,"currency":"usd","product_name":"Thing","metadata":{${JSON.stringify(name)}:"x"}}`,
+      })
+      const answer = (await res.json()) as {
+        error: { code: string; message: string; details: { field: string } }
+      }
+      expect([res.status, answer.error.code, answer.error.details.field]).toEqual([
+        400,
+        'API_INVALID_PARAMETER',
+        `metadata.${name}`,
+      ])
+      expect(answer.error.message).toMatch(/letters, digits/)
+    }
+    expect(await sessionCount()).toBe(before)
+
+    const metadata = { constructor: 'a', prototype: 'b', toString: 'c', hasOwnProperty: 'd', valueOf: 'e' }
+    const res = await post({ ...line, customer_email: 'odd-keys@example.com', metadata })
+    expect(res.status).toBe(201)
+    const started = (await res.json()) as { id: string; url: string }
+    await payHostedCheckout(started.url, { email: 'odd-keys@example.com' })
+    await settle(t)
+    const order = await t.deps.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('stripe_checkout_session_id', '=', started.id)
+      .executeTakeFirstOrThrow()
+    expect(JSON.parse(order.metadata ?? 'null')).toEqual(metadata)
+  })
+
   it('answers 401 without a key, 403 without checkout:write', async () => {
     const body = { amount: 1000, currency: 'usd', product_name: 'Thing' }
     expect((await post(body, {}, 'tg_test_wrong')).status).toBe(401)

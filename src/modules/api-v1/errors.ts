@@ -20,6 +20,8 @@ function fieldOf(issue: Issue): string {
 
 function describe(issue: Issue): string {
   if (issue.code === 'unrecognized_keys') return 'unknown field'
+  // A record's bad key: Zod says only "Invalid key in record"; the key schema's issue says why.
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message
   // Zod says "Invalid input: expected string, received undefined" for a field left out; the
   // final issue no longer holds the input, only these words about it.
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return 'is required'
