@@ -47,13 +47,27 @@ export function createDeps(base: Config, overrides: Partial<Deps> = {}): Deps {
   return {
     config,
     log,
-    db: overrides.db ?? connectDatabase(config.databaseUrl, { preparedStatements: config.databasePreparedStatements }),
+    db:
+      overrides.db ??
+      connectDatabase(config.databaseUrl, { preparedStatements: config.databasePreparedStatements }),
     stripe: overrides.stripe ?? createStripeClient(config),
     catalog,
     mail: overrides.mail ?? createMailer(config, log),
     files: overrides.files ?? createFileStore(config.files, config.downloadOffload),
     clock: overrides.clock ?? systemClock,
-    rateLimits: overrides.rateLimits ?? createRateLimiter({ redisUrl: config.redisUrl }),
+    rateLimits:
+      overrides.rateLimits ??
+      createRateLimiter({
+        redisUrl: config.redisUrl,
+        onRedisChange: (reachable, err) => {
+          if (reachable) log.info('Redis answers again: rate limits are shared between instances')
+          else
+            log.warn(
+              { err: err?.message },
+              'Redis (REDIS_URL) does not answer: rate limits count per instance until it does',
+            )
+        },
+      }),
   }
 }
 

@@ -63,4 +63,38 @@ describe('rate limiter with Redis away', () => {
     expect((await limiter.hit('k', rule)).allowed).toBe(false)
     await limiter.close()
   })
+
+  it('says so once, and its store says counts are per instance; a Redis that answers says nothing', async () => {
+    const told: [boolean, string | undefined][] = []
+    const away = createRateLimiter({
+      redisUrl: 'redis://127.0.0.1:9',
+      prefix: uniqueRateLimitPrefix(),
+      onRedisChange: (reachable, err) => told.push([reachable, err?.message]),
+    })
+    await away.ready()
+    await away.hit('k', { limit: 5, windowSeconds: 60 })
+    await new Promise((done) => setTimeout(done, 300)) // ioredis's reconnection attempts meanwhile
+    expect(told).toHaveLength(1)
+    expect(told[0]?.[0]).toBe(false)
+    expect(told[0]?.[1]).toContain('ECONNREFUSED')
+    expect(away.store()).toMatchObject({
+      kind: 'redis',
+      reachable: false,
+      lastError: expect.stringContaining('ECONNREFUSED'),
+    })
+    await away.close()
+
+    const heard: boolean[] = []
+    const up = createRateLimiter({
+      redisUrl: REDIS_URL,
+      prefix: uniqueRateLimitPrefix(),
+      onRedisChange: (r) => heard.push(r),
+    })
+    await up.ready()
+    await up.hit('k', { limit: 5, windowSeconds: 60 })
+    expect(up.store()).toEqual({ kind: 'redis', reachable: true })
+    expect(heard).toEqual([])
+    await up.close()
+    expect(createRateLimiter().store()).toEqual({ kind: 'memory' })
+  })
 })

@@ -37,6 +37,8 @@ export type RateLimiter = {
   forgetFailures(key: string, policy: BackOffPolicy): Promise<void>
   /** Resolves once the shared store answers (at once in memory); attempts before it count in memory. */
   ready(): Promise<void>
+  /** Where counts go now: memory by choice, or Redis and whether it answers (else memory meanwhile). */
+  store(): { kind: 'memory' } | { kind: 'redis'; reachable: boolean; lastError?: string }
   close(): Promise<void>
 }
 
@@ -55,7 +57,14 @@ const loadRedisLimiter = (): typeof RateLimiterRedis =>
   require('rate-limiter-flexible/lib/RateLimiterRedis.js') as typeof RateLimiterRedis
 
 /** In memory, or in Redis at `redisUrl`. `prefix` separates instances sharing one Redis (tests). */
-export function createRateLimiter(options: { redisUrl?: string; prefix?: string } = {}): RateLimiter {
+export function createRateLimiter(
+  options: {
+    redisUrl?: string
+    prefix?: string
+    /** Told when Redis stops answering (counts are then per instance) and when it answers again. */
+    onRedisChange?: (reachable: boolean, error?: Error) => void
+  } = {},
+): RateLimiter {
   const prefix = options.prefix ?? 'tollgate'
   // Connected on first use, so commands that never limit anything (most of the CLI) never connect.
   const redis = options.redisUrl
@@ -65,7 +74,19 @@ export function createRateLimiter(options: { redisUrl?: string; prefix?: string 
         lazyConnect: true,
       })
     : undefined
-  redis?.on('error', () => {}) // while Redis is away the in-memory fallback counts; ioredis reconnects
+  // While Redis is away the in-memory fallback counts and ioredis reconnects; the change is told once
+  // each way (not on every reconnection attempt), so an operator learns counts are per instance.
+  let reachable: boolean | undefined
+  let lastError: string | undefined
+  const changed = (now: boolean, err?: Error): void => {
+    if (err) lastError = err.message
+    if (reachable === now) return
+    const wasKnown = reachable !== undefined || !now
+    reachable = now
+    if (wasKnown) options.onRedisChange?.(now, err)
+  }
+  redis?.on('error', (err: Error) => changed(false, err))
+  redis?.on('ready', () => changed(true))
   let connecting: Promise<void> | undefined
   function connect(): Promise<void> {
     connecting ??= redis ? redis.connect().catch(() => {}) : Promise.resolve()
@@ -124,6 +145,14 @@ export function createRateLimiter(options: { redisUrl?: string; prefix?: string 
       await Promise.all([failures(policy).delete(key), waits().delete(key)])
     },
     ready: connect,
+    store() {
+      if (!redis) return { kind: 'memory' }
+      return {
+        kind: 'redis',
+        reachable: reachable === true,
+        ...(lastError !== undefined ? { lastError } : {}),
+      }
+    },
     async close() {
       if (redis && connecting) await redis.quit().catch(() => redis.disconnect())
     },

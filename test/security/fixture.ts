@@ -38,6 +38,7 @@ const NEVER_LIMITED: RateLimiter = {
   recordFailure: async () => {},
   forgetFailures: async () => {},
   ready: async () => {},
+  store: () => ({ kind: 'memory' }),
   close: async () => {},
 }
 

@@ -8,6 +8,7 @@ import { createTestDatabase, DIALECTS } from '../../../test/dialects.js'
 import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { createApp } from '../../app.js'
 import { createManualClock } from '../../lib/clock.js'
+import { createRateLimiter, uniqueRateLimitPrefix } from '../../lib/rate-limiter.js'
 import { startWorkers } from '../../workers.js'
 
 type Report = { status: string; checks: Record<string, [{ status: string; output: string }]> }
@@ -34,6 +35,21 @@ describe.each(DIALECTS)('health on %s', (dialect) => {
     expect(status).toBe(503)
     expect(report.checks.database?.[0]?.status).toBe('fail')
     expect(report.checks.migrations?.[0]?.output).toContain('the database is unreachable')
+  })
+
+  it('warns, never fails, when Redis does not answer: rate limits count per instance meanwhile', async () => {
+    const rateLimits = createRateLimiter({ redisUrl: 'redis://127.0.0.1:9', prefix: uniqueRateLimitPrefix() })
+    await rateLimits.ready()
+    try {
+      const { report } = await readyz(createApp({ ...t.deps, rateLimits }))
+      const failing = Object.entries(report.checks).filter(([, [c]]) => c.status === 'fail')
+      // These deps have no Stripe to ask; that is the only failure.
+      expect(failing.map(([name]) => name)).toEqual(['stripe'])
+      expect(report.checks['rate-limits']?.[0]?.status).toBe('warn')
+      expect(report.checks['rate-limits']?.[0]?.output).toContain('counted per instance')
+    } finally {
+      await rateLimits.close()
+    }
   })
 
   it('fails on migrations not applied and on Stripe not answering', async () => {

@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import type Stripe from 'stripe'
 import { listPendingMigrations } from '../../db/migrate.js'
 import type { Deps } from '../../deps.js'
-import { type CheckResult, fail, guarded, pass, withTimeout } from './check.js'
+import { type CheckResult, fail, guarded, pass, warn, withTimeout } from './check.js'
 import { findHeartbeat } from './repo.js'
 
 /** How worker liveness is judged where this app runs. */
@@ -27,7 +27,22 @@ export async function checkReadiness(deps: Deps, heartbeat?: HeartbeatCheck): Pr
   const workers = heartbeat
     ? await guarded('workers', 'Look at the worker logs.', () => heartbeat(deps))
     : pass('workers', 'no background workers are watched by this app')
-  return [database, migrations, workers, await checkStripe(deps)]
+  return [database, migrations, workers, await checkStripe(deps), checkRateLimitStore(deps)]
+}
+
+/**
+ * Redis down is a warning, not a failure: rate limits keep counting per instance meanwhile, and
+ * taking every instance out of rotation for it would be worse than looser limits.
+ */
+function checkRateLimitStore(deps: Deps): CheckResult {
+  const store = deps.rateLimits.store()
+  if (store.kind === 'memory') return pass('rate-limits', 'counted in this instance (REDIS_URL unset)')
+  if (store.reachable) return pass('rate-limits', 'shared in Redis')
+  return warn(
+    'rate-limits',
+    `Redis does not answer${store.lastError ? ` (${store.lastError})` : ''}: counted per instance meanwhile`,
+    'Check REDIS_URL and that Redis is up.',
+  )
 }
 
 async function checkDatabase(deps: Deps): Promise<CheckResult> {
