@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -110,6 +110,26 @@ describe('npx tollgate migrate and help', () => {
     const badPort = await tollgate(['emulator', '--port', 'abc'], env)
     expect(badPort.code).toBe(2)
     expect(badPort.out).toContain('tollgate emulator: --port: a port number from 0 to 65535, not abc')
+  }, 120_000)
+
+  it("prints its version, and one command's usage for `help <command>`", async () => {
+    const env = { PATH: process.env.PATH ?? '' }
+    const { version } = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
+    for (const flag of ['--version', '-v']) {
+      const printed = await tollgate([flag], env)
+      expect(printed, flag).toEqual({ code: 0, out: `tollgate ${version}\n` })
+    }
+    const grant = await tollgate(['help', 'grant'], env)
+    expect(grant.code).toBe(0)
+    expect(grant.out).toBe(
+      'Usage: tollgate grant <email> <feature> [--until YYYY-MM-DD] [--reason TEXT] [--json]\n\nGrant a feature to a customer by hand (until a date, or forever)\n',
+    )
+    const unknown = await tollgate(['help', 'frobnicate'], env)
+    expect(unknown.code).toBe(1)
+    expect(unknown.out).toMatch(/^Unknown command "frobnicate"/)
+    const extra = await tollgate(['help', 'grant', 'revoke'], env)
+    expect(extra.code).toBe(2)
+    expect(extra.out).toContain('unexpected argument "revoke"')
   }, 120_000)
 
   it("serves its pages when started from another folder (its own tsconfig, not the working directory's)", async () => {

@@ -3,6 +3,7 @@
  * from the environment plus `.env`, exactly as for `npm start`.
  * @module
  */
+import { readFileSync } from 'node:fs'
 import { ConfigError, readEnvironment } from '../config.js'
 import { DatabaseUnreachableError } from '../db/wait.js'
 import { CatalogError } from '../modules/catalog/index.js'
@@ -12,7 +13,17 @@ import { COMMANDS } from './registry.js'
 
 export async function runCli(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   const [name, ...args] = argv
+  if (name === '--version' || name === '-v') {
+    io.out(`tollgate ${version()}`)
+    return 0
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    // `tollgate help grant`: that command's usage, as `tollgate grant --help` prints it.
+    if (args.length > 1) {
+      io.err(`tollgate help: unexpected argument "${args[1]}"\nUsage: tollgate help [<command>]`)
+      return 2
+    }
+    if (args[0] !== undefined) return runCli([args[0], '--help'], io)
     io.out(usage())
     return name === undefined ? 1 : 0
   }
@@ -57,7 +68,10 @@ const HELP_WIDTH = 100
  * ordinary terminal's right edge.)
  */
 function usage(): string {
-  const lines = ['Usage: tollgate <command> [arguments]   (tollgate <command> --help for one command)', '']
+  const lines = [
+    'Usage: tollgate <command> [arguments]   (tollgate help <command> for one; tollgate --version)',
+    '',
+  ]
   for (const c of COMMANDS)
     lines.push(
       ...wrap(bracketGroups(c.usage), '  ', '    '),
@@ -100,6 +114,12 @@ function wrap(units: string[], firstIndent: string, nextIndent: string): string[
   }
   lines.push(line)
   return lines
+}
+
+/** Tollgate's version, from its package.json (two folders up, from src/cli/ and dist/cli/ alike). */
+function version(): string {
+  const manifest = readFileSync(new URL('../../package.json', import.meta.url), 'utf8')
+  return (JSON.parse(manifest) as { version: string }).version
 }
 
 function defaultIO(): CliIO {
