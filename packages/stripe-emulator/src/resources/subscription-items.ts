@@ -25,6 +25,7 @@ import {
 } from '../params.js'
 import { route } from '../registry.js'
 import { getObject, listObjects } from '../state.js'
+import { checkItemPrices } from './subscription-params.js'
 
 const PRORATION = ['create_prorations', 'none', 'always_invoice'] as const
 /** Stripe's default `payment_behavior` is the only one modelled. */
@@ -113,6 +114,10 @@ route('post', '/v1/subscription_items/:id', (ctx, params, path) => {
   const price = priceId ? getObject<Stripe.Price>(ctx.state, 'price', priceId, 'price') : item.price
   if (price.currency !== sub.currency)
     throw invalidParam('price', 'The price currency must match the subscription currency.')
+  checkItemPrices(
+    sub.items.data.map((i) => (i.id === item.id ? price : i.price)),
+    'price',
+  )
   const quantity = quantityOf(params, item.quantity ?? 1)
   const rates = readTaxRates(ctx, params.tax_rates, 'tax_rates')
   if (price.id !== item.price.id || quantity !== item.quantity)

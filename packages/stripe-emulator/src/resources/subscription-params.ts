@@ -99,10 +99,44 @@ export function guardDefaults(params: Params, currency: string | null, create = 
   onlyDefault(params, 'billing_cycle_anchor', (v) => v === 'unchanged')
 }
 
+/**
+ * Refuses a set of prices one subscription cannot hold, as Stripe does: one currency, one
+ * recurring interval (classic billing mode, the only one modelled) and no price twice.
+ */
+export function checkItemPrices(prices: Stripe.Price[], param: string): void {
+  const first = prices[0]
+  const seen = new Set<string>()
+  for (const price of prices) {
+    if (seen.has(price.id))
+      throw invalidParam(param, `Cannot add multiple subscription items with the same plan: ${price.id}`)
+    seen.add(price.id)
+    if (!first) continue
+    const field =
+      price.currency !== first.currency
+        ? 'currency'
+        : price.recurring?.interval !== first.recurring?.interval
+          ? 'interval'
+          : price.recurring?.interval_count !== first.recurring?.interval_count
+            ? 'interval_count'
+            : undefined
+    if (field)
+      throw invalidParam(
+        param,
+        `Currency and interval fields must match across all plans on this subscription. Found mismatch in ${field} field.`,
+      )
+  }
+}
+
 export function readItems(ctx: Ctx, params: Params): ItemInput[] {
+  // Classic billing mode only: flexible's mixed intervals and proration rules are not modelled.
+  onlyDefault(
+    params,
+    'billing_mode',
+    (v) => typeof v === 'object' && !Array.isArray(v) && v.type === 'classic',
+  )
   const raw = optArray(params, 'items')
   if (!raw || raw.length === 0) throw missingParam('items')
-  return raw.map((entry, i) => {
+  const items = raw.map((entry, i) => {
     if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
     allowOnly(
       entry,
@@ -129,6 +163,11 @@ export function readItems(ctx: Ctx, params: Params): ItemInput[] {
     const taxRates = readTaxRates(ctx, entry.tax_rates, `items[${i}][tax_rates]`)
     return { price, quantity, ...(taxRates ? { taxRates } : {}) }
   })
+  checkItemPrices(
+    items.map((item) => item.price),
+    'items',
+  )
+  return items
 }
 
 export function readTrialEnd(params: Params, now: number, items: ItemInput[]): number | null {
@@ -157,7 +196,7 @@ export function readSwaps(
   taxRates: Stripe.TaxRate[] | undefined
 }> {
   const raw = optArray(params, 'items') ?? []
-  return raw.map((entry, i) => {
+  const swaps = raw.map((entry, i) => {
     if (typeof entry !== 'object' || Array.isArray(entry)) throw invalidParam(`items[${i}]`, 'Invalid item')
     allowOnly(
       entry,
@@ -180,4 +219,10 @@ export function readSwaps(
       taxRates: readTaxRates(ctx, entry.tax_rates, `items[${i}][tax_rates]`),
     }
   })
+  // The items as they would be after the swaps.
+  checkItemPrices(
+    sub.items.data.map((item) => swaps.findLast((s) => s.item.id === item.id)?.price ?? item.price),
+    'items',
+  )
+  return swaps
 }
