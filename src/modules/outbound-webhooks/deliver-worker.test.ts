@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIALECTS } from '../../../test/dialects.js'
 import { createTestDeps, type TestDeps } from '../../../test/harness.js'
 import { eventually } from '../../../test/purchase.js'
-import { addWebhookEndpoint, deliverDueWebhooks, publishEvent } from './index.js'
+import {
+  addWebhookEndpoint,
+  DELIVERY_CONCURRENCY,
+  deliverDueWebhooks,
+  disableWebhookEndpoint,
+  publishEvent,
+} from './index.js'
 
 /**
  * A receiver that records each delivery's `data.n` and answers `status`, or, while `hold` is on,
@@ -126,5 +132,29 @@ describe.each(DIALECTS)('the delivery worker on %s', (dialect) => {
       .where('endpoint_id', 'in', endpoints)
       .execute()
     expect(statuses.map((s) => s.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered'])
+  })
+
+  it('serves enabled endpoints however many disabled ones hold pending deliveries', async () => {
+    // More disabled endpoints with a pending delivery than a pass takes heads, all older.
+    const disabled: string[] = []
+    for (let i = 0; i < 3 * DELIVERY_CONCURRENCY; i++) {
+      const url = `http://127.0.0.1:9/disabled-${i}`
+      disabled.push((await addWebhookEndpoint(t.deps.db, { url, events: '*', now: t.deps.clock.now() })).id)
+    }
+    await publish(3)
+    for (const id of disabled) await disableWebhookEndpoint(t.deps.db, id, t.deps.clock.now())
+    const healthy = await receiver()
+    await addWebhookEndpoint(t.deps.db, { url: healthy.url, events: '*', now: t.deps.clock.now() })
+    await publish(4)
+    await drain()
+    expect(healthy.received).toEqual([4])
+    // The disabled endpoints' deliveries stay as they were, to be sent once they are enabled.
+    const waiting = await t.deps.db
+      .selectFrom('webhook_deliveries')
+      .select(['status', 'attempts'])
+      .where('endpoint_id', 'in', disabled)
+      .execute()
+    expect(waiting).toHaveLength(disabled.length)
+    expect(waiting.every((d) => d.status === 'pending' && d.attempts === 0)).toBe(true)
   })
 })

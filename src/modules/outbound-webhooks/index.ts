@@ -5,7 +5,12 @@
  * automatic disabling with an alert.
  * @module
  */
-export { DISABLE_AFTER_FAILURES, deliverDueWebhooks, RETRY_SCHEDULE_SECONDS } from './deliver-worker.js'
+export {
+  DELIVERY_CONCURRENCY,
+  DISABLE_AFTER_FAILURES,
+  deliverDueWebhooks,
+  RETRY_SCHEDULE_SECONDS,
+} from './deliver-worker.js'
 export {
   addWebhookEndpoint,
   disableWebhookEndpoint,

@@ -54,8 +54,9 @@ export async function insertDelivery(db: Executor, row: NewWebhookDeliveryRow): 
 }
 
 /**
- * Per endpoint, its oldest pending delivery, if that one is due: a later event never overtakes an
- * earlier one that is still being retried (per-endpoint order).
+ * Per enabled endpoint, its oldest pending delivery, if that one is due: a later event never
+ * overtakes an earlier one that is still being retried (per-endpoint order). A disabled endpoint's
+ * deliveries wait where they are, and never take the room of an enabled endpoint's in the limit.
  */
 export async function listDueHeads(
   db: Executor,
@@ -71,7 +72,9 @@ export async function listDueHeads(
   return db
     .selectFrom('webhook_deliveries')
     .innerJoin(heads, 'heads.head_id', 'webhook_deliveries.id')
+    .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
     .selectAll('webhook_deliveries')
+    .where('webhook_endpoints.status', '=', 'enabled')
     .where('webhook_deliveries.next_attempt_at', '<=', nowIso)
     .orderBy('webhook_deliveries.id')
     .limit(limit)
