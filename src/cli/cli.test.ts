@@ -72,6 +72,17 @@ describe('npx tollgate sync', () => {
 
     const again = await tollgate(['sync'], env)
     expect(again.out).toContain('Synced: 0 change(s)')
+    // A product and its price of the same name say which is which.
+    expect(again.out).toMatch(/^ {2}unchanged +product field-guide$/m)
+    expect(again.out).toMatch(/^ {2}unchanged +price field-guide$/m)
+    const json = await tollgate(['sync', '--json'], env)
+    const { actions } = JSON.parse(json.out) as { actions: { kind: string; target: string }[] }
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        { kind: 'unchanged', target: 'product field-guide' },
+        { kind: 'unchanged', target: 'price field-guide' },
+      ]),
+    )
   }, 120_000)
 
   it('reports configuration problems and unknown commands with exit code 1', async () => {

@@ -155,7 +155,8 @@ async function syncProduct(
   const stale =
     existing.name !== wanted.name || (existing.description ?? null) !== wanted.description || !existing.active
   if (!stale) {
-    actions.push({ kind: 'unchanged', target: product.id })
+    // Named as features and the portal are: a product and its price often share a name.
+    actions.push({ kind: 'unchanged', target: `product ${product.id}` })
     return existing
   }
   actions.push({
@@ -195,7 +196,7 @@ async function syncPrice(
     actions.push({ kind: 'reactivate-price', target: price.lookupKey, detail: existing.id })
     return dryRun ? existing : stripe.prices.update(existing.id, { active: true })
   }
-  actions.push({ kind: 'unchanged', target: price.lookupKey })
+  actions.push({ kind: 'unchanged', target: `price ${price.lookupKey}` })
   return existing
 }
 
