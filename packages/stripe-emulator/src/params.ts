@@ -205,9 +205,13 @@ export function optTimestamp(params: Params, key: string, name = key): number | 
   return optInt(params, key, name)
 }
 
+/** Stripe's metadata limits: keys per object, characters per key and per value. */
+const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const
+
 /**
  * Applies metadata params to an existing map as Stripe does: `metadata=` clears all,
- * `metadata[k]=` removes one key, other values set.
+ * `metadata[k]=` removes one key, other values set, within Stripe's limits (50 keys, keys of
+ * up to 40 characters without square brackets, values of up to 500).
  */
 export function applyMetadata(
   current: Record<string, string>,
@@ -221,9 +225,29 @@ export function applyMetadata(
   const next = { ...current }
   for (const [k, value] of Object.entries(v)) {
     if (typeof value !== 'string') throw invalidParam(`${key}[${k}]`, 'Metadata values must be strings')
-    if (value === '') delete next[k]
-    else next[k] = value
+    if (value === '') {
+      delete next[k]
+      continue
+    }
+    if (/[[\]]/.test(k)) throw invalidParam(key, `Metadata keys can't contain square brackets ([ or ]): ${k}`)
+    if (k.length > METADATA_LIMITS.keyLength)
+      throw invalidParam(
+        key,
+        `Metadata keys can have at most ${METADATA_LIMITS.keyLength} characters, but you passed in a key that is ${k.length} characters: ${k}`,
+      )
+    if (value.length > METADATA_LIMITS.valueLength)
+      throw invalidParam(
+        key,
+        `Metadata values can have up to ${METADATA_LIMITS.valueLength} characters, but you passed in a value that is ${value.length} characters (key ${k}).`,
+      )
+    next[k] = value
   }
+  const count = Object.keys(next).length
+  if (count > METADATA_LIMITS.keys)
+    throw invalidParam(
+      key,
+      `You can have at most ${METADATA_LIMITS.keys} metadata keys (this object would have ${count}).`,
+    )
   return next
 }
 
