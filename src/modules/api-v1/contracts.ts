@@ -7,7 +7,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireApiKey } from '../api-access/index.js'
 import { CheckoutSessionBody, CheckoutSessionCreated } from './checkout-schema.js'
-import { AUTH_ERRORS, CHECKOUT_CONFLICT, NOT_FOUND, UPSTREAM } from './errors.js'
+import { AUTH_ERRORS, BODY_ERRORS, CHECKOUT_CONFLICT, notFound, UPSTREAM } from './errors.js'
+import { readJsonBody } from './json-body.js'
 import {
   CustomerList,
   CustomerListQuery,
@@ -26,7 +27,7 @@ export const createCheckoutSessionRoute = createRoute({
   tags: ['Checkout'],
   summary: 'Start a Checkout Session (catalog price or ad-hoc line)',
   security: bearer,
-  middleware: [requireApiKey('checkout:write')] as const,
+  middleware: [requireApiKey('checkout:write'), readJsonBody] as const,
   request: {
     headers: z.object({
       'idempotency-key': z.string().optional().openapi({
@@ -41,7 +42,9 @@ export const createCheckoutSessionRoute = createRoute({
       content: { 'application/json': { schema: CheckoutSessionCreated } },
     },
     ...AUTH_ERRORS,
+    ...notFound('No customer has this `customer_id`.', 'CUSTOMER_NOT_FOUND'),
     ...CHECKOUT_CONFLICT,
+    ...BODY_ERRORS,
     ...UPSTREAM,
   },
 })
@@ -56,7 +59,11 @@ export const getOrderRoute = createRoute({
   security: bearer,
   middleware: [requireApiKey('orders:read')] as const,
   request: { params: IdParam('ord', 'ord_01jd8x') },
-  responses: { 200: { description: 'The order.', content: json(OrderSchema) }, ...AUTH_ERRORS, ...NOT_FOUND },
+  responses: {
+    200: { description: 'The order.', content: json(OrderSchema) },
+    ...AUTH_ERRORS,
+    ...notFound('No order has this id.', 'ORDER_NOT_FOUND'),
+  },
 })
 
 export const listCustomersRoute = createRoute({
@@ -81,7 +88,7 @@ export const listEntitlementsRoute = createRoute({
   responses: {
     200: { description: 'Every feature the customer has held.', content: json(EntitlementList) },
     ...AUTH_ERRORS,
-    ...NOT_FOUND,
+    ...notFound('No customer has this id.', 'CUSTOMER_NOT_FOUND'),
   },
 })
 
@@ -91,7 +98,7 @@ export const createGrantRoute = createRoute({
   tags: ['Grants'],
   summary: 'Grant a catalog feature to a customer (created by email if new)',
   security: bearer,
-  middleware: [requireApiKey('grants:write')] as const,
+  middleware: [requireApiKey('grants:write'), readJsonBody] as const,
   request: { body: { required: true, content: json(GrantCreate) } },
   responses: {
     200: {
@@ -101,7 +108,8 @@ export const createGrantRoute = createRoute({
     },
     201: { description: 'The new grant.', content: json(GrantSchema) },
     ...AUTH_ERRORS,
-    ...NOT_FOUND,
+    ...notFound('No customer has this `customer_id`.', 'CUSTOMER_NOT_FOUND'),
+    ...BODY_ERRORS,
   },
 })
 
@@ -116,6 +124,6 @@ export const deleteGrantRoute = createRoute({
   responses: {
     200: { description: 'The revoked grant.', content: json(GrantSchema) },
     ...AUTH_ERRORS,
-    ...NOT_FOUND,
+    ...notFound('No grant has this id.', 'GRANT_NOT_FOUND'),
   },
 })

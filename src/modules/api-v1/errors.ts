@@ -1,7 +1,8 @@
 /**
- * The `/api/v1` validation hook and the error envelope's schema. A Zod failure becomes one
- * AppError('API_INVALID_PARAMETER') (400) whose message and `details.field` name the first bad
- * field, unknown fields included, so nothing is silently dropped.
+ * The `/api/v1` validation hook and the error answers as the document describes them, each with
+ * the codes it can carry. A Zod failure becomes one AppError('API_INVALID_PARAMETER') (400) whose
+ * message and `details.field` name the first bad field, unknown fields included, so nothing is
+ * silently dropped.
  * @module
  */
 import { z } from '@hono/zod-openapi'
@@ -51,20 +52,10 @@ export function v1ValidationHook(result: { success: boolean; error?: unknown }):
   if (!result.success) throw invalidParameter(result.error as ZodError)
 }
 
-export const ErrorEnvelope = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'API_INVALID_PARAMETER' }),
-      message: z.string(),
-      requestId: z.string(),
-      details: z.unknown().optional(),
-    }),
-  })
-  .openapi('Error')
-
-const json = { 'application/json': { schema: ErrorEnvelope } }
-
-/** An error answer whose `code` is one of `codes`: the document lists what a client may meet. */
+/**
+ * An error answer in the document: the usual envelope, its `code` one of `codes`, so a client
+ * knows every code a status can carry.
+ */
 export function errorAnswer(description: string, codes: readonly [ErrorCode, ...ErrorCode[]]) {
   const schema = z.object({
     error: z.object({
@@ -77,18 +68,35 @@ export function errorAnswer(description: string, codes: readonly [ErrorCode, ...
   return { description, content: { 'application/json': { schema } } }
 }
 
-/** The error answers every authenticated route can give. */
-export const AUTH_ERRORS = {
-  400: {
-    description: 'A parameter is missing, unknown or invalid (`details.field` names it).',
-    content: json,
-  },
-  401: { description: 'Missing or unknown API key.', content: json },
-  403: { description: 'The key lacks the scope.', content: json },
-  429: { description: 'Too many requests for this key.', content: json },
+export const INVALID = {
+  400: errorAnswer(
+    'A parameter is missing, unknown or invalid, or the body is not valid JSON (`details.field` names it).',
+    ['API_INVALID_PARAMETER'],
+  ),
 } as const
 
-export const NOT_FOUND = { 404: { description: 'Not found.', content: json } } as const
+/** The error answers every route behind an API key can give. */
+export const AUTH_ERRORS = {
+  ...INVALID,
+  401: errorAnswer('Missing or unknown API key.', ['API_KEY_INVALID']),
+  403: errorAnswer('The key lacks the scope.', ['API_SCOPE_MISSING']),
+  429: errorAnswer('Too many requests for this key, or too many wrong keys from this address.', [
+    'RATE_LIMITED',
+  ]),
+} as const
+
+/** The error answers of a route that reads a JSON body (see json-body.ts). */
+export const BODY_ERRORS = {
+  413: errorAnswer('The body is larger than BODY_LIMIT_JSON (1 MiB unless set).', ['PAYLOAD_TOO_LARGE']),
+  415: errorAnswer('The body is not JSON: send `Content-Type: application/json`.', [
+    'UNSUPPORTED_MEDIA_TYPE',
+  ]),
+} as const
+
+export function notFound(description: string, ...codes: [ErrorCode, ...ErrorCode[]]) {
+  return { 404: errorAnswer(description, codes) } as const
+}
+
 export const CHECKOUT_CONFLICT = {
   409: errorAnswer(
     '`IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key was used with another body. `ALREADY_SUBSCRIBED`: the ' +
@@ -97,4 +105,7 @@ export const CHECKOUT_CONFLICT = {
     ['IDEMPOTENCY_KEY_REUSED', 'ALREADY_SUBSCRIBED', 'TRIAL_ALREADY_USED'],
   ),
 } as const
-export const UPSTREAM = { 502: { description: 'Stripe could not be reached.', content: json } } as const
+
+export const UPSTREAM = {
+  502: errorAnswer('Stripe could not be reached, or failed.', ['STRIPE_UNAVAILABLE']),
+} as const

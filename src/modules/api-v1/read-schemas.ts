@@ -107,7 +107,10 @@ export const GrantCreate = z
       .optional(),
     customer_email: z.email().max(320).optional(),
     feature: z.string().min(1).max(100),
-    until: z.iso.datetime().optional().openapi({ description: 'When access ends; omitted = forever.' }),
+    until: z.iso
+      .datetime({ offset: true, error: 'a date-time with Z or an offset (2030-01-01T00:00:00Z)' })
+      .optional()
+      .openapi({ description: 'When access ends (RFC 3339; answered in UTC); omitted = forever.' }),
     reason: z.string().trim().min(1).max(200),
   })
   .superRefine((b, ctx) => {

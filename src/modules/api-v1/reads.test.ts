@@ -104,6 +104,29 @@ describe.each(DIALECTS)('/api/v1 reads and grants on %s', (dialect) => {
     expect(after.body.data).toEqual([{ feature: 'premium', allowed: false }])
   })
 
+  it('takes until with a UTC offset and answers it in UTC', async () => {
+    const granted = await call('/api/v1/grants', {
+      method: 'POST',
+      body: JSON.stringify({
+        customer_email: 'page3@example.com',
+        feature: 'premium',
+        reason: 'offset',
+        until: '2030-01-01T00:00:00+02:00',
+      }),
+    })
+    expect([granted.status, granted.body.ends_at]).toEqual([201, '2029-12-31T22:00:00.000Z'])
+    const local = await call('/api/v1/grants', {
+      method: 'POST',
+      body: JSON.stringify({
+        customer_email: 'page3@example.com',
+        feature: 'premium',
+        reason: 'x',
+        until: '2030-01-01T00:00:00',
+      }),
+    })
+    expect([local.status, local.body.error?.details?.field]).toEqual([400, 'until'])
+  })
+
   it('refuses unknown features, unknown ids and missing scopes', async () => {
     const unknownFeature = await call('/api/v1/grants', {
       method: 'POST',

@@ -8,7 +8,8 @@
  */
 import { createRoute, z } from '@hono/zod-openapi'
 import { requireApiKey } from '../../api-access/index.js'
-import { AUTH_ERRORS, ErrorEnvelope, NOT_FOUND } from '../errors.js'
+import { AUTH_ERRORS, BODY_ERRORS, errorAnswer, INVALID, notFound } from '../errors.js'
+import { readJsonBody } from '../json-body.js'
 import { IdParam } from '../read-schemas.js'
 
 const LicenseKeyField = z.string().min(16).max(4000).openapi({
@@ -100,12 +101,12 @@ export const LicenseRevokeBody = z
   .openapi('LicenseRevoke')
 
 const json = <T>(schema: T) => ({ 'application/json': { schema } })
-const error = (description: string) => ({ description, content: json(ErrorEnvelope) })
-
+/** The answers of the public checks, which read a JSON body and are counted per address and key. */
 const ERRORS = {
-  400: error('A parameter is missing, unknown or invalid (`details.field` names it).'),
-  404: error('Unknown licence key (or activation).'),
-  429: error('Too many requests for this key from this address.'),
+  ...INVALID,
+  ...notFound('Unknown licence key (or activation).', 'LICENSE_NOT_FOUND', 'LICENSE_ACTIVATION_NOT_FOUND'),
+  429: errorAnswer('Too many requests for this key from this address.', ['RATE_LIMITED']),
+  ...BODY_ERRORS,
 } as const
 
 export const validateLicenseRoute = createRoute({
@@ -113,6 +114,7 @@ export const validateLicenseRoute = createRoute({
   path: '/api/v1/licenses/validate',
   tags: ['Licences'],
   summary: 'Validate a licence key (public: no API key)',
+  middleware: [readJsonBody] as const,
   request: { body: { required: true, content: json(LicenseValidateBody) } },
   responses: {
     200: { description: 'The key and whether it is valid now.', content: json(LicenseSchema) },
@@ -125,12 +127,16 @@ export const activateLicenseRoute = createRoute({
   path: '/api/v1/licenses/activate',
   tags: ['Licences'],
   summary: 'Activate a licence key on a device (public: the key is the credential)',
+  middleware: [readJsonBody] as const,
   request: { body: { required: true, content: json(LicenseActivateBody) } },
   responses: {
     201: { description: 'Activated; keep `activation.id`.', content: json(LicenseSchema) },
     200: { description: 'Already active under this label.', content: json(LicenseSchema) },
     ...ERRORS,
-    403: error('The key is revoked or expired, or its activation limit is reached.'),
+    403: errorAnswer('The key is revoked or expired, or its activation limit is reached.', [
+      'LICENSE_NOT_VALID',
+      'LICENSE_ACTIVATION_LIMIT',
+    ]),
   },
 })
 
@@ -139,6 +145,7 @@ export const deactivateLicenseRoute = createRoute({
   path: '/api/v1/licenses/deactivate',
   tags: ['Licences'],
   summary: 'Deactivate a licence key on a device, freeing its place (public)',
+  middleware: [readJsonBody] as const,
   request: { body: { required: true, content: json(LicenseDeactivateBody) } },
   responses: {
     200: { description: 'Deactivated.', content: json(LicenseSchema) },
@@ -159,7 +166,7 @@ export const getLicenseRoute = createRoute({
   responses: {
     200: { description: 'The licence.', content: json(LicenseDetailSchema) },
     ...AUTH_ERRORS,
-    ...NOT_FOUND,
+    ...notFound('No licence key has this id.', 'LICENSE_NOT_FOUND'),
   },
 })
 
@@ -174,7 +181,7 @@ export const listCustomerLicensesRoute = createRoute({
   responses: {
     200: { description: 'Every licence of the customer.', content: json(LicenseDetailList) },
     ...AUTH_ERRORS,
-    ...NOT_FOUND,
+    ...notFound('No customer has this id.', 'CUSTOMER_NOT_FOUND'),
   },
 })
 
@@ -184,7 +191,7 @@ export const revokeLicenseRoute = createRoute({
   tags: ['Licences'],
   summary: 'Revoke a licence key on its own (its grant stays; the key stays revoked)',
   security: bearer,
-  middleware: [requireApiKey('licenses:write')] as const,
+  middleware: [requireApiKey('licenses:write'), readJsonBody] as const,
   request: {
     params: IdParam('lic', 'lic_01jd8x'),
     body: { required: true, content: json(LicenseRevokeBody) },
@@ -195,6 +202,7 @@ export const revokeLicenseRoute = createRoute({
       content: json(LicenseDetailSchema),
     },
     ...AUTH_ERRORS,
-    ...NOT_FOUND,
+    ...notFound('No licence key has this id.', 'LICENSE_NOT_FOUND'),
+    ...BODY_ERRORS,
   },
 })
