@@ -84,6 +84,11 @@ describe.each(DIALECTS)('POST /api/v1/checkout-sessions on %s', (dialect) => {
     expect(Date.parse(grants[0]?.ends_at ?? '') - Date.parse(grants[0]?.starts_at ?? '')).toBe(
       30 * 86_400_000,
     )
+    // The buyer's email says what the grants gave: premium for 30 days, not "access forever".
+    const mail = (await t.mail('adhoc@example.com')).find((m) => m.template === 'purchase-confirmation')
+    expect(mail?.text).toContain(
+      `Thank you for buying Consulting hour. You have access until ${grants[0]?.ends_at?.slice(0, 10)}.`,
+    )
     const reader = (
       await createApiKey(t.deps.db, { name: 'r', now: t.deps.clock.now(), scopes: ['orders:read'] })
     ).key

@@ -12,7 +12,7 @@ import { newId } from '../../lib/ids.js'
 import { formatMoney } from '../../lib/money.js'
 import { alertOwner, ownerNote } from '../alerts/index.js'
 import type { CatalogProduct } from '../catalog/index.js'
-import { featuresOfProduct, findPrice, findProduct, productOfPrice } from '../catalog/index.js'
+import { featureLabel, featuresOfProduct, findPrice, findProduct, productOfPrice } from '../catalog/index.js'
 import {
   ADHOC_PRICE,
   type CheckoutMetadata,
@@ -34,6 +34,7 @@ import { syncLicenses } from '../licenses/index.js'
 import { enqueueMail } from '../mail/index.js'
 import { publishEvent } from '../outbound-webhooks/index.js'
 import {
+  type AccessLine,
   type LicenseKeyLine,
   PURCHASE_CONFIRMATION_TEMPLATE,
   PURCHASE_PAYMENT_FAILED_TEMPLATE,
@@ -90,7 +91,7 @@ export async function fulfilCheckoutSession(
     if (!theirs) throw new Error(`Order for ${session.id} missing after a conflicting insert`)
     return { status: 'existing', order: theirs }
   }
-  await grantPurchase(trx, {
+  const windows = await grantPurchase(trx, {
     customerId: customer.id,
     orderId,
     product: bought.product,
@@ -107,7 +108,10 @@ export async function fulfilCheckoutSession(
   await queueConfirmation(deps, trx, {
     email: customer.email,
     productName: bought.name,
-    accessUntil: bought.product ? accessEnd(bought.product, now) : null,
+    access: [...windows].map(([feature, until]) => ({
+      name: featureLabel(deps.catalog, feature),
+      until: until?.toISOString() ?? null,
+    })),
     token,
     licenses: licenses.map((l) => ({ name: l.name, key: l.key })),
     now,
@@ -185,7 +189,7 @@ async function grantPurchase(
     /** The order was inserted in this transaction, so none of its grants exist yet. */
     newOrder?: boolean
   },
-): Promise<void> {
+): Promise<Map<string, Date | null>> {
   const startsAt = input.startsAt ?? input.now
   const windows = new Map<string, Date | null>()
   if (input.product) {
@@ -206,6 +210,7 @@ async function grantPurchase(
       newSource: input.newOrder === true,
     })
   }
+  return windows
 }
 
 /**
@@ -237,7 +242,7 @@ async function queueConfirmation(
   input: {
     email: string
     productName: string
-    accessUntil: Date | null
+    access: AccessLine[]
     token: string
     licenses: LicenseKeyLine[]
     now: Date
@@ -249,7 +254,7 @@ async function queueConfirmation(
     libraryUrl: `${deps.config.publicUrl}/library`,
     loginUrl: `${deps.config.publicUrl}/login`,
     accessToken: input.token,
-    accessUntil: input.accessUntil?.toISOString() ?? null,
+    access: input.access,
   }
   await enqueueMail(trx, { to: input.email, template: PURCHASE_CONFIRMATION_TEMPLATE, data }, deps)
 }

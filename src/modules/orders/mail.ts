@@ -5,13 +5,30 @@ export type PurchaseConfirmationMail = {
   libraryUrl: string
   loginUrl: string
   accessToken: string
-  /** ISO date, or null for access forever. */
-  accessUntil: string | null
+  /** What the purchase opened (feature or file names), each until an ISO date or null for forever. */
+  access?: AccessLine[]
+  /** Mails queued before `access`: one end, ISO or null, for the whole purchase. */
+  accessUntil?: string | null
   /** Licence keys the purchase came with (catalog features of kind `license`). */
   licenses?: LicenseKeyLine[]
 }
 
 export type LicenseKeyLine = { name: string; key: string }
+export type AccessLine = { name: string; until: string | null }
+
+const untilText = (until: string | null): string => (until ? `until ${until.slice(0, 10)}` : 'forever')
+
+/**
+ * " You have access until 2027-01-07." when everything bought ends together; each with its own end
+ * when not; nothing when the purchase opened nothing (an integrator's line without grants).
+ */
+function accessSentence(d: PurchaseConfirmationMail): string {
+  const lines = d.access ?? (d.accessUntil === undefined ? [] : [{ name: '', until: d.accessUntil }])
+  const [first] = lines
+  if (!first) return ''
+  if (lines.every((l) => l.until === first.until)) return ` You have access ${untilText(first.until)}.`
+  return ` Your access: ${lines.map((l) => `${l.name} ${untilText(l.until)}`).join('; ')}.`
+}
 
 function licenseText(lines: LicenseKeyLine[] | undefined): string[] {
   return (lines ?? []).flatMap((l) => ['', `Your licence key for ${l.name}:`, l.key])
@@ -29,11 +46,11 @@ function licenseHtml(lines: LicenseKeyLine[] | undefined): string {
 export const PURCHASE_CONFIRMATION_TEMPLATE = defineMailTemplate<PurchaseConfirmationMail>(
   'purchase-confirmation',
   (d) => {
-    const until = d.accessUntil ? `until ${d.accessUntil.slice(0, 10)}` : 'forever'
+    const access = accessSentence(d)
     return {
       subject: `Your purchase: ${d.productName}`,
       text: [
-        `Thank you for buying ${d.productName}. You have access ${until}.`,
+        `Thank you for buying ${d.productName}.${access}`,
         '',
         `Your library: ${d.libraryUrl}`,
         `Sign in at ${d.loginUrl} with this email address and your access token:`,
@@ -44,7 +61,7 @@ export const PURCHASE_CONFIRMATION_TEMPLATE = defineMailTemplate<PurchaseConfirm
         ...licenseText(d.licenses),
       ].join('\n'),
       html: mailFrame(
-        `<p>Thank you for buying <strong>${escapeHtml(d.productName)}</strong>. You have access ${until}.</p>` +
+        `<p>Thank you for buying <strong>${escapeHtml(d.productName)}</strong>.${escapeHtml(access)}</p>` +
           `<p><a href="${escapeHtml(d.libraryUrl)}">Open your library</a></p>` +
           `<p>Sign in with this email address and your access token:</p><p><code>${escapeHtml(d.accessToken)}</code></p>` +
           '<p>Keep the token private: it opens your library.</p>' +

@@ -46,6 +46,9 @@ describe.each(DIALECTS)('one-time purchase on %s', (dialect) => {
     expect(grants[0]?.ends_at).toBeNull()
     const mails = (await t.mail(email)).filter((m) => m.template === 'purchase-confirmation')
     expect(mails).toHaveLength(1)
+    expect(mails[0]?.text).toContain(
+      'Thank you for buying The Tollgate Field Guide. You have access forever.',
+    )
     return order?.id ?? ''
   }
 
