@@ -90,7 +90,7 @@ describe.each(DIALECTS)('outbound events on %s', (dialect) => {
       currency: 'usd',
       product_name: 'Sync, monthly',
       recurring: { interval: 'month' },
-      grants: [{ feature: 'cloud-sync' }],
+      grants: [{ feature: 'premium' }],
       metadata: { account: 'acct-3' },
     })
     expect((await payHostedCheckout(url, { email: 'subevents@example.com' })).status).toBe(303)

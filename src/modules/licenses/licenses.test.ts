@@ -146,7 +146,7 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
       currency: 'usd',
       product_name: 'Desktop app, monthly',
       recurring: { interval: 'month' },
-      grants: [{ feature: 'desktop-app' }, { feature: 'cloud-sync' }],
+      grants: [{ feature: 'desktop-app' }, { feature: 'premium' }],
       metadata: { account: 'acct-9' },
     })
     expect((await payHostedCheckout(url, { email: 'sublic@example.com' })).status).toBe(303)
@@ -163,8 +163,8 @@ describe.each(DIALECTS)('licence keys on %s', (dialect) => {
       .where('source_id', '=', sub.id)
       .execute()
     expect(grants.map((g) => [g.feature, g.revoked_at, g.ends_at]).sort()).toEqual([
-      ['cloud-sync', null, sub.current_period_end],
       ['desktop-app', null, sub.current_period_end],
+      ['premium', null, sub.current_period_end],
     ])
     expect(await (await api('/api/v1/licenses/validate', { key })).json()).toMatchObject({
       valid: true,
