@@ -40,3 +40,58 @@ describe('metadata limits', () => {
     expect(Object.keys(updated.metadata)).toHaveLength(50)
   })
 })
+
+describe('minimum charge amounts', () => {
+  it('refuses a PaymentIntent below the currency’s minimum, on create and on update', async () => {
+    const { stripe } = suite
+    await expect(
+      stripe.paymentIntents.create({
+        amount: 30,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
+    ).rejects.toMatchObject({
+      ...invalid('amount', /^Amount must be at least \$0\.50 usd$/),
+      code: 'amount_too_small',
+    })
+    await expect(stripe.paymentIntents.create({ amount: 49, currency: 'jpy' })).rejects.toMatchObject({
+      ...invalid('amount', /¥50 jpy/),
+      code: 'amount_too_small',
+    })
+    // £0.30 is enough in pounds; the minimum follows a currency change on update.
+    const pi = await stripe.paymentIntents.create({ amount: 30, currency: 'gbp' })
+    await expect(stripe.paymentIntents.update(pi.id, { currency: 'usd' })).rejects.toMatchObject({
+      code: 'amount_too_small',
+    })
+    await expect(stripe.paymentIntents.update(pi.id, { amount: 29 })).rejects.toMatchObject({
+      code: 'amount_too_small',
+    })
+    const paid = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' })
+    expect(paid).toMatchObject({ status: 'succeeded', amount: 30, currency: 'gbp' })
+  })
+
+  it('refuses a Checkout Session in payment mode whose total is below the minimum', async () => {
+    const { stripe } = suite
+    await expect(
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        success_url: 'https://shop.example/thanks',
+        line_items: [
+          {
+            price_data: { currency: 'eur', unit_amount: 20, product_data: { name: 'Sticker' } },
+            quantity: 2,
+          },
+        ],
+      }),
+    ).rejects.toMatchObject({ ...invalid('line_items', /at least €0\.50 eur/), code: 'amount_too_small' })
+    const enough = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      success_url: 'https://shop.example/thanks',
+      line_items: [
+        { price_data: { currency: 'eur', unit_amount: 25, product_data: { name: 'Sticker' } }, quantity: 2 },
+      ],
+    })
+    expect(enough.amount_total).toBe(50)
+  })
+})

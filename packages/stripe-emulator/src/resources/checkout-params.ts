@@ -6,6 +6,7 @@
 import type Stripe from 'stripe'
 import { readTaxRates } from '../billing/tax.js'
 import type { Ctx } from '../context.js'
+import { MINIMUM_CHARGE, moneyText } from '../currencies.js'
 import { invalidParam, invalidRequest, missingParam, unsupportedParam } from '../errors.js'
 import { newId } from '../ids.js'
 import {
@@ -157,6 +158,16 @@ function checkModeAndCurrency(items: Stripe.LineItem[], mode: 'payment' | 'subsc
   if (currencies.size > 1) {
     throw invalidParam('line_items', 'All line items must share the same currency.')
   }
+  // A payment is charged at once, so it must reach the currency's minimum charge (a free one is fine).
+  const total = items.reduce((sum, li) => sum + li.amount_total, 0)
+  const currency = items[0]?.currency
+  const minimum = currency ? MINIMUM_CHARGE[currency] : undefined
+  if (mode === 'payment' && currency && minimum !== undefined && total > 0 && total < minimum)
+    throw invalidParam(
+      'line_items',
+      `The Checkout Session's total amount due must add up to at least ${moneyText(minimum, currency)}`,
+      'amount_too_small',
+    )
 }
 
 /** `discounts[0][coupon]` or `discounts[0][promotion_code]` (at most one discount). */

@@ -5,6 +5,7 @@
  * @module
  */
 import type Stripe from 'stripe'
+import { checkMinimumCharge } from '../currencies.js'
 import { invalidParam, invalidRequest } from '../errors.js'
 import {
   allowOnly,
@@ -74,6 +75,8 @@ route('post', '/v1/payment_intents/:id', (ctx, params, path) => {
   if (amount !== undefined && amount < 1)
     throw invalidParam('amount', 'Amount must be at least 1 in minor units.', 'amount_too_small')
   const currency = optString(params, 'currency')?.toLowerCase()
+  if (amount !== undefined || currency !== undefined)
+    checkMinimumCharge(amount ?? pi.amount, currency ?? pi.currency)
   const customer = optString(params, 'customer')
   if (customer) getObject(ctx.state, 'customer', customer, 'customer')
   const methodOptions = readPaymentMethodOptions(params, currency ?? pi.currency)
