@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, parseEnvFile } from './config.js'
+import { ConfigError, isLiveStripeKey, loadConfig, parseEnvFile } from './config.js'
 import { DATABASE_URL_FORMS } from './lib/database-url.js'
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -63,6 +63,15 @@ describe('loadConfig', () => {
     } finally {
       process.chdir(cwd)
     }
+  })
+
+  it('tells a live Stripe key from a test one (sk_test_ is Stripe test mode, not live)', () => {
+    expect(['sk_live_abc0123456789', 'rk_live_abc0123456789'].map(isLiveStripeKey)).toEqual([true, true])
+    expect(['sk_test_abc0123456789', 'rk_test_abc', 'sk_tollgate_live_x'].map(isLiveStripeKey)).toEqual([
+      false,
+      false,
+      false,
+    ])
   })
 
   it('checks MAIL_FROM, and FILES_URL alongside every other bad value', () => {

@@ -183,6 +183,14 @@ export type Config = Readonly<{
   alerts: AlertSettings
 }>
 
+/**
+ * A live Stripe key (sk_live_, rk_live_): real money. A sk_test_ key runs against Stripe's test mode,
+ * which is neither this nor Tollgate's test mode (the emulator).
+ */
+export function isLiveStripeKey(key: string): boolean {
+  return /^(sk|rk)_live_/.test(key)
+}
+
 /** The key the SDK uses against the emulator; any `sk_test_…` of 12+ characters is accepted there. */
 export const EMULATOR_SECRET_KEY = 'sk_test_tollgate_local'
 

@@ -3,6 +3,7 @@
  * key once (only its hash is kept); `api-key list [--json]`; `api-key revoke <key_…>`. Creating and
  * revoking are audited as `cli`, with the entries the console writes.
  */
+import { isLiveStripeKey } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import { recordAudit } from '../../modules/admin/index.js'
 import {
@@ -81,7 +82,8 @@ export const apiKeyCommand: Command = {
         io.out(`API key ${id} revoked.`)
         return 0
       }
-      const live = !deps.config.testMode
+      // tg_live_ keys go with real money only: a sk_test_ key makes tg_test_ keys, as the emulator does.
+      const live = !deps.config.testMode && isLiveStripeKey(deps.config.stripeSecretKey)
       const created = await deps.db.transaction().execute(async (trx) => {
         const made = await createApiKey(trx, {
           name,

@@ -5,7 +5,7 @@
  * @module
  */
 import { sql } from 'kysely'
-import type { Config } from '../../config.js'
+import { type Config, isLiveStripeKey } from '../../config.js'
 import type { Deps } from '../../deps.js'
 import { DEFAULT_BRAND } from '../../lib/brand.js'
 import { type CheckResult, fail, guarded, pass, warn, withTimeout } from './check.js'
@@ -16,7 +16,7 @@ const PLACEHOLDER_SECRET = /change|replace|example|placeholder|your|xxxx|1234567
 
 /** Live keys: a problem buyers would meet is a failure, not a warning. */
 function isLive(config: Pick<Config, 'testMode' | 'stripeSecretKey'>): boolean {
-  return !config.testMode && config.stripeSecretKey.includes('_live_')
+  return !config.testMode && isLiveStripeKey(config.stripeSecretKey)
 }
 
 /**
