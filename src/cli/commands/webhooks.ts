@@ -104,7 +104,7 @@ export const webhooksCommand: Command = {
             )
           : which === 'enable'
             ? audited(
-                (trx) => enableWebhookEndpoint(trx, id),
+                (trx) => enableWebhookEndpoint(trx, id, now),
                 (before) => ({
                   action: 'webhook_endpoint.enable',
                   target: endpoint,

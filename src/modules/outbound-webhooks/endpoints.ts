@@ -7,7 +7,9 @@
 import { randomBytes } from 'node:crypto'
 import type { Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
+import { nextDeliveryId, type OutboundEventType } from './publish.js'
 import {
+  bringHeadForward,
   deleteEndpointRow,
   findDeliveryRow,
   findEndpointRow,
@@ -18,21 +20,6 @@ import {
   setEndpointFailures,
 } from './repo.js'
 import type { WebhookDeliveryRow, WebhookEndpointRow } from './table.js'
-
-export const OUTBOUND_EVENTS = [
-  'order.paid',
-  'order.refunded',
-  'subscription.created',
-  'subscription.updated',
-  'subscription.canceled',
-  'entitlement.granted',
-  'entitlement.updated',
-  'entitlement.revoked',
-  'license.created',
-  'license.revoked',
-] as const
-
-export type OutboundEventType = (typeof OUTBOUND_EVENTS)[number]
 
 export type WebhookEndpoint = Omit<WebhookEndpointRow, 'secret'>
 export type WebhookDelivery = Omit<WebhookDeliveryRow, 'payload'>
@@ -75,7 +62,13 @@ export async function listWebhookDeliveries(
   return (await listDeliveryRows(db, input.endpointId, input.limit)).map(({ payload: _p, ...rest }) => rest)
 }
 
-/** Sends a delivery again (same message id, so receivers can tell it is the same event). */
+/**
+ * Sends a delivery again (same message id, so receivers can tell it is the same event), for an
+ * owner whose receiver is fixed. The endpoint's queue goes now: a delivery waiting for its next
+ * retry is tried at once (a pending one is not copied, only brought forward), and a copy of a
+ * delivered or failed one goes after the deliveries queued before it. Answers the id that will be
+ * sent, or undefined when there is no such delivery.
+ */
 export async function redeliverWebhook(
   db: Executor,
   deliveryId: string,
@@ -83,7 +76,9 @@ export async function redeliverWebhook(
 ): Promise<string | undefined> {
   const earlier = await findDeliveryRow(db, deliveryId)
   if (!earlier) return undefined
-  const id = newId('whd', now.getTime())
+  await bringHeadForward(db, earlier.endpoint_id, now.toISOString())
+  if (earlier.status === 'pending') return earlier.id
+  const id = nextDeliveryId(now)
   await insertDelivery(db, {
     ...earlier,
     id,
@@ -112,13 +107,19 @@ const switchOf = (e: EndpointSwitch): EndpointSwitch => ({
 })
 
 /**
- * Switches a disabled endpoint back on (its failure count starts again). Answers the state before,
- * or undefined when there is no such endpoint.
+ * Switches a disabled endpoint back on (its failure count starts again) and sends what waited for
+ * it now, a delivery waiting for its next retry included. Answers the state before, or undefined
+ * when there is no such endpoint.
  */
-export async function enableWebhookEndpoint(db: Executor, id: string): Promise<EndpointSwitch | undefined> {
+export async function enableWebhookEndpoint(
+  db: Executor,
+  id: string,
+  now: Date,
+): Promise<EndpointSwitch | undefined> {
   const endpoint = await findEndpointRow(db, id)
   if (!endpoint) return undefined
   await setEndpointFailures(db, id, { consecutive_failures: 0, status: 'enabled', disabled_at: null })
+  await bringHeadForward(db, id, now.toISOString())
   return switchOf(endpoint)
 }
 

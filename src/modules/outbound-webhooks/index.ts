@@ -17,11 +17,9 @@ export {
   enableWebhookEndpoint,
   listWebhookDeliveries,
   listWebhookEndpoints,
-  OUTBOUND_EVENTS,
-  type OutboundEventType,
   redeliverWebhook,
   removeWebhookEndpoint,
   type WebhookDelivery,
   type WebhookEndpoint,
 } from './endpoints.js'
-export { publishEvent } from './publish.js'
+export { OUTBOUND_EVENTS, type OutboundEventType, publishEvent } from './publish.js'

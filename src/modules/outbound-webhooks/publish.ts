@@ -6,8 +6,23 @@
  */
 import type { Executor } from '../../db/database.js'
 import { newId } from '../../lib/ids.js'
-import type { OutboundEventType } from './endpoints.js'
 import { insertDelivery, listEnabledEndpointRows } from './repo.js'
+
+/** The event types other apps can subscribe to (README's table says when each is sent). */
+export const OUTBOUND_EVENTS = [
+  'order.paid',
+  'order.refunded',
+  'subscription.created',
+  'subscription.updated',
+  'subscription.canceled',
+  'entitlement.granted',
+  'entitlement.updated',
+  'entitlement.revoked',
+  'license.created',
+  'license.revoked',
+] as const
+
+export type OutboundEventType = (typeof OUTBOUND_EVENTS)[number]
 
 /**
  * Delivery ids carry the order events must reach each endpoint in (the worker sends the lowest
@@ -22,6 +37,11 @@ function nextStamp(now: Date): number {
   return lastStamp
 }
 
+/** A delivery id that sorts after every delivery this process made before (so after its queue). */
+export function nextDeliveryId(now: Date): string {
+  return newId('whd', nextStamp(now))
+}
+
 export async function publishEvent(
   trx: Executor,
   input: { type: OutboundEventType; data: Record<string, unknown>; now: Date },
@@ -34,7 +54,7 @@ export async function publishEvent(
   const payload = JSON.stringify({ type: input.type, timestamp: input.now.toISOString(), data: input.data })
   for (const endpoint of endpoints) {
     await insertDelivery(trx, {
-      id: newId('whd', nextStamp(input.now)),
+      id: nextDeliveryId(input.now),
       endpoint_id: endpoint.id,
       message_id: messageId,
       event_type: input.type,

@@ -120,6 +120,21 @@ export async function findDeliveryRow(db: Executor, id: string): Promise<Webhook
 }
 
 /**
+ * Brings an endpoint's head forward to `nowIso` when its next attempt is later (a retry the owner
+ * does not want to wait for). Only a head waits: the deliveries behind it were never tried and
+ * were due when made. A head being sent at this moment (its lease) may be sent again: at least once.
+ */
+export async function bringHeadForward(db: Executor, endpointId: string, nowIso: string): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: nowIso })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '>', nowIso)
+    .execute()
+}
+
+/**
  * Takes a due delivery for one sender: moves its next attempt to `leaseUntilIso` only if nobody
  * else did since it was read, so concurrent workers do not send it twice (a crashed sender's
  * lease simply runs out and the delivery is due again).

@@ -97,7 +97,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid('form')
     const now = deps.clock.now()
     const done = await deps.db.transaction().execute(async (trx) => {
-      const before = await enableWebhookEndpoint(trx, id)
+      const before = await enableWebhookEndpoint(trx, id, now)
       if (!before) return false
       await recordAudit(trx, now, {
         actor: adminOf(c).email,
