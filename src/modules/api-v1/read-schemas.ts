@@ -59,17 +59,19 @@ const LIMIT_RULE = 'must be a whole number from 1 to 100'
 
 export const CustomerListQuery = z.strictObject({
   email: z.email().max(320).optional(),
-  limit: z.coerce
-    .number({ error: LIMIT_RULE })
-    .int(LIMIT_RULE)
-    .min(1, LIMIT_RULE)
-    .max(100, LIMIT_RULE)
-    .default(10),
+  // Decimal digits only: a number coerced from `1e1`, `0x10` or ` 10` is not what the caller wrote.
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, LIMIT_RULE)
+    .transform(Number)
+    .pipe(z.number().int().min(1, LIMIT_RULE).max(100, LIMIT_RULE))
+    .default(10)
+    .openapi({ type: 'integer', minimum: 1, maximum: 100, default: 10 }),
   starting_after: z
     .string()
     .regex(/^cu_\w+$/)
     .optional()
-    .openapi({ description: 'The last id of the previous page.' }),
+    .openapi({ description: 'The last id of the previous page: a customer that exists (else 400).' }),
 })
 
 export const CustomerList = z

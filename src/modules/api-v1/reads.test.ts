@@ -64,10 +64,16 @@ describe.each(DIALECTS)('/api/v1 reads and grants on %s', (dialect) => {
     ])
     const byEmail = await call('/api/v1/customers?email=PAGE2@example.com')
     expect((byEmail.body.data as { email: string }[]).map((c) => c.email)).toEqual(['page2@example.com'])
-    for (const limit of ['500', '0', 'abc', '2.5']) {
+    for (const limit of ['500', '0', 'abc', '2.5', '1e1', '0x10', '+5', '%2010', '']) {
       const bad = await call(`/api/v1/customers?limit=${limit}`)
       expect([bad.status, bad.body.error?.details?.field]).toEqual([400, 'limit'])
       expect(bad.body.error?.message).toBe('limit: must be a whole number from 1 to 100')
+    }
+    // A cursor names a customer of the previous page; one that does not exist is an error, not a page.
+    for (const cursor of ['cu_zzzzzzzzzz', 'cu_0']) {
+      const bad = await call(`/api/v1/customers?starting_after=${cursor}`)
+      expect([bad.status, bad.body.error?.details?.field]).toEqual([400, 'starting_after'])
+      expect(bad.body.error?.message).toBe(`starting_after: no customer has the id ${cursor}`)
     }
     const unknown = await call('/api/v1/customers?emial=x@example.com')
     expect([unknown.status, unknown.body.error?.details?.field]).toEqual([400, 'emial'])

@@ -73,7 +73,15 @@ apiV1Routes.openapi(getOrderRoute, async (c) => {
 
 apiV1Routes.openapi(listCustomersRoute, async (c) => {
   const query = c.req.valid('query')
-  const page = await listCustomers(c.get('deps').db, {
+  const db = c.get('deps').db
+  // As Stripe answers an unknown cursor: a page after nothing would be empty or everything.
+  if (query.starting_after !== undefined && !(await findCustomer(db, query.starting_after))) {
+    throw new AppError('API_INVALID_PARAMETER', {
+      message: `starting_after: no customer has the id ${query.starting_after}`,
+      details: { field: 'starting_after' },
+    })
+  }
+  const page = await listCustomers(db, {
     limit: query.limit,
     ...(query.email !== undefined ? { email: query.email } : {}),
     ...(query.starting_after !== undefined ? { startingAfter: query.starting_after } : {}),
