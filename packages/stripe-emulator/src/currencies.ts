@@ -1,9 +1,39 @@
 /**
- * Currency facts the emulator checks amounts against: Stripe's zero-decimal currencies and its
- * minimum charge amounts (docs.stripe.com/currencies, "Minimum and maximum charge amounts").
+ * Currency facts the emulator checks against: the currencies Stripe supports, its zero-decimal
+ * ones and its minimum charge amounts (docs.stripe.com/currencies, "Minimum and maximum charge
+ * amounts").
  * @module
  */
 import { invalidParam } from './errors.js'
+
+/**
+ * Stripe's presentment currencies (docs.stripe.com/currencies#presentment-currencies), in the
+ * order its "Invalid currency" message lists them: USD first, then alphabetical.
+ */
+export const SUPPORTED_CURRENCIES: readonly string[] = (
+  'usd aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn ' +
+  'bzd cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf ' +
+  'gtq gyd hkd hnl htg huf idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt lak lbp lkr ' +
+  'lrd lsl mad mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen ' +
+  'pgk php pkr pln pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos srd std szl thb tjs tnd ' +
+  'top try ttd twd tzs uah ugx uyu uzs vnd vuv wst xaf xcd xof xpf yer zar zmw'
+).split(' ')
+
+const SUPPORTED = new Set(SUPPORTED_CURRENCIES)
+
+/**
+ * A currency parameter as Stripe reads it: lower-cased, and refused unless Stripe supports it.
+ * Returns the lower-case code.
+ */
+export function readCurrency(value: string, param: string): string {
+  const currency = value.toLowerCase()
+  if (!SUPPORTED.has(currency))
+    throw invalidParam(
+      param,
+      `Invalid currency: ${currency}. Stripe currently supports these currencies: ${SUPPORTED_CURRENCIES.join(', ')}`,
+    )
+  return currency
+}
 
 /** Amounts in these are whole units (`amount=50` is ¥50). */
 export const ZERO_DECIMAL: ReadonlySet<string> = new Set([

@@ -95,3 +95,40 @@ describe('minimum charge amounts', () => {
     expect(enough.amount_total).toBe(50)
   })
 })
+
+describe('currencies', () => {
+  it('refuses a currency Stripe does not support wherever one is given', async () => {
+    const { stripe } = suite
+    const unknown = (param: string) =>
+      invalid(param, /^Invalid currency: zzz\. Stripe currently supports these currencies: usd, /)
+    await expect(
+      stripe.prices.create({ currency: 'zzz', unit_amount: 500, product_data: { name: 'Z' } }),
+    ).rejects.toMatchObject(unknown('currency'))
+    await expect(stripe.paymentIntents.create({ amount: 500, currency: 'zzz' })).rejects.toMatchObject(
+      unknown('currency'),
+    )
+    await expect(stripe.coupons.create({ amount_off: 100, currency: 'zzz' })).rejects.toMatchObject(
+      unknown('currency'),
+    )
+    const customer = await stripe.customers.create({})
+    await expect(
+      stripe.invoiceItems.create({ customer: customer.id, amount: 500, currency: 'zzz' }),
+    ).rejects.toMatchObject(unknown('currency'))
+    await expect(
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        success_url: 'https://shop.example/thanks',
+        line_items: [
+          { price_data: { currency: 'zzz', unit_amount: 500, product_data: { name: 'Z' } }, quantity: 1 },
+        ],
+      }),
+    ).rejects.toMatchObject(unknown('line_items[0][price_data][currency]'))
+    // Upper case is read as lower case, as Stripe does; a supported rarer currency is fine.
+    const price = await stripe.prices.create({
+      currency: 'ISK',
+      unit_amount: 50_000,
+      product_data: { name: 'I' },
+    })
+    expect(price.currency).toBe('isk')
+  })
+})

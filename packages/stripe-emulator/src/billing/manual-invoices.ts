@@ -7,6 +7,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { readCurrency } from '../currencies.js'
 import { invalidParam, invalidRequest, unsupportedParam } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -153,7 +154,7 @@ function itemAmount(
       } as Stripe.InvoiceItem['pricing'],
     }
   }
-  const currency = reqString(params, 'currency').toLowerCase()
+  const currency = readCurrency(reqString(params, 'currency'), 'currency')
   const decimal = optString(params, 'unit_amount_decimal')
   if (decimal !== undefined) {
     if (!/^-?\d+$/.test(decimal))
@@ -259,7 +260,8 @@ function createManualInvoice(ctx: Ctx, params: Params): Stripe.Invoice {
         (ii) => ii.customer === customer.id && ii.invoice === null,
       ).reverse()
     : []
-  const currency = optString(params, 'currency') ?? pending[0]?.currency ?? 'usd'
+  const given = optString(params, 'currency')
+  const currency = given ? readCurrency(given, 'currency') : (pending[0]?.currency ?? 'usd')
   const id = newId('in', 24)
   const invoice = invoiceShell(ctx, {
     id,

@@ -7,6 +7,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { readCurrency } from '../currencies.js'
 import { invalidParam, invalidRequest } from '../errors.js'
 import { applyMetadata, nullableString, optBool, optEnum, optInt, optString, type Params } from '../params.js'
 import { readBranding } from './checkout-branding.js'
@@ -124,10 +125,7 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
     consent: null,
     consent_collection: null,
     created: ctx.now(),
-    currency:
-      mode === 'setup'
-        ? (optString(params, 'currency')?.toLowerCase() ?? null)
-        : (input.lineItems[0]?.currency ?? 'usd'),
+    currency: mode === 'setup' ? setupCurrency(params) : (input.lineItems[0]?.currency ?? 'usd'),
     currency_conversion: null,
     custom_fields: [],
     custom_text: {
@@ -179,6 +177,12 @@ export function buildSession(ctx: Ctx, params: Params, input: BuildInput): Strip
     url: `${ctx.baseUrl}/c/pay/${id}`,
     wallet_options: null,
   } as Stripe.Checkout.Session
+}
+
+/** A setup-mode session's optional `currency` (it charges nothing, so has no line items). */
+function setupCurrency(params: Params): string | null {
+  const given = optString(params, 'currency')
+  return given ? readCurrency(given, 'currency') : null
 }
 
 function emptyInvoiceData(): Stripe.Checkout.Session.InvoiceCreation.InvoiceData {

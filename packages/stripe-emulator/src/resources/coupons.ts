@@ -6,6 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { readCurrency } from '../currencies.js'
 import { invalidParam, invalidRequest, missingParam } from '../errors.js'
 import { randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -59,7 +60,8 @@ function createCoupon(ctx: Ctx, params: Params): Stripe.Coupon {
       'amount_off',
     )
   }
-  const currency = optString(params, 'currency')?.toLowerCase() ?? null
+  const given = optString(params, 'currency')
+  const currency = given ? readCurrency(given, 'currency') : null
   if (amountOff !== null && !currency) throw missingParam('currency')
   if (amountOff !== null && amountOff < 1) throw invalidParam('amount_off', 'amount_off must be positive.')
   const duration = optEnum(params, 'duration', ['once', 'repeating', 'forever'] as const) ?? 'once'

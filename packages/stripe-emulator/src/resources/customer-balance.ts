@@ -7,6 +7,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { readCurrency } from '../currencies.js'
 import { invalidParam, invalidRequest } from '../errors.js'
 import { newId } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
@@ -94,7 +95,7 @@ route('post', '/v1/customers/:id/balance_transactions', (ctx, params: Params, pa
   if (amount === 0) throw invalidParam('amount', 'The amount must be a non-zero integer.')
   return insertBalanceTransaction(ctx, customer, {
     amount,
-    currency: reqString(params, 'currency'),
+    currency: readCurrency(reqString(params, 'currency'), 'currency'),
     type: 'adjustment',
     description: nullableString(params, 'description') ?? null,
     metadata: applyMetadata({}, params),

@@ -5,7 +5,7 @@
  * @module
  */
 import type Stripe from 'stripe'
-import { checkMinimumCharge } from '../currencies.js'
+import { checkMinimumCharge, readCurrency } from '../currencies.js'
 import { invalidParam, invalidRequest } from '../errors.js'
 import {
   allowOnly,
@@ -74,7 +74,8 @@ route('post', '/v1/payment_intents/:id', (ctx, params, path) => {
   const amount = optInt(params, 'amount')
   if (amount !== undefined && amount < 1)
     throw invalidParam('amount', 'Amount must be at least 1 in minor units.', 'amount_too_small')
-  const currency = optString(params, 'currency')?.toLowerCase()
+  const given = optString(params, 'currency')
+  const currency = given ? readCurrency(given, 'currency') : undefined
   if (amount !== undefined || currency !== undefined)
     checkMinimumCharge(amount ?? pi.amount, currency ?? pi.currency)
   const customer = optString(params, 'customer')

@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
-import { checkMinimumCharge } from '../currencies.js'
+import { checkMinimumCharge, readCurrency } from '../currencies.js'
 import { cardError, invalidParam, invalidRequest } from '../errors.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
@@ -83,7 +83,7 @@ function createFromParams(ctx: Ctx, params: Params): Stripe.PaymentIntent {
   const customer = optString(params, 'customer')
   if (customer) getObject(ctx.state, 'customer', customer, 'customer')
   const types = optStringArray(params, 'payment_method_types')
-  const currency = reqString(params, 'currency').toLowerCase()
+  const currency = readCurrency(reqString(params, 'currency'), 'currency')
   checkMinimumCharge(amount, currency)
   const methodOptions = readPaymentMethodOptions(params, currency)
   if (params.payment_method_data !== undefined && params.payment_method !== undefined)

@@ -5,6 +5,7 @@
  */
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
+import { readCurrency } from '../currencies.js'
 import { updateWithEvent } from '../diff.js'
 import { invalidParam, invalidRequest, missingParam } from '../errors.js'
 import { newId } from '../ids.js'
@@ -138,7 +139,7 @@ export function createPrice(ctx: Ctx, params: Params, prefix = ''): Stripe.Price
   allowOnly(params, CREATE, prefix)
   const name = (k: string): string => (prefix ? `${prefix}[${k}]` : k)
   refuseUnsupported(params, name)
-  const currency = reqString(params, 'currency', name('currency')).toLowerCase()
+  const currency = readCurrency(reqString(params, 'currency', name('currency')), name('currency'))
   const unitAmount = optInt(params, 'unit_amount', name('unit_amount'))
   const decimal = optString(params, 'unit_amount_decimal', name('unit_amount_decimal'))
   if (unitAmount === undefined && decimal === undefined) {
