@@ -33,16 +33,20 @@ export const filesCommand: Command = {
       return 1
     }
     const outcomes: Outcome[] = []
-    for (const product of loadCatalog(config.catalogPath).products) {
-      for (const file of product.files) {
-        const outcome: Outcome = { id: file.id, from: file.path, to: store.locate(file), result: 'missing' }
-        if ((await fileSize(file.path)) !== undefined) outcome.result = await store.upload(file)
-        outcomes.push(outcome)
-        if (!values.json)
-          io.out(
-            `  ${outcome.result.padEnd(9)} ${file.id}  ${outcome.result === 'missing' ? `(no file at ${file.path})` : `→ ${outcome.to}`}`,
-          )
+    const files = loadCatalog(config.catalogPath).products.flatMap((p) => p.files)
+    for (const [index, file] of files.entries()) {
+      const outcome: Outcome = { id: file.id, from: file.path, to: store.locate(file), result: 'missing' }
+      const size = await fileSize(file.path)
+      if (size !== undefined) {
+        // Progress on stderr, as backup's: a large file takes a while to compare and send.
+        if (!values.json) io.err(`files: ${index + 1}/${files.length} ${file.id} (${megabytes(size)})…`)
+        outcome.result = await store.upload(file)
       }
+      outcomes.push(outcome)
+      if (!values.json)
+        io.out(
+          `  ${outcome.result.padEnd(9)} ${file.id}  ${outcome.result === 'missing' ? `(no file at ${file.path})` : `→ ${outcome.to}`}`,
+        )
     }
     const missing = outcomes.filter((o) => o.result === 'missing')
     if (values.json) printJSON(io, { files: outcomes, missing: missing.length })
@@ -55,3 +59,5 @@ export const filesCommand: Command = {
     return missing.length === 0 ? 0 : 1
   },
 }
+
+const megabytes = (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`

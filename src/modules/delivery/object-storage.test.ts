@@ -94,6 +94,7 @@ describe.each(DIALECTS)('files in object storage on %s', (dialect) => {
   it('`tollgate files push` uploads every file once, then finds them unchanged', async () => {
     const first = await cli(['files', 'push'], s3Env())
     expect(first.code, first.out).toBe(0)
+    expect(first.out).toMatch(/^files: 1\/\d+ field-guide-pdf \(\d+\.\d MB\)…$/m)
     expect(first.out).toMatch(
       /uploaded\s+field-guide-pdf\s+→ s3:\/\/tollgate-files\/shop-\w+\/field-guide-pdf\/field-guide\.pdf/,
     )
