@@ -39,7 +39,7 @@ const Recurring = z
 
 const Grant = z
   .strictObject({
-    feature: z.string().regex(FEATURE_KEY).openapi({ example: 'pro' }),
+    feature: z.string().regex(FEATURE_KEY).openapi({ example: 'premium' }),
     duration_days: z.number().int().min(1).max(36_500).nullable().default(null).openapi({
       description: 'Days of access from payment; null (the default) = forever.',
     }),
