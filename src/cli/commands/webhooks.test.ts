@@ -100,4 +100,23 @@ describe('npx tollgate webhooks', () => {
     expect(await cli(env).run(['webhooks', 'enable', 'whe_nope'])).toBe(1)
     expect(await audit()).toHaveLength(count)
   })
+
+  it('stores an event named twice in --events once', async () => {
+    const add = cli(env)
+    const events = 'order.paid,entitlement.granted,order.paid'
+    expect(
+      await add.run(['webhooks', 'add', 'https://hooks.example.com/twice', '--events', events, '--json']),
+    ).toBe(0)
+    const { id } = JSON.parse(add.out.join('\n')) as { id: string }
+    const stored = await db
+      .selectFrom('webhook_endpoints')
+      .select('events')
+      .where('id', '=', id)
+      .executeTakeFirst()
+    expect(stored?.events).toBe('order.paid,entitlement.granted')
+    const entry = (await audit()).find((e) => e.action === 'webhook_endpoint.add' && e.target_id === id)
+    expect(JSON.parse(entry?.after_json ?? 'null')).toMatchObject({
+      events: ['order.paid', 'entitlement.granted'],
+    })
+  })
 })

@@ -26,7 +26,7 @@ const NEEDS_ARGUMENT: Action[] = ['add', 'remove', 'enable', 'redeliver']
 
 function parseEvents(text: string): OutboundEventType[] | '*' | undefined {
   if (text === '*') return '*'
-  const events = text.split(',').map((e) => e.trim())
+  const events = [...new Set(text.split(',').map((e) => e.trim()))]
   return events.every((e) => (OUTBOUND_EVENTS as readonly string[]).includes(e))
     ? (events as OutboundEventType[])
     : undefined

@@ -34,7 +34,8 @@ export async function addWebhookEndpoint(
     id,
     url: input.url,
     secret,
-    events: input.events === '*' ? '*' : input.events.join(','),
+    // An event named twice is one subscription (the CLI's --events, the console's form).
+    events: input.events === '*' ? '*' : [...new Set(input.events)].join(','),
     status: 'enabled',
     consecutive_failures: 0,
     created_at: input.now.toISOString(),

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/dialects.js'
 import type { Executor } from '../../db/database.js'
 import { migrateToLatest } from '../../db/migrate.js'
-import { addWebhookEndpoint, publishEvent } from './index.js'
+import { addWebhookEndpoint, listWebhookEndpoints, publishEvent } from './index.js'
 
 const NOW = new Date('2026-12-06T10:00:00.000Z')
 
@@ -59,5 +59,15 @@ describe.each(DIALECTS)('publishEvent on %s', (dialect) => {
     expect(await publish(counted)).toBe(3)
     expect(reads.count).toBe(2)
     expect(await database.db.transaction().execute((trx) => publish(trx))).toBe(3)
+  })
+
+  it('stores an event type named twice once', async () => {
+    const events = ['order.refunded', 'order.refunded'] as const
+    const { id } = await addWebhookEndpoint(database.db, {
+      url: 'http://127.0.0.1:9/d',
+      events: [...events],
+      now: NOW,
+    })
+    expect((await listWebhookEndpoints(database.db)).find((e) => e.id === id)?.events).toBe('order.refunded')
   })
 })
