@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HTTPException } from 'hono/http-exception'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod'
 import { createTestDeps, type TestDeps } from '../../test/harness.js'
 import { createApp } from '../app.js'
@@ -123,13 +123,32 @@ describe('error envelope', () => {
     expect(ok.status).toBe(200)
   })
 
+  it('names a body that is not JSON, or not JSON at all, with the codes of our own errors', async () => {
+    const json = { 'content-type': 'application/json', origin: 'http://localhost:3000' }
+    const malformed = await app.request('/api/checkout-sessions', {
+      method: 'POST',
+      headers: json,
+      body: '{"price":',
+    })
+    expect(malformed.status).toBe(400)
+    expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST')
+    const text = { 'content-type': 'text/plain', origin: 'http://localhost:3000' }
+    const plain = await app.request('/api/checkout-sessions', {
+      method: 'POST',
+      headers: text,
+      body: 'price=x',
+    })
+    expect(plain.status).toBeGreaterThanOrEqual(400)
+    expect(((await plain.json()) as { error: { code: string } }).error.code).not.toMatch(/^HTTP_/)
+  })
+
   it("keeps the headers a refusal's own response carries, in the envelope's form", async () => {
     const res = await app.request('/api/guarded')
     expect(res.status).toBe(401)
     expect(res.headers.get('www-authenticate')).toBe('Basic realm="tollgate"')
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
     expect(await res.json()).toEqual({
-      error: { code: 'HTTP_401', message: 'Request refused.', requestId: expect.stringMatching(/^req_/) },
+      error: { code: 'UNAUTHORIZED', message: 'Request refused.', requestId: expect.stringMatching(/^req_/) },
     })
   })
 

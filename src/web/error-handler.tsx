@@ -32,12 +32,26 @@ export const handleError: ErrorHandler<AppEnv> = (thrown, c) => {
   if (err instanceof HTTPException) {
     // Hono's own refusals (the CSRF check's 403 carries a bare text/plain "Forbidden" response)
     // get the same envelope or page as ours: a JSON client can read them, a browser sees a page.
-    const code = err.status === 403 ? 'FORBIDDEN' : `HTTP_${err.status}`
+    const code = HTTP_REFUSALS[err.status] ?? `HTTP_${err.status}`
     keepOwnHeaders(c, err)
     return respond(c, err.status, { code, message: err.message || refusal(err.status), requestId })
   }
   log?.error({ err, requestId }, 'unhandled error')
   return respond(c, 500, { code: 'INTERNAL', message: 'Something went wrong on our side.', requestId })
+}
+
+/**
+ * Hono's refusals by status, under the codes our own errors use for the same thing (a body that is
+ * not JSON, basic auth's 401, the CSRF check's 403), so a client reads one set of codes.
+ */
+const HTTP_REFUSALS: Partial<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
 }
 
 /**
