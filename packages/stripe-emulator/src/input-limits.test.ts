@@ -132,3 +132,32 @@ describe('currencies', () => {
     expect(price.currency).toBe('isk')
   })
 })
+
+describe('webhook endpoint settings', () => {
+  it('refuses an event type Stripe does not send and an API version the emulator does not speak', async () => {
+    const { stripe } = suite
+    const url = 'http://127.0.0.1:9/hook'
+    await expect(
+      stripe.webhookEndpoints.create({
+        url,
+        enabled_events: ['customer.created', 'customer.exploded' as 'customer.created'],
+      }),
+    ).rejects.toMatchObject(invalid('enabled_events[1]', /customer\.exploded/))
+    await expect(
+      stripe.webhookEndpoints.create({ url, enabled_events: ['*'], api_version: '2024-06-20' }),
+    ).rejects.toMatchObject(invalid('api_version', /2026-10-28\.endive/))
+    await expect(
+      stripe.webhookEndpoints.create({ url, enabled_events: ['*'], api_version: 'latest' as '2024-06-20' }),
+    ).rejects.toMatchObject(invalid('api_version', /Invalid api_version/))
+    const endpoint = await stripe.webhookEndpoints.create({
+      url,
+      enabled_events: ['invoice_payment.paid'],
+      api_version: '2026-10-28.endive',
+    })
+    expect(endpoint.api_version).toBe('2026-10-28.endive')
+    await expect(
+      stripe.webhookEndpoints.update(endpoint.id, { enabled_events: ['invoice.exploded' as 'invoice.paid'] }),
+    ).rejects.toMatchObject(invalid('enabled_events[0]', /invoice\.exploded/))
+    await stripe.webhookEndpoints.del(endpoint.id)
+  })
+})

@@ -6,6 +6,7 @@
 import type Stripe from 'stripe'
 import type { Ctx } from '../context.js'
 import { invalidParam, missingParam } from '../errors.js'
+import { EVENT_TYPES } from '../event-types.js'
 import { newId, randomString } from '../ids.js'
 import { LIST_PARAMS, paginate } from '../list.js'
 import {
@@ -18,6 +19,7 @@ import {
   type Params,
 } from '../params.js'
 import { route } from '../registry.js'
+import { API_VERSION } from '../runtime.js'
 import { deleteObject, getObject, hiddenOf, insertObject, listObjects } from '../state.js'
 
 function readUrl(params: Params): string | undefined {
@@ -33,15 +35,16 @@ function readUrl(params: Params): string | undefined {
 }
 
 /**
- * `['*']` or concrete event types. Stripe has no per-resource wildcards here (`product.*` is an
- * error), so refusing them keeps an integration from relying on something Stripe would reject.
+ * `['*']` or event types Stripe sends. Stripe has no per-resource wildcards here (`product.*` is
+ * an error), and refusing them and unknown types keeps an integration from relying on something
+ * Stripe would reject.
  */
 function readEnabledEvents(params: Params): string[] | undefined {
   const events = optStringArray(params, 'enabled_events')
   if (events === undefined) return undefined
   if (events.length === 0) throw missingParam('enabled_events')
   events.forEach((type, i) => {
-    const valid = type === '*' ? events.length === 1 : /^[a-z_]+(\.[a-z0-9_]+)+$/.test(type)
+    const valid = type === '*' ? events.length === 1 : EVENT_TYPES.has(type)
     if (!valid)
       throw invalidParam(
         `enabled_events[${i}]`,
@@ -51,17 +54,35 @@ function readEnabledEvents(params: Params): string[] | undefined {
   return events
 }
 
+/**
+ * The version its events are rendered at: only the one the emulator speaks (as for the
+ * `Stripe-Version` header), since another one's shapes are not modelled.
+ */
+function readApiVersion(params: Params): string | null {
+  const version = optString(params, 'api_version')
+  if (version === undefined || version === '') return null
+  if (!/^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$/.test(version))
+    throw invalidParam('api_version', `Invalid api_version: ${version}`)
+  if (version !== API_VERSION)
+    throw invalidParam(
+      'api_version',
+      `The Tollgate emulator models Stripe API version ${API_VERSION} only; this endpoint asked for ${version}.`,
+    )
+  return version
+}
+
 function createEndpoint(ctx: Ctx, params: Params): Stripe.WebhookEndpoint {
   allowOnly(params, ['url', 'enabled_events', 'api_version', 'connect', 'description', 'metadata'])
   const url = readUrl(params)
   if (!url) throw missingParam('url')
   const events = readEnabledEvents(params)
   if (!events) throw missingParam('enabled_events')
+  const apiVersion = readApiVersion(params)
   const secret = `whsec_${randomString(32)}`
   const endpoint: Stripe.WebhookEndpoint = {
     id: newId('we', 24),
     object: 'webhook_endpoint',
-    api_version: optString(params, 'api_version') ?? null,
+    api_version: apiVersion,
     application: null,
     created: ctx.now(null),
     description: nullableString(params, 'description') ?? null,
