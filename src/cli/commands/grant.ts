@@ -5,11 +5,7 @@
  * @module
  */
 import { parseCalendarDay } from '../../lib/clock.js'
-import { AppError } from '../../lib/errors.js'
-import { recordAudit } from '../../modules/admin/index.js'
-import { findCustomerForEmail } from '../../modules/customers/index.js'
-import { listGrants } from '../../modules/entitlements/index.js'
-import { grantManually, revokeManually } from '../../modules/members/index.js'
+import { grantAndAudit, revokeAndAudit } from '../../modules/admin/index.js'
 import { type Command, checkEmail, flagValue, parseCommandArgs, printJSON, UsageError } from '../command.js'
 import { withCliDeps } from '../context.js'
 import { CLI_ACTOR } from './refund.js'
@@ -43,23 +39,9 @@ export const grantCommand: Command = {
         throw new UsageError(
           `--until: ${values.until} is not in the future (now is ${deps.clock.now().toISOString()})`,
         )
-      const result = await deps.db.transaction().execute(async (trx) => {
-        const granted = await grantManually(deps, trx, {
-          email,
-          feature,
-          reason,
-          ...(until ? { until } : {}),
-        })
-        await recordAudit(trx, deps.clock.now(), {
-          actor: CLI_ACTOR,
-          action: 'grant.create',
-          target: { type: 'grant', id: granted.grantId },
-          customerId: granted.customerId,
-          after: { feature, until: until?.toISOString() ?? null },
-          reason,
-        })
-        return granted
-      })
+      const result = await deps.db
+        .transaction()
+        .execute((trx) => grantAndAudit(deps, trx, { actor: CLI_ACTOR, email, feature, reason, until }))
       if (values.json) printJSON(io, { ...result, email, feature, until: until?.toISOString() ?? null })
       else
         io.out(
@@ -84,32 +66,9 @@ export const revokeCommand: Command = {
     checkEmail(email)
     const reason = values.reason ?? 'revoked from the command line'
     return withCliDeps(io, async ({ deps }) => {
-      const revoked = await deps.db.transaction().execute(async (trx) => {
-        const customer = await findCustomerForEmail(trx, email)
-        if (!customer) throw new AppError('CUSTOMER_NOT_FOUND')
-        // The grants the revoke will end, as they stood before it (the console's audit entry).
-        const live = (await listGrants(trx, customer.id)).filter(
-          (g) => g.feature === feature && g.revoked_at === null,
-        )
-        if (live.length === 0) return 0
-        const count = await revokeManually(deps, trx, { email, feature, reason })
-        await recordAudit(trx, deps.clock.now(), {
-          actor: CLI_ACTOR,
-          action: 'grant.revoke',
-          target: { type: 'feature', id: feature },
-          customerId: customer.id,
-          before: {
-            grants: live.map((g) => ({
-              id: g.id,
-              source: `${g.source_type} ${g.source_id}`,
-              ends_at: g.ends_at,
-            })),
-          },
-          after: { revoked: count },
-          reason,
-        })
-        return count
-      })
+      const revoked = await deps.db
+        .transaction()
+        .execute((trx) => revokeAndAudit(deps, trx, { actor: CLI_ACTOR, email, feature, reason }))
       if (revoked === 0) {
         io.err(`${email} has no live grant of ${feature}; nothing was revoked.`)
         return 1

@@ -300,5 +300,17 @@ describe.each(DIALECTS)('console catalog and emails on %s', (dialect) => {
       grants: [{ id: grant.id, source: `${grant.source_type} ${grant.source_id}`, ends_at: grant.ends_at }],
     })
     expect(JSON.parse(entry?.after_json ?? 'null')).toEqual({ revoked: 1 })
+
+    // Revoked again, there is nothing live to end: the console says so and audits nothing.
+    const again = await (await admin.agent()).postForm(`/admin/customers/${cara.id}/grants`, {
+      intent: 'revoke',
+      feature: grant.feature,
+      reason: 'twice',
+    })
+    expect(again.headers.get('location')).toContain(
+      `done=No+live+grant+of+${encodeURIComponent(grant.feature)}`,
+    )
+    const [latest] = await listAuditEntries(t.deps.db, { customerId: cara.id, limit: 1, offset: 0 })
+    expect(latest?.id).toBe(entry?.id)
   })
 })

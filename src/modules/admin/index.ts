@@ -15,6 +15,7 @@ export {
   deactivateCoupon,
   listCoupons,
 } from './coupons/service.js'
+export { grantAndAudit, revokeAndAudit } from './customers/manual-access.js'
 export {
   buildMetricsReport,
   INTERVALS,

@@ -4,6 +4,7 @@
  * its audit entry share one transaction.
  * @module
  */
+
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import type { AppEnv } from '../../../http/env.js'
@@ -21,7 +22,7 @@ import {
 } from '../../customers/index.js'
 import { listGrants } from '../../entitlements/index.js'
 import { listOutboxMail } from '../../mail/index.js'
-import { grantManually, knownFeatures, revokeManually } from '../../members/index.js'
+import { knownFeatures } from '../../members/index.js'
 import { listOrdersOfCustomer } from '../../orders/index.js'
 import { listEventsNaming } from '../../webhooks/index.js'
 import { adminOf } from '../access.js'
@@ -29,6 +30,7 @@ import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
 import { listAuditEntries } from '../repo.js'
 import { AdminFrame, PAGE_SIZE, Pager } from '../views.js'
+import { grantAndAudit, revokeAndAudit } from './manual-access.js'
 import { type CustomerDetail, CustomerList, CustomerPage } from './views.js'
 
 const GrantForm = z.object({
@@ -91,55 +93,22 @@ export function createCustomerRoutes(): Hono<AppEnv> {
       const until = form.until ? new Date(`${form.until}T00:00:00.000Z`) : undefined
       if (until && until <= deps.clock.now())
         throw new AppError('INVALID_REQUEST', { message: 'The end date must be in the future.' })
-      const actor = adminOf(c).email
-      await deps.db.transaction().execute(async (trx) => {
-        const now = deps.clock.now()
+      const change = {
+        actor: adminOf(c).email,
+        email: customer.email,
+        feature: form.feature,
+        reason: form.reason,
+      }
+      const done = await deps.db.transaction().execute(async (trx) => {
         if (form.intent === 'grant') {
-          const { grantId } = await grantManually(deps, trx, {
-            email: customer.email,
-            feature: form.feature,
-            reason: form.reason,
-            ...(until ? { until } : {}),
-          })
-          await recordAudit(trx, now, {
-            actor,
-            action: 'grant.create',
-            target: { type: 'grant', id: grantId },
-            customerId: customer.id,
-            after: { feature: form.feature, until: until?.toISOString() ?? null },
-            reason: form.reason,
-          })
-        } else {
-          // The grants the revoke will end, as they stood before it.
-          const live = (await listGrants(trx, customer.id)).filter(
-            (g) => g.feature === form.feature && g.revoked_at === null,
-          )
-          const revoked = await revokeManually(deps, trx, {
-            email: customer.email,
-            feature: form.feature,
-            reason: form.reason,
-          })
-          await recordAudit(trx, now, {
-            actor,
-            action: 'grant.revoke',
-            target: { type: 'feature', id: form.feature },
-            customerId: customer.id,
-            before: {
-              grants: live.map((g) => ({
-                id: g.id,
-                source: `${g.source_type} ${g.source_id}`,
-                ends_at: g.ends_at,
-              })),
-            },
-            after: { revoked },
-            reason: form.reason,
-          })
+          await grantAndAudit(deps, trx, { ...change, until })
+          return 'Granted'
         }
+        return (await revokeAndAudit(deps, trx, change)) > 0
+          ? 'Revoked'
+          : `No live grant of ${form.feature} to revoke`
       })
-      return c.redirect(
-        `/admin/customers/${customer.id}?done=${form.intent === 'grant' ? 'Granted' : 'Revoked'}`,
-        303,
-      )
+      return c.redirect(`/admin/customers/${customer.id}?${new URLSearchParams({ done }).toString()}`, 303)
     })
     .post('/admin/customers/:id/sign-out', async (c) => {
       const deps = c.get('deps')
