@@ -1,6 +1,7 @@
 // Writes src/stripe-shapes.json: for each Stripe resource the emulator serves, the
-// top-level keys the stripe SDK's own type declarations mark required and optional. The emulator's
-// tests compare every object it returns against these sets. Rerun after upgrading `stripe`:
+// top-level keys the stripe SDK's own type declarations mark required and optional, and those that
+// hold an expandable id (`string | Stripe.Customer`). The emulator's tests compare every object it
+// returns against the first two; `expand[]` refuses a top-level field outside the third. Rerun after upgrading `stripe`:
 //   npm run shapes -w @tollgate/stripe-emulator          (--check: exit 1 when the file is stale)
 import { readFileSync, writeFileSync } from 'node:fs'
 import ts from 'typescript'
@@ -53,16 +54,29 @@ const TYPES = {
 
 const names = Object.keys(TYPES)
 const { checker, types } = probeStripeTypes('stripe_shapes', Object.values(TYPES))
+
+/** `string | Stripe.Customer` (or an array of such): an id the API can expand into its object. */
+function isExpandable(type) {
+  const element = checker.isArrayType(type) ? checker.getTypeArguments(type)[0] : type
+  const parts = element?.isUnion() ? element.types : [element]
+  return (
+    parts.some((t) => t && t.flags & ts.TypeFlags.String) &&
+    parts.some((t) => t && t.flags & ts.TypeFlags.Object)
+  )
+}
+
 const shapes = {}
 for (const [i, type, alias] of types) {
   if (type.flags & ts.TypeFlags.Any) throw new Error(`Could not resolve ${alias}: check the type name`)
   const required = []
   const optional = []
+  const expandable = []
   for (const p of checker.getPropertiesOfType(type)) {
     if (p.name === 'deleted' || p.name === 'lastResponse') continue
     ;(p.flags & ts.SymbolFlags.Optional ? optional : required).push(p.name)
+    if (isExpandable(checker.getNonNullableType(checker.getTypeOfSymbol(p)))) expandable.push(p.name)
   }
-  shapes[names[i]] = { required: required.sort(), optional: optional.sort() }
+  shapes[names[i]] = { required: required.sort(), optional: optional.sort(), expandable: expandable.sort() }
 }
 const file = new URL('../src/stripe-shapes.json', import.meta.url)
 if (process.argv.includes('--check')) {

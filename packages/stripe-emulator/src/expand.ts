@@ -4,12 +4,35 @@
  * expanded (`line_items`) comes from the includable registered for that object type.
  * @module
  */
+import { readFileSync } from 'node:fs'
 import type { Ctx } from './context.js'
 import { invalidRequest } from './errors.js'
 import type { Params } from './params.js'
 import { findIncludable } from './registry.js'
 
 type Json = Record<string, unknown>
+
+/** Per object type, the fields the SDK's types give as an expandable id (`string | Stripe.Customer`). */
+const EXPANDABLE = new Map(
+  Object.entries(
+    JSON.parse(readFileSync(new URL('./stripe-shapes.json', import.meta.url), 'utf8')) as Record<
+      string,
+      { expandable: string[] }
+    >,
+  ).map(([kind, shape]) => [kind, new Set(shape.expandable)]),
+)
+
+/**
+ * Whether `field` of `obj` may be named in `expand[]`: an id field the SDK marks expandable, or
+ * an object or list to walk into. A plain value (`currency`, `nickname`) cannot be expanded.
+ */
+function canExpand(obj: Json, field: string): boolean {
+  const value = obj[field]
+  if (value !== null && typeof value === 'object') return true
+  const expandable = typeof obj.object === 'string' ? EXPANDABLE.get(obj.object) : undefined
+  // Objects without a shape table entry (search results, sub-hashes) are not checked.
+  return expandable ? expandable.has(field) : true
+}
 
 export function expandPaths(params: Params): string[] {
   const v = params.expand
@@ -56,6 +79,8 @@ function expandAt(ctx: Ctx, node: unknown, segments: string[], path: string, par
     }
     value = JSON.parse(JSON.stringify(include(ctx, obj, params) ?? null))
     obj[head] = value
+  } else if (!canExpand(obj, head)) {
+    throw invalidRequest(`This property cannot be expanded (${head}).`, undefined, 'expand')
   } else if (typeof value === 'string') {
     const target = ctx.state.objects[value]
     if (target) obj[head] = value = JSON.parse(JSON.stringify(target))

@@ -161,3 +161,27 @@ describe('webhook endpoint settings', () => {
     await stripe.webhookEndpoints.del(endpoint.id)
   })
 })
+
+describe('expand', () => {
+  it('refuses a field that is not expandable, naming it, and still expands ids and empty expandable fields', async () => {
+    const { stripe } = suite
+    const price = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 500,
+      product_data: { name: 'E' },
+    })
+    await expect(stripe.prices.retrieve(price.id, { expand: ['currency'] })).rejects.toMatchObject(
+      invalid('expand', /^This property cannot be expanded \(currency\)\.$/),
+    )
+    await expect(stripe.prices.retrieve(price.id, { expand: ['nickname'] })).rejects.toMatchObject(
+      invalid('expand', /\(nickname\)/),
+    )
+    await expect(stripe.prices.list({ expand: ['data.unit_amount'] })).rejects.toMatchObject(
+      invalid('expand', /\(unit_amount\)/),
+    )
+    const expanded = await stripe.prices.retrieve(price.id, { expand: ['product'] })
+    expect(expanded.product).toMatchObject({ object: 'product', name: 'E' })
+    const customer = await stripe.customers.create({ expand: ['test_clock'] })
+    expect(customer.test_clock).toBeNull()
+  })
+})
