@@ -88,6 +88,7 @@ const ENDPOINTS = {
   'delete /v1/subscription_items/:id': 'SubscriptionItemDeleteParams',
   'post /v1/invoices': 'InvoiceCreateParams',
   'get /v1/invoices': 'InvoiceListParams',
+  'get /v1/invoice_payments': 'InvoicePaymentListParams',
   'get /v1/invoices/:id/lines': 'InvoiceListLineItemsParams',
   'post /v1/invoices/:id/finalize': 'InvoiceFinalizeInvoiceParams',
   'post /v1/invoices/:id/pay': 'InvoicePayParams',

@@ -12,6 +12,7 @@ const TYPES = {
   subscription: 'Stripe.Subscription',
   subscription_item: 'Stripe.SubscriptionItem',
   invoice: 'Stripe.Invoice',
+  invoice_payment: 'Stripe.InvoicePayment',
   line_item: 'Stripe.InvoiceLineItem',
   item: 'Stripe.LineItem',
   price: 'Stripe.Price',

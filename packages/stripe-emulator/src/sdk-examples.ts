@@ -1180,6 +1180,23 @@ const billing: Example[] = [
   },
   { route: 'get /v1/invoices', object: 'list', items: 'invoice', call: (s) => s.invoices.list({ limit: 3 }) },
   {
+    route: 'get /v1/invoice_payments',
+    object: 'list',
+    items: 'invoice_payment',
+    call: (s, fx) =>
+      s.invoicePayments.list({ invoice: String(fx.subscription.latest_invoice), status: 'paid' }),
+  },
+  {
+    route: 'get /v1/invoice_payments/:id',
+    object: 'invoice_payment',
+    matches: { status: 'paid', is_default: true },
+    call: async (s, fx) => {
+      const [payment] = (await s.invoicePayments.list({ invoice: String(fx.subscription.latest_invoice) }))
+        .data
+      return s.invoicePayments.retrieve(String(payment?.id))
+    },
+  },
+  {
     route: 'get /v1/invoices/search',
     object: 'search_result',
     items: 'invoice',
