@@ -901,6 +901,13 @@ const checkout: Example[] = [
     },
   },
   {
+    route: 'get /v1/customers/:id/subscriptions',
+    object: 'list',
+    items: 'subscription',
+    // The URL of a customer's `subscriptions` list; the SDK has no method for it.
+    call: (s, fx) => s.rawRequest('GET', `/v1/customers/${fx.customer.id}/subscriptions`, {}),
+  },
+  {
     // The Stripe CLI's private API for paying a Session; the SDK reaches it only as a raw request.
     route: 'get /v1/payment_pages/:id',
     object: 'checkout.session',

@@ -10,8 +10,10 @@ import { TEST_KEY } from './testing.js'
 const suite = useEmulatorSuite()
 
 // Endpoints with no SDK params type of their own to check: retrieves (only `expand`), the Stripe
-// CLI's private payment_pages API, and the test-only routes core.test.ts registers.
-const UNLISTED = /^(get \/v1\/.*\/:[a-z]+$|(get|post) \/v1\/payment_pages|post \/v1\/test_|delete \/v1\/)/
+// CLI's private payment_pages API, the legacy list of a customer's subscriptions (the URL its
+// `subscriptions` names; no SDK method) and the test-only routes core.test.ts registers.
+const UNLISTED =
+  /^(get \/v1\/.*\/:[a-z]+$|(get|post) \/v1\/payment_pages|get \/v1\/customers\/:id\/subscriptions$|post \/v1\/test_|delete \/v1\/)/
 
 async function call(method: string, path: string, params: Record<string, string>): Promise<Response> {
   const url = new URL(`${suite.t.url}${path.replaceAll(/:[a-z]+/g, 'x_missing')}`)

@@ -33,3 +33,26 @@ describe('invoice payments', () => {
     })
   })
 })
+
+describe('a customer’s subscriptions', () => {
+  it('lists them at the URL the customer’s subscriptions field names, without ended ones', async () => {
+    const { stripe } = suite
+    const { customer } = await customerWithCard(stripe)
+    const kept = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }] })
+    const ended = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: (await monthlyPrice(stripe, 400)).id }],
+    })
+    await stripe.subscriptions.cancel(ended.id)
+    const withList = await stripe.customers.retrieve(customer.id, { expand: ['subscriptions'] })
+    const url = (withList as Stripe.Customer).subscriptions?.url ?? ''
+    const listed = (await stripe.rawRequest('GET', url, {})) as unknown as Stripe.ApiList<Stripe.Subscription>
+    expect(listed).toMatchObject({ object: 'list', url, has_more: false })
+    expect(listed.data.map((s) => s.id)).toEqual([kept.id])
+    await expect(
+      stripe.rawRequest('GET', '/v1/customers/cus_missing/subscriptions', {}),
+    ).rejects.toMatchObject({
+      statusCode: 404,
+    })
+  })
+})

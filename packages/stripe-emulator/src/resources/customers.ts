@@ -303,16 +303,24 @@ route('get', '/v1/customers', (ctx, params) => {
   )
   return paginate(items, params, '/v1/customers')
 })
-includable('customer', 'subscriptions', (ctx, customer) => {
-  const subs = listObjects<{ id: string; customer: string; status: string }>(
+/** The customer's subscriptions that have not ended, newest first. */
+function liveSubscriptionsOf(ctx: Ctx, customerId: string): Array<{ id: string }> {
+  return listObjects<{ id: string; customer: string; status: string }>(
     ctx.state,
     'subscription',
-    (s) => s.customer === customer.id && s.status !== 'canceled' && s.status !== 'incomplete_expired',
+    (s) => s.customer === customerId && s.status !== 'canceled' && s.status !== 'incomplete_expired',
   )
-  return {
-    object: 'list',
-    url: `/v1/customers/${String(customer.id)}/subscriptions`,
-    has_more: false,
-    data: subs,
-  }
+}
+
+includable('customer', 'subscriptions', (ctx, customer) => ({
+  object: 'list',
+  url: `/v1/customers/${String(customer.id)}/subscriptions`,
+  has_more: false,
+  data: liveSubscriptionsOf(ctx, String(customer.id)),
+}))
+// The URL of a customer's `subscriptions` list (Stripe's legacy endpoint; the SDK has no method).
+route('get', '/v1/customers/:id/subscriptions', (ctx, params, path) => {
+  allowOnly(params, [...LIST_PARAMS])
+  const customer = getObject<Stripe.Customer>(ctx.state, 'customer', path.id!)
+  return paginate(liveSubscriptionsOf(ctx, customer.id), params, `/v1/customers/${customer.id}/subscriptions`)
 })
