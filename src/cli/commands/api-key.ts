@@ -4,16 +4,13 @@
  * revoking are audited as `cli`, with the entries the console writes.
  */
 import { isLiveStripeKey } from '../../config.js'
-import type { Deps } from '../../deps.js'
-import { recordAudit } from '../../modules/admin/index.js'
+import { createApiKeyAudited, revokeApiKeyAudited } from '../../modules/admin/index.js'
 import {
   API_SCOPES,
   type ApiKey,
   type ApiScope,
-  createApiKey,
   isApiScope,
   listApiKeys,
-  revokeApiKey,
 } from '../../modules/api-access/index.js'
 import {
   type CliIO,
@@ -28,8 +25,6 @@ import { withCliDeps } from '../context.js'
 import { CLI_ACTOR } from './refund.js'
 
 const ACTIONS = ['create', 'list', 'revoke'] as const
-/** What a key created without `--scope` may do (createApiKey's default). */
-const DEFAULT_SCOPES: ApiScope[] = ['entitlements:read']
 
 export const apiKeyCommand: Command = {
   name: 'api-key',
@@ -75,7 +70,10 @@ export const apiKeyCommand: Command = {
       const now = deps.clock.now()
       if (action === 'list') return printKeys(io, await listApiKeys(deps.db), values.json === true)
       if (action === 'revoke') {
-        if (!(await revokeAudited(deps.db, id as string, now))) {
+        const revoked = await deps.db
+          .transaction()
+          .execute((trx) => revokeApiKeyAudited(trx, { actor: CLI_ACTOR, id: id as string, now }))
+        if (!revoked) {
           io.err(`No live API key ${id}.`)
           return 1
         }
@@ -84,29 +82,17 @@ export const apiKeyCommand: Command = {
       }
       // tg_live_ keys go with real money only: a sk_test_ key makes tg_test_ keys, as the emulator does.
       const live = !deps.config.testMode && isLiveStripeKey(deps.config.stripeSecretKey)
-      const created = await deps.db.transaction().execute(async (trx) => {
-        const made = await createApiKey(trx, {
+      const created = await deps.db.transaction().execute((trx) =>
+        createApiKeyAudited(trx, {
+          actor: CLI_ACTOR,
           name,
           now,
           live,
           ...(scopes ? { scopes } : {}),
           ...(ratePerMinute ? { ratePerMinute } : {}),
-        })
-        await recordAudit(trx, now, {
-          actor: CLI_ACTOR,
-          action: 'api_key.create',
-          target: { type: 'api_key', id: made.id },
-          after: {
-            name,
-            mode: live ? 'live' : 'test',
-            scopes: scopes ?? DEFAULT_SCOPES,
-            ...(ratePerMinute ? { ratePerMinute } : {}),
-          },
-        })
-        return made
-      })
-      if (values.json)
-        printJSON(io, { id: created.id, name, key: created.key, scopes: scopes ?? DEFAULT_SCOPES })
+        }),
+      )
+      if (values.json) printJSON(io, { id: created.id, name, key: created.key, scopes: created.scopes })
       else {
         io.out(`API key "${name}" (${created.id}). Store it now; it is not shown again:`)
         io.out(created.key)
@@ -114,27 +100,6 @@ export const apiKeyCommand: Command = {
       return 0
     })
   },
-}
-
-/** Revokes a live key and audits it in one transaction; false when there is no such live key. */
-async function revokeAudited(db: Deps['db'], id: string, now: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const key = (await listApiKeys(trx)).find((k) => k.id === id)
-    if (!(await revokeApiKey(trx, id, now))) return false
-    await recordAudit(trx, now, {
-      actor: CLI_ACTOR,
-      action: 'api_key.revoke',
-      target: { type: 'api_key', id },
-      before: {
-        name: key?.name ?? null,
-        prefix: key?.prefix ?? null,
-        scopes: key?.scopes ?? null,
-        revoked_at: null,
-      },
-      after: { revoked_at: now.toISOString() },
-    })
-    return true
-  })
 }
 
 /** A key id as the console takes it: `key_` then letters, digits or `_`. */

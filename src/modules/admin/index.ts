@@ -5,6 +5,7 @@
  * @module
  */
 
+export { createApiKeyAudited, revokeApiKeyAudited } from './api-keys/audited.js'
 export { type AuditInput, recordAudit } from './audit.js'
 export {
   type CouponInput,

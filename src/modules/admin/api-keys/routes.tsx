@@ -9,17 +9,10 @@ import * as z from 'zod'
 import type { AppEnv } from '../../../http/env.js'
 import { validate } from '../../../http/validate.js'
 import { renderPage } from '../../../web/layout.js'
-import {
-  API_SCOPES,
-  type ApiKey,
-  createApiKey,
-  isApiScope,
-  listApiKeys,
-  revokeApiKey,
-} from '../../api-access/index.js'
+import { API_SCOPES, type ApiKey, isApiScope, listApiKeys } from '../../api-access/index.js'
 import { adminOf } from '../access.js'
-import { recordAudit } from '../audit.js'
 import { ActionForm, AdminFrame } from '../views.js'
+import { createApiKeyAudited, revokeApiKeyAudited } from './audited.js'
 
 /** A form field sent once or several times (checkboxes), as a list. */
 export const formList = z
@@ -122,16 +115,15 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const f = c.req.valid('form')
     const now = deps.clock.now()
     const scopes = f.scopes.filter(isApiScope)
-    const created = await deps.db.transaction().execute(async (trx) => {
-      const made = await createApiKey(trx, { name: f.name, now, live: f.mode === 'live', scopes })
-      await recordAudit(trx, now, {
+    const created = await deps.db.transaction().execute((trx) =>
+      createApiKeyAudited(trx, {
         actor: adminOf(c).email,
-        action: 'api_key.create',
-        target: { type: 'api_key', id: made.id },
-        after: { name: f.name, mode: f.mode, scopes },
-      })
-      return made
-    })
+        name: f.name,
+        now,
+        live: f.mode === 'live',
+        scopes,
+      }),
+    )
     const keys = await listApiKeys(deps.db)
     // The key is in this answer only: never cached, never stored in clear.
     c.header('Cache-Control', 'no-store')
@@ -150,25 +142,9 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       const deps = c.get('deps')
       const { id } = c.req.valid('form')
       const now = deps.clock.now()
-      const revoked = await deps.db.transaction().execute(async (trx) => {
-        const key = (await listApiKeys(trx)).find((k) => k.id === id)
-        const done = await revokeApiKey(trx, id, now)
-        if (done) {
-          await recordAudit(trx, now, {
-            actor: adminOf(c).email,
-            action: 'api_key.revoke',
-            target: { type: 'api_key', id },
-            before: {
-              name: key?.name ?? null,
-              prefix: key?.prefix ?? null,
-              scopes: key?.scopes ?? null,
-              revoked_at: null,
-            },
-            after: { revoked_at: now.toISOString() },
-          })
-        }
-        return done
-      })
+      const revoked = await deps.db
+        .transaction()
+        .execute((trx) => revokeApiKeyAudited(trx, { actor: adminOf(c).email, id, now }))
       if (!revoked) return c.notFound()
       return c.redirect(`/admin/api-keys?done=${encodeURIComponent(`Revoked ${id}`)}`, 303)
     },
