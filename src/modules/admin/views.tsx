@@ -52,6 +52,11 @@ export function AdminFrame({
   )
 }
 
+/** An ISO time as the console shows it, to the minute (or the second, where order matters). */
+export function when(iso: string | null, to: 'minute' | 'second' = 'minute'): string {
+  return iso ? iso.slice(0, to === 'minute' ? 16 : 19).replace('T', ' ') : '—'
+}
+
 export const PAGE_SIZE = 50
 
 /** Previous/next links keeping the other query parameters. */

@@ -1,15 +1,12 @@
-/** The customers list and one customer's page: everything Tollgate knows of them, and actions. */
-import { formatMoney } from '../../../lib/money.js'
 import type { SubscriptionRow } from '../../billing/index.js'
 import type { CustomerRow } from '../../customers/index.js'
 import type { GrantRow } from '../../entitlements/index.js'
 import type { MailOutboxRow } from '../../mail/index.js'
 import type { OrderRow } from '../../orders/index.js'
 import { inboxStatus, type StripeEventRow } from '../../webhooks/index.js'
+import { OrderTable } from '../orders/views.js'
 import type { AuditEntryRow } from '../table.js'
-import { ActionForm, AuditTable, TableOrNone } from '../views.js'
-
-const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
+import { ActionForm, AuditTable, TableOrNone, when } from '../views.js'
 
 export function CustomerList({ customers, query }: { customers: CustomerRow[]; query: string }) {
   return (
@@ -71,22 +68,7 @@ export function CustomerPage({ detail }: { detail: CustomerDetail }) {
         <ActionForm action={`${base}/sign-out`} label="Sign out everywhere" />
       </p>
       <h2>Orders</h2>
-      <TableOrNone
-        id="orders"
-        head={['Order', 'Product', 'Amount', 'Refunded', 'Status', 'Created']}
-        rows={detail.orders.map((o) => (
-          <tr data-order={o.id}>
-            <td>
-              <a href={`/admin/orders/${o.id}`}>{o.id}</a>
-            </td>
-            <td>{o.product_id}</td>
-            <td>{formatMoney(o.amount, o.currency)}</td>
-            <td>{o.amount_refunded > 0 ? `refunded ${formatMoney(o.amount_refunded, o.currency)}` : ''}</td>
-            <td data-status={o.status}>{o.status}</td>
-            <td>{when(o.created_at)}</td>
-          </tr>
-        ))}
-      />
+      <OrderTable orders={detail.orders} />
       <h2>Subscriptions</h2>
       <TableOrNone
         id="subscriptions"

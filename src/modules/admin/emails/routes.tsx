@@ -16,9 +16,7 @@ import {
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
-import { ActionForm, AdminFrame, FilterSelect, PAGE_SIZE, Pager, pageOf } from '../views.js'
-
-const when = (iso: string | null): string => (iso ? iso.slice(0, 19).replace('T', ' ') : '—')
+import { ActionForm, AdminFrame, FilterSelect, PAGE_SIZE, Pager, pageOf, when } from '../views.js'
 
 /** `?q=` and `?status=` as a filter (an unknown status is no filter, as on the other pages). */
 function filterOf(q: Record<string, string>): OutboxFilter {
@@ -107,7 +105,7 @@ function EmailTable({ emails }: { emails: MailOutboxRow[] }) {
       <tbody>
         {emails.map((m) => (
           <tr data-mail={m.id} data-status={m.status}>
-            <td>{when(m.created_at)}</td>
+            <td>{when(m.created_at, 'second')}</td>
             <td>{m.to_address}</td>
             <td>{m.subject}</td>
             <td>{m.status}</td>

@@ -18,9 +18,7 @@ import {
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
-import { ActionForm, AdminFrame, PAGE_SIZE, Pager } from '../views.js'
-
-const when = (iso: string | null): string => (iso ? iso.slice(0, 19).replace('T', ' ') : '—')
+import { ActionForm, AdminFrame, PAGE_SIZE, Pager, when } from '../views.js'
 
 export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
   return new Hono<AppEnv>()
@@ -65,7 +63,9 @@ export function createEventRoutes(handlers: EventHandlerMap): Hono<AppEnv> {
                     </details>
                   </td>
                   <td>{e.type}</td>
-                  <td>{e.handled_at ? `${inboxStatus(e)} ${when(e.handled_at)}` : inboxStatus(e)}</td>
+                  <td>
+                    {e.handled_at ? `${inboxStatus(e)} ${when(e.handled_at, 'second')}` : inboxStatus(e)}
+                  </td>
                   <td>{e.attempts}</td>
                   <td>{e.last_error ?? ''}</td>
                   <td>

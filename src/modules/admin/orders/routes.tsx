@@ -12,18 +12,13 @@ import { AppError } from '../../../lib/errors.js'
 import { newId } from '../../../lib/ids.js'
 import { formatMoney } from '../../../lib/money.js'
 import { renderPage } from '../../../web/layout.js'
-import {
-  findOrderById,
-  listOrdersPage,
-  type OrderFilter,
-  type OrderRow,
-  requestRefund,
-} from '../../orders/index.js'
+import { findOrderById, listOrdersPage, type OrderFilter, requestRefund } from '../../orders/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
 import { moneyOrRefuse } from '../money-input.js'
 import { AdminFrame, FilterSelect, PAGE_SIZE, Pager } from '../views.js'
+import { OrderTable } from './views.js'
 
 const RefundForm = z.object({
   /** Empty = everything that remains; otherwise a decimal amount in the order's currency ("4.50"). */
@@ -46,8 +41,6 @@ function filterOf(q: Record<string, string>): OrderFilter {
     ...(q.to && DATE.test(q.to) ? { toIso: `${q.to}T23:59:59.999Z` } : {}),
   }
 }
-
-const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
 
 export const orderRoutes = new Hono<AppEnv>()
   .get('/admin/orders', async (c) => {
@@ -185,34 +178,3 @@ export const orderRoutes = new Hono<AppEnv>()
       303,
     )
   })
-
-export function OrderTable({ orders }: { orders: OrderRow[] }) {
-  return (
-    <table tabindex={0} id="orders">
-      <thead>
-        <tr>
-          <th>Order</th>
-          <th>Product</th>
-          <th>Amount</th>
-          <th>Refunded</th>
-          <th>Status</th>
-          <th>When</th>
-        </tr>
-      </thead>
-      <tbody>
-        {orders.map((o) => (
-          <tr data-order={o.id}>
-            <td>
-              <a href={`/admin/orders/${o.id}`}>{o.id}</a>
-            </td>
-            <td>{o.product_id}</td>
-            <td>{formatMoney(o.amount, o.currency)}</td>
-            <td data-refunded={String(o.amount_refunded)}>{formatMoney(o.amount_refunded, o.currency)}</td>
-            <td data-status={o.status}>{o.status}</td>
-            <td>{when(o.created_at)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
-}

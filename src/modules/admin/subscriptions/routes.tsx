@@ -26,15 +26,13 @@ import type { Catalog } from '../../catalog/index.js'
 import { adminOf } from '../access.js'
 import { recordAudit } from '../audit.js'
 import { toCsv } from '../csv.js'
-import { ActionForm, AdminFrame, FilterSelect, PAGE_SIZE, Pager } from '../views.js'
+import { ActionForm, AdminFrame, FilterSelect, PAGE_SIZE, Pager, when } from '../views.js'
 
 const ChangeForm = z.object({
   action: z.enum(['cancel', 'cancel-now', 'resume', 'change-plan']),
   price: z.string().trim().max(200).optional(),
   reason: z.string().trim().max(500).optional(),
 })
-
-const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : '—')
 
 /** The catalog's plans by lookup key, and the one asked for even if the catalog no longer has it. */
 function planKeys(catalog: Catalog, asked: string): string[] {
