@@ -12,17 +12,24 @@ import { startTollgate } from './start.js'
 import { StartupError } from './start-errors.js'
 import { startEmulator } from './test-mode/emulator.js'
 
+/** A store folder with the demo catalog, a free port, and its settings (with `extra`). */
+async function store(extra: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tg-start-'))
+  copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
+  const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
+  const env = {
+    DATA_DIR: join(dir, 'data'),
+    CATALOG: join(dir, 'catalog.yaml'),
+    PORT: String(port),
+    LOG_LEVEL: 'silent',
+    ...extra,
+  }
+  return { dir, port, env, config: loadConfig(env) }
+}
+
 describe('startTollgate in test mode', () => {
   it('starts the emulator, registers the webhook, generates demo PDFs, syncs, serves; a restart reuses it all', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tg-start-'))
-    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
-    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
-    const config = loadConfig({
-      DATA_DIR: join(dir, 'data'),
-      CATALOG: join(dir, 'catalog.yaml'),
-      PORT: String(port),
-      LOG_LEVEL: 'silent',
-    })
+    const { dir, port, config } = await store()
     const emulatorPort = await findFreePort(port + 1)
 
     const first = await startTollgate(config, { emulatorPort })
@@ -134,15 +141,7 @@ describe('startTollgate in test mode', () => {
   it('stores started at once each find an emulator port of their own, and a taken port is refused, not a crash', async () => {
     const configs = await Promise.all(
       [0, 1, 2].map(async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'tg-start-many-'))
-        copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
-        const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
-        return loadConfig({
-          DATA_DIR: join(dir, 'data'),
-          CATALOG: join(dir, 'catalog.yaml'),
-          PORT: String(port),
-          LOG_LEVEL: 'silent',
-        })
+        return (await store()).config
       }),
     )
     const started = await Promise.allSettled(configs.map((config) => startTollgate(config)))
@@ -169,16 +168,7 @@ describe('startTollgate in test mode', () => {
   }, 60_000)
 
   it('with HOST=0.0.0.0 (as in the container) the emulator listens beyond the loopback and Checkout goes to the public host', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tg-start-host-'))
-    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
-    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
-    const config = loadConfig({
-      DATA_DIR: join(dir, 'data'),
-      CATALOG: join(dir, 'catalog.yaml'),
-      PORT: String(port),
-      HOST: '0.0.0.0',
-      LOG_LEVEL: 'silent',
-    })
+    const { config } = await store({ HOST: '0.0.0.0' })
     const running = await startTollgate(config)
     try {
       expect(running.address.address).toBe('0.0.0.0')
@@ -206,22 +196,19 @@ describe('startTollgate in test mode', () => {
   }, 60_000)
 
   it('a port in use, a host not of this machine, a data folder it cannot write: one line naming the setting', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tg-start-bad-'))
-    copyFileSync('catalog.yaml', join(dir, 'catalog.yaml'))
-    const port = await findFreePort(20_000 + Math.floor(Math.random() * 20_000))
-    const base = { DATA_DIR: join(dir, 'data'), CATALOG: join(dir, 'catalog.yaml'), LOG_LEVEL: 'silent' }
+    const { dir, port, env: base } = await store()
     const blocker = createServer()
     await new Promise<void>((done) => blocker.listen(port, '127.0.0.1', done))
     try {
-      const taken = startTollgate(loadConfig({ ...base, PORT: String(port) }))
+      const taken = startTollgate(loadConfig(base))
       await expect(taken).rejects.toBeInstanceOf(StartupError)
       await expect(taken).rejects.toThrow(`PORT: port ${port} is already in use on 127.0.0.1`)
     } finally {
       blocker.close()
     }
-    await expect(
-      startTollgate(loadConfig({ ...base, PORT: String(port), HOST: 'no-such-host.invalid' })),
-    ).rejects.toThrow(/^HOST: "no-such-host.invalid" does not resolve/)
+    await expect(startTollgate(loadConfig({ ...base, HOST: 'no-such-host.invalid' }))).rejects.toThrow(
+      /^HOST: "no-such-host.invalid" does not resolve/,
+    )
     writeFileSync(join(dir, 'a-file'), '')
     // Test mode writes its session secret there while reading the settings; live mode at start.
     expect(() => loadConfig({ ...base, DATA_DIR: join(dir, 'a-file', 'data') })).toThrow(
@@ -232,12 +219,7 @@ describe('startTollgate in test mode', () => {
       STRIPE_WEBHOOK_SECRET: 'whsec_x',
       SESSION_SECRET: 'x'.repeat(32),
     }
-    const underAFile = loadConfig({
-      ...base,
-      ...live,
-      PORT: String(port),
-      DATA_DIR: join(dir, 'a-file', 'data'),
-    })
+    const underAFile = loadConfig({ ...base, ...live, DATA_DIR: join(dir, 'a-file', 'data') })
     await expect(startTollgate(underAFile)).rejects.toThrow(/^DATA_DIR: cannot write .*a-file.* \(ENOTDIR\)/)
   }, 60_000)
 })

@@ -7,25 +7,7 @@ import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import type { JSX } from 'hono/jsx/jsx-runtime'
 import type Stripe from 'stripe'
-
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-])
+import { ZERO_DECIMAL } from '../currencies.js'
 
 /** One formatter per currency: building an Intl.NumberFormat costs far more than using one. */
 const FORMATTERS = new Map<string, Intl.NumberFormat>()
