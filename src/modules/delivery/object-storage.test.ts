@@ -204,4 +204,14 @@ describe('tollgate files push without every file', () => {
     expect(local.out).toContain('FILES_URL is not set')
     expect((await cli(['files', 'pull'], s3Env())).code).toBe(2)
   })
+
+  it('doctor: storage that does not answer is not fixed by pushing, and says what to check', async () => {
+    const res = await cli(['doctor', '--json'], s3Env({ S3_ENDPOINT: 'http://127.0.0.1:9' }))
+    const report = JSON.parse(res.out.slice(res.out.indexOf('{'))) as {
+      checks: { name: string; status: string; fix?: string }[]
+    }
+    const files = report.checks.find((c) => c.name === 'files')
+    expect(files?.status).toBe('fail')
+    expect(files?.fix).toContain('files push does not create it')
+  }, 60_000)
 })

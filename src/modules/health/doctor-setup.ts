@@ -84,11 +84,16 @@ export async function checkDatabase(deps: Deps): Promise<CheckResult[]> {
 
 export async function checkFiles(deps: Deps): Promise<CheckResult> {
   const files = deps.catalog.products.flatMap((p) => p.files)
-  const fix =
-    deps.config.files.kind === 's3'
-      ? 'Run `tollgate files push` (it uploads them from the catalog paths).'
-      : 'Put each file at its catalog path (relative to the catalog file).'
-  return guarded('files', fix, async () => {
+  const s3 = deps.config.files.kind === 's3'
+  const fix = s3
+    ? 'Run `tollgate files push` (it uploads them from the catalog paths).'
+    : 'Put each file at its catalog path (relative to the catalog file).'
+  // The store not answering at all (no such bucket, endpoint refused, credentials refused) is not
+  // fixed by pushing: files push needs the same bucket, and does not create one.
+  const unreachable = s3
+    ? 'Check that the bucket in FILES_URL exists (files push does not create it) and that S3_ENDPOINT, S3_REGION and the credentials reach it; then run `tollgate files push`.'
+    : 'Check that the catalog folder and its files can be read.'
+  return guarded('files', unreachable, async () => {
     const missing: string[] = []
     for (const file of files)
       if (!(await deps.files.exists(file))) missing.push(`${file.id} (${deps.files.locate(file)})`)
