@@ -62,9 +62,10 @@ export type Deliverer = {
   enqueue(events: Stripe.Event[]): void
   /**
    * One advance of the emulator-wide clock: `move` runs its jobs, and everything they enqueue is
-   * one burst, shuffled together by the `shuffle` fault as one request's events are. Then the retries due by the time reached are made, each one's failure making the
-   * next if that too is due. Resolves once those attempts and the first attempt of each of the
-   * burst's deliveries have been made, except for endpoints that timed out meanwhile.
+   * one burst, shuffled together by the `shuffle` fault as one request's events are. Then the
+   * retries due by the time reached are made, each one's failure making the next if that too is
+   * due. Resolves once those attempts and the first attempt of each of the burst's deliveries have
+   * been made, except for endpoints that timed out meanwhile.
    */
   advance<T>(move: () => Promise<T>): Promise<T>
   faults: Faults
@@ -193,15 +194,10 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
   }
 
   function enqueue(events: Stripe.Event[]): void {
-    if (held) {
-      const at = options.now()
-      held.push(...events.map((event) => ({ event, at })))
-      return
-    }
-    queueBurst(
-      events.map((event) => ({ event, at: options.now() })),
-      undefined,
-    )
+    const at = options.now()
+    const burst = events.map((event) => ({ event, at }))
+    if (held) held.push(...burst)
+    else queueBurst(burst, undefined)
   }
 
   function queueBurst(burst: Array<{ event: Stripe.Event; at: number }>, adv: Advance | undefined): void {
